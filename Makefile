@@ -1,0 +1,44 @@
+# 总结看板 - the two commands a new machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export ZONGJIE_DB ?= data/zongjie.duckdb
+PORT   ?= 8501
+
+.PHONY: run test setup sysdeps sysdeps-test ingest serve bench clean
+
+setup: $(STAMP) sysdeps
+
+# The venv is rebuilt whenever pyproject.toml (the pins) changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# A CJK font for the word cloud (Debian package, only when missing).
+sysdeps:
+	@bash scripts/install_system_deps.sh font
+
+# Headless Chromium + a CJK font for the browser test.
+sysdeps-test: sysdeps
+	@bash scripts/install_system_deps.sh chromium
+
+# Incremental: unchanged files are skipped, a changed pipeline re-extracts everything.
+ingest: setup
+	$(PY) -m pipeline ingest data/sample --db $(ZONGJIE_DB)
+
+serve:
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+run: ingest serve
+
+test: setup sysdeps-test
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m bench.run_all
+
+clean:
+	rm -rf $(VENV) $(ZONGJIE_DB) $(ZONGJIE_DB).wal tests/artifacts

@@ -1,0 +1,49 @@
+"""Export: one JSON object per report, the contract in the project's gold FORMAT.md."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import store
+
+
+def iter_reports(con):
+    reports = con.execute("""
+        SELECT report_id, source, char_start, char_end, report_index, title, unit, unit_explicit,
+               unit_type, region, year, period, is_report, script, sources
+        FROM reports ORDER BY source, report_index""").fetchall()
+    metrics: dict[str, list] = {}
+    for rid, *m in con.execute("""
+            SELECT report_id, phrase, category, value, measure, approx, placeholder, text, section_kind
+            FROM metrics ORDER BY report_id, metric_index""").fetchall():
+        phrase, category, value, measure, approx, placeholder, text, kind = m
+        if value is not None and float(value).is_integer():
+            value = int(value)
+        metrics.setdefault(rid, []).append(dict(
+            phrase=phrase, category=category, value=value, unit=measure, approx=approx,
+            placeholder=placeholder, text=text, section_kind=kind))
+    shortcomings: dict[str, list] = {}
+    for rid, text, category, cats in con.execute("""
+            SELECT report_id, text, category, categories FROM shortcomings
+            ORDER BY report_id, item_index""").fetchall():
+        shortcomings.setdefault(rid, []).append(dict(text=text, category=category, categories=list(cats or [])))
+    for (rid, source, cs, ce, idx, title, unit, explicit, utype, region, year, period, is_report,
+         script, sources) in reports:
+        yield dict(
+            source=source, char_start=cs, char_end=ce, report_index=idx, title=title, unit=unit,
+            unit_explicit=explicit, unit_type=utype, region=region, year=year, period=period,
+            is_report=is_report, script=script, sources=json.loads(sources or "{}"),
+            metrics=metrics.get(rid, []), shortcomings=shortcomings.get(rid, []))
+
+
+def export_jsonl(db: str | Path | None, out: str | Path) -> int:
+    con = store.connect(db, read_only=True)
+    n = 0
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            for row in iter_reports(con):
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        con.close()
+    return n

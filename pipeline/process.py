@@ -1,0 +1,96 @@
+"""The per-file chain: read -> decode -> clean -> split -> attribute -> segment -> extract -> tokenize.
+
+`process_file` is pure (no database) and picklable in and out, so it runs in worker
+processes; `store` writes its result in one transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .attribute import attribute
+from .clean import clean, script_of, to_simplified
+from .decode import decode
+from .metrics import extract_metrics
+from .read import RawDocument, Rejected, read_bytes
+from .segment import segment
+from .shortcomings import extract_shortcomings
+from .split import split_reports
+from .tokenize import term_counts
+
+
+@dataclass
+class ReportResult:
+    report_index: int
+    char_start: int                     # offsets in the file's decoded text
+    char_end: int
+    text: str                           # cleaned report text, original script
+    text_simplified: str
+    title: str | None
+    attrs: dict
+    sources: dict
+    script: str
+    sections: list[dict] = field(default_factory=list)
+    metrics: list[dict] = field(default_factory=list)
+    shortcomings: list[dict] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class FileResult:
+    path: str
+    file_id: str                        # sha256 of the bytes
+    file_type: str
+    encoding: str
+    size_bytes: int
+    n_chars: int
+    reports: list[ReportResult]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def process_document(doc: RawDocument, manifest: dict | None = None, display_path: str | None = None) -> FileResult:
+    text, encoding = decode(doc)
+    m = clean(text)
+    parts = split_reports(m.text)
+    if not parts:
+        raise Rejected("清理网页模板等内容后没有剩下正文")
+    path = display_path or doc.path
+    reports: list[ReportResult] = []
+    for k, part in enumerate(parts, 1):
+        body = m.text[part.start:part.end]
+        simple = to_simplified(body)
+        start, end = m.original_span(part.start, part.end)
+        header = to_simplified(text[:start][-3000:])
+        title = part.title
+        a = attribute(to_simplified(title) if title else None, simple, path, header=header, manifest=manifest)
+        sections = segment(body, simple)
+        metrics = extract_metrics(body, simple, sections)
+        shortcomings = extract_shortcomings(body, simple, sections)
+        reports.append(ReportResult(
+            report_index=k, char_start=start, char_end=end, text=body, text_simplified=simple,
+            title=title,
+            attrs=dict(unit=a.unit, unit_explicit=a.unit_explicit, unit_type=a.unit_type, region=a.region,
+                       year=a.year, period=a.period, is_report=a.is_report, publish_date=a.publish_date),
+            sources=a.sources, script=script_of(body),
+            sections=[asdict(s) for s in sections],
+            metrics=[asdict(x) for x in metrics],
+            shortcomings=[asdict(x) for x in shortcomings],
+            terms=dict(term_counts(simple)),
+        ))
+    return FileResult(path=path, file_id=content_hash(doc.data), file_type=doc.file_type, encoding=encoding,
+                      size_bytes=len(doc.data), n_chars=len(text), reports=reports)
+
+
+def process_bytes(data: bytes, name: str, path: str | None = None, manifest: dict | None = None) -> FileResult:
+    return process_document(read_bytes(data, name, path), manifest, display_path=path or name)
+
+
+def process_path(path: str | Path, manifest: dict | None = None) -> FileResult:
+    from .read import read_path
+
+    return process_document(read_path(path), manifest, display_path=str(path))

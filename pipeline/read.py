@@ -1,0 +1,160 @@
+"""Stage 1 - read: a file on disk -> `RawDocument` (bytes for text files, text for the rest).
+
+Each supported type has one small reader. Anything else raises `Rejected` with a reason a
+supervisor can act on ("旧版 .doc: 请另存为 .docx"), so a batch can carry on without it.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import MAX_FILE_BYTES
+
+
+class Rejected(Exception):
+    """A file the pipeline will not ingest; the message is shown to the user as is."""
+
+
+@dataclass
+class RawDocument:
+    path: str
+    file_type: str            # txt | docx | pdf | html
+    data: bytes               # the file's bytes (hashing, decoding of text files)
+    text: str | None = None   # already-extracted text for docx/pdf (html is decoded first)
+
+
+TEXT_TYPES = {".txt": "txt", ".md": "txt", ".text": "txt"}
+HTML_TYPES = {".html": "html", ".htm": "html", ".xhtml": "html", ".mhtml": "html"}
+SUPPORTED = sorted([*TEXT_TYPES, *HTML_TYPES, ".docx", ".pdf"])
+
+
+def read_path(path: str | Path) -> RawDocument:
+    p = Path(path)
+    size = p.stat().st_size
+    if size == 0:
+        raise Rejected("空文件(0 字节)")
+    if size > MAX_FILE_BYTES:
+        raise Rejected(f"文件过大({size / 1048576:.0f} MB),上限 {MAX_FILE_BYTES // 1048576} MB")
+    return read_bytes(p.read_bytes(), p.name, str(p))
+
+
+def read_bytes(data: bytes, name: str, path: str | None = None) -> RawDocument:
+    """Dispatch on the file name's extension; sniff content where names lie."""
+    path = path or name
+    ext = Path(name).suffix.lower()
+    if not data:
+        raise Rejected("空文件(0 字节)")
+    if ext in TEXT_TYPES:
+        _refuse_binary(data)
+        return RawDocument(path, "txt", data)
+    if ext in HTML_TYPES:
+        _refuse_binary(data)
+        return RawDocument(path, "html", data)
+    if ext == ".docx":
+        return RawDocument(path, "docx", data, read_docx(data))
+    if ext == ".pdf":
+        return RawDocument(path, "pdf", data, read_pdf(data))
+    if ext == ".doc" or ext == ".wps":
+        raise Rejected("旧版 Word(.doc/.wps)无法直接读取:请用 Word 或 WPS 另存为 .docx 后再导入"
+                       "(或 libreoffice --headless --convert-to docx 文件名)")
+    if ext in {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"}:
+        raise Rejected("图片文件没有可读文字:请提供 .docx/.pdf/.txt 原文(扫描件需先做文字识别)")
+    raise Rejected(f"不支持的文件类型 {ext or '(无扩展名)'}:支持 {' '.join(SUPPORTED)}")
+
+
+_MAGIC = {b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片", b"GIF8": "GIF 图片",
+          b"%PDF": "PDF", b"PK\x03\x04": "ZIP/Office 文档", b"\xd0\xcf\x11\xe0": "旧版 Office 文档",
+          b"\x7fELF": "程序文件"}
+
+
+def _refuse_binary(data: bytes) -> None:
+    """A .txt that is really an image or a zip gets a message naming what it is."""
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise Rejected(f"扩展名是文本,内容却是{what}:请检查文件")
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with BOM: NULs are expected
+    nul = head.count(0)
+    if nul and not _looks_utf16(head):
+        raise Rejected("文件含二进制内容,不是文本文件")
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without BOM: NULs sit in every other byte for ASCII-heavy text,
+    and CJK text decodes cleanly; let the decoder decide."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return max(even, odd) > 0.2 * (len(head) / 2) and min(even, odd) < 0.05 * (len(head) / 2) or _decodes_utf16(head)
+
+
+def _decodes_utf16(head: bytes) -> bool:
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            txt = head[: len(head) // 2 * 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        cjk = sum(1 for ch in txt if "\u4e00" <= ch <= "\u9fff")
+        if txt and cjk / len(txt) > 0.3:
+            return True
+    return False
+
+
+def read_docx(data: bytes) -> str:
+    """Paragraphs and tables in document order (tables row by row, cells joined by tabs)."""
+    try:
+        import docx  # python-docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise Rejected(f"Word 文档已损坏或不完整,无法打开({type(exc).__name__})") from None
+    except Exception as exc:  # python-docx raises assorted errors on malformed parts
+        raise Rejected(f"Word 文档无法解析:{exc.__class__.__name__}") from None
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells = []
+                for cell in row.cells:
+                    t = cell.text.strip()
+                    if t and (not cells or cells[-1] != t):  # merged cells repeat
+                        cells.append(t)
+                lines.append("\t".join(cells))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise Rejected("Word 文档中没有文字")
+    return text
+
+
+def read_pdf(data: bytes) -> str:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError:  # pragma: no cover
+        raise Rejected("未安装 pypdf") from None
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise Rejected("PDF 已加密(需要密码):请提供未加密的版本")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Rejected:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise Rejected(f"PDF 已损坏,无法读取({type(exc).__name__})") from None
+    except Exception as exc:
+        raise Rejected(f"PDF 无法读取({type(exc).__name__})") from None
+    text = "\n".join(pages)
+    if sum(1 for ch in text if not ch.isspace()) < 20:
+        raise Rejected("PDF 没有文字层(可能是扫描件):请先做文字识别(OCR)或提供 Word 原文")
+    return text

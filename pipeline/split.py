@@ -1,0 +1,118 @@
+"""Stage 4 - split: one cleaned file text -> the reports it holds.
+
+A file is one report unless it is a collection: a page like "…总结十篇" whose parts are
+headed `…十篇1`/`篇一`/`【篇二】`/`第三篇`, or a file where a second, different report
+title follows a report body. A title repeated at the top of a report (pages often print
+it two or three times) is one title, not another report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .clean import to_simplified
+
+_NUM = r"[0-9一二三四五六七八九十百零〇]+"
+# A part marker: `2021意识形态工作情况总结十篇1`, `篇一：…`, `【篇二】…`, `第三篇 …`
+_PART = re.compile(
+    rf"^(?:.{{0,60}}篇\s*{_NUM}|【?\s*篇\s*{_NUM}\s*】?(?:[:：、.．\s].{{0,60}})?|【\s*第?{_NUM}篇\s*】.{{0,60}}|第{_NUM}篇(?:[:：、\s].{{0,60}})?)$"
+)
+_ENUM_HEAD = re.compile(rf"^\s*(?:[(（]?{_NUM}[)）、.．]|第{_NUM}[、,，部章节]|[一二三四五六七八九十]+是)")
+_GENRE = re.compile(r"总结|报告|汇报|情况|材料|自查|述职|工作要点")
+_REPORT_TITLE = re.compile(r"意识形态.*(总结|报告|汇报)|(总结|报告|汇报)$")
+_SENTENCE_END = re.compile(r"[。；;：:，,!！?？]$")
+
+
+@dataclass
+class Part:
+    start: int          # offsets into the cleaned text
+    end: int
+    title: str | None
+    title_lines: list[str]
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def is_title_line(line: str) -> bool:
+    """Short, unpunctuated, names the genre, and is not a numbered heading."""
+    s = to_simplified(line.strip())
+    return (2 <= len(s) <= 60 and not _SENTENCE_END.search(s) and not _ENUM_HEAD.match(s)
+            and bool(_GENRE.search(s)) and s.count("，") + s.count(",") == 0)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s()（）【】\[\]]|十页|\d+页", "", to_simplified(s))
+
+
+def _body_start(lines, i0: int, i1: int) -> tuple[int, list[str]]:
+    """Skip title-like lines at the top of a part; return first body line and the titles."""
+    titles: list[str] = []
+    i = i0
+    while i < i1 and i - i0 < 8:
+        line = lines[i][2]
+        if is_title_line(line) or (len(line) <= 12 and not _SENTENCE_END.search(line) and not _ENUM_HEAD.match(line)
+                                   and i + 1 < i1 and is_title_line(lines[i + 1][2])):
+            titles.append(line.strip())
+            i += 1
+        else:
+            break
+    return i, titles
+
+
+def _pick_title(titles: list[str]) -> str | None:
+    """The most specific title: prefer the last genre line (pages print site labels first)."""
+    genre = [t for t in titles if is_title_line(t)]
+    return genre[-1] if genre else (titles[-1] if titles else None)
+
+
+def split_reports(text: str) -> list[Part]:
+    lines = _lines(text)
+    if not lines or not text.strip():
+        return []
+    simple = [to_simplified(l[2].strip()) for l in lines]
+    markers = [i for i, s in enumerate(simple) if _PART.match(s) and len(s) <= 80]
+    parts: list[Part] = []
+    if len(markers) >= 2:
+        bounds = markers + [len(lines)]
+        for k, i in enumerate(markers):
+            j = bounds[k + 1]
+            b, titles = _body_start(lines, i + 1, j)
+            if b >= j:
+                continue
+            marker = lines[i][2].strip()
+            rest = [t for t in titles if _norm(t) != _norm(marker)]
+            title = _pick_title(rest) if rest and not re.search(r"篇\s*" + _NUM + "$", to_simplified(rest[-1])) else marker
+            # A marker like "篇一：XX局2021年工作总结" is the title itself.
+            if re.match(r"^【?\s*(第?" + _NUM + "篇|篇" + _NUM + r")\s*】?[:：、.．\s]+\S", to_simplified(marker)):
+                title = re.sub(r"^【?\s*(第?" + _NUM + "篇|篇" + _NUM + r")\s*】?[:：、.．\s]+", "", marker)
+                title = _pick_title(rest) or title
+            parts.append(Part(lines[b][0], lines[j - 1][1], title, [marker, *titles]))
+        return parts
+    # Single report, or reports one after another each under its own title.
+    b, titles = _body_start(lines, 0, len(lines))
+    starts = [(b, _pick_title(titles), titles)]
+    last_title = _norm(starts[0][1] or "")
+    i = b + 1
+    while i < len(lines):
+        s = simple[i]
+        if (_REPORT_TITLE.search(s) and "意识形态" in s and is_title_line(s) and len(s) <= 40
+                and lines[i][0] - lines[starts[-1][0]][0] > 300 and _norm(s) != last_title):
+            nb, ts = _body_start(lines, i, len(lines))
+            if nb < len(lines) and nb > i:
+                starts.append((nb, _pick_title(ts), ts))
+                last_title = _norm(starts[-1][1] or "")
+                i = nb + 1
+                continue
+        i += 1
+    for k, (bi, title, ts) in enumerate(starts):
+        end_line = (starts[k + 1][0] - len(starts[k + 1][2]) - 1) if k + 1 < len(starts) else len(lines) - 1
+        if bi > end_line:
+            continue
+        parts.append(Part(lines[bi][0], lines[end_line][1], title, ts))
+    return parts

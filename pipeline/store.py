@@ -1,0 +1,199 @@
+"""Stage 9 - store: the one DuckDB schema, and the only place that opens connections.
+
+Tables (see README "Data model"):
+  meta          key/value (schema and pipeline versions)
+  files         one row per distinct file content (file_id = sha256 of the bytes)
+  file_paths    every path seen -> its content; two names, one content = one `files` row
+  rejects       files that could not be ingested, with the reason shown to the user
+  reports       one row per report: attribution, offsets, cleaned + simplified text
+  sections      headed parts of a report and their kind (工作开展/存在问题/下一步/其他)
+  metrics       activity counts (value NULL for placeholders), with their sentence
+  shortcomings  one row per shortcoming statement, with category and trigger words
+  term_counts   (report, term, n): keyword frequencies as plain rows
+
+Every file's rows are written in one transaction, so a reader never sees half a file.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from .config import db_path, pipeline_version
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS files (
+    file_id VARCHAR PRIMARY KEY, name VARCHAR, file_type VARCHAR, encoding VARCHAR,
+    size_bytes BIGINT, n_chars INTEGER, n_reports INTEGER, pipeline_version VARCHAR,
+    ingested_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS file_paths (path VARCHAR PRIMARY KEY, file_id VARCHAR, seen_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS rejects (path VARCHAR PRIMARY KEY, reason VARCHAR, rejected_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS reports (
+    report_id VARCHAR PRIMARY KEY, file_id VARCHAR, source VARCHAR, report_index INTEGER,
+    char_start INTEGER, char_end INTEGER, title VARCHAR,
+    unit VARCHAR, unit_explicit BOOLEAN, unit_type VARCHAR, region VARCHAR,
+    year INTEGER, period VARCHAR, is_report BOOLEAN, publish_date DATE, script VARCHAR,
+    sources VARCHAR,              -- JSON: which source gave each value
+    n_chars INTEGER, text VARCHAR, text_simplified VARCHAR);
+CREATE TABLE IF NOT EXISTS sections (
+    report_id VARCHAR, file_id VARCHAR, section_index INTEGER, kind VARCHAR, heading VARCHAR,
+    style VARCHAR, char_start INTEGER, char_end INTEGER);
+CREATE TABLE IF NOT EXISTS metrics (
+    report_id VARCHAR, file_id VARCHAR, metric_index INTEGER, section_index INTEGER, section_kind VARCHAR,
+    phrase VARCHAR, category VARCHAR, value DOUBLE, measure VARCHAR, approx BOOLEAN, placeholder BOOLEAN,
+    text VARCHAR, sentence VARCHAR, char_start INTEGER, char_end INTEGER);
+CREATE TABLE IF NOT EXISTS shortcomings (
+    report_id VARCHAR, file_id VARCHAR, item_index INTEGER, section_index INTEGER, text VARCHAR,
+    category VARCHAR, categories VARCHAR[], triggers VARCHAR[], char_start INTEGER, char_end INTEGER);
+CREATE TABLE IF NOT EXISTS term_counts (report_id VARCHAR, file_id VARCHAR, term VARCHAR, n INTEGER);
+"""
+CHILD_TABLES = ("sections", "metrics", "shortcomings", "term_counts")
+TABLES = ("reports", *CHILD_TABLES)
+
+
+def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating it and its schema when writing)."""
+    path = Path(db or db_path())
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    init_schema(con)
+    return con
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def drop_all(con: duckdb.DuckDBPyConnection) -> None:
+    for t in (*TABLES, "files", "file_paths", "rejects", "meta"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+    init_schema(con)
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+
+
+# ---------------------------------------------------------------- reads used by ingest
+def known_path(con, path: str) -> tuple[str, str] | None:
+    """(file_id, pipeline_version) stored for a path, or None."""
+    row = con.execute(
+        "SELECT p.file_id, f.pipeline_version FROM file_paths p JOIN files f USING (file_id) WHERE p.path = ?",
+        [path]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def known_content(con, file_id: str) -> str | None:
+    """pipeline_version of a stored content hash, or None."""
+    row = con.execute("SELECT pipeline_version FROM files WHERE file_id = ?", [file_id]).fetchone()
+    return row[0] if row else None
+
+
+# ---------------------------------------------------------------- writes
+def _insert(con, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    df = pd.DataFrame(rows)
+    cols = ", ".join(df.columns)
+    con.register("_rows", df)
+    try:
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
+    finally:
+        con.unregister("_rows")
+
+
+def _delete_content(con, file_id: str) -> None:
+    for t in TABLES:
+        con.execute(f"DELETE FROM {t} WHERE file_id = ?", [file_id])
+    con.execute("DELETE FROM files WHERE file_id = ?", [file_id])
+
+
+def _collect_orphans(con) -> None:
+    """Contents no path points at any more (a changed file's old version) are removed."""
+    for (fid,) in con.execute(
+            "SELECT file_id FROM files WHERE file_id NOT IN (SELECT file_id FROM file_paths)").fetchall():
+        _delete_content(con, fid)
+
+
+def record_path(con, path: str, file_id: str) -> None:
+    """Point `path` at already-stored content (unchanged file, or a duplicate under a new name)."""
+    with transaction(con):
+        con.execute("INSERT OR REPLACE INTO file_paths VALUES (?, ?, ?)", [path, file_id, datetime.now()])
+        con.execute("DELETE FROM rejects WHERE path = ?", [path])
+        _collect_orphans(con)
+
+
+def record_reject(con, path: str, reason: str) -> None:
+    with transaction(con):
+        con.execute("INSERT OR REPLACE INTO rejects VALUES (?, ?, ?)", [path, reason, datetime.now()])
+
+
+def report_id(file_id: str, index: int) -> str:
+    return f"{file_id[:16]}-{index}"
+
+
+def write_file(con, result, version: str | None = None) -> int:
+    """Replace everything stored for this content and point its path at it. One transaction."""
+    version = version or pipeline_version()
+    fid = result.file_id
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for r in result.reports:
+        rid = report_id(fid, r.report_index)
+        a = r.attrs
+        rows["reports"].append(dict(
+            report_id=rid, file_id=fid, source=result.path, report_index=r.report_index,
+            char_start=r.char_start, char_end=r.char_end, title=r.title, unit=a["unit"],
+            unit_explicit=a["unit_explicit"], unit_type=a["unit_type"], region=a["region"], year=a["year"],
+            period=a["period"], is_report=a["is_report"], publish_date=a["publish_date"], script=r.script,
+            sources=json.dumps(r.sources, ensure_ascii=False), n_chars=len(r.text), text=r.text,
+            text_simplified=r.text_simplified))
+        for s in r.sections:
+            rows["sections"].append(dict(report_id=rid, file_id=fid, section_index=s["index"], kind=s["kind"],
+                                         heading=s["heading"], style=s["style"], char_start=s["start"], char_end=s["end"]))
+        for i, m in enumerate(r.metrics):
+            rows["metrics"].append(dict(
+                report_id=rid, file_id=fid, metric_index=i, section_index=m["section_index"],
+                section_kind=m["section_kind"], phrase=m["phrase"], category=m["category"], value=m["value"],
+                measure=m["measure"], approx=m["approx"], placeholder=m["placeholder"], text=m["text"],
+                sentence=m.get("sentence") or m["text"], char_start=m["start"], char_end=m["end"]))
+        for s in r.shortcomings:
+            rows["shortcomings"].append(dict(
+                report_id=rid, file_id=fid, item_index=s["position"], section_index=s["section_index"],
+                text=s["text"], category=s["category"], categories=list(s["categories"]),
+                triggers=list(s["triggers"]), char_start=s["start"], char_end=s["end"]))
+        rows["term_counts"].extend(dict(report_id=rid, file_id=fid, term=t, n=n) for t, n in r.terms.items())
+    with transaction(con):
+        _delete_content(con, fid)
+        con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            fid, Path(result.path).name, result.file_type, result.encoding, result.size_bytes, result.n_chars,
+            len(result.reports), version, datetime.now()])
+        for t in TABLES:
+            _insert(con, t, rows[t])
+        con.execute("INSERT OR REPLACE INTO file_paths VALUES (?, ?, ?)", [result.path, fid, datetime.now()])
+        con.execute("DELETE FROM rejects WHERE path = ?", [result.path])
+        _collect_orphans(con)
+    return len(result.reports)
+
+
+def counts(con) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("files", "file_paths", "rejects", *TABLES)}

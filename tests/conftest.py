@@ -1,0 +1,44 @@
+"""Shared fixtures: a database built once per test session from the bundled sample."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+GOLD = Path(__file__).resolve().parent / "fixtures" / "gold_seeds.jsonl"
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """The bundled sample ingested into a fresh DuckDB file (single process, deterministic)."""
+    from pipeline.ingest import ingest_paths
+
+    db = tmp_path_factory.mktemp("db") / "sample.duckdb"
+    summary = ingest_paths([SAMPLE], db=db, workers=1)
+    assert not summary.rejected, summary.rejected
+    return db
+
+
+@pytest.fixture(scope="session")
+def sample_export(sample_db, tmp_path_factory) -> list[dict]:
+    from pipeline.export import export_jsonl
+
+    out = tmp_path_factory.mktemp("export") / "out.jsonl"
+    export_jsonl(sample_db, out)
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="session")
+def gold() -> list[dict]:
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(autouse=True)
+def _no_env_db(monkeypatch):
+    """Tests never touch the developer's data/zongjie.duckdb by accident."""
+    if "ZONGJIE_DB" in os.environ and not os.environ["ZONGJIE_DB"].startswith(("/tmp", str(ROOT / "tests"))):
+        monkeypatch.delenv("ZONGJIE_DB")
