@@ -59,6 +59,28 @@ CHILD_TABLES = ("sections", "metrics", "shortcomings", "term_counts")
 TABLES = ("reports", *CHILD_TABLES)
 
 
+def data_version(db: str | Path | None = None) -> tuple:
+    """Changes whenever a writer publishes: key dashboard caches on it."""
+    try:
+        st = Path(db or db_path()).stat()
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def read_connection(db: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A short-lived read-only connection for one query or page run; close it when done.
+
+    Readers never see a half-ingested file: writers work on a copy and publish it with an
+    atomic rename (see `writer`), so whatever file a reader opens is complete.
+    """
+    path = Path(db or db_path())
+    if not path.exists():
+        with writer(path):
+            pass
+    return duckdb.connect(str(path), read_only=True)
+
+
 def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database (creating it and its schema when writing)."""
     path = Path(db or db_path())
@@ -68,6 +90,92 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     con = duckdb.connect(str(path))
     init_schema(con)
     return con
+
+
+class WriterBusy(RuntimeError):
+    """Another ingest holds the write lock."""
+
+
+@contextlib.contextmanager
+def writer(db: str | Path | None = None, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one way to write: a connection to a working copy, published atomically.
+
+    DuckDB allows one writing process or many reading ones, never both. So a writer
+    (1) takes an exclusive lock file `<db>.lock` - ingests queue up, one at a time;
+    (2) works on `<db>.building`, a copy of the database, one transaction per file;
+    (3) on exit checkpoints and renames the copy over `<db>` (atomic on POSIX).
+    Readers keep reading the old file meanwhile and see the new one on their next
+    connection. If the process is killed, `<db>` is untouched and the working copy holds
+    only whole files; the next writer resumes from it, so a rerun converges.
+    `wait`: seconds to wait for the lock (None = forever); raises WriterBusy after.
+    """
+    import fcntl
+    import os
+    import shutil
+    import time
+
+    path = Path(db or db_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(path.name + ".building")
+    lock = open(path.with_name(path.name + ".lock"), "a+")
+    deadline = None if wait is None else time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (fcntl.LOCK_NB if deadline is not None else 0))
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                lock.close()
+                raise WriterBusy("另一个导入任务正在进行,请稍后再试") from None
+            time.sleep(0.2)
+    con = None
+    try:
+        if building.exists() and not _usable(building, path):
+            for leftover in (building, building.with_name(building.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        if not building.exists() and path.exists():
+            shutil.copyfile(path, building)
+        con = duckdb.connect(str(building))
+        init_schema(con)
+        try:
+            yield con
+        except duckdb.Error:
+            raise  # the database itself failed: keep the copy aside, publish nothing
+        except BaseException:
+            _publish(con, building, path)  # committed files are whole: keep what landed
+            con = None
+            raise
+        _publish(con, building, path)
+        con = None
+    finally:
+        if con is not None:
+            con.close()
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
+def _publish(con, building: Path, path: Path) -> None:
+    import os
+
+    con.execute("CHECKPOINT")
+    con.close()
+    os.replace(building, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _usable(building: Path, published: Path) -> bool:
+    """A leftover working copy is resumed only if it opens and is newer than the published file."""
+    try:
+        if published.exists() and building.stat().st_mtime < published.stat().st_mtime:
+            return False
+        duckdb.connect(str(building)).close()
+        return True
+    except Exception:
+        return False
 
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks (issue: scale). Each module runs with one command: `python -m bench.<name>`."""
