@@ -37,7 +37,7 @@ def iter_reports(con):
 
 
 def export_jsonl(db: str | Path | None, out: str | Path) -> int:
-    con = store.connect(db, read_only=True)
+    con = store.read_connection(db)
     n = 0
     try:
         with open(out, "w", encoding="utf-8") as fh:

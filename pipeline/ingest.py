@@ -93,8 +93,7 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
     man = read_manifest(manifest)
     version = pipeline_version()
     summary = Summary()
-    con = store.connect(db)
-    try:
+    with store.writer(db) as con:
         if rebuild:
             store.drop_all(con)
         total = len(files)
@@ -123,7 +122,11 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
                 continue
             fid = content_hash(data)
             stored = store.known_path(con, key)
-            if stored == (fid, version) or (not stored or stored[0] != fid) and store.known_content(con, fid) == version:
+            if stored == (fid, version):
+                summary.unchanged.append(key)
+                tick(f.name)
+                continue
+            if store.known_content(con, fid) == version:   # same content under another name
                 store.record_path(con, key, fid)
                 summary.unchanged.append(key)
                 tick(f.name)
@@ -140,8 +143,6 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
             summary.ingested.append(result.path)
             tick(Path(result.path).name)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline_version', ?)", [version])
-    finally:
-        con.close()
     return summary
 
 
