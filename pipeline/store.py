@@ -134,7 +134,9 @@ def writer(db: str | Path | None = None, wait: float | None = None) -> Iterator[
             for leftover in (building, building.with_name(building.name + ".wal")):
                 leftover.unlink(missing_ok=True)
         if not building.exists() and path.exists():
-            shutil.copyfile(path, building)
+            partial = building.with_name(building.name + ".partial")
+            shutil.copyfile(path, partial)      # a kill mid-copy leaves only .partial behind
+            os.replace(partial, building)
         con = duckdb.connect(str(building))
         init_schema(con)
         try:
