@@ -75,9 +75,10 @@ def read_connection(db: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     atomic rename (see `writer`), so whatever file a reader opens is complete.
     """
     path = Path(db or db_path())
-    if not path.exists():
-        with writer(path):
-            pass
+    if not path.exists():   # nothing published yet (maybe a first ingest is running): empty tables
+        con = duckdb.connect(":memory:")
+        init_schema(con)
+        return con
     return duckdb.connect(str(path), read_only=True)
 
 

@@ -1,0 +1,94 @@
+"""Readers keep answering while an ingest writes, and never see half a file."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    from bench.make_corpus import make_corpus
+
+    out = tmp_path_factory.mktemp("corpus") / "c"
+    make_corpus(out, reports=40, units=10, years=2, seed=11)
+    return out
+
+
+def _snapshot(db: Path) -> tuple[int, int]:
+    """(reports, files) from one read-only connection, checking no file is half there."""
+    con = store.read_connection(db)
+    try:
+        half = con.execute("""SELECT count(*) FROM files f
+                              WHERE n_reports <> (SELECT count(*) FROM reports r WHERE r.file_id = f.file_id)""").fetchone()[0]
+        assert half == 0
+        return con.execute("SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM files)").fetchone()
+    finally:
+        con.close()
+
+
+def test_reader_loop_during_cli_ingest(corpus, tmp_path):
+    db = tmp_path / "live.duckdb"
+    # a first ingest so there is something to read, then a second batch while readers poll
+    first = sorted(corpus.rglob("*.txt"))[:5]
+    from pipeline.ingest import ingest_paths
+    ingest_paths(first, db=db, workers=1)
+    baseline = _snapshot(db)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(corpus), "--db", str(db), "--workers", "1"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen, errors, reads = set(), [], 0
+    while proc.poll() is None:
+        try:
+            seen.add(_snapshot(db))
+            reads += 1
+        except Exception as exc:  # "database is locked" or a half file would land here
+            errors.append(repr(exc))
+        time.sleep(0.05)
+    assert proc.returncode == 0, proc.stderr.read().decode()
+    assert not errors, errors[:3]
+    assert reads > 5
+    assert baseline in seen                     # readers saw the old data while the writer worked
+    final = _snapshot(db)
+    assert final[1] == 40 and final[0] == 40     # and the new data once it finished
+
+
+def test_threads_reading_at_once(sample_db):
+    """Several dashboard sessions = several threads, each with its own connection."""
+    results, errors = [], []
+
+    def work(year):
+        try:
+            for _ in range(20):
+                con = store.read_connection(sample_db)
+                try:
+                    results.append(con.execute("SELECT count(*) FROM reports WHERE year = ?", [year]).fetchone()[0])
+                finally:
+                    con.close()
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(y,)) for y in (2018, 2020, 2021, 2021)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(results) == 80
+
+
+def test_reader_before_any_ingest_gets_empty_tables(tmp_path):
+    con = store.read_connection(tmp_path / "none.duckdb")
+    try:
+        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
+    finally:
+        con.close()
+    assert not (tmp_path / "none.duckdb").exists()
