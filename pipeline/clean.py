@@ -69,12 +69,14 @@ class Step:
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PY = f"a-zA-Zü\u0251\u0261{_TONED}"   # pinyin letters, incl. the ɑ/ɡ of pinyin fonts
 
 normalize_newlines = Step("normalize_newlines", re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]"), "\n")
 # `態(tài)`: pinyin after a Han character, recognised by a tone mark; `(一)` `(十页)` survive.
+# A space before or inside the brackets (`態 (tài)`, `(lùn )`) goes with it.
 strip_pinyin = Step(
     "strip_pinyin",
-    re.compile(rf"(?<=[{_HAN}])[(（][a-zA-Zü{_TONED}]*[{_TONED}][a-zA-Zü{_TONED}]*[)）]"),
+    re.compile(rf"(?<=[{_HAN}])[ \u00a0\u3000]?[(（] ?[{_PY}]*[{_TONED}][{_PY}]* ?[)）]"),
 )
 # Runs of any horizontal space (no-break, ideographic, tabs, zero-width) -> one space.
 normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+"), " ")
@@ -90,42 +92,114 @@ trim = Step("trim", re.compile(r"^\s+|\s+$"))
 _FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)}
 
 
+@dataclass(frozen=True)
+class SpanStep:
+    """A step that deletes spans a function finds; usable on `str` and on `Mapped`."""
+    name: str
+    spans: Callable[[str], list[tuple[int, int]]]
+
+    def __call__(self, text: str) -> str:
+        return self.mapped(Mapped.identity(text)).text
+
+    def mapped(self, m: Mapped) -> Mapped:
+        return m.delete_spans(self.spans(m.text))
+
+
+_SPACED_LINE = re.compile(r"(?m)^.*$")
+_SPACE_IN_SPACED = re.compile(r"(?<=[^ \t]) +(?=[^ \t])")
+
+
+def _spaced_out_spans(text: str) -> list[tuple[int, int]]:
+    """Spaces of lines a PDF converter spread out character by character
+    (`县 审 计 局 2 0 2 1 年`): a line of at least six space-separated pieces, most of
+    them one character long. Spaces next to a Latin letter stay (`Party Building`); a line
+    with tabs is a table row (cells `1\t2\t3`), left alone."""
+    spans: list[tuple[int, int]] = []
+    for line in _SPACED_LINE.finditer(text):
+        s = line.group()
+        if "\t" in s:
+            continue
+        pieces = s.split()
+        if len(pieces) < 6 or sum(len(p) == 1 for p in pieces) < 0.6 * len(pieces):
+            continue
+        for m in _SPACE_IN_SPACED.finditer(s):
+            a, b = s[m.start() - 1], s[m.end()]
+            if not (a.isascii() and a.isalpha()) and not (b.isascii() and b.isalpha()):
+                spans.append((line.start() + m.start(), line.start() + m.end()))
+    return spans
+
+
+join_spaced_out = SpanStep("join_spaced_out", _spaced_out_spans)
+
+
 def fold_width(text: str) -> str:
     """Full-width digits and Latin letters -> ASCII (one to one; punctuation untouched)."""
     return text.translate(_FULLWIDTH)
 
 
+_SECTIONS = ("any", "line", "tail")
+
+
 @functools.lru_cache(maxsize=4)
-def boilerplate_patterns(path: str | None = None) -> tuple[re.Pattern | None, re.Pattern | None]:
-    """(line pattern, tail pattern) compiled from `pipeline/data/boilerplate.txt`."""
-    groups: dict[str, list[str]] = {"line": [], "tail": []}
+def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None]:
+    """{'any'|'line'|'tail': pattern} compiled from `pipeline/data/boilerplate.txt`."""
+    groups: dict[str, list[str]] = {k: [] for k in _SECTIONS}
     current = "line"
-    for raw in open(path or data_file("boilerplate.txt"), encoding="utf-8"):
+    for n, raw in enumerate(open(path or data_file("boilerplate.txt"), encoding="utf-8"), 1):
         line = raw.rstrip("\n")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        if line.strip() in ("[line]", "[tail]"):
+        if re.fullmatch(r"\s*\[(\w+)\]\s*", line):
             current = line.strip()[1:-1]
+            if current not in groups:
+                raise ValueError(f"boilerplate.txt:{n}: unknown section [{current}] (use {_SECTIONS})")
             continue
-        re.compile(line)  # fail loudly, naming the bad pattern
+        try:
+            re.compile(line)
+        except re.error as exc:  # fail loudly, naming the bad pattern
+            raise ValueError(f"boilerplate.txt:{n}: bad pattern {line!r}: {exc}") from None
         groups[current].append(line)
-    compiled = tuple(
-        re.compile("(?m)^(?:" + "|".join(f"(?:{p})" for p in pats) + r")$\n?") if pats else None
-        for pats in (groups["line"], groups["tail"])
-    )
-    return compiled  # type: ignore[return-value]
+    return {k: re.compile("(?m)^(?:" + "|".join(f"(?:{p})" for p in pats) + r")$\n?") if pats else None
+            for k, pats in groups.items()}
+
+
+_PROSE_END = re.compile(r"[。；;！？!?]")
+
+
+def is_prose(line: str) -> bool:
+    """A line that reads as report text: long enough and holding a sentence end.
+
+    >>> is_prose("今年以来,我局通过微信公众号发布2021年度意识形态工作动态信息56条,网站点击量大幅提升。")
+    True
+    >>> is_prose("发布时间:2018-11-12 来源: 点击数:")
+    False
+    """
+    return len(line.strip()) > 30 and bool(_PROSE_END.search(line))
 
 
 def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
-    line_pat, tail_pat = boilerplate_patterns()
+    pats = boilerplate_patterns()
     simple = to_simplified(text)  # patterns are written in simplified; same length
-    spans = [m.span() for m in line_pat.finditer(simple)] if line_pat else []
-    if tail_pat:
-        for m in tail_pat.finditer(simple):
+    spans = [m.span() for m in pats["any"].finditer(simple)] if pats["any"] else []
+    if pats["line"]:
+        spans += [m.span() for m in pats["line"].finditer(simple) if not is_prose(m.group())]
+    spans = _merge(spans)
+    if pats["tail"]:
+        for m in pats["tail"].finditer(simple):
             if m.start() > len(simple) * 2 / 3:
                 spans = [s for s in spans if s[1] <= m.start()] + [(m.start(), len(simple))]
                 break
-    return sorted(spans)
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        elif s < e:
+            out.append((s, e))
+    return out
 
 
 def strip_boilerplate(text: str) -> str:
@@ -137,8 +211,8 @@ def strip_boilerplate(text: str) -> str:
     return Mapped.identity(text).delete_spans(_boilerplate_spans(text)).text
 
 
-STEPS: list[Step | Callable] = [
-    normalize_newlines, strip_pinyin, fold_width, normalize_spaces, strip_line_edges,
+STEPS: list[Step | SpanStep | Callable] = [
+    normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_line_edges,
     strip_boilerplate, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
 ]
 
@@ -147,12 +221,14 @@ def clean(text: str | Mapped) -> Mapped:
     """Run every step in order, keeping the offset map."""
     m = text if isinstance(text, Mapped) else Mapped.identity(text)
     for step in STEPS:
-        if isinstance(step, Step):
+        if isinstance(step, (Step, SpanStep)):
             m = step.mapped(m)
         elif step is fold_width:
             m = m.translate(_FULLWIDTH)
         elif step is strip_boilerplate:
             m = m.delete_spans(_boilerplate_spans(m.text))
+        else:  # pragma: no cover - a new step must say how it keeps the map
+            raise TypeError(f"clean step {step!r} has no offset-keeping form")
     return m
 
 

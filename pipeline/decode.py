@@ -16,8 +16,22 @@ from html.parser import HTMLParser
 
 from .read import RawDocument, Rejected
 
-_BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+# UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
 _CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16_le", "utf_16_be"]
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a handful of bad bytes (a download cut mid-character, one corrupted
+    byte) is still UTF-8: a GBK or Big5 file read as UTF-8 fails on nearly every
+    Chinese character, never on just a few."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    if good >= 8 and bad <= max(2, good // 500):
+        return text
+    return None
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -29,12 +43,19 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    text = _mostly_utf8(data)
+    if text is not None:
+        return text, "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is not None:
         enc = best.encoding.replace("_", "-")
         return str(best), enc
+    if len(data) % 2 and len(data) > 2:  # UTF-16 cut mid-character: drop the odd byte
+        best = from_bytes(data[:-1], cp_isolation=["utf_16_le", "utf_16_be"]).best()
+        if best is not None:
+            return str(best), best.encoding.replace("_", "-")
     # No candidate decodes cleanly: keep what GB18030 can read, mark the rest.
     text = data.decode("gb18030", errors="replace")
     if text.count("\ufffd") > max(10, len(text) // 20):
@@ -58,25 +79,42 @@ def decode(doc: RawDocument) -> tuple[str, str]:
 
 
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-          "table", "ul", "ol", "title", "header", "footer", "blockquote", "pre", "dd", "dt"}
-_SKIP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "button", "select", "option"}
+          "table", "ul", "ol", "title", "header", "footer", "blockquote", "pre", "dd", "dt", "hr", "nav",
+          "aside", "main", "figure", "figcaption", "caption", "form", "fieldset", "address"}
+_CELL = {"td", "th"}
+_SKIP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "button", "select", "option",
+         "textarea", "object"}
 
 
 class _VisibleText(HTMLParser):
+    """Visible text, one block per line. Skipped elements are tracked on a stack, so an
+    unclosed `<option>` or a page that never closes `<head>` cannot hide the rest."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skip = 0
+        self.skipping: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "body":            # whatever was left open in <head> ends here
+            self.skipping.clear()
+            return
         if tag in _SKIP:
-            self.skip += 1
+            if tag == "option" and self.skipping and self.skipping[-1] == "option":
+                return               # <option>a<option>b: the first one closes implicitly
+            self.skipping.append(tag)
         elif tag in _BLOCK:
             self.parts.append("\n")
+        elif tag in _CELL:
+            self.parts.append("\t")
 
     def handle_endtag(self, tag):
         if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
+            if tag in self.skipping:
+                while self.skipping and self.skipping.pop() != tag:
+                    pass
+        elif tag == "head":
+            self.skipping.clear()
         elif tag in _BLOCK:
             self.parts.append("\n")
 
@@ -85,7 +123,7 @@ class _VisibleText(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data):
-        if not self.skip:
+        if not self.skipping:
             self.parts.append(data)
 
 
@@ -100,4 +138,5 @@ def html_to_text(html: str) -> str:
     parser.close()
     text = unescape("".join(parser.parts))
     text = re.sub(r"[ \t\r\f\v]*\n[\s]*", "\n", text)
+    text = re.sub(r"(?m)^[ \t]+|[ \t]+$", "", re.sub(r"\t[\t ]*", "\t", text))
     return text.strip()

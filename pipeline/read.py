@@ -22,11 +22,11 @@ class RawDocument:
     path: str
     file_type: str            # txt | docx | pdf | html
     data: bytes               # the file's bytes (hashing, decoding of text files)
-    text: str | None = None   # already-extracted text for docx/pdf (html is decoded first)
+    text: str | None = None   # already-extracted text for docx/pdf/.mht (plain html is decoded first)
 
 
 TEXT_TYPES = {".txt": "txt", ".md": "txt", ".text": "txt"}
-HTML_TYPES = {".html": "html", ".htm": "html", ".xhtml": "html", ".mhtml": "html"}
+HTML_TYPES = {".html": "html", ".htm": "html", ".xhtml": "html", ".mhtml": "html", ".mht": "html"}
 SUPPORTED = sorted([*TEXT_TYPES, *HTML_TYPES, ".docx", ".pdf"])
 
 
@@ -41,27 +41,71 @@ def read_path(path: str | Path) -> RawDocument:
 
 
 def read_bytes(data: bytes, name: str, path: str | None = None) -> RawDocument:
-    """Dispatch on the file name's extension; sniff content where names lie."""
+    """Dispatch on the file name's extension; sniff content where names lie
+    (a `.doc` that is really .docx or a saved web page, a `.txt` holding HTML)."""
     path = path or name
     ext = Path(name).suffix.lower()
     if not data:
         raise Rejected("空文件(0 字节)")
     if ext in TEXT_TYPES:
         _refuse_binary(data)
-        return RawDocument(path, "txt", data)
+        return RawDocument(path, "html" if _looks_html(data) else "txt", data)
     if ext in HTML_TYPES:
         _refuse_binary(data)
-        return RawDocument(path, "html", data)
+        return RawDocument(path, "html", data, _mime_html(data))
     if ext == ".docx":
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise Rejected("扩展名是 .docx,内容却是旧版 Word(.doc):请用 Word 或 WPS 另存为 .docx 后再导入")
         return RawDocument(path, "docx", data, read_docx(data))
     if ext == ".pdf":
         return RawDocument(path, "pdf", data, read_pdf(data))
-    if ext == ".doc" or ext == ".wps":
+    if ext in (".doc", ".wps"):
+        # Document-sharing sites hand out .doc files that are really .docx or web pages.
+        if data.startswith(b"PK\x03\x04"):
+            return RawDocument(path, "docx", data, read_docx(data))
+        if _looks_html(data):
+            return RawDocument(path, "html", data, _mime_html(data))
+        if data.lstrip().startswith(b"{\\rtf"):
+            raise Rejected("RTF 文档无法直接读取:请用 Word 或 WPS 另存为 .docx 后再导入")
         raise Rejected("旧版 Word(.doc/.wps)无法直接读取:请用 Word 或 WPS 另存为 .docx 后再导入"
                        "(或 libreoffice --headless --convert-to docx 文件名)")
+    if ext == ".rtf":
+        raise Rejected("RTF 文档无法直接读取:请用 Word 或 WPS 另存为 .docx 后再导入")
     if ext in {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"}:
         raise Rejected("图片文件没有可读文字:请提供 .docx/.pdf/.txt 原文(扫描件需先做文字识别)")
     raise Rejected(f"不支持的文件类型 {ext or '(无扩展名)'}:支持 {' '.join(SUPPORTED)}")
+
+
+def _looks_html(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml", b"mime-version:")) or (
+        head.startswith(b"<") and b"<body" in data[:8192].lower())
+
+
+def _mime_html(data: bytes) -> str | None:
+    """A saved web page (.mht/.mhtml, or a .doc that is one): the visible text of its HTML
+    part. None for plain HTML, which the decode stage handles."""
+    if not data[:1024].lstrip().lower().startswith(b"mime-version:"):
+        return None
+    import email
+    from email import policy
+
+    from .decode import decode_bytes, html_to_text
+
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            try:
+                html = payload.decode(charset) if charset else decode_bytes(payload)[0]
+            except (LookupError, UnicodeDecodeError):
+                html = decode_bytes(payload)[0]
+            text = html_to_text(html)
+            if not text.strip():
+                raise Rejected("网页存档(.mht)中没有可读文字")
+            return text
+    raise Rejected("网页存档(.mht)中没有 HTML 正文")
 
 
 _MAGIC = {b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片", b"GIF8": "GIF 图片",

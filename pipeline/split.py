@@ -13,14 +13,26 @@ from dataclasses import dataclass
 from .clean import to_simplified
 
 _NUM = r"[0-9一二三四五六七八九十百零〇]+"
-# A part marker: `2021意识形态工作情况总结十篇1`, `篇一：…`, `【篇二】…`, `第三篇 …`
+# A part marker: `2021意识形态工作情况总结十篇1`, `篇一：…`, `【篇二】…`, `第三篇 …`,
+# `…工作总结范文 篇1`, `范文二：…`
 _PART = re.compile(
-    rf"^(?:.{{0,60}}篇\s*{_NUM}|【?\s*篇\s*{_NUM}\s*】?(?:[:：、.．\s].{{0,60}})?|【\s*第?{_NUM}篇\s*】.{{0,60}}|第{_NUM}篇(?:[:：、\s].{{0,60}})?)$"
+    rf"^(?:.{{0,60}}篇\s*[(（【]?{_NUM}[)）】]?|【?\s*篇\s*{_NUM}\s*】?(?:[:：、.．\s].{{0,60}})?"
+    rf"|【\s*第?{_NUM}篇\s*】.{{0,60}}|第{_NUM}篇(?:[:：、\s].{{0,60}})?"
+    rf"|.{{0,60}}(?:范文|例文)\s*[(（【]?{_NUM}[)）】]?|【?(?:范文|例文)\s*{_NUM}\s*】?(?:[:：、.．\s].{{0,60}})?)$"
 )
-_ENUM_HEAD = re.compile(rf"^\s*(?:[(（]?{_NUM}[)）、.．]|第{_NUM}[、,，部章节]|[一二三四五六七八九十]+是)")
+# a numbered heading in any style: 一、 (一) 1. 1、 1) ① Ⅰ. 第一部分 一是
+_ENUM_HEAD = re.compile(
+    rf"^\s*(?:[(（]?{_NUM}\s*[)）、.．]|第{_NUM}[、,，部章节]|[一二三四五六七八九十]+是|[①-⑳⑴-⒇⒈-⒛]"
+    rf"|[(（]?[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫIVX]+\s*[)）、.．])"
+)
 _GENRE = re.compile(r"总结|报告|汇报|情况|材料|自查|述职|工作要点")
 _REPORT_TITLE = re.compile(r"意识形态.*(总结|报告|汇报)|(总结|报告|汇报)$")
 _SENTENCE_END = re.compile(r"[。；;：:，,!！?？]$")
+# a line that closes what came before: a sentence end, a heading, a signature date
+_CLOSED = re.compile(r"[。；;！!？?：:”\"）)]$|^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）、.．])|\d{1,2}\s*日$")
+# lines that name a report without being one: `附件：…总结`, `现将…工作总结`
+_NOT_A_TITLE = re.compile(r"^(?:附件|附[:：]|现将|特将|将|把|按照|根据|经|对照|结合|围绕|形成|撰写|报送|上报|起草)")
+_MIN_REPORT = 150   # characters a report body needs before another title may start a new one
 
 
 @dataclass
@@ -71,6 +83,16 @@ def _pick_title(titles: list[str]) -> str | None:
     return genre[-1] if genre else (titles[-1] if titles else None)
 
 
+def _closed_before(lines, i: int) -> bool:
+    """The line before `i` ends what it says: a title that follows a line broken
+    mid-sentence (a PDF's running header, a wrapped sentence) starts no new report."""
+    for k in range(i - 1, -1, -1):
+        prev = lines[k][2].strip()
+        if prev:
+            return bool(_CLOSED.search(prev)) or len(prev) <= 20
+    return True
+
+
 def split_reports(text: str) -> list[Part]:
     lines = _lines(text)
     if not lines or not text.strip():
@@ -102,7 +124,8 @@ def split_reports(text: str) -> list[Part]:
     while i < len(lines):
         s = simple[i]
         if (_REPORT_TITLE.search(s) and "意识形态" in s and is_title_line(s) and len(s) <= 40
-                and lines[i][0] - lines[starts[-1][0]][0] > 300 and _norm(s) != last_title):
+                and not _NOT_A_TITLE.match(s) and _closed_before(lines, i)
+                and lines[i][0] - lines[starts[-1][0]][0] > _MIN_REPORT and _norm(s) != last_title):
             nb, ts = _body_start(lines, i, len(lines))
             if nb < len(lines) and nb > i:
                 starts.append((nb, _pick_title(ts), ts))
