@@ -1,16 +1,22 @@
 """Run the per-file chain over many files and store the results.
 
-Files are hashed first: an unchanged file (same path, same content, same pipeline version)
-is skipped, the same content under a second name is recorded without re-processing, a
-changed file replaces its reports. The per-file stages run in worker processes; only the
-parent writes to DuckDB, one transaction per file. A file that fails is recorded in
-`rejects` with its reason and the batch goes on.
+Plan, then write. The plan reads the published database (never blocking the dashboard)
+and hashes every file: an unchanged file (same path, content and pipeline version) is
+skipped, the same content under a second name is recorded without re-processing, a
+changed file is re-processed and replaces its reports. When nothing needs writing, the
+database is not touched at all. Otherwise the per-file stages run in worker processes
+(a bounded number of files in flight, so memory stays flat however large the corpus),
+and the parent writes their results through `store.writer` in batches: one transaction
+holds whole files only. A file that fails is recorded in `rejects` with its reason and
+the batch goes on.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import sys
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +24,11 @@ from typing import Callable, Iterable, Iterator
 
 from . import store
 from .config import MAX_FILE_BYTES, pipeline_version
-from .process import FileResult, content_hash, process_bytes
+from .process import FileResult, process_path
 from .read import Rejected
 
+BATCH_FILES = int(os.environ.get("ZONGJIE_BATCH_FILES", "64"))   # files per write transaction
+BATCH_TERMS = 60_000      # ... or fewer, when their term rows add up to this
 SKIP_NAMES = ("readme", "license", "manifest")   # notes that travel with a folder of reports
 
 
@@ -67,12 +75,14 @@ def read_manifest(path: str | Path | None) -> dict[str, dict]:
     return rows
 
 
-def _work(item: tuple[str, bytes, dict | None]) -> FileResult | tuple[str, str]:
-    path, data, manifest = item
+def _work(item: tuple[str, dict | None]) -> FileResult | tuple[str, str]:
+    path, manifest = item
     try:
-        return process_bytes(data, Path(path).name, path, manifest)
+        return process_path(path, manifest)
     except Rejected as exc:
         return path, str(exc)
+    except OSError as exc:
+        return path, f"无法读取:{exc.strerror or exc}"
     except Exception as exc:  # a bug must not stop the batch; the message names it
         return path, f"处理出错({type(exc).__name__}: {exc})"
 
@@ -86,70 +96,130 @@ def _progress_bar(done: int, total: int, name: str) -> None:
     sys.stderr.flush()
 
 
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class Plan:
+    process: list[tuple[str, dict | None]] = field(default_factory=list)
+    alias: list[tuple[str, str]] = field(default_factory=list)      # (path, file_id) already stored
+    reject: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild: bool) -> Plan:
+    """Decide per file what to do, reading only the published database."""
+    con = store.read_connection(db)
+    try:
+        paths, contents = ({}, {}) if rebuild else store.index(con)
+    finally:
+        con.close()
+    out, queued = Plan(), {}
+    for f in files:
+        key = str(f)
+        try:
+            if not f.is_file():
+                raise Rejected("文件不存在")
+            size = f.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise Rejected(f"文件过大({size / 1048576:.0f} MB),上限 {MAX_FILE_BYTES // 1048576} MB")
+            if size == 0:
+                raise Rejected("空文件(0 字节)")
+            fid = file_hash(f)
+        except Rejected as exc:
+            out.reject.append((key, str(exc)))
+            continue
+        except OSError as exc:
+            out.reject.append((key, f"无法读取:{exc.strerror or exc}"))
+            continue
+        if paths.get(key) == (fid, version):
+            out.unchanged.append(key)
+        elif contents.get(fid) == version:
+            out.alias.append((key, fid))           # same content as a stored file
+        elif fid in queued:
+            out.alias.append((key, fid))           # same content twice in this batch: process once
+        else:
+            queued[fid] = key
+            out.process.append((key, manifest.get(key) or manifest.get(f.name)))
+    return out
+
+
 def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, manifest: str | Path | None = None,
                  workers: int | None = None, rebuild: bool = False,
                  progress: Callable[[int, int, str], None] | None = None) -> Summary:
     files = expand_paths(paths)
-    man = read_manifest(manifest)
     version = pipeline_version()
-    summary = Summary()
+    todo = plan(files, db, read_manifest(manifest), version, rebuild)
+    summary = Summary(unchanged=list(todo.unchanged))
+    total, done = len(files), len(todo.unchanged)
+
+    def tick(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total, name)
+
+    if progress and done:
+        progress(done, total, "")
+    if not (todo.process or todo.alias or todo.reject or rebuild):
+        return summary                     # nothing to write: the database is left alone
     with store.writer(db) as con:
         if rebuild:
             store.drop_all(con)
-        total = len(files)
-        done = 0
+        for key, reason in todo.reject:
+            store.record_reject(con, key, reason)
+            summary.rejected.append((key, reason))
+            tick(Path(key).name)
+        batch: list[FileResult] = []
+        terms = 0
 
-        def tick(name: str) -> None:
-            nonlocal done
-            done += 1
-            if progress:
-                progress(done, total, name)
+        def flush() -> None:
+            nonlocal batch, terms
+            if batch:
+                summary.reports += store.write_files(con, batch, version)
+                summary.ingested.extend(r.path for r in batch)
+                batch, terms = [], 0
 
-        todo: list[tuple[str, bytes, dict | None]] = []
-        for f in files:
-            key = str(f)
-            try:
-                if not f.is_file():
-                    raise Rejected("文件不存在")
-                size = f.stat().st_size
-                if size > MAX_FILE_BYTES:
-                    raise Rejected(f"文件过大({size / 1048576:.0f} MB),上限 {MAX_FILE_BYTES // 1048576} MB")
-                data = f.read_bytes()
-            except (Rejected, OSError) as exc:
-                store.record_reject(con, key, str(exc) if isinstance(exc, Rejected) else f"无法读取:{exc}")
-                summary.rejected.append((key, str(exc)))
-                tick(f.name)
-                continue
-            fid = content_hash(data)
-            stored = store.known_path(con, key)
-            if stored == (fid, version):
-                summary.unchanged.append(key)
-                tick(f.name)
-                continue
-            if store.known_content(con, fid) == version:   # same content under another name
-                store.record_path(con, key, fid)
-                summary.unchanged.append(key)
-                tick(f.name)
-                continue
-            todo.append((key, data, man.get(key) or man.get(f.name)))
-        for result in _run(todo, workers):
+        for result in _run(todo.process, workers):
             if isinstance(result, tuple):
                 path, reason = result
                 store.record_reject(con, path, reason)
                 summary.rejected.append((path, reason))
                 tick(Path(path).name)
                 continue
-            summary.reports += store.write_file(con, result, version)
-            summary.ingested.append(result.path)
+            batch.append(result)
+            terms += sum(len(r.terms) for r in result.reports)
             tick(Path(result.path).name)
+            if len(batch) >= BATCH_FILES or terms >= BATCH_TERMS:
+                flush()
+        flush()
+        for key, fid in todo.alias:        # after the batch: a same-batch twin is stored by now
+            if store.known_content(con, fid):
+                store.record_path(con, key, fid)
+                summary.unchanged.append(key)
+            tick(Path(key).name)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline_version', ?)", [version])
     return summary
 
 
 def _run(todo: list, workers: int | None) -> Iterator[FileResult | tuple[str, str]]:
+    """Results in input order, with at most a few files per worker in flight (flat memory)."""
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(todo) < 4:
         yield from map(_work, todo)
         return
+    window = workers * 4
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_work, todo, chunksize=4)
+        pending: deque = deque()
+        items = iter(todo)
+        for item in items:
+            pending.append(pool.submit(_work, item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -213,6 +213,14 @@ def known_path(con, path: str) -> tuple[str, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def index(con) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Everything ingest needs to plan, in two queries: {path: (file_id, version)}, {file_id: version}."""
+    paths = {p: (f, v) for p, f, v in con.execute(
+        "SELECT p.path, p.file_id, f.pipeline_version FROM file_paths p JOIN files f USING (file_id)").fetchall()}
+    contents = dict(con.execute("SELECT file_id, pipeline_version FROM files").fetchall())
+    return paths, contents
+
+
 def known_content(con, file_id: str) -> str | None:
     """pipeline_version of a stored content hash, or None."""
     row = con.execute("SELECT pipeline_version FROM files WHERE file_id = ?", [file_id]).fetchone()
@@ -262,9 +270,7 @@ def report_id(file_id: str, index: int) -> str:
     return f"{file_id[:16]}-{index}"
 
 
-def write_file(con, result, version: str | None = None) -> int:
-    """Replace everything stored for this content and point its path at it. One transaction."""
-    version = version or pipeline_version()
+def _rows(result) -> dict[str, list[dict]]:
     fid = result.file_id
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     for r in result.reports:
@@ -292,17 +298,52 @@ def write_file(con, result, version: str | None = None) -> int:
                 text=s["text"], category=s["category"], categories=list(s["categories"]),
                 triggers=list(s["triggers"]), char_start=s["start"], char_end=s["end"]))
         rows["term_counts"].extend(dict(report_id=rid, file_id=fid, term=t, n=n) for t, n in r.terms.items())
+    return rows
+
+
+def write_files(con, results: list, version: str | None = None) -> int:
+    """Store several processed files in ONE transaction: each replaces whatever was stored
+    for its content and path. Batching keeps DuckDB's per-statement cost off the hot path;
+    a transaction still holds whole files only. Returns the number of reports written."""
+    if not results:
+        return 0
+    version = version or pipeline_version()
+    now = datetime.now()
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    files, paths = [], []
+    for res in results:
+        for t, rs in _rows(res).items():
+            rows[t].extend(rs)
+        files.append(dict(file_id=res.file_id, name=Path(res.path).name, file_type=res.file_type,
+                          encoding=res.encoding, size_bytes=res.size_bytes, n_chars=res.n_chars,
+                          n_reports=len(res.reports), pipeline_version=version, ingested_at=now))
+        paths.append(dict(path=res.path, file_id=res.file_id, seen_at=now))
     with transaction(con):
-        _delete_content(con, fid)
-        con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            fid, Path(result.path).name, result.file_type, result.encoding, result.size_bytes, result.n_chars,
-            len(result.reports), version, datetime.now()])
+        fids = pd.DataFrame({"file_id": [f["file_id"] for f in files]})
+        con.register("_fids", fids)
+        try:
+            for t in (*TABLES, "files"):
+                con.execute(f"DELETE FROM {t} WHERE file_id IN (SELECT file_id FROM _fids)")
+        finally:
+            con.unregister("_fids")
+        _insert(con, "files", files)
         for t in TABLES:
             _insert(con, t, rows[t])
-        con.execute("INSERT OR REPLACE INTO file_paths VALUES (?, ?, ?)", [result.path, fid, datetime.now()])
-        con.execute("DELETE FROM rejects WHERE path = ?", [result.path])
+        pdf = pd.DataFrame(paths)
+        con.register("_paths", pdf)
+        try:
+            con.execute("DELETE FROM file_paths WHERE path IN (SELECT path FROM _paths)")
+            con.execute("INSERT INTO file_paths SELECT path, file_id, seen_at FROM _paths")
+            con.execute("DELETE FROM rejects WHERE path IN (SELECT path FROM _paths)")
+        finally:
+            con.unregister("_paths")
         _collect_orphans(con)
-    return len(result.reports)
+    return sum(len(r.reports) for r in results)
+
+
+def write_file(con, result, version: str | None = None) -> int:
+    """One processed file, in its own transaction."""
+    return write_files(con, [result], version)
 
 
 def counts(con) -> dict[str, int]:

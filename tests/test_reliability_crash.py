@@ -28,7 +28,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def _ingest(corpus: Path, db: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ZONGJIE_BATCH_FILES": "5"}  # many small transactions
     return subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(corpus), "--db", str(db), "--workers", "1"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -57,14 +57,17 @@ def _whole_files_only(db: Path) -> None:
 @pytest.fixture(scope="module")
 def reference(corpus, tmp_path_factory) -> tuple[dict[str, int], float]:
     """Counts of an uninterrupted run, and how long it took (to place the kills)."""
-    db = tmp_path_factory.mktemp("ref") / "ref.duckdb"
-    t0 = time.monotonic()
-    p = _ingest(corpus, db)
-    assert p.wait(timeout=300) == 0, p.stderr.read().decode()
-    return _counts(db), time.monotonic() - t0
+    times = []
+    for k in range(2):   # the second run is warm, like the runs we kill
+        db = tmp_path_factory.mktemp("ref") / f"ref{k}.duckdb"
+        t0 = time.monotonic()
+        p = _ingest(corpus, db)
+        assert p.wait(timeout=300) == 0, p.stderr.read().decode()
+        times.append(time.monotonic() - t0)
+    return _counts(db), min(times)
 
 
-@pytest.mark.parametrize("fraction", [0.02, 0.4, 0.6, 0.8])
+@pytest.mark.parametrize("fraction", [0.02, 0.3, 0.5, 0.7])
 def test_sigkill_then_rerun_converges(corpus, reference, tmp_path, fraction):
     counts, duration = reference
     db = tmp_path / "z.duckdb"
@@ -74,7 +77,7 @@ def test_sigkill_then_rerun_converges(corpus, reference, tmp_path, fraction):
     assert p.poll() is None, "ingest finished before the kill: make the corpus bigger"
     p.send_signal(signal.SIGKILL)
     p.wait(timeout=60)
-    if fraction in (0.4, 0.6):
+    if fraction in (0.3, 0.5):
         assert building.exists(), "the kill should land mid-ingest, with a working copy in place"
     if db.exists():                       # the published file is always whole
         _whole_files_only(db)
