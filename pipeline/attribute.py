@@ -20,6 +20,10 @@ from .config import data_file
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区, XX县, 某局
+# a year left blank in a template: 20__年, 20XX年, 20**年, 二〇XX年
+_BLANK_YEAR = r"(?:20|二〇|二○|二零)[_＿xX*＊×某\-—－\s]{1,4}(?=年)"
+UNIT_TYPES = ("党政机关", "乡镇街道", "社区村", "学校", "医院", "企业", "政法", "金融", "其他")
+PERIODS = ("full_year", "half_year", "quarter")
 
 
 @dataclass
@@ -133,11 +137,88 @@ def publish_date(header: str) -> date | None:
         return None
 
 
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "0": 0}
+
+
+def _cn_number(s: str) -> int | None:
+    """`二〇二一` -> 2021, `十二` -> 12, `二十` -> 20, `7` -> 7."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        h = _CN_DIGIT.get(head, None) if head else 1
+        t = _CN_DIGIT.get(tail, None) if tail else 0
+        return None if h is None or t is None else h * 10 + t
+    digits = [_CN_DIGIT.get(c) for c in s]
+    return None if not digits or None in digits else int("".join(map(str, digits)))
+
+
+_CN = "〇○零一二三四五六七八九十"
+_DATE = re.compile(rf"({_YEAR}|[二][{_CN}]{{3}})\s*年\s*([0-9]{{1,2}}|[{_CN}]{{1,2}})\s*月\s*([0-9]{{1,2}}|[{_CN}]{{1,3}})\s*日"
+                   rf"|({_YEAR})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})")
+
+
+def _parse_date(m: re.Match) -> date | None:
+    y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    try:
+        return date(_cn_number(y), _cn_number(mo), _cn_number(d))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def signature_block(simple: str) -> tuple[int, str | None, date | None]:
+    """The signature at the end of a report: `中共XX县审计局党组\n2021年12月20日`
+    (or `二〇二一年十二月二十日`, or the two on one line). Returns (offset where the block
+    starts, the signing unit line or None, the date or None); (len, None, None) if none."""
+    lines = simple.rstrip().split("\n")
+    end = len(simple.rstrip())
+    pos = end
+    unit, when = None, None
+    for line in reversed(lines[-3:]):
+        t = line.strip().strip("()（）")
+        if not t:
+            pos -= len(line) + 1
+            continue
+        m = _DATE.search(t)
+        if m and when is None and len(t) <= 40 and not re.search(r"[，。；,;]", t):
+            when = _parse_date(m)
+            rest = (t[: m.start()] + t[m.end():]).strip(" ()（）")
+            if rest and _signer(rest):
+                unit = rest
+            pos -= len(line) + 1
+            continue
+        if unit is None and _signer(t):
+            unit = t
+            pos -= len(line) + 1
+            continue
+        break
+    if unit is None and when is None:
+        return len(simple), None, None
+    return max(pos + 1, 0), unit, when
+
+
+def _signer(line: str) -> bool:
+    """A bare unit name on a line of its own (a signature or a by-line)."""
+    return (3 <= len(line) <= 30 and not re.search(r"[，。；,;：:、]", line) and not re.search(r"\d", line)
+            and bool(unit_type_of(line)) and not _false_name(_strip_party(line)) and not _is_generic(_strip_party(line)))
+
+
+def reference_date(simple: str, header: str) -> tuple[date | None, str]:
+    """The date `今年`/`上半年` are read against: the report's own signature date, else the
+    page's publish date. Returns (date, source)."""
+    _, _, signed = signature_block(simple)
+    if signed:
+        return signed, "body"
+    published = publish_date(header)
+    return (published, "publish_date") if published else (None, "none")
+
+
 def year_from_title(title: str | None) -> int | None:
     """`行署办公室2018年度…总结` -> 2018; `20__年` (a blank) -> None."""
     if not title:
         return None
-    m = re.search(rf"(?<!\d)({_YEAR})(?!\d)(?!\s*年?(?:以来|至|-|—|到))", title)
+    m = re.search(rf"(?<![0-9A-Za-z])({_YEAR})(?![0-9A-Za-z])(?!\s*年?(?:以来|至|-|—|到))", title)
     return int(m.group(1)) if m else None
 
 
@@ -145,13 +226,16 @@ _MULTI_YEAR = re.compile(rf"近年来|近[两二三四五几]年|{_YEAR}\s*年?�
 _HALF = re.compile(r"上半年|半年来|半年以来|半年工作|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中")
 _QUARTER = re.compile(r"第?[一二三四1-4]季度|前三季度")
 _THIS_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年")
+# words that place the report in the year of its date: 今年以来, 上半年, 一季度, 前三季度
+_RELATIVE_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年|上半年|下半年|半年来|半年以来|第?[一二三四1-4]季度|前三季度")
 _INTRO_CUE = re.compile(r"现将[^。]{0,60}?(?:如下|汇报|报告)|[^。]{0,60}总结如下|[^。]{0,40}汇报如下")
 
 
 def body_year(simple: str) -> int | None:
     """A year the body says it covers: `2018年,…` at the start, `2020年上半年`, or a plan
     document of the year (`《2021年…工作要点》`). `2015年以来` is a starting point, not a year."""
-    opening = simple[:400]
+    sig_start, _, _ = signature_block(simple)
+    opening = simple[: min(400, sig_start)]
     for m in re.finditer(rf"({_YEAR})\s*年(度)?(?!以来|以前|前|底前|至|到|-)", opening):
         return int(m.group(1))
     m = re.search(rf"《[^》]{{0,10}}?({_YEAR})\s*年度?[^》]{{0,30}}(要点|计划|方案|安排|总结)》", simple)
@@ -175,37 +259,57 @@ def period_of(title: str | None, simple: str) -> str | None:
 
 
 # ---------------------------------------------------------------- unit
+# The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
-    r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*)?"
+    r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*)?"
     rf"((?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
     r"(?:党组|党委|党支部|党总支|党工委)?(?:班子)?"
-    r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决)"
+    r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在)"
 )
 _BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在])|(?<=由于)|(?<=作为)|(?<=现将))"
 _SELF = re.compile(r"我(局|办|委|厅|部|处|所|中心|镇|乡|街道|社区|村|校|院|公司|集团|行)")
 _GENERIC_UNITS = {"单位", "部门", "机关", "办公室", "党组", "党委", "支部", "党支部", "领导班子", "班子", "全局", "全办",
                   "全镇", "局", "办", "镇", "乡", "委", "市委", "县委", "区委", "省委", "政府", "市政府", "县政府",
-                  "区政府", "宣传部", "市委宣传部", "县委宣传部", "区委宣传部"}
+                  "区政府", "宣传部", "市委宣传部", "县委宣传部", "区委宣传部", "乡镇", "街道", "社区", "村", "城乡"}
+# as the subject of the opening sentence these do name the reporting unit
+_SUBJECT_OK = {"市委宣传部", "县委宣传部", "区委宣传部", "市政府", "县政府", "区政府"}
 
 
 def _strip_party(unit: str) -> str:
     return re.sub(r"^中共", "", re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", unit)) or unit
 
 
+def _is_generic(unit: str) -> bool:
+    """A word that names a kind of unit, not a unit: 办公室, 公司, 学校, 中心 (any bare suffix)."""
+    return unit in _GENERIC_UNITS or unit in {suf for suf, _ in _suffix_types()}
+
+
+def _anonymised(unit: str) -> bool:
+    return bool(re.search(_ANON, unit))
+
+
+_TITLE_LEAD = re.compile(rf"^(?:关于|中共|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度)+")
+
+
 def unit_from_title(title: str | None) -> str | None:
-    """`行署办公室2018年度思想宣传及意识形态工作总结` -> `行署办公室`."""
+    """`行署办公室2018年度思想宣传及意识形态工作总结` -> `行署办公室`. Anonymised names
+    (`XX县人民医院…`) are left to `unit_from_title_any`."""
+    u, explicit = unit_from_title_any(title)
+    return u if explicit else None
+
+
+def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
+    """(unit, explicit) from a title; anonymised names come back with explicit False."""
     if not title:
-        return None
-    t = re.sub(r"^(关于|中共)", "", title.strip())
-    m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|20__|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
+        return None, False
+    t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", title.strip()))
+    m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
     if not m:
-        return None
+        return None, False
     cand = _strip_party(m.group(1).strip(" 、,，"))
-    if unit_type_of(cand) and cand not in _GENERIC_UNITS and not re.search(_ANON, cand):
-        return cand
-    return None
-
-
+    if not unit_type_of(cand) or _is_generic(cand) or _false_name(cand) or re.search(r"[我本]", cand):
+        return None, False
+    return cand, not _anonymised(cand)
 def _expand(unit: str, simple: str) -> str:
     """Prefer the fuller form the body uses: title `政协机关` + body `县政协机关`."""
     m = Counter(re.findall(rf"([\u4e00-\u9fff]{{1,6}}?){re.escape(unit)}", simple))
@@ -241,8 +345,12 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
             anon_level = level.group(1) if level else None
             if unit_type_of(cand) or re.search(r"社区|村|镇|街道", cand):
                 return _strip_party(cand), False, "body"
-        elif unit_type_of(cand) and cand not in _GENERIC_UNITS and not _false_name(cand) and not re.search(r"[我本]", cand):
-            return _strip_party(cand), True, "body"
+        elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
+            core = _strip_party(cand)
+            if not _is_generic(core) or core in _SUBJECT_OK:
+                return core, True, "body"
+            if not _SELF.search(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
+                return core, False, "body"
     selfs = Counter(_SELF.findall(simple))
     if selfs:
         suffix = selfs.most_common(1)[0][0]
@@ -258,22 +366,27 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
                 return n + 2 * placed - 0.5 * (len(name) > 6)
             best = max(names.items(), key=score)[0]
             return best, True, "body"
-        generic, _ = unit_config()["self"].get("我" + suffix, [suffix, None])
+        generic = unit_config()["self"].get("我" + suffix, [suffix])[0]
         return (anon_level or "") + generic, False, "body"
     if m and re.search(_ANON, m.group(1)):
         return _strip_party(m.group(1)), False, "body"
     return None, False, None
 
 
-def unit_from_signature(simple: str) -> str | None:
-    """A signature block at the end: `中共XX县审计局党组\\n2021年12月20日`."""
-    tail = simple.strip().split("\n")[-3:]
-    for line in reversed(tail):
-        line = line.strip()
-        if 3 <= len(line) <= 30 and not re.search(r"[，。；,;]", line) and unit_type_of(line) \
-                and not re.search(r"\d", line):
-            return _strip_party(line)
-    return None
+def unit_from_signature(simple: str) -> tuple[str | None, bool]:
+    """(unit, explicit) from a signature block at the end (`中共XX县审计局党组\n2021年12月20日`)
+    or a by-line under the title (`中共盐池县审计局党组` alone on one of the first lines).
+    An anonymised name (`XX县审计局`) keeps its form and is not explicit."""
+    _, signer, _ = signature_block(simple)
+    if signer is None:
+        for line in simple.split("\n")[:2]:
+            if _signer(line.strip().strip("()（）")):
+                signer = line.strip().strip("()（）")
+                break
+    if signer is None:
+        return None, False
+    unit = _strip_party(signer)
+    return unit, not _anonymised(unit)
 
 
 def unit_from_path(path: str) -> tuple[str | None, int | None]:
@@ -312,26 +425,87 @@ def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
     return best
 
 
+# ---------------------------------------------------------------- manifest values
+_PERIOD_WORDS = {"full_year": ("full_year", "full", "year", "annual", "全年", "年度", "一年", "整年"),
+                 "half_year": ("half_year", "half", "h1", "h2", "上半年", "下半年", "半年", "半年度"),
+                 "quarter": ("quarter", "q1", "q2", "q3", "q4", "季度", "一季度", "二季度", "三季度", "四季度",
+                             "第一季度", "第二季度", "第三季度", "第四季度", "前三季度")}
+_TYPE_WORDS = {"党政机关": ("机关", "党政", "政府", "部门"), "乡镇街道": ("乡镇", "街道", "乡", "镇"),
+               "社区村": ("社区", "村", "村居"), "学校": ("学校", "高校", "中学", "小学", "大学", "学院"),
+               "医院": ("医院", "卫生院", "卫生"), "企业": ("企业", "公司", "国企", "集团"),
+               "政法": ("政法", "公检法", "法院", "检察院", "公安"), "金融": ("金融", "银行", "保险")}
+
+
+def manifest_values(row: dict | None) -> dict:
+    """A manifest row as typed values; blanks and values that cannot be read are dropped
+    (`2021年` -> 2021, `上半年` -> half_year, `乡镇` -> 乡镇街道)."""
+    out: dict = {}
+    for k, v in (row or {}).items():
+        v = str(v).strip() if v is not None else ""
+        if not v:
+            continue
+        if k == "year":
+            m = re.search(_YEAR, v)
+            if m:
+                out["year"] = int(m.group())
+        elif k == "period":
+            low = v.lower()
+            for period, words in _PERIOD_WORDS.items():
+                if low in words:
+                    out["period"] = period
+                    break
+        elif k == "unit_type":
+            if v in UNIT_TYPES:
+                out["unit_type"] = v
+            else:
+                out["unit_type"] = next((t for t, words in _TYPE_WORDS.items() if v in words),
+                                        unit_type_of(v) or "其他")
+        elif k in ("unit", "region"):
+            out[k] = v
+    return out
+
+
+def _type_for_generic(simple: str) -> str | None:
+    """Type implied by the report's self-reference (我院, 我行, 我校) when it never names
+    itself; an ambiguous one (我院: 医院, 法院/检察院 or 学院) is settled by keywords."""
+    selfs = Counter(_SELF.findall(simple))
+    if not selfs:
+        return None
+    spec = unit_config()["self"].get("我" + selfs.most_common(1)[0][0])
+    if not spec:
+        return None
+    candidates = spec[1:]
+    if len(candidates) > 1:
+        kw = unit_config()["keywords"]
+        scores = {t: sum(simple.count(w) for w in kw.get(t, ())) for t in candidates}
+        best = max(candidates, key=lambda t: (scores[t], -candidates.index(t)))
+        return best
+    return candidates[0] if candidates else None
+
+
 # ---------------------------------------------------------------- all together
 def attribute(title: str | None, simple: str, path: str, header: str = "",
               manifest: dict | None = None) -> Attribution:
     """Attribute one report. `simple` is the report body in simplified characters,
     `header` the file's text before the body (publish dates live there)."""
     a = Attribution(title=title)
-    manifest = {k: v for k, v in (manifest or {}).items() if v not in (None, "")}
+    manifest = manifest_values(manifest)
     stitle = title
     a.sources["title"] = "title" if title else "none"
     a.publish_date = publish_date(header)
 
-    # year
+    # year: manifest > path > title > file name > body > today's words read against a date
     path_unit, path_year = unit_from_path(path)
     for value, source in ((manifest.get("year"), "manifest"), (path_year, "path"), (year_from_title(stitle), "title"),
                           (year_from_title(PurePath(path).stem), "path"), (body_year(simple), "body")):
         if value:
             a.year, a.sources["year"] = int(value), source
             break
-    if a.year is None and a.publish_date and _THIS_YEAR.search(simple[:600]):
-        a.year, a.sources["year"] = a.publish_date.year, "publish_date"
+    if a.year is None and _RELATIVE_YEAR.search(simple[:600]):
+        ref, source = reference_date(simple, header)
+        if ref:
+            # a summary dated in January looks back on the year just ended
+            a.year, a.sources["year"] = (ref.year - 1 if ref.month == 1 else ref.year), source
 
     # period
     if manifest.get("period"):
@@ -342,23 +516,28 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
             a.period = None
         a.sources["period"] = "title/body" if a.period else "none"
 
-    # unit
+    # unit: manifest > path > a name the text states (title, signature, opening) > an
+    # anonymised name (XX县审计局) > the generic form of a self-reference (我局 -> 局)
     if manifest.get("unit"):
         a.unit, a.unit_explicit, a.sources["unit"] = manifest["unit"], True, "manifest"
     elif path_unit:
         a.unit, a.unit_explicit, a.sources["unit"] = path_unit, True, "path"
     else:
-        u = unit_from_title(stitle)
-        if u:
-            a.unit, a.unit_explicit, a.sources["unit"] = _expand(u, simple), True, "title"
+        t_unit, t_explicit = unit_from_title_any(stitle)
+        s_unit, s_explicit = unit_from_signature(simple)
+        if t_unit and t_explicit:
+            a.unit, a.unit_explicit, a.sources["unit"] = _expand(t_unit, simple), True, "title"
+        elif s_unit and s_explicit:
+            a.unit, a.unit_explicit, a.sources["unit"] = s_unit, True, "signature"
         else:
-            sig = unit_from_signature(simple)
-            if sig:
-                a.unit, a.unit_explicit, a.sources["unit"] = sig, True, "signature"
-            else:
-                u, explicit, how = unit_from_body(simple)
-                if u:
-                    a.unit, a.unit_explicit, a.sources["unit"] = (_expand(u, simple) if explicit else u), explicit, how
+            u, explicit, how = unit_from_body(simple)
+            if u and explicit:
+                a.unit, a.unit_explicit, a.sources["unit"] = _expand(u, simple), True, how
+            elif t_unit or s_unit:
+                a.unit, a.unit_explicit = t_unit or s_unit, False
+                a.sources["unit"] = "title" if t_unit else "signature"
+            elif u:
+                a.unit, a.unit_explicit, a.sources["unit"] = u, False, how
     if a.unit is None:
         a.sources["unit"] = "none"
 
@@ -367,8 +546,11 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.unit_type, a.sources["unit_type"] = manifest["unit_type"], "manifest"
     else:
         typ = unit_type_of(a.unit)
-        if typ:
+        generic = _type_for_generic(simple) if a.unit and not a.unit_explicit else None
+        if typ and not (generic and _is_generic(a.unit)):
             a.unit_type, a.sources["unit_type"] = typ, "unit"
+        elif generic:
+            a.unit_type, a.sources["unit_type"] = generic, "unit"
         else:
             kw = unit_config()["keywords"]
             scores = {t: sum(simple.count(w) for w in words) for t, words in kw.items()}
