@@ -1,0 +1,181 @@
+"""Keyword queries on a hand-made database whose every number can be checked by hand."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+
+from pipeline import keywords as K
+from pipeline import store
+from pipeline.tokenize import term_counts
+
+INJECTION = "' OR 1=1 --"
+
+# report_id, unit, year, unit_type, region, n_chars, {term: n}
+REPORTS = [
+    ("r1", "甲局", 2020, "党政机关", "东县", 10000, {"意识形态": 10, "学习": 5, "甲词": 6}),
+    ("r2", "乙校", 2020, "学校", "西县", 5000, {"意识形态": 5, "学习": 5, "乙词": 1}),
+    ("r3", "乙校", 2021, "学校", "西县", 20000, {"意识形态": 40, "学习": 10, "乙词": 8}),
+]
+# r1's text: the keyword 网络舆情 sits 30 characters in, twice.
+R1_TEXT = "一" * 30 + "网络舆情" + "二" * 30 + "\n网络舆情" + "三" * 5
+
+
+@pytest.fixture
+def con(tmp_path):
+    con = store.connect(tmp_path / "k.duckdb")
+    for rid, unit, year, utype, region, n_chars, terms in REPORTS:
+        text = R1_TEXT if rid == "r1" else f"{unit}{year}年意识形态工作总结。" + "学习" * 10
+        con.execute("INSERT INTO reports (report_id, file_id, unit, year, unit_type, region, n_chars, "
+                    "text, text_simplified) VALUES (?, 'f', ?, ?, ?, ?, ?, ?, ?)",
+                    [rid, unit, year, utype, region, n_chars, text, text])
+        for term, n in terms.items():
+            con.execute("INSERT INTO term_counts VALUES (?, 'f', ?, ?)", [rid, term, n])
+    yield con
+    con.close()
+
+
+def as_dict(df, key="term", value="n"):
+    return dict(zip(df[key], df[value]))
+
+
+# ---------------------------------------------------------------- filters
+def test_where_builds_placeholders_only():
+    sql, params = K.where({"year_min": 2020, "year_max": 2021, "units": [INJECTION], "unit_types": [],
+                           "regions": None})
+    assert INJECTION not in sql and sql.count("?") == 3
+    assert params == [2020, 2021, [INJECTION]]
+    assert K.where(None) == ("TRUE", [])
+    with pytest.raises(ValueError):
+        K.where({"unit": ["甲局"]})
+
+
+# ---------------------------------------------------------------- top_terms
+def test_top_terms_all(con):
+    df = K.top_terms(con, {}, limit=10)
+    assert list(df.columns) == ["term", "n", "reports"]
+    assert list(df.term) == ["意识形态", "学习", "乙词", "甲词"]
+    assert as_dict(df) == {"意识形态": 55, "学习": 20, "乙词": 9, "甲词": 6}
+    assert as_dict(df, value="reports") == {"意识形态": 3, "学习": 3, "乙词": 2, "甲词": 1}
+    assert list(K.top_terms(con, {}, limit=2).term) == ["意识形态", "学习"]
+
+
+@pytest.mark.parametrize("filters,expected", [
+    ({"year_min": 2021}, {"意识形态": 40, "学习": 10, "乙词": 8}),
+    ({"year_max": 2020}, {"意识形态": 15, "学习": 10, "甲词": 6, "乙词": 1}),
+    ({"units": ["甲局"]}, {"意识形态": 10, "学习": 5, "甲词": 6}),
+    ({"unit_types": ["学校"], "year_min": 2020, "year_max": 2020}, {"意识形态": 5, "学习": 5, "乙词": 1}),
+    ({"regions": ["东县", "西县"]}, {"意识形态": 55, "学习": 20, "乙词": 9, "甲词": 6}),
+    ({"units": []}, {"意识形态": 55, "学习": 20, "乙词": 9, "甲词": 6}),
+])
+def test_top_terms_filtered(con, filters, expected):
+    assert as_dict(K.top_terms(con, filters, limit=10)) == expected
+
+
+@pytest.mark.parametrize("key", ["units", "unit_types", "regions"])
+def test_injection_looking_values_are_plain_text(con, key):
+    assert K.top_terms(con, {key: [INJECTION]}).empty
+    assert K.term_trend(con, ["意识形态"], {key: [INJECTION]}).empty
+    assert K.distinctive_terms(con, "unit", "甲局", {key: [INJECTION]}).empty
+    assert K.kwic(con, "网络舆情", {key: [INJECTION]}).empty
+    assert K.top_terms(con, {key: [INJECTION, "甲局", "党政机关", "东县"]}).n.sum() == 21   # r1 only
+    assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 3
+
+
+def test_injection_in_term_and_group_value(con):
+    assert K.kwic(con, INJECTION).empty
+    assert K.term_trend(con, [INJECTION]).n.sum() == 0
+    assert K.distinctive_terms(con, "unit", INJECTION).empty      # nobody in the group
+    with pytest.raises(ValueError):
+        K.distinctive_terms(con, "unit; DROP TABLE reports; --", "甲局")
+
+
+# ---------------------------------------------------------------- term_trend
+def test_trend_per_10k_chars_by_hand(con):
+    df = K.term_trend(con, ["意识形态", "甲词", "意识形态"], {})
+    assert list(df.columns) == ["year", "term", "n", "per_10k_chars"]
+    got = {(int(y), t): (int(n), float(p)) for y, t, n, p in df.itertuples(index=False)}
+    # 2020: r1 + r2 = 15,000 chars; 意识形态 10 + 5 = 15 -> 10 per 10k; 甲词 6 -> 4 per 10k.
+    # 2021: r3 = 20,000 chars;     意识形态 40 -> 20 per 10k; 甲词 absent -> a 0 row.
+    assert got == {(2020, "意识形态"): (15, 10.0), (2020, "甲词"): (6, 4.0),
+                   (2021, "意识形态"): (40, 20.0), (2021, "甲词"): (0, 0.0)}
+
+
+def test_trend_filtered_denominator(con):
+    df = K.term_trend(con, ["意识形态"], {"units": ["乙校"]})
+    # 2020 is r2 alone now: 5 / 5,000 chars -> 10 per 10k; 2021: 40 / 20,000 -> 20 per 10k.
+    assert [(int(y), float(p)) for y, p in zip(df.year, df.per_10k_chars)] == [(2020, 10.0), (2021, 20.0)]
+    assert K.term_trend(con, [], {}).empty
+
+
+# ---------------------------------------------------------------- distinctive_terms
+def g2(a, b, c, d):
+    e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+    return 2 * sum(o * math.log(o / e) for o, e in ((a, e1), (b, e2)) if o)
+
+
+def test_distinctive_terms_of_a_unit(con):
+    df = K.distinctive_terms(con, "unit", "甲局", {}, min_n=1)
+    assert list(df.columns) == ["term", "n_group", "n_rest", "llr"]
+    # 甲局 uses 21 tokens, the rest 69. 意识形态 is relatively rarer in 甲局, so it is left out.
+    assert list(df.term) == ["甲词", "学习"]
+    assert (df.n_group.tolist(), df.n_rest.tolist()) == ([6, 5], [0, 15])
+    assert df.llr.tolist() == pytest.approx([g2(6, 0, 21, 69), g2(5, 15, 21, 69)])
+    assert K.distinctive_terms(con, "unit", "乙校", {}).term.iloc[0] == "乙词"
+    assert K.distinctive_terms(con, "unit", "甲局", {}, min_n=7).empty
+
+
+def test_distinctive_terms_of_a_year_within_filters(con):
+    df = K.distinctive_terms(con, "year", 2021, {"units": ["乙校"]}, min_n=1)
+    # 乙校 only: 2021 has 58 tokens, 2020 has 11; 学习 (10 of 58 vs 5 of 11) is left out.
+    assert list(df.term) == ["意识形态", "乙词"]
+    assert df.llr.tolist() == pytest.approx([g2(40, 5, 58, 11), g2(8, 1, 58, 11)])
+    assert K.distinctive_terms(con, "unit", "甲局", {"units": ["甲局"]}).empty   # no rest to compare
+
+
+# ---------------------------------------------------------------- kwic
+def test_kwic_centres_the_term(con):
+    df = K.kwic(con, "网络舆情", {}, width=20)
+    assert list(df.columns) == K.KWIC_COLUMNS
+    assert len(df) == 2
+    first, second = df.iloc[0], df.iloc[1]
+    assert (first.report_id, first.unit, int(first.year)) == ("r1", "甲局", 2020)
+    assert (first.left, first.term, first.right) == ("一" * 20, "网络舆情", "二" * 20)
+    assert (second.left, second.right) == ("二" * 19 + " ", "三" * 5)   # line break shown as a space
+    assert len(K.kwic(con, "网络舆情", {}, limit=1)) == 1
+
+
+def test_kwic_filters_and_limit(con):
+    assert set(K.kwic(con, "意识形态").report_id) == {"r2", "r3"}
+    assert list(K.kwic(con, "意识形态", {"year_min": 2021}).report_id) == ["r3"]
+    assert len(K.kwic(con, "学习", {"units": ["乙校"]}, limit=13)) == 13
+    assert K.kwic(con, "").empty
+    assert K.kwic(con, "%").empty and K.kwic(con, "_").empty    # no LIKE wildcards
+
+
+# ---------------------------------------------------------------- the real sample
+@pytest.fixture(scope="module")
+def sample_con(sample_db):
+    con = store.connect(sample_db, read_only=True)
+    yield con
+    con.close()
+
+
+def test_sample_counts_are_the_tokenizer_counts(sample_con):
+    for rid, text in sample_con.execute("SELECT report_id, text_simplified FROM reports").fetchall():
+        stored = Counter(dict(sample_con.execute(
+            "SELECT term, n FROM term_counts WHERE report_id = ?", [rid]).fetchall()))
+        assert stored == term_counts(text), rid
+
+
+def test_sample_keywords(sample_con):
+    top = K.top_terms(sample_con, {}, limit=200)
+    assert top.term.iloc[0] == "意识形态"
+    assert {"两学一做", "宣传思想工作", "社会主义核心价值观"} <= set(top.term)
+    assert not {"工作", "加强", "开展", "进一步"} & set(top.term)
+    year = int(sample_con.execute("SELECT min(year) FROM reports").fetchone()[0])
+    later = as_dict(K.top_terms(sample_con, {"year_min": year + 1}, limit=200))
+    assert later["意识形态"] < as_dict(top)["意识形态"]
+    lines = K.kwic(sample_con, "两学一做", {}, limit=5)
+    assert len(lines) == 5 and (lines.term == "两学一做").all()
