@@ -1,0 +1,124 @@
+"""Shared benchmark plumbing: machine description, corpus cache, timing, BENCHMARKS.md."""
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+BENCHMARKS = ROOT / "BENCHMARKS.md"
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1048576:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def corpus(n: int, units: int | None = None, years: int = 5) -> Path:
+    """The synthetic corpus of n reports, generated once and cached under bench/out/."""
+    from bench.make_corpus import make_corpus
+
+    path = OUT / f"corpus_{n}"
+    stamp = path / ".complete"
+    if not stamp.exists():
+        make_corpus(path, reports=n, units=units or max(10, n // 25), years=years)
+        stamp.write_text("ok")
+    return path
+
+
+def table(title: str, header: list[str], rows: list[list]) -> str:
+    lines = [f"| {' | '.join(header)} |", f"|{'|'.join('---' for _ in header)}|"]
+    lines += [f"| {' | '.join(str(c) for c in row)} |" for row in rows]
+    return f"### {title}\n\n" + "\n".join(lines) + "\n"
+
+
+def record(title: str, body: str, command: str, write: bool = True) -> None:
+    """Print the result and append it, with the machine and the command, to BENCHMARKS.md."""
+    text = (f"\n## {title} — {datetime.now():%Y-%m-%d %H:%M}\n\nMachine: {machine()}  \n"
+            f"Command: `{command}`\n\n{body}\n")
+    print(text)
+    if write:
+        with open(BENCHMARKS, "a", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+class RssSampler:
+    """Peak resident memory of a process and all its children (workers), sampled from /proc."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _tree(self) -> list[int]:
+        kids: dict[int, list[int]] = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    ppid = int(open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                kids.setdefault(ppid, []).append(int(d))
+        out, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            todo += kids.get(p, [])
+        return out
+
+    def _rss(self) -> int:
+        total = 0
+        for p in self._tree():
+            try:
+                for line in open(f"/proc/{p}/status"):
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            except OSError:
+                pass
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            time.sleep(self.interval)
+
+    def __enter__(self):
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._t.join()
+
+
+def run_ingest(paths: list[Path], db: Path, workers: int, extra: list[str] | None = None) -> tuple[float, int, str]:
+    """Time `python -m pipeline ingest` as a user runs it; return (seconds, peak RSS bytes, stdout)."""
+    cmd = [sys.executable, "-m", "pipeline", "ingest", *map(str, paths), "--db", str(db), "--workers", str(workers),
+           *(extra or [])]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with RssSampler(proc.pid) as rss:
+        out, err = proc.communicate()
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"ingest failed: {err[-2000:]}")
+    return dt, rss.peak, out.strip()

@@ -1,0 +1,179 @@
+"""Ingest benchmarks: vs the tokenizer, incremental re-ingest, peak memory, growth.
+
+    python -m bench.ingest tokenizer   [--reports 10000] [--workers N]   # 1 + 3 (memory of that ingest)
+    python -m bench.ingest incremental [--reports 10000] [--workers N]   # 2
+    python -m bench.ingest growth      [--sizes 1000,2500,5000,10000]    # 4
+    python -m bench.ingest all         [--reports 10000]
+Add --no-record to print without appending to BENCHMARKS.md (the small run in `make test`).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+import duckdb
+
+from bench.common import OUT, corpus, record, run_ingest, table
+
+TARGET_RATIO, TARGET_INCR, TARGET_RSS = 1.25, 0.05, 1.5 * 1024 ** 3
+
+
+def _texts(root: Path) -> list[str]:
+    """Every file's decoded text (not timed: the baseline is tokenization alone)."""
+    from pipeline.decode import decode
+    from pipeline.ingest import expand_paths
+    from pipeline.read import read_path
+
+    return [decode(read_path(p))[0] for p in expand_paths([root])]
+
+
+_TK = None
+
+
+def _jieba_chunk(texts: list[str]) -> int:
+    global _TK
+    if _TK is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _TK = jieba.Tokenizer()
+        _TK.initialize()
+    return sum(len(_TK.lcut(t)) for t in texts)
+
+
+def _ours_chunk(texts: list[str]) -> int:
+    from pipeline.clean import to_simplified
+    from pipeline.tokenize import term_counts
+
+    return sum(len(term_counts(to_simplified(t))) for t in texts)
+
+
+def _pooled(fn, texts: list[str], workers: int) -> float:
+    chunks = [texts[i:i + 25] for i in range(0, len(texts), 25)]
+    t0 = time.perf_counter()
+    with Pool(workers) as pool:
+        sum(pool.imap_unordered(fn, chunks))
+    return time.perf_counter() - t0
+
+
+def _counts(db: Path) -> tuple[int, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM reports)").fetchone()
+    finally:
+        con.close()
+
+
+def bench_tokenizer(n: int, workers: int, write: bool) -> dict:
+    root = corpus(n, units=400 if n >= 1000 else None)
+    texts = _texts(root)
+    chars = sum(map(len, texts))
+    t_jieba = _pooled(_jieba_chunk, texts, workers)
+    t_ours = _pooled(_ours_chunk, texts, workers)
+    db = OUT / f"bench_{n}.duckdb"
+    for p in OUT.glob(f"bench_{n}.duckdb*"):
+        p.unlink()
+    t_ingest, rss, out = run_ingest([root], db, workers)
+    files, reports = _counts(db)
+    assert files == len(texts), (files, len(texts), out)
+    ratio = t_ingest / t_jieba
+    rows = [
+        ["(a) jieba.Tokenizer.lcut alone", f"{t_jieba:.1f}", f"{reports / t_jieba:.0f}", f"{chars / t_jieba:,.0f}", "1.00", ""],
+        ["(a') our tokenizer (clean.to_simplified + tokenize.term_counts)", f"{t_ours:.1f}", f"{reports / t_ours:.0f}",
+         f"{chars / t_ours:,.0f}", f"{t_ours / t_jieba:.2f}", ""],
+        ["(b) full `pipeline ingest`", f"{t_ingest:.1f}", f"{reports / t_ingest:.0f}", f"{chars / t_ingest:,.0f}",
+         f"{ratio:.2f}", f"{'met' if ratio <= TARGET_RATIO else 'MISSED'} (≤ {TARGET_RATIO})"],
+    ]
+    body = table(f"Ingest vs tokenizer: {reports:,} reports, {chars:,} characters, {workers} processes",
+                 ["what", "seconds", "reports/s", "chars/s", "× jieba", "target"], rows)
+    body += "\n" + table("Memory", ["what", "peak RSS (all processes)", "target"],
+                         [["full ingest", f"{rss / 1048576:.0f} MB",
+                           f"{'met' if rss <= TARGET_RSS else 'MISSED'} (≤ 1.5 GB)"]])
+    record("Ingest vs tokenizer + memory", body, f"python -m bench.ingest tokenizer --reports {n} --workers {workers}", write)
+    return dict(t_jieba=t_jieba, t_ingest=t_ingest, ratio=ratio, rss=rss, reports=reports, db=db, root=root)
+
+
+def bench_incremental(n: int, workers: int, write: bool) -> dict:
+    root = corpus(n, units=400 if n >= 1000 else None)
+    work = OUT / f"incr_{n}"
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(root, work)
+    db = OUT / f"incr_{n}.duckdb"
+    for p in OUT.glob(f"incr_{n}.duckdb*"):
+        p.unlink()
+    t_first, _, _ = run_ingest([work], db, workers)
+    t_same, _, out_same = run_ingest([work], db, workers)
+    files = sorted(p for p in work.rglob("*.txt"))
+    changed = files[:: max(1, len(files) // max(1, n // 100))][: max(1, n // 100)]
+    for p in changed:
+        data = p.read_bytes()
+        enc = "utf-8"
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            enc = "gb18030"
+        p.write_bytes(data + "\n补充说明:全年共组织集中学习12次。".encode(enc))
+    t_changed, _, out_changed = run_ingest([work], db, workers)
+    assert _counts(db)[0] == sum(1 for _ in work.rglob("*") if _.is_file() and not _.name.startswith(("README", ".")))
+    rows = [
+        ["first ingest", f"{t_first:.1f}", "1.00", ""],
+        ["re-ingest, unchanged", f"{t_same:.1f}", f"{t_same / t_first:.3f}",
+         f"{'met' if t_same / t_first <= TARGET_INCR else 'MISSED'} (≤ {TARGET_INCR})"],
+        [f"re-ingest, {len(changed)} files changed (1%)", f"{t_changed:.1f}", f"{t_changed / t_first:.3f}", ""],
+    ]
+    body = table(f"Incremental re-ingest: {n:,} reports, {workers} processes", ["run", "seconds", "fraction of first", "target"], rows)
+    body += f"\nLast lines: `{out_same.splitlines()[-1]}` / `{out_changed.splitlines()[-1]}`\n"
+    record("Incremental re-ingest", body, f"python -m bench.ingest incremental --reports {n} --workers {workers}", write)
+    return dict(t_first=t_first, t_same=t_same, t_changed=t_changed, changed=len(changed))
+
+
+def bench_growth(sizes: list[int], workers: int, write: bool) -> dict:
+    rows, per = [], []
+    for n in sizes:
+        root = corpus(n, units=400 if n >= 1000 else None)
+        db = OUT / f"growth_{n}.duckdb"
+        for p in OUT.glob(f"growth_{n}.duckdb*"):
+            p.unlink()
+        t, _, _ = run_ingest([root], db, workers)
+        files, reports = _counts(db)
+        size = db.stat().st_size
+        per.append(t / reports)
+        rows.append([f"{reports:,}", f"{t:.1f}", f"{1000 * t / reports:.1f}", f"{size / 1048576:.1f}",
+                     f"{size / reports / 1024:.1f}"])
+    growth = per[-1] / per[0] if per else 1.0
+    body = table(f"Growth ({workers} processes)", ["reports", "ingest s", "ms/report", "DB MB", "KB/report"], rows)
+    body += (f"\nPer-report cost at the largest size is {growth:.2f}× the smallest: "
+             f"{'linear (met)' if growth <= 1.25 else 'worse than linear (MISSED)'}.\n")
+    record("Growth", body, f"python -m bench.ingest growth --sizes {','.join(map(str, sizes))} --workers {workers}", write)
+    return dict(per_report=per, growth=growth)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=["tokenizer", "incremental", "growth", "all"])
+    ap.add_argument("--reports", type=int, default=10000)
+    ap.add_argument("--sizes", default="1000,2500,5000,10000")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-record", action="store_true", help="print only; do not append to BENCHMARKS.md")
+    a = ap.parse_args(argv)
+    write = not a.no_record
+    OUT.mkdir(parents=True, exist_ok=True)
+    if a.what in ("tokenizer", "all"):
+        bench_tokenizer(a.reports, a.workers, write)
+    if a.what in ("incremental", "all"):
+        bench_incremental(a.reports, a.workers, write)
+    if a.what in ("growth", "all"):
+        bench_growth([int(s) for s in a.sizes.split(",")], a.workers, write)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Small runs of every benchmark so the benchmark code cannot rot. They assert that the
+work was done (counts match), never how fast it was: timing belongs in BENCHMARKS.md."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _bench_out(tmp_path, monkeypatch):
+    """Write corpora and databases to a temp folder, never to bench/out or BENCHMARKS.md."""
+    import bench.common as common
+    import bench.ingest as ingest
+
+    monkeypatch.setattr(common, "OUT", tmp_path)
+    monkeypatch.setattr(ingest, "OUT", tmp_path)
+    monkeypatch.setattr(common, "BENCHMARKS", tmp_path / "BENCHMARKS.md")
+
+
+def test_corpus_is_deterministic_and_mixed(tmp_path):
+    from bench.make_corpus import make_corpus
+
+    a = make_corpus(tmp_path / "a", reports=30, units=6, years=3, seed=1)
+    b = make_corpus(tmp_path / "b", reports=30, units=6, years=3, seed=1)
+    assert a == b and sum(a.values()) == 30
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+               for f in files_a if f.suffix == ".txt")
+    assert "SYNTHETIC" in (tmp_path / "a" / "README_SYNTHETIC.md").read_text(encoding="utf-8")
+
+
+def test_tokenizer_benchmark_small():
+    from bench.ingest import bench_tokenizer
+
+    r = bench_tokenizer(120, workers=2, write=False)
+    assert r["reports"] == 120 and r["t_jieba"] > 0 and r["t_ingest"] > 0 and r["rss"] > 0
+
+
+def test_incremental_benchmark_small():
+    from bench.ingest import bench_incremental
+
+    r = bench_incremental(100, workers=2, write=False)
+    assert r["changed"] == 1 and r["t_same"] > 0
+
+
+def test_growth_benchmark_small():
+    from bench.ingest import bench_growth
+
+    r = bench_growth([40, 80], workers=2, write=False)
+    assert len(r["per_report"]) == 2
