@@ -218,7 +218,7 @@ def year_from_title(title: str | None) -> int | None:
     """`行署办公室2018年度…总结` -> 2018; `20__年` (a blank) -> None."""
     if not title:
         return None
-    m = re.search(rf"(?<![0-9A-Za-z])({_YEAR})(?![0-9A-Za-z])(?!\s*年?(?:以来|至|-|—|到))", title)
+    m = re.search(rf"(?<![0-9A-Za-z])(?<![-—~－至到])({_YEAR})(?![0-9A-Za-z])(?!\s*年?(?:以来|至|-|—|~|－|到))", title)
     return int(m.group(1)) if m else None
 
 
@@ -253,9 +253,22 @@ def period_of(title: str | None, simple: str) -> str | None:
             return "quarter"
         if _HALF.search(text):
             return "half_year"
-    if _MULTI_YEAR.search(intro) and not _THIS_YEAR.search(intro):
+    if multi_year(simple) or (_MULTI_YEAR.search(intro) and not _THIS_YEAR.search(intro)):
         return None
     return "full_year"
+
+
+def _opening(simple: str) -> str:
+    """The first sentence (or line), where a report says what time it covers."""
+    m = re.match(r"[^。\n]{0,200}", simple)
+    return m.group() if m else ""
+
+
+def multi_year(simple: str) -> bool:
+    """The opening looks back over several years (`近年来`, `2015年以来`, `近两年`) and does not
+    also say `今年`: a later `全年` is then no sign of a one-year report."""
+    first = _opening(simple)
+    return bool(_MULTI_YEAR.search(first)) and not _THIS_YEAR.search(first)
 
 
 # ---------------------------------------------------------------- unit
@@ -501,11 +514,14 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         if value:
             a.year, a.sources["year"] = int(value), source
             break
-    if a.year is None and _RELATIVE_YEAR.search(simple[:600]):
+    if a.year is None and _RELATIVE_YEAR.search(simple[:600]) and not multi_year(simple):
         ref, source = reference_date(simple, header)
         if ref:
             # a summary dated in January looks back on the year just ended
             a.year, a.sources["year"] = (ref.year - 1 if ref.month == 1 else ref.year), source
+
+    if a.year is None:
+        a.sources["year"] = "none"
 
     # period
     if manifest.get("period"):

@@ -81,9 +81,11 @@ strip_pinyin = Step(
 # Runs of any horizontal space (no-break, ideographic, tabs, zero-width) -> one space.
 normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+"), " ")
 # Spaces next to a Han character or CJK punctuation are PDF/web artefacts: `培訓達 200 余人次`.
+# A blank left where a name was removed (`XX 同志`, `** 社区`) belongs to the word next to it.
 drop_cjk_spaces = Step(
     "drop_cjk_spaces",
-    re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}0-9]) +(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}{_CJK_PUNCT}]) +(?=[0-9(])"),
+    re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}0-9]) +(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}{_CJK_PUNCT}]) +(?=[0-9(])"
+               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}})"),
 )
 strip_line_edges = Step("strip_line_edges", re.compile(r"(?m)^ +| +$"))
 collapse_blank_lines = Step("collapse_blank_lines", re.compile(r"\n{2,}"), "\n")

@@ -1,0 +1,324 @@
+"""Stage 5 (attribute): title, unit (+explicit), unit_type, region, year, period - each with its source.
+
+Runs the pure chain read -> decode -> clean -> split -> attribute (no database, no later
+stages), on sample files and on realistic new snippets: signature blocks, by-lines,
+anonymised names, blank years, publish dates, manifest rows and folder layouts.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.attribute import (attribute, body_year, manifest_values, period_of, publish_date,
+                                signature_block, unit_from_path, unit_type_of, year_from_title)
+from pipeline.clean import clean, to_simplified
+from pipeline.decode import decode
+from pipeline.read import read_bytes
+from pipeline.split import split_reports
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+def attrs_of(data: bytes | str, path: str = "report.txt", manifest: dict | None = None):
+    """What process.py does up to attribution, for every report in the file."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    text, _ = decode(read_bytes(data, Path(path).name, path))
+    m = clean(text)
+    out = []
+    for part in split_reports(m.text):
+        start, _ = m.original_span(part.start, part.end)
+        header = to_simplified(text[:start][-3000:])
+        out.append(attribute(to_simplified(part.title) if part.title else None,
+                             to_simplified(m.text[part.start:part.end]), path, header=header, manifest=manifest))
+    return out
+
+
+def one(data, **kw):
+    reports = attrs_of(data, **kw)
+    assert len(reports) == 1, [a.title for a in reports]
+    return reports[0]
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return {p.name[:3]: attrs_of(p.read_bytes(), path=str(p)) for p in sorted(SAMPLE.glob("*.txt"))}
+
+
+# ---------------------------------------------------------------- the sample files
+def test_sample_000_title_unit(samples):
+    a = samples["000"][0]
+    assert a.title == "行署办公室2018年度思想宣传及意识形态工作总结"
+    assert a.unit.endswith("行署办公室") and a.unit_explicit and a.unit_type == "党政机关"
+    assert (a.year, a.period, a.region) == (2018, "full_year", "阿里地区")
+    assert a.sources["year"] == "title" and a.sources["unit"] == "title"
+    assert a.publish_date == date(2018, 11, 12)
+
+
+def test_sample_001_anonymised_unit_is_generic(samples):
+    """`市***黨組` + `我局`: the best generic form, not explicit; 近年來 -> no year, no period."""
+    a = samples["001"][0]
+    assert (a.unit, a.unit_explicit, a.unit_type) == ("市局", False, "党政机关")
+    assert a.year is None and a.period is None
+
+
+def test_sample_002_title_unit_expanded_from_body(samples):
+    a = samples["002"][0]
+    assert (a.unit, a.unit_explicit) == ("县政协机关", True)          # title 政協機關, body 縣政協機關
+    assert (a.year, a.period) == (2020, "half_year")
+
+
+def test_sample_003_no_title_unit_and_year_from_body(samples):
+    a = samples["003"][0]
+    assert a.title is None and a.sources["title"] == "none"
+    assert (a.unit, a.unit_explicit, a.sources["unit"]) == ("县政府办公室", True, "body")
+    assert (a.year, a.sources["year"], a.period) == (2021, "body", "full_year")   # 《2021年…工作要点》
+
+
+def test_sample_004_collection(samples):
+    r = samples["004"]
+    assert len(r) == 10
+    assert all(a.year == 2021 and a.sources["year"] == "title" for a in r)        # from …十篇N
+    assert (r[3].unit, r[3].unit_explicit, r[3].unit_type) == ("敖泉镇", True, "乡镇街道")
+    assert r[3].period == "half_year" and r[3].region == "桂阳县"
+    assert (r[4].unit, r[4].unit_explicit, r[4].region) == ("市安监局", True, "马鞍山市")
+    assert (r[1].unit, r[1].unit_explicit) == ("市接待办", True)
+    assert (r[2].unit, r[2].unit_explicit, r[2].unit_type) == ("--社区", False, "社区村")
+    assert (r[8].unit, r[8].unit_explicit) == ("盐池县审计局", True)
+    assert r[0].unit == "办公室" and not r[0].unit_explicit
+    for essay in (r[5], r[6], r[7], r[9]):
+        assert essay.unit is None and not essay.is_report
+
+
+# ---------------------------------------------------------------- units
+BODY = ("认真落实意识形态工作责任制，牢牢把握正确政治方向，现将有关情况报告如下：\n"
+        "一、工作开展情况\n全年组织理论学习中心组学习12次，开展专题研讨4次。\n"
+        "二、存在问题\n一是学习形式较为单一；二是网络阵地建设有待加强。\n"
+        "三、下一步工作打算\n下一步，将继续加强意识形态工作。")
+
+
+@pytest.mark.parametrize("opening,unit,explicit,typ", [
+    ("今年以来，县政府办公室党组", "县政府办公室", True, "党政机关"),
+    ("2021年，县审计局党组坚持以习近平新时代中国特色社会主义思想为指导，", "县审计局", True, "党政机关"),
+    ("上半年，市财政局党组高度重视意识形态工作，", "市财政局", True, "党政机关"),
+    ("一年来，在县委的坚强领导下，敖泉镇党委紧紧围绕中心工作，", "敖泉镇", True, "乡镇街道"),
+    ("今年以来，城关街道党工委", "城关街道", True, "乡镇街道"),
+    ("今年以来，红星村党支部", "红星村", True, "社区村"),
+    ("今年以来，县第一中学党委", "县第一中学", True, "学校"),
+    ("今年以来，县人民医院党委", "县人民医院", True, "医院"),
+    ("今年以来，县公安局党委", "县公安局", True, "政法"),
+    ("今年以来，县农村信用联社党委", "县农村信用联社", True, "金融"),
+    ("今年以来，县自来水公司党支部", "县自来水公司", True, "企业"),
+    ("今年以来，县委宣传部", "县委宣传部", True, "党政机关"),
+    ("今年以来，XX县人民法院党组", "XX县人民法院", False, "政法"),
+    ("今年来，***社区党支部在街道党工委的领导下，", "***社区", False, "社区村"),
+    ("今年以来，我局", "局", False, "党政机关"),
+    ("今年以来，我镇", "镇", False, "乡镇街道"),
+    ("近年来，我校", "学校", False, "学校"),
+    ("今年以来，我行", "行", False, "金融"),
+    ("今年以来，公司党委", "公司", False, "企业"),
+])
+def test_unit_from_the_opening(opening, unit, explicit, typ):
+    a = one(opening + BODY)
+    assert (a.unit, a.unit_explicit, a.unit_type) == (unit, explicit, typ)
+    assert a.sources["unit"] == "body"
+
+
+def test_we_hospital_or_court_decided_by_keywords():
+    court = one("今年以来，我院认真落实意识形态工作责任制，全年审结各类案件1200件，审判质效稳步提升，"
+                "检察监督和司法公开持续加强。")
+    hospital = one("今年以来，我院认真落实意识形态工作责任制，医护人员全心为患者服务。")
+    assert (court.unit, court.unit_explicit, court.unit_type) == ("院", False, "政法")
+    assert (hospital.unit, hospital.unit_type) == ("院", "医院")
+
+
+@pytest.mark.parametrize("title,unit,explicit", [
+    ("行署办公室2018年度思想宣传及意识形态工作总结", "行署办公室", True),
+    ("市安监局2021年上半年意识形态工作总结", "市安监局", True),
+    ("中共盐池县委2021年度落实意识形态工作责任制情况的报告", "盐池县委", True),
+    ("2021年敖泉镇意识形态工作总结", "敖泉镇", True),
+    ("关于2021年县审计局意识形态工作的报告", "县审计局", True),
+    ("县审计局20XX年意识形态工作总结", "县审计局", True),
+    ("县审计局20__年度意识形态工作总结", "县审计局", True),
+    ("XX县人民医院2021年意识形态工作总结", "XX县人民医院", False),
+    ("国网XX供电公司2021年意识形态工作总结", "国网XX供电公司", False),
+    ("2021年乡镇意识形态工作总结", None, False),
+])
+def test_unit_from_the_title(title, unit, explicit):
+    a = one(f"{title}\n今年以来，我单位{BODY}")
+    assert (a.unit, a.unit_explicit) == (unit, explicit)
+    if unit:
+        assert a.sources["unit"] == "title"
+
+
+def test_signature_block_anonymised():
+    a = one(f"关于意识形态工作责任制落实情况的报告\n今年以来，我局{BODY}\n中共XX县审计局党组\n2021年12月20日")
+    assert (a.unit, a.unit_explicit, a.unit_type, a.sources["unit"]) == ("XX县审计局", False, "党政机关", "signature")
+    assert (a.year, a.sources["year"], a.period) == (2021, "body", "full_year")   # 今年 read against the date
+
+
+def test_signature_block_named():
+    a = one(f"关于意识形态工作责任制落实情况的报告\n今年以来，我局{BODY}\n中共盐池县审计局党组\n二〇二一年十二月二十日")
+    assert (a.unit, a.unit_explicit, a.sources["unit"]) == ("盐池县审计局", True, "signature")
+    assert a.region == "盐池县" and a.year == 2021
+
+
+def test_signature_on_one_line_and_byline():
+    a = one(f"意识形态工作责任制落实情况报告\n今年以来，我局{BODY}\n县卫生健康局 2021年6月30日")
+    assert (a.unit, a.unit_explicit) == ("县卫生健康局", True)
+    b = one(f"关于2021年度意识形态工作责任制落实情况的报告\n中共盐池县审计局党组\n县委：\n今年以来，我局{BODY}")
+    assert (b.unit, b.unit_explicit, b.year) == ("盐池县审计局", True, 2021)
+
+
+def test_signature_date_is_not_the_covered_year_of_a_short_report():
+    a = one(f"意识形态工作总结\n今年以来，我局{BODY}\n县卫生健康局\n2022年1月5日")
+    assert a.year == 2021          # written in the first days of January, looking back on 2021
+
+
+def test_false_names_are_not_units():
+    a = one("今年以来，我局着力构建大宣传工作格局，推动形成齐抓共管的工作格局，统筹推进局系统意识形态工作。" + BODY)
+    assert a.unit == "局" and not a.unit_explicit
+
+
+# ---------------------------------------------------------------- unit type
+@pytest.mark.parametrize("unit,typ", [
+    ("行署办公室", "党政机关"), ("县政协机关", "党政机关"), ("市安监局", "党政机关"), ("县委宣传部", "党政机关"),
+    ("敖泉镇", "乡镇街道"), ("城关街道办事处", "乡镇街道"), ("北京路街道--社区", "社区村"), ("红星村", "社区村"),
+    ("县第一中学", "学校"), ("北京大学", "学校"), ("县人民医院", "医院"), ("镇卫生院", "医院"),
+    ("国网供电公司", "企业"), ("县公安局", "政法"), ("县人民法院", "政法"), ("县人民检察院", "政法"),
+    ("县农商行", "金融"), ("农业银行盐池县支行", "金融"), ("县农村信用联社党委", "金融"),
+])
+def test_unit_type_of(unit, typ):
+    assert unit_type_of(unit) == typ
+
+
+def test_unit_type_of_an_essay_from_keywords():
+    a = one("加强高校意识形态工作的思考\n高校是意识形态工作的前沿阵地，高校师生思想活跃，学生和教师"
+            "在校园中接触各种思潮，大学生群体尤其需要引导，辅导员队伍要发挥作用。")
+    assert a.unit is None and a.unit_type == "学校" and a.sources["unit_type"] == "keywords"
+    assert not a.is_report
+
+
+# ---------------------------------------------------------------- year and period
+@pytest.mark.parametrize("title,year", [
+    ("行署办公室2018年度思想宣传及意识形态工作总结", 2018),
+    ("2021意识形态工作情况总结十篇1", 2021),
+    ("20__年意识形态工作总结", None),
+    ("20XX年度意识形态工作总结", None),
+    ("2015年以来意识形态工作情况报告", None),
+    ("2019-2021年意识形态工作总结", None),
+    (None, None),
+])
+def test_year_from_title(title, year):
+    assert year_from_title(title) == year
+
+
+def test_body_year():
+    assert body_year("2018年,严格按照《阿里地区2018年地直部门党委(党组)意识形态工作目标管理责任书》要求") == 2018
+    assert body_year("今年以来,县政府办公室党组认真落实……制定了《2021年党建和意识形态工作要点》") == 2021
+    assert body_year("2015年以来,我局始终坚持……") is None
+    assert body_year("20__年,我局在县委的正确领导下") is None
+
+
+@pytest.mark.parametrize("header,opening,year,source", [
+    ("发布时间:2021-08-03 来源: 点击数:", "今年以来，我局", 2021, "publish_date"),
+    ("发布时间：2021年8月3日", "上半年，我局", 2021, "publish_date"),
+    ("发布时间:2021-10-20", "前三季度，我局", 2021, "publish_date"),
+    ("发布时间:2021-12-28", "本年度，我局", 2021, "publish_date"),
+    ("发布时间:2022-01-10", "今年以来，我局", 2021, "publish_date"),   # a January page looks back
+    ("发布时间:2021-08-03", "近年来，我局", None, None),                 # no year words: no guess
+    ("", "今年以来，我局", None, None),                                  # nothing to read it against
+])
+def test_relative_year_resolved_against_publish_date(header, opening, year, source):
+    a = attribute("意识形态工作总结", opening + BODY, "x.txt", header=header)
+    assert a.year == year
+    if source:
+        assert a.sources["year"] == source
+
+
+def test_publish_date_forms():
+    assert publish_date("發布時間:2020-11-03 來源: 黨課講稿 點擊:".replace("發布時間", "发布时间")) == date(2020, 11, 3)
+    assert publish_date("发布时间：2021年8月3日") == date(2021, 8, 3)
+    assert publish_date("更新时间: 2019/12/31") == date(2019, 12, 31)
+    assert publish_date("来源: 点击数:") is None
+
+
+def test_publish_date_read_from_the_page_header():
+    page = "当前位置: 首页 >> 正文\n意识形态工作总结\n发布时间:2020-07-15 来源: 点击数:\n上半年，我局" + BODY
+    a = one(page)
+    assert (a.year, a.sources["year"], a.period) == (2020, "publish_date", "half_year")
+
+
+@pytest.mark.parametrize("title,opening,period", [
+    ("县审计局2021年意识形态工作总结", "今年以来，", "full_year"),
+    ("县审计局2021年上半年意识形态工作总结", "今年以来，", "half_year"),
+    ("县审计局2021年意识形态工作总结", "半年来，", "half_year"),
+    ("县审计局2021年意识形态工作总结", "1-6月，", "half_year"),
+    ("县审计局2021年第一季度意识形态工作总结", "一季度，", "quarter"),
+    ("县审计局2021年意识形态工作总结", "前三季度，", "quarter"),
+    ("县审计局意识形态工作总结", "近年来，", None),
+    ("县审计局意识形态工作总结", "2015年以来，", None),
+])
+def test_period(title, opening, period):
+    assert period_of(title, opening + "我局" + BODY) == period
+
+
+# ---------------------------------------------------------------- overrides: manifest and folder layout
+def test_manifest_overrides_everything_it_names():
+    a = one("市财政局2021年意识形态工作总结\n今年以来，市财政局党组" + BODY,
+            manifest={"unit": "县政府办公室", "year": "2019", "unit_type": "", "region": "谷城县", "period": "上半年"})
+    assert (a.unit, a.unit_explicit, a.year, a.region, a.period) == ("县政府办公室", True, 2019, "谷城县", "half_year")
+    assert a.unit_type == "党政机关" and a.sources["unit_type"] == "unit"
+    assert {a.sources[k] for k in ("unit", "year", "region", "period")} == {"manifest"}
+
+
+def test_manifest_partial_row_leaves_the_rest_to_the_text():
+    a = one("市财政局2021年意识形态工作总结\n今年以来，市财政局党组" + BODY, manifest={"unit_type": "金融"})
+    assert (a.unit, a.year, a.unit_type, a.sources["unit_type"]) == ("市财政局", 2021, "金融", "manifest")
+
+
+@pytest.mark.parametrize("row,expect", [
+    ({"year": "2021年"}, {"year": 2021}),
+    ({"year": "二〇二一"}, {}),
+    ({"year": "n/a"}, {}),
+    ({"period": "全年"}, {"period": "full_year"}),
+    ({"period": "half_year"}, {"period": "half_year"}),
+    ({"period": "Q3"}, {"period": "quarter"}),
+    ({"period": "whenever"}, {}),
+    ({"unit_type": "乡镇"}, {"unit_type": "乡镇街道"}),
+    ({"unit_type": "医院"}, {"unit_type": "医院"}),
+    ({"unit_type": "县公安局"}, {"unit_type": "政法"}),
+    ({"unit_type": "事业单位"}, {"unit_type": "其他"}),
+    ({"unit": " 县政府办公室 ", "region": ""}, {"unit": "县政府办公室"}),
+])
+def test_manifest_values_normalised(row, expect):
+    assert manifest_values(row) == expect
+
+
+def test_folder_layout_overrides_the_text():
+    assert unit_from_path("reports/2021/县政府办公室.docx") == ("县政府办公室", 2021)
+    assert unit_from_path("reports/2021年度/中共盐池县审计局党组.txt") == ("盐池县审计局", 2021)
+    assert unit_from_path("reports/2021/县政府办公室2021年意识形态工作总结.docx") == (None, 2021)
+    assert unit_from_path("inbox/县政府办公室.docx") == (None, None)
+    a = one("市财政局2020年意识形态工作总结\n今年以来，市财政局党组" + BODY, path="corpus/2021/县政府办公室.txt")
+    assert (a.unit, a.year, a.sources["unit"], a.sources["year"]) == ("县政府办公室", 2021, "path", "path")
+
+
+def test_hash_like_file_names_give_no_year():
+    a = attribute("意识形态工作总结", "近年来，我局" + BODY, "inbox/4da72019bf77.txt")
+    assert a.year is None
+    b = attribute("意识形态工作总结", "近年来，我局" + BODY, "inbox/县审计局_2019.txt")
+    assert (b.year, b.sources["year"]) == (2019, "path")
+
+
+def test_signature_block_parts():
+    start, unit, when = signature_block("正文。\n中共XX县审计局党组\n2021年12月20日")
+    assert (unit, when) == ("中共XX县审计局党组", date(2021, 12, 20))
+    assert signature_block("正文。\n县委：\n今年以来。")[1:] == (None, None)
+
+
+def test_every_value_has_a_source():
+    a = one("意识形态工作总结\n今年以来，我局" + BODY)
+    assert set(a.sources) >= {"title", "year", "period", "unit", "unit_type", "region"}
