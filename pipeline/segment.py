@@ -19,7 +19,7 @@ _CN = "一二三四五六七八九十"
 HEADING_STYLES: list[tuple[str, re.Pattern]] = [
     ("cn_dun", re.compile(rf"^[{_CN}]{{1,3}}\s*[、]")),                 # 一、
     ("cn_dot", re.compile(rf"^[{_CN}]{{1,3}}\s*[.．]")),                # 一.
-    ("di", re.compile(rf"^第[{_CN}]{{1,3}}(?:部分|方面)?\s*[、，,:：.．]?")),  # 第一，/ 第一部分
+    ("di", re.compile(rf"^第[{_CN}]{{1,3}}(?:(?:部分|方面)\s*[、，,:：.．]?|\s*[、，,:：.．])")),  # 第一，/ 第一部分 (not 第一时间)
     ("paren_cn", re.compile(rf"^[(（][{_CN}]{{1,3}}[)）]")),             # (一)
     ("arabic", re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),                 # 1. / 1、
     ("paren_ar", re.compile(r"^[(（]\d{1,2}[)）]")),                    # (3)
@@ -77,8 +77,62 @@ def classify(heading: str, body: str = "") -> str:
     return "工作开展"
 
 
+_SENT = re.compile(r"[^。！？!?]*(?:[。！？!?]+|$)")
+_NUM = {c: i for i, c in enumerate(_CN, 1)}
+
+
+def _cn_number(s: str) -> int | None:
+    """一..九十九 -> int."""
+    if not s or any(c not in _NUM for c in s):
+        return None
+    if len(s) == 1:
+        return _NUM[s]
+    if s[0] == "十":
+        return 10 + (_NUM[s[1]] if len(s) > 1 else 0)
+    if len(s) == 2 and s[1] == "十":
+        return _NUM[s[0]] * 10
+    if len(s) == 3 and s[1] == "十":
+        return _NUM[s[0]] * 10 + _NUM[s[2]]
+    return None
+
+
+def heading_number(line: str) -> int | None:
+    """The number a heading line starts with: '（三）…' -> 3, '2.…' -> 2, '第四，' -> 4."""
+    m = re.match(r"^[(（]?第?([一二三四五六七八九十]{1,3}|\d{1,2})", line.strip())
+    if not m:
+        return None
+    g = m.group(1)
+    return int(g) if g.isdigit() else _cn_number(g)
+
+
+def sentences(line: str) -> list[tuple[int, str]]:
+    """(offset in line, sentence) for each sentence of a paragraph, split after 。！？."""
+    out = []
+    for m in _SENT.finditer(line):
+        if m.group().strip():
+            out.append((m.start(), m.group()))
+    return out
+
+
+def problem_cue(sentence: str, first: bool) -> bool:
+    """Does this sentence start a problems passage? `first`: it opens its paragraph."""
+    r = _rules()
+    if r["problems_cue_not"].search(sentence):
+        return False
+    if first and r["problems_opening"].search(sentence[:150]):
+        return True
+    return bool(r["problems_cue"].search(sentence))
+
+
 def segment(text: str, simple: str | None = None) -> list[Section]:
-    """Split `text` (one report) into sections. `simple` is its simplified copy (same length)."""
+    """Split `text` (one report) into sections. `simple` is its simplified copy (same length).
+
+    Headings of the report's top-level style start sections; so do inline markers, which
+    may start mid-paragraph (the sentence "但也还存在一些不足。" starts a 存在问题 section, and
+    inside a problems passage a sentence "今后，…" / "下半年，…" starts the 下一步 part). A
+    problems sentence announcing a list ("还存在以下问题。") makes the numbered headings that
+    follow it, in order 1, 2, 3…, 存在问题 sections too.
+    """
     simple = simple if simple is not None else text
     r = _rules()
     lines, pos = [], 0
@@ -94,36 +148,126 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
             break
     starts: list[tuple[int, str | None, str | None, str]] = []   # (offset, heading, style, kind)
     parent = "其他"   # kind of the current top-level section
+    list_expect = 0   # >0: a problems list was announced; the number of the next item
+    list_style = None
+    state: dict = {}  # carried between paragraphs by _scan_paragraph
     for off, line in lines:
         s = line.strip()
         if not s:
             continue
+        lead = len(line) - len(line.lstrip())
         st = heading_style(s)
         current = starts[-1][3] if starts else "其他"
+        if list_expect:
+            if st is not None and st != "ordinal_word" and list_style in (None, st) \
+                    and heading_number(s) == list_expect:
+                if st == top or current != "存在问题":
+                    starts.append((off + lead, _headline(s), st, "存在问题"))
+                list_style, list_expect = st, list_expect + 1
+                continue
+            if st is not None or list_style is None:
+                list_expect, list_style = 0, None
+        short = _short_heading(s) if st is None else None
         if st is not None and st == top:
             head = _headline(s)
             parent = classify(head)
-            starts.append((off, head, st, parent))
-        elif r["marker"].match(s):
+            starts.append((off + lead, head, st, parent))
+            if parent == "存在问题" and r["list_intro"].search(s):
+                list_expect, list_style = 1, None
+            _scan_rest(r, off + lead, s, head, starts, state)
+        elif r["marker"].match(s) or (short and classify(short) == "存在问题"):
+            # "存在不足：" / an unnumbered heading line "存在问题及整改措施"
             if current != "存在问题":
-                starts.append((off, _headline(s), "marker", "存在问题"))
-        elif r["problems_opening"].search(s[:150]) and len(s) > 20 and not st:
-            if current != "存在问题":
-                starts.append((off, None, "marker", "存在问题"))
-        elif r["next_opening"].match(s) and not st:
-            if current != "下一步":
-                starts.append((off, None, "marker", "下一步"))
-        elif st is not None and starts and starts[-1][2] == "marker" and current != parent and parent != "其他":
-            # a sub-heading after an inline marker passage: back to the parent's kind
-            starts.append((off, _headline(s), st, parent))
+                starts.append((off + lead, _headline(s), "marker", "存在问题"))
+            list_expect, list_style = 1, None
+        elif short and current != "下一步" and classify(short) == "下一步" and r["next_strong"].search(short):
+            starts.append((off + lead, _headline(s), "marker", "下一步"))   # "下一步工作打算"
+        elif st is None or st == "ordinal_word":     # a paragraph ("首先，…" too)
+            _scan_paragraph(r, off + lead, s, starts, len(s) > 20, state)
+            if starts and starts[-1][3] == "存在问题" and r["list_intro"].search(s):
+                list_expect, list_style = 1, None
+        else:                                        # a sub-heading
+            head = _headline(s)
+            kind = classify(head)
+            plan_after_problems = current == "下一步" and len(starts) > 1 and starts[-2][3] == "存在问题"
+            if kind == "存在问题" and current != "存在问题":
+                # "（三）存在的问题" inside a work section
+                starts.append((off + lead, head, st, "存在问题"))
+                list_expect, list_style = 1, None
+            elif kind == "下一步" and current != "下一步" and (current == "存在问题" or r["next_strong"].search(head)):
+                # "（二）下一步打算" after the problems, or a plainly named plan
+                starts.append((off + lead, head, st, "下一步"))
+            elif starts and starts[-1][2] != top and current != parent and parent != "其他" \
+                    and not plan_after_problems:
+                # a sub-heading after a marker passage or a problems/plan sub-section: back to
+                # the parent's kind (but a plan that follows the problems runs on: its
+                # sub-headings are plan items)
+                starts.append((off + lead, head, st, parent))
+            _scan_rest(r, off + lead, s, head, starts, state)
     sections: list[Section] = []
     first = starts[0][0] if starts else len(simple)
     if first > 0 and simple[:first].strip():
         sections.append(Section(0, "其他", None, 0, first, None))
     for k, (off, head, st, kind) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(simple)
-        end = end - 1 if end > off and simple[end - 1: end] == "\n" else end
+        while end > off and simple[end - 1] in "\n \t\u3000":
+            end -= 1
         sections.append(Section(len(sections), kind, head, off, end, st))
     if not sections and simple.strip():
         sections.append(Section(0, "其他", None, 0, len(simple), None))
     return sections
+
+
+def _short_heading(line: str) -> str | None:
+    """An unnumbered heading line ("存在的问题和不足", "下一步工作打算"): short, no sentence
+    punctuation, no counts. Its text without a final colon, else None."""
+    t = line.strip().rstrip("：:").strip()
+    if not t or len(t) > 24 or re.search(r"[。，,；;！!？?、]", t):
+        return None
+    if re.search(r"\d", re.sub(r"\d{4}年", "", t)):
+        return None
+    return t
+
+
+def _scan_rest(r: dict, off: int, line: str, head: str, starts: list, state: dict) -> None:
+    """A heading line that runs on ("（一）加强学习。…但也还存在一些不足。…"): scan the rest."""
+    rest = line[len(head):] if line.startswith(head) else ""
+    if rest.strip():
+        _scan_paragraph(r, off + len(head), rest, starts, True, state, opening=False)
+
+
+def _scan_paragraph(r: dict, off: int, para: str, starts: list, long_enough: bool, state: dict,
+                    opening: bool = True) -> None:
+    """Sentence by sentence: where a problems passage, or the plan after one, begins.
+
+    `state` carries across paragraphs: after a one-sentence list ("…存在A、B等问题。") the
+    next sentence returns to the kind the list interrupted. `opening`: `para` opens a
+    paragraph (False for the rest of a heading line).
+    """
+    current = starts[-1][3] if starts else "其他"
+    for i, (so, sent) in enumerate(sentences(para)):
+        first = i == 0 and opening
+        at = off if i == 0 else off + so
+        if i == 0 and not opening:
+            at = off + len(sent) - len(sent.lstrip("。；;，,：: \t"))
+        inline = starts and state.get("inline_at") == starts[-1][0]
+        if current != "存在问题":
+            if (not first or long_enough) and problem_cue(sent, first=first):
+                starts.append((at, _headline(para) if i == 0 and r["marker"].match(para) else None,
+                               "marker", "存在问题"))
+                state["before"], current = current, "存在问题"
+                # "…还存在A、B、C等问题。" is a whole passage in one sentence
+                if r["problems_cue"].search(sent) and "等" in sent and not re.search(r"[：:]\s*$", sent) \
+                        and not r["list_intro"].search(sent):
+                    state["inline_at"] = at
+                continue
+            if first and r["next_opening"].match(sent) and current != "下一步":
+                starts.append((at, None, "marker", "下一步"))
+                current = "下一步"
+            continue
+        if r["next_opening"].match(sent.lstrip()) or r["next_after_problems"].match(sent.lstrip()):
+            starts.append((at, None, "marker", "下一步"))
+            current = "下一步"
+        elif inline and at > starts[-1][0]:
+            starts.append((at, None, "marker", state.get("before", "其他")))
+            current = starts[-1][3]

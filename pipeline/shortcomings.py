@@ -1,7 +1,25 @@
-"""Stage 7b - extract shortcoming statements (placeholder baseline; replaced by the extraction issue)."""
+"""Stage 7b - shortcoming statements: each 存在问题 passage cut into its items, each item
+given keyword-based categories.
+
+Why rules and data files: a supervisor compares statements across units and years, so every
+cut and every category must be explainable (which cue split it, which words put it in its
+category) and editable without code. The passages are the 存在问题 sections found by
+`segment` (a heading, a marker line, or a "…但也还存在一些不足" sentence mid-paragraph);
+`data/shortcoming_cues.toml` says how a passage is cut into statements, and
+`data/shortcoming_taxonomy.toml` which words put a statement in which category.
+
+Matching runs on `simple` (the simplified copy, same offsets); statements are sliced from
+`text`, so a traditional report keeps its own script.
+"""
 from __future__ import annotations
 
+import functools
+import re
+import tomllib
 from dataclasses import dataclass, field
+
+from .config import data_file
+from .segment import HEADING_STYLES, classify, heading_number, heading_style, problem_cue, sentences
 
 
 @dataclass
@@ -16,5 +34,448 @@ class Shortcoming:
     end: int = 0
 
 
+# ---------------------------------------------------------------- rules from the data files
+@functools.lru_cache(maxsize=1)
+def _cues() -> dict[str, re.Pattern]:
+    with open(data_file("shortcoming_cues.toml"), "rb") as fh:
+        pats = tomllib.load(fh)["patterns"]
+    out = {}
+    for k, v in pats.items():
+        if k == "negative":
+            out[k] = re.compile("|".join(re.escape(w) for w in v))
+        elif k in ("inline_list", "single"):
+            out[k] = [re.compile(p) for p in v]     # named groups: one pattern at a time
+        else:
+            out[k] = re.compile("|".join(v))
+    return out
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    rules: tuple[re.Pattern, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def taxonomy() -> tuple[Category, ...]:
+    """The categories of `data/shortcoming_taxonomy.toml`, in file order (= tie order)."""
+    with open(data_file("shortcoming_taxonomy.toml"), "rb") as fh:
+        cats = tomllib.load(fh)["category"]
+    return tuple(Category(c["name"], tuple([re.compile(re.escape(k)) for k in c.get("keywords", [])]
+                                           + [re.compile(p) for p in c.get("patterns", [])]))
+                 for c in cats)
+
+
+def categorize(statement: str) -> tuple[str, list[str], list[str]]:
+    """(primary category, every matching category best first, trigger words) of a statement.
+
+    `statement` is simplified text. See the top of `data/shortcoming_taxonomy.toml`.
+
+    >>> categorize("对外宣传力度不大,在纸媒上发表的稿件少")[0]
+    '宣传力度/外宣不足'
+    """
+    cats = taxonomy()
+    m = re.search(r"[，,。；;：:]", statement)
+    head_end = m.start() if m else len(statement)
+    scored, triggers = [], []
+    for order, cat in enumerate(cats):
+        found: dict[str, bool] = {}          # trigger -> inside the headline
+        for rule in cat.rules:
+            for hit in rule.finditer(statement):
+                w = hit.group()
+                if w:
+                    found[w] = found.get(w, False) or hit.start() < head_end
+        # a trigger inside a longer one of the same category is the same evidence
+        found = {w: h for w, h in found.items() if not any(w != o and w in o for o in found)}
+        if found:
+            scored.append((-sum(found.values()), -len(found), order, cat.name))
+            triggers += [w for w in found if w not in triggers]
+    if not scored:
+        return cats[-1].name, [cats[-1].name], []
+    scored.sort()
+    names = [n for *_, n in scored]
+    return names[0], names, triggers
+
+
+# ---------------------------------------------------------------- enumerators
+_CN_DIGITS = "一二三四五六七八九十"
+
+
+def _cn(n: int) -> str:
+    if n <= 10:
+        return _CN_DIGITS[n - 1]
+    if n < 20:
+        return "十" + _CN_DIGITS[n - 11]
+    return _CN_DIGITS[n // 10 - 1] + "十" + (_CN_DIGITS[n % 10 - 1] if n % 10 else "")
+
+
+_PUNCT_BEFORE = set("。；;，,：:！!？?\n )）")
+_SHI_NOT_AFTER = set("第统唯同单专万之" + _CN_DIGITS)   # 统一是 / 唯一是 / 十一是(as part of 二十一是)
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def _shi(passage: str, n: int, frm: int, strict: bool = False) -> tuple[int, int] | None:
+    """Span of the enumerator "N是" (一是/二是…) at or after `frm`; one after punctuation
+    or a line start is preferred, else (not `strict`) any not glued to a word (工作三是: a
+    lost full stop)."""
+    word = _cn(n) + "是"
+    loose = None
+    i = passage.find(word, frm)
+    while i >= 0:
+        prev = passage[i - 1] if i > 0 else "\n"
+        if prev == "第":
+            return i - 1, i + len(word)
+        if prev in _PUNCT_BEFORE or prev.isspace():
+            return i, i + len(word)
+        if loose is None and not strict and prev not in _SHI_NOT_AFTER:
+            loose = (i, i + len(word))
+        i = passage.find(word, i + 1)
+    return loose
+
+
+def _line_starts(passage: str) -> list[int]:
+    out, pos = [], 0
+    for line in passage.split("\n"):
+        out.append(pos + len(line) - len(line.lstrip()))
+        pos += len(line) + 1
+    return out
+
+
+def _numbered_line(passage: str, at: int, style: str | None, n: int) -> tuple[int, int] | None:
+    line = passage[at:passage.find("\n", at) if "\n" in passage[at:] else len(passage)]
+    st = heading_style(line)
+    if st is None or st == "ordinal_word" or (style and st != style) or heading_number(line) != n:
+        return None
+    m = dict(HEADING_STYLES)[st].match(line)
+    end = at + m.end()
+    while end < len(passage) and passage[end] in "，,、:：. ":
+        end += 1
+    return at, end
+
+
+_ORDINAL_WORDS = ("首先", "其次", "再次", "最后")
+
+
+def _inline(passage: str, frm: int, kind: str, n: int) -> tuple[int, int] | None:
+    """Span of enumerator number `n` of an inline `kind` at or after `frm`."""
+    if kind == "circled":
+        if n > len(_CIRCLED):
+            return None
+        i = passage.find(_CIRCLED[n - 1], frm)
+        return (i, i + 1) if i >= 0 else None
+    if kind == "ordinal":
+        if n > len(_ORDINAL_WORDS):
+            return None
+        pat = rf"(?:^|(?<=[。；;，,：:\s]))(?:{_ORDINAL_WORDS[n - 1]}{'|第三' if n == 3 else ''})[，,、：:]"
+    elif kind == "di":      # 第一，…第二，…
+        pat = rf"(?:^|(?<=[。；;，,：:\s]))第{_cn(n)}[，,、：:]"
+    elif kind == "qi":      # 其一，…其二，…
+        pat = rf"(?:^|(?<=[。；;，,：:\s]))其{_cn(n)}[，,、：:是]"
+    elif kind == "paren_ar":   # (1)…(2)…
+        pat = rf"[(（]{n}[)）]"
+    elif kind == "paren_cn":   # （一）…（二）…
+        pat = rf"[(（]{_cn(n)}[)）]"
+    elif kind == "arabic":     # "：1.…；2.…" (after punctuation only: 2.5万 is no enumerator)
+        pat = rf"(?:^|(?<=[。；;：:\s])){n}[.．、](?!\d)"
+    else:
+        return None
+    m = re.compile(pat, re.M).search(passage, frm)
+    return (m.start(), m.end()) if m else None
+
+
+def _series(passage: str, frm: int) -> tuple[str | None, list[tuple[int, int]]]:
+    """Spans of the enumerators of the first numbered series that starts at or after `frm`:
+    一是/二是…, numbered lines (1. / (1) / （一） / 第一，), inline (1)(2) / 第一，第二， /
+    ①② / 首先…其次…. The earliest series with two or more items wins. (kind, spans);
+    (None, []) if none."""
+    found = []
+    first_line = None
+    for at in _line_starts(passage):
+        if at >= frm and _numbered_line(passage, at, None, 1):
+            first_line = at
+            break
+    for kind in ("shi", "line", "circled", "ordinal", "di", "qi", "paren_ar", "paren_cn", "arabic"):
+        if kind == "shi":
+            hit = _shi(passage, 1, frm, strict=True)
+        elif kind == "line":
+            hit = _numbered_line(passage, first_line, None, 1) if first_line is not None else None
+        else:
+            hit = _inline(passage, frm, kind, 1)
+        if not hit:
+            continue
+        spans = [hit]
+        style = heading_style(passage[hit[0]:]) if kind == "line" else None
+        while True:
+            n = len(spans) + 1
+            if kind == "shi":
+                nxt = _shi(passage, n, spans[-1][1])
+            elif kind == "line":
+                nxt = None
+                for at in _line_starts(passage):
+                    if at > spans[-1][0]:
+                        nxt = _numbered_line(passage, at, style, n)
+                        if nxt:
+                            break
+            else:
+                nxt = _inline(passage, spans[-1][1], kind, n)
+            if not nxt:
+                break
+            spans.append(nxt)
+        found.append((len(spans) < 2, hit[0], spans, kind))
+    if not found:
+        return None, []
+    best = min(found)
+    return best[3], best[2]
+
+
+# ---------------------------------------------------------------- statements
+_TRIM = "。；;，,：:、.．!！?？ \t\u3000\n"
+
+
+def _trim(s: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and s[a] in _TRIM:
+        a += 1
+    while b > a and s[b - 1] in _TRIM:
+        b -= 1
+    return a, b
+
+
+def _paragraph_end(s: str, at: int, limit: int) -> int:
+    """End of the paragraph holding `at`; a long line that stops without punctuation runs on
+    into the next (a page break in the source: "…制\\n度和…")."""
+    while True:
+        nl = s.find("\n", at, limit)
+        if nl < 0:
+            return limit
+        line_start = s.rfind("\n", 0, nl) + 1
+        line = s[line_start:nl].rstrip()
+        nxt = s[nl + 1:limit].lstrip(" \t\u3000")
+        if len(line) >= 25 and line and line[-1] not in _TRIM and nxt and not nxt.startswith("\n") \
+                and heading_style(nxt.split("\n", 1)[0]) is None and not _shi_start(nxt):
+            at = nl + 1
+            continue
+        return nl
+
+
+def _shi_start(line: str) -> bool:
+    return bool(re.match(rf"^第?[{_CN_DIGITS}]{{1,3}}是", line))
+
+
+def _cut_at_stop(s: str, a: int, b: int) -> int:
+    """Cut a statement before a sentence (or a heading line) that starts the plan or a closing
+    remark: "今后，…" / "针对以上问题，…" / "（二）整改措施"."""
+    stop = _cues()["stop"]
+    pos = a
+    for line in s[a:b].split("\n"):
+        lead = len(line) - len(line.lstrip())
+        if pos + lead > a and heading_style(line.strip()) and classify(line.strip()) == "下一步":
+            return pos + lead
+        for so, sent in sentences(line):
+            if pos + so > a and stop.search(sent.lstrip()):
+                return pos + so + len(sent) - len(sent.lstrip())
+        pos += len(line) + 1
+    return b
+
+
+def _heading_only(s: str, a: int, b: int) -> int:
+    """A numbered heading on its own line followed by its explanation: the heading only."""
+    nl = s.find("\n", a, b)
+    if nl < 0 or not s[nl:b].strip():
+        return b
+    line = s[a:nl].rstrip()
+    if line and len(line) <= 60 and line[-1] not in "。；;！!？?" and "。" not in line \
+            and not re.search(r"[：:].{6,}", line):     # "一是认识不到位：部分…" is a wrapped line
+        return nl
+    return b
+
+
+def _is_plan(item: str) -> bool:
+    c = _cues()
+    return bool(c["plan_start"].search(item)) and not c["negative"].search(item)
+
+
+def _split_runon(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Cut a statement where a lack-predicate runs straight into the next sentence."""
+    c = _cues()
+    cuts = []
+    for m in c["runon"].finditer(s, a, b):
+        rest = s[m.end():b]
+        if rest and not c["runon_not"].match(rest):
+            cuts.append(m.end())
+    out, prev = [], a
+    for cut in cuts:
+        if cut - prev >= 6 and b - cut >= 6:
+            out.append((prev, cut))
+            prev = cut
+    out.append((prev, b))
+    return out
+
+
+def _clause_split(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A list's clauses: split on ；, else on 、 when every part says something is lacking."""
+    part = s[a:b]
+    seps = "；;" if re.search("[；;]", part) else "、"
+    pieces, prev = [], a
+    for i in range(a, b):
+        if s[i] in seps:
+            pieces.append((prev, i))
+            prev = i + 1
+    pieces.append((prev, b))
+    pieces = [p for p in (_trim(s, x, y) for x, y in pieces) if p[1] - p[0] >= 2]
+    if seps == "、" and len(pieces) > 1 and not all(_cues()["negative"].search(s[x:y]) for x, y in pieces):
+        return [_trim(s, a, b)]
+    return pieces
+
+
+def _passage_start(s: str, sec) -> int:
+    """Where the statements may begin: after a heading or marker line."""
+    a, b = sec.start, sec.end
+    nl = s.find("\n", a, b)
+    line_end = nl if nl >= 0 else b
+    if sec.heading and sec.style is not None:
+        line = s[a:line_end].strip()
+        if len(line) <= len(sec.heading) + 2:
+            return line_end
+        i = s.find(sec.heading, a, line_end)
+        if i >= 0:
+            return i + len(sec.heading)
+    return a
+
+
+def _cue_start(s: str, a: int, b: int) -> tuple[int, int] | None:
+    """(start, end) of the first sentence admitting problems in [a, b), if any."""
+    pos = a
+    for line in s[a:b].split("\n"):
+        for so, sent in sentences(line):
+            if problem_cue(sent, first=True):
+                return pos + so, pos + so + len(sent)
+        pos += len(line) + 1
+    return None
+
+
+def _statements(s: str, sec) -> list[tuple[int, int]]:
+    """Spans (in the report) of the statements of one 存在问题 section."""
+    c = _cues()
+    if sec.style not in (None, "marker") and sec.heading and classify(sec.heading) != "存在问题":
+        # a numbered item announced by "…存在以下问题。": the heading is the statement
+        a = sec.start
+        b = _heading_only(s, a, _paragraph_end(s, a, sec.end))
+        hit = _numbered_line(s[a:b], 0, None, heading_number(s[a:b]) or 0)
+        leaves = _sub_items(s, b, sec.end, 1) if b < sec.end else []
+        return leaves or [_trim(s, a + (hit[1] if hit else 0), b)]
+    a, b = _passage_start(s, sec), sec.end
+    b = _cut_at_stop(s, a, b) if a < b else b
+    if not s[a:b].strip():
+        return []
+    cue = _cue_start(s, a, b)
+    frm = cue[0] if cue else a
+    spans = []
+    kind, series = _series(s[a:b], frm - a)
+    if series:
+        series = [(a + x, a + y) for x, y in series]
+        return [sp for sp in _from_series(s, b, kind, series, 0) if not _is_plan(s[sp[0]:sp[1]])]
+    seg = s[frm:b]
+    for pat in c["inline_list"]:
+        m = pat.search(seg)
+        if m:
+            x, y = frm + m.start("items"), frm + m.end("items")
+            lead = re.match(r"(一些|着|的)+", s[x:y])
+            if lead:
+                x += lead.end()
+            return [p for p in (_trim(s, i, j) for i, j in _clause_split_inline(s, x, y)) if p[1] > p[0]]
+    m = c["colon_list"].search(seg)
+    if m and s[frm + m.end():b].split("\n", 1)[0].strip():
+        x = frm + m.end()
+        y = _sentence_end(s, x, b)
+        return _clause_split(s, x, y)
+    # sentence mode: the sentences after the cue (same paragraph), then each paragraph
+    after = cue[1] if cue else (frm + m.end() if m else a)
+    out = []
+    line_end = s.find("\n", after, b)
+    line_end = b if line_end < 0 else line_end
+    for so, sent in sentences(s[after:line_end]):
+        x, y = _trim(s, after + so, after + so + len(sent))
+        if y > x and c["negative"].search(s[x:y]) and not c["announce"].search(s[x:y + 1]):
+            out += _split_runon(s, x, y)
+    pos = line_end
+    while pos < b:
+        x = pos + 1
+        y = _paragraph_end(s, x, b)
+        x, y2 = _trim(s, x, y)
+        if y2 > x and c["negative"].search(s[x:y2]) and not _is_plan(s[x:y2]):
+            out.append((x, y2))
+        pos = max(y, x)
+        if pos >= b:
+            break
+    if not out and cue and not c["announce"].search(s[cue[0]:cue[1]]) \
+            and not re.search("以下|如下|下列", s[cue[0]:cue[1]]):
+        for pat in c["single"]:
+            m = pat.search(s, cue[0], cue[1])
+            if m and not c["generic"].match(m.group("item")):
+                out.append(_trim(s, m.start("item"), m.end("item")))
+                break
+    return out
+
+
+def _from_series(s: str, b: int, kind: str, series: list[tuple[int, int]], depth: int) -> list[tuple[int, int]]:
+    """The statements of an enumerated series (enumerator spans in the report) ending by `b`.
+
+    An item is the text up to the next enumerator (the last: to the end of its paragraph),
+    minus a closing or plan sentence. A numbered heading on its own line is the statement by
+    itself, unless its explanation below holds a series of its own ("（一）…\n1.…\n一是…二是…"):
+    then the innermost items are the statements.
+    """
+    spans = []
+    for k, (x, y) in enumerate(series):
+        last = k + 1 == len(series)
+        nxt = b if last else series[k + 1][0]
+        stop = _cut_at_stop(s, y, nxt)
+        head_end = _heading_only(s, y, stop)
+        if head_end < stop:                       # a heading line with its explanation below
+            spans += _sub_items(s, head_end, stop, depth + 1) or [_trim(s, y, head_end)]
+            continue
+        end = _cut_at_stop(s, y, _paragraph_end(s, y, b)) if last else stop
+        spans.append(_trim(s, y, end))
+    return spans
+
+
+def _sub_items(s: str, a: int, b: int, depth: int) -> list[tuple[int, int]]:
+    """Items of a series (two or more) inside the explanation under a heading item."""
+    if depth > 2 or a >= b:
+        return []
+    kind, sub = _series(s[a:b], 0)
+    if len(sub) < 2:
+        return []
+    return _from_series(s, b, kind, [(a + x, a + y) for x, y in sub], depth)
+
+
+def _clause_split_inline(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    pieces, prev = [], a
+    for i in range(a, b):
+        if s[i] in "、；;，,":
+            pieces.append((prev, i))
+            prev = i + 1
+    pieces.append((prev, b))
+    return pieces
+
+
+def _sentence_end(s: str, a: int, b: int) -> int:
+    m = re.compile(r"[。！？!?\n]").search(s, a, b)
+    return m.start() if m else b
+
+
 def extract_shortcomings(text: str, simple: str, sections) -> list[Shortcoming]:
-    return []
+    """Every shortcoming statement of a report, in order, with its categories."""
+    out: list[Shortcoming] = []
+    seen: list[tuple[int, int]] = []
+    for sec in sections:
+        if sec.kind != "存在问题":
+            continue
+        for a, b in _statements(simple, sec):
+            if b - a < 2 or any(a < y and x < b for x, y in seen):
+                continue
+            seen.append((a, b))
+            cat, cats, trig = categorize(simple[a:b])
+            out.append(Shortcoming(section_index=sec.index, position=len(out) + 1, text=text[a:b],
+                                   category=cat, categories=cats, triggers=trig, start=a, end=b))
+    return out
