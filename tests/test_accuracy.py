@@ -25,11 +25,16 @@ def test_no_extra_reports(sample_export, gold):
     assert len(sample_export) == len(gold)
 
 
-EXTRACTION = [("metrics_P", 0.9), ("metrics_R", 0.85), ("placeholders_flagged", 0.9),
-              ("shortcomings_P", 0.85), ("shortcomings_R", 0.9)]
+EXTRACTION = [("metrics_P", 0.9), ("metrics_R", 0.85), ("placeholders_flagged", 0.9)]
+SHORTCOMINGS = [("shortcomings_P", 0.85), ("shortcomings_R", 0.9)]
 
 
 @pytest.mark.parametrize("name,threshold", EXTRACTION)
 @pytest.mark.xfail(reason="extraction issue not landed yet", strict=False)
 def test_extraction_accuracy(figures, name, threshold):
+    assert figures[name] >= threshold, figures
+
+
+@pytest.mark.parametrize("name,threshold", SHORTCOMINGS)
+def test_shortcoming_accuracy(figures, name, threshold):
     assert figures[name] >= threshold, figures
