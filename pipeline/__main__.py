@@ -23,11 +23,15 @@ def main(argv: list[str] | None = None) -> int:
 
     db = args.db or db_path()
     if args.cmd == "ingest":
-        from .ingest import _progress_bar, ingest_paths
+        from .ingest import ManifestError, _progress_bar, ingest_paths
 
         progress = _progress_bar if sys.stderr.isatty() else None
-        s = ingest_paths(args.paths, db=db, manifest=args.manifest, workers=args.workers,
-                         rebuild=args.rebuild, progress=progress)
+        try:
+            s = ingest_paths(args.paths, db=db, manifest=args.manifest, workers=args.workers,
+                             rebuild=args.rebuild, progress=progress)
+        except ManifestError as exc:
+            print(f"错误:{exc}", file=sys.stderr)
+            return 2
         print(s.line())
         for path, reason in s.rejected:
             print(f"  拒收 {path}: {reason}")

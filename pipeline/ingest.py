@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import json
 import os
 import sys
 from collections import deque
@@ -59,20 +61,65 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+class ManifestError(ValueError):
+    """A manifest that cannot be used; the message names the file and the problem."""
+
+
+# manifest column names as people write them (Excel sheets often have Chinese headers)
+_MANIFEST_COLUMNS = {
+    "file": ("file", "filename", "file_name", "path", "文件", "文件名", "文件名称", "路径"),
+    "unit": ("unit", "单位", "单位名称", "报告单位"),
+    "year": ("year", "年份", "年度", "年"),
+    "unit_type": ("unit_type", "type", "单位类型", "类型", "类别"),
+    "region": ("region", "地区", "区域", "所在地区"),
+    "period": ("period", "期间", "周期", "时段", "报告期"),
+}
+_COLUMN_OF = {alias: col for col, aliases in _MANIFEST_COLUMNS.items() for alias in aliases}
+
+
 def read_manifest(path: str | Path | None) -> dict[str, dict]:
-    """`file,unit,year,unit_type,region,period` (any column optional), keyed by file name
-    and by path as written."""
+    """`file,unit,year,unit_type,region,period` (any column optional, Chinese headers such as
+    文件名/单位/年份 too; UTF-8 with or without BOM, or GBK as Excel saves it), keyed by file
+    name and by path as written."""
     if not path:
         return {}
+    from .decode import decode_bytes
+
+    try:
+        data = Path(path).read_bytes()
+        text, _ = decode_bytes(data)
+    except FileNotFoundError:
+        raise ManifestError(f"清单文件不存在:{path}") from None
+    except (OSError, Rejected) as exc:
+        raise ManifestError(f"清单文件无法读取:{path}({exc})") from None
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    columns = {h: _COLUMN_OF.get((h or "").strip().lower()) for h in reader.fieldnames or []}
+    if "file" not in columns.values():
+        raise ManifestError(f"清单文件 {path} 缺少 file(文件名)列:第一行应为 file,unit,year,unit_type,region,period")
     rows: dict[str, dict] = {}
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            f = row.pop("file", "")
-            if f:
-                rows[f] = row
-                rows[Path(f).name] = row
+    for raw in reader:
+        row = {columns[k]: (v or "").strip() for k, v in raw.items() if columns.get(k) and isinstance(v, str)}
+        f = row.pop("file", "")
+        if f:
+            rows[f] = row
+            rows[Path(f).name] = row
     return rows
+
+
+def _manifest_applied(stored: list[tuple], row: dict | None) -> bool:
+    """Whether the stored reports already carry what the manifest row says (so a manifest
+    given or edited after a first ingest still reaches files whose content did not change)."""
+    from .attribute import manifest_values
+
+    want = manifest_values(row)
+    if not want:
+        return True
+    for unit, year, unit_type, region, period, sources in stored:
+        have = dict(unit=unit, year=year, unit_type=unit_type, region=region, period=period)
+        src = json.loads(sources or "{}")
+        if any(have[k] != v or src.get(k) != "manifest" for k, v in want.items()):
+            return False
+    return True
 
 
 def _work(item: tuple[str, dict | None]) -> FileResult | tuple[str, str]:
@@ -115,8 +162,13 @@ class Plan:
 def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild: bool) -> Plan:
     """Decide per file what to do, reading only the published database."""
     con = store.read_connection(db)
+    stored: dict[str, list[tuple]] = {}
     try:
         paths, contents = ({}, {}) if rebuild else store.index(con)
+        if manifest and not rebuild:
+            for fid, *values in con.execute(
+                    "SELECT file_id, unit, year, unit_type, region, period, sources FROM reports").fetchall():
+                stored.setdefault(fid, []).append(tuple(values))
     finally:
         con.close()
     out, queued = Plan(), {}
@@ -137,15 +189,17 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
         except OSError as exc:
             out.reject.append((key, f"无法读取:{exc.strerror or exc}"))
             continue
-        if paths.get(key) == (fid, version):
+        row = manifest.get(key) or manifest.get(f.name)
+        applied = _manifest_applied(stored.get(fid, []), row) if row else True
+        if paths.get(key) == (fid, version) and applied:
             out.unchanged.append(key)
-        elif contents.get(fid) == version:
+        elif contents.get(fid) == version and applied:
             out.alias.append((key, fid))           # same content as a stored file
         elif fid in queued:
             out.alias.append((key, fid))           # same content twice in this batch: process once
         else:
             queued[fid] = key
-            out.process.append((key, manifest.get(key) or manifest.get(f.name)))
+            out.process.append((key, row))
     return out
 
 
