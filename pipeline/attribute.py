@@ -214,10 +214,21 @@ def reference_date(simple: str, header: str) -> tuple[date | None, str]:
     return (published, "publish_date") if published else (None, "none")
 
 
+def arabic_years(text: str) -> str:
+    """`二〇二一年` -> `2021年` (same length, so offsets agree).
+
+    >>> arabic_years("二〇二一年意识形态工作总结")
+    '2021年意识形态工作总结'
+    """
+    return re.sub(r"[二][〇○零][〇○零一二三四五六七八九]{2}(?=\s*年)",
+                  lambda m: "".join(str(_CN_DIGIT[c]) for c in m.group()), text)
+
+
 def year_from_title(title: str | None) -> int | None:
     """`行署办公室2018年度…总结` -> 2018; `20__年` (a blank) -> None."""
     if not title:
         return None
+    title = arabic_years(title)
     m = re.search(rf"(?<![0-9A-Za-z])(?<![-—~－至到])({_YEAR})(?![0-9A-Za-z])(?!\s*年?(?:以来|至|-|—|~|－|到))", title)
     return int(m.group(1)) if m else None
 
@@ -235,6 +246,7 @@ def body_year(simple: str) -> int | None:
     """A year the body says it covers: `2018年,…` at the start, `2020年上半年`, or a plan
     document of the year (`《2021年…工作要点》`). `2015年以来` is a starting point, not a year."""
     sig_start, _, _ = signature_block(simple)
+    simple = arabic_years(simple)
     opening = simple[: min(400, sig_start)]
     for m in re.finditer(rf"({_YEAR})\s*年(度)?(?!以来|以前|前|底前|至|到|-)", opening):
         return int(m.group(1))
@@ -315,7 +327,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     """(unit, explicit) from a title; anonymised names come back with explicit False."""
     if not title:
         return None, False
-    t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", title.strip()))
+    t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
     m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
     if not m:
         return None, False
@@ -346,9 +358,13 @@ def named_units(simple: str, suffix: str) -> Counter:
     return out
 
 
+# lines before the opening that only address the reader: `县委：`, `市委宣传部:`, `各位领导：`
+_ADDRESSEE = re.compile(r"^(?:[^\n，。,]{1,20}[:：]\s*\n)+")
+
+
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
-    first = simple[:300]
+    first = _ADDRESSEE.sub("", simple[:400])[:300]
     m = _SUBJECT.match(first)
     anon_level = None
     if m:

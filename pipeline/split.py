@@ -68,6 +68,14 @@ def _body_start(lines, i0: int, i1: int) -> tuple[int, list[str]]:
     i = i0
     while i < i1 and i - i0 < 8:
         line = lines[i][2]
+        nxt = lines[i + 1][2].strip() if i + 1 < i1 else ""
+        if (not is_title_line(line) and nxt and len(nxt) <= 20 and is_title_line(nxt)
+                and not _SENTENCE_END.search(line) and not _ENUM_HEAD.match(line)
+                and is_title_line(line.strip() + nxt)):
+            # a long title wrapped onto two lines: `关于2021年度意识形态工作责任制落实` + `情况的报告`
+            titles.append(line.strip() + nxt)
+            i += 2
+            continue
         if is_title_line(line) or (len(line) <= 12 and not _SENTENCE_END.search(line) and not _ENUM_HEAD.match(line)
                                    and i + 1 < i1 and is_title_line(lines[i + 1][2])):
             titles.append(line.strip())

@@ -322,3 +322,14 @@ def test_signature_block_parts():
 def test_every_value_has_a_source():
     a = one("意识形态工作总结\n今年以来，我局" + BODY)
     assert set(a.sources) >= {"title", "year", "period", "unit", "unit_type", "region"}
+
+
+def test_addressee_line_before_the_opening():
+    a = one(f"关于2021年度意识形态工作责任制落实情况的报告\n县委：\n今年以来，县审计局党组{BODY}")
+    assert (a.unit, a.unit_explicit, a.sources["unit"]) == ("县审计局", True, "body")
+
+
+def test_years_in_chinese_numerals():
+    a = one(f"二〇二一年意识形态工作总结\n今年以来，我局{BODY}")
+    assert (a.year, a.sources["year"]) == (2021, "title")
+    assert body_year("二〇二〇年，我局认真落实意识形态工作责任制") == 2020

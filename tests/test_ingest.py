@@ -396,3 +396,18 @@ def test_manifest_in_gbk_with_chinese_headers(tmp_path):
     ingest_paths([d], db=db, manifest=man, workers=1)
     r = by_source(db)["a.txt"][0]
     assert (r[2], r[5], r[6], r[7]) == ("县政府办公室", "谷城县", 2019, "full_year")
+
+
+@pytest.mark.xfail(reason="store.py (not this issue's module): when a changed file's old content is still "
+                          "stored for another path, its reports keep the changed path as `source`", strict=False)
+def test_content_left_behind_by_a_changed_file_keeps_a_true_source(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
+    (d / "b.txt").write_text(AUDIT, encoding="utf-8")
+    db = tmp_path / "z.duckdb"
+    ingest_paths([d], db=db, workers=1)
+    (d / "a.txt").write_text(FINANCE, encoding="utf-8")
+    ingest_paths([d], db=db, workers=1)
+    assert sorted((Path(s).name, u) for s, u in rows(db, "SELECT source, unit FROM reports")) == \
+        [("a.txt", "市财政局"), ("b.txt", "县审计局")]

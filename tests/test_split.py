@@ -170,3 +170,20 @@ def test_offsets_are_into_the_cleaned_text():
     for p in parts:
         assert 0 <= p.start < p.end <= len(cleaned)
         assert cleaned[p.start] != "\n" and cleaned[p.end - 1] != "\n"
+
+
+def test_title_wrapped_onto_two_lines():
+    """A long title broken by a PDF or a narrow page is still one title."""
+    cleaned, parts = parts_of(f"关于2021年度意识形态工作责任制落实\n情况的报告\n{BODY}")
+    assert len(parts) == 1
+    assert parts[0].title == "关于2021年度意识形态工作责任制落实情况的报告"
+    assert cleaned[parts[0].start:parts[0].end] == BODY
+
+
+def test_table_of_contents_before_the_parts():
+    toc = "".join(f"篇{n}：{u}2021年意识形态工作总结\n" for n, u in (("一", "县审计局"), ("二", "市财政局")))
+    text = (f"意识形态工作总结（精选2篇）\n目录\n{toc}"
+            f"篇一：县审计局2021年意识形态工作总结\n{BODY}\n篇二：市财政局2021年意识形态工作总结\n{BODY}")
+    cleaned, parts = parts_of(text)
+    assert [p.title for p in parts] == ["县审计局2021年意识形态工作总结", "市财政局2021年意识形态工作总结"]
+    assert [cleaned[p.start:p.end] for p in parts] == [BODY, BODY]
