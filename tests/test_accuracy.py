@@ -30,7 +30,6 @@ SHORTCOMINGS = [("shortcomings_P", 0.85), ("shortcomings_R", 0.9)]
 
 
 @pytest.mark.parametrize("name,threshold", EXTRACTION)
-@pytest.mark.xfail(reason="extraction issue not landed yet", strict=False)
 def test_extraction_accuracy(figures, name, threshold):
     assert figures[name] >= threshold, figures
 
