@@ -332,7 +332,8 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     if not m:
         return None, False
     cand = _strip_party(m.group(1).strip(" 、,，"))
-    if not unit_type_of(cand) or _is_generic(cand) or _false_name(cand) or re.search(r"[我本]", cand):
+    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK) or _false_name(cand)
+            or re.search(r"[我本]", cand)):
         return None, False
     return cand, not _anonymised(cand)
 def _expand(unit: str, simple: str) -> str:

@@ -145,6 +145,8 @@ def test_we_hospital_or_court_decided_by_keywords():
     ("XX县人民医院2021年意识形态工作总结", "XX县人民医院", False),
     ("国网XX供电公司2021年意识形态工作总结", "国网XX供电公司", False),
     ("2021年乡镇意识形态工作总结", None, False),
+    ("县融媒体中心2021年意识形态工作总结", "县融媒体中心", True),
+    ("市委宣传部2019年意识形态工作总结", "市委宣传部", True),
 ])
 def test_unit_from_the_title(title, unit, explicit):
     a = one(f"{title}\n今年以来，我单位{BODY}")
@@ -180,6 +182,8 @@ def test_signature_date_is_not_the_covered_year_of_a_short_report():
 def test_false_names_are_not_units():
     a = one("今年以来，我局着力构建大宣传工作格局，推动形成齐抓共管的工作格局，统筹推进局系统意识形态工作。" + BODY)
     assert a.unit == "局" and not a.unit_explicit
+    b = one("今年以来，我中心坚持以人民为中心，组织理论学习中心组学习12次，理论学习中心组成员带头。" + BODY)
+    assert b.unit == "中心" and not b.unit_explicit
 
 
 # ---------------------------------------------------------------- unit type
@@ -189,6 +193,8 @@ def test_false_names_are_not_units():
     ("县第一中学", "学校"), ("北京大学", "学校"), ("县人民医院", "医院"), ("镇卫生院", "医院"),
     ("国网供电公司", "企业"), ("县公安局", "政法"), ("县人民法院", "政法"), ("县人民检察院", "政法"),
     ("县农商行", "金融"), ("农业银行盐池县支行", "金融"), ("县农村信用联社党委", "金融"),
+    ("中共敖泉镇委员会", "乡镇街道"), ("红星村村民委员会", "社区村"), ("县融媒体中心", "党政机关"),
+    ("县疾病预防控制中心", "医院"), ("县委政法委", "政法"),
 ])
 def test_unit_type_of(unit, typ):
     assert unit_type_of(unit) == typ
