@@ -369,7 +369,6 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
         return []
     cue = _cue_start(s, a, b)
     frm = cue[0] if cue else a
-    spans = []
     kind, series = _series(s[a:b], frm - a)
     if series:
         series = [(a + x, a + y) for x, y in series]
