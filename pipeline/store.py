@@ -247,10 +247,15 @@ def _delete_content(con, file_id: str) -> None:
 
 
 def _collect_orphans(con) -> None:
-    """Contents no path points at any more (a changed file's old version) are removed."""
+    """Contents no path points at any more (a changed file's old version) are removed, and
+    a content whose `source` path now holds something else names a path that still holds it
+    (a.txt and b.txt were twins, a.txt changed: the old reports now come from b.txt)."""
     for (fid,) in con.execute(
             "SELECT file_id FROM files WHERE file_id NOT IN (SELECT file_id FROM file_paths)").fetchall():
         _delete_content(con, fid)
+    con.execute("""
+        UPDATE reports SET source = (SELECT min(p.path) FROM file_paths p WHERE p.file_id = reports.file_id)
+        WHERE NOT EXISTS (SELECT 1 FROM file_paths p WHERE p.file_id = reports.file_id AND p.path = reports.source)""")
 
 
 def record_path(con, path: str, file_id: str) -> None:

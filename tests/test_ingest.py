@@ -398,8 +398,6 @@ def test_manifest_in_gbk_with_chinese_headers(tmp_path):
     assert (r[2], r[5], r[6], r[7]) == ("县政府办公室", "谷城县", 2019, "full_year")
 
 
-@pytest.mark.xfail(reason="store.py (not this issue's module): when a changed file's old content is still "
-                          "stored for another path, its reports keep the changed path as `source`", strict=False)
 def test_content_left_behind_by_a_changed_file_keeps_a_true_source(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
