@@ -205,11 +205,15 @@ def _signer(line: str) -> bool:
 
 
 def reference_date(simple: str, header: str) -> tuple[date | None, str]:
-    """The date `今年`/`上半年` are read against: the report's own signature date, else the
-    page's publish date. Returns (date, source)."""
+    """The date `今年`/`上半年` are read against: the report's own date (signature, or a date
+    line under the title), else the page's publish date. Returns (date, source)."""
     _, _, signed = signature_block(simple)
     if signed:
         return signed, "body"
+    front = _ADDRESSEE.match(simple)
+    m = _DATE.search(front.group()) if front else None
+    if m and _parse_date(m):
+        return _parse_date(m), "body"
     published = publish_date(header)
     return (published, "publish_date") if published else (None, "none")
 
@@ -247,7 +251,8 @@ def body_year(simple: str) -> int | None:
     document of the year (`《2021年…工作要点》`). `2015年以来` is a starting point, not a year."""
     sig_start, _, _ = signature_block(simple)
     simple = arabic_years(simple)
-    opening = simple[: min(400, sig_start)]
+    front = _ADDRESSEE.match(simple)        # a date line under the title dates the text, not its year
+    opening = simple[front.end() if front else 0: min(400, sig_start)]
     for m in re.finditer(rf"({_YEAR})\s*年(度)?(?!以来|以前|前|底前|至|到|-)", opening):
         return int(m.group(1))
     m = re.search(rf"《[^》]{{0,10}}?({_YEAR})\s*年度?[^》]{{0,30}}(要点|计划|方案|安排|总结)》", simple)
@@ -359,8 +364,10 @@ def named_units(simple: str, suffix: str) -> Counter:
     return out
 
 
-# lines before the opening that only address the reader: `县委：`, `市委宣传部:`, `各位领导：`
-_ADDRESSEE = re.compile(r"^(?:[^\n，。,]{1,20}[:：]\s*\n)+")
+# front matter before the opening: an addressee (`县委：`, `各位领导：`) or a date line
+# (`（2021年12月20日）`, `2021年12月`) under the title
+_ADDRESSEE = re.compile(r"^(?:(?:[^\n，。,]{1,20}[:：]|[(（]?\s*(?:\d{4}|[二][〇○零一二三四五六七八九]{3})\s*年"
+                        r"[^\n，。,]{0,12}[)）]?)\s*\n)+")
 
 
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:

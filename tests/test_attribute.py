@@ -177,6 +177,10 @@ def test_signature_on_one_line_and_byline():
 def test_signature_date_is_not_the_covered_year_of_a_short_report():
     a = one(f"意识形态工作总结\n今年以来，我局{BODY}\n县卫生健康局\n2022年1月5日")
     assert a.year == 2021          # written in the first days of January, looking back on 2021
+    b = one(f"关于意识形态工作责任制落实情况的报告\n（2022年1月5日）\n县委：\n今年以来，县审计局党组{BODY}")
+    assert (b.year, b.sources["year"]) == (2021, "body")
+    c = one(f"关于意识形态工作责任制落实情况的报告\n（2021年6月28日）\n上半年，县审计局党组{BODY}")
+    assert (c.year, c.period) == (2021, "half_year")
 
 
 def test_false_names_are_not_units():
@@ -330,8 +334,9 @@ def test_every_value_has_a_source():
     assert set(a.sources) >= {"title", "year", "period", "unit", "unit_type", "region"}
 
 
-def test_addressee_line_before_the_opening():
-    a = one(f"关于2021年度意识形态工作责任制落实情况的报告\n县委：\n今年以来，县审计局党组{BODY}")
+@pytest.mark.parametrize("front", ["县委：\n", "（2021年12月20日）\n县委：\n", "2021年12月\n", "各位领导:\n"])
+def test_front_matter_before_the_opening(front):
+    a = one(f"关于2021年度意识形态工作责任制落实情况的报告\n{front}今年以来，县审计局党组{BODY}")
     assert (a.unit, a.unit_explicit, a.sources["unit"]) == ("县审计局", True, "body")
 
 
