@@ -34,13 +34,29 @@ def _mostly_utf8(data: bytes) -> str | None:
     return None
 
 
+def _nul_interleaved(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NULs fill (nearly) every other byte, else None."""
+    head = data[:8192]
+    half = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if half and odd > 0.3 * half and even < 0.02 * half:
+        return "utf-16-le"
+    if half and even > 0.3 * half and odd < 0.02 * half:
+        return "utf-16-be"
+    return None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name)."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
+        if "\x00" not in text:
+            return text, "utf-8"
+        utf16 = _nul_interleaved(data)    # ASCII-heavy UTF-16 without BOM is valid UTF-8 too
+        return (data.decode(utf16, errors="replace"), utf16) if utf16 else (text, "utf-8")
     except UnicodeDecodeError:
         pass
     text = _mostly_utf8(data)

@@ -263,3 +263,9 @@ def test_undecodable_text_rejected():
 def test_whitespace_only_rejected():
     with pytest.raises(Rejected, match="没有可读文字"):
         decode(read_bytes(" \n\t\n".encode(), "blank.txt"))
+
+
+def test_ascii_heavy_utf16_without_bom_is_not_utf8_with_nuls():
+    text = "2021 Party Building report: 县审计局 12 次\n" + "Rights Reserved " * 20
+    for enc in ("utf-16-le", "utf-16-be"):
+        assert decode_bytes(text.encode(enc)) == (text, enc)
