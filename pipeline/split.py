@@ -91,6 +91,20 @@ def _pick_title(titles: list[str]) -> str | None:
     return genre[-1] if genre else (titles[-1] if titles else None)
 
 
+# how a report's first line starts: a time clause, `在…领导下`, `按照…`, or a first heading
+_OPENING = re.compile(r"^(?:今年|本年|一年来|近年来|近[两三几]年|上半年|半年来|[一二三四]?季度|\d{4}\s*年|[二][〇○零]..年|自|在|按照|根据|为|"
+                      r"一[、.．]|[(（]一[)）]|第一部分)")
+
+
+def _opens_report(simple: list[str], i: int) -> bool:
+    """The line after a title candidate opens a report (a report that ended without a full
+    stop may still be followed by the next one)."""
+    for k in range(i + 1, min(i + 4, len(simple))):
+        if simple[k]:
+            return bool(_OPENING.match(simple[k])) and not is_title_line(simple[k])
+    return False
+
+
 def _closed_before(lines, i: int) -> bool:
     """The line before `i` ends what it says: a title that follows a line broken
     mid-sentence (a PDF's running header, a wrapped sentence) starts no new report."""
@@ -132,7 +146,7 @@ def split_reports(text: str) -> list[Part]:
     while i < len(lines):
         s = simple[i]
         if (_REPORT_TITLE.search(s) and "意识形态" in s and is_title_line(s) and len(s) <= 40
-                and not _NOT_A_TITLE.match(s) and _closed_before(lines, i)
+                and not _NOT_A_TITLE.match(s) and (_closed_before(lines, i) or _opens_report(simple, i))
                 and lines[i][0] - lines[starts[-1][0]][0] > _MIN_REPORT and _norm(s) != last_title):
             nb, ts = _body_start(lines, i, len(lines))
             if nb < len(lines) and nb > i:

@@ -187,3 +187,12 @@ def test_table_of_contents_before_the_parts():
     cleaned, parts = parts_of(text)
     assert [p.title for p in parts] == ["县审计局2021年意识形态工作总结", "市财政局2021年意识形态工作总结"]
     assert [cleaned[p.start:p.end] for p in parts] == [BODY, BODY]
+
+
+def test_second_report_after_one_that_ends_abruptly():
+    """004#1 ends mid-sentence ('…绩效能力'); a new titled report after such an ending still counts."""
+    cut = BODY.rsplit("。", 1)[0].replace("下一步，我局将继续加强意识形态工作，持续推动责任制落实",
+                                         "下一步，我局将继续加强意识形态工作并重点关注中层干部的绩效能力")
+    text = f"县审计局2021年意识形态工作总结\n{cut}\n市财政局2021年意识形态工作总结\n{BODY}"
+    cleaned, parts = parts_of(text)
+    assert [p.title for p in parts] == ["县审计局2021年意识形态工作总结", "市财政局2021年意识形态工作总结"]
