@@ -238,7 +238,8 @@ def year_from_title(title: str | None) -> int | None:
 
 
 _MULTI_YEAR = re.compile(rf"近年来|近[两二三四五几]年|{_YEAR}\s*年?以来|{_YEAR}\s*[-—~至到]\s*{_YEAR}|[一二三四五]年来|历年来")
-_HALF = re.compile(r"上半年|半年来|半年以来|半年工作|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中")
+# `年中` only as the period itself (年中总结, 2021年中，), never inside 今年中央 / 2021年中共
+_HALF = re.compile(r"上半年|半年来|半年以来|半年工作|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中(?=工作|总结|小结|汇报|意识形态|[，,])")
 _QUARTER = re.compile(r"第?[一二三四1-4]季度|前三季度")
 _THIS_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年")
 # words that place the report in the year of its date: 今年以来, 上半年, 一季度, 前三季度
@@ -270,6 +271,8 @@ def period_of(title: str | None, simple: str) -> str | None:
             return "quarter"
         if _HALF.search(text):
             return "half_year"
+    if year_from_title(title) and not _MULTI_YEAR.search(title or ""):
+        return "full_year"      # `…2021年…总结` is a year's report, whatever its opening looks back on
     if multi_year(simple) or (_MULTI_YEAR.search(intro) and not _THIS_YEAR.search(intro)):
         return None
     return "full_year"
@@ -343,7 +346,17 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     return cand, not _anonymised(cand)
 def _expand(unit: str, simple: str) -> str:
     """Prefer the fuller form the body uses: title `政协机关` + body `县政协机关`."""
-    m = Counter(re.findall(rf"([\u4e00-\u9fff]{{1,6}}?){re.escape(unit)}", simple))
+    # up to 6 Han characters before each mention (str.find, not a regex built per unit:
+    # a new pattern per file thrashes the re cache on the ingest hot path)
+    m: Counter = Counter()
+    i = simple.find(unit)
+    while i >= 0:
+        k = i
+        while k > 0 and i - k < 6 and "\u4e00" <= simple[k - 1] <= "\u9fff":
+            k -= 1
+        if k < i:
+            m[simple[k:i]] += 1
+        i = simple.find(unit, i + len(unit))
     for prefix, _ in m.most_common():
         for k in range(len(prefix)):
             pre = prefix[k:]

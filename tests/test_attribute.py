@@ -270,6 +270,11 @@ def test_publish_date_read_from_the_page_header():
     ("县审计局2021年意识形态工作总结", "前三季度，", "quarter"),
     ("县审计局意识形态工作总结", "近年来，", None),
     ("县审计局意识形态工作总结", "2015年以来，", None),
+    ("县审计局2021年意识形态工作总结", "近年来，", "full_year"),       # the title names one year
+    ("县审计局2019-2021年意识形态工作总结", "近年来，", None),
+    ("县审计局2021年意识形态工作总结", "2021年中共县委高度重视，", "full_year"),
+    ("县审计局2021年意识形态工作总结", "今年中央和省委作出部署，", "full_year"),
+    ("县审计局2021年年中意识形态工作总结", "今年以来，", "half_year"),
 ])
 def test_period(title, opening, period):
     assert period_of(title, opening + "我局" + BODY) == period
