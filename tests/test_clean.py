@@ -246,3 +246,25 @@ def test_clean_is_idempotent_on_samples():
         once = clean_text(decode_bytes(p.read_bytes())[0])
         assert clean_text(once) == once, p.name
         assert not re.search(r"\(t[àáǎā]i\)|  |\n\n", once)
+
+
+@pytest.mark.parametrize("heading", [
+    "（三）规范信息发布", "（四）开展扫码学习活动", "二、加强新闻发布和舆论引导", "一是规范网站信息发布",
+    "（二）建好用好二维码学习平台", "2.手机阅读平台建设", "（三）做好信息报送与发布", "（二）VIP客户服务",
+    "（一）强化来源审核", "三、作者队伍建设", "（七）设立举报电话", "二、网站首页改版情况", "三、下载学习资料",
+    "（五）网评文章：32篇", "2021年12月20日", "2021.12.20",
+])
+def test_report_headings_with_chrome_words_survive(heading):
+    """Headings are short and have no full stop, so the prose guard cannot protect them: the
+    patterns themselves must not match them."""
+    text = "一、工作开展情况\n" + heading + "\n正文内容。"
+    assert clean_text(text) == text
+
+
+@pytest.mark.parametrize("chrome", [
+    "发布者：admin", "发布：2020-11-03", "2020-11-03 10:21:35 来源：县委宣传部 浏览：1024",
+    "2021年03月05日 来源：人民网", "2020-11-03 发布", "分享到：微信 微博 QQ空间", "扫一扫在手机打开当前页",
+    "手机版", "VIP会员专享", "立即下载", "【打印】【关闭】", "上一篇：县财政局2020年意识形态工作总结",
+])
+def test_chrome_lines_go(chrome):
+    assert clean_text("一、工作开展情况\n" + chrome + "\n正文内容。") == "一、工作开展情况\n正文内容。"
