@@ -26,7 +26,8 @@ _ENUM_HEAD = re.compile(
     rf"|[(（]?[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫIVX]+\s*[)）、.．])"
 )
 _GENRE = re.compile(r"总结|报告|汇报|情况|材料|自查|述职|工作要点")
-_REPORT_TITLE = re.compile(r"意识形态.*(总结|报告|汇报)|(总结|报告|汇报)$")
+_REPORT_TITLE = re.compile(r"(意识形态|宣传思想|思想宣传).*(总结|报告|汇报)|(总结|报告|汇报)$")
+_TOPIC = re.compile(r"意识形态|宣传思想|思想宣传")   # what a second report's title must be about
 _SENTENCE_END = re.compile(r"[。；;：:，,!！?？]$")
 # a line that closes what came before: a sentence end, a heading, a signature date
 _CLOSED = re.compile(r"[。；;！!？?：:”\"）)]$|^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）、.．])|\d{1,2}\s*日$")
@@ -145,7 +146,7 @@ def split_reports(text: str) -> list[Part]:
     i = b + 1
     while i < len(lines):
         s = simple[i]
-        if (_REPORT_TITLE.search(s) and "意识形态" in s and is_title_line(s) and len(s) <= 40
+        if (_REPORT_TITLE.search(s) and _TOPIC.search(s) and is_title_line(s) and len(s) <= 40
                 and not _NOT_A_TITLE.match(s) and (_closed_before(lines, i) or _opens_report(simple, i))
                 and lines[i][0] - lines[starts[-1][0]][0] > _MIN_REPORT and _norm(s) != last_title):
             nb, ts = _body_start(lines, i, len(lines))

@@ -196,3 +196,9 @@ def test_second_report_after_one_that_ends_abruptly():
     text = f"县审计局2021年意识形态工作总结\n{cut}\n市财政局2021年意识形态工作总结\n{BODY}"
     cleaned, parts = parts_of(text)
     assert [p.title for p in parts] == ["县审计局2021年意识形态工作总结", "市财政局2021年意识形态工作总结"]
+
+
+def test_second_report_on_propaganda_work():
+    text = (f"县审计局2021年意识形态工作总结\n{BODY}\n"
+            f"市财政局2021年宣传思想工作总结\n{BODY.replace('县审计局', '市财政局')}")
+    assert [p.title for p in parts_of(text)[1]] == ["县审计局2021年意识形态工作总结", "市财政局2021年宣传思想工作总结"]
