@@ -42,13 +42,22 @@ def to_simplified(text: str) -> str:
     return "".join(c if len(c) == 1 else ch for ch, c in ((ch, conv(ch)) for ch in text))
 
 
-def script_of(text: str) -> str:
-    """'traditional' when a noticeable share of characters change under t2s."""
+_HAN_RE = re.compile("[\u4e00-\u9fff]")
+
+
+def script_of(text: str, simple: str | None = None) -> str:
+    """'traditional' when a noticeable share of characters change under t2s.
+    Pass the simplified copy when you have it (it is the expensive part).
+
+    >>> script_of("意識形態工作責任制"), script_of("意识形态工作责任制")
+    ('traditional', 'simplified')
+    """
     sample = text[:5000]
-    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    han = len(_HAN_RE.findall(sample))
     if not han:
         return "simplified"
-    changed = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
+    simple = simple[:5000] if simple is not None else to_simplified(sample)
+    changed = sum(map(str.__ne__, sample, simple))
     return "traditional" if changed / han > 0.05 else "simplified"
 
 

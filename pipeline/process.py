@@ -6,7 +6,7 @@ processes; `store` writes its result in one transaction.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -49,6 +49,11 @@ class FileResult:
     reports: list[ReportResult]
 
 
+def _flat(obj) -> dict:
+    """A flat dataclass as a dict (`asdict` deep-copies recursively: slow on the hot path)."""
+    return dict(vars(obj))
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -61,9 +66,10 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
         raise Rejected("清理网页模板等内容后没有剩下正文")
     path = display_path or doc.path
     reports: list[ReportResult] = []
+    simple_all = to_simplified(m.text)          # once per file; t2s keeps length, so slices align
     for k, part in enumerate(parts, 1):
         body = m.text[part.start:part.end]
-        simple = to_simplified(body)
+        simple = simple_all[part.start:part.end]
         start, end = m.original_span(part.start, part.end)
         header = to_simplified(text[:start][-3000:])
         title = part.title
@@ -76,10 +82,10 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
             title=title,
             attrs=dict(unit=a.unit, unit_explicit=a.unit_explicit, unit_type=a.unit_type, region=a.region,
                        year=a.year, period=a.period, is_report=a.is_report, publish_date=a.publish_date),
-            sources=a.sources, script=script_of(body),
-            sections=[asdict(s) for s in sections],
-            metrics=[asdict(x) for x in metrics],
-            shortcomings=[asdict(x) for x in shortcomings],
+            sources=a.sources, script=script_of(body, simple),
+            sections=[_flat(s) for s in sections],
+            metrics=[_flat(x) for x in metrics],
+            shortcomings=[_flat(x) for x in shortcomings],
             terms=dict(term_counts(simple)),
         ))
     return FileResult(path=path, file_id=content_hash(doc.data), file_type=doc.file_type, encoding=encoding,

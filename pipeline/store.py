@@ -228,14 +228,18 @@ def known_content(con, file_id: str) -> str | None:
 
 
 # ---------------------------------------------------------------- writes
-def _insert(con, table: str, rows: list[dict]) -> None:
-    if not rows:
+def _insert(con, table: str, rows: list[dict] | dict[str, list]) -> None:
+    """Bulk insert from rows or columns through Arrow (not row by row)."""
+    import pyarrow as pa
+
+    cols = rows if isinstance(rows, dict) else ({k: [r[k] for r in rows] for k in rows[0]} if rows else {})
+    if not cols or not len(next(iter(cols.values()))):
         return
-    df = pd.DataFrame(rows)
-    cols = ", ".join(df.columns)
-    con.register("_rows", df)
+    tbl = pa.table(cols)
+    names = ", ".join(cols)
+    con.register("_rows", tbl)
     try:
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
     finally:
         con.unregister("_rows")
 
@@ -275,35 +279,62 @@ def report_id(file_id: str, index: int) -> str:
     return f"{file_id[:16]}-{index}"
 
 
-def _rows(result) -> dict[str, list[dict]]:
-    fid = result.file_id
-    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-    for r in result.reports:
-        rid = report_id(fid, r.report_index)
-        a = r.attrs
-        rows["reports"].append(dict(
-            report_id=rid, file_id=fid, source=result.path, report_index=r.report_index,
-            char_start=r.char_start, char_end=r.char_end, title=r.title, unit=a["unit"],
-            unit_explicit=a["unit_explicit"], unit_type=a["unit_type"], region=a["region"], year=a["year"],
-            period=a["period"], is_report=a["is_report"], publish_date=a["publish_date"], script=r.script,
-            sources=json.dumps(r.sources, ensure_ascii=False), n_chars=len(r.text), text=r.text,
-            text_simplified=r.text_simplified))
-        for s in r.sections:
-            rows["sections"].append(dict(report_id=rid, file_id=fid, section_index=s["index"], kind=s["kind"],
-                                         heading=s["heading"], style=s["style"], char_start=s["start"], char_end=s["end"]))
-        for i, m in enumerate(r.metrics):
-            rows["metrics"].append(dict(
-                report_id=rid, file_id=fid, metric_index=i, section_index=m["section_index"],
-                section_kind=m["section_kind"], phrase=m["phrase"], category=m["category"], value=m["value"],
-                measure=m["measure"], approx=m["approx"], placeholder=m["placeholder"], text=m["text"],
-                sentence=m.get("sentence") or m["text"], char_start=m["start"], char_end=m["end"]))
-        for s in r.shortcomings:
-            rows["shortcomings"].append(dict(
-                report_id=rid, file_id=fid, item_index=s["position"], section_index=s["section_index"],
-                text=s["text"], category=s["category"], categories=list(s["categories"]),
-                triggers=list(s["triggers"]), char_start=s["start"], char_end=s["end"]))
-        rows["term_counts"].extend(dict(report_id=rid, file_id=fid, term=t, n=n) for t, n in r.terms.items())
-    return rows
+_COLUMNS = {
+    "reports": ["report_id", "file_id", "source", "report_index", "char_start", "char_end", "title", "unit",
+                "unit_explicit", "unit_type", "region", "year", "period", "is_report", "publish_date", "script",
+                "sources", "n_chars", "text", "text_simplified"],
+    "sections": ["report_id", "file_id", "section_index", "kind", "heading", "style", "char_start", "char_end"],
+    "metrics": ["report_id", "file_id", "metric_index", "section_index", "section_kind", "phrase", "category",
+                "value", "measure", "approx", "placeholder", "text", "sentence", "char_start", "char_end"],
+    "shortcomings": ["report_id", "file_id", "item_index", "section_index", "text", "category", "categories",
+                     "triggers", "char_start", "char_end"],
+    "term_counts": ["report_id", "file_id", "term", "n"],
+}
+
+
+def _columns(results: list) -> dict[str, dict[str, list]]:
+    """Processed files -> one dict of column lists per table (cheap to hand to Arrow)."""
+    out = {t: {c: [] for c in cols} for t, cols in _COLUMNS.items()}
+    rep, sec, met, sho, ter = (out[t] for t in ("reports", "sections", "metrics", "shortcomings", "term_counts"))
+    for res in results:
+        fid = res.file_id
+        for r in res.reports:
+            rid = report_id(fid, r.report_index)
+            a = r.attrs
+            for c, v in (("report_id", rid), ("file_id", fid), ("source", res.path), ("report_index", r.report_index),
+                         ("char_start", r.char_start), ("char_end", r.char_end), ("title", r.title),
+                         ("unit", a["unit"]), ("unit_explicit", a["unit_explicit"]), ("unit_type", a["unit_type"]),
+                         ("region", a["region"]), ("year", a["year"]), ("period", a["period"]),
+                         ("is_report", a["is_report"]), ("publish_date", a["publish_date"]), ("script", r.script),
+                         ("sources", json.dumps(r.sources, ensure_ascii=False)), ("n_chars", len(r.text)),
+                         ("text", r.text), ("text_simplified", r.text_simplified)):
+                rep[c].append(v)
+            for s in r.sections:
+                for c, v in (("report_id", rid), ("file_id", fid), ("section_index", s["index"]), ("kind", s["kind"]),
+                             ("heading", s["heading"]), ("style", s["style"]), ("char_start", s["start"]),
+                             ("char_end", s["end"])):
+                    sec[c].append(v)
+            for i, m in enumerate(r.metrics):
+                for c, v in (("report_id", rid), ("file_id", fid), ("metric_index", i),
+                             ("section_index", m["section_index"]), ("section_kind", m["section_kind"]),
+                             ("phrase", m["phrase"]), ("category", m["category"]),
+                             ("value", None if m["value"] is None else float(m["value"])), ("measure", m["measure"]),
+                             ("approx", m["approx"]), ("placeholder", m["placeholder"]), ("text", m["text"]),
+                             ("sentence", m.get("sentence") or m["text"]), ("char_start", m["start"]),
+                             ("char_end", m["end"])):
+                    met[c].append(v)
+            for s in r.shortcomings:
+                for c, v in (("report_id", rid), ("file_id", fid), ("item_index", s["position"]),
+                             ("section_index", s["section_index"]), ("text", s["text"]), ("category", s["category"]),
+                             ("categories", list(s["categories"])), ("triggers", list(s["triggers"])),
+                             ("char_start", s["start"]), ("char_end", s["end"])):
+                    sho[c].append(v)
+            n = len(r.terms)
+            ter["report_id"].extend([rid] * n)
+            ter["file_id"].extend([fid] * n)
+            ter["term"].extend(r.terms.keys())
+            ter["n"].extend(r.terms.values())
+    return out
 
 
 def write_files(con, results: list, version: str | None = None) -> int:
@@ -314,11 +345,9 @@ def write_files(con, results: list, version: str | None = None) -> int:
         return 0
     version = version or pipeline_version()
     now = datetime.now()
-    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    cols = _columns(results)
     files, paths = [], []
     for res in results:
-        for t, rs in _rows(res).items():
-            rows[t].extend(rs)
         files.append(dict(file_id=res.file_id, name=Path(res.path).name, file_type=res.file_type,
                           encoding=res.encoding, size_bytes=res.size_bytes, n_chars=res.n_chars,
                           n_reports=len(res.reports), pipeline_version=version, ingested_at=now))
@@ -327,13 +356,15 @@ def write_files(con, results: list, version: str | None = None) -> int:
         fids = pd.DataFrame({"file_id": [f["file_id"] for f in files]})
         con.register("_fids", fids)
         try:
-            for t in (*TABLES, "files"):
-                con.execute(f"DELETE FROM {t} WHERE file_id IN (SELECT file_id FROM _fids)")
+            # only contents stored before need clearing (a re-run after a crash, a new pipeline version)
+            if con.execute("SELECT count(*) FROM files WHERE file_id IN (SELECT file_id FROM _fids)").fetchall()[0][0]:
+                for t in (*TABLES, "files"):
+                    con.execute(f"DELETE FROM {t} WHERE file_id IN (SELECT file_id FROM _fids)")
         finally:
             con.unregister("_fids")
         _insert(con, "files", files)
         for t in TABLES:
-            _insert(con, t, rows[t])
+            _insert(con, t, cols[t])
         pdf = pd.DataFrame(paths)
         con.register("_paths", pdf)
         try:
