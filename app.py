@@ -1,30 +1,31 @@
-"""总结看板 - Streamlit entry point. Pages live in `pages/`; this file is the 总览 page's host
-until the dashboard issue lands its full navigation."""
+"""总结看板 - Streamlit entry point: page config, the shared sidebar filters, navigation.
+
+Run with `streamlit run app.py` (or `make run`). The pages are files in `views/`, listed
+here with st.navigation (the folder is deliberately not called `pages/`: Streamlit treats a
+`pages/` folder next to the main script as its old automatic multipage layout and then runs
+a page without this script, i.e. without the shared sidebar). Shared helpers are in
+`dashboard/ui.py`, all SQL in `pipeline/query.py`. The database is `ZONGJIE_DB` (default data/zongjie.duckdb).
+"""
 from __future__ import annotations
 
 import streamlit as st
 
-from pipeline import store
-from pipeline.config import db_path
+from dashboard import ui
 
 st.set_page_config(page_title="总结看板", page_icon="📊", layout="wide")
-st.title("总结看板 · 意识形态工作总结分析")
 
-path = db_path()
-if not path.exists():
-    st.info(f"还没有数据:请先运行 `make run` 或 `python -m pipeline ingest data/sample`(数据库 {path})。")
-    st.stop()
+PAGES = [
+    st.Page("views/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/activity.py", title="活动指标", icon=":material/bar_chart:", url_path="activity"),
+    st.Page("views/problems.py", title="存在问题", icon=":material/report_problem:", url_path="problems"),
+    st.Page("views/keywords.py", title="关键词", icon=":material/cloud:", url_path="keywords"),
+    st.Page("views/reports.py", title="报告浏览", icon=":material/article:", url_path="reports"),
+    st.Page("views/upload.py", title="数据导入", icon=":material/upload_file:", url_path="upload"),
+]
 
-con = store.connect(path, read_only=True)
-try:
-    c = store.counts(con)
-    df = con.execute("""SELECT source AS 来源文件, report_index AS 序号, title AS 标题, unit AS 单位,
-                               unit_type AS 单位类型, region AS 地区, year AS 年度, period AS 期间
-                        FROM reports ORDER BY source, report_index""").df()
-finally:
-    con.close()
-cols = st.columns(3)
-cols[0].metric("报告", c["reports"])
-cols[1].metric("文件", c["files"])
-cols[2].metric("拒收文件", c["rejects"])
-st.dataframe(df, use_container_width=True, hide_index=True)
+page = st.navigation(PAGES)
+with st.sidebar:
+    st.markdown("**总结看板** · 意识形态工作总结分析")
+with ui.guard():
+    ui.sidebar()
+page.run()

@@ -1,0 +1,409 @@
+"""What every dashboard page shares: the sidebar filters, Chinese column labels, the one
+category color map, chart/table helpers that always come with a CSV download of exactly the
+data shown, empty states, and HTML escaping/highlighting for report text.
+
+Pages stay thin: they ask `pipeline.query` for DataFrames and hand them to these helpers.
+"""
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+from urllib.parse import quote, urlencode
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from pipeline import query as q
+
+FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+# Widget keys double as URL query parameter names (bind="query-params").
+K_YEARS, K_UNITS, K_TYPES, K_REGIONS = "years", "unit", "unit_type", "region"
+_FILTERS_STATE = "_zj_filters"
+
+# ---------------------------------------------------------------- labels
+LABELS: dict[str, str] = {
+    "report_id": "报告编号", "title": "标题", "unit": "单位", "unit_explicit": "单位明确署名",
+    "unit_type": "单位类型", "region": "地区", "year": "年度", "period": "期间", "is_report": "是工作总结",
+    "script": "字体", "n_chars": "字数", "source": "来源文件", "report_index": "文件内序号",
+    "publish_date": "发布日期", "sources": "取值来源", "text": "原文", "text_simplified": "简体文本",
+    "reports": "报告数", "units": "单位数", "years": "年份数", "files": "文件数", "chars": "总字数",
+    "year_first": "最早年度", "year_last": "最晚年度",
+    "check": "检查项代码", "item": "检查项", "count": "数量",
+    "path": "文件", "reason": "原因", "rejected_at": "时间",
+    "category": "类别", "categories": "全部类别", "triggers": "触发词", "phrase": "指标短语",
+    "value": "数值", "measure": "计量单位", "approx": "约数", "placeholder": "占位", "section_kind": "所在部分",
+    "sentence": "所在句子", "exact_sum": "精确合计", "approx_sum": "约数合计", "placeholders": "占位条数",
+    "mentions": "提及条数", "statements": "问题条数", "n_years": "出现年数", "n_units": "单位数",
+    "unit_list": "涉及单位", "term": "词语", "n": "出现次数", "per_10k_chars": "每万字频次",
+    "n_group": "本组次数", "n_rest": "其余次数", "score": "显著度", "llr": "显著度(对数似然比)",
+    "left": "左侧上下文", "right": "右侧上下文", "kind": "部分", "heading": "标题行",
+    "metric_index": "序号", "item_index": "序号", "char_start": "起始位置", "char_end": "结束位置",
+    "link": "查看报告", "statement": "问题表述", "clause": "原文片段",
+}
+PERIODS = {"full_year": "全年", "half_year": "上半年", "quarter": "季度", "month": "月度"}
+
+
+def zh(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with Chinese column headers (unknown columns keep their name)."""
+    return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
+
+
+# ---------------------------------------------------------------- filters
+def _clamp_years(lo: int, hi: int) -> None:
+    v = st.session_state.get(K_YEARS)
+    if isinstance(v, (tuple, list)) and len(v) == 2:
+        a, b = max(lo, min(int(v[0]), hi)), max(lo, min(int(v[1]), hi))
+        if (a, b) != tuple(v):
+            st.session_state[K_YEARS] = (min(a, b), max(a, b))
+
+
+def _reset_filters(lo: int | None, hi: int | None) -> None:
+    if lo is not None and hi is not None and lo < hi:
+        st.session_state[K_YEARS] = (lo, hi)
+    for k in (K_UNITS, K_TYPES, K_REGIONS):
+        st.session_state[k] = []
+
+
+def sidebar() -> dict:
+    """The shared filters (year range, units, unit type, region) in the sidebar, bound to the
+    URL query string; returns the filter dict and keeps it for the pages (`current_filters`)."""
+    opts = q.filter_options()
+    years = opts["years"]
+    lo, hi = (min(years), max(years)) if years else (None, None)
+    filters: dict[str, Any] = {}
+    with st.sidebar:
+        st.markdown("### 筛选")
+        if lo is not None and lo < hi:
+            _clamp_years(lo, hi)
+            y = st.slider("年度范围", lo, hi, (lo, hi), key=K_YEARS, bind="query-params",
+                          help="缩小范围后,未识别出年份的报告不再计入")
+            if tuple(y) != (lo, hi):
+                filters["year_min"], filters["year_max"] = int(y[0]), int(y[1])
+        elif lo is not None:
+            st.caption(f"年度:{lo}(只有一个年份)")
+        for key, label, options, fkey in (
+                (K_UNITS, "单位", opts["units"], "units"),
+                (K_TYPES, "单位类型", opts["unit_types"], "unit_types"),
+                (K_REGIONS, "地区", opts["regions"], "regions")):
+            chosen = st.multiselect(label, options, key=key, bind="query-params", filter_mode="contains",
+                                    placeholder=f"全部{label}(可输入搜索)")
+            if chosen:
+                filters[fkey] = list(chosen)
+        if filters:
+            st.button("清除筛选", on_click=_reset_filters, args=(lo, hi), icon=":material/filter_alt_off:",
+                      key="zj_reset")
+        st.caption("当前筛选:" + describe(filters))
+        with st.expander("下载原始数据(当前筛选)", icon=":material/download:"):
+            for kind, name in q.RAW_EXTRACTS.items():
+                download_lazy(lambda kind=kind, f=dict(filters): zh(q.raw_extract(kind, f)),
+                              f"原始数据-{name}", key=f"raw_{kind}", filters=filters, label=f"{name} CSV")
+    st.session_state[_FILTERS_STATE] = filters
+    return filters
+
+
+def current_filters() -> dict:
+    return dict(st.session_state.get(_FILTERS_STATE, {}))
+
+
+def _years(f: dict, sep: str) -> str | None:
+    a, b = f.get("year_min"), f.get("year_max")
+    if a is None and b is None:
+        return None
+    if a == b:
+        return f"{a}年"
+    return f"{a}年起" if b is None else f"{b}年及以前" if a is None else f"{a}{sep}{b}年"
+
+
+def describe(filters: dict) -> str:
+    f = q.normalize_filters(filters)
+    parts = [p for p in [_years(f, "–")] if p]
+    for key, label in (("units", "单位"), ("unit_types", "类型"), ("regions", "地区")):
+        vals = f.get(key)
+        if vals:
+            parts.append(f"{label}:{'、'.join(vals[:3])}{f'等{len(vals)}个' if len(vals) > 3 else ''}")
+    return ";".join(parts) or "全部数据"
+
+
+def filter_slug(filters: dict | None) -> str:
+    """A short, file-name-safe description of the filter for download names."""
+    f = q.normalize_filters(filters)
+    parts = [p for p in [_years(f, "-")] if p]
+    for key, label in (("units", "单位"), ("unit_types", "类型"), ("regions", "地区")):
+        vals = f.get(key)
+        if vals:
+            parts.append(label + "-" + ("+".join(vals) if len(vals) <= 2 else f"{vals[0]}等{len(vals)}个"))
+    return safe_name("_".join(parts) or "全部")[:80]
+
+
+def filter_params(filters: dict | None) -> list[tuple[str, str]]:
+    """The URL query parameters that reproduce `filters` (the format bound widgets read)."""
+    f = q.normalize_filters(filters)
+    out: list[tuple[str, str]] = []
+    if "year_min" in f or "year_max" in f:
+        opts = q.filter_options()["years"]
+        out += [(K_YEARS, str(f.get("year_min", min(opts)))), (K_YEARS, str(f.get("year_max", max(opts))))]
+    for fkey, key in (("units", K_UNITS), ("unit_types", K_TYPES), ("regions", K_REGIONS)):
+        out += [(key, v) for v in f.get(fkey, [])]
+    return out
+
+
+def report_link(report_id: str, filters: dict | None = None, url_path: str = "reports") -> str:
+    """Relative link to a report in 报告浏览, carrying the current filter."""
+    params = [("report", report_id), *filter_params(filters)]
+    return f"{url_path}?{urlencode(params, quote_via=quote)}"
+
+
+# ---------------------------------------------------------------- downloads
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM, so Excel opens Chinese text correctly."""
+    return df.to_csv(index=False).encode("utf-8-sig")
+
+
+def safe_name(text: str) -> str:
+    """Text without the characters file systems (and Excel on Windows) refuse."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "", text)
+
+
+def file_name(what: str, filters: dict | None) -> str:
+    return safe_name(f"{what}_{filter_slug(filters)}") + ".csv"
+
+
+def download(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, label: str = "下载 CSV") -> None:
+    """A CSV download of exactly `df` (as shown). The bytes are built only on click and the
+    click does not rerun the page."""
+    download_lazy(lambda: df, what, key=key, filters=filters, label=label)
+
+
+def download_lazy(make_df, what: str, key: str, filters: dict | None = None, label: str = "下载 CSV") -> None:
+    st.download_button(label, data=lambda: csv_bytes(make_df()), file_name=file_name(what, filters),
+                       mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:",
+                       type="tertiary")
+
+
+def table(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, *, labelled: bool = False,
+          **kwargs) -> pd.DataFrame:
+    """st.dataframe of `df` with Chinese headers, plus its CSV download. Returns what is shown."""
+    shown = df if labelled else zh(df)
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    event = st.dataframe(shown, key=f"tbl_{key}", **kwargs)
+    download(shown, what, key=key, filters=filters)
+    return event if kwargs.get("on_select") not in (None, "ignore") else shown
+
+
+def chart(fig: go.Figure, df: pd.DataFrame, what: str, key: str, filters: dict | None = None,
+          *, labelled: bool = True, **kwargs):
+    """A plotly chart plus a CSV download of the data it plots (`df`, usually already zh)."""
+    style(fig)
+    event = st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False}, **kwargs)
+    download(df if labelled else zh(df), what, key=key, filters=filters)
+    return event
+
+
+def style(fig: go.Figure, height: int | None = None) -> go.Figure:
+    """Shared look: a CJK font, tight margins, and years in order on a categorical axis."""
+    fig.update_layout(font_family=FONT_FAMILY, hoverlabel_font_family=FONT_FAMILY,
+                      margin=dict(l=10, r=10, t=40, b=10), legend_title_font_family=FONT_FAMILY)
+    for axis in ("xaxis", "yaxis"):
+        ax = getattr(fig.layout, axis, None)
+        if ax is not None and ax.title is not None and ax.title.text == "年度":
+            fig.update_layout({axis: dict(type="category", categoryorder="category ascending")})
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+# ---------------------------------------------------------------- states
+def empty(message: str, hint: str | None = None) -> None:
+    st.info(message + (f"\n\n{hint}" if hint else ""), icon=":material/info:")
+
+
+NO_DATA_HINT = "可在「数据导入」页上传报告,或运行 `python -m pipeline ingest data/sample`。"
+
+
+def empty_extract(message: str, source_hint: str, filters: dict) -> None:
+    """Empty state for a page fed by one extraction table: says whether there is no data at
+    all, the filter is too narrow, or the extraction has not produced rows yet."""
+    if int(q.overview({}).iloc[0]["reports"]) == 0:
+        empty("数据库中还没有报告。", NO_DATA_HINT)
+    elif filters:
+        empty(message, "请放宽左侧筛选条件。")
+    else:
+        empty(message, source_hint)
+
+
+def page_header(title: str, filters: dict, intro: str | None = None) -> None:
+    st.title(title)
+    st.caption(("" if not intro else intro + " · ") + "当前筛选:" + describe(filters))
+
+
+@contextlib.contextmanager
+def guard() -> Iterator[None]:
+    """A database that cannot be read right now gives a message, not a traceback."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        st.error("暂时无法读取数据库(可能正在导入数据),请稍后刷新页面。", icon=":material/error:")
+        with st.expander("技术细节"):
+            st.code(f"{type(exc).__name__}: {exc}")
+
+
+# ---------------------------------------------------------------- colors
+# Well separated hues first; neutral greys are reserved for 其他/未分类.
+PALETTE = ["#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#B07AA1", "#EDC948", "#76B7B2", "#9C755F",
+           "#FF9DA7", "#1B9E77", "#7570B3", "#D95F02", "#E7298A", "#66A61E", "#17BECF", "#A6761D",
+           "#393B79", "#BCBD22", "#8C564B", "#E6AB02", "#637939", "#843C39", "#3182BD", "#F781BF"]
+NEUTRAL = {"其他": "#9E9E9E", "其他活动": "#9E9E9E", "未分类": "#BDBDBD", "未识别": "#BDBDBD"}
+
+
+def assign_colors(names: Iterable[str]) -> dict[str, str]:
+    """Colors in sorted-name order over the palette (distinct while there are fewer names than
+    colors); 其他/未分类 get neutral greys."""
+    out = {}
+    i = 0
+    for name in sorted({n for n in names if n is not None}):
+        if name in NEUTRAL:
+            out[name] = NEUTRAL[name]
+        else:
+            out[name] = PALETTE[i % len(PALETTE)]
+            i += 1
+    return out
+
+
+def category_colors() -> dict[str, str]:
+    """The one color map for categories, the same on every page: metric categories and
+    shortcoming categories each get the palette in name order (they never share a chart)."""
+    cats = q.categories()
+    return {**assign_colors(cats["metrics"]), **assign_colors(cats["shortcomings"]), **NEUTRAL}
+
+
+def type_colors(types: Iterable[str]) -> dict[str, str]:
+    return assign_colors(types)
+
+
+# ---------------------------------------------------------------- text
+def esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+READER_CSS = """<style>
+.zj-reader{white-space:pre-wrap;line-height:1.9;font-size:15px;max-height:75vh;overflow-y:auto;
+  padding:12px 16px;border:1px solid rgba(128,128,128,.3);border-radius:8px;font-family:%s}
+.zj-reader mark{padding:1px 0;border-radius:3px;color:inherit}
+.zj-reader mark.zj-metric{background:#FFE08A}
+.zj-reader mark.zj-shortcoming{background:#FFC9C9}
+.zj-reader mark.zj-metric-shortcoming{background:#FFB36B}
+.zj-reader .zj-sec{display:inline-block;font-size:12px;line-height:1.4;padding:0 6px;margin-right:4px;
+  border-radius:8px;background:#E3ECFA;color:#1F4E9A}
+.zj-legend mark{padding:1px 6px;border-radius:3px}
+.zj-kwic{font-size:15px;line-height:1.8;font-family:%s}
+.zj-kwic td{padding:0 6px;white-space:nowrap}
+.zj-kwic td.l{text-align:right;color:#555}.zj-kwic td.r{color:#555}
+.zj-kwic td.t b{background:#FFE08A;padding:0 3px;border-radius:3px}
+</style>""" % (FONT_FAMILY, FONT_FAMILY)
+
+LEGEND_HTML = ('<div class="zj-legend"><mark class="zj-metric" style="background:#FFE08A">活动指标</mark> '
+               '<mark class="zj-shortcoming" style="background:#FFC9C9">存在问题</mark> '
+               '<mark style="background:#FFB36B">两者重叠</mark> '
+               '<span class="zj-sec" style="background:#E3ECFA;padding:0 6px;border-radius:8px">部分</span>'
+               '(鼠标悬停查看提取结果)</div>')
+
+
+def locate(text: str, start: Any, end: Any, snippet: Any) -> tuple[int, int] | None:
+    """Where an extracted item sits in `text`: its stored offsets when they hold the snippet,
+    else the snippet's first occurrence, else None."""
+    n = len(text)
+    try:
+        s, e = int(start), int(end)
+    except (TypeError, ValueError):
+        s = e = -1
+    snippet = "" if snippet is None or (isinstance(snippet, float) and pd.isna(snippet)) else str(snippet)
+    if 0 <= s < e <= n and (not snippet or text[s:e] == snippet or snippet in text[max(0, s - 2):e + 2]):
+        return s, e
+    if snippet:
+        i = text.find(snippet)
+        if i >= 0:
+            return i, i + len(snippet)
+    return None
+
+
+def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
+                   marks: Iterable[tuple[int, str]] = ()) -> str:
+    """Report text as HTML: every piece of text is escaped first, then wrapped in <mark> for
+    the spans (start, end, kind, label) covering it; `marks` (offset, label) put a small
+    badge at an offset (section starts). Overlapping spans are handled piecewise."""
+    n = len(text)
+    spans = [(s, e, k, l) for s, e, k, l in spans if 0 <= s < e <= n]
+    badges: dict[int, list[str]] = {}
+    for off, label in marks:
+        if 0 <= off <= n:
+            badges.setdefault(off, []).append(label)
+    bounds = sorted({0, n, *(s for s, *_ in spans), *(e for _, e, *_ in spans), *badges})
+    out = []
+    for a, b in zip(bounds, bounds[1:] + [None]):
+        for label in badges.get(a, []):
+            out.append(f'<span class="zj-sec">{esc(label)}</span>')
+        if b is None:
+            break
+        piece = esc(text[a:b])
+        active = [(k, l) for s, e, k, l in spans if s <= a and e >= b]
+        if active:
+            kinds = "-".join(sorted({k for k, _ in active}))
+            title = esc(" | ".join(dict.fromkeys(l for _, l in active)))
+            piece = f'<mark class="zj-{kinds}" title="{title}">{piece}</mark>'
+        out.append(piece)
+    return f'<div class="zj-reader">{"".join(out)}</div>'
+
+
+def kwic_html(df: pd.DataFrame) -> str:
+    rows = "".join(
+        f'<tr><td class="l">{esc(r.left)}</td><td class="t"><b>{esc(r.term)}</b></td>'
+        f'<td class="r">{esc(r.right)}</td><td>{esc(r.unit or "")} {esc("" if pd.isna(r.year) else int(r.year))}</td></tr>'
+        for r in df.itertuples())
+    return f'<table class="zj-kwic">{rows}</table>'
+
+
+# ---------------------------------------------------------------- word cloud
+def cjk_font() -> str | None:
+    if Path(FONT_PATH).exists():
+        return FONT_PATH
+    for cand in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                 "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"):
+        if Path(cand).exists():
+            return cand
+    return None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def wordcloud_png(freqs: tuple[tuple[str, float], ...], width: int = 800, height: int = 340) -> bytes | None:
+    """PNG of a word cloud in a CJK font (None without one: no empty boxes)."""
+    font = cjk_font()
+    if not font or not freqs:
+        return None
+    import io
+
+    from wordcloud import WordCloud
+
+    wc = WordCloud(font_path=font, width=width, height=height, background_color="white", prefer_horizontal=0.95,
+                   colormap="tab10", random_state=7, max_words=len(freqs), collocations=False)
+    wc.generate_from_frequencies(dict(freqs))
+    buf = io.BytesIO()
+    wc.to_image().save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def year_label(y: Any) -> str:
+    return "年份不详" if y is None or (isinstance(y, float) and pd.isna(y)) or y is pd.NA else str(int(y))
+
+
+def fmt_num(x: Any) -> str:
+    if x is None or (isinstance(x, float) and pd.isna(x)):
+        return "–"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"

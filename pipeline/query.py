@@ -1,0 +1,523 @@
+"""The dashboard's one query layer: every SQL statement the pages need lives here.
+
+Rules:
+  * every value a user can influence goes in as a `?` parameter; the only text spliced into
+    SQL is fixed code (column names picked from the whitelists below, `?` placeholders);
+  * one helper, `where()`, turns the shared filter dict into a condition on `reports r`;
+  * connections are short-lived and read-only (`store.read_connection`);
+  * results are cached with `st.cache_data`, keyed on `store.data_version()` (inode, mtime,
+    size of the DB file), so a re-ingest - from the CLI or the 数据导入 page - invalidates
+    every cache at once, in every session, without a restart.
+
+Public functions take the filter dict first (keys: year_min, year_max, units, unit_types,
+regions - any may be missing) and `db=` last, and return pandas DataFrames with English
+column names; the UI renames them for display (`dashboard.ui.LABELS`).
+
+Keyword statistics are delegated to `pipeline.keywords` (top_terms, term_trend,
+distinctive_terms, kwic) when that module provides them; a simple fallback over
+`term_counts` keeps the page working until it does.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+import streamlit as st
+
+from . import store
+from .config import db_path
+
+FILTER_KEYS = ("year_min", "year_max", "units", "unit_types", "regions")
+_LIST_FILTERS = (("units", "unit"), ("unit_types", "unit_type"), ("regions", "region"))
+
+# Grouping columns a caller may ask for, mapped to fixed SQL expressions (never user text).
+_GROUPS = {"year": "r.year", "unit": "r.unit", "unit_type": "r.unit_type", "region": "r.region",
+           "report": "r.report_id"}
+
+
+# ---------------------------------------------------------------- filters
+def normalize_filters(filters: dict | None) -> dict:
+    """Drop empty keys, coerce years to int, sort and de-duplicate lists (a stable cache key)."""
+    out: dict[str, Any] = {}
+    for key, value in (filters or {}).items():
+        if key not in FILTER_KEYS or value is None or value == "" or value == [] or value == ():
+            continue
+        if key in ("year_min", "year_max"):
+            out[key] = int(value)
+        else:
+            vals = [value] if isinstance(value, str) else list(value)
+            vals = sorted({str(v) for v in vals if v is not None and str(v) != ""})
+            if vals:
+                out[key] = vals
+    return out
+
+
+def where(filters: dict | None, alias: str = "r") -> tuple[str, list]:
+    """The one place filters become SQL: a condition on the reports table `alias`, and its
+    parameters. Always a valid boolean expression (`TRUE` when nothing is filtered)."""
+    assert alias.isidentifier()
+    f = normalize_filters(filters)
+    conds: list[str] = []
+    params: list[Any] = []
+    if "year_min" in f:
+        conds.append(f"{alias}.year >= ?")
+        params.append(f["year_min"])
+    if "year_max" in f:
+        conds.append(f"{alias}.year <= ?")
+        params.append(f["year_max"])
+    for key, col in _LIST_FILTERS:
+        if f.get(key):
+            conds.append(f"{alias}.{col} IN ({', '.join('?' * len(f[key]))})")
+            params.extend(f[key])
+    return (" AND ".join(conds) or "TRUE"), params
+
+
+# ---------------------------------------------------------------- connection + cache
+def resolve_db(db: str | Path | None = None) -> str:
+    return str(Path(db or db_path()).resolve())
+
+
+def data_version(db: str | Path | None = None) -> tuple:
+    return tuple(store.data_version(resolve_db(db)))
+
+
+def _df(con, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+_QUERIES: dict[str, Callable] = {}
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _run_cached(name: str, db: str, version: tuple, fkey: str, args: tuple, kwargs: tuple):
+    return _run(name, db, json.loads(fkey), args, dict(kwargs))
+
+
+def _run(name: str, db: str, filters: dict, args: tuple, kwargs: dict):
+    con = store.read_connection(db)
+    try:
+        return _QUERIES[name](con, filters, *args, **kwargs)
+    finally:
+        con.close()
+
+
+def cached(fn: Callable) -> Callable:
+    """`fn(con, filters, *args)` -> public `fn(filters=None, *args, db=None)`, cached on the
+    data version. Arguments must be hashable plain values (str, int, tuple)."""
+    _QUERIES[fn.__name__] = fn
+
+    @functools.wraps(fn)
+    def wrapper(filters: dict | None = None, *args, db: str | Path | None = None, **kwargs):
+        path = resolve_db(db)
+        fkey = json.dumps(normalize_filters(filters), ensure_ascii=False, sort_keys=True)
+        return _run_cached(fn.__name__, path, data_version(path), fkey, tuple(args),
+                           tuple(sorted(kwargs.items())))
+
+    wrapper.uncached = lambda filters=None, *args, db=None, **kw: _run(  # type: ignore[attr-defined]
+        fn.__name__, resolve_db(db), normalize_filters(filters), tuple(args), kw)
+    return wrapper
+
+
+# ---------------------------------------------------------------- options, overview
+@cached
+def filter_options(con, _filters) -> dict[str, list]:
+    """Every value the sidebar can offer (not filtered)."""
+    def col(sql):
+        return [r[0] for r in con.execute(sql).fetchall()]
+    return {
+        "years": col("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1"),
+        "units": col("SELECT unit FROM reports WHERE unit IS NOT NULL GROUP BY unit ORDER BY count(*) DESC, unit"),
+        "unit_types": col("SELECT DISTINCT unit_type FROM reports WHERE unit_type IS NOT NULL ORDER BY 1"),
+        "regions": col("SELECT DISTINCT region FROM reports WHERE region IS NOT NULL ORDER BY 1"),
+    }
+
+
+@cached
+def categories(con, _filters) -> dict[str, list[str]]:
+    """Every category of metrics and of shortcomings, database-wide (for the one color map)."""
+    return {t: [r[0] for r in con.execute(
+                f"SELECT DISTINCT category FROM {t} WHERE category IS NOT NULL ORDER BY 1").fetchall()]
+            for t in ("metrics", "shortcomings")}
+
+
+@cached
+def overview(con, filters) -> pd.DataFrame:
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT count(*) AS reports, count(DISTINCT r.unit) AS units, count(DISTINCT r.year) AS years,
+               count(DISTINCT r.file_id) AS files, coalesce(sum(r.n_chars), 0) AS chars,
+               min(r.year) AS year_first, max(r.year) AS year_last
+        FROM reports r WHERE {cond}""", params)
+
+
+@cached
+def coverage(con, filters) -> pd.DataFrame:
+    """(unit, year, reports): how many reports each unit has each year (NULLs kept)."""
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT r.unit, r.year, count(*) AS reports
+        FROM reports r WHERE {cond} GROUP BY ALL ORDER BY r.unit NULLS LAST, r.year NULLS LAST""", params)
+
+
+@cached
+def reports_by_year_type(con, filters) -> pd.DataFrame:
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT r.year, coalesce(r.unit_type, '未识别') AS unit_type, count(*) AS reports
+        FROM reports r WHERE {cond} GROUP BY ALL ORDER BY r.year NULLS LAST, unit_type""", params)
+
+
+@cached
+def quality(con, filters) -> pd.DataFrame:
+    """Data-quality counts for the current filter; rejected files are counted globally."""
+    cond, params = where(filters)
+    rep = con.execute(f"""
+        SELECT count(*) FILTER (WHERE r.unit IS NULL),
+               count(*) FILTER (WHERE r.unit IS NOT NULL AND NOT coalesce(r.unit_explicit, FALSE)),
+               count(*) FILTER (WHERE r.year IS NULL),
+               count(*) FILTER (WHERE NOT coalesce(r.is_report, TRUE))
+        FROM reports r WHERE {cond}""", params).fetchone()
+    met = con.execute(f"""
+        SELECT count(*) FILTER (WHERE m.placeholder), count(*) FILTER (WHERE m.approx AND NOT m.placeholder),
+               count(*)
+        FROM metrics m JOIN reports r USING (report_id) WHERE {cond}""", params).fetchone()
+    rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+    rows = [
+        ("no_unit", "没有识别出单位的报告", rep[0]),
+        ("unit_implicit", "单位仅从正文推断(非明确署名)的报告", rep[1]),
+        ("no_year", "没有识别出年份的报告", rep[2]),
+        ("not_report", "疑似非工作总结(如心得、范文)", rep[3]),
+        ("placeholders", "占位数值(如“X次”)的指标条数", met[0]),
+        ("approx", "约数(如“20余次”)的指标条数", met[1]),
+        ("metrics", "指标总条数", met[2]),
+        ("rejects", "拒收文件(全库,不受筛选影响)", rejects),
+    ]
+    return pd.DataFrame(rows, columns=["check", "item", "count"])
+
+
+@cached
+def rejects(con, _filters) -> pd.DataFrame:
+    return _df(con, "SELECT path, reason, rejected_at FROM rejects ORDER BY rejected_at DESC, path")
+
+
+# ---------------------------------------------------------------- reports
+_REPORT_COLS = """r.report_id, r.title, r.unit, r.unit_explicit, r.unit_type, r.region, r.year, r.period,
+                  r.is_report, r.script, r.n_chars, r.source, r.report_index, r.publish_date, r.sources"""
+
+
+@cached
+def reports(con, filters, search: str = "") -> pd.DataFrame:
+    """Report metadata (no text) for the filter; `search` matches title, unit, source or text
+    (original or simplified), as a plain substring."""
+    cond, params = where(filters)
+    sql = f"SELECT {_REPORT_COLS} FROM reports r WHERE {cond}"
+    search = (search or "").strip()
+    if search:
+        sql += """ AND (strpos(coalesce(r.title, ''), ?) > 0 OR strpos(coalesce(r.unit, ''), ?) > 0
+                   OR strpos(r.source, ?) > 0 OR strpos(coalesce(r.text, ''), ?) > 0
+                   OR strpos(coalesce(r.text_simplified, ''), ?) > 0)"""
+        params = [*params, *[search] * 5]
+    return _df(con, sql + " ORDER BY r.year DESC NULLS LAST, r.unit NULLS LAST, r.source, r.report_index", params)
+
+
+@cached
+def report(con, _filters, report_id: str) -> pd.DataFrame:
+    """One report with its text (not filtered: a link always opens its report)."""
+    return _df(con, f"SELECT {_REPORT_COLS}, r.text, r.text_simplified FROM reports r WHERE r.report_id = ?",
+               [report_id])
+
+
+@cached
+def report_metrics(con, _filters, report_id: str) -> pd.DataFrame:
+    return _df(con, """
+        SELECT metric_index, section_kind, category, phrase, value, measure, approx, placeholder, text,
+               sentence, char_start, char_end
+        FROM metrics WHERE report_id = ? ORDER BY char_start NULLS LAST, metric_index""", [report_id])
+
+
+@cached
+def report_shortcomings(con, _filters, report_id: str) -> pd.DataFrame:
+    return _df(con, """
+        SELECT item_index, category, categories, triggers, text, char_start, char_end
+        FROM shortcomings WHERE report_id = ? ORDER BY char_start NULLS LAST, item_index""", [report_id])
+
+
+@cached
+def report_sections(con, _filters, report_id: str) -> pd.DataFrame:
+    return _df(con, """
+        SELECT section_index, kind, heading, char_start, char_end
+        FROM sections WHERE report_id = ? ORDER BY char_start, section_index""", [report_id])
+
+
+@cached
+def reports_by_source(con, _filters, paths: tuple) -> pd.DataFrame:
+    if not paths:
+        return pd.DataFrame({"source": [], "reports": []})
+    return _df(con, f"""SELECT source, count(*) AS reports FROM reports
+                        WHERE source IN ({', '.join('?' * len(paths))}) GROUP BY source""", list(paths))
+
+
+# ---------------------------------------------------------------- metrics
+_METRIC_SUMS = """
+    coalesce(sum(m.value) FILTER (WHERE NOT coalesce(m.approx, FALSE) AND NOT coalesce(m.placeholder, FALSE)), 0)
+        AS exact_sum,
+    coalesce(sum(m.value) FILTER (WHERE coalesce(m.approx, FALSE) AND NOT coalesce(m.placeholder, FALSE)), 0)
+        AS approx_sum,
+    count(*) FILTER (WHERE coalesce(m.placeholder, FALSE) OR m.value IS NULL) AS placeholders,
+    count(*) AS mentions"""
+
+
+@cached
+def metric_measures(con, filters) -> pd.DataFrame:
+    """(measure, mentions): the counting units (次, 篇, 人次 …) in the filter, most used first."""
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT coalesce(m.measure, '') AS measure, count(*) AS mentions
+        FROM metrics m JOIN reports r USING (report_id) WHERE {cond}
+        GROUP BY ALL ORDER BY mentions DESC, measure""", params)
+
+
+def _measure_cond(measure: str | None) -> tuple[str, list]:
+    return ("coalesce(m.measure, '') = ?", [measure]) if measure is not None else ("TRUE", [])
+
+
+@cached
+def metric_totals(con, filters, by: tuple = ("year",), measure: str | None = None) -> pd.DataFrame:
+    """Per category and `by` (any of year/unit/unit_type/region/report): exact and approximate
+    sums kept apart, placeholders counted, never summed. `measure` restricts to one counting
+    unit so 次 and 本 are not added up."""
+    cols = [_GROUPS[b] for b in by]           # KeyError for anything not whitelisted
+    names = ", ".join(f"{c} AS {b}" for c, b in zip(cols, by))
+    cond, params = where(filters)
+    mcond, mparams = _measure_cond(measure)
+    return _df(con, f"""
+        SELECT {names}, coalesce(m.category, '未分类') AS category, {_METRIC_SUMS}
+        FROM metrics m JOIN reports r USING (report_id)
+        WHERE {cond} AND {mcond}
+        GROUP BY ALL ORDER BY ALL""", [*params, *mparams])
+
+
+@cached
+def metric_report_totals(con, filters, measure: str | None = None) -> pd.DataFrame:
+    """Per report and category, with the report's metadata (the per-report table)."""
+    cond, params = where(filters)
+    mcond, mparams = _measure_cond(measure)
+    return _df(con, f"""
+        SELECT r.report_id, r.unit, r.year, r.title, coalesce(m.category, '未分类') AS category,
+               coalesce(m.measure, '') AS measure, {_METRIC_SUMS}
+        FROM metrics m JOIN reports r USING (report_id)
+        WHERE {cond} AND {mcond}
+        GROUP BY ALL ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id, category""", [*params, *mparams])
+
+
+@cached
+def metrics(con, filters, measure: str | None = None) -> pd.DataFrame:
+    """Every metric mention with its report's unit/year (the raw extract)."""
+    cond, params = where(filters)
+    mcond, mparams = _measure_cond(measure)
+    return _df(con, f"""
+        SELECT m.report_id, r.unit, r.year, r.title, m.category, m.phrase, m.value, m.measure,
+               m.approx, m.placeholder, m.section_kind, m.text AS clause, m.sentence
+        FROM metrics m JOIN reports r USING (report_id)
+        WHERE {cond} AND {mcond}
+        ORDER BY r.year NULLS LAST, r.unit NULLS LAST, m.report_id, m.metric_index""", [*params, *mparams])
+
+
+# ---------------------------------------------------------------- shortcomings
+@cached
+def shortcomings(con, filters) -> pd.DataFrame:
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT s.report_id, r.unit, r.year, r.title, coalesce(s.category, '未分类') AS category,
+               array_to_string(s.categories, '、') AS categories, array_to_string(s.triggers, '、') AS triggers,
+               s.text AS statement
+        FROM shortcomings s JOIN reports r USING (report_id)
+        WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, s.report_id, s.item_index""", params)
+
+
+@cached
+def shortcoming_freq(con, filters) -> pd.DataFrame:
+    """(year, category, statements, reports) - by primary category."""
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT r.year, coalesce(s.category, '未分类') AS category, count(*) AS statements,
+               count(DISTINCT s.report_id) AS reports
+        FROM shortcomings s JOIN reports r USING (report_id)
+        WHERE {cond} GROUP BY ALL ORDER BY r.year NULLS LAST, statements DESC, category""", params)
+
+
+@cached
+def statements(con, filters, category: str | None = None, year: int | None = None,
+               any_year: bool = True) -> pd.DataFrame:
+    """The statements behind one bar: category (None = all), year (None + any_year=False = no year)."""
+    cond, params = where(filters)
+    extra = []
+    if category is not None:
+        extra.append("coalesce(s.category, '未分类') = ?")
+        params = [*params, category]
+    if year is not None:
+        extra.append("r.year = ?")
+        params = [*params, int(year)]
+    elif not any_year:
+        extra.append("r.year IS NULL")
+    cond = " AND ".join([cond, *extra])
+    return _df(con, f"""
+        SELECT r.unit, r.year, coalesce(s.category, '未分类') AS category, s.text AS statement,
+               array_to_string(s.triggers, '、') AS triggers, r.title, s.report_id
+        FROM shortcomings s JOIN reports r USING (report_id)
+        WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, s.report_id, s.item_index""", params)
+
+
+@cached
+def recurring(con, filters, min_years: int = 2) -> pd.DataFrame:
+    """Categories a unit reports in `min_years` or more different years."""
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT r.unit, coalesce(s.category, '未分类') AS category, count(DISTINCT r.year) AS n_years,
+               string_agg(DISTINCT CAST(r.year AS VARCHAR), '、' ORDER BY CAST(r.year AS VARCHAR)) AS years,
+               count(*) AS statements
+        FROM shortcomings s JOIN reports r USING (report_id)
+        WHERE {cond} AND r.unit IS NOT NULL AND r.year IS NOT NULL
+        GROUP BY ALL HAVING count(DISTINCT r.year) >= ?
+        ORDER BY n_years DESC, statements DESC, r.unit, category""", [*params, int(min_years)])
+
+
+@cached
+def shared_categories(con, filters) -> pd.DataFrame:
+    """Categories by how many units report them."""
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT coalesce(s.category, '未分类') AS category, count(DISTINCT r.unit) AS n_units,
+               count(*) AS statements, count(DISTINCT s.report_id) AS reports,
+               string_agg(DISTINCT r.unit, '、' ORDER BY r.unit) AS unit_list
+        FROM shortcomings s JOIN reports r USING (report_id)
+        WHERE {cond} GROUP BY ALL ORDER BY n_units DESC, statements DESC, category""", params)
+
+
+# ---------------------------------------------------------------- terms
+@cached
+def term_counts(con, filters) -> pd.DataFrame:
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT t.report_id, r.unit, r.year, t.term, t.n
+        FROM term_counts t JOIN reports r USING (report_id)
+        WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, t.report_id, t.n DESC, t.term""", params)
+
+
+def _keywords(name: str) -> Callable | None:
+    """The keywords module's function, if it has landed."""
+    try:
+        from . import keywords
+    except ImportError:
+        return None
+    return getattr(keywords, name, None)
+
+
+@cached
+def top_terms(con, filters, limit: int = 50) -> pd.DataFrame:
+    fn = _keywords("top_terms")
+    if fn:
+        return fn(con, filters, limit)
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT t.term, sum(t.n) AS n, count(DISTINCT t.report_id) AS reports
+        FROM term_counts t JOIN reports r USING (report_id)
+        WHERE {cond} GROUP BY t.term ORDER BY n DESC, t.term LIMIT ?""", [*params, int(limit)])
+
+
+@cached
+def term_trend(con, filters, terms: tuple = ()) -> pd.DataFrame:
+    if not terms:
+        return pd.DataFrame({"year": [], "term": [], "n": [], "per_10k_chars": []})
+    fn = _keywords("term_trend")
+    if fn:
+        return fn(con, list(terms), filters)
+    cond, params = where(filters)
+    return _df(con, f"""
+        WITH rep AS (SELECT r.report_id, r.year, r.n_chars FROM reports r WHERE {cond} AND r.year IS NOT NULL),
+             chars AS (SELECT year, sum(n_chars) AS chars FROM rep GROUP BY year),
+             wanted AS (SELECT unnest(?::VARCHAR[]) AS term),
+             hits AS (SELECT rep.year, t.term, sum(t.n) AS n FROM term_counts t JOIN rep USING (report_id)
+                      WHERE t.term IN (SELECT term FROM wanted) GROUP BY ALL)
+        SELECT c.year, w.term, coalesce(h.n, 0) AS n,
+               coalesce(h.n, 0) * 10000.0 / nullif(c.chars, 0) AS per_10k_chars
+        FROM chars c CROSS JOIN wanted w LEFT JOIN hits h ON h.year = c.year AND h.term = w.term
+        ORDER BY c.year, w.term""", [*params, list(terms)])
+
+
+@cached
+def distinctive_terms(con, filters, group_col: str = "unit", group_value: Any = None,
+                      limit: int = 30) -> pd.DataFrame:
+    fn = _keywords("distinctive_terms")
+    if fn:
+        df = fn(con, group_col, group_value, filters, limit)
+        if "score" not in df.columns and "llr" in df.columns:   # keywords.py ranks by G2
+            df = df.rename(columns={"llr": "score"})
+        return df
+    col = _GROUPS[group_col]
+    cond, params = where(filters)
+    df = _df(con, f"""
+        SELECT t.term, sum(t.n) FILTER (WHERE {col} = ?) AS n_group,
+               coalesce(sum(t.n) FILTER (WHERE {col} IS DISTINCT FROM ?), 0) AS n_rest
+        FROM term_counts t JOIN reports r USING (report_id)
+        WHERE {cond} GROUP BY t.term HAVING sum(t.n) FILTER (WHERE {col} = ?) > 0""",
+             [group_value, group_value, *params, group_value])
+    if df.empty:
+        return pd.DataFrame({"term": [], "n_group": [], "n_rest": [], "score": []})
+    tot_g, tot_r, vocab = df.n_group.sum(), df.n_rest.sum(), len(df)
+    # Smoothed log ratio of relative frequencies (group vs the rest of the filter).
+    df["score"] = [math.log((g + 0.5) / (tot_g + 0.5 * vocab)) - math.log((r + 0.5) / (tot_r + 0.5 * vocab))
+                   for g, r in zip(df.n_group, df.n_rest)]
+    return df.sort_values(["score", "n_group"], ascending=False).head(int(limit)).reset_index(drop=True)
+
+
+@cached
+def kwic(con, filters, term: str = "", width: int = 20, limit: int = 200) -> pd.DataFrame:
+    cols = ["report_id", "unit", "year", "left", "term", "right"]
+    if not term:
+        return pd.DataFrame({c: [] for c in cols})
+    fn = _keywords("kwic")
+    if fn:
+        return fn(con, term, filters, width=width, limit=limit)
+    cond, params = where(filters)
+    rows = []
+    for rid, unit, year, text in con.execute(f"""
+            SELECT r.report_id, r.unit, r.year, r.text_simplified FROM reports r
+            WHERE {cond} AND strpos(r.text_simplified, ?) > 0
+            ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id""", [*params, term]).fetchall():
+        i = text.find(term)
+        while i >= 0 and len(rows) < limit:
+            left = text[max(0, i - width):i].replace("\n", " ")
+            right = text[i + len(term):i + len(term) + width].replace("\n", " ")
+            rows.append((rid, unit, year, left, term, right))
+            i = text.find(term, i + len(term))
+        if len(rows) >= limit:
+            break
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------- raw extracts (downloads)
+RAW_EXTRACTS = {
+    "reports": "报告",
+    "metrics": "活动指标",
+    "shortcomings": "存在问题",
+    "term_counts": "词频",
+}
+
+
+def raw_extract(kind: str, filters: dict | None, db: str | Path | None = None) -> pd.DataFrame:
+    """One raw table for the filter, uncached (built only when someone downloads it)."""
+    if kind == "reports":
+        cond, params = where(filters)
+        con = store.read_connection(resolve_db(db))
+        try:
+            return _df(con, f"SELECT {_REPORT_COLS}, r.text FROM reports r WHERE {cond} "
+                            "ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.source, r.report_index", params)
+        finally:
+            con.close()
+    fn = {"metrics": metrics, "shortcomings": shortcomings, "term_counts": term_counts}[kind]
+    return fn.uncached(filters, db=db)

@@ -1,0 +1,149 @@
+"""活动指标: activity counts per category, by year and unit; exact and approximate values are
+kept apart (约数 hatched), placeholders (X次) are counted, never summed."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import ui
+from pipeline import query as q
+
+ALL = "__all__"
+PATTERNS = {"精确": "", "约数": "/"}
+MAX_UNITS = 30
+
+f = ui.current_filters()
+ui.page_header("活动指标", f, "按类别统计的活动次数、篇数、人次等")
+
+
+def value_label(measure: str | None) -> str:
+    return "提及条数" if measure is None else f"合计({measure})"
+
+
+def long_form(df: pd.DataFrame, dims: list[str], measure: str | None) -> pd.DataFrame:
+    """Totals -> one row per (dims, category, 性质), Chinese headers, for plotting:
+    精确 and 约数 stay separate rows, placeholders are left out (they have no value)."""
+    if measure is None:
+        out = df[[*dims, "category", "mentions"]].rename(columns={"mentions": "value"})
+        out["性质"] = "条数"
+    else:
+        out = df.melt(id_vars=[*dims, "category"], value_vars=["exact_sum", "approx_sum"], var_name="性质")
+        out["性质"] = out["性质"].map({"exact_sum": "精确", "approx_sum": "约数"})
+        out = out[out["value"].notna() & (out["value"] != 0)]
+    return ui.zh(out.rename(columns={"value": value_label(measure)}))
+
+
+def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: str = "v") -> go.Figure:
+    """Bars colored by category (the shared color map), 约数 hatched."""
+    return px.bar(data, x=x, y=y, color="类别", orientation=orientation,
+                  pattern_shape="性质" if measure is not None else None,
+                  pattern_shape_map=PATTERNS if measure is not None else None,
+                  color_discrete_map=ui.category_colors(), hover_data={"性质": True})
+
+
+with ui.guard():
+    measures = q.metric_measures(f)
+    if measures.empty:
+        ui.empty_extract("当前筛选下还没有活动指标。",
+                         "活动指标由指标提取(pipeline/metrics.py)从报告正文中得出,提取结果入库后会自动显示。", f)
+        st.stop()
+
+    labels = {m: f"{m or '(无单位)'}({n} 条)" for m, n in zip(measures.measure, measures.mentions)}
+    labels[ALL] = "全部计量单位(只计条数)"
+    choice = st.selectbox("计量单位", list(labels), format_func=labels.get, key="act_measure",
+                          help="不同计量单位(次、篇、人次…)的数值不能相加,请选一个;选“全部”时只统计提及条数。")
+    measure = None if choice == ALL else choice
+
+    tot = q.metric_totals(f, ("year",), measure)
+    c = st.columns(4)
+    c[0].metric("精确合计", ui.fmt_num(tot["exact_sum"].sum()) if measure else "–", border=True,
+                help="明确数字之和,如“开展学习12次”")
+    c[1].metric("约数合计", ui.fmt_num(tot["approx_sum"].sum()) if measure else "–", border=True,
+                help="“20余次”“近30场”等约数之和,单独列出,不并入精确合计")
+    c[2].metric("占位条数", int(tot["placeholders"].sum()), border=True,
+                help="“X次”“若干次”等没有具体数字的条目:只计条数,不计入任何合计")
+    c[3].metric("提及条数", int(tot["mentions"].sum()), border=True)
+    st.caption("图中实心为精确数值,斜线为约数;占位数值(如“X次”)不画入柱中,只在表格“占位条数”中计数。")
+
+    t_year, t_unit, t_heat, t_one, t_rep, t_rows = st.tabs(
+        ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"])
+
+    with t_year:
+        data = long_form(tot.assign(year=tot["year"].map(ui.year_label)), ["year"], measure)
+        fig = bar(data, "年度", value_label(measure), measure)
+        fig.update_xaxes(type="category")
+        table = ui.zh(tot.assign(year=tot["year"].map(ui.year_label)))
+        ui.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f)
+        st.dataframe(table, hide_index=True, width="stretch")
+
+    with t_unit:
+        by_unit = q.metric_totals(f, ("unit",), measure)
+        by_unit["unit"] = by_unit["unit"].fillna("(未识别单位)")
+        key = "mentions" if measure is None else "exact_sum"
+        top = by_unit.groupby("unit")[key].sum().sort_values(ascending=False).head(MAX_UNITS).index
+        shown = by_unit[by_unit["unit"].isin(top)]
+        data = long_form(shown, ["unit"], measure)
+        fig = bar(data, value_label(measure), "单位", measure, orientation="h")
+        fig.update_yaxes(categoryorder="total ascending")
+        fig.update_layout(height=max(300, 26 * len(top) + 120))
+        if len(by_unit["unit"].unique()) > MAX_UNITS:
+            st.caption(f"显示合计最高的 {MAX_UNITS} 个单位。")
+        table = ui.zh(shown)
+        ui.chart(fig, table, f"活动指标-各类别按单位合计-{measure or '条数'}", "act_unit", f)
+        st.dataframe(table, hide_index=True, width="stretch")
+
+    with t_heat:
+        by_unit = q.metric_totals(f, ("unit",), measure)
+        by_unit["unit"] = by_unit["unit"].fillna("(未识别单位)")
+        zcol = "mentions" if measure is None else "exact_sum"
+        units = by_unit.groupby("unit")[zcol].sum().sort_values(ascending=False).head(MAX_UNITS * 2).index
+        sub = by_unit[by_unit["unit"].isin(units)]
+        z = sub.pivot_table(index="unit", columns="category", values=zcol, aggfunc="sum").reindex(units)
+        ap = sub.pivot_table(index="unit", columns="category", values="approx_sum", aggfunc="sum").reindex_like(z)
+        ph = sub.pivot_table(index="unit", columns="category", values="placeholders", aggfunc="sum").reindex_like(z)
+
+        def cell(v, a, p):
+            parts = [] if pd.isna(v) or v == 0 else [ui.fmt_num(v)]
+            if measure and not pd.isna(a) and a:
+                parts.append(f"约{ui.fmt_num(a)}")
+            if not pd.isna(p) and p:
+                parts.append(f"占位{int(p)}")
+            return " ".join(parts)
+
+        text = [[cell(z.iat[i, j], ap.iat[i, j], ph.iat[i, j]) for j in range(z.shape[1])] for i in range(z.shape[0])]
+        fig = go.Figure(go.Heatmap(
+            z=z.fillna(0).to_numpy(), x=list(z.columns), y=list(z.index), text=text, texttemplate="%{text}",
+            colorscale="Blues", colorbar_title="提及条数" if measure is None else "精确合计",
+            hovertemplate="单位:%{y}<br>类别:%{x}<br>%{text}<extra></extra>", xgap=2, ygap=2))
+        fig.update_layout(yaxis=dict(autorange="reversed"), height=max(300, 26 * len(z) + 120))
+        st.caption("颜色为" + ("提及条数" if measure is None else "精确合计") + ";格内另列约数合计与占位条数。")
+        table = ui.zh(sub)
+        ui.chart(fig, table, f"活动指标-单位类别热力图-{measure or '条数'}", "act_heat", f)
+
+    with t_one:
+        units = [u for u in q.metric_totals(f, ("unit",), measure)["unit"].dropna().unique()]
+        if not units:
+            ui.empty("当前筛选下没有署名单位的指标。")
+        else:
+            unit = st.selectbox("单位", sorted(units), key="act_unit_pick")
+            one = q.metric_totals({**f, "units": [unit]}, ("year",), measure)
+            one = one.assign(year=one["year"].map(ui.year_label))
+            data = long_form(one, ["year"], measure)
+            fig = bar(data, "年度", value_label(measure), measure)
+            fig.update_xaxes(type="category")
+            table = ui.zh(one)
+            ui.chart(fig, table, f"活动指标-{unit}历年-{measure or '条数'}", "act_one", f)
+            st.dataframe(table, hide_index=True, width="stretch")
+
+    with t_rep:
+        rep = q.metric_report_totals(f, measure)
+        rep.insert(0, "link", [ui.report_link(r, f) for r in rep["report_id"]])
+        ui.table(rep, f"活动指标-逐篇报告-{measure or '全部'}", "act_reports", f,
+                 column_config={"查看报告": st.column_config.LinkColumn(display_text="打开")})
+
+    with t_rows:
+        rows = q.metrics(f, measure)
+        st.caption("每一条提取出的指标及其原句;“约数”“占位”两列标出不计入精确合计的条目。")
+        ui.table(rows, f"活动指标-明细-{measure or '全部'}", "act_rows", f)

@@ -1,0 +1,118 @@
+"""关键词: the most used terms, a word cloud, term trends per year, what sets a unit or a year
+apart, and keyword-in-context lines."""
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard import ui
+from pipeline import query as q
+
+f = ui.current_filters()
+ui.page_header("关键词", f, "基于分词词频(简体),每万字频次消除报告篇幅差异")
+
+
+def simplified(term: str) -> str:
+    try:
+        from pipeline.clean import to_simplified
+        return to_simplified(term)
+    except Exception:  # the converter is optional here; the typed term still works
+        return term
+
+
+with ui.guard():
+    top = q.top_terms(f, 200)
+    if top.empty:
+        ui.empty_extract("当前筛选下还没有词频数据。",
+                         "词频由分词(pipeline/tokenize.py)从报告简体文本中统计,结果入库后会自动显示。", f)
+        st.stop()
+
+    # -------------------------------------------------------------- top terms + word cloud
+    n = st.slider("显示高频词数量", 10, 60, 30, step=5, key="kw_n")
+    left, right = st.columns(2)
+    with left:
+        st.subheader("高频词")
+        data = ui.zh(top.head(n))
+        fig = px.bar(data, x="出现次数", y="词语", orientation="h", hover_data={"报告数": True},
+                     color_discrete_sequence=["#1F77B4"])
+        fig.update_yaxes(categoryorder="total ascending", title=None)
+        fig.update_layout(height=max(360, 18 * len(data) + 80))
+        ui.chart(fig, data, f"关键词-高频词前{n}", "kw_top", f)
+    with right:
+        st.subheader("词云")
+        cloud = ui.zh(top.head(150))
+        png = ui.wordcloud_png(tuple(zip(top.head(150)["term"], top.head(150)["n"].astype(float))))
+        if png is None:
+            ui.empty("未找到中文字体,无法绘制词云。", "请安装 fonts-wqy-microhei(`make sysdeps`)。")
+        else:
+            st.image(png, width="stretch", caption="字号与出现次数成正比(前 150 个词)")
+        ui.download(cloud, "关键词-词云词频", "kw_cloud", f)
+
+    # -------------------------------------------------------------- trends
+    st.subheader("词语趋势(每万字频次)")
+    options = list(top["term"])
+    chosen = st.session_state.get("kw_terms")
+    if chosen is None:
+        st.session_state["kw_terms"] = options[:5]
+    else:
+        options += [t for t in chosen if t not in options]
+    terms = st.multiselect("选择词语(可输入其他词)", options, key="kw_terms", accept_new_options=True,
+                           max_selections=12)
+    terms = tuple(dict.fromkeys(simplified(t) for t in terms))
+    if not terms:
+        ui.empty("请选择至少一个词语。")
+    else:
+        trend = q.term_trend(f, terms)
+        if trend.empty:
+            ui.empty("当前筛选下没有带年份的报告,无法画趋势。")
+        else:
+            data = ui.zh(trend.assign(year=trend["year"].map(ui.year_label)))
+            fig = px.line(data, x="年度", y="每万字频次", color="词语", markers=True,
+                          hover_data={"出现次数": True}, color_discrete_sequence=ui.PALETTE)
+            fig.update_xaxes(type="category")
+            ui.chart(fig, data, "关键词-词语趋势-" + "+".join(terms[:4]), "kw_trend", f)
+
+    # -------------------------------------------------------------- distinctive terms
+    st.subheader("特色词")
+    cov = q.coverage(f)
+    c = st.columns([1, 2])
+    by = c[0].radio("比较对象", ["单位", "年度"], horizontal=True, key="kw_by")
+    if by == "单位":
+        values = list(cov.dropna(subset=["unit"]).groupby("unit")["reports"].sum()
+                      .sort_values(ascending=False).index)
+    else:
+        values = sorted(int(y) for y in cov["year"].dropna().unique())
+    if len(values) < 2:
+        ui.empty(f"当前筛选下只有 {len(values)} 个{by},没有可比较的对象。")
+    else:
+        if st.session_state.get("kw_group") not in values:
+            st.session_state.pop("kw_group", None)
+        value = c[1].selectbox(by, values, key="kw_group")
+        dist = q.distinctive_terms(f, "unit" if by == "单位" else "year", value, 30)
+        st.caption(f"与当前筛选内其他{by}相比,「{value}」用得明显更多的词(按显著度排序)。")
+        if dist.empty:
+            ui.empty("没有找到明显的特色词。")
+        else:
+            data = ui.zh(dist)
+            score = "显著度"
+            fig = px.bar(data, x=score, y="词语", orientation="h", hover_data={"本组次数": True, "其余次数": True},
+                         color_discrete_sequence=["#2CA02C"])
+            fig.update_yaxes(categoryorder="total ascending", title=None)
+            fig.update_layout(height=max(360, 18 * len(data) + 80))
+            ui.chart(fig, data, f"关键词-特色词-{by}-{value}", "kw_dist", f)
+
+    # -------------------------------------------------------------- keyword in context
+    st.subheader("关键词上下文")
+    if "kw_kwic" not in st.session_state:
+        st.session_state["kw_kwic"] = options[0]
+    c = st.columns([2, 1])
+    term = simplified(c[0].text_input("查找词语", key="kw_kwic").strip())
+    width = c[1].slider("上下文字数", 10, 40, 20, step=5, key="kw_width")
+    if term:
+        lines = q.kwic(f, term, width, 200)
+        if lines.empty:
+            ui.empty(f"当前筛选下的报告中没有出现「{term}」。")
+        else:
+            st.caption(f"共 {len(lines)} 处(最多显示 200 处)。")
+            st.html(ui.READER_CSS + ui.kwic_html(lines))
+            ui.download(ui.zh(lines), f"关键词-上下文-{term}", "kw_kwic_dl", f)

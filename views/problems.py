@@ -1,0 +1,95 @@
+"""存在问题: which shortcomings reports admit, how often, which recur - and the statements behind
+every bar, each linked to its report in 报告浏览."""
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard import ui
+from pipeline import query as q
+
+ALL_CATS, ALL_YEARS = "全部类别", "全部年度"
+K_CAT, K_YEAR, K_FIG = "sc_cat", "sc_year", "sc_year_bars"
+
+f = ui.current_filters()
+ui.page_header("存在问题", f, "报告“存在问题/不足”部分的表述,按类别归纳")
+
+
+def _on_select() -> None:
+    """Clicking a bar picks its category and year for the statements below."""
+    state = st.session_state.get(f"fig_{K_FIG}")
+    points = (state or {}).get("selection", {}).get("points", []) if isinstance(state, dict) else \
+        getattr(getattr(state, "selection", None), "points", [])
+    if points:
+        cd = points[0].get("customdata") or []
+        if len(cd) >= 2:
+            st.session_state[K_CAT] = cd[0]
+            st.session_state[K_YEAR] = cd[1]
+
+
+with ui.guard():
+    freq = q.shortcoming_freq(f)
+    if freq.empty:
+        ui.empty_extract("当前筛选下还没有“存在问题”表述。",
+                         "问题表述由 pipeline/shortcomings.py 从报告中提取,结果入库后会自动显示。", f)
+        st.stop()
+
+    colors = ui.category_colors()
+    c = st.columns(3)
+    c[0].metric("问题表述", int(freq["statements"].sum()), border=True)
+    c[1].metric("涉及报告", int(q.shortcomings(f)["report_id"].nunique()), border=True)
+    c[2].metric("问题类别", int(freq["category"].nunique()), border=True)
+
+    # -------------------------------------------------------------- frequency by year
+    st.subheader("各类问题按年度")
+    data = ui.zh(freq.assign(year=freq["year"].map(ui.year_label)))
+    fig = px.bar(data, x="年度", y="问题条数", color="类别", color_discrete_map=colors,
+                 custom_data=["类别", "年度"], hover_data={"报告数": True})
+    fig.update_xaxes(type="category")
+    st.caption("点击柱子,下方列出这一类别、这一年的具体表述。")
+    ui.chart(fig, data, "存在问题-各类别按年度", K_FIG, f, on_select=_on_select, selection_mode="points")
+
+    # -------------------------------------------------------------- the statements behind a bar
+    st.subheader("具体表述")
+    cats = [ALL_CATS, *sorted(freq["category"].unique(), key=lambda c: -freq[freq.category == c].statements.sum())]
+    years = [ALL_YEARS, *dict.fromkeys(data["年度"])]
+    for key, options in ((K_CAT, cats), (K_YEAR, years)):
+        if st.session_state.get(key) not in options:
+            st.session_state.pop(key, None)
+    c = st.columns(2)
+    cat = c[0].selectbox("类别", cats, key=K_CAT)
+    year = c[1].selectbox("年度", years, key=K_YEAR)
+    stm = q.statements(f, None if cat == ALL_CATS else cat,
+                       None if year in (ALL_YEARS, "年份不详") else int(year), any_year=year != "年份不详")
+    stm.insert(0, "link", [ui.report_link(r, f) for r in stm["report_id"]])
+    stm["year"] = stm["year"].map(ui.year_label)
+    st.caption(f"{len(stm)} 条表述;“查看报告”在报告浏览中打开原文(问题已高亮)。")
+    ui.table(stm, f"存在问题-表述-{cat}-{year}", "sc_statements", f,
+             column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small"),
+                            "问题表述": st.column_config.TextColumn(width="large")})
+
+    # -------------------------------------------------------------- recurring
+    st.subheader("反复出现的问题")
+    t_unit, t_shared = st.tabs(["同一单位连续多年提到", "多数单位共有"])
+    with t_unit:
+        rec = q.recurring(f, 2)
+        if rec.empty:
+            ui.empty("当前筛选下没有单位在两个及以上年份提到同一类问题。",
+                     "需要同一单位多个年度的报告;可在「数据导入」补充历年报告。")
+        else:
+            st.caption("同一单位在两个及以上年度都提到的问题类别。")
+            counts = ui.zh(rec.groupby("category").size().reset_index(name="units"))
+            fig = px.bar(counts, x="类别", y="单位数", color="类别", color_discrete_map=colors)
+            fig.update_layout(showlegend=False)
+            fig.update_yaxes(title="反复提到该类问题的单位数")
+            ui.chart(fig, counts, "存在问题-反复出现-按类别", "sc_rec_bar", f)
+            ui.table(rec, "存在问题-同一单位多年出现", "sc_recurring", f)
+    with t_shared:
+        shared = q.shared_categories(f)
+        st.caption("每类问题有多少个单位提到(单位数从多到少)。")
+        data = ui.zh(shared)
+        fig = px.bar(data, x="类别", y="单位数", color="类别", color_discrete_map=colors,
+                     hover_data={"问题条数": True, "报告数": True})
+        fig.update_layout(showlegend=False)
+        ui.chart(fig, data, "存在问题-多数单位共有", "sc_shared", f)
+        st.dataframe(data, hide_index=True, width="stretch")

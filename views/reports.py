@@ -1,0 +1,150 @@
+"""报告浏览: find a report, see where each of its values came from, and read it with the
+extracted metrics and shortcomings highlighted. `?report=<id>` opens a report directly."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import ui
+from pipeline import query as q
+
+SOURCE_NAMES = {"title": "标题", "body": "正文", "text": "正文", "path": "文件路径", "manifest": "导入清单",
+                "unit": "由单位名推断", "keywords": "正文关键词", "none": "未找到", "title/body": "标题/正文",
+                "publish_date": "发布日期", "header": "页眉信息"}
+FIELD_NAMES = {"title": "标题", "unit": "单位", "unit_type": "单位类型", "region": "地区", "year": "年度",
+               "period": "期间", "publish_date": "发布日期"}
+
+SCRIPTS = {"simplified": "简体", "traditional": "繁体", "mixed": "繁简混合"}
+
+f = ui.current_filters()
+ui.page_header("报告浏览", f, "检索报告,查看元数据来源,阅读原文(提取结果高亮)")
+
+
+def _label(row) -> str:
+    return f"{ui.year_label(row.year)} · {row.unit or '(未识别单位)'} · {row.title or '(无标题)'}"
+
+
+def sources_table(rep: pd.Series) -> pd.DataFrame:
+    try:
+        src = json.loads(rep.sources or "{}")
+    except (TypeError, ValueError):
+        src = {}
+    rows = []
+    for key, name in FIELD_NAMES.items():
+        value = rep.get(key)
+        if key == "year":
+            value = ui.year_label(value) if not pd.isna(value) else ""
+        elif key == "period":
+            value = ui.PERIODS.get(value, value)
+        value = "" if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)) \
+            else str(value)
+        how = src.get(key, "")
+        rows.append({"字段": name, "取值": value or "(空)", "来源": SOURCE_NAMES.get(how, how) or "–"})
+    return pd.DataFrame(rows)
+
+
+def spans_for(text: str, mets: pd.DataFrame, shorts: pd.DataFrame) -> tuple[list, int]:
+    spans, lost = [], 0
+    for m in mets.itertuples():
+        where = ui.locate(text, m.char_start, m.char_end, m.text)
+        if where is None:
+            lost += 1
+            continue
+        if m.placeholder or pd.isna(m.value):
+            val = "占位(无具体数字)"
+        else:
+            val = ("约" if m.approx else "") + ui.fmt_num(m.value) + (m.measure or "")
+        spans.append((*where, "metric", f"指标·{m.category or '未分类'}:{m.phrase or ''} = {val}"))
+    for s in shorts.itertuples():
+        where = ui.locate(text, s.char_start, s.char_end, s.text)
+        if where is None:
+            lost += 1
+            continue
+        trig = "、".join(s.triggers) if s.triggers is not None and len(s.triggers) else ""
+        spans.append((*where, "shortcoming", f"问题·{s.category or '未分类'}" + (f"(触发词:{trig})" if trig else "")))
+    return spans, lost
+
+
+with ui.guard():
+    search = st.text_input("搜索", key="rb_search", placeholder="标题、单位、文件名或正文中的文字(繁简均可)")
+    lst = q.reports(f, search.strip())
+    wanted = st.query_params.get("report")
+
+    st.caption(f"共 {len(lst)} 篇报告" + (f"含「{search.strip()}」" if search.strip() else "") + "。")
+    shown = lst.drop(columns=["sources", "report_index", "publish_date"]).assign(
+        year=lst["year"].map(lambda y: None if pd.isna(y) else int(y)),
+        period=lst["period"].map(lambda p: ui.PERIODS.get(p, p)),
+        script=lst["script"].map(lambda s: SCRIPTS.get(s, s)))
+    ui.table(shown, "报告浏览-报告列表" + (f"-{search.strip()}" if search.strip() else ""), "rb_list", f,
+             height=260)
+
+    options = list(lst["report_id"])
+    labels = {r.report_id: _label(r) for r in lst.itertuples()}
+    # `?report=` from a link is a request to open that report, even outside the filter; the
+    # value this page itself writes back to the URL (to make the view shareable) is not.
+    external = bool(wanted) and wanted != st.session_state.get("_rb_written")
+    outside = False
+    if external and wanted not in labels:
+        one = q.report(None, wanted)
+        if len(one):
+            options.insert(0, wanted)
+            labels[wanted] = _label(one.iloc[0])
+            outside = True
+    if not options:
+        ui.empty("没有符合条件的报告。", "请修改搜索词或放宽左侧筛选。" if (f or search) else ui.NO_DATA_HINT)
+        st.stop()
+    if external and wanted in options:
+        st.session_state["rb_pick"] = wanted
+    elif st.session_state.get("rb_pick") not in options:
+        st.session_state["rb_pick"] = options[0]
+    rid = st.selectbox("打开报告", options, format_func=labels.get, key="rb_pick")
+    st.session_state["_rb_written"] = rid
+    if st.query_params.get("report") != rid:
+        st.query_params["report"] = rid
+    if outside and rid == wanted:
+        st.caption("此报告不在当前筛选范围内(由链接打开)。")
+
+    rep = q.report(None, rid).iloc[0]
+    mets, shorts, secs = q.report_metrics(None, rid), q.report_shortcomings(None, rid), q.report_sections(None, rid)
+
+    st.subheader(rep.title or "(无标题)")
+    c = st.columns(5)
+    c[0].metric("单位", rep.unit or "未识别", help="明确署名" if rep.unit_explicit else "从正文推断或未识别")
+    c[1].metric("年度", ui.year_label(rep.year))
+    c[2].metric("字数", f"{int(rep.n_chars or 0):,}")
+    c[3].metric("活动指标", len(mets))
+    c[4].metric("问题表述", len(shorts))
+    st.caption(f"来源文件:{rep.source}(文件内第 {rep.report_index} 篇) · 报告编号 {rep.report_id}"
+               + ("" if rep.is_report else " · 疑似非工作总结"))
+
+    with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):
+        ui.table(sources_table(rep), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
+
+    marks = [(int(s.char_start), s.kind) for s in secs.itertuples() if s.kind and s.kind != "其他"]
+    traditional = rep.script not in (None, "simplified") and rep.text != rep.text_simplified
+    tabs = st.tabs(["原文", "简体"] if traditional else ["原文"])
+    for tab, text in zip(tabs, [rep.text or "", rep.text_simplified or ""]):
+        with tab:
+            spans, lost = spans_for(text, mets, shorts)
+            st.html(ui.READER_CSS + ui.LEGEND_HTML + ui.highlight_html(text, spans, marks))
+            if lost:
+                st.caption(f"{lost} 条提取结果未能在文中定位。")
+    if not traditional:
+        st.caption("此报告原文为简体,无需另列简体版。")
+
+    st.markdown("**本报告的活动指标**")
+    if mets.empty:
+        ui.empty("本报告没有提取出活动指标。")
+    else:
+        ui.table(mets.drop(columns=["char_start", "char_end", "metric_index"]).rename(columns={"text": "clause"}),
+                 f"报告浏览-活动指标-{rep.report_id}", "rb_metrics")
+    st.markdown("**本报告的存在问题**")
+    if shorts.empty:
+        ui.empty("本报告没有提取出问题表述。")
+    else:
+        sh = shorts.drop(columns=["char_start", "char_end"]).rename(columns={"text": "statement"})
+        for col in ("categories", "triggers"):
+            sh[col] = sh[col].map(lambda v: "、".join(v) if v is not None and len(v) else "")
+        ui.table(sh, f"报告浏览-存在问题-{rep.report_id}", "rb_shortcomings")

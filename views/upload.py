@@ -1,0 +1,86 @@
+"""数据导入: upload reports (files or a .zip) and an optional manifest, ingest them with a
+progress bar, see the result per file. Other pages pick the new data up on their next run
+(the query cache is keyed on the database file's version)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import ui, uploads
+from pipeline import query as q
+from pipeline.config import MAX_FILE_BYTES, db_path
+
+RESULT = "_zj_upload_result"
+
+f = ui.current_filters()
+st.title("数据导入")
+st.caption(f"数据库:{db_path()}。支持 {' '.join(uploads.UPLOAD_EXTS)};单个文档不超过 "
+           f"{MAX_FILE_BYTES // 1048576} MB,单次上传不超过 {uploads.MAX_UPLOAD_MB} MB,"
+           f"压缩包解压后不超过 {uploads.MAX_ZIP_TOTAL_BYTES // 1048576} MB。")
+
+with st.form("upload", clear_on_submit=False, border=True):
+    files = st.file_uploader("报告文件或 .zip 压缩包(可多选)", type=[e.lstrip(".") for e in uploads.UPLOAD_EXTS],
+                             accept_multiple_files=True, max_upload_size=uploads.MAX_UPLOAD_MB, key="up_files")
+    manifest = st.file_uploader("导入清单(可选,CSV:file,unit,year,unit_type,region,period)", type=["csv"],
+                                key="up_manifest",
+                                help="file 列写上传时的文件名(压缩包内写包内路径);清单中的值优先于从文本识别的值。")
+    go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
+
+if go:
+    if not files:
+        st.warning("请先选择要上传的文件。")
+    else:
+        batch = uploads.save_uploads([(u.name, u.getvalue()) for u in files],
+                                     (manifest.name, manifest.getvalue()) if manifest else None)
+        bar = st.progress(0.0, text="准备导入…")
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.progress(done / total if total else 1.0, text=f"正在导入 {done}/{total}:{name}")
+
+        summary = None
+        if batch.paths:
+            from pipeline.ingest import ingest_paths
+            try:
+                summary = ingest_paths(batch.paths, db=db_path(), manifest=batch.manifest, workers=1,
+                                       progress=progress)
+            except Exception as exc:  # the database refused (busy, disk full…): say so, keep the files
+                st.error(f"导入失败:{type(exc).__name__}: {exc}", icon=":material/error:")
+        bar.progress(1.0, text="导入完成")
+        st.session_state[RESULT] = (batch, summary)
+        st.rerun()   # the sidebar's options (units, years) then include the new reports
+
+if RESULT in st.session_state:
+    batch, summary = st.session_state[RESULT]
+    status: dict[str, tuple[str, str]] = {}
+    if summary is not None:
+        status.update({p: ("已导入", "") for p in summary.ingested})
+        status.update({p: ("未变(已导入过)", "") for p in summary.unchanged})
+        status.update({p: ("拒收", r) for p, r in summary.rejected})
+        st.success(summary.line(), icon=":material/check_circle:")
+    counts = q.reports_by_source(None, tuple(str(p) for p in batch.paths))
+    per_source = dict(zip(counts["source"], counts["reports"]))
+    rows = []
+    for item in batch.items:
+        if item.stored is None:
+            rows.append({"上传文件": item.original, "保存为": "", "结果": item.status, "报告数": None,
+                         "说明": item.reason})
+        else:
+            st_, reason = status.get(str(item.stored), ("未导入", ""))
+            rows.append({"上传文件": item.original, "保存为": item.stored.name, "结果": st_,
+                         "报告数": per_source.get(str(item.stored)), "说明": reason})
+    result = pd.DataFrame(rows)
+    st.subheader("逐个文件的结果")
+    if batch.manifest_note:
+        st.caption(batch.manifest_note)
+    ui.table(result, "数据导入-结果", "up_result", labelled=True)
+    st.caption(f"文件保存在 {batch.folder}。其他页面刷新或切换后即显示新数据。")
+    if st.button("清除结果", key="up_clear"):
+        del st.session_state[RESULT]
+        st.rerun()
+
+with st.expander("已拒收的文件(全库)"):
+    rej = q.rejects()
+    if rej.empty:
+        st.caption("没有拒收的文件。")
+    else:
+        ui.table(rej, "数据导入-拒收文件", "up_rejects")
