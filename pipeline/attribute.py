@@ -535,19 +535,23 @@ def _type_for_generic(simple: str) -> str | None:
 
 # ---------------------------------------------------------------- all together
 def attribute(title: str | None, simple: str, path: str, header: str = "",
-              manifest: dict | None = None) -> Attribution:
+              manifest: dict | None = None, collection_title: str | None = None) -> Attribution:
     """Attribute one report. `simple` is the report body in simplified characters,
-    `header` the file's text before the body (publish dates live there)."""
+    `header` the file's text before the body (publish dates live there),
+    `collection_title` the heading of the collection page the report is part of, if any
+    (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none)."""
     a = Attribution(title=title)
     manifest = manifest_values(manifest)
     stitle = title
     a.sources["title"] = "title" if title else "none"
     a.publish_date = publish_date(header)
 
-    # year: manifest > path > title > file name > body > today's words read against a date
+    # year: manifest > path > title > file name > body > collection heading > today's words
+    # read against a date
     path_unit, path_year = unit_from_path(path)
     for value, source in ((manifest.get("year"), "manifest"), (path_year, "path"), (year_from_title(stitle), "title"),
-                          (year_from_title(PurePath(path).stem), "path"), (body_year(simple), "body")):
+                          (year_from_title(PurePath(path).stem), "path"), (body_year(simple), "body"),
+                          (year_from_title(collection_title), "title")):
         if value:
             a.year, a.sources["year"] = int(value), source
             break

@@ -42,6 +42,7 @@ class Part:
     end: int
     title: str | None
     title_lines: list[str]
+    collection_title: str | None = None   # a collection page's own heading (`2021年…工作总结8篇`)
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
@@ -124,6 +125,7 @@ def split_reports(text: str) -> list[Part]:
     markers = [i for i, s in enumerate(simple) if _PART.match(s) and len(s) <= 80]
     parts: list[Part] = []
     if len(markers) >= 2:
+        heading = _pick_title([l[2].strip() for l in lines[: markers[0]] if is_title_line(l[2])])
         bounds = markers + [len(lines)]
         for k, i in enumerate(markers):
             j = bounds[k + 1]
@@ -137,7 +139,7 @@ def split_reports(text: str) -> list[Part]:
             if re.match(r"^【?\s*(第?" + _NUM + "篇|篇" + _NUM + r")\s*】?[:：、.．\s]+\S", to_simplified(marker)):
                 title = re.sub(r"^【?\s*(第?" + _NUM + "篇|篇" + _NUM + r")\s*】?[:：、.．\s]+", "", marker)
                 title = _pick_title(rest) or title
-            parts.append(Part(lines[b][0], lines[j - 1][1], title, [marker, *titles]))
+            parts.append(Part(lines[b][0], lines[j - 1][1], title, [marker, *titles], heading))
         return parts
     # Single report, or reports one after another each under its own title.
     b, titles = _body_start(lines, 0, len(lines))

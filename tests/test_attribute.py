@@ -349,3 +349,11 @@ def test_years_in_chinese_numerals():
     a = one(f"二〇二一年意识形态工作总结\n今年以来，我局{BODY}")
     assert (a.year, a.sources["year"]) == (2021, "title")
     assert body_year("二〇二〇年，我局认真落实意识形态工作责任制") == 2020
+
+
+def test_collection_heading_gives_the_year_of_parts_without_one():
+    body = "上半年，市财政局党组" + BODY
+    a = attribute("意识形态工作总结篇三", body, "x.txt", collection_title="2021年意识形态工作总结8篇")
+    assert (a.year, a.sources["year"], a.period) == (2021, "title", "half_year")
+    b = attribute("市财政局2019年意识形态工作总结", body, "x.txt", collection_title="2021年意识形态工作总结8篇")
+    assert b.year == 2019                     # the part's own title first

@@ -202,3 +202,10 @@ def test_second_report_on_propaganda_work():
     text = (f"县审计局2021年意识形态工作总结\n{BODY}\n"
             f"市财政局2021年宣传思想工作总结\n{BODY.replace('县审计局', '市财政局')}")
     assert [p.title for p in parts_of(text)[1]] == ["县审计局2021年意识形态工作总结", "市财政局2021年宣传思想工作总结"]
+
+
+def test_collection_heading_is_kept_for_attribution():
+    _, parts = parts_of(COLLECTION)
+    assert {p.collection_title for p in parts} == {"2021年意识形态工作总结8篇"}
+    _, single = parts_of(f"县审计局2021年意识形态工作总结\n{BODY}")
+    assert single[0].collection_title is None
