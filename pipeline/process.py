@@ -73,7 +73,9 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
         start, end = m.original_span(part.start, part.end)
         header = to_simplified(text[:start][-3000:])
         title = part.title
-        a = attribute(to_simplified(title) if title else None, simple, path, header=header, manifest=manifest)
+        coll = part.collection_title
+        a = attribute(to_simplified(title) if title else None, simple, path, header=header, manifest=manifest,
+                      collection_title=to_simplified(coll) if coll else None)
         sections = segment(body, simple)
         metrics = extract_metrics(body, simple, sections)
         shortcomings = extract_shortcomings(body, simple, sections)
