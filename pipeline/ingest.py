@@ -29,8 +29,11 @@ from .config import MAX_FILE_BYTES, pipeline_version
 from .process import FileResult, process_path
 from .read import Rejected
 
-BATCH_FILES = int(os.environ.get("ZONGJIE_BATCH_FILES", "64"))   # files per write transaction
-BATCH_TERMS = 60_000      # ... or fewer, when their term rows add up to this
+# Files per write transaction: each commit costs DuckDB tens of milliseconds, so batches are
+# large (bench: 64 files/commit 2.6 ms/file, 160 files 1.3 ms/file); a crash loses at most
+# one batch of work, never a half file.
+BATCH_FILES = int(os.environ.get("ZONGJIE_BATCH_FILES", "200"))
+BATCH_TERMS = 250_000     # ... or fewer, when their term rows add up to this (bounds memory)
 SKIP_NAMES = ("readme", "license", "manifest")   # notes that travel with a folder of reports
 
 
@@ -267,7 +270,7 @@ def _run(todo: list, workers: int | None) -> Iterator[FileResult | tuple[str, st
     if workers <= 1 or len(todo) < 4:
         yield from map(_work, todo)
         return
-    window = workers * 4
+    window = workers * 16     # enough queued work that workers never wait while the parent writes
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         items = iter(todo)

@@ -138,7 +138,8 @@ def writer(db: str | Path | None = None, wait: float | None = None) -> Iterator[
             partial = building.with_name(building.name + ".partial")
             shutil.copyfile(path, partial)      # a kill mid-copy leaves only .partial behind
             os.replace(partial, building)
-        con = duckdb.connect(str(building))
+        # one DuckDB thread: the CPUs belong to the worker processes during an ingest
+        con = duckdb.connect(str(building), config={"threads": 1})
         init_schema(con)
         try:
             yield con
