@@ -272,8 +272,13 @@ def record_path(con, path: str, file_id: str) -> None:
 
 
 def record_reject(con, path: str, reason: str) -> None:
+    """A path that now holds a broken file no longer holds its old reports: the database
+    mirrors what the files say today, and `rejects` says why this one is missing."""
     with transaction(con):
         con.execute("INSERT OR REPLACE INTO rejects VALUES (?, ?, ?)", [path, reason, datetime.now()])
+        if con.execute("SELECT count(*) FROM file_paths WHERE path = ?", [path]).fetchall()[0][0]:
+            con.execute("DELETE FROM file_paths WHERE path = ?", [path])
+            _collect_orphans(con)
 
 
 def report_id(file_id: str, index: int) -> str:

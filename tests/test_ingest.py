@@ -409,3 +409,17 @@ def test_content_left_behind_by_a_changed_file_keeps_a_true_source(tmp_path):
     ingest_paths([d], db=db, workers=1)
     assert sorted((Path(s).name, u) for s, u in rows(db, "SELECT source, unit FROM reports")) == \
         [("a.txt", "市财政局"), ("b.txt", "县审计局")]
+
+
+def test_a_file_that_turns_broken_loses_its_old_reports(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
+    db = tmp_path / "z.duckdb"
+    ingest_paths([d], db=db, workers=1)
+    assert rows(db, "SELECT count(*) FROM reports")[0][0] >= 1
+    (d / "a.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    summary = ingest_paths([d], db=db, workers=1)
+    assert [Path(p).name for p, _ in summary.rejected] == ["a.txt"]
+    assert rows(db, "SELECT count(*) FROM reports")[0][0] == 0
+    assert rows(db, "SELECT count(*) FROM rejects")[0][0] == 1
