@@ -2,12 +2,8 @@
 
 Why it looks like this: every function is one parameterized SQL query over `term_counts`
 joined to `reports`, so the numbers come from DuckDB and no value a user typed or picked
-is ever pasted into SQL. The report filters are a dict, turned into a WHERE clause with
-`?` placeholders by `where()`, which every query reuses:
-
-    year_min, year_max   inclusive bounds on reports.year (reports without a year drop out)
-    units, unit_types, regions
-                         lists of allowed values; None or [] means no restriction
+is ever pasted into SQL. The report filters are the shared dict of `pipeline.filters`,
+turned into a WHERE clause with `?` placeholders by `filters.where()`.
 
 Terms are the words `tokenize.py` counted in the simplified text, so `kwic` and any term a
 user types should be simplified too.
@@ -18,39 +14,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-FILTER_KEYS = ("year_min", "year_max", "units", "unit_types", "regions")
-_LIST_COLUMNS = {"units": "unit", "unit_types": "unit_type", "regions": "region"}
+from .filters import FILTER_KEYS, where  # noqa: F401  (the shared filter; re-exported for callers)
+
 GROUP_COLUMNS = {"unit": "unit", "year": "year"}   # distinctive_terms: allowed group columns
-
-
-def where(filters: Mapping | None, alias: str = "r") -> tuple[str, list]:
-    """SQL condition on `reports AS alias` for `filters`, and its parameters in order.
-
-    Always returns a usable condition ("TRUE" when nothing is filtered).
-    >>> where({"year_min": 2020, "units": ["县政府办公室"], "regions": []})
-    ('r.year >= ? AND list_contains(?::VARCHAR[], r.unit)', [2020, ['县政府办公室']])
-    """
-    filters = dict(filters or {})
-    unknown = set(filters) - set(FILTER_KEYS)
-    if unknown:
-        raise ValueError(f"unknown filter keys {sorted(unknown)}; expected some of {FILTER_KEYS}")
-    conds: list[str] = []
-    params: list = []
-    if filters.get("year_min") is not None:
-        conds.append(f"{alias}.year >= ?")
-        params.append(int(filters["year_min"]))
-    if filters.get("year_max") is not None:
-        conds.append(f"{alias}.year <= ?")
-        params.append(int(filters["year_max"]))
-    for key, col in _LIST_COLUMNS.items():
-        values = filters.get(key)
-        if values is None or len(values) == 0:
-            continue
-        if isinstance(values, str):
-            values = [values]
-        conds.append(f"list_contains(?::VARCHAR[], {alias}.{col})")
-        params.append([str(v) for v in values])
-    return (" AND ".join(conds) or "TRUE"), params
 
 
 def top_terms(con, filters: Mapping | None = None, limit: int = 50) -> pd.DataFrame:

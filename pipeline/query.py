@@ -13,26 +13,23 @@ Public functions take the filter dict first (keys: year_min, year_max, units, un
 regions - any may be missing) and `db=` last, and return pandas DataFrames with English
 column names; the UI renames them for display (`dashboard.ui.LABELS`).
 
-Keyword statistics are delegated to `pipeline.keywords` (top_terms, term_trend,
-distinctive_terms, kwic) when that module provides them; a simple fallback over
-`term_counts` keeps the page working until it does.
+Keyword statistics come from `pipeline.keywords` (top_terms, term_trend,
+distinctive_terms, kwic); the filter itself from `pipeline.filters`.
 """
 from __future__ import annotations
 
 import functools
 import json
-import math
 from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
 
-from . import store
+from . import keywords, store
 from .config import db_path
+from .filters import FILTER_KEYS, normalize, where
 
-FILTER_KEYS = ("year_min", "year_max", "units", "unit_types", "regions")
-_LIST_FILTERS = (("units", "unit"), ("unit_types", "unit_type"), ("regions", "region"))
 
 # Grouping columns a caller may ask for, mapped to fixed SQL expressions (never user text).
 _GROUPS = {"year": "r.year", "unit": "r.unit", "unit_type": "r.unit_type", "region": "r.region",
@@ -41,39 +38,8 @@ _GROUPS = {"year": "r.year", "unit": "r.unit", "unit_type": "r.unit_type", "regi
 
 # ---------------------------------------------------------------- filters
 def normalize_filters(filters: dict | None) -> dict:
-    """Drop empty keys, coerce years to int, sort and de-duplicate lists (a stable cache key)."""
-    out: dict[str, Any] = {}
-    for key, value in (filters or {}).items():
-        if key not in FILTER_KEYS or value is None or value == "" or value == [] or value == ():
-            continue
-        if key in ("year_min", "year_max"):
-            out[key] = int(value)
-        else:
-            vals = [value] if isinstance(value, str) else list(value)
-            vals = sorted({str(v) for v in vals if v is not None and str(v) != ""})
-            if vals:
-                out[key] = vals
-    return out
-
-
-def where(filters: dict | None, alias: str = "r") -> tuple[str, list]:
-    """The one place filters become SQL: a condition on the reports table `alias`, and its
-    parameters. Always a valid boolean expression (`TRUE` when nothing is filtered)."""
-    assert alias.isidentifier()
-    f = normalize_filters(filters)
-    conds: list[str] = []
-    params: list[Any] = []
-    if "year_min" in f:
-        conds.append(f"{alias}.year >= ?")
-        params.append(f["year_min"])
-    if "year_max" in f:
-        conds.append(f"{alias}.year <= ?")
-        params.append(f["year_max"])
-    for key, col in _LIST_FILTERS:
-        if f.get(key):
-            conds.append(f"{alias}.{col} IN ({', '.join('?' * len(f[key]))})")
-            params.extend(f[key])
-    return (" AND ".join(conds) or "TRUE"), params
+    """The shared filter, cleaned; unknown keys (stale URL parameters) are dropped here."""
+    return normalize({k: v for k, v in (filters or {}).items() if k in FILTER_KEYS})
 
 
 # ---------------------------------------------------------------- connection + cache
@@ -408,96 +374,28 @@ def term_counts(con, filters) -> pd.DataFrame:
         WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, t.report_id, t.n DESC, t.term""", params)
 
 
-def _keywords(name: str) -> Callable | None:
-    """The keywords module's function, if it has landed."""
-    try:
-        from . import keywords
-    except ImportError:
-        return None
-    return getattr(keywords, name, None)
-
-
 @cached
 def top_terms(con, filters, limit: int = 50) -> pd.DataFrame:
-    fn = _keywords("top_terms")
-    if fn:
-        return fn(con, filters, limit)
-    cond, params = where(filters)
-    return _df(con, f"""
-        SELECT t.term, sum(t.n) AS n, count(DISTINCT t.report_id) AS reports
-        FROM term_counts t JOIN reports r USING (report_id)
-        WHERE {cond} GROUP BY t.term ORDER BY n DESC, t.term LIMIT ?""", [*params, int(limit)])
+    return keywords.top_terms(con, filters, limit)
 
 
 @cached
 def term_trend(con, filters, terms: tuple = ()) -> pd.DataFrame:
     if not terms:
         return pd.DataFrame({"year": [], "term": [], "n": [], "per_10k_chars": []})
-    fn = _keywords("term_trend")
-    if fn:
-        return fn(con, list(terms), filters)
-    cond, params = where(filters)
-    return _df(con, f"""
-        WITH rep AS (SELECT r.report_id, r.year, r.n_chars FROM reports r WHERE {cond} AND r.year IS NOT NULL),
-             chars AS (SELECT year, sum(n_chars) AS chars FROM rep GROUP BY year),
-             wanted AS (SELECT unnest(?::VARCHAR[]) AS term),
-             hits AS (SELECT rep.year, t.term, sum(t.n) AS n FROM term_counts t JOIN rep USING (report_id)
-                      WHERE t.term IN (SELECT term FROM wanted) GROUP BY ALL)
-        SELECT c.year, w.term, coalesce(h.n, 0) AS n,
-               coalesce(h.n, 0) * 10000.0 / nullif(c.chars, 0) AS per_10k_chars
-        FROM chars c CROSS JOIN wanted w LEFT JOIN hits h ON h.year = c.year AND h.term = w.term
-        ORDER BY c.year, w.term""", [*params, list(terms)])
+    return keywords.term_trend(con, list(terms), filters)
 
 
 @cached
 def distinctive_terms(con, filters, group_col: str = "unit", group_value: Any = None,
                       limit: int = 30) -> pd.DataFrame:
-    fn = _keywords("distinctive_terms")
-    if fn:
-        df = fn(con, group_col, group_value, filters, limit)
-        if "score" not in df.columns and "llr" in df.columns:   # keywords.py ranks by G2
-            df = df.rename(columns={"llr": "score"})
-        return df
-    col = _GROUPS[group_col]
-    cond, params = where(filters)
-    df = _df(con, f"""
-        SELECT t.term, sum(t.n) FILTER (WHERE {col} = ?) AS n_group,
-               coalesce(sum(t.n) FILTER (WHERE {col} IS DISTINCT FROM ?), 0) AS n_rest
-        FROM term_counts t JOIN reports r USING (report_id)
-        WHERE {cond} GROUP BY t.term HAVING sum(t.n) FILTER (WHERE {col} = ?) > 0""",
-             [group_value, group_value, *params, group_value])
-    if df.empty:
-        return pd.DataFrame({"term": [], "n_group": [], "n_rest": [], "score": []})
-    tot_g, tot_r, vocab = df.n_group.sum(), df.n_rest.sum(), len(df)
-    # Smoothed log ratio of relative frequencies (group vs the rest of the filter).
-    df["score"] = [math.log((g + 0.5) / (tot_g + 0.5 * vocab)) - math.log((r + 0.5) / (tot_r + 0.5 * vocab))
-                   for g, r in zip(df.n_group, df.n_rest)]
-    return df.sort_values(["score", "n_group"], ascending=False).head(int(limit)).reset_index(drop=True)
+    """Ranked by Dunning G2 (`keywords.distinctive_terms`); the column is called `score` here."""
+    return keywords.distinctive_terms(con, group_col, group_value, filters, limit).rename(columns={"llr": "score"})
 
 
 @cached
 def kwic(con, filters, term: str = "", width: int = 20, limit: int = 200) -> pd.DataFrame:
-    cols = ["report_id", "unit", "year", "left", "term", "right"]
-    if not term:
-        return pd.DataFrame({c: [] for c in cols})
-    fn = _keywords("kwic")
-    if fn:
-        return fn(con, term, filters, width=width, limit=limit)
-    cond, params = where(filters)
-    rows = []
-    for rid, unit, year, text in con.execute(f"""
-            SELECT r.report_id, r.unit, r.year, r.text_simplified FROM reports r
-            WHERE {cond} AND strpos(r.text_simplified, ?) > 0
-            ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id""", [*params, term]).fetchall():
-        i = text.find(term)
-        while i >= 0 and len(rows) < limit:
-            left = text[max(0, i - width):i].replace("\n", " ")
-            right = text[i + len(term):i + len(term) + width].replace("\n", " ")
-            rows.append((rid, unit, year, left, term, right))
-            i = text.find(term, i + len(term))
-        if len(rows) >= limit:
-            break
-    return pd.DataFrame(rows, columns=cols)
+    return keywords.kwic(con, term, filters, width=width, limit=limit)
 
 
 # ---------------------------------------------------------------- raw extracts (downloads)

@@ -338,7 +338,7 @@ def test_where_is_parameterized_and_cache_follows_the_database(sample_db, tmp_pa
     from pipeline import query as q
 
     cond, params = q.where({"units": ["x') OR 1=1 --"], "year_min": "2020", "regions": []})
-    assert "OR 1=1" not in cond and params == [2020, "x') OR 1=1 --"]
+    assert "OR 1=1" not in cond and params == [2020, ["x') OR 1=1 --"]]
     db = tmp_path / "copy.duckdb"
     shutil.copyfile(sample_db, db)
     assert int(q.overview({"units": ["x') OR 1=1 --"]}, db=db).iloc[0]["reports"]) == 0
