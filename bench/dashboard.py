@@ -1,0 +1,132 @@
+"""Dashboard benchmark: every query-layer call on a large database, and each page's full run.
+
+    python -m bench.dashboard [--db bench/out/bench_10000.duckdb] [--repeat 7] [--no-record]
+
+The database is the one `python -m bench.ingest tokenizer --reports 10000` leaves behind.
+Query calls are timed uncached (`fn.uncached`: what the first visitor after an ingest
+waits for), median and p95 over typical filters; pages with `streamlit.testing` AppTest
+(a full script run with the caches cold, then warm).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench.common import OUT, ROOT, record, table
+
+TARGET_QUERY_MS, TARGET_PAGE_S = 300, 2.0
+
+
+def _filters(db: Path) -> list[dict]:
+    from pipeline import query as q
+
+    opts = q.filter_options.uncached({}, db=db)
+    years, units, types = opts["years"], opts["units"], opts["unit_types"]
+    out = [{}]
+    if years:
+        out.append({"year_min": years[-1], "year_max": years[-1]})
+        out.append({"year_min": years[0], "year_max": years[len(years) // 2]})
+    if types:
+        out.append({"unit_types": types[:1]})
+    if units:
+        out.append({"units": units[:5]})
+    return out
+
+
+def _calls(db: Path) -> dict[str, list]:
+    """(name -> list of (args, kwargs)) for every query-layer function a page calls."""
+    from pipeline import query as q
+
+    top = q.top_terms.uncached({}, 5, db=db)
+    terms = tuple(top.term.head(3)) if len(top) else ("意识形态",)
+    units = q.filter_options.uncached({}, db=db)["units"]
+    rid = q.reports.uncached({}, db=db).report_id.iloc[0]
+    measure = q.metric_measures.uncached({}, db=db)
+    measure = measure.iloc[0, 0] if len(measure) else None
+    # raw_extract's term_counts only runs when someone clicks its download: not a page call
+    calls: dict[str, list] = {name: [((), {})] for name in q._QUERIES if name != "term_counts"}
+    calls.update({
+        "report": [((rid,), {})], "report_metrics": [((rid,), {})], "report_shortcomings": [((rid,), {})],
+        "report_sections": [((rid,), {})], "reports_by_source": [(((),), {})],
+        "term_trend": [((terms,), {})], "kwic": [((), {"term": terms[0]})],
+        "distinctive_terms": [((), {"group_col": "unit", "group_value": units[0] if units else None})],
+        "metric_totals": [((), {"by": ("year",), "measure": measure}), ((), {"by": ("unit",), "measure": measure})],
+        "reports": [((), {}), ((), {"search": "学习"})],
+    })
+    return calls
+
+
+def bench_queries(db: Path, repeat: int) -> list[list]:
+    from pipeline import query as q
+
+    rows = []
+    filters = _filters(db)
+    for name, variants in sorted(_calls(db).items()):
+        fn = getattr(q, name)
+        times = []
+        for args, kwargs in variants:
+            for f in filters:
+                for _ in range(repeat):
+                    t0 = time.perf_counter()
+                    fn.uncached(f, *args, db=db, **kwargs)
+                    times.append(1000 * (time.perf_counter() - t0))
+        times.sort()
+        med, p95 = statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+        rows.append([f"`{name}`", len(times), f"{med:.0f}", f"{p95:.0f}",
+                     "met" if med <= TARGET_QUERY_MS else "MISSED"])
+    return rows
+
+
+def pages() -> list[Path]:
+    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+
+
+def bench_pages(db: Path) -> list[list]:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["ZONGJIE_DB"] = str(db)
+    rows = []
+    app = ROOT / "app.py"
+    for page in pages():
+        runs = []
+        for _ in range(2):      # cold caches, then warm
+            at = AppTest.from_file(str(app), default_timeout=120)
+            if page != app:
+                at.switch_page(str(page.relative_to(ROOT)))
+            t0 = time.perf_counter()
+            at.run()
+            runs.append(time.perf_counter() - t0)
+            if at.exception:
+                raise RuntimeError(f"{page.name}: {at.exception[0].value}")
+        rows.append([page.name, f"{runs[0]:.2f}", f"{runs[1]:.2f}",
+                     "met" if runs[0] <= TARGET_PAGE_S else "MISSED"])
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path, default=OUT / "bench_10000.duckdb")
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--no-record", action="store_true")
+    a = ap.parse_args(argv)
+    if not a.db.exists():
+        sys.exit(f"{a.db} is missing: run `python -m bench.ingest tokenizer --reports 10000` first")
+    from pipeline import query as q
+
+    n = int(q.overview.uncached({}, db=a.db).iloc[0]["reports"])
+    body = table(f"Query layer, {n:,} reports (uncached; median and p95 over {len(_filters(a.db))} filters × {a.repeat})",
+                 ["call", "runs", "median ms", "p95 ms", f"target ≤ {TARGET_QUERY_MS} ms median"],
+                 bench_queries(a.db, a.repeat))
+    body += "\n" + table(f"Pages, full AppTest run on {n:,} reports", ["page", "cold s", "warm s",
+                                                                   f"target ≤ {TARGET_PAGE_S} s"], bench_pages(a.db))
+    record("Dashboard", body, f"python -m bench.dashboard --db {a.db.relative_to(ROOT) if a.db.is_relative_to(ROOT) else a.db}",
+           not a.no_record)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
