@@ -51,3 +51,15 @@ def test_growth_benchmark_small():
 
     r = bench_growth([40, 80], workers=2, write=False)
     assert len(r["per_report"]) == 2
+
+
+def test_dashboard_benchmark_small(sample_db):
+    from bench.dashboard import bench_pages, bench_queries, pages
+
+    rows = bench_queries(sample_db, repeat=1)
+    from pipeline import query as q
+
+    assert {r[0].strip("`") for r in rows} == set(q._QUERIES) - {"term_counts"}
+    assert all(float(r[2]) >= 0 for r in rows)
+    page_rows = bench_pages(sample_db)
+    assert [r[0] for r in page_rows] == [p.name for p in pages()] and len(page_rows) == 6
