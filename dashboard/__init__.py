@@ -1,2 +1,4 @@
-"""Dashboard UI helpers (Streamlit): `ui` for what every page shares, `uploads` for the
-safe handling of uploaded files. Pages live in `views/`, the SQL in `pipeline/query.py`."""
+"""Dashboard UI helpers (Streamlit): `ui` for what every page shares (`ui.page_setup`, the
+sidebar, tables/charts/downloads, escaping), `auth` for the optional password gate and who
+may import, `overview` for the 总览 page's content (run by app.py), `uploads` for the safe
+handling of uploaded files. The other pages are `pages/*.py`, the SQL in `pipeline/query.py`."""

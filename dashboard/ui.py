@@ -1,14 +1,22 @@
-"""What every dashboard page shares: the sidebar filters, Chinese column labels, the one
-category color map, chart/table helpers that always come with a CSV download of exactly the
-data shown, empty states, and HTML escaping/highlighting for report text.
+"""What every dashboard page shares: `page_setup` (page config, the password gate, the
+sidebar with our navigation and the shared filters), Chinese column labels, the one category
+color map, chart/table helpers that always come with a CSV download of exactly the data
+shown, empty states, and HTML/Markdown escaping and highlighting for report text.
 
-Pages stay thin: they ask `pipeline.query` for DataFrames and hand them to these helpers.
+Pages stay thin: each starts with `f = ui.page_setup("<title>")`, asks `pipeline.query` for
+DataFrames and hands them to these helpers.
+
+The app uses Streamlit's `pages/` folder layout: `app.py` is the 总览 page and each file in
+`pages/` is run on its own (without `app.py`), which is why everything shared happens in
+`page_setup`. Streamlit derives a page's URL from its file name (`pages/4_报告浏览.py` ->
+`/报告浏览`); `PAGES` below is the one list of pages, their titles, icons and URLs.
 """
 from __future__ import annotations
 
 import contextlib
 import html
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote, urlencode
@@ -18,14 +26,50 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import auth
 from pipeline import query as q
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
-# Widget keys double as URL query parameter names (bind="query-params").
+# Widget keys double as URL query parameter names (see `sidebar`).
 K_YEARS, K_UNITS, K_TYPES, K_REGIONS = "years", "unit", "unit_type", "region"
-_FILTERS_STATE = "_zj_filters"
+FILTER_KEYS = (K_YEARS, K_UNITS, K_TYPES, K_REGIONS)
+_FILTERS_STATE = "_zj_filters"      # the filter dict of the last run (current_filters)
+_SAVED_STATE = "_zj_filter_values"  # widget key -> value, carried across page switches
+_PAGE_STATE = "_zj_page"            # the page this session's last run was on
+
+APP_NAME = "总结看板"
+
+
+# ---------------------------------------------------------------- pages
+@dataclass(frozen=True)
+class PageDef:
+    script: str                 # relative to app.py
+    title: str
+    icon: str
+    imports: bool = False       # uploads and ingests files: needs auth.import_allowed()
+
+    @property
+    def url_path(self) -> str:
+        """The URL path Streamlit derives from the file name ("" for the main page):
+        `pages/1_活动指标.py` -> `活动指标` (leading number and `_` dropped)."""
+        if "/" not in self.script:
+            return ""
+        stem = Path(self.script).stem
+        return re.sub(r"[_ ]+", "_", re.sub(r"^[0-9]*[_ -]*", "", stem)).strip()
+
+
+PAGES: tuple[PageDef, ...] = (
+    PageDef("app.py", "总览", ":material/dashboard:"),
+    PageDef("pages/1_活动指标.py", "活动指标", ":material/bar_chart:"),
+    PageDef("pages/2_存在问题.py", "存在问题", ":material/report_problem:"),
+    PageDef("pages/3_关键词.py", "关键词", ":material/cloud:"),
+    PageDef("pages/4_报告浏览.py", "报告浏览", ":material/article:"),
+    PageDef("pages/5_数据导入.py", "数据导入", ":material/upload_file:", imports=True),
+)
+PAGE_BY_TITLE = {p.title: p for p in PAGES}
+READER = PAGE_BY_TITLE["报告浏览"]
 
 # ---------------------------------------------------------------- labels
 LABELS: dict[str, str] = {
@@ -71,19 +115,90 @@ def _reset_filters(lo: int | None, hi: int | None) -> None:
         st.session_state[k] = []
 
 
-def sidebar() -> dict:
-    """The shared filters (year range, units, unit type, region) in the sidebar, bound to the
-    URL query string; returns the filter dict and keeps it for the pages (`current_filters`)."""
+def _year_range(values: Any, lo: int, hi: int) -> tuple[int, int]:
+    """A (from, to) year pair from URL strings or a saved pair, clamped to [lo, hi];
+    the full range for anything else."""
+    try:
+        ys = [int(str(v)) for v in (values or [])][:2]
+    except ValueError:
+        ys = []
+    if not ys:
+        return lo, hi
+    a, b = max(lo, min(ys[0], hi)), max(lo, min(ys[-1], hi))
+    return min(a, b), max(a, b)
+
+
+def _wanted_filters(opts: dict, lo: int | None, hi: int | None) -> dict | None:
+    """The filter widget values a page should open with: what the URL asks for when it has
+    any filter parameter (a shared link, our navigation links, the browser's back button),
+    else what the previous page had (kept in session state); None when neither says
+    anything. Values that are not current options (stale links, typos, anything injected)
+    are dropped: the URL never reaches SQL except as a chosen option value."""
+    qp = st.query_params
+    if any(k in qp for k in FILTER_KEYS):
+        source = {k: qp.get_all(k) for k in FILTER_KEYS}
+    elif _SAVED_STATE in st.session_state:
+        source = dict(st.session_state[_SAVED_STATE])
+    else:
+        return None
+    out: dict[str, Any] = {}
+    if lo is not None and hi is not None and lo < hi:
+        out[K_YEARS] = _year_range(source.get(K_YEARS), lo, hi)
+    for key, fkey in ((K_UNITS, "units"), (K_TYPES, "unit_types"), (K_REGIONS, "regions")):
+        allowed = set(opts[fkey])
+        out[key] = [v for v in dict.fromkeys(source.get(key) or []) if v in allowed]
+    return out
+
+
+def _sync_url(values: dict, lo: int | None, hi: int | None) -> None:
+    """Write the filter into the URL query string (only what differs from it), so the
+    address bar always holds a link that reproduces the view. Other parameters (`report`)
+    are left alone."""
+    want: dict[str, list[str]] = {}
+    if K_YEARS in values and tuple(values[K_YEARS]) != (lo, hi):
+        want[K_YEARS] = [str(v) for v in values[K_YEARS]]
+    for key in (K_UNITS, K_TYPES, K_REGIONS):
+        if values.get(key):
+            want[key] = [str(v) for v in values[key]]
+    for key in FILTER_KEYS:
+        if st.query_params.get_all(key) != want.get(key, []):
+            if key in want:
+                st.query_params[key] = want[key]
+            else:
+                del st.query_params[key]
+
+
+def sidebar(page: str | None = None) -> dict:
+    """The shared filters (year range, units, unit type, region) in the sidebar; returns the
+    filter dict and keeps it for the pages (`current_filters`).
+
+    Each page is its own script, so on a page its sidebar widgets are new widgets (Streamlit
+    widget ids include the page) and would start empty. So on the first run of a page the
+    widget values are set before the widgets are created: from the URL if it has filter
+    parameters, else from the previous page's values kept in session state. After the
+    widgets, the URL query string is updated to the filter (`?unit_type=学校&years=2019&
+    years=2021`), so a copied link reproduces the view. Later runs on the same page take the
+    values from the widgets (the user's changes)."""
     opts = q.filter_options()
     years = opts["years"]
     lo, hi = (min(years), max(years)) if years else (None, None)
+    if page is None or st.session_state.get(_PAGE_STATE) != page:
+        wanted = _wanted_filters(opts, lo, hi)
+        for key, value in (wanted or {}).items():
+            st.session_state[key] = value
+    st.session_state[_PAGE_STATE] = page
     filters: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     with st.sidebar:
         st.markdown("### 筛选")
         if lo is not None and lo < hi:
             _clamp_years(lo, hi)
-            y = st.slider("年度范围", lo, hi, (lo, hi), key=K_YEARS, bind="query-params",
-                          help="缩小范围后,未识别出年份的报告不再计入")
+            if not isinstance(st.session_state.get(K_YEARS), (tuple, list)):
+                st.session_state[K_YEARS] = (lo, hi)
+            # No `value=`: the range comes from session state (set just above or seeded),
+            # so Streamlit does not warn about a default plus a Session State value.
+            y = st.slider("年度范围", lo, hi, key=K_YEARS, help="缩小范围后,未识别出年份的报告不再计入")
+            values[K_YEARS] = (int(y[0]), int(y[1]))
             if tuple(y) != (lo, hi):
                 filters["year_min"], filters["year_max"] = int(y[0]), int(y[1])
         elif lo is not None:
@@ -92,24 +207,70 @@ def sidebar() -> dict:
                 (K_UNITS, "单位", opts["units"], "units"),
                 (K_TYPES, "单位类型", opts["unit_types"], "unit_types"),
                 (K_REGIONS, "地区", opts["regions"], "regions")):
-            chosen = st.multiselect(label, options, key=key, bind="query-params", filter_mode="contains",
+            chosen = st.multiselect(label, options, key=key, filter_mode="contains",
                                     placeholder=f"全部{label}(可输入搜索)")
+            values[key] = list(chosen)
             if chosen:
                 filters[fkey] = list(chosen)
         if filters:
             st.button("清除筛选", on_click=_reset_filters, args=(lo, hi), icon=":material/filter_alt_off:",
                       key="zj_reset")
-        st.caption("当前筛选:" + describe(filters))
+        st.caption("当前筛选:" + md(describe(filters)))
         with st.expander("下载原始数据(当前筛选)", icon=":material/download:"):
             for kind, name in q.RAW_EXTRACTS.items():
                 download_lazy(lambda kind=kind, f=dict(filters): zh(q.raw_extract(kind, f)),
                               f"原始数据-{name}", key=f"raw_{kind}", filters=filters, label=f"{name} CSV")
     st.session_state[_FILTERS_STATE] = filters
+    st.session_state[_SAVED_STATE] = values
+    _sync_url(values, lo, hi)
     return filters
 
 
 def current_filters() -> dict:
     return dict(st.session_state.get(_FILTERS_STATE, {}))
+
+
+def nav(filters: dict) -> None:
+    """Our own page links (Streamlit's page list is hidden by `client.showSidebarNavigation
+    = false`): Chinese labels and icons, and each link carries the current filter in its
+    query string, so the page it opens has the same filter in its URL."""
+    try:
+        params = filter_params(filters)
+    except duckdb.Error:          # the database is unreadable right now: links without filter
+        params = []
+    allowed, why = auth.import_allowed()
+    for p in PAGES:
+        locked = p.imports and not allowed
+        st.page_link(p.script, label=p.title, icon=p.icon, query_params=params or None,
+                     disabled=locked, help=why if locked else "")
+
+
+def page_setup(title: str) -> dict:
+    """The one call every page starts with: page config, the password gate (stops the page
+    until the password is entered, when one is configured), then the sidebar: app name, our
+    navigation, the shared filters (and 退出登录 when the gate is on). A page that imports
+    data stops here with a message when importing is not allowed. Returns the filter dict."""
+    page = PAGE_BY_TITLE[title]
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon="📊", layout="wide")
+    auth.gate()
+    with st.sidebar:
+        st.markdown(f"**{APP_NAME}** · 意识形态工作总结分析")
+        links = st.container()
+    with guard():
+        sidebar(title)
+    filters = current_filters()
+    with links:
+        nav(filters)
+    if auth.enabled():
+        st.sidebar.button("退出登录", on_click=auth.logout, icon=":material/logout:", key="zj_logout",
+                          type="tertiary")
+    if page.imports:
+        allowed, why = auth.import_allowed()
+        if not allowed:
+            st.title(title)
+            st.info(why, icon=":material/lock:")
+            st.stop()
+    return filters
 
 
 def _years(f: dict, sep: str) -> str | None:
@@ -154,10 +315,11 @@ def filter_params(filters: dict | None) -> list[tuple[str, str]]:
     return out
 
 
-def report_link(report_id: str, filters: dict | None = None, url_path: str = "reports") -> str:
-    """Relative link to a report in 报告浏览, carrying the current filter."""
+def report_link(report_id: str, filters: dict | None = None, url_path: str | None = None) -> str:
+    """Relative link to a report in 报告浏览 (`报告浏览?report=<id>&...`), carrying the
+    current filter."""
     params = [("report", report_id), *filter_params(filters)]
-    return f"{url_path}?{urlencode(params, quote_via=quote)}"
+    return f"{READER.url_path if url_path is None else url_path}?{urlencode(params, quote_via=quote)}"
 
 
 # ---------------------------------------------------------------- downloads
@@ -241,7 +403,7 @@ def empty_extract(message: str, source_hint: str, filters: dict) -> None:
 
 def page_header(title: str, filters: dict, intro: str | None = None) -> None:
     st.title(title)
-    st.caption(("" if not intro else intro + " · ") + "当前筛选:" + describe(filters))
+    st.caption(("" if not intro else intro + " · ") + "当前筛选:" + md(describe(filters)))
 
 
 @contextlib.contextmanager
@@ -291,6 +453,18 @@ def type_colors(types: Iterable[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- text
 def esc(text: Any) -> str:
     return html.escape("" if text is None else str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~$!])")
+
+
+def md(text: Any) -> str:
+    """Text from the data (titles, unit names, search terms) made safe to put into a
+    Markdown string (st.caption, st.subheader, st.info, metric values): HTML characters
+    become entities and Markdown/LaTeX punctuation is backslash-escaped, so it shows as the
+    literal text - no tags, links, images or formulas."""
+    s = "" if text is None else " ".join(str(text).splitlines())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(s, quote=False))
 
 
 READER_CSS = """<style>

@@ -1,5 +1,8 @@
 """The dashboard pages, run headless with streamlit.testing.v1.AppTest on the bundled sample.
 
+The app uses Streamlit's `pages/` layout (app.py = 总览, `pages/*.py` the other pages, each
+run on its own), so AppTest runs it the way the server does: `switch_page("pages/...")`.
+
 Two databases: the sample as the pipeline ingests it today (every page must render, with
 friendly empty states where the extraction tables are still empty), and the same sample with
 synthetic extraction rows filled in where a table is empty (`seed_extracts`) so charts,
@@ -92,7 +95,7 @@ def seed_extracts(db: Path) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- fixtures
-PAGES = {  # page file -> (title, plotly charts expected on the seeded sample)
+PAGES = {  # short name -> (title, plotly charts expected on the seeded sample)
     "overview": ("总览", 2),
     "activity": ("活动指标", 4),
     "problems": ("存在问题", 2),
@@ -100,6 +103,13 @@ PAGES = {  # page file -> (title, plotly charts expected on the seeded sample)
     "reports": ("报告浏览", 0),
     "upload": ("数据导入", 0),
 }
+
+
+def script(page: str) -> str:
+    """The page's script (relative to app.py), from the app's one list of pages."""
+    from dashboard import ui
+
+    return ui.PAGE_BY_TITLE[PAGES[page][0] if page in PAGES else page].script
 
 
 @pytest.fixture(scope="module")
@@ -128,19 +138,29 @@ def downloads(monkeypatch) -> dict:
     return seen
 
 
-def run_page(monkeypatch, db: Path, page: str = "overview", query: dict | None = None,
-             state: dict | None = None):
+def new_app(monkeypatch, db: Path, secrets: dict | None = None):
+    """AppTest of app.py on `db`, the password gate off unless `secrets` / the environment
+    turn it on (a developer's own .streamlit/secrets.toml is shadowed)."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ZONGJIE_DB", str(db))
+    for var in ("ZONGJIE_PASSWORD", "ZONGJIE_ALLOW_IMPORT"):
+        monkeypatch.delenv(var, raising=False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets = dict(secrets or {"tests": {"note": "no password configured"}})
+    return at
+
+
+def run_page(monkeypatch, db: Path, page: str = "overview", query: dict | None = None,
+             state: dict | None = None):
+    at = new_app(monkeypatch, db)
     if query:
         at.query_params = dict(query)
     for k, v in (state or {}).items():
         at.session_state[k] = v
     at.run()
     if page != "overview":
-        at.switch_page(f"views/{page}.py").run()
+        at.switch_page(script(page)).run()
     return at
 
 
@@ -210,10 +230,66 @@ def test_filter_changes_numbers_and_is_kept_across_pages(monkeypatch, dash_db):
     assert school == int(q.overview({"unit_types": ["学校"]}, db=dash_db).iloc[0]["reports"])
     assert 0 < school < total
     assert "类型:学校" in at.caption[0].value
-    at.switch_page("views/problems.py").run()
-    assert_clean(at, "存在问题")
-    assert at.multiselect(key="unit_type").value == ["学校"]
-    assert "类型:学校" in at.caption[0].value
+    assert at.query_params.get("unit_type") == "学校"                # in the URL
+    for page in ("problems", "activity", "reports", "overview"):
+        at.switch_page(script(page)).run()
+        assert_clean(at, PAGES[page][0])
+        assert at.multiselect(key="unit_type").value == ["学校"]
+        assert "类型:学校" in at.caption[0].value                    # applied on the first run
+        assert at.query_params.get("unit_type") == "学校"
+    assert int(_metric(at, "报告")) == school
+
+
+def test_filter_is_kept_when_the_url_loses_it(monkeypatch, dash_db):
+    """A page switch whose URL carries no filter (Streamlit drops query parameters on page
+    changes unless a link passes them) still gets the filter, from session state, and
+    writes it back into the URL."""
+    at = run_page(monkeypatch, dash_db)
+    lo, hi = at.slider(key="years").value
+    at.slider(key="years").set_value((lo + 1, hi)).run()
+    at.multiselect(key="unit_type").set_value(["学校"]).run()
+    at.query_params = {}
+    at.switch_page(script("keywords")).run()
+    assert_clean(at, "关键词")
+    assert at.slider(key="years").value == (lo + 1, hi)
+    assert "类型:学校" in at.caption[0].value and f"{lo + 1}–{hi}年" in at.caption[0].value
+    assert at.query_params == {"years": [str(lo + 1), str(hi)], "unit_type": "学校"}
+
+
+def test_navigation_links_carry_the_filter(monkeypatch, dash_db):
+    from dashboard import ui
+
+    at = run_page(monkeypatch, dash_db, query={"unit_type": ["学校"]})
+    links = at.get("page_link")
+    assert [l.proto.label for l in links] == [p.title for p in ui.PAGES]
+    assert [l.proto.page for l in links] == [p.url_path for p in ui.PAGES]
+    assert all(l.proto.query_string == "unit_type=%E5%AD%A6%E6%A0%A1" for l in links)
+    at.button(key="zj_reset").click().run()                      # 清除筛选: links and URL clean
+    assert all(l.proto.query_string == "" for l in at.get("page_link"))
+    assert at.query_params == {}
+
+
+def test_pages_folder_matches_the_page_list():
+    """`pages/` holds exactly the five pages in order, their URL paths are what Streamlit
+    derives from the file names, and each page starts with the one shared setup call."""
+    import ast
+
+    from streamlit.source_util import page_icon_and_name, page_sort_key
+
+    from dashboard import ui
+
+    files = sorted((ROOT / "pages").glob("*.py"), key=page_sort_key)
+    assert [f"pages/{f.name}" for f in files] == [p.script for p in ui.PAGES[1:]]
+    assert [p.title for p in ui.PAGES] == ["总览", "活动指标", "存在问题", "关键词", "报告浏览", "数据导入"]
+    for p in ui.PAGES[1:]:
+        assert page_icon_and_name(ROOT / p.script)[1] == p.url_path == p.title
+    assert not (ROOT / "views").exists()
+    for p in ui.PAGES:
+        body = [n for n in ast.parse((ROOT / p.script).read_text(encoding="utf-8")).body
+                if not isinstance(n, (ast.Import, ast.ImportFrom))
+                and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        call = body[0].value if isinstance(body[0], (ast.Assign, ast.Expr)) else None
+        assert isinstance(call, ast.Call) and ast.unparse(call) == f"ui.page_setup({p.title!r})", p.script
 
 
 def test_year_range_filter(monkeypatch, dash_db):
@@ -271,17 +347,17 @@ def test_downloads_equal_query_results(monkeypatch, dash_db, downloads):
     name, csv, _ = csv_of(downloads, at, "原始数据-报告")
     assert len(csv) == int(q.overview(f, db=dash_db).iloc[0]["reports"]) and "原文" in csv.columns
 
-    at.switch_page("views/activity.py").run()
+    at.switch_page(script("activity")).run()
     measure = at.selectbox(key="act_measure").value
     _, csv, _ = csv_of(downloads, at, "活动指标-明细")
     same(csv, ui.zh(q.metrics(f, measure, db=dash_db)))
 
-    at.switch_page("views/problems.py").run()
+    at.switch_page(script("problems")).run()
     _, csv, _ = csv_of(downloads, at, "存在问题-各类别按年度")
     freq = q.shortcoming_freq(f, db=dash_db)
     same(csv, ui.zh(freq.assign(year=freq["year"].map(ui.year_label))))
 
-    at.switch_page("views/keywords.py").run()
+    at.switch_page(script("keywords")).run()
     _, csv, _ = csv_of(downloads, at, "关键词-高频词前30")
     same(csv, ui.zh(q.top_terms(f, 200, db=dash_db).head(30)))
 
@@ -299,7 +375,7 @@ def test_statements_behind_a_bar_link_to_the_report(monkeypatch, dash_db, downlo
     _, csv, _ = csv_of(downloads, at, ui.safe_name(f"存在问题-表述-{row.category}-{int(row.year)}"))
     assert len(csv) == int(row.statements)
     assert set(csv["单位"].replace("", None).dropna()) <= set(q.coverage({}, db=dash_db)["unit"].dropna())
-    assert all(link.startswith("reports?report=") for link in csv["查看报告"])
+    assert all(link.startswith("报告浏览?report=") for link in csv["查看报告"])
     assert set(csv["年度"].astype(str)) == {str(int(row.year))}
 
 
@@ -311,7 +387,7 @@ def test_report_link_opens_the_reader_with_highlights(monkeypatch, dash_db):
     con.close()
     at = run_page(monkeypatch, dash_db)
     at.query_params["report"] = rid
-    at.switch_page("views/reports.py").run()
+    at.switch_page(script("reports")).run()
     assert_clean(at, "报告浏览")
     assert at.selectbox(key="rb_pick").value == rid
     body = "".join(h.proto.body for h in at.get("html"))
@@ -334,24 +410,7 @@ def test_report_search(monkeypatch, dash_db, downloads):
 
 
 # ---------------------------------------------------------------- query layer
-def test_where_is_parameterized_and_cache_follows_the_database(sample_db, tmp_path):
-    from pipeline import query as q
-
-    cond, params = q.where({"units": ["x') OR 1=1 --"], "year_min": "2020", "regions": []})
-    assert "OR 1=1" not in cond and params == [2020, ["x') OR 1=1 --"]]
-    db = tmp_path / "copy.duckdb"
-    shutil.copyfile(sample_db, db)
-    assert int(q.overview({"units": ["x') OR 1=1 --"]}, db=db).iloc[0]["reports"]) == 0
-    before = int(q.overview({}, db=db).iloc[0]["reports"])
-    from pipeline.ingest import ingest_paths
-
-    new = tmp_path / "in" / "2022"
-    new.mkdir(parents=True)
-    (new / "某县教育局.txt").write_text(NEW_REPORT, encoding="utf-8")
-    ingest_paths([new.parent], db=db, workers=1)
-    assert int(q.overview({}, db=db).iloc[0]["reports"]) == before + 1   # no cache clear needed
-
-
+# (parameterized SQL and the cache: tests/test_reliability_security.py)
 NEW_REPORT = """某县教育局2022年意识形态工作总结
 2022年,某县教育局党组认真落实意识形态工作责任制,现将有关情况总结如下:
 一、主要工作开展情况
@@ -365,23 +424,8 @@ NEW_REPORT = """某县教育局2022年意识形态工作总结
 """
 
 
-# ---------------------------------------------------------------- escaping
-def test_report_text_is_escaped_before_highlighting():
-    from dashboard import ui
-
-    text = "<script>alert('x')</script> 开展学习12次 & <b>问题</b>"
-    s = text.index("开展")
-    out = ui.highlight_html(text, [(s, s + 7, "metric", "指标<img src=x onerror=alert(1)>"),
-                                   (s + 2, len(text), "shortcoming", "问题")], [(0, "工作<开展>")])
-    assert "<script>" not in out and "&lt;script&gt;" in out and "<b>" not in out
-    assert "<img" not in out and "&lt;img" in out and "&amp;" in out
-    assert '<mark class="zj-metric"' in out and '<mark class="zj-metric-shortcoming"' in out
-    assert "工作&lt;开展&gt;" in out
-    lines = pd.DataFrame([{"left": "<i>", "term": "学习", "right": "</table>", "unit": "<u>", "year": 2020}])
-    k = ui.kwic_html(lines)
-    assert "<i>" not in k and "</table></td>" not in k and "&lt;/table&gt;" in k
-
-
+# ---------------------------------------------------------------- colors
+# (escaping of report text: tests/test_reliability_security.py)
 def test_colors_are_one_map_and_distinct():
     from dashboard import ui
 
@@ -451,5 +495,5 @@ def test_upload_page_ingests_and_other_pages_see_it(monkeypatch, sample_db, tmp_
     assert got["reports.zip/2022/某县教育局.txt"] == "已导入"
     assert got["reports.zip/../x.txt"] == "跳过"
     assert all(p.parent.parent == tmp_path / "uploads" for p in (tmp_path / "uploads").glob("*/*.txt"))
-    at.switch_page("views/overview.py").run()                  # same session, no restart
+    at.switch_page(script("overview")).run()                   # same session, no restart
     assert at.slider(key="years").max == 2022

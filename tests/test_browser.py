@@ -3,7 +3,11 @@
 Starts `streamlit run app.py` on a free port against the bundled sample (synthetic
 extraction rows filled in where the pipeline still leaves a table empty, see
 test_app_pages.seed_extracts), visits every page, waits for it to render, asserts no
-exception / error alert, and saves full-page screenshots under tests/artifacts/.
+exception / error alert, our Chinese sidebar navigation and filters, and saves full-page
+screenshots under tests/artifacts/. The app runs in Streamlit's `pages/` mode (each page
+script on its own), so filters kept across page switches and in the URL are checked here,
+in a real browser, by clicking our sidebar links. A second server with ZONGJIE_PASSWORD
+set checks the password gate.
 """
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,15 +33,18 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-# url path, page title, minimum number of plotly charts, minimum number of images (word cloud)
+# url path (from the file name in pages/), page title, minimum number of plotly charts,
+# minimum number of images (word cloud), screenshot name
 PAGES = [
-    ("", "总览", 2, 0),              # the default page lives at the root URL
-    ("activity", "活动指标", 1, 0),
-    ("problems", "存在问题", 2, 0),
-    ("keywords", "关键词", 3, 1),
-    ("reports", "报告浏览", 0, 0),
-    ("upload", "数据导入", 0, 0),
+    ("", "总览", 2, 0, "overview"),              # app.py, the main page, at the root URL
+    ("活动指标", "活动指标", 1, 0, "activity"),
+    ("存在问题", "存在问题", 2, 0, "problems"),
+    ("关键词", "关键词", 3, 1, "keywords"),
+    ("报告浏览", "报告浏览", 0, 0, "reports"),
+    ("数据导入", "数据导入", 0, 0, "upload"),
 ]
+NAV = [p[1] for p in PAGES]
+PASSWORD = "浏览器-测试-口令"
 
 
 def _free_port() -> int:
@@ -54,13 +63,15 @@ def browser_db(sample_db, tmp_path_factory) -> Path:
     return db
 
 
-@pytest.fixture(scope="module")
-def server(browser_db, tmp_path_factory):
+@contextmanager
+def _serve(db: Path, tmp_path_factory, **env_extra):
+    """`streamlit run app.py` on a free port (our own process group, killed at the end)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium not installed (run `make sysdeps-test`)")
     port = _free_port()
-    env = {**os.environ, "ZONGJIE_DB": str(browser_db),
-           "ZONGJIE_UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads"))}
+    env = {k: v for k, v in os.environ.items() if k not in ("ZONGJIE_PASSWORD", "ZONGJIE_ALLOW_IMPORT")}
+    env.update({"ZONGJIE_DB": str(db), "ZONGJIE_UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+                **env_extra})
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -81,7 +92,7 @@ def server(browser_db, tmp_path_factory):
                 log.seek(0)
                 pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
             time.sleep(0.3)
-        yield url
+        yield url, log
     finally:
         # Our own process group only (start_new_session above): never a broad kill.
         try:
@@ -97,16 +108,39 @@ def server(browser_db, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def server(browser_db, tmp_path_factory):
+    with _serve(browser_db, tmp_path_factory) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def locked_server(browser_db, tmp_path_factory):
+    """The same app with a password configured (through the environment)."""
+    with _serve(browser_db, tmp_path_factory, ZONGJIE_PASSWORD=PASSWORD) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium not installed (run `make sysdeps-test`)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-            yield ctx.new_page()
+            yield b
         finally:
-            browser.close()
+            b.close()
+
+
+def _new_page(browser):
+    return browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN").new_page()
+
+
+@pytest.fixture(scope="module")
+def page(server, browser):
+    return _new_page(browser)
 
 
 def _settle(page, title: str, charts: int = 0, images: int = 0) -> None:
@@ -146,19 +180,54 @@ def _errors(page) -> list[str]:
         '[data-testid="stException"], [data-testid="stAlertContentError"]')]
 
 
-@pytest.mark.parametrize("path,title,charts,images", PAGES, ids=[p[0] or "overview" for p in PAGES])
-def test_page_renders(page, server, path, title, charts, images):
+def _sidebar_ok(page) -> None:
+    """Our sidebar: the six Chinese page links, the shared filters; Streamlit's own page list
+    and the English Deploy button are not there."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll('[data-testid=\"stSidebar\"] a').length >= {len(NAV)}", timeout=30000)
+    side = page.locator('[data-testid="stSidebar"]')
+    labels = [a.inner_text().strip() for a in side.locator("a").all()]
+    assert [l.split("\n")[-1] for l in labels] == NAV, labels
+    text = side.inner_text()
+    for label in ("筛选", "年度范围", "单位", "单位类型", "地区", "当前筛选"):
+        assert label in text, label
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert "Deploy" not in page.inner_text("body")
+
+
+def _nav(page, title: str, charts: int = 0) -> None:
+    page.locator('[data-testid="stSidebar"] a', has_text=title).first.click()
+    _settle(page, title, charts)
+
+
+def _header(page) -> str:
+    """The page's "当前筛选:…" caption (under the title)."""
+    caps = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').all_inner_texts()
+    return next((c.split("当前筛选:")[-1] for c in caps if "当前筛选:" in c), "")
+
+
+def _url(page, server) -> str:
+    return urllib.parse.unquote(page.url)[len(server):]
+
+
+@pytest.mark.parametrize("path,title,charts,images,shot", PAGES, ids=[p[4] for p in PAGES])
+def test_page_renders(page, server, path, title, charts, images, shot):
     page.goto(f"{server}/{path}")
     _settle(page, title, charts, images)
-    _shoot(page, path or "overview")
+    _shoot(page, shot)
     assert not _errors(page), _errors(page)
     text = page.inner_text("body")
     assert "Traceback" not in text and "Page not found" not in text
     assert title in text
+    _sidebar_ok(page)
+    active = page.locator('[data-testid="stSidebar"] a[aria-current="page"]')
+    assert active.count() == 0 or title in active.first.inner_text()
 
 
 def test_url_filter_reproduces_view(page, server, browser_db):
-    """A link with filters in its query string opens the same filtered view."""
+    """A link with filters in its query string opens the same filtered view; clicking our
+    sidebar links keeps the filter on every page and in every page's URL (one history
+    entry per switch, so the back button walks the filtered pages)."""
     import duckdb
 
     con = duckdb.connect(str(browser_db), read_only=True)
@@ -170,18 +239,59 @@ def test_url_filter_reproduces_view(page, server, browser_db):
     _settle(page, "总览", 2)
     first_metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert first_metric.strip() == str(n_school)
-    assert "类型:学校" in page.inner_text("body")
-    # switching pages keeps the filter, in the sidebar and in the URL
-    page.locator('[data-testid="stSidebarNav"] a', has_text="存在问题").click()
-    _settle(page, "存在问题")
-    assert "unit_type=" in page.url
-    assert "类型:学校" in page.inner_text("body")
-    _shoot(page, "problems_filtered")
-    assert not _errors(page)
+    assert _header(page) == "类型:学校"
+    # switching pages keeps the filter: in the sidebar, on the page (first run) and in the URL
+    for title, path in (("存在问题", "存在问题"), ("关键词", "关键词"), ("报告浏览", "报告浏览"),
+                        ("活动指标", "活动指标"), ("总览", "")):
+        _nav(page, title)
+        assert _url(page, server) == f"/{path}?unit_type=学校", page.url
+        assert _header(page) == "类型:学校", title
+        assert not _errors(page), (title, _errors(page))
+        if title == "存在问题":
+            _shoot(page, "problems_filtered")
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text().strip() == str(n_school)
+    # the browser's back button: the previous page, still filtered
+    page.go_back()
+    _settle(page, "活动指标")
+    assert _url(page, server) == "/活动指标?unit_type=学校" and _header(page) == "类型:学校"
     # a year range in the URL
     page.goto(f"{server}/?years=2020&years=2021")
     _settle(page, "总览", 1)
     assert "当前筛选:2020–2021年" in page.inner_text("body")
+
+
+def test_filter_set_on_a_page_follows_to_the_others(page, server):
+    """Change filters in the sidebar of a sub-page, switch pages, reload, clear."""
+    page.goto(f"{server}/存在问题")
+    _settle(page, "存在问题")
+    assert _header(page) == "全部数据" and _url(page, server) == "/存在问题"
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="单位类型")
+    box.locator("input").click()
+    page.keyboard.type("学校")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _settle(page, "存在问题")
+    start = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
+    lo = int(start.get_attribute("value"))
+    start.focus()
+    page.keyboard.press("ArrowRight")
+    _settle(page, "存在问题")
+    want = f"{lo + 1}–"
+    assert want in _header(page) and "类型:学校" in _header(page)
+    assert _url(page, server).startswith("/存在问题?") and "unit_type=学校" in _url(page, server)
+    assert f"years={lo + 1}" in _url(page, server)
+    _nav(page, "关键词", 1)
+    assert want in _header(page) and "类型:学校" in _header(page)
+    assert f"years={lo + 1}" in _url(page, server) and "unit_type=学校" in _url(page, server)
+    page.reload()
+    _settle(page, "关键词", 1)
+    assert want in _header(page) and "类型:学校" in _header(page)
+    page.get_by_role("button", name="清除筛选").click()
+    _settle(page, "关键词", 1)
+    assert _header(page) == "全部数据" and _url(page, server) == "/关键词"
+    _nav(page, "活动指标", 1)
+    assert _header(page) == "全部数据" and _url(page, server) == "/活动指标"
+    assert not _errors(page)
 
 
 def test_report_link_opens_reader(page, server, browser_db):
@@ -190,9 +300,50 @@ def test_report_link_opens_reader(page, server, browser_db):
     con = duckdb.connect(str(browser_db), read_only=True)
     rid, = con.execute("SELECT report_id FROM shortcomings ORDER BY report_id LIMIT 1").fetchone()
     con.close()
-    page.goto(f"{server}/reports?report={rid}")
-    _settle(page, "报告浏览")
-    page.wait_for_selector(".zj-reader mark", timeout=30000)
-    assert page.locator(".zj-reader mark.zj-shortcoming, .zj-reader mark.zj-metric-shortcoming").count() > 0
+    # the link as the 查看报告 columns write it, and percent-encoded as a copied URL is
+    for path in ("报告浏览", urllib.parse.quote("报告浏览")):
+        page.goto(f"{server}/{path}?report={rid}")
+        _settle(page, "报告浏览")
+        page.wait_for_selector(".zj-reader mark", timeout=30000)
+        assert page.locator(".zj-reader mark.zj-shortcoming, .zj-reader mark.zj-metric-shortcoming").count() > 0
+        assert rid in page.inner_text("body")
     _shoot(page, "reader")
     assert not _errors(page)
+
+
+def test_password_gate(locked_server, browser, browser_db):
+    """With a password configured: only the form (no sidebar, no data), a wrong password
+    is refused, the right one opens the page the link asked for, with its filter."""
+    import duckdb
+
+    url, log = locked_server
+    con = duckdb.connect(str(browser_db), read_only=True)
+    units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM reports WHERE unit IS NOT NULL").fetchall()]
+    con.close()
+    page = _new_page(browser)
+    page.goto(f"{url}/存在问题?unit_type=学校")
+    page.wait_for_selector('h1:has-text("总结看板")', timeout=30000)
+    _settle(page, "总结看板")
+    _shoot(page, "login")
+    body = page.inner_text("body")
+    assert "访问密码" in body and not any(u in body for u in units) and "学校" not in body
+    assert page.locator('[data-testid="stSidebar"] a').count() == 0
+    assert page.locator('[data-testid="stMetricValue"], [data-testid="stPlotlyChart"]').count() == 0
+    page.get_by_label("访问密码").fill("不对")
+    page.get_by_role("button", name="进入").click()
+    page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=30000)
+    assert "密码不正确" in page.inner_text("body") and "不对" not in page.inner_text("body")
+    page.get_by_label("访问密码").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    _settle(page, "存在问题")
+    assert _header(page) == "类型:学校" and not _errors(page)
+    _sidebar_ok(page)
+    _nav(page, "报告浏览")                      # the session stays unlocked
+    assert not _errors(page)
+    page.get_by_role("button", name="退出登录").click()
+    _settle(page, "总结看板")
+    assert page.locator('[data-testid="stSidebar"] a').count() == 0
+    assert "访问密码" in page.inner_text("body") and page.locator('[data-testid="stMetricValue"]').count() == 0
+    page.context.close()
+    log.seek(0)
+    assert PASSWORD not in log.read()                              # never logged

@@ -10,6 +10,8 @@ import streamlit as st
 from dashboard import ui
 from pipeline import query as q
 
+f = ui.page_setup("报告浏览")
+
 SOURCE_NAMES = {"title": "标题", "body": "正文", "text": "正文", "path": "文件路径", "manifest": "导入清单",
                 "unit": "由单位名推断", "keywords": "正文关键词", "none": "未找到", "title/body": "标题/正文",
                 "publish_date": "发布日期", "header": "页眉信息"}
@@ -18,7 +20,6 @@ FIELD_NAMES = {"title": "标题", "unit": "单位", "unit_type": "单位类型",
 
 SCRIPTS = {"simplified": "简体", "traditional": "繁体", "mixed": "繁简混合"}
 
-f = ui.current_filters()
 ui.page_header("报告浏览", f, "检索报告,查看元数据来源,阅读原文(提取结果高亮)")
 
 
@@ -72,7 +73,7 @@ with ui.guard():
     lst = q.reports(f, search.strip())
     wanted = st.query_params.get("report")
 
-    st.caption(f"共 {len(lst)} 篇报告" + (f"含「{search.strip()}」" if search.strip() else "") + "。")
+    st.caption(f"共 {len(lst)} 篇报告" + (f"含「{ui.md(search.strip())}」" if search.strip() else "") + "。")
     shown = lst.drop(columns=["sources", "report_index", "publish_date"]).assign(
         year=lst["year"].map(lambda y: None if pd.isna(y) else int(y)),
         period=lst["period"].map(lambda p: ui.PERIODS.get(p, p)),
@@ -101,7 +102,9 @@ with ui.guard():
         st.session_state["rb_pick"] = options[0]
     rid = st.selectbox("打开报告", options, format_func=labels.get, key="rb_pick")
     st.session_state["_rb_written"] = rid
-    if st.query_params.get("report") != rid:
+    # The URL names the open report once the user picks one (or came with one): the first
+    # report of the list, opened by default, adds no `report=` (and no history entry).
+    if st.query_params.get("report") != rid and ("report" in st.query_params or rid != options[0]):
         st.query_params["report"] = rid
     if outside and rid == wanted:
         st.caption("此报告不在当前筛选范围内(由链接打开)。")
@@ -109,14 +112,14 @@ with ui.guard():
     rep = q.report(None, rid).iloc[0]
     mets, shorts, secs = q.report_metrics(None, rid), q.report_shortcomings(None, rid), q.report_sections(None, rid)
 
-    st.subheader(rep.title or "(无标题)")
+    st.subheader(ui.md(rep.title or "(无标题)"))
     c = st.columns(5)
-    c[0].metric("单位", rep.unit or "未识别", help="明确署名" if rep.unit_explicit else "从正文推断或未识别")
+    c[0].metric("单位", ui.md(rep.unit or "未识别"), help="明确署名" if rep.unit_explicit else "从正文推断或未识别")
     c[1].metric("年度", ui.year_label(rep.year))
     c[2].metric("字数", f"{int(rep.n_chars or 0):,}")
     c[3].metric("活动指标", len(mets))
     c[4].metric("问题表述", len(shorts))
-    st.caption(f"来源文件:{rep.source}(文件内第 {rep.report_index} 篇) · 报告编号 {rep.report_id}"
+    st.caption(f"来源文件:{ui.md(rep.source)}(文件内第 {rep.report_index} 篇) · 报告编号 {ui.md(rep.report_id)}"
                + ("" if rep.is_report else " · 疑似非工作总结"))
 
     with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):

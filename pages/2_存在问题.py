@@ -8,10 +8,11 @@ import streamlit as st
 from dashboard import ui
 from pipeline import query as q
 
+f = ui.page_setup("存在问题")
+
 ALL_CATS, ALL_YEARS = "全部类别", "全部年度"
 K_CAT, K_YEAR, K_FIG = "sc_cat", "sc_year", "sc_year_bars"
 
-f = ui.current_filters()
 ui.page_header("存在问题", f, "报告“存在问题/不足”部分的表述,按类别归纳")
 
 

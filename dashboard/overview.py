@@ -1,4 +1,5 @@
-"""总览: how much is there (reports, units, years), who reported when, and data quality."""
+"""总览 (the main page, run from app.py): how much is there (reports, units, years), who
+reported when, and data quality."""
 from __future__ import annotations
 
 import pandas as pd
@@ -12,10 +13,14 @@ from pipeline import query as q
 MAX_MATRIX_UNITS = 60
 NO_UNIT = "(未识别单位)"
 
-f = ui.current_filters()
-ui.page_header("总览", f, "报告、单位、年份的覆盖情况与数据质量")
 
-with ui.guard():
+def render(f: dict) -> None:
+    ui.page_header("总览", f, "报告、单位、年份的覆盖情况与数据质量")
+    with ui.guard():
+        _content(f)
+
+
+def _content(f: dict) -> None:
     ov = q.overview(f).iloc[0]
     c = st.columns(4)
     c[0].metric("报告", int(ov.reports), border=True)

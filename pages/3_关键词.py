@@ -8,7 +8,8 @@ import streamlit as st
 from dashboard import ui
 from pipeline import query as q
 
-f = ui.current_filters()
+f = ui.page_setup("关键词")
+
 ui.page_header("关键词", f, "基于分词词频(简体),每万字频次消除报告篇幅差异")
 
 
@@ -89,7 +90,7 @@ with ui.guard():
             st.session_state.pop("kw_group", None)
         value = c[1].selectbox(by, values, key="kw_group")
         dist = q.distinctive_terms(f, "unit" if by == "单位" else "year", value, 30)
-        st.caption(f"与当前筛选内其他{by}相比,「{value}」用得明显更多的词(按显著度排序)。")
+        st.caption(f"与当前筛选内其他{by}相比,「{ui.md(value)}」用得明显更多的词(按显著度排序)。")
         if dist.empty:
             ui.empty("没有找到明显的特色词。")
         else:
@@ -111,7 +112,7 @@ with ui.guard():
     if term:
         lines = q.kwic(f, term, width, 200)
         if lines.empty:
-            ui.empty(f"当前筛选下的报告中没有出现「{term}」。")
+            ui.empty(f"当前筛选下的报告中没有出现「{ui.md(term)}」。")
         else:
             st.caption(f"共 {len(lines)} 处(最多显示 200 处)。")
             st.html(ui.READER_CSS + ui.kwic_html(lines))

@@ -10,11 +10,12 @@ import streamlit as st
 from dashboard import ui
 from pipeline import query as q
 
+f = ui.page_setup("活动指标")
+
 ALL = "__all__"
 PATTERNS = {"精确": "", "约数": "/"}
 MAX_UNITS = 30
 
-f = ui.current_filters()
 ui.page_header("活动指标", f, "按类别统计的活动次数、篇数、人次等")
 
 

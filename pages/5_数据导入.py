@@ -6,15 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui, uploads
+from dashboard import auth, ui, uploads
 from pipeline import query as q
 from pipeline.config import MAX_FILE_BYTES, db_path
 
+ui.page_setup("数据导入")   # stops here unless importing is allowed (dashboard/auth.py)
+
 RESULT = "_zj_upload_result"
 
-f = ui.current_filters()
 st.title("数据导入")
-st.caption(f"数据库:{db_path()}。支持 {' '.join(uploads.UPLOAD_EXTS)};单个文档不超过 "
+st.caption(f"数据库:{ui.md(db_path())}。支持 {' '.join(uploads.UPLOAD_EXTS)};单个文档不超过 "
            f"{MAX_FILE_BYTES // 1048576} MB,单次上传不超过 {uploads.MAX_UPLOAD_MB} MB,"
            f"压缩包解压后不超过 {uploads.MAX_ZIP_TOTAL_BYTES // 1048576} MB。")
 
@@ -27,6 +28,8 @@ with st.form("upload", clear_on_submit=False, border=True):
     go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
 
 if go:
+    if not auth.import_allowed()[0]:      # page_setup has checked; the one write path checks again
+        st.stop()
     if not files:
         st.warning("请先选择要上传的文件。")
     else:
@@ -44,7 +47,7 @@ if go:
                 summary = ingest_paths(batch.paths, db=db_path(), manifest=batch.manifest, workers=1,
                                        progress=progress)
             except Exception as exc:  # the database refused (busy, disk full…): say so, keep the files
-                st.error(f"导入失败:{type(exc).__name__}: {exc}", icon=":material/error:")
+                st.error(f"导入失败:{type(exc).__name__}: {ui.md(exc)}", icon=":material/error:")
         bar.progress(1.0, text="导入完成")
         st.session_state[RESULT] = (batch, summary)
         st.rerun()   # the sidebar's options (units, years) then include the new reports
@@ -73,7 +76,7 @@ if RESULT in st.session_state:
     if batch.manifest_note:
         st.caption(batch.manifest_note)
     ui.table(result, "数据导入-结果", "up_result", labelled=True)
-    st.caption(f"文件保存在 {batch.folder}。其他页面刷新或切换后即显示新数据。")
+    st.caption(f"文件保存在 {ui.md(batch.folder)}。其他页面刷新或切换后即显示新数据。")
     if st.button("清除结果", key="up_clear"):
         del st.session_state[RESULT]
         st.rerun()
