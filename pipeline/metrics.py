@@ -94,10 +94,18 @@ class Rules:
     categories: list[tuple[str, frozenset, tuple[str, ...]]] = field(default_factory=list)
     measure_categories: frozenset = frozenset()     # measures that decide a category alone
     fallback: str = "其他"
+    count_start: re.Pattern | None = None           # a character `count` can start at
+    keyword_finders: list[re.Pattern | None] = field(default_factory=list)   # per category, see `_any_of`
 
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _any_of(words) -> re.Pattern | None:
+    """A pattern found in a text iff one of `words` is in it (None for no words): one
+    C-level scan instead of a Python `in` per word."""
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
 
 
 def compile_rules(rules: dict, taxonomy: dict) -> Rules:
@@ -107,6 +115,7 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
     measures = [*ms["event"], *ms["other"], *aliases]
     ap = rules["approx"]
     cn = "".join(ch for ch in CHINESE_CHARS if ch not in MAGNITUDES)
+    placeholder = "Xx×*＊_□○"      # the first characters of the `ph` alternatives below
     count = re.compile(
         r"(?<![0-9.\-~～A-Za-z_*＊×□○])"
         rf"(?:(?P<ph>[Xx×]{{1,3}}|[*＊]{{1,4}}|_{{1,8}}|□{{1,4}}|○{{1,4}})|(?P<ar>[0-9]+(?:\.[0-9]+)?)|(?<![{CHINESE_CHARS}])(?P<cn>[{cn}]+))"
@@ -137,6 +146,8 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
         breakdown=re.compile(ph["breakdown"]),
         categories=cats, fallback=taxonomy.get("fallback", "其他"),
         measure_categories=frozenset(m for _, ms_, _ in cats for m in ms_),
+        count_start=re.compile(f"[{re.escape(placeholder)}0-9{cn}]"),
+        keyword_finders=[_any_of(keywords) for _, _, keywords in cats],
     )
 
 
@@ -157,6 +168,27 @@ def _prefixed(before: str, numeral: str, r: Rules) -> bool:
                 or numeral[:1] in "百千万" and r.round_prefix is not None and r.round_prefix.search(before))
 
 
+def _count_matches(simple: str, r: Rules):
+    """`r.count.finditer(simple)`, but trying the pattern only where a count can start.
+
+    The pattern opens with lookbehinds, so `re` cannot skip ahead by its first character and
+    tries every position; a count starts with a numeral or placeholder character
+    (`r.count_start`), a few per cent of a report.
+    """
+    if r.count_start is None:
+        yield from r.count.finditer(simple)
+        return
+    end = 0
+    match = r.count.match
+    for c in r.count_start.finditer(simple):
+        pos = c.start()
+        if pos >= end:                  # finditer's matches do not overlap
+            m = match(simple, pos)      # lookbehinds still see the text before `pos`
+            if m:
+                end = m.end()
+                yield m
+
+
 def find_counts(simple: str, r: Rules | None = None) -> list[Count]:
     """Every number + measure word in `simple`, with its value; nothing judged yet.
 
@@ -167,7 +199,7 @@ def find_counts(simple: str, r: Rules | None = None) -> list[Count]:
     """
     r = r or rules()
     out = []
-    for m in r.count.finditer(simple):
+    for m in _count_matches(simple, r):
         numeral = m.group("ph") or m.group("ar") or m.group("cn")
         measure = r.aliases.get(m.group("measure"), m.group("measure"))
         mag = m.group("mag")
@@ -257,12 +289,15 @@ def spans(text: str, delims: str) -> list[tuple[int, int]]:
     >>> spans("甲，乙。丙", "，。")
     [(0, 1), (2, 3), (4, 5)]
     """
-    out, start = [], 0
-    for m in re.finditer("[" + re.escape(delims) + "]", text):
-        out.append((start, m.start()))
-        start = m.end()
-    out.append((start, len(text)))
-    return out
+    cuts = [m.start() for m in _delimiter_pattern(delims).finditer(text)]
+    return list(zip([0] + [c + 1 for c in cuts], cuts + [len(text)]))
+
+
+@functools.lru_cache(maxsize=16)
+def _delimiter_pattern(delims: str) -> re.Pattern:
+    """Compiled once per delimiter set (a per-call f-string pattern costs a cache lookup or a
+    recompile)."""
+    return re.compile("[" + re.escape(delims) + "]")
 
 
 def quoted_spans(text: str, pairs: list[str], limit: int = 80) -> list[tuple[int, int]]:
@@ -353,7 +388,8 @@ def keyword_category(phrase: str, r: Rules | None = None) -> str | None:
     ('党课', None)
     """
     r = r or rules()
-    return next((name for name, _, keywords in r.categories if any(k in phrase for k in keywords)), None)
+    return next((name for (name, _, _), kw in zip(r.categories, r.keyword_finders) if kw and kw.search(phrase)),
+                None)
 
 
 def categorize(phrase: str, measure: str, r: Rules | None = None) -> str:
@@ -363,8 +399,8 @@ def categorize(phrase: str, measure: str, r: Rules | None = None) -> str:
     ('集中学习', '中心组学习', '经费')
     """
     r = r or rules()
-    for name, measures, keywords in r.categories:
-        if measure in measures or any(k in phrase for k in keywords):
+    for (name, measures, _), kw in zip(r.categories, r.keyword_finders):
+        if measure in measures or (kw and kw.search(phrase)):
             return name
     return r.fallback
 
@@ -373,6 +409,22 @@ def _span_at(pos: int, spans_: list[tuple[int, int]], starts: list[int]) -> tupl
     """The span (sorted, non-overlapping) holding `pos`, found by bisection."""
     k = bisect.bisect_right(starts, pos) - 1
     return spans_[k] if k >= 0 and spans_[k][0] <= pos <= spans_[k][1] else None
+
+
+class _Pieces:
+    """The piece of `text` between delimiters that holds an offset, as `spans` would cut it,
+    found on demand: a report has hundreds of clauses but only a few counts."""
+
+    def __init__(self, text: str, delims: str) -> None:
+        self.n = len(text)
+        self.text, self.reversed = text, text[::-1]
+        self.delim = _delimiter_pattern(delims)
+
+    def at(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the piece holding `pos`; a delimiter at `pos` ends the piece."""
+        back = self.delim.search(self.reversed, self.n - pos)    # the last delimiter before pos
+        ahead = self.delim.search(self.text, pos)
+        return (self.n - back.start() if back else 0), (ahead.start() if ahead else self.n)
 
 
 class _Sections:
@@ -406,34 +458,33 @@ def extract_metrics(text: str, simple: str, sections) -> list[Metric]:
     sections = _Sections(sections)
     quoted = _merge(quoted_spans(simple, r.quote_pairs)) if r.skip_quotes else []
     q_starts = [a for a, _ in quoted]
-    sentences = spans(simple, r.sentence_delims)
-    s_starts = [a for a, _ in sentences]
+    sentences = _Pieces(simple, r.sentence_delims)
+    clauses = _Pieces(simple, r.clause_delims)
     seen: list[_Seen] = []
-    ci = 0
+    groups: list[tuple[int, int, list[Count]]] = []     # the kept counts of each clause, in order
     last_dropped: tuple[int, bool] = (-1, False)    # (sentence start, dropped?) of the last count
-    for cs, ce in spans(simple, r.clause_delims):
-        group = []
-        while ci < len(counts) and counts[ci].num_start < ce:
-            c = counts[ci]
-            ci += 1
-            if c.num_start < cs:
-                continue
-            q = _span_at(c.num_start, quoted, q_starts)
-            if q is not None and c.num_start < q[1]:
-                continue
-            if sections.at(c.num_start)[1] in r.skip_kinds:
-                continue
-            ss = (_span_at(c.num_start, sentences, s_starts) or (cs, ce))[0]
-            before = simple[cs:c.num_start]
-            drop = bool(exclusion(c, before, simple[c.end:ce], r))
-            # a breakdown of a count that is not a metric (现有党员42名，其中预备党员2名) is not one
-            if not drop and r.breakdown.search(before.lstrip(_EDGE)) and last_dropped == (ss, True):
-                drop = True
-            last_dropped = (ss, drop)
-            if not drop:
-                group.append(c)
-        if group:
-            _clause_metrics(group, text, simple, cs, ce, sections, (sentences, s_starts), seen, r)
+    for c in counts:
+        cs, ce = clauses.at(c.num_start)
+        if ce == c.num_start:           # a numeral that is itself a delimiter belongs to no clause
+            continue
+        q = _span_at(c.num_start, quoted, q_starts)
+        if q is not None and c.num_start < q[1]:
+            continue
+        if sections.at(c.num_start)[1] in r.skip_kinds:
+            continue
+        ss = sentences.at(c.num_start)[0]
+        before = simple[cs:c.num_start]
+        drop = bool(exclusion(c, before, simple[c.end:ce], r))
+        # a breakdown of a count that is not a metric (现有党员42名，其中预备党员2名) is not one
+        if not drop and r.breakdown.search(before.lstrip(_EDGE)) and last_dropped == (ss, True):
+            drop = True
+        last_dropped = (ss, drop)
+        if not drop:
+            if not groups or groups[-1][0] != cs:
+                groups.append((cs, ce, []))
+            groups[-1][2].append(c)
+    for cs, ce, group in groups:
+        _clause_metrics(group, text, simple, cs, ce, sections, sentences, seen, r)
     return [s.metric for s in seen]
 
 
@@ -472,7 +523,7 @@ def _clause_metrics(group, text, simple, cs, ce, sections, sentences, seen, r) -
         t_start = seg
         while t_start < c.num_start and simple[t_start] in _EDGE + _JOIN:
             t_start += 1
-        ss, se = _span_at(c.num_start, *sentences) or (cs, ce)
+        ss, se = sentences.at(c.num_start)
         # a breakdown (其中地厅级14人次、县处级7人次；妇女干部3人次): prefix the parent's
         # phrase; a later count that names an activity of its own (讲党课6次) is not one
         own = keyword_category(phrase_s, r)

@@ -15,6 +15,7 @@ convention of the gold labels; anything that is not one number returns None.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -42,7 +43,7 @@ def is_chinese(s: str) -> bool:
     >>> is_chinese("二十"), is_chinese("20"), is_chinese("")
     (True, False, False)
     """
-    return bool(s) and all(ch in CHINESE_CHARS for ch in s)
+    return bool(s) and not s.strip(CHINESE_CHARS)      # nothing left once numeral characters go
 
 
 def _below_wan(s: str) -> tuple[int, bool] | None:
@@ -124,8 +125,12 @@ def parse_chinese(s: str) -> tuple[float, bool] | None:
     return float(total), vague
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_number(s: str) -> tuple[float, bool] | None:
     """Arabic (`1725.8`) or Chinese (`十二`) numeral -> (value, approx); None otherwise.
+
+    Remembered: reports write the same few numerals over and over (一, 两, 2021), and the
+    answer is an immutable tuple.
 
     >>> parse_number("1725.8"), parse_number("一"), parse_number("百")
     ((1725.8, False), (1.0, False), (100.0, False))

@@ -53,7 +53,10 @@ def _cues() -> dict[str, re.Pattern]:
 @dataclass(frozen=True)
 class Category:
     name: str
-    rules: tuple[re.Pattern, ...]
+    rules: tuple[re.Pattern, ...]            # every keyword (escaped) and pattern, in file order
+    keywords: tuple[str, ...] = ()           # the plain keywords again: found by `str.find`
+    patterns: tuple[re.Pattern, ...] = ()    # the regex patterns alone
+    any_keyword: re.Pattern | None = None    # finds a statement holding any keyword (one scan)
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,9 +64,18 @@ def taxonomy() -> tuple[Category, ...]:
     """The categories of `data/shortcoming_taxonomy.toml`, in file order (= tie order)."""
     with open(data_file("shortcoming_taxonomy.toml"), "rb") as fh:
         cats = tomllib.load(fh)["category"]
-    return tuple(Category(c["name"], tuple([re.compile(re.escape(k)) for k in c.get("keywords", [])]
-                                           + [re.compile(p) for p in c.get("patterns", [])]))
-                 for c in cats)
+    out = []
+    for c in cats:
+        keywords = tuple(c.get("keywords", []))
+        patterns = tuple(re.compile(p) for p in c.get("patterns", []))
+        plain = tuple(k for k in keywords if k)
+        out.append(Category(c["name"], tuple(re.compile(re.escape(k)) for k in keywords) + patterns,
+                            keywords=plain, patterns=patterns,
+                            any_keyword=re.compile("|".join(map(re.escape, plain))) if plain else None))
+    return tuple(out)
+
+
+_HEAD_END = re.compile(r"[，,。；;：:]")
 
 
 def categorize(statement: str) -> tuple[str, list[str], list[str]]:
@@ -75,21 +87,30 @@ def categorize(statement: str) -> tuple[str, list[str], list[str]]:
     '宣传力度/外宣不足'
     """
     cats = taxonomy()
-    m = re.search(r"[，,。；;：:]", statement)
+    m = _HEAD_END.search(statement)
     head_end = m.start() if m else len(statement)
     scored, triggers = [], []
     for order, cat in enumerate(cats):
         found: dict[str, bool] = {}          # trigger -> inside the headline
-        for rule in cat.rules:
+        if cat.any_keyword is not None and cat.any_keyword.search(statement):
+            for w in cat.keywords:
+                # a keyword's matches are its occurrences: is there one, is the first in the headline
+                i = statement.find(w)
+                if i >= 0:
+                    found[w] = found.get(w, False) or i < head_end
+        for rule in cat.patterns:
+            if not rule.search(statement):   # most miss: one call is cheaper than an iterator
+                continue
             for hit in rule.finditer(statement):
                 w = hit.group()
                 if w:
                     found[w] = found.get(w, False) or hit.start() < head_end
+        if not found:
+            continue
         # a trigger inside a longer one of the same category is the same evidence
         found = {w: h for w, h in found.items() if not any(w != o and w in o for o in found)}
-        if found:
-            scored.append((-sum(found.values()), -len(found), order, cat.name))
-            triggers += [w for w in found if w not in triggers]
+        scored.append((-sum(found.values()), -len(found), order, cat.name))
+        triggers += [w for w in found if w not in triggers]
     if not scored:
         return cats[-1].name, [cats[-1].name], []
     scored.sort()
@@ -156,6 +177,38 @@ def _numbered_line(passage: str, at: int, style: str | None, n: int) -> tuple[in
 _ORDINAL_WORDS = ("首先", "其次", "再次", "最后")
 
 
+# where an inline enumerator may stand: after one of these characters, whitespace or at a line
+# start (2.5万 is no enumerator)
+_INLINE_AFTER = {"ordinal": "。；;，,：:", "di": "。；;，,：:", "qi": "。；;，,：:", "arabic": "。；;：:"}
+
+
+@functools.lru_cache(maxsize=512)
+def _inline_pattern(kind: str, n: int) -> re.Pattern | None:
+    """The inline enumerator number `n` of `kind` itself; `_inline` checks what precedes it.
+
+    Compiled once per (kind, n); the pattern opens with its own characters, so `re` can skip
+    ahead to them instead of trying a "line start or after punctuation" test at every
+    character of the passage.
+    """
+    if kind == "ordinal":
+        if n > len(_ORDINAL_WORDS):
+            return None
+        pat = rf"(?:{_ORDINAL_WORDS[n - 1]}{'|第三' if n == 3 else ''})[，,、：:]"
+    elif kind == "di":      # 第一，…第二，…
+        pat = rf"第{_cn(n)}[，,、：:]"
+    elif kind == "qi":      # 其一，…其二，…
+        pat = rf"其{_cn(n)}[，,、：:是]"
+    elif kind == "paren_ar":   # (1)…(2)…
+        pat = rf"[(（]{n}[)）]"
+    elif kind == "paren_cn":   # （一）…（二）…
+        pat = rf"[(（]{_cn(n)}[)）]"
+    elif kind == "arabic":     # "：1.…；2.…" (after punctuation only: 2.5万 is no enumerator)
+        pat = rf"{n}[.．、](?!\d)"
+    else:
+        return None
+    return re.compile(pat)
+
+
 def _inline(passage: str, frm: int, kind: str, n: int) -> tuple[int, int] | None:
     """Span of enumerator number `n` of an inline `kind` at or after `frm`."""
     if kind == "circled":
@@ -163,23 +216,14 @@ def _inline(passage: str, frm: int, kind: str, n: int) -> tuple[int, int] | None
             return None
         i = passage.find(_CIRCLED[n - 1], frm)
         return (i, i + 1) if i >= 0 else None
-    if kind == "ordinal":
-        if n > len(_ORDINAL_WORDS):
-            return None
-        pat = rf"(?:^|(?<=[。；;，,：:\s]))(?:{_ORDINAL_WORDS[n - 1]}{'|第三' if n == 3 else ''})[，,、：:]"
-    elif kind == "di":      # 第一，…第二，…
-        pat = rf"(?:^|(?<=[。；;，,：:\s]))第{_cn(n)}[，,、：:]"
-    elif kind == "qi":      # 其一，…其二，…
-        pat = rf"(?:^|(?<=[。；;，,：:\s]))其{_cn(n)}[，,、：:是]"
-    elif kind == "paren_ar":   # (1)…(2)…
-        pat = rf"[(（]{n}[)）]"
-    elif kind == "paren_cn":   # （一）…（二）…
-        pat = rf"[(（]{_cn(n)}[)）]"
-    elif kind == "arabic":     # "：1.…；2.…" (after punctuation only: 2.5万 is no enumerator)
-        pat = rf"(?:^|(?<=[。；;：:\s])){n}[.．、](?!\d)"
-    else:
+    pat = _inline_pattern(kind, n)
+    if pat is None:
         return None
-    m = re.compile(pat, re.M).search(passage, frm)
+    after = _INLINE_AFTER.get(kind)
+    m = pat.search(passage, frm)
+    while m and after and m.start() > 0 and passage[m.start() - 1] not in after \
+            and not passage[m.start() - 1].isspace():
+        m = pat.search(passage, m.start() + 1)      # glued to a word: look further on
     return (m.start(), m.end()) if m else None
 
 
@@ -257,8 +301,11 @@ def _paragraph_end(s: str, at: int, limit: int) -> int:
         return nl
 
 
+_SHI_START = re.compile(rf"^第?[{_CN_DIGITS}]{{1,3}}是")
+
+
 def _shi_start(line: str) -> bool:
-    return bool(re.match(rf"^第?[{_CN_DIGITS}]{{1,3}}是", line))
+    return bool(_SHI_START.match(line))
 
 
 def _cut_at_stop(s: str, a: int, b: int) -> int:
@@ -277,6 +324,9 @@ def _cut_at_stop(s: str, a: int, b: int) -> int:
     return b
 
 
+_COLON_AND_MORE = re.compile(r"[：:].{6,}")
+
+
 def _heading_only(s: str, a: int, b: int) -> int:
     """A numbered heading on its own line followed by its explanation: the heading only."""
     nl = s.find("\n", a, b)
@@ -284,7 +334,7 @@ def _heading_only(s: str, a: int, b: int) -> int:
         return b
     line = s[a:nl].rstrip()
     if line and len(line) <= 60 and line[-1] not in "。；;！!？?" and "。" not in line \
-            and not re.search(r"[：:].{6,}", line):     # "一是认识不到位：部分…" is a wrapped line
+            and not _COLON_AND_MORE.search(line):     # "一是认识不到位：部分…" is a wrapped line
         return nl
     return b
 
@@ -314,7 +364,7 @@ def _split_runon(s: str, a: int, b: int) -> list[tuple[int, int]]:
 def _clause_split(s: str, a: int, b: int) -> list[tuple[int, int]]:
     """A list's clauses: split on ；, else on 、 when every part says something is lacking."""
     part = s[a:b]
-    seps = "；;" if re.search("[；;]", part) else "、"
+    seps = "；;" if "；" in part or ";" in part else "、"
     pieces, prev = [], a
     for i in range(a, b):
         if s[i] in seps:
@@ -353,6 +403,10 @@ def _cue_start(s: str, a: int, b: int) -> tuple[int, int] | None:
     return None
 
 
+_LIST_LEAD = re.compile(r"(一些|着|的)+")
+_ANNOUNCES_LIST = re.compile("以下|如下|下列")
+
+
 def _statements(s: str, sec) -> list[tuple[int, int]]:
     """Spans (in the report) of the statements of one 存在问题 section."""
     c = _cues()
@@ -378,7 +432,7 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
         m = pat.search(seg)
         if m:
             x, y = frm + m.start("items"), frm + m.end("items")
-            lead = re.match(r"(一些|着|的)+", s[x:y])
+            lead = _LIST_LEAD.match(s[x:y])
             if lead:
                 x += lead.end()
             return [p for p in (_trim(s, i, j) for i, j in _clause_split_inline(s, x, y)) if p[1] > p[0]]
@@ -407,7 +461,7 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
         if pos >= b:
             break
     if not out and cue and not c["announce"].search(s[cue[0]:cue[1]]) \
-            and not re.search("以下|如下|下列", s[cue[0]:cue[1]]):
+            and not _ANNOUNCES_LIST.search(s[cue[0]:cue[1]]):
         for pat in c["single"]:
             m = pat.search(s, cue[0], cue[1])
             if m and not c["generic"].match(m.group("item")):
@@ -458,8 +512,11 @@ def _clause_split_inline(s: str, a: int, b: int) -> list[tuple[int, int]]:
     return pieces
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
 def _sentence_end(s: str, a: int, b: int) -> int:
-    m = re.compile(r"[。！？!?\n]").search(s, a, b)
+    m = _SENTENCE_END.search(s, a, b)
     return m.start() if m else b
 
 

@@ -12,6 +12,23 @@ from dataclasses import dataclass
 from typing import Callable
 
 
+# Identity maps are slices of one shared 0, 1, 2, … array: slicing copies memory, while
+# `array("q", range(n))` converts n Python ints (it was a tenth of `clean`). Texts longer
+# than the cap (rare) get their own array rather than pinning a huge one in every worker.
+_IDENTITY_CAP = 1 << 20
+_identity = array("q")
+
+
+def _identity_map(n: int) -> array:
+    """array("q", range(n)), fast."""
+    global _identity
+    if n > len(_identity):
+        if n > _IDENTITY_CAP:
+            return array("q", range(n))
+        _identity = array("q", range(min(_IDENTITY_CAP, max(n, 2 * len(_identity), 1 << 14))))
+    return _identity[:n]
+
+
 @dataclass
 class Mapped:
     text: str
@@ -19,7 +36,7 @@ class Mapped:
 
     @classmethod
     def identity(cls, text: str) -> "Mapped":
-        return cls(text, array("q", range(len(text) + 1)))
+        return cls(text, _identity_map(len(text) + 1))
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) covering cleaned [start, end)."""
@@ -34,11 +51,13 @@ class Mapped:
         pos = array("q")
         last = 0
         text, old = self.text, self.pos
+        # a replacement string without backslashes is literal (what `m.expand` would return)
+        literal = repl if isinstance(repl, str) and "\\" not in repl else None
         for m in pattern.finditer(text):
             s, e = m.span()
             parts.append(text[last:s])
             pos.extend(old[last:s])
-            r = repl(m) if callable(repl) else m.expand(repl)
+            r = literal if literal is not None else repl(m) if callable(repl) else m.expand(repl)
             parts.append(r)
             if len(r) == e - s:
                 pos.extend(old[s:e])
