@@ -55,6 +55,11 @@ def test_not_headings(line):
     ("一、工作开展情况", "工作开展"),
     ("二、坚持问题导向，推动工作落实", "工作开展"),
     ("（三）聚焦问题短板", "工作开展"),
+    # 工作方向/思路/计划/重点 is a plan only as the whole heading, not the object of a work verb
+    ("三、2025年工作重点", "下一步"),
+    ("第四部分 意识形态工作思路及举措", "下一步"),
+    ("2.端正宣传工作方向，唱响主旋律", "工作开展"),
+    ("（一）坚持正确工作方向", "工作开展"),
 ])
 def test_classify_heading(heading, kind):
     assert classify(heading) == kind
