@@ -65,16 +65,24 @@ def script_of(text: str, simple: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    """One regex substitution, usable on `str` and on `Mapped`."""
+    """One regex substitution, usable on `str` and on `Mapped`.
+
+    `needs`: substrings one of which must be in the text for the pattern to match at all.
+    Checking them (C-speed `in`) lets most texts skip the regex scan: patterns that open
+    with a look-behind are tried at every character, which is the ingest hot path."""
     name: str
     pattern: re.Pattern
     repl: str = ""
+    needs: tuple[str, ...] = ()
+
+    def applies(self, text: str) -> bool:
+        return not self.needs or any(n in text for n in self.needs)
 
     def __call__(self, text: str) -> str:
-        return self.pattern.sub(self.repl, text)
+        return self.pattern.sub(self.repl, text) if self.applies(text) else text
 
     def mapped(self, m: Mapped) -> Mapped:
-        return m.sub(self.pattern, self.repl)
+        return m.sub(self.pattern, self.repl) if self.applies(m.text) else m
 
 
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
@@ -82,12 +90,14 @@ _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PY = f"a-zA-Zü\u0251\u0261{_TONED}"   # pinyin letters, incl. the ɑ/ɡ of pinyin fonts
 
-normalize_newlines = Step("normalize_newlines", re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]"), "\n")
+normalize_newlines = Step("normalize_newlines", re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]"), "\n",
+                          needs=("\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"))
 # `態(tài)`: pinyin after a Han character, recognised by a tone mark; `(一)` `(十页)` survive.
 # A space before or inside the brackets (`態 (tài)`, `(lùn )`) goes with it.
 strip_pinyin = Step(
     "strip_pinyin",
     re.compile(rf"(?<=[{_HAN}])[ \u00a0\u3000]?[(（] ?[{_PY}]*[{_TONED}][{_PY}]* ?[)）]"),
+    needs=("(", "（"),
 )
 # Runs of any horizontal space (no-break, ideographic, tabs, zero-width) -> one space.
 normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+"), " ")
@@ -97,10 +107,11 @@ drop_cjk_spaces = Step(
     "drop_cjk_spaces",
     re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}0-9]) +(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}{_CJK_PUNCT}]) +(?=[0-9(])"
                rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}})"),
+    needs=(" ",),
 )
-strip_line_edges = Step("strip_line_edges", re.compile(r"(?m)^ +| +$"))
-collapse_blank_lines = Step("collapse_blank_lines", re.compile(r"\n{2,}"), "\n")
-trim = Step("trim", re.compile(r"^\s+|\s+$"))
+strip_line_edges = Step("strip_line_edges", re.compile(r"(?m)^ +| +$"), needs=(" ",))
+collapse_blank_lines = Step("collapse_blank_lines", re.compile(r"\n{2,}"), "\n", needs=("\n\n",))
+trim = Step("trim", re.compile(r"^\s+|\s+$"))   # cheap: anchored at both ends
 
 _FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)}
 
@@ -145,9 +156,12 @@ def _spaced_out_spans(text: str) -> list[tuple[int, int]]:
 join_spaced_out = SpanStep("join_spaced_out", _spaced_out_spans)
 
 
+_HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
 def fold_width(text: str) -> str:
     """Full-width digits and Latin letters -> ASCII (one to one; punctuation untouched)."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
 _SECTIONS = ("any", "line", "tail")
@@ -172,8 +186,12 @@ def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None
         except re.error as exc:  # fail loudly, naming the bad pattern
             raise ValueError(f"boilerplate.txt:{n}: bad pattern {line!r}: {exc}") from None
         groups[current].append(line)
-    return {k: re.compile("(?m)^(?:" + "|".join(f"(?:{p})" for p in pats) + r")$\n?") if pats else None
-            for k, pats in groups.items()}
+    compiled = {k: re.compile("(?m)^(?:" + "|".join(f"(?:{p})" for p in pats) + r")$\n?") if pats else None
+                for k, pats in groups.items()}
+    # [line] patterns are tried line by line (after the cheap prose guard), not scanned over
+    # the whole text: most lines are report prose and never need the regex at all
+    compiled["line_full"] = re.compile("|".join(f"(?:{p})" for p in groups["line"])) if groups["line"] else None
+    return compiled
 
 
 _PROSE_END = re.compile(r"[。；;！？!?]")
@@ -194,8 +212,14 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
     pats = boilerplate_patterns()
     simple = to_simplified(text)  # patterns are written in simplified; same length
     spans = [m.span() for m in pats["any"].finditer(simple)] if pats["any"] else []
-    if pats["line"]:
-        spans += [m.span() for m in pats["line"].finditer(simple) if not is_prose(m.group())]
+    line_full = pats["line_full"]
+    if line_full is not None:
+        pos, n = 0, len(simple)
+        for line in simple.split("\n"):
+            end = pos + len(line)
+            if line and not is_prose(line) and line_full.fullmatch(line):
+                spans.append((pos, min(end + 1, n)))
+            pos = end + 1
     spans = _merge(spans)
     if pats["tail"]:
         for m in pats["tail"].finditer(simple):
@@ -237,7 +261,7 @@ def clean(text: str | Mapped) -> Mapped:
         if isinstance(step, (Step, SpanStep)):
             m = step.mapped(m)
         elif step is fold_width:
-            m = m.translate(_FULLWIDTH)
+            m = m.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(m.text) else m
         elif step is strip_boilerplate:
             m = m.delete_spans(_boilerplate_spans(m.text))
         else:  # pragma: no cover - a new step must say how it keeps the map
