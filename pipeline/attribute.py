@@ -456,6 +456,19 @@ def unit_from_path(path: str) -> tuple[str | None, int | None]:
 
 
 # ---------------------------------------------------------------- region
+@functools.lru_cache(maxsize=1)
+def _short_counties() -> frozenset[str]:
+    """One-character counties (泗县, 沛县, 歙县) from jieba's `ns` words. Too short to look
+    for in running text (外县, 产粮大县), they are only trusted opening a unit or a title."""
+    import jieba
+
+    generic = set(_lines("region_exclude.txt")) | {"外县", "大县", "地县", "山县", "旧县", "府县", "郡县", "镇县",
+                                                    "同县", "北县", "东县", "中县", "五县", "本县", "全县", "各县"}
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
+        return frozenset(w for w, _, tag in (l.split() for l in fh if l.count(" ") == 2)
+                         if tag == "ns" and len(w) == 2 and w[1] == "县" and w not in generic)
+
+
 def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
     gaz = gazetteer()
     for text in (unit, title):
@@ -463,6 +476,8 @@ def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
             hits = gaz.findall(text)
             if hits:
                 return "".join(dict.fromkeys(hits))[:20]
+            if text[:2] in _short_counties():
+                return text[:2]
     counts = Counter(gaz.findall(simple))
     if not counts:
         return None

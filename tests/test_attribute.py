@@ -357,3 +357,11 @@ def test_collection_heading_gives_the_year_of_parts_without_one():
     assert (a.year, a.sources["year"], a.period) == (2021, "title", "half_year")
     b = attribute("市财政局2019年意识形态工作总结", body, "x.txt", collection_title="2021年意识形态工作总结8篇")
     assert b.year == 2019                     # the part's own title first
+
+
+def test_one_character_county_trusted_only_opening_a_unit_or_title():
+    from pipeline.attribute import region_of
+
+    assert region_of("泗县人民医院", None, "") == "泗县"
+    assert region_of(None, "沛县教育局2021年意识形态工作总结", "") == "沛县"
+    assert region_of("县教育局", None, "我县是产粮大县,外县来的干部") is None
