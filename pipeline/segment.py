@@ -36,6 +36,7 @@ class Section:
     start: int          # offsets into the report text
     end: int
     style: str | None   # heading style, or 'marker' for an inline marker, None for the preamble
+    item: bool = False  # a numbered item of an announced problems list ("还存在以下不足：" then 1./2.)
 
 
 class AnyOf:
@@ -189,8 +190,9 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
     Headings of the report's top-level style start sections; so do inline markers, which
     may start mid-paragraph (the sentence "但也还存在一些不足。" starts a 存在问题 section, and
     inside a problems passage a sentence "今后，…" / "下半年，…" starts the 下一步 part). A
-    problems sentence announcing a list ("还存在以下问题。") makes the numbered headings that
-    follow it, in order 1, 2, 3…, 存在问题 sections too.
+    problems sentence announcing a list ("还存在以下问题。", "…还存在一些不足：") makes the
+    numbered headings that follow it, in order 1, 2, 3…, 存在问题 sections too (`item`: their
+    heading line is a statement); a plan heading ("3.下一步打算") ends the list.
     """
     simple = simple if simple is not None else text
     r = _rules()
@@ -205,6 +207,7 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
     parent = "其他"   # kind of the current top-level section
     list_expect = 0   # >0: a problems list was announced; the number of the next item
     list_style = None
+    items: set[int] = set()   # offsets of the sections that are items of an announced problems list
     state: dict = {}  # carried between paragraphs by _scan_paragraph
     for off, line, s, st in lines:
         if not s:
@@ -213,9 +216,10 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
         current = starts[-1][3] if starts else "其他"
         if list_expect:
             if st is not None and st != "ordinal_word" and list_style in (None, st) \
-                    and heading_number(s) == list_expect:
+                    and heading_number(s) == list_expect and classify(_headline(s)) != "下一步":
                 if st == top or current != "存在问题":
                     starts.append((off + lead, _headline(s), st, "存在问题"))
+                    items.add(off + lead)
                 list_style, list_expect = st, list_expect + 1
                 continue
             if st is not None or list_style is None:
@@ -265,7 +269,7 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
         end = starts[k + 1][0] if k + 1 < len(starts) else len(simple)
         while end > off and simple[end - 1] in "\n \t\u3000":
             end -= 1
-        sections.append(Section(len(sections), kind, head, off, end, st))
+        sections.append(Section(len(sections), kind, head, off, end, st, item=off in items))
     if not sections and simple.strip():
         sections.append(Section(0, "其他", None, 0, len(simple), None))
     return sections

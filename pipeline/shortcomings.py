@@ -410,8 +410,10 @@ _ANNOUNCES_LIST = re.compile("以下|如下|下列")
 def _statements(s: str, sec) -> list[tuple[int, int]]:
     """Spans (in the report) of the statements of one 存在问题 section."""
     c = _cues()
-    if sec.style not in (None, "marker") and sec.heading and classify(sec.heading) != "存在问题":
-        # a numbered item announced by "…存在以下问题。": the heading is the statement
+    if sec.style not in (None, "marker") and sec.heading and (sec.item or classify(sec.heading) != "存在问题"):
+        # a numbered item announced by "…存在以下问题。" / "…还存在一些不足：": the heading is the
+        # statement (with its explanation when both are on one line: "1.认识不到位。少数…");
+        # `item` also covers a headline that reads like a problems heading ("3.…能力不足")
         a = sec.start
         b = _heading_only(s, a, _paragraph_end(s, a, sec.end))
         hit = _numbered_line(s[a:b], 0, None, heading_number(s[a:b]) or 0)

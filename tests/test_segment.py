@@ -163,6 +163,17 @@ def test_announced_numbered_list_becomes_problems():
     assert kind_at(text, "1.巩固有形阵地") == "工作开展"      # numbering restarts: the list is over
 
 
+def test_numbered_items_after_a_colon_admission_are_problems():
+    # "…还存在一些不足：" announces a list as "以下" does; items in the top heading style
+    text = ("1.加强学习\n组织学习5次。\n2.管好阵地\n更新宣传栏12期。\n"
+            "对照上级要求和群众期待，我们的工作也存在一些短板：\n1.研判机制有待健全。部分科室报送不及时。\n"
+            "2.宣传手段偏于传统。新媒体运用少。\n3.下一步打算\n打造品牌栏目。")
+    assert kind_at(text, "1.研判机制有待健全") == "存在问题"
+    assert kind_at(text, "2.宣传手段偏于传统") == "存在问题"
+    assert kind_at(text, "3.下一步打算") == "下一步"       # next in line, but a plan heading ends the list
+    assert kind_at(text, "1.加强学习") == "工作开展"
+
+
 def test_sections_cover_text_in_order():
     simple = to_simplified(CN_DUN)
     secs = segment(CN_DUN, simple)

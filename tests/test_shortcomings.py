@@ -87,6 +87,18 @@ def test_numbered_paragraph_items_are_whole_paragraphs():
     assert texts(text) == ["学习教育形式单一。部分支部学习仍停留在读文件", "舆论引导能力不强。面对突发事件反应不够迅速"]
 
 
+def test_top_level_numbered_items_after_a_colon_cue_are_whole_paragraphs():
+    # the report's own headings are 1./2.; the problems list reuses that style, one item a
+    # line, headline + explanation on the same line; the third headline alone reads like a
+    # problems heading ("…能力不足") and must still keep its explanation
+    text = ("1.抓好理论武装\n局党组开展集中学习6次。\n2.守好网络阵地\n审核网站信息40条。\n"
+            "回顾一年来的工作，我们清醒地看到工作中还存在一些差距：\n1.基层重视程度有待提高。个别站所把宣传当作软指标，投入精力少。\n"
+            "2.阵地活力不足。公众号更新慢，阅读量普遍偏低。\n"
+            "下一步，我局将持续压实责任。")
+    assert texts(text) == ["基层重视程度有待提高。个别站所把宣传当作软指标，投入精力少",
+                           "阵地活力不足。公众号更新慢，阅读量普遍偏低"]
+
+
 def test_nested_items_take_the_innermost_list():
     text = ("二、主要问题\n(一)意识形态工作重视程度不够\n1.理论武装不够扎实\n一是理论学习抓得不紧。全年仅学习2次。"
             "二是学习内容不够聚焦。\n2.阵地管理存在漏洞\n一是网站更新不及时。二是宣传栏内容陈旧。\n三、整改建议\n一是加强学习。")
