@@ -53,7 +53,8 @@ def table(title: str, header: list[str], rows: list[list]) -> str:
 
 def record(title: str, body: str, command: str, write: bool = True) -> None:
     """Print the result and append it, with the machine and the command, to BENCHMARKS.md."""
-    text = (f"\n## {title} — {datetime.now():%Y-%m-%d %H:%M}\n\nMachine: {machine()}  \n"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    text = (f"\n## {title} — {datetime.now():%Y-%m-%d %H:%M}\n\nMachine: {machine()}; load average at the end {load}  \n"
             f"Command: `{command}`\n\n{body}\n")
     print(text)
     if write:
