@@ -7,6 +7,11 @@ from pathlib import Path
 from . import store
 
 
+def _number(v):
+    """12.0 -> 12 (JSON reads as the report wrote it); None and 3.2 unchanged."""
+    return int(v) if v is not None and float(v).is_integer() else v
+
+
 def iter_reports(con):
     reports = con.execute("""
         SELECT report_id, source, char_start, char_end, report_index, title, unit, unit_explicit,
@@ -14,14 +19,15 @@ def iter_reports(con):
         FROM reports ORDER BY source, report_index""").fetchall()
     metrics: dict[str, list] = {}
     for rid, *m in con.execute("""
-            SELECT report_id, phrase, category, value, measure, approx, placeholder, text, section_kind
+            SELECT report_id, phrase, category, value, measure, approx, placeholder, text, section_kind,
+                   base_value, base_measure
             FROM metrics ORDER BY report_id, metric_index""").fetchall():
-        phrase, category, value, measure, approx, placeholder, text, kind = m
-        if value is not None and float(value).is_integer():
-            value = int(value)
+        phrase, category, value, measure, approx, placeholder, text, kind, base_value, base_measure = m
+        # value/unit as written (3.2 万人次, the contract); base_* normalised (32000 人次), optional
         metrics.setdefault(rid, []).append(dict(
-            phrase=phrase, category=category, value=value, unit=measure, approx=approx,
-            placeholder=placeholder, text=text, section_kind=kind))
+            phrase=phrase, category=category, value=_number(value), unit=measure, approx=approx,
+            placeholder=placeholder, text=text, section_kind=kind,
+            base_value=_number(base_value), base_unit=base_measure))
     shortcomings: dict[str, list] = {}
     for rid, text, category, cats in con.execute("""
             SELECT report_id, text, category, categories FROM shortcomings

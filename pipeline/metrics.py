@@ -27,7 +27,7 @@ import tomllib
 from dataclasses import dataclass, field
 
 from .config import data_file
-from .numerals import CHINESE_CHARS, MAGNITUDES, parse_number, scale
+from .numerals import CHINESE_CHARS, MAGNITUDES, parse_number
 
 
 @dataclass
@@ -44,6 +44,8 @@ class Metric:
     start: int           # offsets of `text` in the report text
     end: int
     sentence: str = ""   # the whole sentence, for the reader
+    base_value: float | None = None   # the count in its base measure, for sums (3.2 万人次 -> 32000)
+    base_measure: str = ""            # the measure without 万/亿 (人次); see `normalise`
 
 
 @dataclass
@@ -53,11 +55,16 @@ class Count:
     num_end: int
     end: int             # end of the count (measure word and 以上/左右)
     numeral: str
-    measure: str         # normalised, simplified (万元, 人次)
+    measure: str         # simplified, as written (万元, 人次, 万人次)
     value: float | None
     approx: bool
     placeholder: bool
     chinese: bool
+    base_measure: str = ""   # `measure` without its 万/亿 (人次 for 万人次)
+
+    def measure_in(self, measures) -> bool:
+        """The measure as written or its base is one of `measures` (万字 / 字, 万人 / 人)."""
+        return self.measure in measures or self.base_measure in measures
 
 
 @dataclass
@@ -74,7 +81,7 @@ class Rule:
 class Rules:
     count: re.Pattern
     event: frozenset
-    compound: frozenset
+    magnitudes: dict        # 万/亿 -> factor: kept in the measure as written, multiplied out by `normalise`
     aliases: dict
     approx_prefix: re.Pattern
     round_prefix: re.Pattern | None
@@ -112,6 +119,7 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
     """Both data files (as dicts) -> compiled `Rules`; a bad regex fails here, loudly."""
     ms = rules["measures"]
     aliases = dict(ms.get("aliases", {}))
+    magnitudes = {k: float(v) for k, v in ms.get("magnitudes", {}).items()}
     measures = [*ms["event"], *ms["other"], *aliases]
     ap = rules["approx"]
     cn = "".join(ch for ch in CHINESE_CHARS if ch not in MAGNITUDES)
@@ -119,7 +127,7 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
     count = re.compile(
         r"(?<![0-9.\-~～A-Za-z_*＊×□○])"
         rf"(?:(?P<ph>[Xx×]{{1,3}}|[*＊]{{1,4}}|_{{1,8}}|□{{1,4}}|○{{1,4}})|(?P<ar>[0-9]+(?:\.[0-9]+)?)|(?<![{CHINESE_CHARS}])(?P<cn>[{cn}]+))"
-        rf"(?P<in1>{_alternation(ap['infix'])})?(?P<mag>[{''.join(MAGNITUDES)}])?(?P<in2>{_alternation(ap['infix'])})?"
+        rf"(?P<in1>{_alternation(ap['infix'])})?(?P<mag>{_alternation(magnitudes)})?(?P<in2>{_alternation(ap['infix'])})?"
         rf"(?P<measure>{_alternation(measures)})(?P<suffix>{_alternation(ap['suffix'])})?"
     )
     excl = [Rule(kind=r["kind"],
@@ -133,7 +141,7 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
     cats = [(c["name"], frozenset(c.get("measures", ())), tuple(c.get("keywords", ())))
             for c in taxonomy.get("category", [])]
     return Rules(
-        count=count, event=frozenset(ms["event"]), compound=frozenset(ms.get("compound", ())),
+        count=count, event=frozenset(ms["event"]), magnitudes=magnitudes,
         aliases=aliases, approx_prefix=re.compile(f"(?:{_alternation(ap['prefix'])})$"),
         round_prefix=re.compile(f"(?:{_alternation(ap['round_prefix'])})$") if ap.get("round_prefix") else None,
         cn_not_after=re.compile(ch["not_after"]), bare_round_needs_prefix=ch["bare_round_needs_prefix"],
@@ -215,14 +223,32 @@ def find_counts(simple: str, r: Rules | None = None) -> list[Count]:
                 continue                      # 五一, 一三五: not one number
             value, vague = parsed
             approx = approx or vague
+        base = measure
         if mag:
-            if mag + measure in r.compound:
-                measure = mag + measure
-            elif value is not None:
-                value = scale(value, mag)
+            measure = mag + measure          # as written: 3.2万人次 -> 3.2 万人次
         out.append(Count(m.start(), m.start() + len(numeral), m.end(), numeral, measure, value, approx,
-                         placeholder, bool(m.group("cn"))))
+                         placeholder, bool(m.group("cn")), base))
     return out
+
+
+def normalise(value: float | None, measure: str, magnitudes: dict | None = None) -> tuple[float | None, str]:
+    """A count as written -> the same count in its base measure, for sums and comparisons.
+
+    A leading 万/亿 (`[measures] magnitudes` in metric_rules.toml) leaves the measure and its
+    factor goes into the value; any other measure is its own base. The one definition of
+    "comparable": the store keeps both forms, the dashboard sums the base.
+
+    >>> normalise(3.2, "万人次"), normalise(5.2, "万元"), normalise(1.86, "亿元"), normalise(12, "次")
+    ((32000.0, '人次'), (52000.0, '元'), (186000000.0, '元'), (12, '次'))
+    >>> normalise(None, "万册"), normalise(4, "万字", {"万": 10000})
+    ((None, '册'), (40000.0, '字'))
+    """
+    if magnitudes is None:
+        magnitudes = rules().magnitudes
+    for prefix, factor in magnitudes.items():
+        if len(measure) > len(prefix) and measure.startswith(prefix):
+            return (None if value is None else round(float(value) * factor, 6)), measure[len(prefix):]
+    return value, measure
 
 
 # ---------------------------------------------------------------- judging counts
@@ -243,7 +269,7 @@ def chinese_reason(c: Count, before: str, after: str, r: Rules | None = None) ->
         return "figure of speech"
     if r.lone_er_is_ordinal and c.numeral == "二":
         return "ordinal"
-    if not c.approx and c.measure not in r.event:
+    if not c.approx and not c.measure_in(r.event):
         return "slogan or enumerator"
     if c.numeral == "一" and _number_first(after) and not r.lone_yi_needs.search(before):
         return "article or routine"
@@ -267,7 +293,7 @@ def exclusion(c: Count, before: str, after: str, r: Rules | None = None) -> str 
     if why:
         return why
     for rule in r.exclude:
-        if rule.measures and c.measure not in rule.measures:
+        if rule.measures and not c.measure_in(rule.measures):
             continue
         if rule.numeral and rule.numeral != ("chinese" if c.chinese else "arabic"):
             continue
@@ -275,7 +301,7 @@ def exclusion(c: Count, before: str, after: str, r: Rules | None = None) -> str 
             continue
         if rule.after is not None and not rule.after.search(after):
             continue
-        if rule.word is not None and not rule.word.match(c.measure + after):
+        if rule.word is not None and not rule.word.match(c.base_measure + after):
             continue
         return rule.kind
     return None
@@ -530,20 +556,23 @@ def _clause_metrics(group, text, simple, cs, ce, sections, sentences, seen, r) -
         sub = bool(r.breakdown.search(simple[seg:c.num_start].lstrip(_EDGE)))
         last = seen[-1] if seen else None
         if not sub and last is not None and last.sub and last.sentence_start == ss and own is None:
-            sub = last.metric.measure == c.measure
+            sub = last.metric.base_measure == c.base_measure
         parent = next((s for s in reversed(seen) if not s.sub and s.sentence_start == ss
-                       and s.metric.measure == c.measure), None) if sub else None
+                       and s.metric.base_measure == c.base_measure), None) if sub else None
         if parent is not None:
             phrase_s = parent.simple_phrase + r.breakdown.sub("", phrase_s)
             phrase_t = parent.metric.phrase + r.breakdown.sub("", phrase_t)
         else:
             sub = False
         idx, kind = sections.at(c.num_start)
-        category = categorize(phrase_s, c.measure, r) if own is None or c.measure in r.measure_categories else own
+        category = categorize(phrase_s, c.base_measure, r) if own is None or c.measure_in(r.measure_categories) \
+            else own
+        base_value, base_measure = normalise(c.value, c.measure, r.magnitudes)
         m = Metric(section_index=idx, section_kind=kind, phrase=phrase_t,
                    category=category, value=c.value, measure=c.measure,
                    approx=c.approx, placeholder=c.placeholder, text=text[t_start:t_end],
-                   start=t_start, end=t_end, sentence=text[ss:se + (se < len(text) and text[se] != "\n")].strip())
+                   start=t_start, end=t_end, sentence=text[ss:se + (se < len(text) and text[se] != "\n")].strip(),
+                   base_value=base_value, base_measure=base_measure)
         seen.append(_Seen(m, phrase_s, sub, ss))
         prev = (phrase_s, phrase_t)
         seg = next_seg

@@ -139,12 +139,3 @@ def parse_number(s: str) -> tuple[float, bool] | None:
     if _ARABIC.match(s):
         return float(s), False
     return parse_chinese(s)
-
-
-def scale(value: float, magnitude: str | None) -> float:
-    """Apply a trailing 万/亿 that is not part of the unit (`1.2万人次` -> 12000).
-
-    >>> scale(1.2, "万"), scale(3, None)
-    (12000.0, 3)
-    """
-    return round(value * MAGNITUDES[magnitude], 6) if magnitude else value

@@ -200,7 +200,8 @@ def report(con, _filters, report_id: str) -> pd.DataFrame:
 @cached
 def report_metrics(con, _filters, report_id: str) -> pd.DataFrame:
     return _df(con, """
-        SELECT metric_index, section_kind, category, phrase, value, measure, approx, placeholder, text,
+        SELECT metric_index, section_kind, category, phrase, value, measure, base_value, base_measure,
+               approx, placeholder, text,
                sentence, char_start, char_end
         FROM metrics WHERE report_id = ? ORDER BY char_start NULLS LAST, metric_index""", [report_id])
 
@@ -228,34 +229,39 @@ def reports_by_source(con, _filters, paths: tuple) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- metrics
+# Every sum and every grouping by measure uses the BASE form of a count (`base_value` in
+# `base_measure`: 3.2 万人次 is 32000 人次, 5.2 万元 is 52000 元; `pipeline.metrics.normalise`),
+# so 元 and 万元 add up and one measure is one choice. `value`/`measure` stay as written for
+# the per-metric tables and the export. `measure` arguments below are base measures.
 _METRIC_SUMS = """
-    coalesce(sum(m.value) FILTER (WHERE NOT coalesce(m.approx, FALSE) AND NOT coalesce(m.placeholder, FALSE)), 0)
+    coalesce(sum(m.base_value) FILTER (WHERE NOT coalesce(m.approx, FALSE) AND NOT coalesce(m.placeholder, FALSE)), 0)
         AS exact_sum,
-    coalesce(sum(m.value) FILTER (WHERE coalesce(m.approx, FALSE) AND NOT coalesce(m.placeholder, FALSE)), 0)
+    coalesce(sum(m.base_value) FILTER (WHERE coalesce(m.approx, FALSE) AND NOT coalesce(m.placeholder, FALSE)), 0)
         AS approx_sum,
-    count(*) FILTER (WHERE coalesce(m.placeholder, FALSE) OR m.value IS NULL) AS placeholders,
+    count(*) FILTER (WHERE coalesce(m.placeholder, FALSE) OR m.base_value IS NULL) AS placeholders,
     count(*) AS mentions"""
 
 
 @cached
 def metric_measures(con, filters) -> pd.DataFrame:
-    """(measure, mentions): the counting units (次, 篇, 人次 …) in the filter, most used first."""
+    """(measure, mentions): the base counting units (次, 篇, 人次, 元 …) in the filter, most used
+    first; 万元 counts are mentions of 元."""
     cond, params = where(filters)
     return _df(con, f"""
-        SELECT coalesce(m.measure, '') AS measure, count(*) AS mentions
+        SELECT coalesce(m.base_measure, '') AS measure, count(*) AS mentions
         FROM metrics m JOIN reports r USING (report_id) WHERE {cond}
         GROUP BY ALL ORDER BY mentions DESC, measure""", params)
 
 
 def _measure_cond(measure: str | None) -> tuple[str, list]:
-    return ("coalesce(m.measure, '') = ?", [measure]) if measure is not None else ("TRUE", [])
+    return ("coalesce(m.base_measure, '') = ?", [measure]) if measure is not None else ("TRUE", [])
 
 
 @cached
 def metric_totals(con, filters, by: tuple = ("year",), measure: str | None = None) -> pd.DataFrame:
     """Per category and `by` (any of year/unit/unit_type/region/report): exact and approximate
-    sums kept apart, placeholders counted, never summed. `measure` restricts to one counting
-    unit so 次 and 本 are not added up."""
+    sums (in the base measure) kept apart, placeholders counted, never summed. `measure`
+    restricts to one base counting unit so 次 and 本 are not added up (元 and 万元 are)."""
     cols = [_GROUPS[b] for b in by]           # KeyError for anything not whitelisted
     names = ", ".join(f"{c} AS {b}" for c, b in zip(cols, by))
     cond, params = where(filters)
@@ -274,7 +280,7 @@ def metric_report_totals(con, filters, measure: str | None = None) -> pd.DataFra
     mcond, mparams = _measure_cond(measure)
     return _df(con, f"""
         SELECT r.report_id, r.unit, r.year, r.title, coalesce(m.category, '未分类') AS category,
-               coalesce(m.measure, '') AS measure, {_METRIC_SUMS}
+               coalesce(m.base_measure, '') AS measure, {_METRIC_SUMS}
         FROM metrics m JOIN reports r USING (report_id)
         WHERE {cond} AND {mcond}
         GROUP BY ALL ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id, category""", [*params, *mparams])
@@ -282,12 +288,13 @@ def metric_report_totals(con, filters, measure: str | None = None) -> pd.DataFra
 
 @cached
 def metrics(con, filters, measure: str | None = None) -> pd.DataFrame:
-    """Every metric mention with its report's unit/year (the raw extract)."""
+    """Every metric mention with its report's unit/year (the raw extract): the count as written
+    (value, measure) and in its base measure (base_value, base_measure)."""
     cond, params = where(filters)
     mcond, mparams = _measure_cond(measure)
     return _df(con, f"""
         SELECT m.report_id, r.unit, r.year, r.title, m.category, m.phrase, m.value, m.measure,
-               m.approx, m.placeholder, m.section_kind, m.text AS clause, m.sentence
+               m.base_value, m.base_measure, m.approx, m.placeholder, m.section_kind, m.text AS clause, m.sentence
         FROM metrics m JOIN reports r USING (report_id)
         WHERE {cond} AND {mcond}
         ORDER BY r.year NULLS LAST, r.unit NULLS LAST, m.report_id, m.metric_index""", [*params, *mparams])

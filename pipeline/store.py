@@ -7,7 +7,8 @@ Tables (see README "Data model"):
   rejects       files that could not be ingested, with the reason shown to the user
   reports       one row per report: attribution, offsets, cleaned + simplified text
   sections      headed parts of a report and their kind (工作开展/存在问题/下一步/其他)
-  metrics       activity counts (value NULL for placeholders), with their sentence
+  metrics       activity counts (value NULL for placeholders) as written (3.2 万人次) and in their
+                base measure for sums (32000 人次), with their sentence
   shortcomings  one row per shortcoming statement, with category and trigger words
   term_counts   (report, term, n): keyword frequencies as plain rows
 
@@ -26,7 +27,7 @@ import pandas as pd
 
 from .config import db_path, pipeline_version
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -48,8 +49,14 @@ CREATE TABLE IF NOT EXISTS sections (
     style VARCHAR, char_start INTEGER, char_end INTEGER);
 CREATE TABLE IF NOT EXISTS metrics (
     report_id VARCHAR, file_id VARCHAR, metric_index INTEGER, section_index INTEGER, section_kind VARCHAR,
-    phrase VARCHAR, category VARCHAR, value DOUBLE, measure VARCHAR, approx BOOLEAN, placeholder BOOLEAN,
+    phrase VARCHAR, category VARCHAR,
+    value DOUBLE, measure VARCHAR,              -- as written: 3.2 万人次 (the export)
+    base_value DOUBLE, base_measure VARCHAR,    -- normalised for sums: 32000 人次 (metrics.normalise)
+    approx BOOLEAN, placeholder BOOLEAN,
     text VARCHAR, sentence VARCHAR, char_start INTEGER, char_end INTEGER);
+-- databases created before schema 2 (their rows are re-extracted by the next ingest: new pipeline version)
+ALTER TABLE metrics ADD COLUMN IF NOT EXISTS base_value DOUBLE;
+ALTER TABLE metrics ADD COLUMN IF NOT EXISTS base_measure VARCHAR;
 CREATE TABLE IF NOT EXISTS shortcomings (
     report_id VARCHAR, file_id VARCHAR, item_index INTEGER, section_index INTEGER, text VARCHAR,
     category VARCHAR, categories VARCHAR[], triggers VARCHAR[], char_start INTEGER, char_end INTEGER);
@@ -291,7 +298,8 @@ _COLUMNS = {
                 "sources", "n_chars", "text", "text_simplified"],
     "sections": ["report_id", "file_id", "section_index", "kind", "heading", "style", "char_start", "char_end"],
     "metrics": ["report_id", "file_id", "metric_index", "section_index", "section_kind", "phrase", "category",
-                "value", "measure", "approx", "placeholder", "text", "sentence", "char_start", "char_end"],
+                "value", "measure", "base_value", "base_measure", "approx", "placeholder", "text", "sentence",
+                "char_start", "char_end"],
     "shortcomings": ["report_id", "file_id", "item_index", "section_index", "text", "category", "categories",
                      "triggers", "char_start", "char_end"],
     "term_counts": ["report_id", "file_id", "term", "n"],
@@ -325,6 +333,8 @@ def _columns(results: list) -> dict[str, dict[str, list]]:
                              ("section_index", m["section_index"]), ("section_kind", m["section_kind"]),
                              ("phrase", m["phrase"]), ("category", m["category"]),
                              ("value", None if m["value"] is None else float(m["value"])), ("measure", m["measure"]),
+                             ("base_value", None if m["base_value"] is None else float(m["base_value"])),
+                             ("base_measure", m["base_measure"]),
                              ("approx", m["approx"]), ("placeholder", m["placeholder"]), ("text", m["text"]),
                              ("sentence", m.get("sentence") or m["text"]), ("char_start", m["start"]),
                              ("char_end", m["end"])):

@@ -46,6 +46,8 @@ def seed_extracts(db: Path) -> dict[str, int]:
     pipeline left them empty. Offsets point into the real report text."""
     import jieba
 
+    from pipeline import store
+
     con = duckdb.connect(str(db))
     added = {}
     try:
@@ -63,8 +65,9 @@ def seed_extracts(db: Path) -> dict[str, int]:
                     num = m.group(2)
                     placeholder = not num.isdigit()
                     cat = _cat(simple[start:m.end()], _METRIC_CATS, "其他活动")[0]
+                    value = None if placeholder else float(num)
                     rows["metrics"].append((rid, fid, i, None, None, simple[start:m.start()].strip()[-12:] or m.group(0), cat,
-                                            None if placeholder else float(num), m.group(4),
+                                            value, m.group(4), value, m.group(4),     # no 万: base = as written
                                             bool(m.group(1) and m.group(1) in "约近" or m.group(3)), placeholder,
                                             clause, clause, start, m.end()))
             if empty["shortcomings"]:
@@ -86,7 +89,8 @@ def seed_extracts(db: Path) -> dict[str, int]:
                 rows["term_counts"].extend((rid, fid, w, n) for w, n in words.most_common(300))
         for table, data in rows.items():
             if data:
-                con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(data[0]))})", data)
+                cols = ", ".join(store._COLUMNS[table])
+                con.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(data[0]))})", data)
             added[table] = len(data)
         con.execute("CHECKPOINT")
     finally:

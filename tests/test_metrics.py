@@ -93,13 +93,36 @@ def test_breakdown_of_a_non_metric_is_not_a_metric():
     ("受益群众达上千人。", 1000, "人", True),
     ("全县政协委员累计捐款157.3万余元。", 157.3, "万元", True),
     ("投入20余万元。", 20, "万元", True),
-    ("1.2万人次参与网上答题。", 12000, "人次", False),
-    ("发放宣传单2万余份。", 20000, "份", True),
+    ("1.2万人次参与网上答题。", 1.2, "万人次", False),
+    ("发放宣传单2万余份。", 2, "万份", True),
     ("干部职工人均完成学习笔记4万字。", 4, "万字", False),
 ])
 def test_numeral_forms(text, value, measure, approx):
     ms = run(text)
     assert [(m.value, m.measure, m.approx) for m in ms] == [(float(value), measure, approx)]
+
+
+@pytest.mark.parametrize("text,value,measure,base_value,base_measure", [
+    # 万/亿 stay in the measure as written (the export); the base form is for sums
+    ("线上答题活动吸引网友参与6.5万人次。", 6.5, "万人次", 65000, "人次"),
+    ("向群众赠阅理论读物2.4万余册。", 2.4, "万册", 24000, "册"),
+    ("落实宣传文化专项资金0.35亿元。", 0.35, "亿元", 35_000_000, "元"),
+    ("为文化广场添置音响设备投入6.8万元。", 6.8, "万元", 68000, "元"),
+    ("组织干部职工捐款3600元。", 3600, "元", 3600, "元"),
+    ("开展网络文明进社区宣讲17场。", 17, "场", 17, "场"),
+])
+def test_as_written_and_base_measure(text, value, measure, base_value, base_measure):
+    (m,) = run(text)
+    assert (m.value, m.measure) == (value, measure)
+    assert (m.base_value, m.base_measure) == (base_value, base_measure)
+
+
+def test_normalise_is_driven_by_the_rules_file():
+    assert M.rules().magnitudes == {"万": 10000, "亿": 100_000_000}
+    assert M.normalise(2.5, "万件") == (25000, "件")
+    assert M.normalise(2.5, "千件", {"千": 1000}) == (2500, "件")
+    assert M.normalise(None, "万人") == (None, "人")        # a placeholder stays a placeholder
+    assert M.normalise(3, "万") == (3, "万")                 # a prefix alone is no measure
 
 
 def test_only_the_captured_span_is_converted():

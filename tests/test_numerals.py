@@ -6,7 +6,7 @@ import doctest
 import pytest
 
 from pipeline import numerals
-from pipeline.numerals import is_chinese, is_placeholder, parse_chinese, parse_number, scale
+from pipeline.numerals import is_chinese, is_placeholder, parse_chinese, parse_number
 
 
 def test_doctests():
@@ -39,12 +39,6 @@ def test_not_one_number(text):
                                         ("18000", 18000.0)])
 def test_arabic(text, value):
     assert parse_number(text) == (value, False)
-
-
-def test_scale_multiplies_magnitude():
-    assert scale(1.2, "万") == 12000.0
-    assert scale(2, "亿") == 200_000_000
-    assert scale(7.0, None) == 7.0
 
 
 @pytest.mark.parametrize("text,expected", [("X", True), ("XX", True), ("xx", True), ("***", True), ("×", True),
