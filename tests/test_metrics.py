@@ -215,11 +215,31 @@ def test_placeholder_letters_elsewhere_are_not_counts():
     ("staffing", "配备专职网评员3名，成立5个督导组。"),
     ("staffing", "3个支部书记积极向党员干部讲党课。"),
     ("structure", "全镇12个村均建立了文明实践站，支部共有党员60名。"),
+    ("statistic", "制作的微党课视频在抖音平台播放量达到35万次。"),
+    ("statistic", "专题网页累计访问量突破80万次，公众号粉丝2.6万人。"),
+    ("statistic", "系列评论文章阅读量超过5000次。"),
+    ("staffing", "全县文明实践志愿者队伍已达3.6万人。"),
+    ("staffing", "理论宣讲团队规模扩大到86人。"),
+    ("award", "我院2名青年医生获得全市演讲比赛一等奖。"),
+    ("award", "支部3人荣获“优秀共产党员”称号。"),
     ("quoted name", "印发《关于开展“十个一”活动的通知》。"),
     ("not a measure", "联合公安、文化等3部门开展检查。"),
 ])
 def test_not_metrics(kind, text):
     assert counts(text) == [], kind
+
+
+@pytest.mark.parametrize("text,value,measure", [
+    # a reach (覆盖/受益/惠及 + 全X + people) is a metric, though 全X before a number is structure
+    ("举办防范电信诈骗专题讲座，覆盖全县4500余名中小学生。", 4500, "名"),
+    ("送文化下乡演出受益全镇3200余名群众。", 3200, "名"),
+    # a team's activity is counted, only its size is not
+    ("网评员队伍全年发布正面评论860条。", 860, "条"),
+    # the count of an award competition itself, or of people chosen by one, is an activity
+    ("评选表彰“最美家庭”15户。", 15, "户"),
+])
+def test_reach_team_work_and_selections_are_metrics(text, value, measure):
+    assert counts(text) == [(float(value), measure)]
 
 
 def test_a_team_count_does_not_hide_the_count_after_it():
