@@ -78,6 +78,21 @@ class Rule:
 
 
 @dataclass
+class StockList:
+    """A stock description lists several figures (现有居民3260户9800余人, 辖19个行政村、3个社区):
+    the counts after one dropped as a stock figure go with it. See [stock_list] in metric_rules.toml."""
+    kinds: frozenset            # exclusion kinds that describe a stock (structure, statistic, staffing)
+    measures: frozenset         # measures a listed figure may have (people, organisations, places)
+    gap: re.Pattern             # the words between two figures of one list (matched whole)
+    gap_not: re.Pattern | None  # words that start a statement of their own (an activity verb)
+
+    def continues(self, c: Count, gap: str) -> bool:
+        """Is count `c`, `gap` after the end of a stock figure, the next figure of its list?"""
+        return (c.measure_in(self.measures) and bool(self.gap.match(gap))
+                and not (self.gap_not is not None and self.gap_not.search(gap)))
+
+
+@dataclass
 class Rules:
     count: re.Pattern
     event: frozenset
@@ -103,6 +118,7 @@ class Rules:
     fallback: str = "其他"
     count_start: re.Pattern | None = None           # a character `count` can start at
     keyword_finders: list[re.Pattern | None] = field(default_factory=list)   # per category, see `_any_of`
+    stock: StockList | None = None
 
 
 def _alternation(words) -> str:
@@ -140,6 +156,9 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
     ph = rules["phrase"]
     cats = [(c["name"], frozenset(c.get("measures", ())), tuple(c.get("keywords", ())))
             for c in taxonomy.get("category", [])]
+    sl = rules.get("stock_list")
+    stock = StockList(kinds=frozenset(sl["kinds"]), measures=frozenset(sl["measures"]), gap=re.compile(sl["gap"]),
+                      gap_not=re.compile(sl["gap_not"]) if sl.get("gap_not") else None) if sl else None
     return Rules(
         count=count, event=frozenset(ms["event"]), magnitudes=magnitudes,
         aliases=aliases, approx_prefix=re.compile(f"(?:{_alternation(ap['prefix'])})$"),
@@ -156,6 +175,7 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
         measure_categories=frozenset(m for _, ms_, _ in cats for m in ms_),
         count_start=re.compile(f"[{re.escape(placeholder)}0-9{cn}]"),
         keyword_finders=[_any_of(keywords) for _, _, keywords in cats],
+        stock=stock,
     )
 
 
@@ -489,6 +509,7 @@ def extract_metrics(text: str, simple: str, sections) -> list[Metric]:
     seen: list[_Seen] = []
     groups: list[tuple[int, int, list[Count]]] = []     # the kept counts of each clause, in order
     last_dropped: tuple[int, bool] = (-1, False)    # (sentence start, dropped?) of the last count
+    last_stock: tuple[int, int] | None = None       # (sentence start, end) of the last count if a stock figure
     for c in counts:
         cs, ce = clauses.at(c.num_start)
         if ce == c.num_start:           # a numeral that is itself a delimiter belongs to no clause
@@ -500,11 +521,17 @@ def extract_metrics(text: str, simple: str, sections) -> list[Metric]:
             continue
         ss = sentences.at(c.num_start)[0]
         before = simple[cs:c.num_start]
-        drop = bool(exclusion(c, before, simple[c.end:ce], r))
+        why = exclusion(c, before, simple[c.end:ce], r)
+        # the next figure of a stock list (现有居民3260户9800余人, 下设党支部5个，党员216名)
+        if not why and r.stock is not None and last_stock is not None and last_stock[0] == ss \
+                and r.stock.continues(c, simple[last_stock[1]:c.num_start]):
+            why = "stock list"
+        drop = bool(why)
         # a breakdown of a count that is not a metric (现有党员42名，其中预备党员2名) is not one
         if not drop and r.breakdown.search(before.lstrip(_EDGE)) and last_dropped == (ss, True):
             drop = True
         last_dropped = (ss, drop)
+        last_stock = (ss, c.end) if why == "stock list" or (r.stock is not None and why in r.stock.kinds) else None
         if not drop:
             if not groups or groups[-1][0] != cs:
                 groups.append((cs, ce, []))

@@ -242,6 +242,30 @@ def test_reach_team_work_and_selections_are_metrics(text, value, measure):
     assert counts(text) == [(float(value), measure)]
 
 
+@pytest.mark.parametrize("text", [
+    # a stock description is a list: every figure of it goes, not only the one after 现有/辖
+    "该村现有农户412户1530人，其中脱贫户37户。",
+    "街道下设社区党委6个，非公企业党组织23个、党员1870名。",
+    "全县共有中小学42所，在校学生2.1万人，专任教师1900余名。",
+    "我县辖8个乡镇、2个街道办事处，常住人口28万人。",
+    "学校配备专职网评员3名、兼职网评员15名。",
+])
+def test_stock_lists_are_not_metrics(text):
+    assert counts(text) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    # an activity after a stock figure is a metric again: a verb, another measure, a new sentence
+    ("支部现有党员42名，发展新党员3名。", [(3, "名")]),
+    ("社区现有居民800户，组织开展政策宣讲12场。", [(12, "场")]),
+    ("党委下设党支部5个，慰问困难党员26人。", [(26, "人")]),
+    ("党委下设党支部5个。全年走访群众300户。", [(300, "户")]),
+    ("辖区内开展反邪教宣传8场，辖内群众参与1500人次。", [(8, "场"), (1500, "人次")]),
+])
+def test_counts_after_a_stock_figure_that_are_activities(text, expected):
+    assert counts(text) == [(float(v), m) for v, m in expected]
+
+
 def test_a_team_count_does_not_hide_the_count_after_it():
     ms = run("组成5个宣讲组对27个基层党组织进行宣讲。")
     assert [(m.value, m.measure) for m in ms] == [(27, "个")]
