@@ -82,7 +82,7 @@ LABELS: dict[str, str] = {
     "check": "检查项代码", "item": "检查项", "count": "数量",
     "path": "文件", "reason": "原因", "rejected_at": "时间",
     "category": "类别", "categories": "全部类别", "triggers": "触发词", "phrase": "指标短语",
-    "value": "数值", "measure": "计量单位", "approx": "约数", "placeholder": "占位", "section_kind": "所在部分",
+    "value": "数值", "measure": "计量单位", "base_value": "折算数值", "base_measure": "折算单位", "approx": "约数", "placeholder": "占位", "section_kind": "所在部分",
     "sentence": "所在句子", "exact_sum": "精确合计", "approx_sum": "约数合计", "placeholders": "占位条数",
     "mentions": "提及条数", "statements": "问题条数", "n_years": "出现年数", "n_units": "单位数",
     "unit_list": "涉及单位", "term": "词语", "n": "出现次数", "per_10k_chars": "每万字频次",
