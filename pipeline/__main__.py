@@ -1,4 +1,10 @@
-"""CLI: `python -m pipeline ingest PATH...` and `python -m pipeline export --out FILE.jsonl`."""
+"""CLI, a thin wrapper over the library:
+
+    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild]
+    python -m pipeline export [--db FILE] --out FILE.jsonl
+    python -m pipeline map PATH... --out PARQUET_DIR      # per-file stages only, no database
+    python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
+"""
 from __future__ import annotations
 
 import argparse
@@ -16,12 +22,20 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--manifest", help="CSV: file,unit,year,unit_type,region,period (any column optional)")
     ing.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     ing.add_argument("--rebuild", action="store_true", help="drop everything stored and ingest afresh")
+    mp = sub.add_parser("map", help="run the per-file stages only, writing Parquet parts (no database)")
+    mp.add_argument("paths", nargs="+")
+    mp.add_argument("--out", required=True, help="folder for the Parquet parts")
+    mp.add_argument("--manifest")
+    mp.add_argument("--workers", type=int, default=None)
+    ld = sub.add_parser("load", help="load a folder of Parquet parts written by `map` into DuckDB")
+    ld.add_argument("src")
+    ld.add_argument("--db", default=None)
     exp = sub.add_parser("export", help="write one JSON object per report")
     exp.add_argument("--db", default=None)
     exp.add_argument("--out", required=True)
     args = ap.parse_args(argv)
 
-    db = args.db or db_path()
+    db = getattr(args, "db", None) or db_path()
     if args.cmd == "ingest":
         from .ingest import ManifestError, _progress_bar, ingest_paths
 
@@ -35,6 +49,25 @@ def main(argv: list[str] | None = None) -> int:
         print(s.line())
         for path, reason in s.rejected:
             print(f"  拒收 {path}: {reason}")
+        return 0
+    if args.cmd == "map":
+        from .ingest import ManifestError, _progress_bar, map_to_parquet
+
+        try:
+            s = map_to_parquet(args.paths, args.out, manifest=args.manifest, workers=args.workers,
+                               progress=_progress_bar if sys.stderr.isatty() else None)
+        except ManifestError as exc:
+            print(f"错误:{exc}", file=sys.stderr)
+            return 2
+        print(f"处理 {len(s.ingested)} 个文件({s.reports} 篇报告)-> {args.out},拒收 {len(s.rejected)} 个")
+        for path, reason in s.rejected:
+            print(f"  拒收 {path}: {reason}")
+        return 0
+    if args.cmd == "load":
+        from .ingest import load_parquet_dir
+
+        n = load_parquet_dir(args.src, db=db)
+        print(f"载入 {n} 篇报告 -> {db}")
         return 0
     if args.cmd == "export":
         from .export import export_jsonl

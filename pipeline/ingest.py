@@ -264,6 +264,55 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
     return summary
 
 
+def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: str | Path | None = None,
+                   workers: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> Summary:
+    """The per-file stages with no database: results go to Parquet parts under `out_dir`
+    (`store.write_parquet`), rejects to `out_dir/rejects.csv`. Run it on as many machines
+    (or Ray/Spark tasks) as you like over disjoint inputs, then `load_parquet` once."""
+    files = expand_paths(paths)
+    man = read_manifest(manifest)
+    summary = Summary()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    batch: list[FileResult] = []
+    version = pipeline_version()
+
+    def flush() -> None:
+        nonlocal batch
+        if batch:
+            store.write_parquet(store.arrow_tables(batch, version), out)
+            summary.ingested.extend(r.path for r in batch)
+            summary.reports += sum(len(r.reports) for r in batch)
+            batch = []
+
+    todo = [(str(f), man.get(str(f)) or man.get(f.name)) for f in files]
+    for k, result in enumerate(_run(todo, workers), 1):
+        if isinstance(result, tuple):
+            summary.rejected.append(result)
+        else:
+            batch.append(result)
+            if len(batch) >= BATCH_FILES:
+                flush()
+        if progress:
+            progress(k, len(todo), Path(todo[k - 1][0]).name)
+    flush()
+    if summary.rejected:
+        with open(out / f"rejects-{os.getpid()}.csv", "a", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(summary.rejected)
+    return summary
+
+
+def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
+    """Bring a `map_to_parquet` folder into the database (one writer, one transaction)."""
+    with store.writer(db) as con:
+        n = store.load_parquet(con, src)
+        for f in sorted(Path(src).glob("rejects-*.csv")):
+            with open(f, encoding="utf-8", newline="") as fh:
+                for path, reason in csv.reader(fh):
+                    store.record_reject(con, path, reason)
+    return n
+
+
 def _run(todo: list, workers: int | None) -> Iterator[FileResult | tuple[str, str]]:
     """Results in input order, with at most a few files per worker in flight (flat memory)."""
     workers = workers or os.cpu_count() or 1

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
-import pandas as pd
 
 from .config import db_path, pipeline_version
 
@@ -236,22 +235,6 @@ def known_content(con, file_id: str) -> str | None:
 
 
 # ---------------------------------------------------------------- writes
-def _insert(con, table: str, rows: list[dict] | dict[str, list]) -> None:
-    """Bulk insert from rows or columns through Arrow (not row by row)."""
-    import pyarrow as pa
-
-    cols = rows if isinstance(rows, dict) else ({k: [r[k] for r in rows] for k in rows[0]} if rows else {})
-    if not cols or not len(next(iter(cols.values()))):
-        return
-    tbl = pa.table(cols)
-    names = ", ".join(cols)
-    con.register("_rows", tbl)
-    try:
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
-    finally:
-        con.unregister("_rows")
-
-
 def _delete_content(con, file_id: str) -> None:
     for t in TABLES:
         con.execute(f"DELETE FROM {t} WHERE file_id = ?", [file_id])
@@ -353,44 +336,103 @@ def _columns(results: list) -> dict[str, dict[str, list]]:
     return out
 
 
-def write_files(con, results: list, version: str | None = None) -> int:
-    """Store several processed files in ONE transaction: each replaces whatever was stored
-    for its content and path. Batching keeps DuckDB's per-statement cost off the hot path;
-    a transaction still holds whole files only. Returns the number of reports written."""
-    if not results:
-        return 0
+def arrow_tables(results: list, version: str | None = None) -> dict:
+    """Processed files -> one Arrow table per stored table (files, file_paths, reports, …).
+
+    This columnar form is the hand-off between the per-file stages and the store: the
+    local ingest writes it to DuckDB (`write_tables`), a distributed run writes it as
+    Parquet (`write_parquet`) and `load_parquet` brings it in later - same rows either way.
+    """
+    import pyarrow as pa
+
     version = version or pipeline_version()
     now = datetime.now()
     cols = _columns(results)
-    files, paths = [], []
-    for res in results:
-        files.append(dict(file_id=res.file_id, name=Path(res.path).name, file_type=res.file_type,
-                          encoding=res.encoding, size_bytes=res.size_bytes, n_chars=res.n_chars,
-                          n_reports=len(res.reports), pipeline_version=version, ingested_at=now))
-        paths.append(dict(path=res.path, file_id=res.file_id, seen_at=now))
+    cols["files"] = {
+        "file_id": [r.file_id for r in results], "name": [Path(r.path).name for r in results],
+        "file_type": [r.file_type for r in results], "encoding": [r.encoding for r in results],
+        "size_bytes": [r.size_bytes for r in results], "n_chars": [r.n_chars for r in results],
+        "n_reports": [len(r.reports) for r in results], "pipeline_version": [version] * len(results),
+        "ingested_at": [now] * len(results)}
+    cols["file_paths"] = {"path": [r.path for r in results], "file_id": [r.file_id for r in results],
+                          "seen_at": [now] * len(results)}
+    return {t: pa.table(c) for t, c in cols.items()}
+
+
+def write_tables(con, tables: dict) -> int:
+    """Store Arrow tables from `arrow_tables` in ONE transaction: each file replaces whatever
+    was stored for its content and path; a transaction holds whole files only (batching
+    keeps DuckDB's per-commit cost off the hot path). Returns the number of reports."""
+    if not tables or tables["files"].num_rows == 0:
+        return 0
     with transaction(con):
-        fids = pd.DataFrame({"file_id": [f["file_id"] for f in files]})
-        con.register("_fids", fids)
+        con.register("_files", tables["files"])
+        con.register("_paths", tables["file_paths"])
         try:
             # only contents stored before need clearing (a re-run after a crash, a new pipeline version)
-            if con.execute("SELECT count(*) FROM files WHERE file_id IN (SELECT file_id FROM _fids)").fetchall()[0][0]:
+            if con.execute("SELECT count(*) FROM files WHERE file_id IN (SELECT file_id FROM _files)").fetchall()[0][0]:
                 for t in (*TABLES, "files"):
-                    con.execute(f"DELETE FROM {t} WHERE file_id IN (SELECT file_id FROM _fids)")
-        finally:
-            con.unregister("_fids")
-        _insert(con, "files", files)
-        for t in TABLES:
-            _insert(con, t, cols[t])
-        pdf = pd.DataFrame(paths)
-        con.register("_paths", pdf)
-        try:
+                    con.execute(f"DELETE FROM {t} WHERE file_id IN (SELECT file_id FROM _files)")
+            for t in ("files", *TABLES):
+                _insert_arrow(con, t, tables[t])
             con.execute("DELETE FROM file_paths WHERE path IN (SELECT path FROM _paths)")
             con.execute("INSERT INTO file_paths SELECT path, file_id, seen_at FROM _paths")
             con.execute("DELETE FROM rejects WHERE path IN (SELECT path FROM _paths)")
         finally:
+            con.unregister("_files")
             con.unregister("_paths")
         _collect_orphans(con)
-    return sum(len(r.reports) for r in results)
+    return tables["reports"].num_rows
+
+
+def _insert_arrow(con, table: str, tbl) -> None:
+    if tbl.num_rows == 0:
+        return
+    names = ", ".join(tbl.column_names)
+    con.register("_rows", tbl)
+    try:
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+    finally:
+        con.unregister("_rows")
+
+
+def write_files(con, results: list, version: str | None = None) -> int:
+    """Store several processed files in one transaction."""
+    return write_tables(con, arrow_tables(results, version)) if results else 0
+
+
+PARQUET_TABLES = ("files", "file_paths", *TABLES)
+
+
+def write_parquet(tables: dict, out_dir: str | Path) -> None:
+    """One Parquet part per table under `out_dir/<table>/` (a uuid name: parallel writers
+    never collide). Any engine that can run `process.process_path` can produce these."""
+    import uuid
+
+    import pyarrow.parquet as pq
+
+    part = f"part-{uuid.uuid4().hex}.parquet"
+    for t in PARQUET_TABLES:
+        d = Path(out_dir) / t
+        d.mkdir(parents=True, exist_ok=True)
+        pq.write_table(tables[t], d / part)
+
+
+def load_parquet(con, src: str | Path) -> int:
+    """Load a folder written by `write_parquet` (from one machine or many) in one transaction."""
+    src = Path(src)
+    if not (src / "files").is_dir() or not any((src / "files").glob("*.parquet")):
+        return 0
+    tables = {}
+    for t in PARQUET_TABLES:
+        files = sorted((src / t).glob("*.parquet"))
+        if files:
+            tables[t] = con.execute("SELECT * FROM read_parquet(?, union_by_name = true)",
+                                    [[str(f) for f in files]]).to_arrow_table()
+        else:  # a table with no rows at all in this batch: an empty table of the right shape
+            tables[t] = con.execute(f"SELECT * FROM {t} LIMIT 0").to_arrow_table()
+    tables["file_paths"] = tables["file_paths"].select(["path", "file_id", "seen_at"])
+    return write_tables(con, tables)
 
 
 def write_file(con, result, version: str | None = None) -> int:
