@@ -37,8 +37,10 @@ run: ingest serve
 test: setup sysdeps-test
 	$(PY) -m pytest -q
 
+# Every benchmark at full size (10,000 reports); results are appended to BENCHMARKS.md.
 bench: setup
-	$(PY) -m bench.run_all
+	$(PY) -m bench.ingest all --reports 10000
+	$(PY) -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) $(ZONGJIE_DB) $(ZONGJIE_DB).wal tests/artifacts
