@@ -21,14 +21,9 @@ SIMPLE = ("XX县审计局2021年意识形态工作总结\n"
 
 
 def _docx(text: str) -> bytes:
-    import docx
+    from bench.make_corpus import _docx_bytes   # one paragraph per line, as the corpus builds them
 
-    d = docx.Document()
-    for line in text.split("\n"):
-        d.add_paragraph(line)
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
+    return _docx_bytes(text)
 
 
 def _blank_pdf() -> bytes:
