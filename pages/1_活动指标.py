@@ -79,9 +79,10 @@ with ui.guard():
         ui.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f)
         st.dataframe(table, hide_index=True, width="stretch")
 
+    by_unit = q.metric_totals(f, ("unit",), measure)          # one query for both unit tabs
+    by_unit["unit"] = by_unit["unit"].fillna("(未识别单位)")
+
     with t_unit:
-        by_unit = q.metric_totals(f, ("unit",), measure)
-        by_unit["unit"] = by_unit["unit"].fillna("(未识别单位)")
         key = "mentions" if measure is None else "exact_sum"
         top = by_unit.groupby("unit")[key].sum().sort_values(ascending=False).head(MAX_UNITS).index
         shown = by_unit[by_unit["unit"].isin(top)]
@@ -96,8 +97,6 @@ with ui.guard():
         st.dataframe(table, hide_index=True, width="stretch")
 
     with t_heat:
-        by_unit = q.metric_totals(f, ("unit",), measure)
-        by_unit["unit"] = by_unit["unit"].fillna("(未识别单位)")
         zcol = "mentions" if measure is None else "exact_sum"
         units = by_unit.groupby("unit")[zcol].sum().sort_values(ascending=False).head(MAX_UNITS * 2).index
         sub = by_unit[by_unit["unit"].isin(units)]

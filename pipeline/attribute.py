@@ -89,25 +89,37 @@ def _lines(path: str) -> list[str]:
     return [l.strip() for l in open(data_file(path), encoding="utf-8") if l.strip() and not l.startswith("#")]
 
 
+_GENERIC_SHORT = {"外县", "大县", "地县", "山县", "旧县", "府县", "郡县", "镇县", "同县", "北县", "东县", "中县",
+                  "五县", "本县", "全县", "各县"}
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_places() -> tuple[frozenset[str], frozenset[str]]:
+    """One pass over jieba's dictionary: (place names with an administrative suffix and a
+    stem of two or more characters, one-character counties such as 泗县)."""
+    import jieba
+
+    suffix = re.compile(r"(省|自治区|市|地区|自治州|州|盟|县|自治县|区|旗)$")
+    names, short = set(), set()
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) != 3 or parts[2] != "ns":
+                continue
+            w = parts[0]
+            if len(w) == 2 and w[1] == "县":
+                short.add(w)
+            m = suffix.search(w)
+            if (m and len(w) - len(m.group()) >= 2 and not re.match(r"[一二三四五六七八九十东西南北中新老]", w[0])
+                    and not re.search(r"(城市|城区|市区|山区|库区|地区|特区|新区|园区|景区)$", w)):
+                names.add(w)
+    return frozenset(names), frozenset(short)
+
+
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> re.Pattern:
     """Region names: jieba's own `ns` words with an administrative suffix + regions_extra.txt."""
-    import jieba
-
-    names = set(_lines("regions_extra.txt"))
-    exclude = set(_lines("region_exclude.txt"))
-    dict_path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-    suffix = re.compile(r"(省|自治区|市|地区|自治州|州|盟|县|自治县|区|旗)$")
-    with open(dict_path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] == "ns":
-                w = parts[0]
-                m = suffix.search(w)
-                if (m and len(w) - len(m.group()) >= 2 and not re.match(r"[一二三四五六七八九十东西南北中新老]", w[0])
-                        and not re.search(r"(城市|城区|市区|山区|库区|地区|特区|新区|园区|景区)$", w)):
-                    names.add(w)
-    names -= exclude
+    names = (set(_jieba_places()[0]) | set(_lines("regions_extra.txt"))) - set(_lines("region_exclude.txt"))
     alt = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
     return re.compile(f"(?:{alt})")
 
@@ -460,13 +472,7 @@ def unit_from_path(path: str) -> tuple[str | None, int | None]:
 def _short_counties() -> frozenset[str]:
     """One-character counties (泗县, 沛县, 歙县) from jieba's `ns` words. Too short to look
     for in running text (外县, 产粮大县), they are only trusted opening a unit or a title."""
-    import jieba
-
-    generic = set(_lines("region_exclude.txt")) | {"外县", "大县", "地县", "山县", "旧县", "府县", "郡县", "镇县",
-                                                    "同县", "北县", "东县", "中县", "五县", "本县", "全县", "各县"}
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
-        return frozenset(w for w, _, tag in (l.split() for l in fh if l.count(" ") == 2)
-                         if tag == "ns" and len(w) == 2 and w[1] == "县" and w not in generic)
+    return _jieba_places()[1] - _GENERIC_SHORT - set(_lines("region_exclude.txt"))
 
 
 def region_of(unit: str | None, title: str | None, simple: str) -> str | None:

@@ -106,3 +106,9 @@ def score(gold: list[dict], export: list[dict], corpus: Path) -> dict:
                 metrics_P=r(c["mok"], c["mp"]), metrics_R=r(c["mok"], c["mg"]),
                 placeholders_flagged=r(c["pok"], c["pg"]),
                 shortcomings_P=r(c["sok"], c["sp"]), shortcomings_R=r(c["sok"], c["sg"]))
+
+
+# The issues' acceptance thresholds, one list for every gold set.
+THRESHOLDS = [("reports_found", 0.95), ("year_acc", 0.9), ("unit_loose", 0.8), ("unit_type_acc", 0.8),
+              ("metrics_P", 0.9), ("metrics_R", 0.85), ("placeholders_flagged", 0.9),
+              ("shortcomings_P", 0.85), ("shortcomings_R", 0.9)]
