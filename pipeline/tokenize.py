@@ -48,7 +48,7 @@ PHRASE_SEPARATORS = r"[、，,\s]?"
 
 @dataclass(frozen=True)
 class _Segmenter:
-    freq: dict              # jieba prefix dictionary (word -> corpus frequency; 0 = prefix only)
+    logp: dict              # jieba prefix dictionary as word -> log(freq / total); None = prefix only
     logtotal: float
     hmm_cut: object         # jieba.finalseg.cut: HMM segmentation of unknown character runs
     stop: frozenset
@@ -92,7 +92,11 @@ def _build() -> _Segmenter:
                        for w in joined.values()), key=len, reverse=True)
         phrases = re.compile("|".join(alts))
     stop = frozenset(w for row in _words(STOPWORDS) for w in row)
-    return _Segmenter(freq=tk.FREQ, logtotal=log(tk.total), hmm_cut=jieba.finalseg.cut, stop=stop,
+    logtotal = log(tk.total)
+    # log-probabilities once (~0.2 s), not a log() per dictionary candidate per run; the
+    # same expression `log(f) - logtotal`, so scores are bit-identical to computing it inline
+    logp = {w: log(f) - logtotal if f else None for w, f in tk.FREQ.items()}
+    return _Segmenter(logp=logp, logtotal=logtotal, hmm_cut=jieba.finalseg.cut, stop=stop,
                       phrases=phrases, joined=joined)
 
 
@@ -105,28 +109,31 @@ def _segmenter() -> _Segmenter:
     return _seg
 
 
-def _cut_run(run: str, freq: dict, logtotal: float, hmm_cut) -> list[str]:
+_MISSING = object()     # `logp.get(frag, _MISSING)`: not even a prefix of a dictionary word
+
+
+def _cut_run(run: str, logp: dict, logtotal: float, hmm_cut) -> list[str]:
     """jieba's accurate mode with HMM (`Tokenizer.__cut_DAG`) on one run of Han characters,
-    keeping only words of two or more characters."""
+    keeping only words of two or more characters. `logp` maps each dictionary word to
+    `log(freq) - logtotal` and each prefix-only entry (freq 0) to None."""
     n = len(run)
     score = [0.0] * (n + 1)
     end = list(range(1, n + 2))
-    get = freq.get
+    get = logp.get
+    missing = _MISSING
     for k in range(n - 1, -1, -1):
         best = None
         i = k + 1
-        frag = run[k]
-        f = get(frag)
-        while f is not None:                 # every prefix of a dictionary word is in `freq`
-            if f:
-                s = log(f) - logtotal + score[i]
+        lp = get(run[k], missing)
+        while lp is not missing:             # every prefix of a dictionary word is in `logp`
+            if lp is not None:
+                s = lp + score[i]
                 if best is None or s >= best:    # ties go to the longer word, as in jieba
                     best, e = s, i
             if i == n:
                 break
             i += 1
-            frag = run[k:i]
-            f = get(frag)
+            lp = get(run[k:i], missing)
         if best is None:                     # no dictionary word starts here: one character
             best, e = score[k + 1] - logtotal, k + 1
         score[k], end[k] = best, e
@@ -142,14 +149,14 @@ def _cut_run(run: str, freq: dict, logtotal: float, hmm_cut) -> list[str]:
             if single >= 0:
                 if x - single > 1:
                     buf = run[single:x]
-                    if not get(buf):
+                    if get(buf) is None:     # jieba's `not FREQ.get(buf)`: unknown or prefix only
                         out.extend(w for w in hmm_cut(buf) if len(w) > 1)
                 single = -1
             out.append(run[x:y])
         x = y
     if single >= 0 and n - single > 1:
         buf = run[single:]
-        if not get(buf):
+        if get(buf) is None:
             out.extend(w for w in hmm_cut(buf) if len(w) > 1)
     return out
 
@@ -163,10 +170,10 @@ def tokenize(simple: str) -> list[str]:
     sg = _seg or _segmenter()
     if sg.phrases is not None:
         simple = sg.phrases.sub(lambda m: re.sub(r"[^\u4e00-\u9fd5]", "", m.group()), simple)
-    freq, logtotal, hmm_cut, stop, joined = sg.freq, sg.logtotal, sg.hmm_cut, sg.stop, sg.joined
+    logp, logtotal, hmm_cut, stop, joined = sg.logp, sg.logtotal, sg.hmm_cut, sg.stop, sg.joined
     out: list[str] = []
     for run in HAN_RUN.findall(simple):
-        for w in _cut_run(run, freq, logtotal, hmm_cut):
+        for w in _cut_run(run, logp, logtotal, hmm_cut):
             if w in stop:
                 continue
             rest = w.strip(NUMERALS)

@@ -123,4 +123,4 @@ def test_same_words_as_jieba_accurate_mode(sample_db):
     runs = [run for t in texts for run in HAN_RUN.findall(t)]
     runs += ["研究生命起源", "结婚的和尚未结婚的", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院计算所"]
     for run in runs:
-        assert _cut_run(run, sg.freq, sg.logtotal, sg.hmm_cut) == [w for w in tk.cut(run) if len(w) > 1], run
+        assert _cut_run(run, sg.logp, sg.logtotal, sg.hmm_cut) == [w for w in tk.cut(run) if len(w) > 1], run
