@@ -26,6 +26,7 @@ simplified, and a traditional text would be counted as different, mostly unknown
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -50,7 +51,7 @@ PHRASE_SEPARATORS = r"[、，,\s]?"
 class _Segmenter:
     logp: dict              # jieba prefix dictionary as word -> log(freq / total); None = prefix only
     logtotal: float
-    hmm_cut: object         # jieba.finalseg.cut: HMM segmentation of unknown character runs
+    hmm_cut: object         # unknown character run -> its HMM words of 2+ characters (`_hmm_words`)
     stop: frozenset
     phrases: re.Pattern | None   # user phrases with separators, matched to rewrite them joined
     joined: dict            # joined phrase -> the spelling in the user dictionary
@@ -69,9 +70,18 @@ def _words(name: str) -> list[list[str]]:
     return rows
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _hmm_words(buf: str) -> tuple[str, ...]:
+    """The words of two or more characters jieba's HMM (`jieba.finalseg.cut`) finds in a run
+    of characters the dictionary does not cover. Memoised: the same few runs (一是, 现将,
+    我局 …) come back in nearly every report, and the HMM is a pure function of the run."""
+    import jieba.finalseg
+
+    return tuple(w for w in jieba.finalseg.cut(buf) if len(w) > 1)
+
+
 def _build() -> _Segmenter:
     import jieba
-    import jieba.finalseg
 
     jieba.setLogLevel(logging.WARNING)       # its "Building prefix dict ..." would garble the progress bar
     tk = jieba.Tokenizer()
@@ -96,7 +106,7 @@ def _build() -> _Segmenter:
     # log-probabilities once (~0.2 s), not a log() per dictionary candidate per run; the
     # same expression `log(f) - logtotal`, so scores are bit-identical to computing it inline
     logp = {w: log(f) - logtotal if f else None for w, f in tk.FREQ.items()}
-    return _Segmenter(logp=logp, logtotal=logtotal, hmm_cut=jieba.finalseg.cut, stop=stop,
+    return _Segmenter(logp=logp, logtotal=logtotal, hmm_cut=_hmm_words, stop=stop,
                       phrases=phrases, joined=joined)
 
 
@@ -115,7 +125,8 @@ _MISSING = object()     # `logp.get(frag, _MISSING)`: not even a prefix of a dic
 def _cut_run(run: str, logp: dict, logtotal: float, hmm_cut) -> list[str]:
     """jieba's accurate mode with HMM (`Tokenizer.__cut_DAG`) on one run of Han characters,
     keeping only words of two or more characters. `logp` maps each dictionary word to
-    `log(freq) - logtotal` and each prefix-only entry (freq 0) to None."""
+    `log(freq) - logtotal` and each prefix-only entry (freq 0) to None; `hmm_cut` gives the
+    words of two or more characters of a run the dictionary does not know (`_hmm_words`)."""
     n = len(run)
     score = [0.0] * (n + 1)
     end = list(range(1, n + 2))
@@ -150,14 +161,14 @@ def _cut_run(run: str, logp: dict, logtotal: float, hmm_cut) -> list[str]:
                 if x - single > 1:
                     buf = run[single:x]
                     if get(buf) is None:     # jieba's `not FREQ.get(buf)`: unknown or prefix only
-                        out.extend(w for w in hmm_cut(buf) if len(w) > 1)
+                        out.extend(hmm_cut(buf))
                 single = -1
             out.append(run[x:y])
         x = y
     if single >= 0 and n - single > 1:
         buf = run[single:]
         if get(buf) is None:
-            out.extend(w for w in hmm_cut(buf) if len(w) > 1)
+            out.extend(hmm_cut(buf))
     return out
 
 
