@@ -86,7 +86,7 @@ def seed_extracts(db: Path) -> dict[str, int]:
                         rows["shortcomings"].append((rid, fid, pos, si, text[a:b], cat, cats, trig, a, b))
             if empty["term_counts"]:
                 words = Counter(w for w in jieba.lcut(simple) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w))
-                rows["term_counts"].extend((rid, fid, w, n) for w, n in words.most_common(300))
+                rows["term_counts"].extend((rid, w, n) for w, n in words.most_common(300))
         for table, data in rows.items():
             if data:
                 cols = ", ".join(store._COLUMNS[table])

@@ -21,6 +21,7 @@ import pytest
 from pipeline.clean import clean_text
 from pipeline.decode import decode
 from pipeline.export import export_jsonl
+from pipeline import store
 from pipeline.ingest import ingest_paths
 from pipeline.read import read_path
 
@@ -241,6 +242,9 @@ def test_changed_file_replaces_its_reports(tmp_path):
     assert rows(db, "SELECT count(*) FROM reports WHERE file_id = ?", [old_id]) == [(0,)]
     assert rows(db, "SELECT count(*) FROM sections WHERE file_id = ?", [old_id]) == [(0,)]
     assert rows(db, "SELECT count(*) FROM files") == [(2,)]
+    # term rows carry no file_id: they must go with their reports, none left pointing nowhere
+    assert rows(db, "SELECT count(*) FROM term_counts WHERE report_id NOT IN (SELECT report_id FROM reports)") == [(0,)]
+    assert rows(db, "SELECT count(DISTINCT report_id) FROM term_counts") == rows(db, "SELECT count(*) FROM reports")
 
 
 def test_same_content_under_two_names_stored_once(tmp_path):
@@ -423,3 +427,24 @@ def test_a_file_that_turns_broken_loses_its_old_reports(tmp_path):
     assert [Path(p).name for p, _ in summary.rejected] == ["a.txt"]
     assert rows(db, "SELECT count(*) FROM reports")[0][0] == 0
     assert rows(db, "SELECT count(*) FROM rejects")[0][0] == 1
+    assert rows(db, "SELECT count(*) FROM term_counts") == [(0,)]
+
+
+def test_schema_2_database_is_upgraded_and_reingests(tmp_path):
+    """A database from before schema 3 (term_counts had a file_id) keeps working: the
+    column is dropped on the next write and a re-ingest leaves no stale term rows."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
+    db = tmp_path / "z.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(store.SCHEMA.split("-- schema 3")[0].replace(
+        "term_counts (report_id VARCHAR,", "term_counts (report_id VARCHAR, file_id VARCHAR,"))
+    con.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+    con.execute("INSERT INTO term_counts VALUES ('old-1', 'f', '旧词', 3)")
+    con.close()
+    ingest_paths([d], db=db, workers=1)
+    cols = [c for (c,) in rows(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'term_counts'")]
+    assert cols == ["report_id", "term", "n"]
+    assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert rows(db, "SELECT count(*) FROM term_counts WHERE report_id IN (SELECT report_id FROM reports)")[0][0] > 10

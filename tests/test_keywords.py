@@ -31,7 +31,7 @@ def con(tmp_path):
                     "text, text_simplified) VALUES (?, 'f', ?, ?, ?, ?, ?, ?, ?)",
                     [rid, unit, year, utype, region, n_chars, text, text])
         for term, n in terms.items():
-            con.execute("INSERT INTO term_counts VALUES (?, 'f', ?, ?)", [rid, term, n])
+            con.execute("INSERT INTO term_counts VALUES (?, ?, ?)", [rid, term, n])
     yield con
     con.close()
 
