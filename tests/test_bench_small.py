@@ -35,8 +35,9 @@ def test_corpus_is_deterministic_and_mixed(tmp_path):
 def test_tokenizer_benchmark_small():
     from bench.ingest import bench_tokenizer
 
-    r = bench_tokenizer(120, workers=2, write=False)
+    r = bench_tokenizer(120, workers=2, write=False, repeat=1)
     assert r["reports"] == 120 and r["t_jieba"] > 0 and r["t_ingest"] > 0 and r["rss"] > 0
+    assert [len(v) for v in r["runs"].values()] == [1, 1, 1]
 
 
 def test_incremental_benchmark_small():
