@@ -106,11 +106,8 @@ def bench_tokenizer(n: int, workers: int, write: bool, repeat: int = 2) -> dict:
     body = table(f"Ingest vs tokenizer: {reports:,} reports, {chars:,} characters, {workers} processes, "
                  f"best of {len(runs['ingest'])} interleaved runs",
                  ["what", "best s", "every run s", "reports/s", "chars/s", "× jieba", "target"], rows)
-    body += f"
-Ratio (b)/(a) run by run: {pairs}.
-"
-    body += "
-" + table("Memory", ["what", "peak RSS (all processes)", "target"],
+    body += f"\nRatio (b)/(a) run by run: {pairs}.\n"
+    body += "\n" + table("Memory", ["what", "peak RSS (all processes)", "target"],
                          [["full ingest", f"{rss / 1048576:.0f} MB",
                            f"{'met' if rss <= TARGET_RSS else 'MISSED'} (≤ 1.5 GB)"]])
     record("Ingest vs tokenizer + memory", body,
