@@ -365,3 +365,54 @@ def test_one_character_county_trusted_only_opening_a_unit_or_title():
     assert region_of("泗县人民医院", None, "") == "泗县"
     assert region_of(None, "沛县教育局2021年意识形态工作总结", "") == "沛县"
     assert region_of("县教育局", None, "我县是产粮大县,外县来的干部") is None
+
+
+# ---------------------------------------------------------------- jieba's place names, cached
+@pytest.fixture
+def places_in(tmp_path, monkeypatch):
+    """_jieba_places() with its cache in an empty temp dir; the in-process memo cleared."""
+    import tempfile
+
+    from pipeline import attribute as attribute_mod
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    attribute_mod._jieba_places.cache_clear()
+    yield attribute_mod
+    attribute_mod._jieba_places.cache_clear()
+
+
+def test_place_names_cached_and_same_as_parsing_the_dictionary(places_in, tmp_path):
+    import os
+
+    import jieba
+
+    parsed = places_in._parse_jieba_places(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"))
+    assert "盐池县" in parsed[0] and "泗县" in parsed[1]
+    assert places_in._jieba_places() == parsed                  # parsed, then written
+    (cache,) = tmp_path.glob("zongjie_places.*.marshal")
+    places_in._jieba_places.cache_clear()
+    assert places_in._jieba_places() == parsed                  # read back
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("junk", [b"", b"\x00\xffnot marshal", b"\xe9" * 100])
+def test_place_names_parsed_again_when_the_cache_is_corrupt(places_in, tmp_path, junk):
+    import marshal
+
+    good = places_in._jieba_places()
+    (cache,) = tmp_path.glob("zongjie_places.*.marshal")
+    for data in (junk, marshal.dumps((frozenset({"假市"}), ["泗县"])), marshal.dumps(42)):
+        cache.write_bytes(data)
+        places_in._jieba_places.cache_clear()
+        assert places_in._jieba_places() == good
+        with open(cache, "rb") as fh:
+            assert marshal.load(fh) == good                     # and the cache repaired
+
+
+def test_place_names_without_a_writable_temp_dir(places_in, tmp_path, monkeypatch):
+    import tempfile
+
+    good = places_in._jieba_places()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    places_in._jieba_places.cache_clear()
+    assert places_in._jieba_places() == good
