@@ -283,14 +283,18 @@ class Step:
 
     `needs`: substrings one of which must be in the text for the pattern to match at all.
     Checking them (C-speed `in`) lets most texts skip the regex scan: patterns that open
-    with a look-behind are tried at every character, which is the ingest hot path."""
+    with a look-behind are tried at every character, which is the ingest hot path.
+    `guard`: a pattern the text must also contain, for what `in` cannot say (a tone mark),
+    a regex that opens with a character class, which `re` scans for quickly."""
     name: str
     pattern: re.Pattern
     repl: str = ""
     needs: tuple[str, ...] = ()
+    guard: re.Pattern | None = None
 
     def applies(self, text: str) -> bool:
-        return not self.needs or any(n in text for n in self.needs)
+        return ((not self.needs or any(n in text for n in self.needs))
+                and (self.guard is None or self.guard.search(text) is not None))
 
     def __call__(self, text: str) -> str:
         return self.pattern.sub(self.repl, text) if self.applies(text) else text
@@ -312,6 +316,7 @@ strip_pinyin = Step(
     "strip_pinyin",
     re.compile(rf"(?<=[{_HAN}])[ \u00a0\u3000]?[(（] ?[{_PY}]*[{_TONED}][{_PY}]* ?[)）]"),
     needs=("(", "（"),
+    guard=re.compile(f"[{_TONED}]"),      # nearly every text has brackets, few a tone mark
 )
 # Runs of any horizontal space (no-break, ideographic, tabs, zero-width) -> one space.
 normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+"), " ")
@@ -325,7 +330,6 @@ drop_cjk_spaces = Step(
 )
 strip_line_edges = Step("strip_line_edges", re.compile(r"(?m)^ +| +$"), needs=(" ",))
 collapse_blank_lines = Step("collapse_blank_lines", re.compile(r"\n{2,}"), "\n", needs=("\n\n",))
-trim = Step("trim", re.compile(r"^\s+|\s+$"))   # cheap: anchored at both ends
 
 _FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)}
 
@@ -368,6 +372,21 @@ def _spaced_out_spans(text: str) -> list[tuple[int, int]]:
 
 
 join_spaced_out = SpanStep("join_spaced_out", _spaced_out_spans)
+
+
+def _edge_space_spans(text: str) -> list[tuple[int, int]]:
+    r"""Leading and trailing whitespace: what `re.sub(r"^\s+|\s+$", "", text)` deletes
+    (re's `\s` is str.isspace), found by str.strip instead of a regex `\s+$` tried at
+    every character."""
+    n = len(text)
+    a = n - len(text.lstrip())
+    if a == n:
+        return [(0, n)] if n else []
+    b = len(text.rstrip())
+    return ([(0, a)] if a else []) + ([(b, n)] if b < n else [])
+
+
+trim = SpanStep("trim", _edge_space_spans)
 
 
 _HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")

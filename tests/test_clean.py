@@ -15,7 +15,7 @@ import pytest
 from pipeline import clean as clean_mod
 from pipeline.clean import (boilerplate_patterns, clean, clean_text, collapse_blank_lines, drop_cjk_spaces,
                             fold_width, is_prose, join_spaced_out, normalize_newlines, normalize_spaces,
-                            script_of, strip_boilerplate, strip_pinyin, t2s_unchanged, to_simplified)
+                            script_of, strip_boilerplate, strip_pinyin, t2s_unchanged, to_simplified, trim)
 from pipeline.decode import decode_bytes
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -61,6 +61,24 @@ def test_spaces_collapsed_and_dropped_next_to_han():
 def test_newlines_and_blank_lines():
     assert normalize_newlines("一\r\n二\r三\u2028四") == "一\n二\n三\n四"
     assert collapse_blank_lines("一\n\n\n二") == "一\n二"
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "意识", " 意识 ", "\n\n意识 形态\n", "意识\n", "意识 \n",
+                                  "\u3000意识\u3000\n", "  \n  ", "x\n\n", "\ufeff\u2003意识\u00a0\x85"])
+def test_trim_deletes_what_the_regex_did(text):
+    """trim finds its spans with str.strip; `\\s` of `re` is str.isspace, so the result is
+    re.sub(r"^\\s+|\\s+$", "", text), map included."""
+    assert trim(text) == re.sub(r"^\s+|\s+$", "", text)
+    m = clean_mod.Mapped.identity(text)
+    reference = m.sub(re.compile(r"^\s+|\s+$"), "")
+    got = trim.mapped(m)
+    assert (got.text, list(got.pos)) == (reference.text, list(reference.pos))
+
+
+def test_pinyin_step_skips_texts_without_a_tone_mark():
+    assert not strip_pinyin.applies("工作(一)和（二）")
+    assert strip_pinyin.applies("態(tài)")
+    assert strip_pinyin("工作(一)和（二）(ta)") == "工作(一)和（二）(ta)"
 
 
 def test_pdf_spaced_out_lines_joined():
