@@ -269,3 +269,29 @@ def test_ascii_heavy_utf16_without_bom_is_not_utf8_with_nuls():
     text = "2021 Party Building report: 县审计局 12 次\n" + "Rights Reserved " * 20
     for enc in ("utf-16-le", "utf-16-be"):
         assert decode_bytes(text.encode(enc)) == (text, enc)
+
+
+def test_control_characters_counted_as_the_definition_says():
+    """Below " " except tab, newline, form feed and carriage return; counted in the first
+    20,000 characters; more than 50 rejects the file."""
+    from pipeline.decode import _CONTROL
+
+    for c in range(0x110000):
+        if not 0xD800 <= c < 0xE000:
+            ch = chr(c)
+            assert bool(_CONTROL.findall(ch)) == (ch < " " and ch not in "\n\r\t\f"), hex(c)
+    body = "意识形态工作\n\t\r\f" * 10
+    assert decode(read_bytes((body + "\x0b" * 50).encode(), "ok.txt"))[0].endswith("\x0b")
+    with pytest.raises(Rejected, match="控制字符"):
+        decode(read_bytes((body + "\x01\x0b" * 26).encode(), "bad.txt"))
+    late = "意" * 20000 + "\x01" * 60                      # beyond the first 20,000: not counted
+    assert decode(read_bytes(late.encode(), "late.txt"))[0] == late
+
+
+def test_mostly_utf8_counts_non_ascii_characters():
+    from pipeline.decode import _mostly_utf8
+
+    good = "意识形态工作abc".encode() * 100
+    assert _mostly_utf8(good[:-2] + b"\xff\xfe") is not None      # two bad bytes among 600 characters
+    assert _mostly_utf8(b"abc" * 100 + b"\xff") is None           # no non-ASCII character at all
+    assert _mostly_utf8("意识".encode() * 3 + b"\xff" * 3) is None  # 6 good are too few
