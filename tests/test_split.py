@@ -209,3 +209,30 @@ def test_collection_heading_is_kept_for_attribution():
     assert {p.collection_title for p in parts} == {"2021年意识形态工作总结8篇"}
     _, single = parts_of(f"县审计局2021年意识形态工作总结\n{BODY}")
     assert single[0].collection_title is None
+
+
+def _all_lines_converted(monkeypatch, text):
+    import pipeline.split as split_mod
+
+    monkeypatch.setattr(split_mod, "t2s_unchanged", lambda t: False)
+    try:
+        return split_reports(text)
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("text", [
+    "县审计局2021年意识形态工作总结\n" + BODY,
+    "縣審計局2021年意識形態工作總結\n" + BODY.replace("意识形态", "意識形態"),     # mixed scripts
+    "意识形态工作总结十篇1\n" + BODY + "\n意识形态工作总结十篇2\n县财政局意识形态工作总结\n" + BODY,
+    "县审计局2021年意识形态工作总结\n今年以来，我局反覆研究，实现全覆盖。\n" + BODY,            # 覆 in a phrase t2s changes
+], ids=["simplified", "mixed", "collection", "phrase"])
+def test_lines_of_a_text_t2s_leaves_alone_need_no_conversion(monkeypatch, text):
+    cleaned = clean_text(text)
+    assert split_reports(cleaned) == _all_lines_converted(monkeypatch, cleaned)
+
+
+def test_samples_split_alike_with_or_without_the_whole_text_check(monkeypatch):
+    for p in sorted(SAMPLE.glob("*.txt")):
+        cleaned = clean_text(decode_bytes(p.read_bytes())[0])
+        assert split_reports(cleaned) == _all_lines_converted(monkeypatch, cleaned), p.name
