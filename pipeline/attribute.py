@@ -157,11 +157,52 @@ def _parse_jieba_places(dict_path: str) -> tuple[frozenset[str], frozenset[str]]
 
 
 @functools.lru_cache(maxsize=1)
-def gazetteer() -> re.Pattern:
+def place_names() -> frozenset[str]:
     """Region names: jieba's own `ns` words with an administrative suffix + regions_extra.txt."""
-    names = (set(_jieba_places()[0]) | set(_lines("regions_extra.txt"))) - set(_lines("region_exclude.txt"))
-    alt = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    return re.compile(f"(?:{alt})")
+    return frozenset((set(_jieba_places()[0]) | set(_lines("regions_extra.txt"))) - set(_lines("region_exclude.txt")))
+
+
+@functools.lru_cache(maxsize=1)
+def _place_index() -> tuple[frozenset[str], re.Pattern, int]:
+    """(the names, a regex class of the characters they end with, the longest name's length)."""
+    names = place_names()
+    ends = "".join(sorted({re.escape(n[-1]) for n in names}))
+    return names, re.compile(f"[{ends}]" if ends else "(?!)"), max(map(len, names), default=0)
+
+
+def find_places(text: str) -> list[str]:
+    """The region names in `text`, in order: at the first position where a name starts, the
+    longest one starting there, then on from its end - what `re.findall` over the names
+    as one alternation, longest first, gives.
+
+    It starts from the few characters a name can end with (县 市 区 州 省 旗 盟) and looks
+    the possible names ending there up in a set: that regex tried some 3,000 alternatives
+    at every character where a name may start (中 大 新 …), ~3 ms for a 2,700-character
+    report.
+
+    >>> find_places("吴忠市盐池县审计局，在盐池县")
+    ['吴忠市', '盐池县', '盐池县']
+    """
+    names, ends, longest = _place_index()
+    found: dict[int, int] = {}          # start -> end of the longest name starting there
+    for m in ends.finditer(text):
+        j = m.end()
+        for i in range(max(0, j - longest), j):
+            if text[i:j] in names and found.get(i, 0) < j:
+                found[i] = j
+    out: list[str] = []
+    pos = 0
+    for i in sorted(found):
+        if i >= pos:
+            out.append(text[i:found[i]])
+            pos = found[i]
+    return out
+
+
+def _starts_with_place(text: str) -> bool:
+    """A region name opens `text`."""
+    names, _, longest = _place_index()
+    return any(text[:k] in names for k in range(1, min(longest, len(text)) + 1))
 
 
 _LEVEL = {"省": 0, "自治区": 0, "市": 1, "地区": 1, "自治州": 1, "州": 1, "盟": 1, "县": 2, "自治县": 2, "区": 2, "旗": 2}
@@ -412,7 +453,7 @@ def _expand(unit: str, simple: str) -> str:
     for prefix, _ in m.most_common():
         for k in range(len(prefix)):
             pre = prefix[k:]
-            if pre in ("省", "市", "县", "区", "州", "旗", "镇", "乡") or gazetteer().fullmatch(pre):
+            if pre in ("省", "市", "县", "区", "州", "旗", "镇", "乡") or pre in place_names():
                 return pre + unit
     return unit
 
@@ -460,11 +501,11 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         if suffix not in ("镇", "乡", "街道", "社区", "村"):
             # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
             names = Counter({u: n for u, n in names.items()
-                             if n >= 2 or re.match(r"[省市县区州旗]", u) or gazetteer().match(u)})
+                             if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)})
         if names:
             def score(kv):
                 name, n = kv
-                placed = bool(re.match(r"[省市县区镇乡]", name) or gazetteer().match(name))
+                placed = bool(re.match(r"[省市县区镇乡]", name) or _starts_with_place(name))
                 return n + 2 * placed - 0.5 * (len(name) > 6)
             best = max(names.items(), key=score)[0]
             return best, True, "body"
@@ -516,15 +557,14 @@ def _short_counties() -> frozenset[str]:
 
 
 def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
-    gaz = gazetteer()
     for text in (unit, title):
         if text:
-            hits = gaz.findall(text)
+            hits = find_places(text)
             if hits:
                 return "".join(dict.fromkeys(hits))[:20]
             if text[:2] in _short_counties():
                 return text[:2]
-    counts = Counter(gaz.findall(simple))
+    counts = Counter(find_places(simple))
     if not counts:
         return None
     # The most mentioned name; a city and a county it names both -> `吴忠市盐池县`.

@@ -416,3 +416,33 @@ def test_place_names_without_a_writable_temp_dir(places_in, tmp_path, monkeypatc
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     places_in._jieba_places.cache_clear()
     assert places_in._jieba_places() == good
+
+
+# ---------------------------------------------------------------- region names found without the big regex
+def _findall_reference():
+    """What find_places replaces: every name in one alternation, longest first, re.findall."""
+    import re
+
+    from pipeline.attribute import place_names
+
+    alt = "|".join(sorted(map(re.escape, place_names()), key=len, reverse=True))
+    return re.compile(f"(?:{alt})")
+
+
+def test_find_places_lists_what_the_alternation_found(samples):
+    import random
+
+    from pipeline.attribute import _starts_with_place, find_places, place_names
+
+    ref = _findall_reference()
+    texts = [to_simplified(clean(decode(read_bytes(p.read_bytes(), p.name))[0]).text) for p in sorted(SAMPLE.glob("*.txt"))]
+    texts += ["吴忠市盐池县审计局", "宁夏回族自治区吴忠市盐池县", "盐池县县委", "阿里地区行署", "泗县", "我县是产粮大县", "", "市县区"]
+    names = sorted(place_names())
+    rnd = random.Random(11)
+    for _ in range(3000):   # names overlapping, cut short, one inside another
+        texts.append("".join(rnd.choice(names)[rnd.randint(0, 2):rnd.randint(1, 8)] + rnd.choice(["", "县", "市", "区", "的"])
+                             for _ in range(rnd.randint(1, 6))))
+    for t in texts:
+        assert find_places(t) == ref.findall(t), t
+        assert _starts_with_place(t) == bool(ref.match(t)), t
+    assert all(names)       # an empty name would make the alternation match everywhere
