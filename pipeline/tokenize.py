@@ -4,22 +4,26 @@ Why it looks like this: tokenizing is the slowest stage of ingest, so it makes o
 Only runs of two or more Han characters are segmented (punctuation, digits and Latin text
 never reach jieba), and each run goes through a re-implementation of jieba's accurate
 mode (prefix-dictionary DAG + max-probability route, HMM for unknown words) that fuses
-jieba's `get_DAG` and `calc` into a single loop. It gives exactly the words
+jieba's `get_DAG` and `calc` into a single loop, reads each word's log-probability from a
+table built once (not a `log()` per candidate) and memoises the HMM's words per unknown
+run (一是, 现将, 我局 come back in report after report). It gives exactly the words
 `jieba.Tokenizer.cut(run, HMM=True)` gives (tests/test_tokenize.py checks this) at about
-twice the speed. Measured on the bundled sample (14 reports, 41,825 characters, one core of
-the 2-core dev box, best of 5): 480,000-800,000 chars/s depending on machine load, against
-240,000-400,000 chars/s for `jieba.Tokenizer.cut` plus the same filter run alongside it:
+twice the speed or more. Measured on the bundled sample (14 reports, 41,822 characters,
+one core of the 2-core dev box at low load, best of 5): 1,070,000-1,200,000 chars/s
+(860,000-960,000 with the HMM memo emptied before every report), against
+450,000-470,000 chars/s for `jieba.Tokenizer.cut` plus the same filter run alongside it:
 
     .venv/bin/python -m pipeline.tokenize --bench data/sample
 
 The segmenter is a dedicated `jieba.Tokenizer` (the global `jieba.dt` is left alone for
 anyone else) built once per process on first use: jieba's prefix dictionary comes from
 its marshal cache in the temp dir, then the domain words of `data/userdict.txt` are
-added, so a worker pays ~0.5-1 s once. Words counted are those that survive the filter:
-at least two characters, not in `data/stopwords.txt`, not a number (十九, 两万) and not a
-numbered word (一是, 第三, 三个, 十九届). There is no single-character whitelist: lone
-characters such as 党 / 网 are almost always pieces of longer words jieba did not join,
-and counting them would put them at the top of every list.
+added and the log-probability table is built, so a worker pays ~0.7-1 s once. Words
+counted are those that survive the filter: at least two characters, not in
+`data/stopwords.txt`, not a number (十九, 两万) and not a numbered word (一是, 第三, 三个,
+十九届). There is no single-character whitelist: lone characters such as 党 / 网 are
+almost always pieces of longer words jieba did not join, and counting them would put them
+at the top of every list.
 
 Input must be the *simplified* copy (`clean.to_simplified`): the dictionaries are
 simplified, and a traditional text would be counted as different, mostly unknown words.
