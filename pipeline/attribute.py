@@ -57,19 +57,36 @@ def _suffix_types() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+@functools.lru_cache(maxsize=1)
+def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
+    """(suffix -> type, the first listed winning as in `_suffix_types`; the suffix lengths,
+    longest first; the suffixes as a set)."""
+    types: dict[str, str] = {}
+    for suffix, typ in _suffix_types():
+        types.setdefault(suffix, typ)
+    return types, tuple(sorted({len(s) for s in types if s}, reverse=True)), frozenset(types)
+
+
+_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委)$")
+
+
 def unit_type_of(unit: str | None) -> str | None:
-    """Type from the unit's suffix; the longest suffix wins.
+    """Type from the unit's suffix; the longest suffix wins (one dictionary look-up per
+    suffix length, not an endswith per suffix).
 
     >>> unit_type_of("县公安局"), unit_type_of("敖泉镇"), unit_type_of("市安监局")
     ('政法', '乡镇街道', '党政机关')
     """
     if not unit:
         return None
-    u = re.sub(r"(党组|党委|党支部|党总支|党工委|机关党委)$", "", unit) or unit
-    for suffix, typ in _suffix_types():
-        if u.endswith(suffix):
-            return typ
-    return None
+    u = _PARTY_TAIL.sub("", unit) or unit
+    types, lengths, _ = _suffix_index()
+    for n in lengths:
+        if n <= len(u):
+            typ = types.get(u[-n:])
+            if typ is not None:
+                return typ
+    return types.get("")            # an empty suffix, if one were listed, ends every name
 
 
 @functools.lru_cache(maxsize=1)
@@ -407,7 +424,7 @@ def _strip_party(unit: str) -> str:
 
 def _is_generic(unit: str) -> bool:
     """A word that names a kind of unit, not a unit: 办公室, 公司, 学校, 中心 (any bare suffix)."""
-    return unit in _GENERIC_UNITS or unit in {suf for suf, _ in _suffix_types()}
+    return unit in _GENERIC_UNITS or unit in _suffix_index()[2]
 
 
 def _anonymised(unit: str) -> bool:

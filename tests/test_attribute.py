@@ -6,6 +6,7 @@ anonymised names, blank years, publish dates, manifest rows and folder layouts.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -446,3 +447,24 @@ def test_find_places_lists_what_the_alternation_found(samples):
         assert find_places(t) == ref.findall(t), t
         assert _starts_with_place(t) == bool(ref.match(t)), t
     assert all(names)       # an empty name would make the alternation match everywhere
+
+
+def test_unit_type_of_is_the_longest_listed_suffix():
+    """unit_type_of looks suffixes up by length; the same answer as trying every listed
+    suffix, longest first, the first listed winning a tie."""
+    import random
+
+    from pipeline.attribute import _suffix_types
+
+    def reference(unit):
+        if not unit:
+            return None
+        u = re.sub(r"(党组|党委|党支部|党总支|党工委|机关党委)$", "", unit) or unit
+        return next((typ for suffix, typ in _suffix_types() if u.endswith(suffix)), None)
+
+    suffixes = [s for s, _ in _suffix_types()]
+    rnd = random.Random(2)
+    units = [None, "", "局", "党组", "机关党委", "县委党组"] + suffixes + ["县" + s for s in suffixes]
+    units += ["".join(rnd.choice(suffixes + ["县", "市", "党委", "X"]) for _ in range(rnd.randint(1, 4))) for _ in range(5000)]
+    for u in units:
+        assert unit_type_of(u) == reference(u), u
