@@ -312,9 +312,12 @@ normalize_newlines = Step("normalize_newlines", re.compile(r"\r\n?|[\u2028\u2029
                           needs=("\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"))
 # `態(tài)`: pinyin after a Han character, recognised by a tone mark; `(一)` `(十页)` survive.
 # A space before or inside the brackets (`態 (tài)`, `(lùn )`) goes with it.
+# A pattern that opens with a look-behind or an anchor is tried at every character; a
+# look-ahead for the character each of its matches starts with, `(?=[ (（])`, changes no
+# match and lets `re` give up at once everywhere else (drop_cjk_spaces: 8x faster).
 strip_pinyin = Step(
     "strip_pinyin",
-    re.compile(rf"(?<=[{_HAN}])[ \u00a0\u3000]?[(（] ?[{_PY}]*[{_TONED}][{_PY}]* ?[)）]"),
+    re.compile(rf"(?=[ \u00a0\u3000(（])(?<=[{_HAN}])[ \u00a0\u3000]?[(（] ?[{_PY}]*[{_TONED}][{_PY}]* ?[)）]"),
     needs=("(", "（"),
     guard=re.compile(f"[{_TONED}]"),      # nearly every text has brackets, few a tone mark
 )
@@ -324,11 +327,11 @@ normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-
 # A blank left where a name was removed (`XX 同志`, `** 社区`) belongs to the word next to it.
 drop_cjk_spaces = Step(
     "drop_cjk_spaces",
-    re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}0-9]) +(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}{_CJK_PUNCT}]) +(?=[0-9(])"
-               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}})"),
+    re.compile(rf"(?= )(?:(?<=[{_HAN}{_CJK_PUNCT}0-9]) +(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}{_CJK_PUNCT}]) +(?=[0-9(])"
+               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}}))"),
     needs=(" ",),
 )
-strip_line_edges = Step("strip_line_edges", re.compile(r"(?m)^ +| +$"), needs=(" ",))
+strip_line_edges = Step("strip_line_edges", re.compile(r"(?m)(?= )(?:^ +| +$)"), needs=(" ",))
 collapse_blank_lines = Step("collapse_blank_lines", re.compile(r"\n{2,}"), "\n", needs=("\n\n",))
 
 _FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)}

@@ -75,6 +75,30 @@ def test_trim_deletes_what_the_regex_did(text):
     assert (got.text, list(got.pos)) == (reference.text, list(reference.pos))
 
 
+def test_lookahead_prefixes_change_no_match():
+    """The `(?= )` / `(?=[ (（])` prefixes only let re skip characters no match starts with:
+    the same matches as the patterns without them, on random mixes of what they look at."""
+    import random
+
+    han, punct = "\u4e00-\u9fff\u3400-\u4dbf", "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
+    toned = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+    py = f"a-zA-Zü\u0251\u0261{toned}"
+    plain = {
+        strip_pinyin: rf"(?<=[{han}])[ \u00a0\u3000]?[(（] ?[{py}]*[{toned}][{py}]* ?[)）]",
+        drop_cjk_spaces: rf"(?<=[{han}{punct}0-9]) +(?=[{han}{punct}])|(?<=[{han}{punct}]) +(?=[0-9(])"
+                         rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{han}])|(?<=[{han}]) +(?=[Xx*＊×_]{{2}})",
+        clean_mod.strip_line_edges: r"(?m)^ +| +$",
+    }
+    pieces = [" ", "  ", "意", "識", "X", "x", "*", "＊", "×", "_", "1", "(", "（", ")", "）", "。", "，", "a", "\n",
+              "\u3000", "\u00a0", "tài", "lǐng", "ā", "\t"]
+    rnd = random.Random(9)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14))) for _ in range(20000)]
+    for step, pattern in plain.items():
+        ref = re.compile(pattern)
+        for t in texts:
+            assert [m.span() for m in step.pattern.finditer(t)] == [m.span() for m in ref.finditer(t)], (step.name, t)
+
+
 def test_pinyin_step_skips_texts_without_a_tone_mark():
     assert not strip_pinyin.applies("工作(一)和（二）")
     assert strip_pinyin.applies("態(tài)")
