@@ -124,3 +124,29 @@ def test_same_words_as_jieba_accurate_mode(sample_db):
     runs += ["研究生命起源", "结婚的和尚未结婚的", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院计算所"]
     for run in runs:
         assert _cut_run(run, sg.logp, sg.logtotal, sg.hmm_cut) == [w for w in tk.cut(run) if len(w) > 1], run
+
+
+def test_log_probability_table_matches_jieba_frequencies():
+    """logp holds log(freq) - logtotal for every word of jieba's prefix dictionary (with the
+    user words) and None for the prefixes that are not words (freq 0)."""
+    from math import log
+
+    tk = _jieba_with_userdict()
+    tk.check_initialized()
+    sg = _segmenter()
+    assert sg.logtotal == log(tk.total)
+    assert sg.logp.keys() == tk.FREQ.keys()
+    for w, f in list(tk.FREQ.items())[::97]:
+        assert sg.logp[w] == (log(f) - sg.logtotal if f else None), w
+
+
+def test_hmm_words_memoised_and_as_jieba_gives_them():
+    import jieba.finalseg
+
+    from pipeline.tokenize import _hmm_words
+
+    for buf in ["一是", "现将", "我局", "小明硕士", "他来到了网易杭研大厦", "abc意识", "一"]:
+        assert _hmm_words(buf) == tuple(w for w in jieba.finalseg.cut(buf) if len(w) > 1), buf
+    hits = _hmm_words.cache_info().hits
+    _hmm_words("现将")
+    assert _hmm_words.cache_info().hits == hits + 1
