@@ -116,8 +116,7 @@ def t2s_unchanged(text: str) -> bool:
     table = t2s_table()
     if table is None:
         return False
-    hits = table.scan.finditer(text)
-    for m in hits:
+    for m in table.scan.finditer(text):
         in_phrase, phrases, longest = table.phrase_lookup
         if m.group() not in in_phrase:
             return False                # a character t2s changes
@@ -214,7 +213,8 @@ def _dict_keys(path: str, kind: str) -> list[str]:
     import tempfile
 
     if kind == "text":
-        text = open(path, encoding="utf-8").read()
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     else:
         tool = _opencc_dict_tool()
         if tool is None:
@@ -223,8 +223,9 @@ def _dict_keys(path: str, kind: str) -> list[str]:
             out = os.path.join(tmp, "dict.txt")
             subprocess.run([tool, "-i", path, "-o", out, "-f", kind, "-t", "text"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
-            text = open(out, encoding="utf-8").read()
-    keys = [line.split("\t", 1)[0] for line in text.split("\n") if line and not line.startswith("#")]
+            with open(out, encoding="utf-8") as fh:
+                text = fh.read()
+    keys = [line.split("\t", 1)[0] for line in text.split("\n") if line]
     if not keys:
         raise ValueError(f"no entries read from {path}")
     return keys
