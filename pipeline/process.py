@@ -69,7 +69,9 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
     simple_all = to_simplified(m.text)          # once per file; t2s keeps length, so slices align
     for k, part in enumerate(parts, 1):
         body = m.text[part.start:part.end]
-        simple = simple_all[part.start:part.end]
+        # a text t2s left alone shares one string object: pickled once to the parent and
+        # UTF-8-encoded once into Arrow (both memoise by identity)
+        simple = body if simple_all is m.text else simple_all[part.start:part.end]
         start, end = m.original_span(part.start, part.end)
         header = to_simplified(text[:start][-3000:])
         title = part.title
