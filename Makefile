@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export ZONGJIE_DB ?= data/zongjie.duckdb
 PORT   ?= 8501
 
-.PHONY: run test setup sysdeps sysdeps-test ingest serve bench clean
+.PHONY: run test setup sysdeps sysdeps-test ingest serve bench profile clean
 
 setup: $(STAMP) sysdeps
 
@@ -41,6 +41,11 @@ test: setup sysdeps-test
 bench: setup
 	$(PY) -m bench.ingest all --reports 10000
 	$(PY) -m bench.dashboard
+
+# Where ingest time goes: py-spy samples of a 2,500-report ingest (parent and workers).
+profile: setup
+	$(PY) -m pip install --quiet -e '.[profile]'
+	$(PY) -m bench.profile --reports 2500
 
 clean:
 	rm -rf $(VENV) $(ZONGJIE_DB) $(ZONGJIE_DB).wal tests/artifacts

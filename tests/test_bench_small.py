@@ -64,3 +64,20 @@ def test_dashboard_benchmark_small(sample_db):
     assert all(float(r[2]) >= 0 for r in rows)
     page_rows = bench_pages(sample_db)
     assert [r[0] for r in page_rows] == [p.name for p in pages()] and len(page_rows) == 6
+
+
+def test_profile_summary_splits_workers_by_stage_and_skips_parent_waits(tmp_path):
+    from bench.profile import summarise
+
+    raw = tmp_path / "raw.txt"
+    raw.write_text(
+        'process 1:"python -m pipeline ingest";_process_worker (concurrent/futures/process.py:261);'
+        "process_path (pipeline/process.py:104);term_counts (pipeline/tokenize.py:200);_cut_run (pipeline/tokenize.py:130) 7\n"
+        'process 1:"x";_process_worker (concurrent/futures/process.py:261);_sendback_result (p.py:1);'
+        "Connection._send (multiprocessing/connection.py:373) 2\n"
+        'process 1:"x";main (pipeline/__main__.py:44);flush (pipeline/ingest.py:238);transaction (pipeline/store.py:202) 5\n'
+        'process 1:"x";_ExecutorManagerThread.run (p.py:1);wait (multiprocessing/connection.py:930);select (selectors.py:415) 9\n',
+        encoding="utf-8")
+    worker, parent = summarise(raw)
+    assert worker == {"tokenize": 7, "(hand-off) Connection._send": 2}
+    assert parent == {"main > flush > transaction": 5}
