@@ -13,14 +13,13 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from .config import data_file
+from .config import cache_dir, data_file
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区, XX县, 某局
@@ -107,7 +106,8 @@ def _false_name(unit: str) -> bool:
 
 
 def _lines(path: str) -> list[str]:
-    return [l.strip() for l in open(data_file(path), encoding="utf-8") if l.strip() and not l.startswith("#")]
+    return [l.strip() for l in data_file(path).read_text(encoding="utf-8").splitlines()
+            if l.strip() and not l.startswith("#")]
 
 
 _GENERIC_SHORT = {"外县", "大县", "地县", "山县", "旧县", "府县", "郡县", "镇县", "同县", "北县", "东县", "中县",
@@ -120,13 +120,15 @@ def _jieba_places() -> tuple[frozenset[str], frozenset[str]]:
     one-character counties such as 泗县) among jieba's `ns` words.
 
     Reading jieba's 350,000-line dictionary costs a worker ~0.2-0.4 s of CPU, so the result
-    is cached the way jieba caches its prefix dictionary: a marshal file in the temp dir,
+    is cached the way jieba caches its prefix dictionary: a marshal file in `config.cache_dir()`,
     keyed by the dictionary's path, size and mtime and by this module's source (the rules
     below); written atomically, and parsed again when missing or unreadable."""
     import jieba
 
     path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     cache = _places_cache_path(path)
+    if cache is None:                   # no private cache folder: parse every time
+        return _parse_jieba_places(path)
     try:
         with open(cache, "rb") as fh:
             names, short = marshal.load(fh)
@@ -146,12 +148,13 @@ def _jieba_places() -> tuple[frozenset[str], frozenset[str]]:
     return names, short
 
 
-def _places_cache_path(dict_path: str) -> str:
+def _places_cache_path(dict_path: str) -> str | None:
     st = os.stat(dict_path)
     h = hashlib.sha256(f"{dict_path}|{st.st_size}|{st.st_mtime_ns}|{sys.version_info[:2]}".encode())
     with open(__file__, "rb") as fh:
         h.update(fh.read())
-    return os.path.join(tempfile.gettempdir(), f"zongjie_places.{h.hexdigest()[:20]}.marshal")
+    d = cache_dir()
+    return str(d / f"zongjie_places.{h.hexdigest()[:20]}.marshal") if d else None
 
 
 def _parse_jieba_places(dict_path: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -18,10 +18,11 @@ import json
 import logging
 import os
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable
 
-from .config import data_file
+from .config import cache_dir, data_file
 from .textmap import Mapped
 
 
@@ -140,6 +141,8 @@ def t2s_table() -> T2sTable | None:
         return None
     cache = _t2s_cache_path(sources, getattr(opencc, "__version__", "?"))
     try:
+        if cache is None:               # no private cache folder: build the table every time
+            raise FileNotFoundError
         with open(cache, encoding="utf-8") as fh:
             raw = json.load(fh)
         table = T2sTable(raw["chars"], tuple(raw["phrases"]), raw["phrase_chars"])
@@ -153,6 +156,8 @@ def t2s_table() -> T2sTable | None:
     except Exception as exc:
         _log.debug("t2s fast path off: %s", exc)
         return None
+    if cache is None:
+        return table
     try:
         tmp = f"{cache}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -188,16 +193,16 @@ def _t2s_sources(config: str) -> tuple[str, list[tuple[str, str]]] | None:
     return (config, found) if walk(spec) and found else None
 
 
-def _t2s_cache_path(sources: tuple[str, list[tuple[str, str]]], version: str) -> str:
+def _t2s_cache_path(sources: tuple[str, list[tuple[str, str]]], version: str) -> str | None:
     import hashlib
-    import tempfile
 
     h = hashlib.sha256(f"{_T2S_CACHE_FORMAT}|{version}".encode())
     for path in [sources[0]] + [p for p, _ in sources[1]]:
         h.update(path.encode("utf-8", "surrogateescape"))
         with open(path, "rb") as fh:
             h.update(fh.read())
-    return os.path.join(tempfile.gettempdir(), f"zongjie_t2s.{h.hexdigest()[:20]}.json")
+    d = cache_dir()
+    return str(d / f"zongjie_t2s.{h.hexdigest()[:20]}.json") if d else None
 
 
 def _opencc_dict_tool() -> str | None:
@@ -409,7 +414,8 @@ def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None
     """{'any'|'line'|'tail': pattern} compiled from `pipeline/data/boilerplate.txt`."""
     groups: dict[str, list[str]] = {k: [] for k in _SECTIONS}
     current = "line"
-    for n, raw in enumerate(open(path or data_file("boilerplate.txt"), encoding="utf-8"), 1):
+    lines = Path(path or data_file("boilerplate.txt")).read_text(encoding="utf-8").splitlines()
+    for n, raw in enumerate(lines, 1):
         line = raw.rstrip("\n")
         if not line.strip() or line.lstrip().startswith("#"):
             continue

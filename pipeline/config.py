@@ -23,6 +23,27 @@ def data_file(name: str) -> Path:
     return DATA_FILES / name
 
 
+def cache_dir() -> Path | None:
+    """A private folder for tables derived from installed files (the t2s fast path, jieba's
+    place names), or None when there is none we can trust.
+
+    A cache decides what the pipeline extracts, so it is never read from a folder someone
+    else could write to: `$ZONGJIE_CACHE_DIR`, else `<tmp>/zongjie-<uid>`, created 0700, and
+    used only if we own it and it is not group- or world-writable.
+    """
+    import tempfile
+
+    d = Path(os.environ.get("ZONGJIE_CACHE_DIR") or Path(tempfile.gettempdir()) / f"zongjie-{os.getuid()}")
+    try:
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = d.stat()
+    except OSError:
+        return None
+    if st.st_uid != os.getuid() or st.st_mode & 0o022:
+        return None
+    return d
+
+
 # Modules whose code decides what is stored for a file. The query layer, keyword queries,
 # export, CLI and orchestration read or move data without changing it, so editing them
 # must not force every stored file to be re-extracted.

@@ -437,10 +437,10 @@ def load_parquet(con, src: str | Path) -> int:
     for t in PARQUET_TABLES:
         files = sorted((src / t).glob("*.parquet"))
         if files:
-            tables[t] = con.execute("SELECT * FROM read_parquet(?, union_by_name = true)",
-                                    [[str(f) for f in files]]).to_arrow_table()
+            tables[t] = con.sql("SELECT * FROM read_parquet($files, union_by_name = true)",
+                                params={"files": [str(f) for f in files]}).to_arrow_table()
         else:  # a table with no rows at all in this batch: an empty table of the right shape
-            tables[t] = con.execute(f"SELECT * FROM {t} LIMIT 0").to_arrow_table()
+            tables[t] = con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table()
     tables["file_paths"] = tables["file_paths"].select(["path", "file_id", "seen_at"])
     return write_tables(con, tables)
 

@@ -371,12 +371,10 @@ def test_one_character_county_trusted_only_opening_a_unit_or_title():
 # ---------------------------------------------------------------- jieba's place names, cached
 @pytest.fixture
 def places_in(tmp_path, monkeypatch):
-    """_jieba_places() with its cache in an empty temp dir; the in-process memo cleared."""
-    import tempfile
-
+    """_jieba_places() with its cache in an empty private folder; the in-process memo cleared."""
     from pipeline import attribute as attribute_mod
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(tmp_path))
     attribute_mod._jieba_places.cache_clear()
     yield attribute_mod
     attribute_mod._jieba_places.cache_clear()
@@ -410,13 +408,35 @@ def test_place_names_parsed_again_when_the_cache_is_corrupt(places_in, tmp_path,
             assert marshal.load(fh) == good                     # and the cache repaired
 
 
-def test_place_names_without_a_writable_temp_dir(places_in, tmp_path, monkeypatch):
-    import tempfile
-
+def test_place_names_without_a_usable_cache_dir(places_in, tmp_path, monkeypatch):
     good = places_in._jieba_places()
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(blocker / "cache"))      # cannot be created
     places_in._jieba_places.cache_clear()
     assert places_in._jieba_places() == good
+
+
+def test_place_names_never_read_from_a_folder_others_can_write(places_in, tmp_path, monkeypatch):
+    """A cache planted in a world-writable folder would decide which regions are found."""
+    import marshal
+
+    import jieba
+
+    dict_path = str(Path(jieba.__file__).parent / "dict.txt")
+    private = tmp_path / "private"
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(private))
+    name = Path(places_in._places_cache_path(dict_path)).name       # the name a reader would look for
+    real = places_in._jieba_places()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with open(shared / name, "wb") as fh:
+        marshal.dump((frozenset({"假市"}), frozenset()), fh)
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(shared))
+    places_in._jieba_places.cache_clear()
+    assert places_in._places_cache_path(dict_path) is None
+    assert places_in._jieba_places() == real and "假市" not in real[0]
 
 
 # ---------------------------------------------------------------- region names found without the big regex

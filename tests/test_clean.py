@@ -305,9 +305,7 @@ def test_every_phrase_that_changes_is_caught():
 
 
 def test_t2s_table_cache_rebuilt_when_corrupt(tmp_path, monkeypatch, fresh_t2s_table):
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(tmp_path))
     built = clean_mod.t2s_table()
     (cache,) = tmp_path.glob("zongjie_t2s.*.json")
     clean_mod.t2s_table.cache_clear()
@@ -320,10 +318,20 @@ def test_t2s_table_cache_rebuilt_when_corrupt(tmp_path, monkeypatch, fresh_t2s_t
     assert not list(tmp_path.glob("*.tmp"))
 
 
-def test_without_opencc_dict_tool_every_text_goes_through_opencc(tmp_path, monkeypatch, fresh_t2s_table):
-    import tempfile
+def test_t2s_table_neither_read_from_nor_written_to_a_folder_others_can_write(tmp_path, monkeypatch,
+                                                                              fresh_t2s_table):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(shared))
+    table = clean_mod.t2s_table()
+    assert table is not None and not list(shared.iterdir())      # built, used, not cached there
+    assert to_simplified("意識形態工作責任制") == "意识形态工作责任制"
+    assert t2s_unchanged("意识形态工作")
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+def test_without_opencc_dict_tool_every_text_goes_through_opencc(tmp_path, monkeypatch, fresh_t2s_table):
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(clean_mod, "_opencc_dict_tool", lambda: None)
     assert clean_mod.t2s_table() is None
     assert not t2s_unchanged("意识形态")
