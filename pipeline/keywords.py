@@ -20,10 +20,13 @@ GROUP_COLUMNS = {"unit": "unit", "year": "year"}   # distinctive_terms: allowed 
 
 
 def top_terms(con, filters: Mapping | None = None, limit: int = 50) -> pd.DataFrame:
-    """The most frequent terms: term, n (occurrences), reports (how many reports use it)."""
+    """The most frequent terms: term, n (occurrences), reports (how many reports use it).
+
+    term_counts holds one row per (report, term), so COUNT(*) is the number of reports;
+    COUNT(DISTINCT report_id) gave the same number 10x slower (400 ms at 10,000 reports)."""
     cond, params = where(filters)
     return con.execute(f"""
-        SELECT t.term, SUM(t.n)::BIGINT AS n, COUNT(DISTINCT t.report_id)::BIGINT AS reports
+        SELECT t.term, SUM(t.n)::BIGINT AS n, COUNT(*)::BIGINT AS reports
         FROM term_counts t JOIN reports r USING (report_id)
         WHERE {cond}
         GROUP BY t.term

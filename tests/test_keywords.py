@@ -167,6 +167,15 @@ def test_sample_counts_are_the_tokenizer_counts(sample_con):
         stored = Counter(dict(sample_con.execute(
             "SELECT term, n FROM term_counts WHERE report_id = ?", [rid]).fetchall()))
         assert stored == term_counts(text), rid
+    # one row per (report, term): top_terms counts reports with COUNT(*) on this
+    assert sample_con.execute("SELECT count(*) FROM (SELECT report_id, term FROM term_counts "
+                              "GROUP BY ALL HAVING count(*) > 1)").fetchone() == (0,)
+    reports = dict(sample_con.execute("SELECT term, count(DISTINCT report_id) FROM term_counts GROUP BY term").fetchall())
+    assert as_dict_reports(K.top_terms(sample_con, {}, limit=10_000)) == reports
+
+
+def as_dict_reports(df) -> dict:
+    return dict(zip(df.term, df.reports))
 
 
 def test_sample_keywords(sample_con):
