@@ -49,7 +49,7 @@ def _jieba_chunk(texts: list[str]) -> int:
 
 
 def _ours_chunk(texts: list[str]) -> int:
-    from pipeline.clean import to_simplified
+    from pipeline.script import to_simplified
     from pipeline.tokenize import term_counts
 
     return sum(len(term_counts(to_simplified(t))) for t in texts)
@@ -98,7 +98,7 @@ def bench_tokenizer(n: int, workers: int, write: bool, repeat: int = 2) -> dict:
     rows = [
         ["(a) jieba.Tokenizer.lcut alone", f"{t_jieba:.1f}", every["jieba"], f"{reports / t_jieba:.0f}",
          f"{chars / t_jieba:,.0f}", "1.00", ""],
-        ["(a') our tokenizer (clean.to_simplified + tokenize.term_counts)", f"{t_ours:.1f}", every["ours"],
+        ["(a') our tokenizer (script.to_simplified + tokenize.term_counts)", f"{t_ours:.1f}", every["ours"],
          f"{reports / t_ours:.0f}", f"{chars / t_ours:,.0f}", f"{t_ours / t_jieba:.2f}", ""],
         ["(b) full `pipeline ingest`", f"{t_ingest:.1f}", every["ingest"], f"{reports / t_ingest:.0f}",
          f"{chars / t_ingest:,.0f}", f"{ratio:.2f}", f"{'met' if ratio <= TARGET_RATIO else 'MISSED'} (≤ {TARGET_RATIO})"],

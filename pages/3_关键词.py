@@ -19,7 +19,7 @@ ui.page_header("关键词", f, "基于分词词频(简体),每万字频次消除
 
 def simplified(term: str) -> str:
     try:
-        from pipeline.clean import to_simplified
+        from pipeline.script import to_simplified
         return to_simplified(term)
     except Exception:  # the converter is optional here; the typed term still works
         return term

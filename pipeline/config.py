@@ -47,7 +47,7 @@ def cache_dir() -> Path | None:
 # Modules whose code decides what is stored for a file. The query layer, keyword queries,
 # export, CLI and orchestration read or move data without changing it, so editing them
 # must not force every stored file to be re-extracted.
-EXTRACTION_MODULES = ("read", "decode", "clean", "textmap", "split", "attribute", "segment", "metrics",
+EXTRACTION_MODULES = ("read", "decode", "script", "clean", "textmap", "split", "attribute", "segment", "metrics",
                       "numerals", "shortcomings", "tokenize", "process", "store")
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from . import __version__
 from .attribute import attribute
-from .clean import clean, script_of, to_simplified
+from .clean import clean
+from .script import script_of, to_simplified
 from .decode import decode
 from .metrics import extract_metrics
 from .read import RawDocument, Rejected, read_bytes

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .clean import t2s_unchanged, to_simplified
+from .script import t2s_unchanged, to_simplified
 
 _NUM = r"[0-9一二三四五六七八九十百零〇]+"
 # A part marker: `2021意识形态工作情况总结十篇1`, `篇一：…`, `【篇二】…`, `第三篇 …`,

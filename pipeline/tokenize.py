@@ -25,7 +25,7 @@ counted are those that survive the filter: at least two characters, not in
 almost always pieces of longer words jieba did not join, and counting them would put them
 at the top of every list.
 
-Input must be the *simplified* copy (`clean.to_simplified`): the dictionaries are
+Input must be the *simplified* copy (`script.to_simplified`): the dictionaries are
 simplified, and a traditional text would be counted as different, mostly unknown words.
 """
 from __future__ import annotations

@@ -14,7 +14,8 @@ import pytest
 
 from pipeline.attribute import (attribute, body_year, manifest_values, period_of, publish_date,
                                 signature_block, unit_from_path, unit_type_of, year_from_title)
-from pipeline.clean import clean, to_simplified
+from pipeline.clean import clean
+from pipeline.script import to_simplified
 from pipeline.decode import decode
 from pipeline.read import read_bytes
 from pipeline.split import split_reports

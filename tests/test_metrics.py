@@ -7,7 +7,8 @@ import tomllib
 import pytest
 
 from pipeline import metrics as M
-from pipeline.clean import clean, to_simplified
+from pipeline.clean import clean
+from pipeline.script import to_simplified
 from pipeline.config import data_file
 from pipeline.metrics import Metric, categorize, extract_metrics
 from pipeline.segment import Section, segment

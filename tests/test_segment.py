@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.clean import to_simplified
+from pipeline.script import to_simplified
 from pipeline.segment import classify, heading_number, heading_style, segment
 
 

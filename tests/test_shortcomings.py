@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from pipeline.clean import to_simplified
+from pipeline.script import to_simplified
 from pipeline.config import data_file
 from pipeline.segment import segment
 from pipeline.shortcomings import categorize, extract_shortcomings, taxonomy

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from pipeline import store
-from pipeline.clean import to_simplified
+from pipeline.script import to_simplified
 from pipeline.tokenize import _cut_run, _segmenter, _words, HAN_RUN, USERDICT, term_counts, tokenize
 
 
