@@ -22,7 +22,7 @@ import contextlib
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -249,28 +249,34 @@ def _delete_files(con, file_ids: str, params: list | None = None) -> None:
             con.execute(f"DELETE FROM {t} WHERE file_id IN ({file_ids})", params or [])
 
 
-def _delete_content(con, file_id: str) -> None:
-    _delete_files(con, "?", [file_id])
-
-
-def _collect_orphans(con) -> None:
-    """Contents no path points at any more (a changed file's old version) are removed, and
-    a content whose `source` path now holds something else names a path that still holds it
-    (a.txt and b.txt were twins, a.txt changed: the old reports now come from b.txt)."""
-    for (fid,) in con.execute(
-            "SELECT file_id FROM files WHERE file_id NOT IN (SELECT file_id FROM file_paths)").fetchall():
-        _delete_content(con, fid)
+def _repoint(con, paths: list[str], change: Callable[[], None]) -> None:
+    """Run `change` (which re-points or removes `paths` in file_paths), then tidy up after it,
+    looking only at what those paths held before, so the cost follows the batch, not the
+    database (a whole-table check per batch made a first ingest quadratic):
+    - a content no path points at any more (a changed file's old version) is removed;
+    - a report whose `source` was one of these paths, and whose content that path no longer
+      holds, names a path that still holds it (a.txt and b.txt were twins, a.txt changed:
+      the old reports now come from b.txt)."""
+    old = [f for (f,) in con.execute(
+        "SELECT DISTINCT file_id FROM file_paths WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths]).fetchall()]
+    change()
+    orphans = [f for (f,) in con.execute("SELECT f FROM unnest(?::VARCHAR[]) t(f) "
+                                         "WHERE f NOT IN (SELECT file_id FROM file_paths)", [old]).fetchall()]
+    if orphans:     # (each DELETE scans its table, so none are run for nothing)
+        _delete_files(con, "SELECT unnest(?::VARCHAR[])", [orphans])
     con.execute("""
         UPDATE reports SET source = (SELECT min(p.path) FROM file_paths p WHERE p.file_id = reports.file_id)
-        WHERE NOT EXISTS (SELECT 1 FROM file_paths p WHERE p.file_id = reports.file_id AND p.path = reports.source)""")
+        WHERE source IN (SELECT unnest(?::VARCHAR[]))
+          AND NOT EXISTS (SELECT 1 FROM file_paths p WHERE p.file_id = reports.file_id AND p.path = reports.source)""",
+                [paths])
 
 
 def record_path(con, path: str, file_id: str) -> None:
     """Point `path` at already-stored content (unchanged file, or a duplicate under a new name)."""
     with transaction(con):
-        con.execute("INSERT OR REPLACE INTO file_paths VALUES (?, ?, ?)", [path, file_id, datetime.now()])
+        _repoint(con, [path], lambda: con.execute("INSERT OR REPLACE INTO file_paths VALUES (?, ?, ?)",
+                                                  [path, file_id, datetime.now()]))
         con.execute("DELETE FROM rejects WHERE path = ?", [path])
-        _collect_orphans(con)
 
 
 def record_reject(con, path: str, reason: str) -> None:
@@ -278,9 +284,7 @@ def record_reject(con, path: str, reason: str) -> None:
     mirrors what the files say today, and `rejects` says why this one is missing."""
     with transaction(con):
         con.execute("INSERT OR REPLACE INTO rejects VALUES (?, ?, ?)", [path, reason, datetime.now()])
-        if con.execute("SELECT count(*) FROM file_paths WHERE path = ?", [path]).fetchall()[0][0]:
-            con.execute("DELETE FROM file_paths WHERE path = ?", [path])
-            _collect_orphans(con)
+        _repoint(con, [path], lambda: con.execute("DELETE FROM file_paths WHERE path = ?", [path]))
 
 
 def report_id(file_id: str, index: int) -> str:
@@ -385,13 +389,16 @@ def write_tables(con, tables: dict) -> int:
                 _delete_files(con, "SELECT file_id FROM _files")
             for t in ("files", *TABLES):
                 _insert_arrow(con, t, tables[t])
-            con.execute("DELETE FROM file_paths WHERE path IN (SELECT path FROM _paths)")
-            con.execute("INSERT INTO file_paths SELECT path, file_id, seen_at FROM _paths")
+
+            def swap() -> None:
+                con.execute("DELETE FROM file_paths WHERE path IN (SELECT path FROM _paths)")
+                con.execute("INSERT INTO file_paths SELECT path, file_id, seen_at FROM _paths")
+
+            _repoint(con, tables["file_paths"].column("path").to_pylist(), swap)
             con.execute("DELETE FROM rejects WHERE path IN (SELECT path FROM _paths)")
         finally:
             con.unregister("_files")
             con.unregister("_paths")
-        _collect_orphans(con)
     return tables["reports"].num_rows
 
 
