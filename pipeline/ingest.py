@@ -157,7 +157,8 @@ def file_hash(path: Path) -> str:
 @dataclass
 class Plan:
     process: list[tuple[str, dict | None]] = field(default_factory=list)
-    alias: list[tuple[str, str]] = field(default_factory=list)      # (path, file_id) already stored
+    alias: list[tuple[str, str]] = field(default_factory=list)      # (path, file_id) of content stored before
+    twin: list[tuple[str, str, str]] = field(default_factory=list)  # (path, file_id, the path processed for it)
     reject: list[tuple[str, str]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
@@ -199,7 +200,7 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
         elif contents.get(fid) == version and applied:
             out.alias.append((key, fid))           # same content as a stored file
         elif fid in queued:
-            out.alias.append((key, fid))           # same content twice in this batch: process once
+            out.twin.append((key, fid, queued[fid]))   # same content twice in this batch: process once
         else:
             queued[fid] = key
             out.process.append((key, row))
@@ -223,11 +224,19 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
 
     if progress and done:
         progress(done, total, "")
-    if not (todo.process or todo.alias or todo.reject or rebuild):
+    if not (todo.process or todo.alias or todo.twin or todo.reject or rebuild):
         return summary                     # nothing to write: the database is left alone
     with store.writer(db) as con:
         if rebuild:
             store.drop_all(con)
+        # Paths that now hold content stored before go first, all in one step: a change
+        # elsewhere in this run (a.txt edited, its old text now in c.txt; two files swapped)
+        # must not find that content unreferenced and delete it before they point at it.
+        if todo.alias:
+            store.record_paths(con, todo.alias)
+            for key, _ in todo.alias:
+                summary.unchanged.append(key)
+                tick(Path(key).name)
         for key, reason in todo.reject:
             store.record_reject(con, key, reason)
             summary.rejected.append((key, reason))
@@ -255,9 +264,14 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
             if len(batch) >= BATCH_FILES or terms >= BATCH_TERMS:
                 flush()
         flush()
-        for key, fid in todo.alias:        # after the batch: a same-batch twin is stored by now
-            if store.known_content(con, fid):
-                store.record_path(con, key, fid)
+        # a twin shares its content's fate: stored by now, or rejected with the same reason
+        why = dict(summary.rejected)
+        store.record_paths(con, [(key, fid) for key, fid, first in todo.twin if first not in why])
+        for key, fid, first in todo.twin:
+            if first in why:
+                store.record_reject(con, key, why[first])
+                summary.rejected.append((key, why[first]))
+            else:
                 summary.unchanged.append(key)
             tick(Path(key).name)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline_version', ?)", [version])

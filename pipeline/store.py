@@ -271,12 +271,24 @@ def _repoint(con, paths: list[str], change: Callable[[], None]) -> None:
                 [paths])
 
 
-def record_path(con, path: str, file_id: str) -> None:
-    """Point `path` at already-stored content (unchanged file, or a duplicate under a new name)."""
+def record_paths(con, pairs: list[tuple[str, str]]) -> None:
+    """Point each path at already-stored content (an unchanged file, a duplicate under a new
+    name, a rename), all in one transaction: re-pointing them one by one could orphan - and
+    delete - a content that a later pair still needs (two files that swapped names)."""
+    if not pairs:
+        return
+    now = datetime.now()
+
+    def change() -> None:
+        con.executemany("INSERT OR REPLACE INTO file_paths VALUES (?, ?, ?)", [[p, f, now] for p, f in pairs])
+
     with transaction(con):
-        _repoint(con, [path], lambda: con.execute("INSERT OR REPLACE INTO file_paths VALUES (?, ?, ?)",
-                                                  [path, file_id, datetime.now()]))
-        con.execute("DELETE FROM rejects WHERE path = ?", [path])
+        _repoint(con, [p for p, _ in pairs], change)
+        con.execute("DELETE FROM rejects WHERE path IN (SELECT unnest(?::VARCHAR[]))", [[p for p, _ in pairs]])
+
+
+def record_path(con, path: str, file_id: str) -> None:
+    record_paths(con, [(path, file_id)])
 
 
 def record_reject(con, path: str, reason: str) -> None:

@@ -448,3 +448,59 @@ def test_schema_2_database_is_upgraded_and_reingests(tmp_path):
     assert cols == ["report_id", "term", "n"]
     assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
     assert rows(db, "SELECT count(*) FROM term_counts WHERE report_id IN (SELECT report_id FROM reports)")[0][0] > 10
+
+
+# ---------------------------------------------------------------- paths that trade contents in one run
+def _units_by_name(db: Path) -> dict[str, str]:
+    return {Path(src).name: unit for src, unit in rows(db, "SELECT source, unit FROM reports")}
+
+
+def test_two_files_that_swap_contents_keep_both(tmp_path):
+    """a.txt and b.txt trade texts (names swapped): both contents stay, each path points at
+    the one it now holds. Re-pointing a.txt first used to orphan - and delete - b.txt's
+    new content before b.txt could point at it."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
+    (d / "b.txt").write_text(FINANCE, encoding="utf-8")
+    db = tmp_path / "z.duckdb"
+    ingest_paths([d], db=db, workers=1)
+    (d / "a.txt").write_text(FINANCE, encoding="utf-8")
+    (d / "b.txt").write_text(AUDIT, encoding="utf-8")
+    s = ingest_paths([d], db=db, workers=1)
+    assert sorted(Path(p).name for p in s.unchanged) == ["a.txt", "b.txt"] and not s.ingested and not s.rejected
+    assert rows(db, "SELECT count(*) FROM files") == [(2,)]
+    assert _units_by_name(db) == {"a.txt": "市财政局", "b.txt": "县审计局"}
+    fid = dict(rows(db, "SELECT path, file_id FROM file_paths"))
+    assert fid[str(d / "a.txt")] != fid[str(d / "b.txt")]
+
+
+def test_a_rename_plus_a_new_text_under_the_old_name_loses_nothing(tmp_path):
+    """a.txt is renamed c.txt and a new a.txt written: c.txt keeps the old reports."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
+    db = tmp_path / "z.duckdb"
+    ingest_paths([d], db=db, workers=1)
+    (d / "a.txt").rename(d / "c.txt")
+    (d / "a.txt").write_text(FINANCE, encoding="utf-8")
+    s = ingest_paths([d], db=db, workers=1)
+    assert [Path(p).name for p in s.ingested] == ["a.txt"] and [Path(p).name for p in s.unchanged] == ["c.txt"]
+    assert _units_by_name(db) == {"a.txt": "市财政局", "c.txt": "县审计局"}
+    assert rows(db, "SELECT count(*) FROM files") == [(2,)]
+    assert rows(db, "SELECT count(*) FROM term_counts WHERE report_id NOT IN (SELECT report_id FROM reports)") == [(0,)]
+
+
+def test_a_twin_of_a_rejected_file_is_rejected_with_the_same_reason(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    junk = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    (d / "a.txt").write_bytes(junk)
+    (d / "b.txt").write_bytes(junk)
+    (d / "c.txt").write_text(AUDIT, encoding="utf-8")
+    db = tmp_path / "z.duckdb"
+    s = ingest_paths([d], db=db, workers=1)
+    reasons = dict(rows(db, "SELECT path, reason FROM rejects"))
+    assert sorted(Path(p).name for p, _ in s.rejected) == ["a.txt", "b.txt"]
+    assert reasons[str(d / "a.txt")] == reasons[str(d / "b.txt")] and reasons[str(d / "a.txt")]
+    assert [Path(p).name for p in s.ingested] == ["c.txt"]
