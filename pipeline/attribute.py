@@ -458,23 +458,33 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
         return None, False
     return cand, not _anonymised(cand)
 def _expand(unit: str, simple: str) -> str:
-    """Prefer the fuller form the body uses: title `政协机关` + body `县政协机关`."""
+    """The unit as the text names itself: the fuller form when the body uses it for a good
+    share of its mentions (title `政协机关`, body 县政协机关 half the time -> 县政协机关), the
+    title's form when a fuller one is rare (行署办公室 23 times, 阿里地区行署办公室 in one
+    document name and the footer -> 行署办公室; the place then goes to `region`)."""
     # up to 6 Han characters before each mention (str.find, not a regex built per unit:
     # a new pattern per file thrashes the re cache on the ingest hot path)
     m: Counter = Counter()
+    mentions = 0
     i = simple.find(unit)
     while i >= 0:
+        mentions += 1
         k = i
         while k > 0 and i - k < 6 and "\u4e00" <= simple[k - 1] <= "\u9fff":
             k -= 1
         if k < i:
             m[simple[k:i]] += 1
         i = simple.find(unit, i + len(unit))
-    for prefix, _ in m.most_common():
+    full: Counter = Counter()       # each mention counted once, for the longest prefix it carries
+    for prefix, n in m.items():
         for k in range(len(prefix)):
             pre = prefix[k:]
             if pre in ("省", "市", "县", "区", "州", "旗", "镇", "乡") or pre in place_names():
-                return pre + unit
+                full[pre] += n
+                break
+    for pre, n in full.most_common(1):
+        if 3 * n >= mentions:
+            return pre + unit
     return unit
 
 

@@ -66,7 +66,7 @@ def _metric_score(g, p):
 
 
 def score(gold: list[dict], export: list[dict], corpus: Path) -> dict:
-    c = dict.fromkeys("n found year_n year_ok unit_n unit_ok type_n type_ok mg mp mok sg sp sok pg pok".split(), 0)
+    c = dict.fromkeys("n found year_n year_ok unit_n unit_ok unit_exact type_n type_ok mg mp mok sg sp sok pg pok".split(), 0)
     for g in gold:
         c["n"] += 1
         text = (corpus / g["file"]).read_text(encoding="utf-8")
@@ -87,6 +87,7 @@ def score(gold: list[dict], export: list[dict], corpus: Path) -> dict:
             c["unit_n"] += 1
             gu, pu = _unit_core(g["unit"]), _unit_core(p.get("unit"))
             c["unit_ok"] += bool(pu) and (gu == pu or min(len(gu), len(pu)) >= 3 and (gu in pu or pu in gu))
+            c["unit_exact"] += g["unit"] == p.get("unit")
         if g.get("unit_type"):
             c["type_n"] += 1
             c["type_ok"] += p.get("unit_type") == g["unit_type"]
@@ -102,13 +103,14 @@ def score(gold: list[dict], export: list[dict], corpus: Path) -> dict:
     def r(a, b):
         return a / b if b else 1.0
     return dict(reports_found=r(c["found"], c["n"]), year_acc=r(c["year_ok"], c["year_n"]),
-                unit_loose=r(c["unit_ok"], c["unit_n"]), unit_type_acc=r(c["type_ok"], c["type_n"]),
+                unit_loose=r(c["unit_ok"], c["unit_n"]), unit_exact=r(c["unit_exact"], c["unit_n"]), unit_type_acc=r(c["type_ok"], c["type_n"]),
                 metrics_P=r(c["mok"], c["mp"]), metrics_R=r(c["mok"], c["mg"]),
                 placeholders_flagged=r(c["pok"], c["pg"]),
                 shortcomings_P=r(c["sok"], c["sp"]), shortcomings_R=r(c["sok"], c["sg"]))
 
 
 # The issues' acceptance thresholds, one list for every gold set.
-THRESHOLDS = [("reports_found", 0.95), ("year_acc", 0.9), ("unit_loose", 0.8), ("unit_type_acc", 0.8),
+THRESHOLDS = [("reports_found", 0.95), ("year_acc", 0.9), ("unit_loose", 0.8), ("unit_exact", 0.8),
+              ("unit_type_acc", 0.8),
               ("metrics_P", 0.9), ("metrics_R", 0.85), ("placeholders_flagged", 0.9),
               ("shortcomings_P", 0.85), ("shortcomings_R", 0.9)]

@@ -53,7 +53,7 @@ def samples():
 def test_sample_000_title_unit(samples):
     a = samples["000"][0]
     assert a.title == "行署办公室2018年度思想宣传及意识形态工作总结"
-    assert a.unit.endswith("行署办公室") and a.unit_explicit and a.unit_type == "党政机关"
+    assert a.unit == "行署办公室" and a.unit_explicit and a.unit_type == "党政机关"   # as the text names itself
     assert (a.year, a.period, a.region) == (2018, "full_year", "阿里地区")
     assert a.sources["year"] == "title" and a.sources["unit"] == "title"
     assert a.publish_date == date(2018, 11, 12)
@@ -70,6 +70,18 @@ def test_sample_002_title_unit_expanded_from_body(samples):
     a = samples["002"][0]
     assert (a.unit, a.unit_explicit) == ("县政协机关", True)          # title 政協機關, body 縣政協機關
     assert (a.year, a.period) == (2020, "half_year")
+
+
+@pytest.mark.parametrize("body,unit", [
+    # the body calls itself 县文旅局 most of the time: the fuller form
+    ("县文旅局党组高度重视意识形态工作。全年县文旅局组织集中学习12次,县文旅局党组书记带头讲党课。", "县文旅局"),
+    # 文旅局 throughout; the county only in the name of a document and the page footer
+    ("文旅局党组高度重视。文旅局制定了《平阳县文旅局意识形态工作责任清单》。文旅局组织学习12次。"
+     "文旅局开展专题研讨3次。文旅局党组书记讲党课2次。版权所有:平阳县文旅局", "文旅局"),
+])
+def test_title_unit_takes_the_form_the_body_mostly_uses(body, unit):
+    a = attribute("文旅局2022年意识形态工作总结", body, "x.txt")
+    assert a.unit == unit and a.unit_explicit
 
 
 def test_sample_003_no_title_unit_and_year_from_body(samples):
