@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,14 +350,30 @@ def download_lazy(make_df, what: str, key: str, filters: dict | None = None, lab
                        type="tertiary")
 
 
+def table_rows() -> int:
+    """Most rows a long table sends to the browser (`ZONGJIE_TABLE_ROWS`, default 2,000)."""
+    try:
+        return max(1, int(os.environ.get("ZONGJIE_TABLE_ROWS", "2000")))
+    except ValueError:
+        return 2000
+
+
 def table(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, *, labelled: bool = False,
-          **kwargs) -> pd.DataFrame:
-    """st.dataframe of `df` with Chinese headers, plus its CSV download. Returns what is shown."""
-    shown = df if labelled else zh(df)
+          capped: bool = False, **kwargs) -> pd.DataFrame:
+    """st.dataframe of `df` with Chinese headers, plus its CSV download. Returns what is shown.
+
+    `capped`: a table that grows with the corpus (every metric mention: 100,000 rows at
+    10,000 reports, tens of MB to the browser) shows its first `table_rows()` rows and says
+    so; its CSV still holds every row, as Datasette pages a table but exports all of it."""
+    full = df if labelled else zh(df)
+    shown = full
+    if capped and len(full) > table_rows():
+        shown = full.head(table_rows())
+        st.caption(f"共 {len(full):,} 条,表中显示前 {len(shown):,} 条;下载 CSV 含全部 {len(full):,} 条。")
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     event = st.dataframe(shown, key=f"tbl_{key}", **kwargs)
-    download(shown, what, key=key, filters=filters)
+    download(full, what, key=key, filters=filters)
     return event if kwargs.get("on_select") not in (None, "ignore") else shown
 
 

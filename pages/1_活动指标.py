@@ -146,4 +146,4 @@ with ui.guard():
     with t_rows:
         rows = q.metrics(f, measure)
         st.caption("每一条提取出的指标及其原句;“约数”“占位”两列标出不计入精确合计的条目。")
-        ui.table(rows, f"活动指标-明细-{measure or '全部'}", "act_rows", f)
+        ui.table(rows, f"活动指标-明细-{measure or '全部'}", "act_rows", f, capped=True)

@@ -65,7 +65,7 @@ with ui.guard():
     stm.insert(0, "link", [ui.report_link(r, f) for r in stm["report_id"]])
     stm["year"] = stm["year"].map(ui.year_label)
     st.caption(f"{len(stm)} 条表述;“查看报告”在报告浏览中打开原文(问题已高亮)。")
-    ui.table(stm, f"存在问题-表述-{cat}-{year}", "sc_statements", f,
+    ui.table(stm, f"存在问题-表述-{cat}-{year}", "sc_statements", f, capped=True,
              column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small"),
                             "问题表述": st.column_config.TextColumn(width="large")})
 

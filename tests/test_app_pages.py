@@ -501,3 +501,21 @@ def test_upload_page_ingests_and_other_pages_see_it(monkeypatch, sample_db, tmp_
     assert all(p.parent.parent == tmp_path / "uploads" for p in (tmp_path / "uploads").glob("*/*.txt"))
     at.switch_page(script("overview")).run()                   # same session, no restart
     assert at.slider(key="years").max == 2022
+
+
+def test_long_tables_show_their_first_rows_and_download_all(monkeypatch, dash_db, downloads):
+    """The metric mentions grow with the corpus: the table shows ZONGJIE_TABLE_ROWS of them,
+    says how many there are, and its CSV still holds every row."""
+    from dashboard import ui
+    from pipeline import query as q
+
+    monkeypatch.setenv("ZONGJIE_TABLE_ROWS", "7")
+    at = run_page(monkeypatch, dash_db, "activity")
+    measure = at.selectbox(key="act_measure").value
+    every = q.metrics({}, measure, db=dash_db)
+    assert len(every) > 7
+    shown = [d for d in at.dataframe if len(d.value) == 7 and "所在句子" in d.value.columns]
+    assert shown, [d.value.shape for d in at.dataframe]
+    assert any(f"共 {len(every):,} 条,表中显示前 7 条" in c.value for c in at.caption)
+    _, csv, _ = csv_of(downloads, at, "活动指标-明细")
+    same(csv, ui.zh(every))
