@@ -58,7 +58,7 @@ def _convert(text: str) -> str:
 # the few phrases that change only as a whole (反覆 回覆 瞭解 藉助 沈思 …: their characters
 # alone stay) is returned unchanged, and so is every piece of it. The two lists come from
 # the installed OpenCC's own dictionaries (dumped with its `opencc_dict` tool, each entry
-# checked with the converter itself) and are cached in the temp dir keyed by a hash of
+# checked with the converter itself) and are cached in `config.cache_dir()` keyed by a hash of
 # the config and dictionary files, as jieba caches its prefix dictionary. Without the tool
 # (another OpenCC build) there is no fast path: every text goes through OpenCC, as before.
 
@@ -125,7 +125,7 @@ def t2s_unchanged(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def t2s_table() -> T2sTable | None:
-    """The installed OpenCC's t2s table (see above), from the temp-dir cache or built."""
+    """The installed OpenCC's t2s table (see above), from the cache folder or built."""
     try:
         import opencc
 
