@@ -37,7 +37,7 @@ def main(argv=None) -> None:
         return wrapper
 
     originals = {}
-    for name in ("read_path", "decode", "clean", "split_reports", "to_simplified", "attribute", "segment",
+    for name in ("read_path", "decode_with_offsets", "clean", "split_reports", "to_simplified", "attribute", "segment",
                  "extract_metrics", "extract_shortcomings", "term_counts", "script_of"):
         if hasattr(P, name):
             originals[name] = getattr(P, name)

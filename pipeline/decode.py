@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from array import array
 from html import unescape
 from html.parser import HTMLParser
 
 from .read import RawDocument, Rejected
+from .textmap import Mapped
 
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -83,17 +85,27 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 def decode(doc: RawDocument) -> tuple[str, str]:
     """Text of any RawDocument and the encoding it came in (docx/pdf: 'n/a')."""
+    text, enc, _ = decode_with_offsets(doc)
+    return text, enc
+
+
+def decode_with_offsets(doc: RawDocument) -> tuple[str, str, array | None]:
+    """`decode`, plus for a web page where each visible character sits in the decoded file
+    (its markup): offsets[i] for text[i], one extra entry for the end; None when the text
+    is the decoded file itself. The export's char_start/char_end go through it."""
     if doc.text is not None:
-        return doc.text, "n/a"
+        return doc.text, "n/a", None
     text, enc = decode_bytes(doc.data)
+    offsets = None
     if doc.file_type == "html":
-        text = html_to_text(text)
+        m = html_to_mapped(text)
+        text, offsets = m.text, m.pos
     if not text.strip():
         raise Rejected("文件中没有可读文字")
     bad = len(_CONTROL.findall(text, 0, 20000))
     if bad > 50:
         raise Rejected("文件含大量控制字符,不是文本文件")
-    return text, enc
+    return text, enc, offsets
 
 
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
@@ -108,10 +120,17 @@ class _VisibleText(HTMLParser):
     """Visible text, one block per line. Skipped elements are tracked on a stack, so an
     unclosed `<option>` or a page that never closes `<head>` cannot hide the rest."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)     # entities come one by one, with their place
         self.parts: list[str] = []
+        self.starts: list[int] = []       # where each part begins in the HTML
         self.skipping: list[str] = []
+        self._lines = [0] + [m.end() for m in re.finditer("\n", html)]
+
+    def _add(self, text: str) -> None:
+        line, col = self.getpos()
+        self.parts.append(text)
+        self.starts.append(self._lines[line - 1] + col)
 
     def handle_starttag(self, tag, attrs):
         if tag == "body":            # whatever was left open in <head> ends here
@@ -122,9 +141,9 @@ class _VisibleText(HTMLParser):
                 return               # <option>a<option>b: the first one closes implicitly
             self.skipping.append(tag)
         elif tag in _BLOCK:
-            self.parts.append("\n")
+            self._add("\n")
         elif tag in _CELL:
-            self.parts.append("\t")
+            self._add("\t")
 
     def handle_endtag(self, tag):
         if tag in _SKIP:
@@ -134,15 +153,23 @@ class _VisibleText(HTMLParser):
         elif tag == "head":
             self.skipping.clear()
         elif tag in _BLOCK:
-            self.parts.append("\n")
+            self._add("\n")
 
     def handle_startendtag(self, tag, attrs):
         if tag in _BLOCK:
-            self.parts.append("\n")
+            self._add("\n")
 
     def handle_data(self, data):
         if not self.skipping:
-            self.parts.append(data)
+            self._add(data)
+
+    def handle_entityref(self, name):
+        if not self.skipping:
+            self._add(unescape(f"&{name};"))
+
+    def handle_charref(self, name):
+        if not self.skipping:
+            self._add(unescape(f"&#{name};"))
 
 
 def html_to_text(html: str) -> str:
@@ -151,10 +178,30 @@ def html_to_text(html: str) -> str:
     >>> html_to_text("<html><head><title>t</title></head><body><p>一、工作</p><script>x</script></body></html>")
     '一、工作'
     """
-    parser = _VisibleText()
+    return html_to_mapped(html).text
+
+
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_NEWLINE_RUN = re.compile(r"[ \t\r\f\v]*\n[\s]*")
+_TAB_RUN = re.compile(r"\t[\t ]*")
+_EDGE_SPACE = re.compile(r"(?m)^[ \t]+|[ \t]+$")
+
+
+def html_to_mapped(html: str) -> Mapped:
+    """`html_to_text` with each character's offset in `html` (an entity such as &nbsp; maps
+    to where it starts)."""
+    parser = _VisibleText(html)
     parser.feed(html)
     parser.close()
-    text = unescape("".join(parser.parts))
-    text = re.sub(r"[ \t\r\f\v]*\n[\s]*", "\n", text)
-    text = re.sub(r"(?m)^[ \t]+|[ \t]+$", "", re.sub(r"\t[\t ]*", "\t", text))
-    return text.strip()
+    pos = array("q")
+    for part, start in zip(parser.parts, parser.starts):
+        pos.extend(range(start, start + len(part)))
+    pos.append(len(html))
+    m = Mapped("".join(parser.parts), pos)
+    m = m.sub(_ENTITY, lambda e: unescape(e.group()))     # text escaped twice (&amp;nbsp;)
+    m = m.sub(_NEWLINE_RUN, "\n").sub(_TAB_RUN, "\t").sub(_EDGE_SPACE, "")
+    a = len(m.text) - len(m.text.lstrip())
+    b = len(m.text.rstrip())
+    if b <= a:
+        return Mapped("", array("q", [len(html)]))
+    return Mapped(m.text[a:b], m.pos[a:b] + array("q", [m.pos[b - 1] + 1]))

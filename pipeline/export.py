@@ -15,7 +15,7 @@ def _number(v):
 def iter_reports(con):
     reports = con.execute("""
         SELECT report_id, source, char_start, char_end, report_index, title, unit, unit_explicit,
-               unit_type, region, year, period, is_report, script, sources
+               unit_type, region, year, period, is_report, script, sources, text
         FROM reports ORDER BY source, report_index""").fetchall()
     metrics: dict[str, list] = {}
     for rid, *m in con.execute("""
@@ -34,12 +34,15 @@ def iter_reports(con):
             ORDER BY report_id, item_index""").fetchall():
         shortcomings.setdefault(rid, []).append(dict(text=text, category=category, categories=list(cats or [])))
     for (rid, source, cs, ce, idx, title, unit, explicit, utype, region, year, period, is_report,
-         script, sources) in reports:
+         script, sources, text) in reports:
         yield dict(
             source=source, char_start=cs, char_end=ce, report_index=idx, title=title, unit=unit,
             unit_explicit=explicit, unit_type=utype, region=region, year=year, period=period,
             is_report=is_report, script=script, sources=json.loads(sources or "{}"),
-            metrics=metrics.get(rid, []), shortcomings=shortcomings.get(rid, []))
+            metrics=metrics.get(rid, []), shortcomings=shortcomings.get(rid, []),
+            # the cleaned report text: finds the report again even where offsets cannot be
+            # exact (a web page's markup around the visible text)
+            text=text)
 
 
 def export_jsonl(db: str | Path | None, out: str | Path) -> int:

@@ -13,7 +13,7 @@ from . import __version__
 from .attribute import attribute
 from .clean import clean
 from .script import script_of, to_simplified
-from .decode import decode
+from .decode import decode_with_offsets
 from .metrics import extract_metrics
 from .read import RawDocument, Rejected, read_bytes
 from .segment import segment
@@ -60,7 +60,7 @@ def content_hash(data: bytes) -> str:
 
 
 def process_document(doc: RawDocument, manifest: dict | None = None, display_path: str | None = None) -> FileResult:
-    text, encoding = decode(doc)
+    text, encoding, in_file = decode_with_offsets(doc)
     m = clean(text)
     parts = split_reports(m.text)
     if not parts:
@@ -73,7 +73,7 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
         # a text t2s left alone shares one string object: pickled once to the parent and
         # UTF-8-encoded once into Arrow (both memoise by identity)
         simple = body if simple_all is m.text else simple_all[part.start:part.end]
-        start, end = m.original_span(part.start, part.end)
+        start, end = m.original_span(part.start, part.end)     # in the decoded text
         header = to_simplified(text[:start][-3000:])
         title = part.title
         coll = part.collection_title
@@ -83,7 +83,10 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
         metrics = extract_metrics(body, simple, sections)
         shortcomings = extract_shortcomings(body, simple, sections)
         reports.append(ReportResult(
-            report_index=k, char_start=start, char_end=end, text=body, text_simplified=simple,
+            report_index=k, text=body, text_simplified=simple,
+            # a web page's offsets go on through its markup to the decoded file
+            char_start=in_file[start] if in_file else start,
+            char_end=(in_file[end - 1] + 1 if end > start else in_file[start]) if in_file else end,
             title=title,
             attrs=dict(unit=a.unit, unit_explicit=a.unit_explicit, unit_type=a.unit_type, region=a.region,
                        year=a.year, period=a.period, is_report=a.is_report, publish_date=a.publish_date),

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from pipeline.clean import clean_text
-from pipeline.decode import decode
+from pipeline.decode import decode, decode_bytes, html_to_text
 from pipeline.export import export_jsonl
 from pipeline import store
 from pipeline.ingest import ingest_paths
@@ -190,10 +190,16 @@ def test_export_offsets_find_each_report_in_its_decoded_file(batch, tmp_path):
         for key in ("source", "char_start", "char_end", "report_index", "title", "unit", "unit_type", "region",
                     "year", "period", "metrics", "shortcomings"):
             assert key in e
-        text, _ = decode(read_path(e["source"]))
-        span = text[e["char_start"]:e["char_end"]]
+        doc = read_path(e["source"])
+        if doc.file_type == "html":     # offsets into the decoded file: its markup
+            text, _ = decode_bytes(doc.data)
+            span = html_to_text(text[e["char_start"]:e["char_end"]])
+        else:
+            text, _ = decode(doc)
+            span = text[e["char_start"]:e["char_end"]]
         assert clean_text(span) == stored[(e["source"], e["report_index"])], e["source"]
         assert e["char_start"] == 0 or not text[e["char_start"] - 1].isalnum()   # starts at a line start
+        assert e["text"] == stored[(e["source"], e["report_index"])]
 
 
 def test_export_offsets_on_the_sample_collection(tmp_path):
