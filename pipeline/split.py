@@ -82,9 +82,28 @@ def _body_start(lines, i0: int, i1: int) -> tuple[int, list[str]]:
                                    and i + 1 < i1 and is_title_line(lines[i + 1][2])):
             titles.append(line.strip())
             i += 1
-        else:
+            continue
+        j = _title_after_chrome(lines, i, min(i1, i0 + 8)) if not titles else None
+        if j is None:
             break
+        i = j                # site chrome the cleaner did not know (a page's own menu) above the title
     return i, titles
+
+
+def _chrome_line(line: str) -> bool:
+    """A short line that says nothing: a menu item, a site name, `简体版 | 繁体版`."""
+    s = line.strip()
+    return len(s) <= 40 and "。" not in s and not _SENTENCE_END.search(s) and not _ENUM_HEAD.match(s)
+
+
+def _title_after_chrome(lines, i: int, stop: int) -> int | None:
+    """Index of a title line that follows only chrome lines from `i` (before `stop`), or None."""
+    for j in range(i, stop):
+        if j > i and is_title_line(lines[j][2]):
+            return j
+        if not _chrome_line(lines[j][2]):
+            return None
+    return None
 
 
 def _pick_title(titles: list[str]) -> str | None:

@@ -236,3 +236,19 @@ def test_samples_split_alike_with_or_without_the_whole_text_check(monkeypatch):
     for p in sorted(SAMPLE.glob("*.txt")):
         cleaned = clean_text(decode_bytes(p.read_bytes())[0])
         assert split_reports(cleaned) == _all_lines_converted(monkeypatch, cleaned), p.name
+
+
+def test_title_found_below_a_page_menu_the_cleaner_does_not_know():
+    text = ("歙县人民政府 | 简体版 | 繁体版 | 无障碍\n首页\n政务公开\n办事服务\n"
+            "歙县文化和旅游局落实意识形态工作责任制情况报告\n"
+            "2022年，局党组坚持以习近平新时代中国特色社会主义思想为指导，严格落实意识形态工作责任制。现将有关情况报告如下。\n"
+            + "一、落实主体责任\n局党组把意识形态工作列入重要议事日程，全年召开党组会专题研究意识形态工作4次。" * 2)
+    (part,) = split_reports(text)
+    assert part.title == "歙县文化和旅游局落实意识形态工作责任制情况报告"
+
+
+def test_a_sentence_above_the_title_is_not_skipped_as_menu():
+    text = ("本文转自某网站，仅供参考。\n县教育局2022年意识形态工作总结\n"
+            + "2022年，局党组坚持以习近平新时代中国特色社会主义思想为指导。全年组织集中学习12次。" * 3)
+    # only short, unpunctuated lines are skipped as a menu: a sentence ends the search
+    assert [(p.start, p.title) for p in split_reports(text)] == [(0, None)]
