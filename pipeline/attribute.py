@@ -421,8 +421,20 @@ _GENERIC_UNITS = {"单位", "部门", "机关", "办公室", "党组", "党委",
 _SUBJECT_OK = {"市委宣传部", "县委宣传部", "区委宣传部", "市政府", "县政府", "区政府"}
 
 
+_PARTY_COMMITTEE = re.compile(r"^(.+?)(?:总支部|支部)?委员会$")
+
+
 def _strip_party(unit: str) -> str:
-    return re.sub(r"^中共", "", re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", unit)) or unit
+    """The unit behind its party body: 县审计局党组 -> 县审计局; 中共灵璧县公安局委员会 (a
+    signature's full form of 公安局党委) -> 灵璧县公安局, 中共沣西村支部委员会 -> 沣西村. A
+    committee of a place (中共XX县委员会, the county committee itself) stays as written."""
+    u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", unit)
+    if u.startswith("中共"):
+        u = u[2:]
+        m = _PARTY_COMMITTEE.match(u)
+        if m and unit_type_of(m.group(1)):
+            u = m.group(1)
+    return u or unit
 
 
 def _is_generic(unit: str) -> bool:
@@ -457,15 +469,18 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
             or re.search(r"[我本]", cand)):
         return None, False
     return cand, not _anonymised(cand)
-def _expand(unit: str, simple: str) -> str:
-    """The unit as the text names itself: the fuller form when the body uses it for a good
-    share of its mentions (title `政协机关`, body 县政协机关 half the time -> 县政协机关), the
-    title's form when a fuller one is rare (行署办公室 23 times, 阿里地区行署办公室 in one
-    document name and the footer -> 行署办公室; the place then goes to `region`)."""
+def _expand(unit: str, simple: str, named: int = 0) -> str:
+    """The unit as the text names itself. A bare level (县 in 县政协机关, the run of Han
+    characters before the mention being just that) is taken when the body uses it for a
+    third of the mentions or more (title `政协机关`, body 县政协机关 half the time); a place
+    name only when most mentions carry it - otherwise the place is the `region` and the unit
+    keeps the title's form (行署办公室 23 times, 阿里地区行署办公室 3; 双浮镇中心卫生院 in the
+    title, 太和县双浮镇中心卫生院 once in the signature). The end of a longer name is neither
+    (城西湖乡沣西村 gives no 乡沣西村). `named`: mentions outside `simple` (the title)."""
     # up to 6 Han characters before each mention (str.find, not a regex built per unit:
     # a new pattern per file thrashes the re cache on the ingest hot path)
     m: Counter = Counter()
-    mentions = 0
+    mentions = named
     i = simple.find(unit)
     while i >= 0:
         mentions += 1
@@ -475,17 +490,26 @@ def _expand(unit: str, simple: str) -> str:
         if k < i:
             m[simple[k:i]] += 1
         i = simple.find(unit, i + len(unit))
-    full: Counter = Counter()       # each mention counted once, for the longest prefix it carries
+    level: Counter = Counter()
+    place: Counter = Counter()      # each mention counted once, for the longest place it ends with
     for prefix, n in m.items():
-        for k in range(len(prefix)):
-            pre = prefix[k:]
-            if pre in ("省", "市", "县", "区", "州", "旗", "镇", "乡") or pre in place_names():
-                full[pre] += n
+        if prefix in _LEVELS:
+            level[prefix] += n
+            continue
+        for k in range(len(prefix) - 1):
+            if prefix[k:] in place_names():
+                place[prefix[k:]] += n
                 break
-    for pre, n in full.most_common(1):
+    for pre, n in place.most_common(1):
+        if 2 * n > mentions:
+            return pre + unit
+    for pre, n in level.most_common(1):
         if 3 * n >= mentions:
             return pre + unit
     return unit
+
+
+_LEVELS = ("省", "市", "县", "区", "州", "旗", "镇", "乡")
 
 
 def named_units(simple: str, suffix: str) -> Counter:
@@ -714,7 +738,7 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         t_unit, t_explicit = unit_from_title_any(stitle)
         s_unit, s_explicit = unit_from_signature(simple)
         if t_unit and t_explicit:
-            a.unit, a.unit_explicit, a.sources["unit"] = _expand(t_unit, simple), True, "title"
+            a.unit, a.unit_explicit, a.sources["unit"] = _expand(t_unit, simple, named=1), True, "title"
         elif s_unit and s_explicit:
             a.unit, a.unit_explicit, a.sources["unit"] = s_unit, True, "signature"
         else:

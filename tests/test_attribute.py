@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.attribute import (attribute, body_year, manifest_values, period_of, publish_date,
+from pipeline.attribute import (_strip_party, attribute, body_year, manifest_values, period_of, publish_date,
                                 signature_block, unit_from_path, unit_type_of, year_from_title)
 from pipeline.clean import clean
 from pipeline.script import to_simplified
@@ -82,6 +82,34 @@ def test_sample_002_title_unit_expanded_from_body(samples):
 def test_title_unit_takes_the_form_the_body_mostly_uses(body, unit):
     a = attribute("文旅局2022年意识形态工作总结", body, "x.txt")
     assert a.unit == unit and a.unit_explicit
+
+
+@pytest.mark.parametrize("signer,unit", [
+    ("中共灵璧县公安局委员会", "灵璧县公安局"),        # the party committee's full name: the bureau
+    ("中共沣西村支部委员会", "沣西村"),
+    ("中共盐池县审计局党组", "盐池县审计局"),
+    ("中共XX县委员会", "XX县委员会"),                # a county's own committee: no unit behind it
+])
+def test_party_bodies_name_the_unit_behind_them(signer, unit):
+    assert _strip_party(signer) == unit
+
+
+def test_signature_committee_gives_the_unit_and_its_type():
+    body = ("2022年，局党委坚持以习近平新时代中国特色社会主义思想为指导，全年召开党委会专题研究意识形态工作4次。\n"
+            "中共灵璧县公安局委员会\n2023年1月6日")
+    a = attribute("关于2022年度落实意识形态工作责任制情况的报告", body, "x.txt")
+    assert (a.unit, a.unit_type, a.sources["unit"]) == ("灵璧县公安局", "政法", "signature")
+
+
+@pytest.mark.parametrize("title,body,unit", [
+    # the end of a township's name before a village is not a prefix of the village
+    ("沣西村党支部2023年度意识形态工作总结", "今年，沣西村党支部组织学习12次。城西湖乡沣西村党员大会召开2次。", "沣西村"),
+    # a fuller name once, in the signature: the title's form, the county is the region
+    ("双浮镇中心卫生院2022年意识形态工作总结", "全年组织职工集中学习10次。\n太和县双浮镇中心卫生院\n2023年1月5日",
+     "双浮镇中心卫生院"),
+])
+def test_title_unit_is_not_stretched_by_a_rare_or_partial_prefix(title, body, unit):
+    assert attribute(title, body, "x.txt").unit == unit
 
 
 def test_sample_003_no_title_unit_and_year_from_body(samples):
