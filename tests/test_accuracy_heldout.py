@@ -8,6 +8,13 @@ from `data/sample/`): a 中学, a 县人民医院 web page, a 国有企业 (GBK)
 are in `tests/fixtures/gold_heldout.jsonl` (fields and conventions as the seed gold); the
 notes of each row say what was excluded and why.
 
+`tests/fixtures/heldout2/` (gold `gold_heldout2.jsonl`) is a second set, written and
+labelled blind the same way in session 2: a 村党支部 (1、 numbering), a 国企 (万元/亿元), a
+学院党委 (近/余/以上), a 公安局 signing as 中共…委员会, a township half-year report, a
+half-filled draft full of placeholders, a traditional-script government web page and a
+GB18030 卫生院. First score: unit_exact 0.5, unit_type 0.875, metrics_P 0.96, metrics_R
+0.982, everything else 1.0; see the measured figures below.
+
 Thresholds are the issue thresholds used for the sample (`test_accuracy.py`); they are never
 lowered here: a figure the pipeline does not reach yet is an xfail (strict=False) whose
 reason gives the measured value.
@@ -21,23 +28,29 @@ import pytest
 
 from .scoring import THRESHOLDS, score
 
-HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
-GOLD_HELDOUT = Path(__file__).resolve().parent / "fixtures" / "gold_heldout.jsonl"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SETS = {"heldout": 10, "heldout2": 8}       # folder -> reports it holds
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def heldout(request) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def heldout_gold() -> list[dict]:
-    return [json.loads(line) for line in GOLD_HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+def heldout_gold(heldout) -> list[dict]:
+    path = FIXTURES / f"gold_{heldout}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="module")
-def heldout_export(tmp_path_factory) -> list[dict]:
+def heldout_export(heldout, tmp_path_factory) -> list[dict]:
     from pipeline.export import export_jsonl
     from pipeline.ingest import ingest_paths
 
-    tmp = tmp_path_factory.mktemp("heldout")
+    tmp = tmp_path_factory.mktemp(heldout)
     db = tmp / "heldout.duckdb"
-    summary = ingest_paths([HELDOUT], db=db, workers=1)
+    summary = ingest_paths([FIXTURES / heldout], db=db, workers=1)
     assert not summary.rejected, summary.rejected
     out = tmp / "heldout.jsonl"
     export_jsonl(db, out)
@@ -45,15 +58,15 @@ def heldout_export(tmp_path_factory) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def heldout_corpus(tmp_path_factory) -> Path:
+def heldout_corpus(heldout, tmp_path_factory) -> Path:
     """The held-out files re-saved as UTF-8 under their own names.
 
-    `scoring.score` reads each gold file as UTF-8 to find the report opening, and one fixture
-    (`ho03_soe_gbk.txt`) is GBK on purpose. Offsets in the export are indices into the decoded
+    `scoring.score` reads each gold file as UTF-8 to find the report opening, and some
+    fixtures are GBK/GB18030 on purpose. Offsets in the export are indices into the decoded
     text, so a UTF-8 copy of the same decoded text locates reports exactly as the original.
     """
-    mirror = tmp_path_factory.mktemp("heldout_utf8")
-    for path in HELDOUT.iterdir():
+    mirror = tmp_path_factory.mktemp(f"{heldout}_utf8")
+    for path in (FIXTURES / heldout).iterdir():
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
@@ -64,15 +77,15 @@ def heldout_corpus(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def figures(heldout_gold, heldout_export, heldout_corpus):
+def figures(heldout, heldout_gold, heldout_export, heldout_corpus):
     f = score(heldout_gold, heldout_export, heldout_corpus)
-    print(" ".join(f"{k}={v:.3f}" for k, v in f.items()))
+    print(heldout, " ".join(f"{k}={v:.3f}" for k, v in f.items()))
     return f
 
 
-def test_heldout_gold_is_consistent(heldout_gold, heldout_corpus):
+def test_heldout_gold_is_consistent(heldout, heldout_gold, heldout_corpus):
     """Every labelled string is an exact substring of its file; openings are unique."""
-    assert len(heldout_gold) == 10
+    assert len(heldout_gold) == SETS[heldout]
     for g in heldout_gold:
         text = (heldout_corpus / g["file"]).read_text(encoding="utf-8")
         assert len(g["first_chars"]) == 30 and text.count(g["first_chars"]) == 1, g["file"]
@@ -82,7 +95,10 @@ def test_heldout_gold_is_consistent(heldout_gold, heldout_corpus):
 
 # Measured when the set was added: reports_found=1.000 year_acc=1.000 unit_loose=1.000
 # unit_type_acc=1.000 metrics_P=0.925 metrics_R=0.951 placeholders_flagged=1.000
-# shortcomings_P=1.000 shortcomings_R=0.935 - every threshold met, so no case is xfail. After
+# shortcomings_P=1.000 shortcomings_R=0.935 - every threshold met, so no case is xfail.
+# heldout2 after the general fixes of session 2 (a menu above the title, offsets through a web
+# page's markup, 中共…委员会 signatures, a rare or partial prefix not stretching the unit):
+# unit_exact 1.000 unit_type_acc 1.000 metrics_P 0.960 metrics_R 0.982, the rest 1.000. After
 # the general fixes for its misses (plan-heading rule, colon-announced problem lists, stock
 # lists, audience/team/award exclusions, 万 kept in the measure): every figure above 1.000. A case
 # the pipeline stops meeting is marked on that case only: pytest.param(name, t,
