@@ -45,6 +45,8 @@ def test_doctests():
     ("处置网络舆情3起。", 3, "起"),
     ("组织观看警示教育片3部。", 3, "部"),
     ("新建宣传文化长廊1处。", 1, "处"),
+    ("新开设党史选修课程3门。", 3, "门"),                 # courses
+    ("校领导深入课堂听课42节次。", 42, "节次"),           # a measure plus 次 is one measure
 ])
 def test_stated_counts(text, value, measure):
     assert counts(text) == [(float(value), measure)]
@@ -225,9 +227,25 @@ def test_placeholder_letters_elsewhere_are_not_counts():
     ("award", "支部3人荣获“优秀共产党员”称号。"),
     ("quoted name", "印发《关于开展“十个一”活动的通知》。"),
     ("not a measure", "联合公安、文化等3部门开展检查。"),
+    ("not a measure", "整合2门户网站的专栏。"),
+    ("routine", "村广播站早晚各播放一次政策解读。"),
+    ("routine", "网格员每天上下午各巡查1次。"),
+    ("award", "报送的调研文章中5篇获评市级优秀成果。"),
+    ("statistic", "图书馆全年到馆量达到8.6万人次。"),
+    ("statistic", "公司全年实现营业收入4.2亿元，利润总额3100万元。"),
+    ("statistic", "推行网上办理，为企业节约成本约60万元。"),
 ])
 def test_not_metrics(kind, text):
     assert counts(text) == [], kind
+
+
+@pytest.mark.parametrize("text,value,measure", [
+    # the objects of an act whose own count follows in the clause: the act is the metric
+    ("联合派出所对全乡6处网吧开展专项检查3轮。", 3, "轮"),
+    ("局党组与12个基层党支部签订意识形态工作责任书12份。", 12, "份"),
+])
+def test_partners_and_all_the_sites_give_way_to_the_act_count(text, value, measure):
+    assert counts(text) == [(float(value), measure)]
 
 
 @pytest.mark.parametrize("text,value,measure", [
@@ -238,6 +256,8 @@ def test_not_metrics(kind, text):
     ("网评员队伍全年发布正面评论860条。", 860, "条"),
     # the count of an award competition itself, or of people chosen by one, is an activity
     ("评选表彰“最美家庭”15户。", 15, "户"),
+    # what an inspection covered, when no other count in the clause says what was done
+    ("对全市15个文化市场经营场所开展意识形态专项督查。", 15, "个"),
 ])
 def test_reach_team_work_and_selections_are_metrics(text, value, measure):
     assert counts(text) == [(float(value), measure)]
