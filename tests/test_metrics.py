@@ -270,6 +270,7 @@ def test_reach_team_work_and_selections_are_metrics(text, value, measure):
     "全县共有中小学42所，在校学生2.1万人，专任教师1900余名。",
     "我县辖8个乡镇、2个街道办事处，常住人口28万人。",
     "学校配备专职网评员3名、兼职网评员15名。",
+    "学院现有教职工210人，本科生、研究生3400人。",        # two separators between the figures
 ])
 def test_stock_lists_are_not_metrics(text):
     assert counts(text) == []
@@ -282,6 +283,7 @@ def test_stock_lists_are_not_metrics(text):
     ("党委下设党支部5个，慰问困难党员26人。", [(26, "人")]),
     ("党委下设党支部5个。全年走访群众300户。", [(300, "户")]),
     ("辖区内开展反邪教宣传8场，辖内群众参与1500人次。", [(8, "场"), (1500, "人次")]),
+    ("支部现有党员42名，新发展党员、入党积极分子5名。", [(5, "名")]),
 ])
 def test_counts_after_a_stock_figure_that_are_activities(text, expected):
     assert counts(text) == [(float(v), m) for v, m in expected]
