@@ -129,6 +129,15 @@ def snapshot(db: Path) -> dict:
     }
 
 
+def _folder(tmp_path: Path, files: dict[str, str | bytes]) -> tuple[Path, Path]:
+    """A folder `in/` holding `files` (text as UTF-8) and the database path to ingest it to."""
+    d = tmp_path / "in"
+    d.mkdir()
+    for name, content in files.items():
+        (d / name).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return d, tmp_path / "z.duckdb"
+
+
 def by_source(db: Path) -> dict[str, list[tuple]]:
     out: dict[str, list[tuple]] = {}
     for r in rows(db, "SELECT source, report_index, title, unit, unit_explicit, unit_type, region, year, period, "
@@ -231,11 +240,7 @@ def test_reingest_unchanged_changes_nothing(tmp_path):
 
 
 def test_changed_file_replaces_its_reports(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    (d / "b.txt").write_text(FINANCE, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT, "b.txt": FINANCE})
     ingest_paths([d], db=db, workers=1)
     old_id = rows(db, "SELECT file_id FROM file_paths WHERE path LIKE '%a.txt'")[0][0]
     (d / "a.txt").write_text(COLLECTION, encoding="utf-8")
@@ -254,11 +259,7 @@ def test_changed_file_replaces_its_reports(tmp_path):
 
 
 def test_same_content_under_two_names_stored_once(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    (d / "a 副本.txt").write_text(AUDIT, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT, "a 副本.txt": AUDIT})
     s = ingest_paths([d], db=db, workers=1)
     assert len(s.ingested) == 1 and s.reports == 1
     assert rows(db, "SELECT count(*), count(DISTINCT file_id) FROM file_paths") == [(2, 1)]
@@ -273,10 +274,7 @@ def test_same_content_under_two_names_stored_once(tmp_path):
 
 
 def test_rebuild_starts_afresh(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT})
     ingest_paths([d], db=db, workers=1)
     s = ingest_paths([d], db=db, workers=1, rebuild=True)
     assert len(s.ingested) == 1 and s.unchanged == []
@@ -323,10 +321,7 @@ def test_manifest_overrides_extraction(tmp_path):
 
 
 def test_manifest_given_later_applies_to_unchanged_files(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT})
     ingest_paths([d], db=db, workers=1)
     man = _manifest(tmp_path / "m.csv", ["file", "unit"], [["a.txt", "县政府办公室"]])
     ingest_paths([d], db=db, manifest=man, workers=1)
@@ -409,11 +404,7 @@ def test_manifest_in_gbk_with_chinese_headers(tmp_path):
 
 
 def test_content_left_behind_by_a_changed_file_keeps_a_true_source(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    (d / "b.txt").write_text(AUDIT, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT, "b.txt": AUDIT})
     ingest_paths([d], db=db, workers=1)
     (d / "a.txt").write_text(FINANCE, encoding="utf-8")
     ingest_paths([d], db=db, workers=1)
@@ -422,10 +413,7 @@ def test_content_left_behind_by_a_changed_file_keeps_a_true_source(tmp_path):
 
 
 def test_a_file_that_turns_broken_loses_its_old_reports(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT})
     ingest_paths([d], db=db, workers=1)
     assert rows(db, "SELECT count(*) FROM reports")[0][0] >= 1
     (d / "a.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
@@ -439,10 +427,7 @@ def test_a_file_that_turns_broken_loses_its_old_reports(tmp_path):
 def test_schema_2_database_is_upgraded_and_reingests(tmp_path):
     """A database from before schema 3 (term_counts had a file_id) keeps working: the
     column is dropped on the next write and a re-ingest leaves no stale term rows."""
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT})
     con = duckdb.connect(str(db))
     con.execute(store.SCHEMA.split("-- schema 3")[0].replace(
         "term_counts (report_id VARCHAR,", "term_counts (report_id VARCHAR, file_id VARCHAR,"))
@@ -465,11 +450,7 @@ def test_two_files_that_swap_contents_keep_both(tmp_path):
     """a.txt and b.txt trade texts (names swapped): both contents stay, each path points at
     the one it now holds. Re-pointing a.txt first used to orphan - and delete - b.txt's
     new content before b.txt could point at it."""
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    (d / "b.txt").write_text(FINANCE, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT, "b.txt": FINANCE})
     ingest_paths([d], db=db, workers=1)
     (d / "a.txt").write_text(FINANCE, encoding="utf-8")
     (d / "b.txt").write_text(AUDIT, encoding="utf-8")
@@ -483,10 +464,7 @@ def test_two_files_that_swap_contents_keep_both(tmp_path):
 
 def test_a_rename_plus_a_new_text_under_the_old_name_loses_nothing(tmp_path):
     """a.txt is renamed c.txt and a new a.txt written: c.txt keeps the old reports."""
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(AUDIT, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": AUDIT})
     ingest_paths([d], db=db, workers=1)
     (d / "a.txt").rename(d / "c.txt")
     (d / "a.txt").write_text(FINANCE, encoding="utf-8")
@@ -498,13 +476,8 @@ def test_a_rename_plus_a_new_text_under_the_old_name_loses_nothing(tmp_path):
 
 
 def test_a_twin_of_a_rejected_file_is_rejected_with_the_same_reason(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
     junk = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    (d / "a.txt").write_bytes(junk)
-    (d / "b.txt").write_bytes(junk)
-    (d / "c.txt").write_text(AUDIT, encoding="utf-8")
-    db = tmp_path / "z.duckdb"
+    d, db = _folder(tmp_path, {"a.txt": junk, "b.txt": junk, "c.txt": AUDIT})
     s = ingest_paths([d], db=db, workers=1)
     reasons = dict(rows(db, "SELECT path, reason FROM rejects"))
     assert sorted(Path(p).name for p, _ in s.rejected) == ["a.txt", "b.txt"]
