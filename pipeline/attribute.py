@@ -84,8 +84,18 @@ def unit_type_of(unit: str | None) -> str | None:
         if n <= len(u):
             typ = types.get(u[-n:])
             if typ is not None:
-                return typ
+                return _inside_type(u, typ)
     return types.get("")            # an empty suffix, if one were listed, ends every name
+
+
+def _inside_type(unit: str, typ: str) -> str:
+    """A type's `inside` words override a company suffix (中国人寿…支公司 is 金融, not 企业)."""
+    if typ != "企业":
+        return typ
+    for t, spec in unit_config()["types"].items():
+        if any(w in unit for w in spec.get("inside", ())):
+            return t
+    return typ
 
 
 @functools.lru_cache(maxsize=1)
@@ -449,6 +459,11 @@ def _anonymised(unit: str) -> bool:
 _TITLE_LEAD = re.compile(rf"^(?:关于|中共|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度)+")
 
 
+# a post after the unit in a 述职 title (攸县县委宣传部部长2022年度…述职报告)
+_POST_TITLE = re.compile(r"(?:常务)?副?(?:部长|书记|局长|主任|校长|院长|所长|站长|行长|总经理|经理|董事长|镇长|乡长|"
+                         r"县长|市长|区长|主席|支书)$")
+
+
 def unit_from_title(title: str | None) -> str | None:
     """`行署办公室2018年度思想宣传及意识形态工作总结` -> `行署办公室`. Anonymised names
     (`XX县人民医院…`) are left to `unit_from_title_any`."""
@@ -465,6 +480,9 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     if not m:
         return None, False
     cand = _strip_party(m.group(1).strip(" 、,，"))
+    post = _POST_TITLE.search(cand)       # 县委宣传部部长…述职报告: the unit is the 宣传部
+    if post and unit_type_of(cand[:post.start()]):
+        cand = cand[:post.start()]
     if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK) or _false_name(cand)
             or re.search(r"[我本]", cand)):
         return None, False

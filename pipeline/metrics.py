@@ -103,6 +103,7 @@ class Rules:
     cn_not_after: re.Pattern
     bare_round_needs_prefix: bool
     lone_er_is_ordinal: bool
+    composite_from: float            # a Chinese numeral this large counts with any measure
     lone_yi_needs: re.Pattern
     exclude: list[Rule]
     clause_delims: str
@@ -164,7 +165,7 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
         aliases=aliases, approx_prefix=re.compile(f"(?:{_alternation(ap['prefix'])})$"),
         round_prefix=re.compile(f"(?:{_alternation(ap['round_prefix'])})$") if ap.get("round_prefix") else None,
         cn_not_after=re.compile(ch["not_after"]), bare_round_needs_prefix=ch["bare_round_needs_prefix"],
-        lone_er_is_ordinal=ch["lone_er_is_ordinal"], lone_yi_needs=re.compile(ch["lone_yi_number_first_needs"]),
+        lone_er_is_ordinal=ch["lone_er_is_ordinal"], composite_from=float(ch.get("composite_counts_from", 1e18)), lone_yi_needs=re.compile(ch["lone_yi_number_first_needs"]),
         exclude=excl, clause_delims=rules["clause_delimiters"], sentence_delims=rules["sentence_delimiters"],
         skip_kinds=frozenset(rules.get("skip_section_kinds", ())), skip_quotes=rules.get("skip_inside_quotes", True),
         quote_pairs=list(rules.get("quote_pairs", [])),
@@ -289,7 +290,7 @@ def chinese_reason(c: Count, before: str, after: str, r: Rules | None = None) ->
         return "figure of speech"
     if r.lone_er_is_ordinal and c.numeral == "二":
         return "ordinal"
-    if not c.approx and not c.measure_in(r.event):
+    if not c.approx and not c.measure_in(r.event) and not (len(c.numeral) > 1 and (c.value or 0) >= r.composite_from):
         return "slogan or enumerator"
     if c.numeral == "一" and _number_first(after) and not r.lone_yi_needs.search(before):
         return "article or routine"

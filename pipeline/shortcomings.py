@@ -179,7 +179,8 @@ _ORDINAL_WORDS = ("首先", "其次", "再次", "最后")
 
 # where an inline enumerator may stand: after one of these characters, whitespace or at a line
 # start (2.5万 is no enumerator)
-_INLINE_AFTER = {"ordinal": "。；;，,：:", "di": "。；;，,：:", "qi": "。；;，,：:", "arabic": "。；;：:"}
+_INLINE_AFTER = {"ordinal": "。；;，,：:", "di": "。；;，,：:", "qi": "。；;，,：:", "wenti": "。；;，,：:",
+                 "arabic": "。；;：:"}
 
 
 @functools.lru_cache(maxsize=512)
@@ -198,6 +199,8 @@ def _inline_pattern(kind: str, n: int) -> re.Pattern | None:
         pat = rf"第{_cn(n)}[，,、：:]"
     elif kind == "qi":      # 其一，…其二，…
         pat = rf"其{_cn(n)}[，,、：:是]"
+    elif kind == "wenti":   # 问题一：…问题二：… (问题1：)
+        pat = rf"问题(?:{_cn(n)}|{n})[，,、：:]"
     elif kind == "paren_ar":   # (1)…(2)…
         pat = rf"[(（]{n}[)）]"
     elif kind == "paren_cn":   # （一）…（二）…
@@ -230,7 +233,7 @@ def _inline(passage: str, frm: int, kind: str, n: int) -> tuple[int, int] | None
 def _series(passage: str, frm: int) -> tuple[str | None, list[tuple[int, int]]]:
     """Spans of the enumerators of the first numbered series that starts at or after `frm`:
     一是/二是…, numbered lines (1. / (1) / （一） / 第一，), inline (1)(2) / 第一，第二， /
-    ①② / 首先…其次…. The earliest series with two or more items wins. (kind, spans);
+    问题一：问题二： / ①② / 首先…其次…. The earliest series with two or more items wins. (kind, spans);
     (None, []) if none."""
     found = []
     first_line = None
@@ -238,7 +241,7 @@ def _series(passage: str, frm: int) -> tuple[str | None, list[tuple[int, int]]]:
         if at >= frm and _numbered_line(passage, at, None, 1):
             first_line = at
             break
-    for kind in ("shi", "line", "circled", "ordinal", "di", "qi", "paren_ar", "paren_cn", "arabic"):
+    for kind in ("shi", "line", "circled", "ordinal", "di", "qi", "wenti", "paren_ar", "paren_cn", "arabic"):
         if kind == "shi":
             hit = _shi(passage, 1, frm, strict=True)
         elif kind == "line":

@@ -14,6 +14,10 @@ labelled blind the same way in session 2: a 村党支部 (1、 numbering), a 国
 half-filled draft full of placeholders, a traditional-script government web page and a
 GB18030 卫生院. First score: unit_exact 0.5, unit_type 0.875, metrics_P 0.96, metrics_R
 0.982, everything else 1.0; see the measured figures below.
+`tests/fixtures/heldout3/` (gold `gold_heldout3.jsonl`) is the third: two .docx (one with a
+table), a two-report 范文 page, a 宣传部长 述职 report in Chinese numerals, an insurer, a
+社区 full of stock figures, a hospital web page, a year only in the file name, a WeChat
+article of a 科协.
 
 Thresholds are the issue thresholds used for the sample (`test_accuracy.py`); they are never
 lowered here: a figure the pipeline does not reach yet is an xfail (strict=False) whose
@@ -29,7 +33,7 @@ import pytest
 from .scoring import THRESHOLDS, score
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SETS = {"heldout": 10, "heldout2": 8}       # folder -> reports it holds
+SETS = {"heldout": 10, "heldout2": 8, "heldout3": 9}       # folder -> reports it holds
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
@@ -67,11 +71,16 @@ def heldout_corpus(heldout, tmp_path_factory) -> Path:
     """
     mirror = tmp_path_factory.mktemp(f"{heldout}_utf8")
     for path in (FIXTURES / heldout).iterdir():
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030")
+        if path.suffix == ".docx":      # labelled against its paragraphs joined by newlines
+            import docx
+
+            text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+        else:
+            raw = path.read_bytes()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("gb18030")
         (mirror / path.name).write_text(text, encoding="utf-8", newline="")
     return mirror
 
@@ -104,7 +113,18 @@ def test_heldout_gold_is_consistent(heldout, heldout_gold, heldout_corpus):
 # or partial prefix not stretching the unit; 门/节次, 早晚各, awards of any measure, visitor
 # counts and business results as statistics, partners and all-the-sites giving way to the
 # act count, two separators in a stock list): every figure 1.000.
-# Both sets were labelled by us, so 1.000 is not an outside measure. A case the pipeline
+# heldout3 (two .docx, a two-report collection, a 述职 report, an insurer, a 社区, a hospital
+# web page, a year only in the file name, a WeChat article), measured when added: unit_exact
+# 0.778 unit_type_acc 0.778 metrics_P 0.920 metrics_R 0.930 shortcomings_R 0.926. After
+# general fixes (a post after the unit in 述职 titles, 科协/文联 names, insurers as 金融,
+# composite Chinese numerals from 十五 counting with any measure, 一季度 opening a clause,
+# 批次/株/栋, posts 编制/在编, 收入 as a result, 计划建设 as a plan, 季度工作安排 headings,
+# 问题一：items, partners lists): unit_exact 1.000 unit_type_acc 0.889 (科协 labelled 其他,
+# we type it like 妇联/工会 as 党政机关) metrics_P 0.969 metrics_R 0.969 shortcomings 1.000.
+# Left: 十一处 (a composite numeral under 十五), 一万二千余条, 其中一篇, 评选…10名 next to an
+# award, 2支 commended teams, 1届, "200余名…参加"; extras: 3 rows of a .docx table (the
+# gold's corpus leaves tables out), 网格微信群46个, 对辖区6处…2块 reviewed, 对…5名.
+# All sets were labelled by us, so their figures are not an outside measure. A case the pipeline
 # stops meeting is marked on that case only: pytest.param(name, t,
 # marks=pytest.mark.xfail(strict=False, reason="measured 0.xx on the held-out set")).
 @pytest.mark.parametrize("name,threshold", THRESHOLDS)

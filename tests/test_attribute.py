@@ -112,6 +112,17 @@ def test_title_unit_is_not_stretched_by_a_rare_or_partial_prefix(title, body, un
     assert attribute(title, body, "x.txt").unit == unit
 
 
+@pytest.mark.parametrize("title,unit,unit_type", [
+    ("醴陵市委宣传部副部长2023年度落实意识形态工作责任制述职报告", "醴陵市委宣传部", "党政机关"),   # a post after the unit
+    ("浏阳市文联2023年意识形态工作总结", "浏阳市文联", "党政机关"),
+    ("中国平安财产保险股份有限公司株洲中心支公司2023年意识形态工作报告",
+     "中国平安财产保险股份有限公司株洲中心支公司", "金融"),      # an insurer named …公司
+])
+def test_title_units_of_posts_mass_bodies_and_insurers(title, unit, unit_type):
+    a = attribute(title, "全年组织集中学习10次。", "x.txt")
+    assert (a.unit, a.unit_type) == (unit, unit_type)
+
+
 def test_sample_003_no_title_unit_and_year_from_body(samples):
     a = samples["003"][0]
     assert a.title is None and a.sources["title"] == "none"
@@ -512,7 +523,8 @@ def test_find_places_lists_what_the_alternation_found(samples):
 
 def test_unit_type_of_is_the_longest_listed_suffix():
     """unit_type_of looks suffixes up by length; the same answer as trying every listed
-    suffix, longest first, the first listed winning a tie."""
+    suffix, longest first, the first listed winning a tie (and a company named for a
+    bank or an insurer being 金融)."""
     import random
 
     from pipeline.attribute import _suffix_types
@@ -521,7 +533,9 @@ def test_unit_type_of_is_the_longest_listed_suffix():
         if not unit:
             return None
         u = re.sub(r"(党组|党委|党支部|党总支|党工委|机关党委)$", "", unit) or unit
-        return next((typ for suffix, typ in _suffix_types() if u.endswith(suffix)), None)
+        typ = next((typ for suffix, typ in _suffix_types() if u.endswith(suffix)), None)
+        finance = ("银行", "保险", "人寿", "财险", "证券", "信用社", "信托", "期货")
+        return "金融" if typ == "企业" and any(w in u for w in finance) else typ
 
     suffixes = [s for s, _ in _suffix_types()]
     rnd = random.Random(2)

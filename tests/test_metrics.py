@@ -47,6 +47,10 @@ def test_doctests():
     ("新建宣传文化长廊1处。", 1, "处"),
     ("新开设党史选修课程3门。", 3, "门"),                 # courses
     ("校领导深入课堂听课42节次。", 42, "节次"),           # a measure plus 次 is one measure
+    ("分3批次组织党员到红色教育基地学习。", 3, "批次"),
+    ("组织义务植树1200株。", 1200, "株"),
+    ("全年处理网民留言九十七条。", 97, "条"),              # a composite Chinese numeral counts
+    ("二季度开展网络安全宣传进社区活动5场。", 5, "场"),     # 二季度 opening a clause is Q2
 ])
 def test_stated_counts(text, value, measure):
     assert counts(text) == [(float(value), measure)]
@@ -218,6 +222,13 @@ def test_placeholder_letters_elsewhere_are_not_counts():
     ("staffing", "配备专职网评员3名，成立5个督导组。"),
     ("staffing", "3个支部书记积极向党员干部讲党课。"),
     ("structure", "全镇12个村均建立了文明实践站，支部共有党员60名。"),
+    ("structure", "带队对全县15个乡镇开展专项检查。"),          # every township there is, not a count of work
+    ("slogan", "深刻领会“十四个坚持”。"),                      # composite, but below 十五: a numbered slogan
+    ("staffing", "中心核定编制8名，实有在编人员7名。"),
+    ("staffing", "春节期间安排4名干部轮流值守。"),
+    ("statistic", "全年实现保费收入2.3亿元。"),
+    ("target", "今年计划新建新时代文明实践点6个。"),
+    ("structure", "小区共有住宅楼32栋、住户1900户、居民5200余人。"),
     ("statistic", "制作的微党课视频在抖音平台播放量达到35万次。"),
     ("statistic", "专题网页累计访问量突破80万次，公众号粉丝2.6万人。"),
     ("statistic", "系列评论文章阅读量超过5000次。"),
@@ -243,6 +254,7 @@ def test_not_metrics(kind, text):
     # the objects of an act whose own count follows in the clause: the act is the metric
     ("联合派出所对全乡6处网吧开展专项检查3轮。", 3, "轮"),
     ("局党组与12个基层党支部签订意识形态工作责任书12份。", 12, "份"),
+    ("院党委与院属8个科室、5个职能部门签订责任书13份。", 13, "份"),     # every partner of the list
 ])
 def test_partners_and_all_the_sites_give_way_to_the_act_count(text, value, measure):
     assert counts(text) == [(float(value), measure)]
@@ -256,8 +268,6 @@ def test_partners_and_all_the_sites_give_way_to_the_act_count(text, value, measu
     ("网评员队伍全年发布正面评论860条。", 860, "条"),
     # the count of an award competition itself, or of people chosen by one, is an activity
     ("评选表彰“最美家庭”15户。", 15, "户"),
-    # what an inspection covered, when no other count in the clause says what was done
-    ("对全市15个文化市场经营场所开展意识形态专项督查。", 15, "个"),
 ])
 def test_reach_team_work_and_selections_are_metrics(text, value, measure):
     assert counts(text) == [(float(value), measure)]

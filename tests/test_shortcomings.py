@@ -215,3 +215,13 @@ def test_export_carries_categories(sample_export):
     rows = [s for r in sample_export for s in r["shortcomings"]]
     assert rows and all(s["category"] in s["categories"] for s in rows)
     assert {s["category"] for s in rows} <= {c.name for c in taxonomy()}
+
+
+def test_problem_n_colon_items():
+    """问题一：…问题二：… lines are one series, one statement each."""
+    t = ("一、主要工作\n全年组织学习10次。\n二、存在的问题\n"
+         "问题一：青年职工理论学习主动性不足，学用结合不紧。\n"
+         "问题二：网络阵地管理制度不够健全，审核流程有漏洞。\n"
+         "三、下一步打算\n持续加强学习。\n")
+    got = [x.text for x in extract_shortcomings(t, t, segment(t, t))]
+    assert got == ["青年职工理论学习主动性不足，学用结合不紧", "网络阵地管理制度不够健全，审核流程有漏洞"]
