@@ -216,26 +216,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 # ---------------------------------------------------------------- reads used by ingest
-def known_path(con, path: str) -> tuple[str, str] | None:
-    """(file_id, pipeline_version) stored for a path, or None."""
-    row = con.execute(
-        "SELECT p.file_id, f.pipeline_version FROM file_paths p JOIN files f USING (file_id) WHERE p.path = ?",
-        [path]).fetchone()
-    return (row[0], row[1]) if row else None
-
-
 def index(con) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """Everything ingest needs to plan, in two queries: {path: (file_id, version)}, {file_id: version}."""
     paths = {p: (f, v) for p, f, v in con.execute(
         "SELECT p.path, p.file_id, f.pipeline_version FROM file_paths p JOIN files f USING (file_id)").fetchall()}
     contents = dict(con.execute("SELECT file_id, pipeline_version FROM files").fetchall())
     return paths, contents
-
-
-def known_content(con, file_id: str) -> str | None:
-    """pipeline_version of a stored content hash, or None."""
-    row = con.execute("SELECT pipeline_version FROM files WHERE file_id = ?", [file_id]).fetchone()
-    return row[0] if row else None
 
 
 # ---------------------------------------------------------------- writes
@@ -287,8 +273,6 @@ def record_paths(con, pairs: list[tuple[str, str]]) -> None:
         con.execute("DELETE FROM rejects WHERE path IN (SELECT unnest(?::VARCHAR[]))", [[p for p, _ in pairs]])
 
 
-def record_path(con, path: str, file_id: str) -> None:
-    record_paths(con, [(path, file_id)])
 
 
 def record_reject(con, path: str, reason: str) -> None:
@@ -464,9 +448,6 @@ def load_parquet(con, src: str | Path) -> int:
     return write_tables(con, tables)
 
 
-def write_file(con, result, version: str | None = None) -> int:
-    """One processed file, in its own transaction."""
-    return write_files(con, [result], version)
 
 
 def counts(con) -> dict[str, int]:
