@@ -362,7 +362,10 @@ def year_from_title(title: str | None) -> int | None:
 
 _MULTI_YEAR = re.compile(rf"近年来|近[两二三四五几]年|{_YEAR}\s*年?以来|{_YEAR}\s*[-—~至到]\s*{_YEAR}|[一二三四五]年来|历年来")
 # `年中` only as the period itself (年中总结, 2021年中，), never inside 今年中央 / 2021年中共
-_HALF = re.compile(r"上半年|半年来|半年以来|半年工作|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中(?=工作|总结|小结|汇报|意识形态|[，,])")
+_HALF = re.compile(r"上半年|半年来|半年以来|半年工作|半年度|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中(?=工作|总结|小结|汇报|意识形态|[，,])")
+# a year's report whose year is not given: 年度 (述职 "现将年度落实…情况述职如下", 上年度) or a
+# year left blank in a template title or opening (20__年…工作总结)
+_YEARLY = re.compile(rf"(?<![半季])年度|{_BLANK_YEAR}年")
 _QUARTER = re.compile(r"第?[一二三四1-4]季度|前三季度")
 _THIS_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年")
 # words that place the report in the year of its date: 今年以来, 上半年, 一季度, 前三季度
@@ -507,6 +510,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     if not title:
         return None, False
     t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
+    t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
     m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
     if not m:
         return None, False
@@ -600,6 +604,40 @@ def _first_sentences(text: str, n: int = 3) -> list[str]:
     return [m.group() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)][:n]
 
 
+@functools.lru_cache(maxsize=1)
+def _body_name_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(the unit's own plan document: 制定印发《*市中医医院2025年意识形态工作要点》;
+    a name opening a clause as the subject of its ideology work: …的第一年，阿力得尔苏木宣传
+    思想文化工作将以…). The name must end in a listed unit suffix."""
+    name = _unit_regex().pattern
+    doc = re.compile(rf"(?:制定|印发|出台|修订|下发|编制)了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,16}}"
+                     r"(?:要点|方案|计划|制度|办法|细则|清单|规定)》")
+    clause = re.compile(rf"(?:^|[，,。；;])\s*{name}(?:党委|党工委|党组|党支部)?(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作"
+                        r"(?:将|始终|坚持|以|在|紧紧|紧扣|围绕|按照|认真|扎实)")
+    return doc, clause
+
+
+def _named_unit(cand: str) -> str | None:
+    """`cand` as a reporting unit: a listed suffix, not a generic word, not a false name."""
+    core = _strip_party(cand)
+    if unit_type_of(core) and not _is_generic(core) and not _false_name(core) and not re.search(r"[我本全各该]", core):
+        return core
+    return None
+
+
+def _own_document_unit(simple: str) -> str | None:
+    m = _body_name_patterns()[0].search(simple)
+    return _named_unit(m.group(1)) if m else None
+
+
+def _clause_subject_unit(opening: str) -> str | None:
+    for m in _body_name_patterns()[1].finditer(opening):
+        u = _named_unit(m.group(1))
+        if u:
+            return u
+    return None
+
+
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
@@ -622,6 +660,9 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
                 return core, True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"
+    named = _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
+    if named:
+        return named, not _anonymised(named), "body"
     suffix = _main_self(simple)
     if suffix:
         names = named_units(simple, suffix)
@@ -797,7 +838,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.period, a.sources["period"] = manifest["period"], "manifest"
     else:
         a.period = period_of(stitle, simple)
-        if a.period == "full_year" and a.year is None and not _THIS_YEAR.search(simple[:600]):
+        if (a.period == "full_year" and a.year is None and not _THIS_YEAR.search(simple[:600])
+                and not _YEARLY.search(" ".join(filter(None, [stitle, _opening(simple)])))):
             a.period = None
         a.sources["period"] = "title/body" if a.period else "none"
 
