@@ -421,7 +421,8 @@ def multi_year(simple: str) -> bool:
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
     r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
-    rf"((?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
+    rf"((?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?|[局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
+    r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实))"
     r"(?:党组|党委|党支部|党总支|党工委)?(?:班子)?"
     r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在|作为|"
     r"(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作(?:将|始终|坚持|以|在))"
@@ -490,7 +491,7 @@ def _anonymised(unit: str) -> bool:
     return bool(re.search(_ANON, unit))
 
 
-_TITLE_LEAD = re.compile(rf"^(?:关于|中共|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度|\d{{1,2}}(?![\d年]))+")
+_TITLE_LEAD = re.compile(rf"^(?:关于|中共|引言|第[0-9一二三四五六七八九十]{{1,3}}篇|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度|\d{{1,2}}(?![\d年]))+")
 
 
 # a post after the unit in a 述职 title (攸县县委宣传部部长2022年度…述职报告)
@@ -605,16 +606,20 @@ def _first_sentences(text: str, n: int = 3) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _body_name_patterns() -> tuple[re.Pattern, re.Pattern]:
+def _body_name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """(the unit's own plan document: 制定印发《*市中医医院2025年意识形态工作要点》;
     a name opening a clause as the subject of its ideology work: …的第一年，阿力得尔苏木宣传
     思想文化工作将以…). The name must end in a listed unit suffix."""
     name = _unit_regex().pattern
     doc = re.compile(rf"(?:制定|印发|出台|修订|下发|编制)了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,16}}"
                      r"(?:要点|方案|计划|制度|办法|细则|清单|规定)》")
-    clause = re.compile(rf"(?:^|[，,。；;])\s*{name}(?:党委|党工委|党组|党支部)?(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作"
+    clause = re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{name}(?:党委|党工委|党组|党支部)?"
+                        r"(?:宣传思想文化|宣传思想|思想宣传|意识形态|精神文明建设|精神文明|宣传)工作"
                         r"(?:将|始终|坚持|以|在|紧紧|紧扣|围绕|按照|认真|扎实)")
-    return doc, clause
+    # the name in the report's own announcement: 现将临江市工业和信息化局网络意识形态工作…情况报告如下
+    announce = re.compile(rf"(?:现将|特将){name}(?:党委|党工委|党组|党支部)?(?:{_YEAR}\s*年度?)?(?:上半年|下半年|全年)?"
+                          r"(?:网络)?(?:意识形态|宣传思想|思想宣传|落实|贯彻)")
+    return doc, clause, announce
 
 
 def _named_unit(cand: str) -> str | None:
@@ -631,11 +636,23 @@ def _own_document_unit(simple: str) -> str | None:
 
 
 def _clause_subject_unit(opening: str) -> str | None:
-    for m in _body_name_patterns()[1].finditer(opening):
-        u = _named_unit(m.group(1))
-        if u:
-            return u
+    _, clause, announce = _body_name_patterns()
+    for pattern in (announce, clause):
+        for m in pattern.finditer(opening):
+            u = _named_unit(m.group(1))
+            if u:
+                return u
     return None
+
+
+def _title_like_opening(simple: str) -> str | None:
+    """A body that opens with its title run into the text (`市文旅广体局2021年度落实…总结
+    报告市文旅广体局…`): the unit the title part names."""
+    m = re.match(rf"^[^，。,\n]{{2,40}}?(?:{_YEAR}|{_BLANK_YEAR})\s*年", simple)
+    if not m:
+        return None
+    u, explicit = unit_from_title_any(simple[:80])
+    return u
 
 
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
@@ -660,7 +677,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
                 return core, True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"
-    named = _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
+    named = _title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
     if named:
         return named, not _anonymised(named), "body"
     suffix = _main_self(simple)
