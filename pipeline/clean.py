@@ -173,17 +173,19 @@ def _toc_spans(text: str) -> list[tuple[int, int]]:
     """A table of contents printed before the report (`目录/提纲:……` then heading lines):
     its lines repeat the report's headings, so a 存在问题 heading in it is no statement.
     The block runs from the 目录 line over the short unpunctuated lines below it, up to the
-    first line that reads as text."""
+    first line that reads as text or repeats a listed line (where the report starts)."""
     m = _TOC_HEAD.search(text)
     if not m or m.start() > len(text) // 2:
         return []
     pos = m.end() + 1
+    listed: set[str] = set()
     while pos < len(text):
         nl = text.find("\n", pos)
         end = len(text) if nl < 0 else nl
-        line = text[pos:end].strip()
-        if line and (len(line) > 60 or _TOC_LINE_END.search(line)):
-            break
+        line = re.sub(r"\s+", "", text[pos:end])
+        if line and (len(line) > 60 or _TOC_LINE_END.search(line) or line in listed):
+            break                   # text, or the first listed heading again: the report itself
+        listed.add(line)
         pos = end + 1
     return [(m.start(), min(pos, len(text)))]
 
