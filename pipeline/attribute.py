@@ -66,7 +66,7 @@ def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
     return types, tuple(sorted({len(s) for s in types if s}, reverse=True)), frozenset(types)
 
 
-_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委)$")
+_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|(?:党支部|党总支|党|支部|总支部)委员会)$")
 
 
 def unit_type_of(unit: str | None) -> str | None:
@@ -321,9 +321,12 @@ def signature_block(simple: str) -> tuple[int, str | None, date | None]:
     return max(pos + 1, 0), unit, when
 
 
+_NOT_A_SIGNER = re.compile(r"^(根据|按照|依据|为|在|对|以|经|由|向|关于|通过|结合|围绕)")
+
+
 def _signer(line: str) -> bool:
     """A bare unit name on a line of its own (a signature or a by-line)."""
-    return (3 <= len(line) <= 30 and not re.search(r"[，。；,;：:、]", line) and not re.search(r"\d", line)
+    return (3 <= len(line) <= 30 and not _NOT_A_SIGNER.match(line) and not re.search(r"[，。；,;：:、]", line) and not re.search(r"\d", line)
             and bool(unit_type_of(line)) and not _false_name(_strip_party(line)) and not _is_generic(_strip_party(line)))
 
 
@@ -421,8 +424,9 @@ def multi_year(simple: str) -> bool:
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
     r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
-    rf"((?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?|[局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
-    r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实))"
+    r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
+    r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+    rf"|(?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
     r"(?:党组|党委|党支部|党总支|党工委)?(?:班子)?"
     r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在|作为|"
     r"(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作(?:将|始终|坚持|以|在))"
@@ -473,7 +477,12 @@ def _strip_party(unit: str) -> str:
     """The unit behind its party body: 县审计局党组 -> 县审计局; 中共灵璧县公安局委员会 (a
     signature's full form of 公安局党委) -> 灵璧县公安局, 中共沣西村支部委员会 -> 沣西村. A
     committee of a place (中共XX县委员会, the county committee itself) stays as written."""
-    u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", unit)
+    u = unit
+    for _ in range(2):                  # 局党委党支部 -> 局
+        u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", u) or u
+    m = re.match(r"^(.+?)(?:党支部|党总支|党|支部|总支部)委员会$", u)     # 中学党支部委员会 -> 中学
+    if m and not u.startswith("中共") and unit_type_of(m.group(1)):
+        u = m.group(1)
     if u.startswith("中共"):
         u = u[2:]
         m = _PARTY_COMMITTEE.match(u)
@@ -515,10 +524,10 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
     if not m:
         return None, False
-    cand = _strip_party(m.group(1).strip(" 、,，"))
+    cand = _strip_party(re.sub(r"(?<=.)在$", "", m.group(1).strip(" 、,，")))
     post = _POST_TITLE.search(cand)       # 县委宣传部部长…述职报告: the unit is the 宣传部
     if post and unit_type_of(cand[:post.start()]):
-        cand = cand[:post.start()]
+        cand = _strip_party(cand[:post.start()])
     if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK) or _false_name(cand)
             or re.search(r"[我本]", cand)):
         return None, False
@@ -892,11 +901,14 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.unit_type, a.sources["unit_type"] = manifest["unit_type"], "manifest"
     else:
         typ = unit_type_of(a.unit)
-        generic = _type_for_generic(simple) if a.unit and not a.unit_explicit else None
+        generic = _type_for_generic(simple) if not a.unit_explicit else None
+        title_kind = unit_type_of(generic_unit_from_title(stitle)) if not a.unit_explicit else None
         if typ and not (generic and _is_generic(a.unit)):
             a.unit_type, a.sources["unit_type"] = typ, "unit"
         elif generic:
             a.unit_type, a.sources["unit_type"] = generic, "unit"
+        elif title_kind:                # `局党委党支部2023年上半年…总结`: the kind of unit the title names
+            a.unit_type, a.sources["unit_type"] = title_kind, "title"
         else:
             kw = unit_config()["keywords"]
             scores = {t: sum(simple.count(w) for w in words) for t, words in kw.items()}
