@@ -528,8 +528,9 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     post = _POST_TITLE.search(cand)       # 县委宣传部部长…述职报告: the unit is the 宣传部
     if post and unit_type_of(cand[:post.start()]):
         cand = _strip_party(cand[:post.start()])
-    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK) or _false_name(cand)
-            or re.search(r"[我本]", cand)):
+    masked_kind = bool(re.fullmatch(rf"{_ANON}[\u4e00-\u9fff]{{1,4}}", cand))     # XX部门, **村: a masked name
+    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK)
+            or (_false_name(cand) and not masked_kind) or re.search(r"[我本]", cand)):
         return None, False
     return cand, not _anonymised(cand)
 
