@@ -244,6 +244,7 @@ def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None
     # [line] patterns are tried line by line (after the cheap prose guard), not scanned over
     # the whole text: most lines are report prose and never need the regex at all
     compiled["line_full"] = re.compile("|".join(f"(?:{p})" for p in groups["line"])) if groups["line"] else None
+    compiled["head_full"] = re.compile("|".join(f"(?:{p})" for p in groups["head"])) if groups["head"] else None
     return compiled
 
 
@@ -268,8 +269,9 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
     if pats["head"]:
         head_end = min(len(simple) * 2 // 5, 3000)
         cut = simple.find("\n", head_end)      # whole lines only: the regex stops at a line end
-        spans += [m.span() for m in pats["head"].finditer(simple, 0, cut + 1 if cut >= 0 else len(simple))
-                  if m.start() < head_end]
+        for m in pats["head"].finditer(simple, 0, cut + 1 if cut >= 0 else len(simple)):
+            if m.start() < head_end:
+                spans.append(_head_span(simple, m.start(), m.end(), pats["head_full"]))
     line_full = pats["line_full"]
     if line_full is not None:
         pos, n = 0, len(simple)
@@ -285,6 +287,25 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
                 spans = [s for s in spans if s[1] <= m.start()] + [(m.start(), len(simple))]
                 break
     return spans
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|$)")
+_SITE_TALK = re.compile(r"本文|本站|本网|版权|客服|下载|文档|网站|会员|侵权")
+
+
+def _head_span(text: str, start: int, end: int, pattern: re.Pattern) -> tuple[int, int]:
+    """The part of a matched preamble line to drop: the whole line, unless the report itself
+    runs on after the site's last preamble sentence on the same line ("…希望对大家有所帮助！
+    我支部以培育…"): then up to the end of that sentence."""
+    line = text[start:end].rstrip("\n")
+    last = None
+    for m in _SENTENCE.finditer(line):
+        if m.group().strip() and pattern.fullmatch(m.group()):
+            last = m.end()
+    rest = line[last:] if last is not None else ""
+    if len(rest.strip()) < 20 or _SITE_TALK.search(rest):
+        return start, end
+    return start, start + last
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
