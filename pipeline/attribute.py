@@ -681,10 +681,11 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
     m = None
-    for sentence in _first_sentences(first):     # an essay-like opening may come first
+    for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
         m = _SUBJECT.match(sentence)
-        if m:
+        if m and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))):
             break
+        m = None
     anon_level = None
     if m:
         cand = m.group(1)
