@@ -652,6 +652,31 @@ def _named_unit(cand: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _clause_initial_pattern() -> re.Pattern:
+    return re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{_unit_regex().pattern}(?:各级党组织|机关党委|党委|党组|党支部|党总支)?"
+                      r"(?=[\u4e00-\u9fff])(?![的和与及等、])")
+
+
+def _suffix_len(unit: str) -> int:
+    """Length of the longest listed suffix `unit` ends with (0 if none)."""
+    types, lengths, _ = _suffix_index()
+    return next((n for n in lengths if n <= len(unit) and unit[-n:] in types), 0)
+
+
+def _clause_initial_unit(opening: str) -> str | None:
+    """A named unit opening a clause of the first sentences, as a news-style piece speaks of
+    itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
+    has no subject, no self-reference and no signature."""
+    for sentence in _first_sentences(opening):
+        for m in _clause_initial_pattern().finditer(sentence):
+            u = _named_unit(m.group(1))
+            if (u and not _anonymised(u) and not re.search(r"[的了着]|工作|意识形态|宣传|思想|提高|加强", u)
+                    and (_suffix_len(u) >= 2 or _starts_with_place(u))):
+                return u
+    return None
+
+
 def _own_document_unit(simple: str) -> str | None:
     m = _body_name_patterns()[0].search(simple)
     return _named_unit(m.group(1)) if m else None
@@ -721,6 +746,9 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         return (anon_level or "") + generic, False, "body"
     if m and re.search(_ANON, m.group(1)):
         return _strip_party(m.group(1)), False, "body"
+    named = _clause_initial_unit(first)
+    if named:
+        return named, not _anonymised(named), "body"
     return None, False, None
 
 
