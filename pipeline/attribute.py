@@ -652,12 +652,6 @@ def _named_unit(cand: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _clause_initial_pattern() -> re.Pattern:
-    return re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{_unit_regex().pattern}(?:各级党组织|机关党委|党委|党组|党支部|党总支)?"
-                      r"(?=[\u4e00-\u9fff])(?![的和与及等、])")
-
-
 def _suffix_len(unit: str) -> int:
     """Length of the longest listed suffix `unit` ends with (0 if none)."""
     types, lengths, _ = _suffix_index()
@@ -667,13 +661,22 @@ def _suffix_len(unit: str) -> int:
 def _clause_initial_unit(opening: str) -> str | None:
     """A named unit opening a clause of the first sentences, as a news-style piece speaks of
     itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
-    has no subject, no self-reference and no signature."""
+    has no subject, no self-reference and no signature. At each clause start the longest
+    run of Han characters (up to 16) that is a named unit and is followed by more text
+    (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
+    not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
-        for m in _clause_initial_pattern().finditer(sentence):
-            u = _named_unit(m.group(1))
-            if (u and not _anonymised(u) and not re.search(r"[的了着]|工作|意识形态|宣传|思想|提高|加强", u)
-                    and (_suffix_len(u) >= 2 or _starts_with_place(u))):
-                return u
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,16})", sentence):
+            run = clause.group(1)
+            best = None
+            for end in range(2, len(run)):
+                cand = run[:end]
+                u = _named_unit(cand)
+                if (u and cand == u and run[end] not in "的和与及等"
+                        and (_suffix_len(u) >= 2 or _starts_with_place(u))):
+                    best = u
+            if best and not best.startswith(not_start) and not re.search(r"[的了着]|工作|意识形态|宣传|思想", best):
+                return best
     return None
 
 
