@@ -666,10 +666,10 @@ def _clause_initial_unit(opening: str) -> str | None:
     (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
     not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
-        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,16})", sentence):
-            run = clause.group(1)
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,24})", sentence):
+            run = re.sub(r"^(?:近年来|近年|今年以来|今年|去年|近日|近期|目前|当前|日前)", "", clause.group(1))
             best = None
-            for end in range(2, len(run)):
+            for end in range(2, min(len(run), 17)):
                 cand = run[:end]
                 u = _named_unit(cand)
                 if (u and cand == u and run[end] not in "的和与及等"
