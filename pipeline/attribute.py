@@ -13,13 +13,13 @@ import marshal
 import os
 import re
 import sys
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from .config import cache_dir, data_file
+from .config import cache_dir
+from .rules import load as load_rules
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区, XX县, 某局
@@ -46,8 +46,7 @@ class Attribution:
 # ---------------------------------------------------------------- domain data
 @functools.lru_cache(maxsize=1)
 def unit_config() -> dict:
-    with open(data_file("unit_types.toml"), "rb") as fh:
-        return tomllib.load(fh)
+    return load_rules("unit_types.toml")
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,8 +115,7 @@ def _false_name(unit: str) -> bool:
 
 
 def _lines(path: str) -> list[str]:
-    return [l.strip() for l in data_file(path).read_text(encoding="utf-8").splitlines()
-            if l.strip() and not l.startswith("#")]
+    return load_rules(path)
 
 
 _GENERIC_SHORT = {"外县", "大县", "地县", "山县", "旧县", "府县", "郡县", "镇县", "同县", "北县", "东县", "中县",

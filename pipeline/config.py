@@ -1,4 +1,5 @@
-"""Settings read from the environment, in one place.
+"""Paths and limits the pipeline derives from its settings (`pipeline.settings` holds every
+`ZONGJIE_*` variable; this module turns them into paths and byte counts).
 
 `ZONGJIE_DB` names the DuckDB file for the CLI, the app and the tests alike.
 """
@@ -7,20 +8,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILES = PACKAGE_DIR / "data"          # editable domain knowledge (taxonomies, word lists)
-DEFAULT_DB = "data/zongjie.duckdb"
+DEFAULT_DB = settings.BY_NAME["ZONGJIE_DB"].default
 
 # Files larger than this are rejected before reading (bounded memory; see README "Operating it").
-MAX_FILE_BYTES = int(os.environ.get("ZONGJIE_MAX_FILE_MB", "50")) * 1024 * 1024
+MAX_FILE_BYTES = settings.get("ZONGJIE_MAX_FILE_MB") * 1024 * 1024
 
 
 def db_path() -> Path:
-    return Path(os.environ.get("ZONGJIE_DB") or DEFAULT_DB)
+    return Path(settings.get("ZONGJIE_DB"))
 
 
 def data_file(name: str) -> Path:
-    return DATA_FILES / name
+    """A file in the rules folder (`rules.rules_dir()`: `ZONGJIE_RULES_DIR` or the bundled one)."""
+    from .rules import rules_dir
+
+    return rules_dir() / name
 
 
 def cache_dir() -> Path | None:
@@ -33,7 +39,7 @@ def cache_dir() -> Path | None:
     """
     import tempfile
 
-    d = Path(os.environ.get("ZONGJIE_CACHE_DIR") or Path(tempfile.gettempdir()) / f"zongjie-{os.getuid()}")
+    d = Path(settings.get("ZONGJIE_CACHE_DIR") or Path(tempfile.gettempdir()) / f"zongjie-{os.getuid()}")
     try:
         d.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = d.stat()

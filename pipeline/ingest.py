@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import store
+from . import rules, store
 from .config import MAX_FILE_BYTES, pipeline_version
 from .process import FileResult, process_path
 from .read import Rejected
@@ -210,6 +210,7 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
 def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, manifest: str | Path | None = None,
                  workers: int | None = None, rebuild: bool = False,
                  progress: Callable[[int, int, str], None] | None = None) -> Summary:
+    rules.check_all()                      # a broken rules file stops here: nothing opened, nothing written
     files = expand_paths(paths)
     version = pipeline_version()
     todo = plan(files, db, read_manifest(manifest), version, rebuild)
@@ -283,6 +284,7 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
     """The per-file stages with no database: results go to Parquet parts under `out_dir`
     (`store.write_parquet`), rejects to `out_dir/rejects.csv`. Run it on as many machines
     (or Ray/Spark tasks) as you like over disjoint inputs, then `load_parquet` once."""
+    rules.check_all()
     files = expand_paths(paths)
     man = read_manifest(manifest)
     summary = Summary()

@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass
 from math import log
 
-from .config import data_file
+from .rules import load as load_rules
 
 USERDICT = "userdict.txt"
 STOPWORDS = "stopwords.txt"
@@ -66,12 +66,8 @@ _seg: _Segmenter | None = None
 
 
 def _words(name: str) -> list[list[str]]:
-    rows = []
-    for line in data_file(name).read_text(encoding="utf-8").splitlines():
-        line = line.strip().lstrip("\ufeff")
-        if line and not line.startswith("#"):
-            rows.append(line.split())
-    return rows
+    """The rows of a word file in the rules folder (`pipeline.rules`)."""
+    return load_rules(name)
 
 
 @functools.lru_cache(maxsize=1 << 16)
