@@ -93,7 +93,8 @@ class List:
 @dataclass
 class Table:
     """Named keys; `required` ones must be there. Keys not listed are allowed (a stage may
-    read a new key before this schema learns it), with `rest` checking their values."""
+    read a new key before this schema learns it), with `rest` checking their values, unless
+    they look like a misspelt listed key (`categry`)."""
     fields: dict
     required: tuple = ()
     rest: Any = None
@@ -113,6 +114,8 @@ class Table:
             spec = self.fields.get(k, self.rest)
             if spec is not None:
                 spec.check(x, (*at, k))
+            elif near := difflib.get_close_matches(k, self.fields, n=1, cutoff=0.8):
+                raise _Bad(f"未知的键 {k}({near[0]} 的误写?)", (*at, k))
 
 
 @dataclass
@@ -279,6 +282,7 @@ def _locate(text: str, at: tuple) -> tuple[int | None, str | None]:
             if h.group(1) == "[[":
                 i = counts.get(parts, 0)
                 counts[parts] = i + 1
+                lines.setdefault(parts, n)             # the array itself: its first table
                 parts = (*parts, i)
             table = parts
             lines.setdefault(table, n)
