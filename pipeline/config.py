@@ -50,21 +50,9 @@ def cache_dir() -> Path | None:
     return d
 
 
-# Modules whose code decides what is stored for a file. The query layer, keyword queries,
-# export, CLI and orchestration read or move data without changing it, so editing them
-# must not force every stored file to be re-extracted.
-EXTRACTION_MODULES = ("read", "decode", "script", "clean", "textmap", "split", "attribute", "segment", "metrics",
-                      "numerals", "shortcomings", "tokenize", "process", "store")
-
-
 def pipeline_version() -> str:
-    """Hash of the extraction code and the data files: a change re-extracts stored files."""
-    import hashlib
+    """Hash of the extraction code (found from the import graph) and the rules folder:
+    a change re-extracts stored files. See `pipeline.version`."""
+    from .version import pipeline_version as version
 
-    h = hashlib.sha256()
-    paths = [PACKAGE_DIR / f"{m}.py" for m in EXTRACTION_MODULES] + sorted(DATA_FILES.glob("*"))
-    for p in paths:
-        if p.is_file():
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+    return version()

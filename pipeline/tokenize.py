@@ -13,7 +13,7 @@ one core of the 2-core dev box at low load, best of 5): 1,070,000-1,200,000 char
 (860,000-960,000 with the HMM memo emptied before every report), against
 450,000-470,000 chars/s for `jieba.Tokenizer.cut` plus the same filter run alongside it:
 
-    .venv/bin/python -m pipeline.tokenize --bench data/sample
+    .venv/bin/python -m bench.tokenize data/sample
 
 The segmenter is a dedicated `jieba.Tokenizer` (the global `jieba.dt` is left alone for
 anyone else) built once per process on first use: jieba's prefix dictionary comes from
@@ -199,35 +199,8 @@ def term_counts(simple: str) -> Counter:
     return Counter(tokenize(simple))
 
 
-def _bench(paths: list[str], repeat: int = 5) -> None:
-    import time
-    from pathlib import Path
-
-    from .process import process_path
-
-    files = [p for a in paths for p in (sorted(Path(a).rglob("*")) if Path(a).is_dir() else [Path(a)])
-             if p.is_file() and not p.name.startswith(("README", "."))]
-    texts = [r.text_simplified for p in files for r in process_path(p).reports]
-    chars = sum(map(len, texts))
-    t0 = time.perf_counter()
-    _segmenter()
-    load = time.perf_counter() - t0
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for t in texts:
-            term_counts(t)
-        best = min(best, time.perf_counter() - t0)
-    print(f"{len(texts)} reports, {chars} chars: load {load:.2f} s, "
-          f"{chars / best:,.0f} chars/s (best of {repeat})")
-
-
 if __name__ == "__main__":
     import sys
 
-    args = sys.argv[1:]
-    if args[:1] == ["--bench"]:
-        _bench(args[1:] or ["data/sample"])
-    else:
-        for line in sys.stdin:
-            print(" ".join(tokenize(line)))
+    for line in sys.stdin:                      # simplified text in, its counted words out
+        print(" ".join(tokenize(line)))
