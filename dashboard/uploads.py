@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from pipeline import manifest
 from pipeline.config import MAX_FILE_BYTES
+from pipeline.document import Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_EXTS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
@@ -36,7 +38,7 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = int(os.environ.get("ZONGJIE_MAX_ZIP_MB", "500")) * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
-MANIFEST_COLUMNS = ("file", "unit", "year", "unit_type", "region", "period")
+MANIFEST_COLUMNS = manifest.COLUMNS
 
 
 def upload_root() -> Path:
@@ -206,16 +208,11 @@ class Saver:
                 self.batch.manifest_note = "清单文件过大,已忽略"
                 data = None
             else:
+                # the pipeline's own parser: the same headers (文件名,单位,年份 …) and encodings as the CLI
                 try:
-                    text = data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    text = data.decode("gb18030", errors="replace")
-                for row in csv.DictReader(io.StringIO(text)):
-                    row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                    f = row.pop("file", "")
-                    if f:
-                        rows_by_name[f.replace("\\", "/")] = row
-                        rows_by_name[f.replace("\\", "/").split("/")[-1]] = row
+                    rows_by_name = manifest.by_file(manifest.parse_rows(manifest.decode(data), name))
+                except (manifest.ManifestError, Rejected) as exc:
+                    self.batch.manifest_note = f"清单文件未使用:{exc}"
         out = []
         matched = 0
         for item in self.batch.items:
