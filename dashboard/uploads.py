@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import secrets
 import stat
@@ -26,23 +25,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from pipeline import manifest
+from pipeline import manifest, settings
 from pipeline.config import MAX_FILE_BYTES
 from pipeline.document import Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_EXTS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 UPLOAD_EXTS = (*DOC_EXTS, ".zip")
-MAX_UPLOAD_MB = int(os.environ.get("ZONGJIE_MAX_UPLOAD_MB", "200"))
+MAX_UPLOAD_MB = settings.get("ZONGJIE_MAX_UPLOAD_MB")
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-MAX_ZIP_TOTAL_BYTES = int(os.environ.get("ZONGJIE_MAX_ZIP_MB", "500")) * 1024 * 1024
+MAX_ZIP_TOTAL_BYTES = settings.get("ZONGJIE_MAX_ZIP_MB") * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 MANIFEST_COLUMNS = manifest.COLUMNS
 
 
 def upload_root() -> Path:
-    return Path(os.environ.get("ZONGJIE_UPLOAD_DIR") or ROOT / "data" / "uploads")
+    return Path(settings.get("ZONGJIE_UPLOAD_DIR") or ROOT / "data" / "uploads")
 
 
 @dataclass

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import rules, store
+from . import rules, settings, store
 from .config import MAX_FILE_BYTES, pipeline_version
 from .manifest import ManifestError, read_manifest  # noqa: F401  (parsed in one place for the CLI and the 数据导入 page)
 from .process import FileResult, process_path
@@ -32,7 +32,7 @@ from .read import Rejected
 # Files per write transaction: each commit costs DuckDB tens of milliseconds, so batches are
 # large (bench: 64 files/commit 2.6 ms/file, 160 files 1.3 ms/file); a crash loses at most
 # one batch of work, never a half file.
-BATCH_FILES = int(os.environ.get("ZONGJIE_BATCH_FILES", "200"))
+BATCH_FILES = settings.get("ZONGJIE_BATCH_FILES")
 BATCH_TERMS = 250_000     # ... or fewer, when their term rows add up to this (bounds memory)
 SKIP_NAMES = ("readme", "license", "manifest")   # notes that travel with a folder of reports
 
