@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
 
 from dashboard.uploads import save_uploads
 from pipeline.__main__ import main
 from pipeline.manifest import ManifestError, by_file, parse_rows
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, db_rows
 
 HEADER = "文件名,单位,年份,单位类型,地区,期间\n"
 ROW = "{name},县政府办公室,2019年,乡镇,谷城县,上半年\n"
@@ -19,11 +18,7 @@ WANT = ("县政府办公室", 2019, "乡镇街道", "谷城县", "half_year")
 
 
 def _stored(db) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute("SELECT unit, year, unit_type, region, period, sources FROM reports").fetchall()
-    finally:
-        con.close()
+    rows = db_rows(db, "SELECT unit, year, unit_type, region, period, sources FROM reports")
     return [(*r[:5], {k: v for k, v in json.loads(r[5]).items() if v == "manifest"}) for r in rows]
 
 

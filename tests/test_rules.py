@@ -7,22 +7,13 @@ from __future__ import annotations
 import re
 import shutil
 
-import duckdb
 import pytest
 
 from pipeline import rules, store
 from pipeline.__main__ import main
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, table_counts
 
-TABLES = ("files", "file_paths", "rejects", "reports", "sections", "metrics", "shortcomings", "term_counts")
-
-
-def _counts(db) -> dict:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-    finally:
-        con.close()
+_counts = table_counts
 
 
 @pytest.fixture()
