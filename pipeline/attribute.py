@@ -421,7 +421,16 @@ _SUBJECT = re.compile(
     r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在)"
 )
 _BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在])|(?<=由于)|(?<=作为)|(?<=现将))"
-_SELF = re.compile(r"我(局|办|委|厅|部|处|所|中心|镇|乡|街道|社区|村|校|院|公司|集团|行)")
+
+
+@functools.lru_cache(maxsize=1)
+def _self_re() -> re.Pattern:
+    """我局, 我校, 我中心 …: the self-references listed in `[self]` of unit_types.toml (group 1
+    is what follows 我; longest first, so 我中心 is not read as a shorter entry)."""
+    tails = sorted((k[1:] for k in unit_config()["self"]), key=len, reverse=True)
+    return re.compile("我(" + "|".join(map(re.escape, tails)) + ")")
+
+
 _GENERIC_UNITS = {"单位", "部门", "机关", "办公室", "党组", "党委", "支部", "党支部", "领导班子", "班子", "全局", "全办",
                   "全镇", "局", "办", "镇", "乡", "委", "市委", "县委", "区委", "省委", "政府", "市政府", "县政府",
                   "区政府", "宣传部", "市委宣传部", "县委宣传部", "区委宣传部", "乡镇", "街道", "社区", "村", "城乡"}
@@ -562,9 +571,9 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
             core = _strip_party(cand)
             if not _is_generic(core) or core in _SUBJECT_OK:
                 return core, True, "body"
-            if not _SELF.search(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
+            if not _self_re().search(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"
-    selfs = Counter(_SELF.findall(simple))
+    selfs = Counter(_self_re().findall(simple))
     if selfs:
         suffix = selfs.most_common(1)[0][0]
         names = named_units(simple, suffix)
@@ -689,7 +698,7 @@ def manifest_values(row: dict | None) -> dict:
 def _type_for_generic(simple: str) -> str | None:
     """Type implied by the report's self-reference (我院, 我行, 我校) when it never names
     itself; an ambiguous one (我院: 医院, 法院/检察院 or 学院) is settled by keywords."""
-    selfs = Counter(_SELF.findall(simple))
+    selfs = Counter(_self_re().findall(simple))
     if not selfs:
         return None
     spec = unit_config()["self"].get("我" + selfs.most_common(1)[0][0])
@@ -793,5 +802,5 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.sources["region"] = "text" if a.region else "none"
 
     # an essay about ideology work in general names no unit and speaks of no "we"
-    a.is_report = bool(a.unit) or bool(_SELF.search(simple)) or bool(_INTRO_CUE.search(simple[:3000]))
+    a.is_report = bool(a.unit) or bool(_self_re().search(simple)) or bool(_INTRO_CUE.search(simple[:3000]))
     return a

@@ -9,7 +9,7 @@ that names the file, the line and the key, in Chinese:
 
     规则文件 metric_rules.toml 第 29 行,[measure]:缺少必需的表 [measures]
 
-`load(name)` gives a stage its file, parsed and checked (cached per folder). The folder is
+`load(name)` gives a stage its file, parsed and checked (cached per file version). The folder is
 `ZONGJIE_RULES_DIR` when set (a copy to try edits on), else the bundled `pipeline/data/`.
 """
 from __future__ import annotations
@@ -218,12 +218,19 @@ BOILERPLATE_SECTIONS = ("any", "line", "tail")
 # ---------------------------------------------------------------- loading
 def load(name: str) -> Any:
     """The rules file `name`, parsed and checked (a dict for TOML, a list for text files)."""
-    return _load(str(rules_dir()), name)
+    path = rules_dir() / name
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None                       # parse() says what is wrong
+    return _load(str(path), name, stamp)
 
 
 @functools.lru_cache(maxsize=64)
-def _load(folder: str, name: str) -> Any:
-    return parse(Path(folder) / name, name)
+def _load(path: str, name: str, stamp) -> Any:
+    """Cached per file version (an edited file is read again)."""
+    return parse(Path(path), name)
 
 
 def parse(path: Path, name: str | None = None) -> Any:

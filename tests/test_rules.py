@@ -126,3 +126,32 @@ def test_error_names_line_of_a_nested_key():
     assert rules._locate(text, ("arr", 1, "k")) == (7, "arr[2].k")
     assert rules._locate(text, ("t", "x")) == (3, "t.x")
     assert rules._locate(text, ("t", "missing")) == (2, "t.missing")
+
+
+@pytest.fixture()
+def fresh_attribute_rules():
+    """Attribute's compiled rules re-read from the rules folder now, and again afterwards."""
+    from pipeline import attribute
+
+    caches = (attribute.unit_config, attribute._self_re, attribute._suffix_types, attribute._suffix_index)
+    for c in caches:
+        c.cache_clear()
+    yield attribute
+    for c in caches:
+        c.cache_clear()
+
+
+def test_self_references_come_from_unit_types(rules_copy, fresh_attribute_rules):
+    """An entry added to [self] in unit_types.toml is a self-reference (it once had no effect:
+    attribute.py hard-coded the same words in a regex)."""
+    attribute = fresh_attribute_rules
+    body = "今年以来，我站认真落实意识形态工作责任制，组织学习12次。"
+    bundled = set(rules.parse(rules.BUNDLED / "unit_types.toml")["self"])
+    assert attribute._type_for_generic(body) is None and not attribute.attribute(None, body, "x.txt").is_report
+    _sub(rules_copy / "unit_types.toml", r'^"我局" = ', '"我站" = ["站", "医院"]\n"我局" = ')
+    attribute.unit_config.cache_clear()
+    attribute._self_re.cache_clear()
+    assert {"我" + t for t in re.findall(r"[^|()]+", attribute._self_re().pattern[1:])} == bundled | {"我站"}
+    assert attribute._type_for_generic(body) == "医院"
+    a = attribute.attribute(None, body, "x.txt")
+    assert a.is_report and a.unit_type == "医院"
