@@ -203,6 +203,7 @@ SCHEMAS: dict[str, Any] = {
         # 我局 = [generic unit name, type, other possible types...]
         "self": MapOf(List(Str(), min_len=2), key=Matches("我.+", "自称须以“我”开头,如 我局")),
         "keywords": MapOf(_WORDS),
+        "self_forms": Table({"ben": _WORDS, "area": _WORDS}),     # 本局 forms; areas (我县) used last
     }, required=("types", "self", "keywords")),
 }
 
@@ -212,7 +213,7 @@ TEXT_FILES = {
     "region_exclude.txt": "lines", "regions_extra.txt": "lines", "unit_false_names.txt": "lines",
     "stopwords.txt": "words", "userdict.txt": "userdict", "boilerplate.txt": "boilerplate",
 }
-BOILERPLATE_SECTIONS = ("any", "line", "tail")
+BOILERPLATE_SECTIONS = ("any", "head", "line", "tail")
 
 
 # ---------------------------------------------------------------- loading
@@ -338,7 +339,7 @@ def _parse_userdict(text: str, file: str) -> list[list[str]]:
 
 
 def _parse_boilerplate(text: str, file: str) -> dict[str, list[str]]:
-    """{'any'|'line'|'tail': [regex, ...]}; lines before any [section] are [line]."""
+    """{'any'|'head'|'line'|'tail': [regex, ...]}; lines before any [section] are [line]."""
     groups: dict[str, list[str]] = {k: [] for k in BOILERPLATE_SECTIONS}
     current = "line"
     for n, line in enumerate(text.splitlines(), 1):

@@ -179,7 +179,7 @@ def problem_cue(sentence: str, first: bool) -> bool:
     r = _rules()
     cue = (first and r["problems_opening"].search(sentence[:150])) or r["problems_cue"].search(sentence)
     # the exception last: most sentences are no cue at all, so it is rarely needed
-    return bool(cue) and not r["problems_cue_not"].search(sentence)
+    return (bool(cue) and not r["problems_cue_not"].search(sentence)) or bool(r["problems_found"].search(sentence))
 
 
 def segment(text: str, simple: str | None = None) -> list[Section]:

@@ -428,7 +428,13 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
     kind, series = _series(s[a:b], frm - a)
     if series:
         series = [(a + x, a + y) for x, y in series]
-        return [sp for sp in _from_series(s, b, kind, series, 0) if not _is_plan(s[sp[0]:sp[1]])]
+        items = _from_series(s, b, kind, series, 0)
+        plans = [_is_plan(s[x:y]) for x, y in items]
+        if 2 * sum(plans) >= len(items):
+            # mostly things to do ("一是强化组织领导…四是树先进立"): a work list under a title
+            # that mentions 不足, not a problems list; keep only items that admit a lack
+            return [sp for sp, plan in zip(items, plans) if not plan and c["negative"].search(s[sp[0]:sp[1]])]
+        return [sp for sp, plan in zip(items, plans) if not plan]
     seg = s[frm:b]
     for pat in c["inline_list"]:
         m = pat.search(seg)
@@ -505,9 +511,12 @@ def _sub_items(s: str, a: int, b: int, depth: int) -> list[tuple[int, int]]:
 
 
 def _clause_split_inline(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Items of an inline list: cut at semicolons when it has them (an item may hold a comma:
+    "A；B弱化，C不够；D"), else at 、 and commas."""
+    seps = "；;" if any(c in "；;" for c in s[a:b]) else "、；;，,"
     pieces, prev = [], a
     for i in range(a, b):
-        if s[i] in "、；;，,":
+        if s[i] in seps:
             pieces.append((prev, i))
             prev = i + 1
     pieces.append((prev, b))
