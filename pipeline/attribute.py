@@ -118,10 +118,6 @@ def _lines(path: str) -> list[str]:
     return load_rules(path)
 
 
-_GENERIC_SHORT = {"外县", "大县", "地县", "山县", "旧县", "府县", "郡县", "镇县", "同县", "北县", "东县", "中县",
-                  "五县", "本县", "全县", "各县"}
-
-
 @functools.lru_cache(maxsize=1)
 def _jieba_places() -> tuple[frozenset[str], frozenset[str]]:
     """(place names with an administrative suffix and a stem of two or more characters,
@@ -719,7 +715,7 @@ def unit_from_path(path: str) -> tuple[str | None, int | None]:
 def _short_counties() -> frozenset[str]:
     """One-character counties (泗县, 沛县, 歙县) from jieba's `ns` words. Too short to look
     for in running text (外县, 产粮大县), they are only trusted opening a unit or a title."""
-    return _jieba_places()[1] - _GENERIC_SHORT - set(_lines("region_exclude.txt"))
+    return _jieba_places()[1] - set(_lines("region_exclude.txt"))
 
 
 def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
