@@ -452,11 +452,14 @@ def _main_self(simple: str) -> str | None:
 
 def _has_self(simple: str) -> bool:
     return bool(_self_refs(simple))
-_GENERIC_UNITS = {"单位", "部门", "机关", "办公室", "党组", "党委", "支部", "党支部", "领导班子", "班子", "全局", "全办",
-                  "全镇", "局", "办", "镇", "乡", "委", "市委", "县委", "区委", "省委", "政府", "市政府", "县政府",
-                  "区政府", "宣传部", "市委宣传部", "县委宣传部", "区委宣传部", "乡镇", "街道", "社区", "村", "城乡"}
-# as the subject of the opening sentence these do name the reporting unit
-_SUBJECT_OK = {"市委宣传部", "县委宣传部", "区委宣传部", "市政府", "县政府", "区政府"}
+
+
+@functools.lru_cache(maxsize=1)
+def _generic() -> tuple[frozenset[str], frozenset[str]]:
+    """(words that name no particular unit: 单位, 党委, 县政府 …; those of them that do name
+    the reporting unit as the subject of the opening sentence) - `[generic]` in unit_types.toml."""
+    g = unit_config()["generic"]
+    return frozenset(g["units"]), frozenset(g["subject_ok"])
 
 
 _PARTY_COMMITTEE = re.compile(r"^(.+?)(?:总支部|支部)?委员会$")
@@ -477,7 +480,7 @@ def _strip_party(unit: str) -> str:
 
 def _is_generic(unit: str) -> bool:
     """A word that names a kind of unit, not a unit: 办公室, 公司, 学校, 中心 (any bare suffix)."""
-    return unit in _GENERIC_UNITS or unit in _suffix_index()[2]
+    return unit in _generic()[0] or unit in _suffix_index()[2]
 
 
 def _anonymised(unit: str) -> bool:
@@ -512,7 +515,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     post = _POST_TITLE.search(cand)       # 县委宣传部部长…述职报告: the unit is the 宣传部
     if post and unit_type_of(cand[:post.start()]):
         cand = cand[:post.start()]
-    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK) or _false_name(cand)
+    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _generic()[1]) or _false_name(cand)
             or re.search(r"[我本]", cand)):
         return None, False
     return cand, not _anonymised(cand)
@@ -581,7 +584,7 @@ def named_units(simple: str, suffix: str) -> Counter:
     for m in re.finditer(rf"{_BOUNDARY}([\u4e00-\u9fff]{{1,10}}?{re.escape(suffix)})(?![\u4e00-\u9fff]{{0,1}}(?:的正确领导|领导下))", simple):
         u = re.split(r"[在对把将为与和及的是由于向从被了给让使]", m.group(1))[-1]
         core = u[: -len(suffix)]
-        if (len(core) >= 2 and u not in _GENERIC_UNITS and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
+        if (len(core) >= 2 and u not in _generic()[0] and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
                 and not re.match(r"^(全|各|该|此|其|每|一|两|二|三|上级|下属|相关|有关|基层)", u)):
             out[u] += 1
     return out
@@ -650,7 +653,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
                 return _strip_party(cand), False, "body"
         elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
             core = _strip_party(cand)
-            if not _is_generic(core) or core in _SUBJECT_OK:
+            if not _is_generic(core) or core in _generic()[1]:
                 return core, True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"

@@ -204,7 +204,8 @@ SCHEMAS: dict[str, Any] = {
         "self": MapOf(List(Str(), min_len=2), key=Matches("我.+", "自称须以“我”开头,如 我局")),
         "keywords": MapOf(_WORDS),
         "self_forms": Table({"ben": _WORDS, "area": _WORDS}),     # 本局 forms; areas (我县) used last
-    }, required=("types", "self", "keywords")),
+        "generic": Table({"units": _WORDS, "subject_ok": _WORDS}, required=("units", "subject_ok")),
+    }, required=("types", "self", "keywords", "generic")),
 }
 
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,

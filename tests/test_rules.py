@@ -133,7 +133,8 @@ def fresh_attribute_rules():
     """Attribute's compiled rules re-read from the rules folder now, and again afterwards."""
     from pipeline import attribute
 
-    caches = (attribute.unit_config, attribute._self_regex, attribute._suffix_types, attribute._suffix_index)
+    caches = (attribute.unit_config, attribute._self_regex, attribute._suffix_types, attribute._suffix_index,
+              attribute._generic)
     for c in caches:
         c.cache_clear()
     yield attribute
