@@ -742,14 +742,9 @@ def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
 
 
 # ---------------------------------------------------------------- manifest values
-_PERIOD_WORDS = {"full_year": ("full_year", "full", "year", "annual", "全年", "年度", "一年", "整年"),
-                 "half_year": ("half_year", "half", "h1", "h2", "上半年", "下半年", "半年", "半年度"),
-                 "quarter": ("quarter", "q1", "q2", "q3", "q4", "季度", "一季度", "二季度", "三季度", "四季度",
-                             "第一季度", "第二季度", "第三季度", "第四季度", "前三季度")}
-_TYPE_WORDS = {"党政机关": ("机关", "党政", "政府", "部门"), "乡镇街道": ("乡镇", "街道", "乡", "镇"),
-               "社区村": ("社区", "村", "村居"), "学校": ("学校", "高校", "中学", "小学", "大学", "学院"),
-               "医院": ("医院", "卫生院", "卫生"), "企业": ("企业", "公司", "国企", "集团"),
-               "政法": ("政法", "公检法", "法院", "检察院", "公安"), "金融": ("金融", "银行", "保险")}
+def _manifest_words() -> dict:
+    """{'periods': period -> words, 'unit_types': type -> words} (data/manifest_values.toml)."""
+    return load_rules("manifest_values.toml")
 
 
 def manifest_values(row: dict | None) -> dict:
@@ -766,7 +761,7 @@ def manifest_values(row: dict | None) -> dict:
                 out["year"] = int(m.group())
         elif k == "period":
             low = v.lower()
-            for period, words in _PERIOD_WORDS.items():
+            for period, words in _manifest_words()["periods"].items():
                 if low in words:
                     out["period"] = period
                     break
@@ -774,7 +769,7 @@ def manifest_values(row: dict | None) -> dict:
             if v in UNIT_TYPES:
                 out["unit_type"] = v
             else:
-                out["unit_type"] = next((t for t, words in _TYPE_WORDS.items() if v in words),
+                out["unit_type"] = next((t for t, words in _manifest_words()["unit_types"].items() if v in words),
                                         unit_type_of(v) or "其他")
         elif k in ("unit", "region"):
             out[k] = v

@@ -206,6 +206,11 @@ SCHEMAS: dict[str, Any] = {
         "self_forms": Table({"ben": _WORDS, "area": _WORDS}),     # 本局 forms; areas (我县) used last
         "generic": Table({"units": _WORDS, "subject_ok": _WORDS}, required=("units", "subject_ok")),
     }, required=("types", "self", "keywords", "generic")),
+    "manifest_values.toml": Table({
+        "periods": Table({"full_year": _WORDS, "half_year": _WORDS, "quarter": _WORDS},
+                         required=("full_year", "half_year", "quarter")),
+        "unit_types": MapOf(_WORDS),
+    }, required=("periods", "unit_types")),
 }
 
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,
