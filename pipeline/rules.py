@@ -211,6 +211,7 @@ SCHEMAS: dict[str, Any] = {
                          required=("full_year", "half_year", "quarter")),
         "unit_types": MapOf(_WORDS),
     }, required=("periods", "unit_types")),
+    "tokenize.toml": Table({"numbered": Str()}, required=("numbered",)),
 }
 
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,

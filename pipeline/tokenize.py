@@ -21,9 +21,9 @@ its marshal cache in the temp dir, then the domain words of `data/userdict.txt` 
 added and the log-probability table is built, so a worker pays ~0.7-1 s once. Words
 counted are those that survive the filter: at least two characters, not in
 `data/stopwords.txt`, not a number (十九, 两万) and not a numbered word (一是, 第三, 三个,
-十九届). There is no single-character whitelist: lone characters such as 党 / 网 are
-almost always pieces of longer words jieba did not join, and counting them would put them
-at the top of every list.
+十九届: the characters are in `data/tokenize.toml`). There is no single-character
+whitelist: lone characters such as 党 / 网 are almost always pieces of longer words jieba
+did not join, and counting them would put them at the top of every list.
 
 Input must be the *simplified* copy (`script.to_simplified`): the dictionaries are
 simplified, and a traditional text would be counted as different, mostly unknown words.
@@ -45,8 +45,6 @@ STOPWORDS = "stopwords.txt"
 
 HAN_RUN = re.compile("[\u4e00-\u9fd5]{2,}")        # jieba's Han range; one character cannot make a word
 NUMERALS = "〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟"
-# A numeral plus one of these is a count or an ordinal, not a keyword: 三个 一是 第三 十九届.
-NUMBERED = frozenset("第是要个次年月日号条项名人位家场期批轮篇届点种类")
 # Separators a user-dictionary phrase such as 不忘初心、牢记使命 may be written with.
 PHRASE_SEPARATORS = r"[、，,\s]?"
 
@@ -59,6 +57,7 @@ class _Segmenter:
     stop: frozenset
     phrases: re.Pattern | None   # user phrases with separators, matched to rewrite them joined
     joined: dict            # joined phrase -> the spelling in the user dictionary
+    numbered: frozenset = frozenset()   # a numeral + one of these is a count or ordinal (data/tokenize.toml)
 
 
 _lock = threading.Lock()
@@ -107,7 +106,7 @@ def _build() -> _Segmenter:
     # same expression `log(f) - logtotal`, so scores are bit-identical to computing it inline
     logp = {w: log(f) - logtotal if f else None for w, f in tk.FREQ.items()}
     return _Segmenter(logp=logp, logtotal=logtotal, hmm_cut=_hmm_words, stop=stop,
-                      phrases=phrases, joined=joined)
+                      phrases=phrases, joined=joined, numbered=frozenset(load_rules("tokenize.toml")["numbered"]))
 
 
 def _segmenter() -> _Segmenter:
@@ -181,14 +180,14 @@ def tokenize(simple: str) -> list[str]:
     sg = _seg or _segmenter()
     if sg.phrases is not None:
         simple = sg.phrases.sub(lambda m: re.sub(r"[^\u4e00-\u9fd5]", "", m.group()), simple)
-    logp, logtotal, hmm_cut, stop, joined = sg.logp, sg.logtotal, sg.hmm_cut, sg.stop, sg.joined
+    logp, logtotal, hmm_cut, stop, joined, numbered = sg.logp, sg.logtotal, sg.hmm_cut, sg.stop, sg.joined, sg.numbered
     out: list[str] = []
     for run in HAN_RUN.findall(simple):
         for w in _cut_run(run, logp, logtotal, hmm_cut):
             if w in stop:
                 continue
             rest = w.strip(NUMERALS)
-            if not rest or (len(rest) == 1 and rest in NUMBERED):
+            if not rest or (len(rest) == 1 and rest in numbered):
                 continue
             out.append(joined.get(w, w))
     return out
