@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import keywords, store
 from .config import db_path
-from .filters import FILTER_KEYS, normalize, where
+from .filters import LIST_FILTERS, known, where
 
 
 # Grouping columns a caller may ask for, mapped to fixed SQL expressions (never user text).
@@ -40,7 +40,7 @@ _GROUPS = {"year": "r.year", "unit": "r.unit", "unit_type": "r.unit_type", "regi
 # ---------------------------------------------------------------- filters
 def normalize_filters(filters: dict | None) -> dict:
     """The shared filter, cleaned; unknown keys (stale URL parameters) are dropped here."""
-    return normalize({k: v for k, v in (filters or {}).items() if k in FILTER_KEYS})
+    return known(filters)
 
 
 # ---------------------------------------------------------------- connection + cache
@@ -105,12 +105,8 @@ def filter_options(con, _filters) -> dict[str, list]:
     """Every value the sidebar can offer (not filtered)."""
     def col(sql):
         return [r[0] for r in con.execute(sql).fetchall()]
-    return {
-        "years": col("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1"),
-        "units": col("SELECT unit FROM reports WHERE unit IS NOT NULL GROUP BY unit ORDER BY count(*) DESC, unit"),
-        "unit_types": col("SELECT DISTINCT unit_type FROM reports WHERE unit_type IS NOT NULL ORDER BY 1"),
-        "regions": col("SELECT DISTINCT region FROM reports WHERE region IS NOT NULL ORDER BY 1"),
-    }
+    return {"years": col("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1"),
+            **{lf.key: col(lf.options_sql()) for lf in LIST_FILTERS}}     # pipeline/filters.py
 
 
 @cached
