@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline import manifest, settings
 from pipeline.config import MAX_FILE_BYTES
-from pipeline.document import Rejected
+from pipeline.document import SKIP_NAMES, Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_EXTS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
@@ -177,7 +177,7 @@ class Saver:
                     continue
                 if any(p.startswith(".") for p in parts) or parts[0] == "__MACOSX":
                     continue                               # hidden files and macOS metadata
-                if parts[-1].lower().startswith(("readme", "license", "manifest")):
+                if parts[-1].lower().startswith(SKIP_NAMES):
                     self.skip(label, "说明文件,未导入")       # notes that travel with a folder
                     continue
                 ext = extension(entry)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Notes that travel with a folder of reports (README.md, LICENSE, manifest.csv): never
+# ingested, whether they come in a folder (ingest) or a .zip (the upload page).
+SKIP_NAMES = ("readme", "license", "manifest")
+
 
 class Rejected(Exception):
     """A file the pipeline will not ingest; the message is shown to the user as is."""

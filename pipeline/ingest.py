@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import rules, settings, store
 from .config import MAX_FILE_BYTES, pipeline_version
+from .document import SKIP_NAMES  # noqa: F401  (shared with the upload page)
 from .manifest import ManifestError, read_manifest  # noqa: F401  (parsed in one place for the CLI and the 数据导入 page)
 from .process import FileResult, process_path
 from .read import Rejected
@@ -34,7 +35,6 @@ from .read import Rejected
 # one batch of work, never a half file.
 BATCH_FILES = settings.get("ZONGJIE_BATCH_FILES")
 BATCH_TERMS = 250_000     # ... or fewer, when their term rows add up to this (bounds memory)
-SKIP_NAMES = ("readme", "license", "manifest")   # notes that travel with a folder of reports
 
 
 @dataclass
