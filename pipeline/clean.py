@@ -165,6 +165,33 @@ def _spaced_out_spans(text: str) -> list[tuple[int, int]]:
 
 join_spaced_out = SpanStep("join_spaced_out", _spaced_out_spans)
 
+_TOC_HEAD = re.compile(r"(?m)^[ \t]*(?:目\s*录|提\s*纲|目录\s*/\s*提纲|目錄|文章目录)\s*[:：]?[\s.…·]*$")
+_TOC_LINE_END = re.compile(r"[。！？!?；;]")
+
+
+def _toc_spans(text: str) -> list[tuple[int, int]]:
+    """A table of contents printed before the report (`目录/提纲:……` then heading lines):
+    its lines repeat the report's headings, so a 存在问题 heading in it is no statement.
+    The block runs from the 目录 line over the short unpunctuated lines below it, up to the
+    first line that reads as text or repeats a listed line (where the report starts)."""
+    m = _TOC_HEAD.search(text)
+    if not m or m.start() > len(text) // 2:
+        return []
+    pos = m.end() + 1
+    listed: set[str] = set()
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        line = re.sub(r"\s+", "", text[pos:end])
+        if line and (len(line) > 60 or _TOC_LINE_END.search(line) or line in listed):
+            break                   # text, or the first listed heading again: the report itself
+        listed.add(line)
+        pos = end + 1
+    return [(m.start(), min(pos, len(text)))]
+
+
+drop_table_of_contents = SpanStep("drop_table_of_contents", _toc_spans)
+
 
 def _edge_space_spans(text: str) -> list[tuple[int, int]]:
     r"""Leading and trailing whitespace: what `re.sub(r"^\s+|\s+$", "", text)` deletes
@@ -263,7 +290,7 @@ def strip_boilerplate(text: str) -> str:
 
 STEPS: list[Step | SpanStep | Callable] = [
     normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_line_edges,
-    restore_heading_breaks, restore_title_break, restore_title_break, strip_boilerplate, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
+    restore_heading_breaks, restore_title_break, restore_title_break, strip_boilerplate, drop_table_of_contents, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
 ]
 
 

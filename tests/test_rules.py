@@ -61,7 +61,7 @@ BREAKS = [
     *[(name, lambda p: _append(p, "[unclosed\n"), "TOML 格式错误") for name in rules.SCHEMAS],
     # a regex that does not compile
     ("metric_rules.toml", lambda p: _sub(p, r'^breakdown = "', 'breakdown = "('), "正则表达式有误"),
-    ("metric_rules.toml", lambda p: _sub(p, r'^before = "每"', 'before = "每("'), "].before"),
+    ("metric_rules.toml", lambda p: _sub(p, r'^before = "', 'before = "('), "].before"),
     ("sections.toml", lambda p: _sub(p, r'^problems = \["', 'problems = ["(", "'), "正则表达式有误"),
     ("shortcoming_cues.toml", lambda p: _sub(p, r'^stop = \["', 'stop = ["[", "'), "正则表达式有误"),
     ("shortcoming_taxonomy.toml", lambda p: _sub(p, r'^patterns = \["', 'patterns = ["(?P<", "'), "正则表达式有误"),
