@@ -88,12 +88,19 @@ def unit_type_of(unit: str | None) -> str | None:
 
 
 def _inside_type(unit: str, typ: str) -> str:
-    """A type's `inside` words override a company suffix (中国人寿…支公司 is 金融, not 企业)."""
-    if typ != "企业":
+    """A type's `inside` words override a generic suffix: 中国人寿…支公司 is 金融, not 企业;
+    扬中市公安局新闻中心 is 政法, not 党政机关. For an office-like suffix (站, 中心, 所) the level
+    it belongs to decides (`[sub_units]`: 团结村新时代文明实践站 is 社区村)."""
+    if typ not in ("企业", "党政机关"):
         return typ
     for t, spec in unit_config()["types"].items():
-        if any(w in unit for w in spec.get("inside", ())):
+        if t != typ and any(w in unit for w in spec.get("inside", ())):
             return t
+    subs = unit_config().get("sub_units", {})
+    if typ == "党政机关" and unit.endswith(tuple(subs.get("suffixes", ()))):
+        for level, words in subs.get("levels", {}).items():
+            if any(w in unit for w in words):
+                return level
     return typ
 
 
@@ -420,9 +427,11 @@ _SUBJECT = re.compile(
     r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
     r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
     r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+    rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
     rf"|(?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
     r"(?:党组|党委|党支部|党总支|党工委)?(?:班子)?"
     r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在|作为|"
+    r"强化|加强|大力|持续|主动|立足|注重|统筹|抓实|抓好|位于|将(?=[^，。]{0,30}作为)|"
     r"(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作(?:将|始终|坚持|以|在))"
 )
 _BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在])|(?<=由于)|(?<=作为)|(?<=现将))"
@@ -607,9 +616,12 @@ _ADDRESSEE = re.compile(r"^(?:(?:[^\n，。,]{1,20}[:：]|[(（]?\s*(?:\d{4}|[�
                         r"[^\n，。,]{0,12}[)）]?)\s*\n)+")
 
 
-def _first_sentences(text: str, n: int = 3) -> list[str]:
-    """The first `n` sentences (or lines) of `text`, each with its end mark."""
-    return [m.group() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)][:n]
+def _first_sentences(text: str, n: int = 4) -> list[str]:
+    """The first `n` sentences (or lines) of `text`, each with its end mark; short lines (a
+    repeated title, a by-line, a caption's first words) and table rows are passed over."""
+    out = [m.group() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)
+           if len(m.group()) >= 16 and "|" not in m.group()]
+    return out[:n]
 
 
 @functools.lru_cache(maxsize=1)
@@ -666,10 +678,11 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
     m = None
-    for sentence in _first_sentences(first):     # an essay-like opening may come first
+    for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
         m = _SUBJECT.match(sentence)
-        if m:
+        if m and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))):
             break
+        m = None
     anon_level = None
     if m:
         cand = m.group(1)
