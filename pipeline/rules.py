@@ -205,6 +205,7 @@ SCHEMAS: dict[str, Any] = {
         "keywords": MapOf(_WORDS),
         "self_forms": Table({"ben": _WORDS, "area": _WORDS}),     # 本局 forms; areas (我县) used last
         "generic": Table({"units": _WORDS, "subject_ok": _WORDS}, required=("units", "subject_ok")),
+        "sub_units": Table({"suffixes": _WORDS, "levels": MapOf(_WORDS)}),
     }, required=("types", "self", "keywords", "generic")),
     "manifest_values.toml": Table({
         "periods": Table({"full_year": _WORDS, "half_year": _WORDS, "quarter": _WORDS},
