@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 
-from .config import data_file
+from .rules import load as load_rules
 from .segment import HEADING_STYLES, classify, heading_number, heading_style, problem_cue, sentences
 
 
@@ -37,8 +36,7 @@ class Shortcoming:
 # ---------------------------------------------------------------- rules from the data files
 @functools.lru_cache(maxsize=1)
 def _cues() -> dict[str, re.Pattern]:
-    with open(data_file("shortcoming_cues.toml"), "rb") as fh:
-        pats = tomllib.load(fh)["patterns"]
+    pats = load_rules("shortcoming_cues.toml")["patterns"]
     out = {}
     for k, v in pats.items():
         if k == "negative":
@@ -62,8 +60,7 @@ class Category:
 @functools.lru_cache(maxsize=1)
 def taxonomy() -> tuple[Category, ...]:
     """The categories of `data/shortcoming_taxonomy.toml`, in file order (= tie order)."""
-    with open(data_file("shortcoming_taxonomy.toml"), "rb") as fh:
-        cats = tomllib.load(fh)["category"]
+    cats = load_rules("shortcoming_taxonomy.toml")["category"]
     out = []
     for c in cats:
         keywords = tuple(c.get("keywords", []))
