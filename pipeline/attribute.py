@@ -866,6 +866,12 @@ def _type_for_generic(simple: str) -> str | None:
     return candidates[0] if candidates else None
 
 
+def _reads_as_report(unit: str | None, simple: str) -> bool:
+    """One unit's report rather than an essay about ideology work in general: it names a
+    unit, speaks of a "we" (我局, 本镇) or announces itself (现将…汇报如下)."""
+    return bool(unit) or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
+
+
 # ---------------------------------------------------------------- all together
 def attribute(title: str | None, simple: str, path: str, header: str = "",
               manifest: dict | None = None, collection_title: str | None = None) -> Attribution:
@@ -951,7 +957,16 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
             kw = unit_config()["keywords"]
             scores = {t: sum(simple.count(w) for w in words) for t, words in kw.items()}
             best = max(scores.items(), key=lambda kv: kv[1])
-            a.unit_type, a.sources["unit_type"] = (best[0], "keywords") if best[1] >= 5 else ("其他", "none")
+            fallback = unit_config().get("fallback", {})
+            bare = re.sub(rf"{_ANON}|中共", "", a.unit or "")
+            if best[1] >= 5:
+                a.unit_type, a.sources["unit_type"] = best[0], "keywords"
+            elif a.unit and re.fullmatch(r"(?:机关)?(?:党组|党委|党工委|党总支|党支部)?", bare) and fallback.get("party_body"):
+                a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
+            elif fallback.get("type") and _reads_as_report(a.unit, simple):      # not for an essay
+                a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
+            else:
+                a.unit_type, a.sources["unit_type"] = "其他", "none"
 
     # region
     if manifest.get("region"):
@@ -961,5 +976,5 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.sources["region"] = "text" if a.region else "none"
 
     # an essay about ideology work in general names no unit and speaks of no "we"
-    a.is_report = bool(a.unit) or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
+    a.is_report = _reads_as_report(a.unit, simple)
     return a

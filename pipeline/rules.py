@@ -206,6 +206,8 @@ SCHEMAS: dict[str, Any] = {
         "self_forms": Table({"ben": _WORDS, "area": _WORDS}),     # 本局 forms; areas (我县) used last
         "generic": Table({"units": _WORDS, "subject_ok": _WORDS}, required=("units", "subject_ok")),
         "sub_units": Table({"suffixes": _WORDS, "levels": MapOf(_WORDS)}),
+        "names": Table({"not_start": _WORDS}),                   # words a unit's name never opens with
+        "fallback": Table({"party_body": Str(), "type": Str()}),  # the type of a report that gives no clue
     }, required=("types", "self", "keywords", "generic")),
     "manifest_values.toml": Table({
         "periods": Table({"full_year": _WORDS, "half_year": _WORDS, "quarter": _WORDS},

@@ -300,3 +300,18 @@ def test_a_time_word_run_into_the_unit_is_not_part_of_it():
     # d06: "近年来邮储银行青海省分行…" without a comma
     a = attribute(None, to_simplified("党的十八大以来,党中央高度重视思想政治工作。近年来邮储银行青海省分行坚持把思想政治工作摆在突出位置。"), "x.txt")
     assert a.unit == "邮储银行青海省分行" and a.unit_type == "金融"
+
+
+@pytest.mark.parametrize("title,body,unit_type,source", [
+    ("2022年第二季度网络意识形态工作研判情况的报告", "XX党委按照区委的部署要求,坚持党管意识形态不动摇。现将第二季度研判情况报告如下:", "党政机关", "unit"),  # b03
+    (None, "根据会议安排,现将年度落实意识形态工作责任制情况述职如下:坚持将抓好意识形态工作作为应尽的政治责任。", "党政机关", "default"),  # r37
+])
+def test_a_report_with_no_clue_to_its_type(title, body, unit_type, source):
+    a = attribute(title, to_simplified(body), "x.txt")
+    assert (a.unit_type, a.sources["unit_type"]) == (unit_type, source)
+
+
+def test_an_essay_is_not_given_the_default_type():
+    essay = "意识形态工作是党的一项极端重要的工作。做好意识形态工作,必须坚持党管意识形态原则。"
+    a = attribute(None, essay, "x.txt")
+    assert (a.unit_type, a.is_report) == ("其他", False)
