@@ -425,6 +425,7 @@ def multi_year(simple: str) -> bool:
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
     r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
+    r"(?:近年来|今年以来|近日|近期|目前|当前|日前)?"
     r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
     r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
     rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
@@ -649,6 +650,34 @@ def _named_unit(cand: str) -> str | None:
     return None
 
 
+def _suffix_len(unit: str) -> int:
+    """Length of the longest listed suffix `unit` ends with (0 if none)."""
+    types, lengths, _ = _suffix_index()
+    return next((n for n in lengths if n <= len(unit) and unit[-n:] in types), 0)
+
+
+def _clause_initial_unit(opening: str) -> str | None:
+    """A named unit opening a clause of the first sentences, as a news-style piece speaks of
+    itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
+    has no subject, no self-reference and no signature. At each clause start the longest
+    run of Han characters (up to 16) that is a named unit and is followed by more text
+    (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
+    not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
+    for sentence in _first_sentences(opening):
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,24})", sentence):
+            run = re.sub(r"^(?:近年来|近年|今年以来|今年|去年|近日|近期|目前|当前|日前)", "", clause.group(1))
+            best = None
+            for end in range(2, min(len(run), 17)):
+                cand = run[:end]
+                u = _named_unit(cand)
+                if (u and cand == u and run[end] not in "的和与及等"
+                        and (_suffix_len(u) >= 2 or _starts_with_place(u))):
+                    best = u
+            if best and not best.startswith(not_start) and not re.search(r"[的了着]|工作|意识形态|宣传|思想", best):
+                return best
+    return None
+
+
 def _own_document_unit(simple: str) -> str | None:
     m = _body_name_patterns()[0].search(simple)
     return _named_unit(m.group(1)) if m else None
@@ -718,6 +747,9 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         return (anon_level or "") + generic, False, "body"
     if m and re.search(_ANON, m.group(1)):
         return _strip_party(m.group(1)), False, "body"
+    named = _clause_initial_unit(first)
+    if named:
+        return named, not _anonymised(named), "body"
     return None, False, None
 
 

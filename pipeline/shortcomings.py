@@ -503,7 +503,9 @@ def _from_series(s: str, b: int, kind: str, series: list[tuple[int, int]], depth
             spans += _sub_items(s, head_end, stop, depth + 1) or [_trim(s, y, head_end)]
             continue
         end = _cut_at_stop(s, y, _paragraph_end(s, y, b)) if last else stop
-        spans.append(_trim(s, y, end))
+        # "首先，机构不健全。一是…。二是…。" - an item that holds its own 一是/二是 series
+        inner = _sub_items(s, y, end, depth + 1) if kind != "shi" else []
+        spans += inner or [_trim(s, y, end)]
     return spans
 
 

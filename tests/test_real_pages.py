@@ -243,3 +243,60 @@ def test_a_work_list_under_a_title_about_shortcomings_is_no_problems_list():
     text = ("意识形态工作中存在的不足\n一是强化组织领导,落实意识形态。\n二是强化学习教育,补足精神之钙。\n"
             "三是强化宣传引导,营造浓厚氛围。\n四是树先进立")
     assert statements(text) == []
+
+
+@pytest.mark.parametrize("body,unit,unit_type", [
+    ("近日,根据总行工作要求,临商银行朱保支行把握“赢在春天”宣传重点,高度重视信息宣传工作进展。", "临商银行朱保支行", "金融"),   # d04
+    ("总行机关是全行的首脑机关。近年来,中国银行总行机关各级党组织坚决贯彻全面从严治党要求,不断提升机关党建工作水平。", "中国银行总行机关", "金融"),  # d05
+    ("喜报\n过去一年,博野法院高度重视新闻宣传工作,深入学习贯彻习近平总书记的重要指示精神。", "博野法院", "政法"),   # d11
+])
+def test_a_news_style_report_names_its_unit(body, unit, unit_type):
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == (unit, unit_type)
+
+
+@pytest.mark.parametrize("body", [
+    "一、把握主旋律,围绕中心抓好理论学习。各村、社区结合自身要求自主挑选课程和教师。",           # a28: 围绕中心 is no unit
+    "加强宣传思想阵地管理。对于团委刊物实行三审三校,确保稿件质量。",                                # a33: 对于团委
+])
+def test_a_clause_that_opens_with_an_action_names_no_unit(body):
+    assert attribute(None, to_simplified(body), "x.txt").unit is None
+
+
+def test_placeholders_with_spaces_or_a_wrapped_line():
+    # d01: "组织专题学习会 X\n场", "受众人数达到 X 人"
+    body = clean_text("组织专题学习会 X\n场,受众人数达到 X 人。")
+    simple = to_simplified(body)
+    found = [(m.value, m.measure, m.placeholder) for m in extract_metrics(body, simple, segment(body, simple))]
+    assert found == [(None, "场", True), (None, "人", True)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "1名干警被省高院评为新闻宣传先进个人。",              # d11: an honour
+    "期货公司获得1个一等奖、1个二等奖。",                 # d29: prizes
+    "连续被央视1套报道。",                                # d19: a TV channel
+    "预览时标签不可点收录于话题上一篇下一篇",            # d11: WeChat links
+])
+def test_more_things_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_items_inside_first_and_second_paragraphs():
+    # d23: "首先，…。一是…。二是…。\n其次，…。一是…" - the 一是 items are the statements
+    text = ("二、当前宣传工作存在的不足\n首先,宣传机构不健全,宣传队伍能力不够强。一是没有专门的宣传科室和专职宣传人员。"
+            "二是从事统战宣传工作的实践经验不足。\n其次,各类体制机制不够完善。一是考核机制执行不够完善。二是激励机制发挥作用小,缺乏干事热情。\n"
+            "三、开展宣传工作的对策建议\n一是完善宣传工作联络机制。")
+    assert [s[:6] for s in statements(text)] == ["没有专门的宣", "从事统战宣传", "考核机制执行", "激励机制发挥"]
+
+
+def test_problems_listed_after_such_as():
+    # c09: "但也存在一些问题,如A;B;C"
+    text = ("近几年来,我国高等院校的意识形态工作总体平稳,但也存在一些问题,如某些高校在意识形态工作上真抓实干不足;"
+            "高校意识形态队伍理论水平不扎实;高校意识形态工作的体制机制与工作要求不相适应。")
+    assert len(statements(text)) == 3
+
+
+def test_a_time_word_run_into_the_unit_is_not_part_of_it():
+    # d06: "近年来邮储银行青海省分行…" without a comma
+    a = attribute(None, to_simplified("党的十八大以来,党中央高度重视思想政治工作。近年来邮储银行青海省分行坚持把思想政治工作摆在突出位置。"), "x.txt")
+    assert a.unit == "邮储银行青海省分行" and a.unit_type == "金融"
