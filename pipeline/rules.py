@@ -189,7 +189,9 @@ SCHEMAS: dict[str, Any] = {
         "patterns": Table({}, required=("problems", "problems_not", "next", "next_strong", "marker",
                                         "problems_opening", "problems_cue", "problems_cue_not", "list_intro",
                                         "next_opening", "next_after_problems"), rest=_REGEXES),
-    }, required=("patterns",)),
+        "titles": Table({"genre": Regex(), "report_title": Regex(), "topic": Regex(), "not_a_title": Regex()},
+                        required=("genre", "report_title", "topic", "not_a_title")),
+    }, required=("patterns", "titles")),
     "shortcoming_cues.toml": Table({
         "patterns": Table({"negative": _WORDS}, required=("inline_list", "single", "generic", "announce", "colon_list",
                                                           "stop", "negative", "plan_start", "runon", "runon_not"),
