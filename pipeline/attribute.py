@@ -751,7 +751,8 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         if suffix not in ("镇", "乡", "街道", "社区", "村"):
             # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
             names = Counter({u: n for u, n in names.items()
-                             if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)})
+                             if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)
+                             or (len(u) >= 4 and _suffix_len(u) >= 2)})      # 我行 … 滨海支行
         if names:
             def score(kv):
                 name, n = kv
@@ -882,19 +883,22 @@ def _type_for_generic(simple: str) -> str | None:
     return candidates[0] if candidates else None
 
 
-def _reads_as_report(unit: str | None, simple: str) -> bool:
+def _reads_as_report(unit: str | None, simple: str, work_done: bool = False) -> bool:
     """One unit's report rather than an essay about ideology work in general: it names a
-    unit, speaks of a "we" (我局, 本镇) or announces itself (现将…汇报如下)."""
-    return bool(unit) or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
+    unit, speaks of a "we" (我局, 本镇), announces itself (现将…汇报如下) or counts work done
+    (`work_done`: an activity metric was found; an essay counts nothing)."""
+    return bool(unit) or work_done or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
 
 
 # ---------------------------------------------------------------- all together
 def attribute(title: str | None, simple: str, path: str, header: str = "",
-              manifest: dict | None = None, collection_title: str | None = None) -> Attribution:
+              manifest: dict | None = None, collection_title: str | None = None,
+              work_done: bool = False) -> Attribution:
     """Attribute one report. `simple` is the report body in simplified characters,
     `header` the file's text before the body (publish dates live there),
     `collection_title` the heading of the collection page the report is part of, if any
-    (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none)."""
+    (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none),
+    `work_done` whether activity counts were found in it (a report, not an essay)."""
     a = Attribution(title=title)
     manifest = manifest_values(manifest)
     stitle = title
@@ -980,7 +984,7 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
                 a.unit_type, a.sources["unit_type"] = best[0], "keywords"
             elif a.unit and re.fullmatch(r"(?:机关)?(?:党组|党委|党工委|党总支|党支部)?", bare) and fallback.get("party_body"):
                 a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
-            elif fallback.get("type") and _reads_as_report(a.unit, simple):      # not for an essay
+            elif fallback.get("type") and _reads_as_report(a.unit, simple, work_done):      # not for an essay
                 a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
             else:
                 a.unit_type, a.sources["unit_type"] = "其他", "none"
@@ -993,5 +997,5 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.sources["region"] = "text" if a.region else "none"
 
     # an essay about ideology work in general names no unit and speaks of no "we"
-    a.is_report = _reads_as_report(a.unit, simple)
+    a.is_report = _reads_as_report(a.unit, simple, work_done)
     return a
