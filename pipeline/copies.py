@@ -462,7 +462,8 @@ def flags(text: str, a: dict, share: float, sources: list[dict], counts: dict,
     names = []
     for b in sources:
         u = b.get("unit")
-        if u and len(u) >= fr["min_name_chars"] and u != a.get("unit") and u in text and not _own(u, a):
+        if u and len(u) >= fr["min_name_chars"] and (fr["_specific"].match(u) or len(u) >= 6) \
+                and u != a.get("unit") and u in text and not _own(u, a):
             names.append(u)
     if roster is not None:
         edge = fr["edge_chars"]
