@@ -279,3 +279,73 @@ def test_report_figures(built, capsys):
         for name, t in truths.items():
             r = _row(db, name)
             print(f"\n{name}: truth {t:.3f} found {r['source_share']:.3f} ({r['kind']}) flags {sorted(r['flags'])}")
+
+
+# ---------------------------------------------------------------- the 查重 page (AppTest)
+from tests.test_app_pages import assert_clean, csv_of, downloads, run_page  # noqa: E402,F401
+
+
+def test_copies_page_ranks_compares_and_downloads(monkeypatch, built, downloads):  # noqa: F811
+    from pipeline import query as q
+
+    db = built[0]
+    at = run_page(monkeypatch, db, "查重")
+    assert_clean(at, "查重")
+    rank = q.copy_ranking.uncached({}, db=db)
+    assert rank.iloc[0]["share"] > 0.9 and rank.iloc[0]["source_unit"]
+    # the ranking CSV is the query result, every row, Chinese headers
+    name, csv, _ = csv_of(downloads, at, "查重-复制比排行")
+    assert len(csv) == len(rank) and "总复制比" in csv.columns and "来源单位" in csv.columns
+    assert list(csv["报告编号"]) == list(rank["report_id"])
+    # side by side: the top report and its main source, shared passages highlighted on both sides
+    htmls = [h.proto.body for h in at.get("html")]
+    assert sum('class="zj-copy"' in h for h in htmls) == 2
+    _, passages, _ = csv_of(downloads, at, "查重-共有片段")
+    assert set(passages["所在报告"]) == {"报告", "来源"} and passages["共有片段"].str.len().sum() > 500
+    # heatmap of the year with two units alike (龙潭镇 made from 敖泉镇, 2021)
+    at.selectbox(key="cp_year").set_value(2021).run()
+    assert_clean(at, "查重")
+    assert len(at.get("plotly_chart")) == 1
+    _, heat, _ = csv_of(downloads, at, "查重-单位相似度-2021")
+    row = heat[(heat["单位"] == "龙潭镇") & (heat["来源单位"] == "敖泉镇")]
+    assert len(row) == 1 and row.iloc[0]["总复制比"] > 0.9
+    # flags, filtered by kind
+    _, flags, _ = csv_of(downloads, at, "查重-红旗-全部红旗")
+    assert {"模板占位符未替换", "出现其他地区名称", "复制比高"} <= set(flags["红旗"])
+    at.selectbox(key="cp_flag").set_value("出现其他地区名称").run()
+    _, one, _ = csv_of(downloads, at, "查重-红旗-出现其他地区名称")
+    assert set(one["红旗"]) == {"出现其他地区名称"} and "桂阳县" in one.iloc[0]["依据"]
+
+
+def test_copies_page_follows_the_filter(monkeypatch, built):
+    from pipeline import query as q
+
+    db = built[0]
+    at = run_page(monkeypatch, db, "查重", query={"unit": ["龙潭镇"]})
+    assert_clean(at, "查重")
+    assert next(m.value for m in at.metric if m.label == "报告") == "1"
+    assert len(q.copy_ranking.uncached({"units": ["龙潭镇"]}, db=db)) == 1
+
+
+def test_reader_and_export_carry_the_copy(monkeypatch, built, tmp_path):
+    import json
+
+    from pipeline.export import export_jsonl
+
+    db = built[0]
+    out = tmp_path / "x.jsonl"
+    export_jsonl(db, out)
+    rows = {Path(r["source"]).name: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    lt = rows["longtan.txt"]
+    assert lt["copy"]["source_unit"] == "敖泉镇" and lt["copy"]["source_year"] == 2021
+    assert lt["copy"]["share"] > 0.9 and lt["copy"]["source_report"] == AOQUAN
+    assert {f["flag"] for f in lt["copy_flags"]} >= {"other_place", "other_unit", "high_share"}
+    indep = [r for r in rows.values() if r["unit"] == "县政协机关"][0]
+    assert indep["copy"]["share"] == 0.0 and indep["copy"]["source_report"] is None and indep["copy_flags"] == []
+    con = duckdb.connect(str(db), read_only=True)
+    rid = con.execute("SELECT report_id FROM reports WHERE source LIKE '%longtan.txt'").fetchone()[0]
+    con.close()
+    at = run_page(monkeypatch, db, "reports", query={"report": rid})
+    assert_clean(at, "报告浏览")
+    text = " ".join(w.value for w in [*at.warning, *at.caption, *at.markdown])
+    assert "总复制比" in text and "敖泉镇" in text and "出现其他地区名称" in text
