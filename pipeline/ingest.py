@@ -44,6 +44,7 @@ class Summary:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     reports: int = 0
     copy_seconds: float = 0.0          # time spent bringing the 查重 tables up to date
+    copy_stats: dict = field(default_factory=dict)   # reports signed / compared by that step
 
     def line(self) -> str:
         return (f"导入 {len(self.ingested)} 个文件({self.reports} 篇报告),未变 {len(self.unchanged)} 个,"
@@ -231,7 +232,7 @@ def _update_copies(con, summary: Summary, templates: list[str] | None = None) ->
     with store.transaction(con):
         if templates:
             copies.mark_templates(con, templates)
-        copies.update(con)
+        summary.copy_stats = copies.update(con)
     summary.copy_seconds += time.perf_counter() - t0
 
 
