@@ -20,6 +20,7 @@ report, e.g. a 范文/心得 essay), which is a source for any year.
 """
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -38,7 +39,6 @@ FLAGS = {"high_share": "复制比高", "placeholder": "模板占位符未替换"
          "other_place": "出现其他地区名称", "outdated_congress": "会议提法过时", "identical_counts": "数字与上年完全相同"}
 
 _P = np.uint64(1_000_003)          # polynomial base of the k-gram rolling hash
-_COUNTABLE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
 
 
 # ---------------------------------------------------------------- rules
@@ -81,15 +81,15 @@ class Seq:
 
 def sequence(text: str | None) -> Seq:
     text = text or ""
-    keep = np.zeros(len(text), dtype=bool)
-    idx = [m.start() for m in _COUNTABLE.finditer(text)]
-    keep[idx] = True
+    if not text:
+        return Seq(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    keep = (((cp >= 0x3400) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF)) | ((cp >= 0x30) & (cp <= 0x39))
+            | ((cp | 0x20) >= 0x61) & ((cp | 0x20) <= 0x7A) & (cp < 0x80))
     for m in _standard_re().finditer(text):
         keep[m.start():m.end()] = False
     pos = np.flatnonzero(keep).astype(np.int32)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)[pos] if len(pos) else \
-        np.zeros(0, dtype=np.uint64)
-    return Seq(codes, pos)
+    return Seq(cp[pos].astype(np.uint64), pos)
 
 
 def kgrams(codes: np.ndarray, k: int) -> np.ndarray:
@@ -115,9 +115,13 @@ def signature(seq: Seq) -> np.ndarray:
 
     c = rules()["compare"]
     m = MinHash(num_perm=c["num_perm"], seed=1, hashfunc=_identity)
-    sh = np.unique(kgrams(seq.codes, c["shingle_chars"]) >> np.uint64(32))
-    if len(sh):
-        m.update_batch(sh.tolist())
+    g = kgrams(seq.codes, c["shingle_chars"])
+    # a fixed 1-in-`sample` subset of the shingles (chosen by their hash, so the same
+    # shingle is kept in every report): the Jaccard estimate is unchanged in expectation,
+    # the work is `sample` times smaller
+    g = g[(g & np.uint64(c["sample"] - 1)) == 0] >> np.uint64(32)
+    if len(g):
+        m.update_batch(np.unique(g))
     return np.asarray(m.hashvalues, dtype=np.uint64)
 
 
@@ -134,13 +138,16 @@ def bands(sig: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- containment
-def covered(a: Seq, b_grams: np.ndarray, k: int) -> np.ndarray:
-    """Bool per character of `a`: lies in a k-run that `b` also has (b_grams: sorted unique)."""
-    ga = kgrams(a.codes, k)
+def covered(a: Seq, b_grams: np.ndarray, k: int, ga: np.ndarray | None = None) -> np.ndarray:
+    """Bool per character of `a`: lies in a k-run that `b` also has (b_grams: sorted; `ga`:
+    a's own k-run hashes, when the caller has them already)."""
+    ga = kgrams(a.codes, k) if ga is None else ga
     n = len(a)
     if not len(ga) or not len(b_grams):
         return np.zeros(n, dtype=bool)
-    hit = np.flatnonzero(np.isin(ga, b_grams, assume_unique=False))
+    i = np.searchsorted(b_grams, ga)
+    i[i == len(b_grams)] = 0
+    hit = np.flatnonzero(b_grams[i] == ga)
     if not len(hit):
         return np.zeros(n, dtype=bool)
     d = np.bincount(hit, minlength=n + k + 1).astype(np.int32)
@@ -164,8 +171,8 @@ def shared_passages(text_a: str, text_b: str) -> tuple[list[tuple[int, int]], li
     """The passages of A found in B and of B found in A (offsets in each text), and the share of A in B."""
     k = rules()["compare"]["run_chars"]
     a, b = sequence(text_a), sequence(text_b)
-    ca = covered(a, np.unique(kgrams(b.codes, k)), k)
-    cb = covered(b, np.unique(kgrams(a.codes, k)), k)
+    ca = covered(a, np.sort(kgrams(b.codes, k)), k)
+    cb = covered(b, np.sort(kgrams(a.codes, k)), k)
     return spans(a, ca, text_a), spans(b, cb, text_b), (float(ca.mean()) if len(a) else 0.0)
 
 
@@ -290,7 +297,6 @@ def _compare(con, dirty: set[str], seqs: dict[str, Seq]) -> None:
     import pyarrow as pa
 
     c, fr = rules()["compare"], rules()["flag"]
-    k = c["run_chars"]
     _ids_table(con, "_copy_dirty", dirty)
     cand: dict[str, list[str]] = {}
     for a, b in con.execute("""
@@ -317,7 +323,46 @@ def _compare(con, dirty: set[str], seqs: dict[str, Seq]) -> None:
         texts[rid] = text or ""
     counts = _counts(con)
     roster = _roster_re(con, fr)
-    grams: dict[str, np.ndarray] = {}
+    _STATE.clear()
+    _STATE.update(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster,
+                  seqs=seqs, grams={})
+    ids = sorted(r for r in dirty if r in meta)
+    procs = min(os.cpu_count() or 1, 4)
+    try:
+        if procs > 1 and len(ids) >= PARALLEL_MIN:
+            # Forked children inherit the loaded texts (nothing is pickled but the ids and
+            # the rows they return); the ingest's own workers have finished by now.
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(procs) as pool:
+                parts = pool.map(_compare_ids, [ids[i::procs] for i in range(procs)])
+        else:
+            parts = [_compare_ids(ids)]
+    finally:
+        _STATE.clear()
+    match_rows, summ_rows, flag_rows = ({col: [v for part in parts for v in part[j][col]] for col in parts[0][j]}
+                                        for j in range(3))
+    for t in ("copy_matches", "copy_summary", "copy_flags"):
+        con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM _copy_dirty)")
+    for t, rows in (("copy_matches", match_rows), ("copy_summary", summ_rows), ("copy_flags", flag_rows)):
+        if rows["report_id"]:
+            con.register("_copy_rows", pa.table(rows))
+            try:
+                con.execute(f"INSERT INTO {t} ({', '.join(rows)}) SELECT {', '.join(rows)} FROM _copy_rows")
+            finally:
+                con.unregister("_copy_rows")
+
+
+_STATE: dict = {}        # what `_compare_ids` reads (set by `_compare`, inherited by forked children)
+PARALLEL_MIN = 2000      # reports to compare before forking pays (a first ingest of a large corpus)
+
+
+def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
+    """Matches, summary and flags of the reports `ids` (rows as column lists)."""
+    c = rules()["compare"]
+    k = c["run_chars"]
+    meta, texts, cand, templates = _STATE["meta"], _STATE["texts"], _STATE["cand"], _STATE["templates"]
+    seqs, grams = _STATE["seqs"], _STATE["grams"]
 
     def seq(rid: str) -> Seq:
         if rid not in seqs:
@@ -326,21 +371,20 @@ def _compare(con, dirty: set[str], seqs: dict[str, Seq]) -> None:
 
     def gram_set(rid: str) -> np.ndarray:
         if rid not in grams:
-            grams[rid] = np.unique(kgrams(seq(rid).codes, k))
+            grams[rid] = np.sort(kgrams(seq(rid).codes, k))
         return grams[rid]
 
     match_rows = {"report_id": [], "source_report_id": [], "share": [], "kind": [], "n_chars": []}
     summ_rows = {k_: [] for k_ in ("report_id", "share", "n_counted", "source_report_id", "source_share",
                                    "source_kind", "n_sources")}
     flag_rows = {"report_id": [], "flag": [], "detail": []}
-    for rid in sorted(dirty):
-        if rid not in meta:
-            continue
+    for rid in ids:
         a = meta[rid]
         s = seq(rid)
         n = len(s)
         best, union, found = None, np.zeros(n, dtype=bool), 0
         if n >= c["min_chars"] and not a["template"]:
+            ga = kgrams(s.codes, k)
             sources = dict.fromkeys([*cand.get(rid, []), *(t for t in templates.get(rid, ()) if t != rid)])
             for src in sources:
                 b = meta.get(src)
@@ -349,7 +393,7 @@ def _compare(con, dirty: set[str], seqs: dict[str, Seq]) -> None:
                 kind = _kind(a, b)
                 if kind is None:
                     continue
-                cov = covered(s, gram_set(src), k)
+                cov = covered(s, gram_set(src), k, ga)
                 share = float(cov.sum()) / n
                 if share < c["min_share"]:
                     continue
@@ -368,21 +412,12 @@ def _compare(con, dirty: set[str], seqs: dict[str, Seq]) -> None:
             summ_rows[col].append(v)
         if a["template"]:
             continue
-        text = texts.get(rid, "")
-        for flag, detail in flags(text, a, total, [meta[m] for m, sh in _best_sources(match_rows, rid)],
-                                  counts, roster):
+        for flag, detail in flags(texts.get(rid, ""), a, total, [meta[m] for m, sh in _best_sources(match_rows, rid)],
+                                  _STATE["counts"], _STATE["roster"]):
             flag_rows["report_id"].append(rid)
             flag_rows["flag"].append(flag)
             flag_rows["detail"].append(detail)
-    for t in ("copy_matches", "copy_summary", "copy_flags"):
-        con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM _copy_dirty)")
-    for t, rows in (("copy_matches", match_rows), ("copy_summary", summ_rows), ("copy_flags", flag_rows)):
-        if rows["report_id"]:
-            con.register("_copy_rows", pa.table(rows))
-            try:
-                con.execute(f"INSERT INTO {t} ({', '.join(rows)}) SELECT {', '.join(rows)} FROM _copy_rows")
-            finally:
-                con.unregister("_copy_rows")
+    return match_rows, summ_rows, flag_rows
 
 
 def _template_candidates(con, tsig: dict[str, np.ndarray], min_equal: int) -> dict[str, list[str]]:
