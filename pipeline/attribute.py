@@ -66,7 +66,7 @@ def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
     return types, tuple(sorted({len(s) for s in types if s}, reverse=True)), frozenset(types)
 
 
-_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委)$")
+_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|(?:党支部|党总支|党|支部|总支部)委员会)$")
 
 
 def unit_type_of(unit: str | None) -> str | None:
@@ -89,12 +89,19 @@ def unit_type_of(unit: str | None) -> str | None:
 
 
 def _inside_type(unit: str, typ: str) -> str:
-    """A type's `inside` words override a company suffix (中国人寿…支公司 is 金融, not 企业)."""
-    if typ != "企业":
+    """A type's `inside` words override a generic suffix: 中国人寿…支公司 is 金融, not 企业;
+    扬中市公安局新闻中心 is 政法, not 党政机关. For an office-like suffix (站, 中心, 所) the level
+    it belongs to decides (`[sub_units]`: 团结村新时代文明实践站 is 社区村)."""
+    if typ not in ("企业", "党政机关"):
         return typ
     for t, spec in unit_config()["types"].items():
-        if any(w in unit for w in spec.get("inside", ())):
+        if t != typ and any(w in unit for w in spec.get("inside", ())):
             return t
+    subs = unit_config().get("sub_units", {})
+    if typ == "党政机关" and unit.endswith(tuple(subs.get("suffixes", ()))):
+        for level, words in subs.get("levels", {}).items():
+            if any(w in unit for w in words):
+                return level
     return typ
 
 
@@ -321,9 +328,12 @@ def signature_block(simple: str) -> tuple[int, str | None, date | None]:
     return max(pos + 1, 0), unit, when
 
 
+_NOT_A_SIGNER = re.compile(r"^(根据|按照|依据|为|在|对|以|经|由|向|关于|通过|结合|围绕)")
+
+
 def _signer(line: str) -> bool:
     """A bare unit name on a line of its own (a signature or a by-line)."""
-    return (3 <= len(line) <= 30 and not re.search(r"[，。；,;：:、]", line) and not re.search(r"\d", line)
+    return (3 <= len(line) <= 30 and not _NOT_A_SIGNER.match(line) and not re.search(r"[，。；,;：:、]", line) and not re.search(r"\d", line)
             and bool(unit_type_of(line)) and not _false_name(_strip_party(line)) and not _is_generic(_strip_party(line)))
 
 
@@ -421,9 +431,13 @@ def multi_year(simple: str) -> bool:
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
     r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
-    rf"((?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
+    r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
+    r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+    rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+    rf"|(?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
     r"(?:党组|党委|党支部|党总支|党工委)?(?:班子)?"
     r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在|作为|"
+    r"强化|加强|大力|持续|主动|立足|注重|统筹|抓实|抓好|位于|将(?=[^，。]{0,30}作为)|"
     r"(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作(?:将|始终|坚持|以|在))"
 )
 _BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在])|(?<=由于)|(?<=作为)|(?<=现将))"
@@ -472,7 +486,12 @@ def _strip_party(unit: str) -> str:
     """The unit behind its party body: 县审计局党组 -> 县审计局; 中共灵璧县公安局委员会 (a
     signature's full form of 公安局党委) -> 灵璧县公安局, 中共沣西村支部委员会 -> 沣西村. A
     committee of a place (中共XX县委员会, the county committee itself) stays as written."""
-    u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", unit)
+    u = unit
+    for _ in range(2):                  # 局党委党支部 -> 局
+        u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", u) or u
+    m = re.match(r"^(.+?)(?:党支部|党总支|党|支部|总支部)委员会$", u)     # 中学党支部委员会 -> 中学
+    if m and not u.startswith("中共") and unit_type_of(m.group(1)):
+        u = m.group(1)
     if u.startswith("中共"):
         u = u[2:]
         m = _PARTY_COMMITTEE.match(u)
@@ -490,7 +509,7 @@ def _anonymised(unit: str) -> bool:
     return bool(re.search(_ANON, unit))
 
 
-_TITLE_LEAD = re.compile(rf"^(?:关于|中共|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度|\d{{1,2}}(?![\d年]))+")
+_TITLE_LEAD = re.compile(rf"^(?:关于|中共|引言|第[0-9一二三四五六七八九十]{{1,3}}篇|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度|\d{{1,2}}(?![\d年]))+")
 
 
 # a post after the unit in a 述职 title (攸县县委宣传部部长2022年度…述职报告)
@@ -514,12 +533,13 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
     if not m:
         return None, False
-    cand = _strip_party(m.group(1).strip(" 、,，"))
+    cand = _strip_party(re.sub(r"(?<=.)在$", "", m.group(1).strip(" 、,，")))
     post = _POST_TITLE.search(cand)       # 县委宣传部部长…述职报告: the unit is the 宣传部
     if post and unit_type_of(cand[:post.start()]):
-        cand = cand[:post.start()]
-    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK) or _false_name(cand)
-            or re.search(r"[我本]", cand)):
+        cand = _strip_party(cand[:post.start()])
+    masked_kind = bool(re.fullmatch(rf"{_ANON}[\u4e00-\u9fff]{{1,4}}", cand))     # XX部门, **村: a masked name
+    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK)
+            or (_false_name(cand) and not masked_kind) or re.search(r"[我本]", cand)):
         return None, False
     return cand, not _anonymised(cand)
 
@@ -599,22 +619,29 @@ _ADDRESSEE = re.compile(r"^(?:(?:[^\n，。,]{1,20}[:：]|[(（]?\s*(?:\d{4}|[�
                         r"[^\n，。,]{0,12}[)）]?)\s*\n)+")
 
 
-def _first_sentences(text: str, n: int = 3) -> list[str]:
-    """The first `n` sentences (or lines) of `text`, each with its end mark."""
-    return [m.group() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)][:n]
+def _first_sentences(text: str, n: int = 4) -> list[str]:
+    """The first `n` sentences (or lines) of `text`, each with its end mark; short lines (a
+    repeated title, a by-line, a caption's first words) and table rows are passed over."""
+    out = [m.group() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)
+           if len(m.group()) >= 16 and "|" not in m.group()]
+    return out[:n]
 
 
 @functools.lru_cache(maxsize=1)
-def _body_name_patterns() -> tuple[re.Pattern, re.Pattern]:
+def _body_name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """(the unit's own plan document: 制定印发《*市中医医院2025年意识形态工作要点》;
     a name opening a clause as the subject of its ideology work: …的第一年，阿力得尔苏木宣传
     思想文化工作将以…). The name must end in a listed unit suffix."""
     name = _unit_regex().pattern
     doc = re.compile(rf"(?:制定|印发|出台|修订|下发|编制)了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,16}}"
                      r"(?:要点|方案|计划|制度|办法|细则|清单|规定)》")
-    clause = re.compile(rf"(?:^|[，,。；;])\s*{name}(?:党委|党工委|党组|党支部)?(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作"
+    clause = re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{name}(?:党委|党工委|党组|党支部)?"
+                        r"(?:宣传思想文化|宣传思想|思想宣传|意识形态|精神文明建设|精神文明|宣传)工作"
                         r"(?:将|始终|坚持|以|在|紧紧|紧扣|围绕|按照|认真|扎实)")
-    return doc, clause
+    # the name in the report's own announcement: 现将临江市工业和信息化局网络意识形态工作…情况报告如下
+    announce = re.compile(rf"(?:现将|特将){name}(?:党委|党工委|党组|党支部)?(?:{_YEAR}\s*年度?)?(?:上半年|下半年|全年)?"
+                          r"(?:网络)?(?:意识形态|宣传思想|思想宣传|落实|贯彻)")
+    return doc, clause, announce
 
 
 def _named_unit(cand: str) -> str | None:
@@ -631,11 +658,23 @@ def _own_document_unit(simple: str) -> str | None:
 
 
 def _clause_subject_unit(opening: str) -> str | None:
-    for m in _body_name_patterns()[1].finditer(opening):
-        u = _named_unit(m.group(1))
-        if u:
-            return u
+    _, clause, announce = _body_name_patterns()
+    for pattern in (announce, clause):
+        for m in pattern.finditer(opening):
+            u = _named_unit(m.group(1))
+            if u:
+                return u
     return None
+
+
+def _title_like_opening(simple: str) -> str | None:
+    """A body that opens with its title run into the text (`市文旅广体局2021年度落实…总结
+    报告市文旅广体局…`): the unit the title part names."""
+    m = re.match(rf"^[^，。,\n]{{2,40}}?(?:{_YEAR}|{_BLANK_YEAR})\s*年", simple)
+    if not m:
+        return None
+    u, explicit = unit_from_title_any(simple[:80])
+    return u
 
 
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
@@ -660,7 +699,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
                 return core, True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"
-    named = _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
+    named = _title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
     if named:
         return named, not _anonymised(named), "body"
     suffix = _main_self(simple)
@@ -875,11 +914,14 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.unit_type, a.sources["unit_type"] = manifest["unit_type"], "manifest"
     else:
         typ = unit_type_of(a.unit)
-        generic = _type_for_generic(simple) if a.unit and not a.unit_explicit else None
+        generic = _type_for_generic(simple) if not a.unit_explicit else None
+        title_kind = unit_type_of(generic_unit_from_title(stitle)) if not a.unit_explicit else None
         if typ and not (generic and _is_generic(a.unit)):
             a.unit_type, a.sources["unit_type"] = typ, "unit"
         elif generic:
             a.unit_type, a.sources["unit_type"] = generic, "unit"
+        elif title_kind:                # `局党委党支部2023年上半年…总结`: the kind of unit the title names
+            a.unit_type, a.sources["unit_type"] = title_kind, "title"
         else:
             kw = unit_config()["keywords"]
             scores = {t: sum(simple.count(w) for w in words) for t, words in kw.items()}

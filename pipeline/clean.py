@@ -173,17 +173,19 @@ def _toc_spans(text: str) -> list[tuple[int, int]]:
     """A table of contents printed before the report (`目录/提纲:……` then heading lines):
     its lines repeat the report's headings, so a 存在问题 heading in it is no statement.
     The block runs from the 目录 line over the short unpunctuated lines below it, up to the
-    first line that reads as text."""
+    first line that reads as text or repeats a listed line (where the report starts)."""
     m = _TOC_HEAD.search(text)
     if not m or m.start() > len(text) // 2:
         return []
     pos = m.end() + 1
+    listed: set[str] = set()
     while pos < len(text):
         nl = text.find("\n", pos)
         end = len(text) if nl < 0 else nl
-        line = text[pos:end].strip()
-        if line and (len(line) > 60 or _TOC_LINE_END.search(line)):
-            break
+        line = re.sub(r"\s+", "", text[pos:end])
+        if line and (len(line) > 60 or _TOC_LINE_END.search(line) or line in listed):
+            break                   # text, or the first listed heading again: the report itself
+        listed.add(line)
         pos = end + 1
     return [(m.start(), min(pos, len(text)))]
 
@@ -242,6 +244,7 @@ def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None
     # [line] patterns are tried line by line (after the cheap prose guard), not scanned over
     # the whole text: most lines are report prose and never need the regex at all
     compiled["line_full"] = re.compile("|".join(f"(?:{p})" for p in groups["line"])) if groups["line"] else None
+    compiled["head_full"] = re.compile("|".join(f"(?:{p})" for p in groups["head"])) if groups["head"] else None
     return compiled
 
 
@@ -266,8 +269,9 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
     if pats["head"]:
         head_end = min(len(simple) * 2 // 5, 3000)
         cut = simple.find("\n", head_end)      # whole lines only: the regex stops at a line end
-        spans += [m.span() for m in pats["head"].finditer(simple, 0, cut + 1 if cut >= 0 else len(simple))
-                  if m.start() < head_end]
+        for m in pats["head"].finditer(simple, 0, cut + 1 if cut >= 0 else len(simple)):
+            if m.start() < head_end:
+                spans.append(_head_span(simple, m.start(), m.end(), pats["head_full"]))
     line_full = pats["line_full"]
     if line_full is not None:
         pos, n = 0, len(simple)
@@ -283,6 +287,25 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
                 spans = [s for s in spans if s[1] <= m.start()] + [(m.start(), len(simple))]
                 break
     return spans
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|$)")
+_SITE_TALK = re.compile(r"本文|本站|本网|版权|客服|下载|文档|网站|会员|侵权")
+
+
+def _head_span(text: str, start: int, end: int, pattern: re.Pattern) -> tuple[int, int]:
+    """The part of a matched preamble line to drop: the whole line, unless the report itself
+    runs on after the site's last preamble sentence on the same line ("…希望对大家有所帮助！
+    我支部以培育…"): then up to the end of that sentence."""
+    line = text[start:end].rstrip("\n")
+    last = None
+    for m in _SENTENCE.finditer(line):
+        if m.group().strip() and pattern.fullmatch(m.group()):
+            last = m.end()
+    rest = line[last:] if last is not None else ""
+    if len(rest.strip()) < 20 or _SITE_TALK.search(rest):
+        return start, end
+    return start, start + last
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
