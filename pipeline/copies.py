@@ -242,7 +242,6 @@ def update(con) -> dict[str, int]:
 
     pending = con.execute("""SELECT r.report_id, r.text_simplified FROM reports r
                              WHERE r.report_id NOT IN (SELECT report_id FROM copy_signatures)""").fetchall()
-    seqs: dict[str, Seq] = {}
     if pending:
         import pyarrow as pa
 
@@ -250,7 +249,6 @@ def update(con) -> dict[str, int]:
         band_rows = {"report_id": [], "band": [], "hash": []}
         for rid, text in pending:
             s = sequence(text)
-            seqs[rid] = s
             sig_rows["report_id"].append(rid)
             sig_rows["n_counted"].append(len(s))
             if len(s) < c["min_chars"]:
@@ -289,11 +287,11 @@ def update(con) -> dict[str, int]:
             WHERE r.report_id IN (SELECT report_id FROM _copy_new)""").fetchall()}
     if not dirty:
         return {"signed": len(pending), "compared": 0}
-    _compare(con, dirty, seqs)
+    _compare(con, dirty)
     return {"signed": len(pending), "compared": len(dirty)}
 
 
-def _compare(con, dirty: set[str], seqs: dict[str, Seq]) -> None:
+def _compare(con, dirty: set[str]) -> None:
     import pyarrow as pa
 
     c, fr = rules()["compare"], rules()["flag"]
@@ -325,7 +323,7 @@ def _compare(con, dirty: set[str], seqs: dict[str, Seq]) -> None:
     roster = _roster_re(con, fr)
     _STATE.clear()
     _STATE.update(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster,
-                  seqs=seqs, grams={})
+                  grams={})
     ids = sorted(r for r in dirty if r in meta)
     procs = min(os.cpu_count() or 1, 4)
     try:
@@ -362,16 +360,11 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
     c = rules()["compare"]
     k = c["run_chars"]
     meta, texts, cand, templates = _STATE["meta"], _STATE["texts"], _STATE["cand"], _STATE["templates"]
-    seqs, grams = _STATE["seqs"], _STATE["grams"]
-
-    def seq(rid: str) -> Seq:
-        if rid not in seqs:
-            seqs[rid] = sequence(texts.get(rid))
-        return seqs[rid]
+    grams = _STATE["grams"]      # sorted k-run hashes of each source, kept (sources recur)
 
     def gram_set(rid: str) -> np.ndarray:
         if rid not in grams:
-            grams[rid] = np.sort(kgrams(seq(rid).codes, k))
+            grams[rid] = np.sort(kgrams(sequence(texts.get(rid)).codes, k))
         return grams[rid]
 
     match_rows = {"report_id": [], "source_report_id": [], "share": [], "kind": [], "n_chars": []}
@@ -380,7 +373,7 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
     flag_rows = {"report_id": [], "flag": [], "detail": []}
     for rid in ids:
         a = meta[rid]
-        s = seq(rid)
+        s = sequence(texts.get(rid))
         n = len(s)
         best, union, found = None, np.zeros(n, dtype=bool), 0
         if n >= c["min_chars"] and not a["template"]:
