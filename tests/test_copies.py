@@ -349,3 +349,23 @@ def test_reader_and_export_carry_the_copy(monkeypatch, built, tmp_path):
     assert_clean(at, "报告浏览")
     text = " ".join(w.value for w in [*at.warning, *at.caption, *at.markdown])
     assert "总复制比" in text and "敖泉镇" in text and "出现其他地区名称" in text
+
+
+def test_upload_page_can_mark_templates(monkeypatch, sample_db, tmp_path):
+    """数据导入 with 范文模板 ticked: the uploaded file is a template (a source, never a suspect)."""
+    from tests.test_app_pages import NEW_REPORT
+
+    db = tmp_path / "up.duckdb"
+    shutil.copyfile(sample_db, db)
+    monkeypatch.setenv("ZONGJIE_UPLOAD_DIR", str(tmp_path / "uploads"))
+    at = run_page(monkeypatch, db, "upload")
+    at.get("file_uploader")[0].set_value([("fanwen.txt", NEW_REPORT.encode("utf-8"), "text/plain")])
+    at.checkbox(key="up_template").check()
+    at.button[0].click().run()
+    assert_clean(at, "数据导入")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("""SELECT count(*) FROM copy_templates t JOIN file_paths p USING (file_id)
+                              WHERE p.path LIKE '%fanwen.txt'""").fetchone()[0] == 1
+    finally:
+        con.close()
