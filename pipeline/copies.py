@@ -204,6 +204,32 @@ def _ids_table(con, name: str, ids: Iterable[str]) -> None:
             con.unregister("_ids_arrow")
 
 
+# What a report's 查重 rows depend on besides its content (report_id names the content):
+# attribution, template status, the extraction version and the 查重 rules.
+FINGERPRINT = """concat_ws('|', coalesce(r.unit, ''), coalesce(CAST(r.year AS VARCHAR), ''), coalesce(r.region, ''),
+    CAST(coalesce(r.is_report, TRUE) AS VARCHAR), CAST(r.file_id IN (SELECT file_id FROM copy_templates) AS VARCHAR),
+    coalesce(f.pipeline_version, ''), ?)"""
+
+
+@lru_cache(maxsize=1)
+def rules_version() -> str:
+    """Hash of this module and its rules files: editing them recomputes every report's 查重."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in (__file__, data_file("copy_rules.toml"), data_file("standard_phrases.txt")):
+        with open(path, "rb") as fh:
+            h.update(fh.read())
+    return h.hexdigest()[:16]
+
+
+def stale(con) -> int:
+    """How many reports' 查重 rows are missing or out of date (see `update`)."""
+    return con.execute(f"""
+        SELECT count(*) FROM reports r JOIN files f USING (file_id) LEFT JOIN copy_signatures s USING (report_id)
+        WHERE s.fingerprint IS DISTINCT FROM {FINGERPRINT}""", [rules_version()]).fetchone()[0]
+
+
 def mark_templates(con, paths: Iterable[str]) -> int:
     """Mark the files now at `paths` as templates (范文); their reports and their neighbours
     are compared again on the next `update`."""
@@ -211,10 +237,6 @@ def mark_templates(con, paths: Iterable[str]) -> int:
     con.execute("""INSERT OR IGNORE INTO copy_templates
                    SELECT DISTINCT file_id, now() FROM file_paths WHERE path IN (SELECT unnest(?::VARCHAR[]))""",
                 [paths])
-    # forget the signatures of those reports: `update` treats them as new
-    con.execute("""DELETE FROM copy_signatures WHERE report_id IN (
-                   SELECT report_id FROM reports WHERE file_id IN (
-                     SELECT file_id FROM file_paths WHERE path IN (SELECT unnest(?::VARCHAR[]))))""", [paths])
     return con.execute("SELECT count(*) FROM copy_templates").fetchone()[0]
 
 
@@ -240,15 +262,23 @@ def update(con) -> dict[str, int]:
         dirty -= set(gone)
     con.execute("DELETE FROM copy_templates WHERE file_id NOT IN (SELECT file_id FROM files)")
 
-    pending = con.execute("""SELECT r.report_id, r.text_simplified FROM reports r
-                             WHERE r.report_id NOT IN (SELECT report_id FROM copy_signatures)""").fetchall()
+    # new reports, and stored ones whose inputs changed: re-extracted by a new pipeline
+    # version (same content, same report_id), a manifest that changed unit or year, a file
+    # marked as a template, or edited 查重 rules
+    pending = con.execute(f"""
+        SELECT r.report_id, r.text_simplified, {FINGERPRINT} AS fp FROM reports r JOIN files f USING (file_id)
+        LEFT JOIN copy_signatures s USING (report_id)
+        WHERE s.fingerprint IS DISTINCT FROM {FINGERPRINT}""", [rules_version(), rules_version()]).fetchall()
+    if not pending and not gone:
+        return {"signed": 0, "compared": 0}
     if pending:
         import pyarrow as pa
 
-        sig_rows = {"report_id": [], "n_counted": [], "minhash": []}
+        sig_rows = {"report_id": [], "n_counted": [], "minhash": [], "fingerprint": []}
         band_rows = {"report_id": [], "band": [], "hash": []}
-        for rid, text in pending:
+        for rid, text, fp in pending:
             s = sequence(text)
+            sig_rows["fingerprint"].append(fp)
             sig_rows["report_id"].append(rid)
             sig_rows["n_counted"].append(len(s))
             if len(s) < c["min_chars"]:
@@ -267,12 +297,13 @@ def update(con) -> dict[str, int]:
         for table, cols in (("copy_signatures", sig_rows), ("copy_bands", band_rows)):
             if cols["report_id"]:
                 tbl = pa.table(cols, schema=pa.schema(
-                    [("report_id", pa.string()), ("n_counted", pa.int32()), ("minhash", pa.list_(pa.uint32()))]
+                    [("report_id", pa.string()), ("n_counted", pa.int32()), ("minhash", pa.list_(pa.uint32())),
+                     ("fingerprint", pa.string())]
                     if table == "copy_signatures" else
                     [("report_id", pa.string()), ("band", pa.int16()), ("hash", pa.int64())]))
                 con.register("_copy_rows", tbl)
                 try:
-                    con.execute(f"INSERT INTO {table} SELECT * FROM _copy_rows")
+                    con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _copy_rows")
                 finally:
                     con.unregister("_copy_rows")
         dirty |= set(ids)

@@ -210,12 +210,13 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
 
 
 def _copies_pending(db) -> bool:
-    """Whether some stored report has no 查重 signature yet (an ingest killed before its
-    last step): then even an ingest with nothing new opens the writer to finish it."""
+    """Whether some stored report's 查重 rows are missing or stale (an ingest killed before
+    its last step, edited 查重 code): then even an ingest with nothing new opens the writer."""
+    from . import copies
+
     con = store.read_connection(db)
     try:
-        return bool(con.execute("SELECT count(*) FROM reports WHERE report_id NOT IN "
-                                "(SELECT report_id FROM copy_signatures)").fetchone()[0])
+        return bool(copies.stale(con))
     except Exception:
         return False
     finally:

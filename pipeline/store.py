@@ -70,14 +70,16 @@ ALTER TABLE term_counts DROP COLUMN IF EXISTS file_id;
 # Derived from `reports` by `copies.update` at the end of every write; keyed by report_id
 # (a report's rows go when `copies.update` finds the report gone).
 #   copy_templates   files marked as 范文 (`ingest --template`)
-#   copy_signatures  MinHash signature per report (n_counted: comparable characters)
+#   copy_signatures  MinHash signature per report (n_counted: comparable characters; fingerprint:
+#                    what its rows were computed from - a change recomputes them)
 #   copy_bands       (report_id, band, hash): candidate pairs are a self-join on (band, hash)
 #   copy_matches     share of the report found in one source (containment), kind of source
 #   copy_summary     总复制比 (share found in any source) and the largest single source
 #   copy_flags       red flags (placeholder, other_unit, other_place, outdated_congress, ...)
 COPY_SCHEMA = """
 CREATE TABLE IF NOT EXISTS copy_templates (file_id VARCHAR PRIMARY KEY, marked_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS copy_signatures (report_id VARCHAR PRIMARY KEY, n_counted INTEGER, minhash UINTEGER[]);
+CREATE TABLE IF NOT EXISTS copy_signatures (
+    report_id VARCHAR PRIMARY KEY, n_counted INTEGER, minhash UINTEGER[], fingerprint VARCHAR);
 CREATE TABLE IF NOT EXISTS copy_bands (report_id VARCHAR, band SMALLINT, hash BIGINT);
 CREATE TABLE IF NOT EXISTS copy_matches (
     report_id VARCHAR, source_report_id VARCHAR, share DOUBLE, kind VARCHAR, n_chars INTEGER);

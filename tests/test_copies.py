@@ -369,3 +369,24 @@ def test_upload_page_can_mark_templates(monkeypatch, sample_db, tmp_path):
                               WHERE p.path LIKE '%fanwen.txt'""").fetchone()[0] == 1
     finally:
         con.close()
+
+
+def test_changed_attribution_recomputes_the_report(built, tmp_path):
+    """Same content, new unit/year (a manifest, a new pipeline version): the report's rows are
+    recomputed - here its year moves before its source's, which can then no longer be it."""
+    from pipeline import copies
+
+    db = tmp_path / "fp.duckdb"
+    shutil.copyfile(built[0], db)
+    con = duckdb.connect(str(db))
+    try:
+        assert copies.stale(con) == 0
+        con.execute("UPDATE reports SET year = 2020 WHERE source LIKE '%longtan.txt'")
+        assert copies.stale(con) == 1
+        copies.update(con)
+        assert copies.stale(con) == 0
+        share, src = con.execute("""SELECT s.share, s.source_report_id FROM copy_summary s JOIN reports r USING (report_id)
+                                    WHERE r.source LIKE '%longtan.txt'""").fetchone()
+        assert src != AOQUAN
+    finally:
+        con.close()
