@@ -4,6 +4,8 @@ in, another unit's or place's name, an outdated congress, counts identical to la
 The figures are computed at ingest (pipeline/copies.py); this page only reads them."""
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -22,6 +24,7 @@ LABELS = {
     "start": "起始位置", "end": "结束位置", "passage": "共有片段", "side": "所在报告",
 }
 PCT = st.column_config.NumberColumn(format="percent")
+HEAT_UNITS = 40
 COPY_CSS = ("<style>.zj-reader mark.zj-copy{background:#FFC9C9}"
             ".zj-reader{max-height:60vh}</style>")
 
@@ -30,6 +33,14 @@ ui.page_header("查重", f, "报告中有多少文字来自本单位往年报告
 
 def _year(v) -> str:
     return "" if v is None or pd.isna(v) else str(int(v))
+
+
+def _links(ids) -> list:
+    """`ui.report_link` for many reports at once (it would look the filter up once per row)."""
+    tail = urlencode(ui.filter_params(f), quote_via=quote)
+    base = ui.READER.url_path + "?"
+    return [None if not isinstance(r, str) else base + urlencode([("report", r)], quote_via=quote)
+            + ("&" + tail if tail else "") for r in ids]
 
 
 def _label(df: pd.DataFrame) -> pd.DataFrame:
@@ -57,9 +68,8 @@ with ui.guard():
     # ------------------------------------------------------------ ranking
     with t_rank:
         shown = rank.assign(year=rank["year"].map(_year), source_year=rank["source_year"].map(_year))
-        shown.insert(0, "link", [ui.report_link(r, f) for r in shown["report_id"]])
-        shown["source_link"] = [ui.report_link(r, f) if isinstance(r, str) else None
-                                for r in shown["source_report_id"]]
+        shown.insert(0, "link", _links(shown["report_id"]))
+        shown["source_link"] = _links(shown["source_report_id"])
         ui.table(_label(shown), "查重-复制比排行", "cp_rank", f, labelled=True, capped=True,
                  column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small"),
                                 "查看来源": st.column_config.LinkColumn(display_text="查看来源", width="small"),
@@ -118,8 +128,13 @@ with ui.guard():
             if heat.empty:
                 ui.empty(f"{year} 年没有不同单位之间的相似报告。")
             else:
-                units = sorted(set(heat["unit"]) | set(heat["source_unit"]))
-                grid = heat.pivot_table(index="unit", columns="source_unit", values="share", aggfunc="max") \
+                # the units with the highest shares (a 400 x 400 grid is unreadable); CSV: every pair
+                top = list(dict.fromkeys(heat["unit"]))[:HEAT_UNITS]
+                part = heat[heat["unit"].isin(top) & heat["source_unit"].isin(top)]
+                units = sorted(set(part["unit"]) | set(part["source_unit"]))
+                if heat["unit"].nunique() > HEAT_UNITS:
+                    st.caption(f"图中为复制比最高的 {HEAT_UNITS} 个单位;下载 CSV 含全部 {len(heat):,} 对单位。")
+                grid = part.pivot_table(index="unit", columns="source_unit", values="share", aggfunc="max") \
                     .reindex(index=units, columns=units)
                 fig = go.Figure(go.Heatmap(
                     z=grid.values, x=units, y=units, colorscale="Reds", zmin=0, zmax=1,
@@ -143,7 +158,7 @@ with ui.guard():
             kind = st.selectbox("红旗类型", kinds, key="cp_flag")
             sel = fl if kind == "全部红旗" else fl[fl["flags"] == kind]
             sel = sel.assign(year=sel["year"].map(_year))
-            sel.insert(0, "link", [ui.report_link(r, f) for r in sel["report_id"]])
+            sel.insert(0, "link", _links(sel["report_id"]))
             st.caption("规则见 pipeline/data/copy_rules.toml;“依据”列给出文中命中的文字。")
-            ui.table(_label(sel.drop(columns=["flag"])), f"查重-红旗-{kind}", "cp_flags", f, labelled=True,
+            ui.table(_label(sel.drop(columns=["flag"])), f"查重-红旗-{kind}", "cp_flags", f, labelled=True, capped=True,
                      column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small")})

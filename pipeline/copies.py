@@ -307,10 +307,21 @@ def update(con) -> dict[str, int]:
                 finally:
                     con.unregister("_copy_rows")
         dirty |= set(ids)
-        # the neighbours of new reports: their share may now include (or lose) a source
+        # the nearest neighbours of each new report that it can be a source for (not later
+        # than them, or a template): their share may now include it. Only the
+        # `max_candidates` sharing most bands - a report compares with that many at most,
+        # and in a genre full of shared boilerplate "any band in common" is most of the corpus.
         dirty |= {r for (r,) in con.execute("""
-            SELECT DISTINCT b.report_id FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
-            WHERE a.report_id IN (SELECT report_id FROM _copy_new) AND b.report_id <> a.report_id""").fetchall()}
+            SELECT b.report_id
+            FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
+            JOIN reports ra ON ra.report_id = a.report_id JOIN reports rb ON rb.report_id = b.report_id
+            WHERE a.report_id IN (SELECT report_id FROM _copy_new)
+              AND b.report_id NOT IN (SELECT report_id FROM _copy_new)
+              AND (ra.year IS NULL OR rb.year IS NULL OR ra.year <= rb.year OR NOT coalesce(ra.is_report, TRUE)
+                   OR ra.file_id IN (SELECT file_id FROM copy_templates))
+            GROUP BY a.report_id, b.report_id
+            QUALIFY row_number() OVER (PARTITION BY a.report_id ORDER BY count(*) DESC, b.report_id) <= ?""",
+                                             [c["max_candidates"]]).fetchall()}
         # the same unit's next-year report (its "counts identical to last year" flag)
         dirty |= {r for (r,) in con.execute("""
             SELECT DISTINCT n.report_id FROM reports r JOIN reports n
