@@ -652,6 +652,34 @@ def _named_unit(cand: str) -> str | None:
     return None
 
 
+def _suffix_len(unit: str) -> int:
+    """Length of the longest listed suffix `unit` ends with (0 if none)."""
+    types, lengths, _ = _suffix_index()
+    return next((n for n in lengths if n <= len(unit) and unit[-n:] in types), 0)
+
+
+def _clause_initial_unit(opening: str) -> str | None:
+    """A named unit opening a clause of the first sentences, as a news-style piece speaks of
+    itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
+    has no subject, no self-reference and no signature. At each clause start the longest
+    run of Han characters (up to 16) that is a named unit and is followed by more text
+    (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
+    not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
+    for sentence in _first_sentences(opening):
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,16})", sentence):
+            run = clause.group(1)
+            best = None
+            for end in range(2, len(run)):
+                cand = run[:end]
+                u = _named_unit(cand)
+                if (u and cand == u and run[end] not in "的和与及等"
+                        and (_suffix_len(u) >= 2 or _starts_with_place(u))):
+                    best = u
+            if best and not best.startswith(not_start) and not re.search(r"[的了着]|工作|意识形态|宣传|思想", best):
+                return best
+    return None
+
+
 def _own_document_unit(simple: str) -> str | None:
     m = _body_name_patterns()[0].search(simple)
     return _named_unit(m.group(1)) if m else None
@@ -681,10 +709,11 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
     m = None
-    for sentence in _first_sentences(first):     # an essay-like opening may come first
+    for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
         m = _SUBJECT.match(sentence)
-        if m:
+        if m and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))):
             break
+        m = None
     anon_level = None
     if m:
         cand = m.group(1)
@@ -720,6 +749,9 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         return (anon_level or "") + generic, False, "body"
     if m and re.search(_ANON, m.group(1)):
         return _strip_party(m.group(1)), False, "body"
+    named = _clause_initial_unit(first)
+    if named:
+        return named, not _anonymised(named), "body"
     return None, False, None
 
 

@@ -75,8 +75,17 @@ normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-
 drop_cjk_spaces = Step(
     "drop_cjk_spaces",
     re.compile(rf"(?= )(?:(?<=[{_HAN}{_CJK_PUNCT}0-9]) +(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}{_CJK_PUNCT}]) +(?=[0-9(])"
-               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}}))"),
+               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}})"
+               # a one-letter placeholder between Han characters: `受众人数达到 X 人`
+               rf"|(?<=[{_HAN}]) +(?=[Xx*＊] *[{_HAN}])|(?<=[{_HAN}][Xx*＊]) +(?=[{_HAN}])|(?<=[{_HAN}] [Xx*＊]) +(?=[{_HAN}]))"),
     needs=(" ",),
+)
+# A count broken from its measure word by a wrapped line (`组织专题学习会 X\n场`, a PDF's
+# line end): the break goes, so the count reads whole.
+join_count_breaks = Step(
+    "join_count_breaks",
+    re.compile(r"(?<=[0-9Xx*＊])\n(?=(?:次|场|期|篇|人|名|条|个|项|份|件|余|多)(?:[，,。；;、\s]|$|[\u4e00-\u9fff]))"),
+    needs=("\n",),
 )
 # Pages copied without their line breaks keep a space where a break was. Before the spaces
 # next to Han characters are dropped, such a space becomes a line break again (one
@@ -329,7 +338,8 @@ def strip_boilerplate(text: str) -> str:
 
 STEPS: list[Step | SpanStep | Callable] = [
     normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_line_edges,
-    restore_heading_breaks, restore_title_break, restore_title_break, strip_boilerplate, drop_table_of_contents, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
+    restore_heading_breaks, restore_title_break, restore_title_break, strip_boilerplate, drop_table_of_contents,
+    join_count_breaks, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
 ]
 
 

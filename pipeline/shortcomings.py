@@ -544,7 +544,7 @@ def _sentence_end(s: str, a: int, b: int) -> int:
     return m.start() if m else b
 
 
-_ENUMERATOR = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]{1,3}[)）]|[0-9]{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}[、.．]|[一二三四五六七八九十]是)\s*")
+_ENUMERATOR = re.compile(r"\s*(?:[(（]?[0-9一二三四五六七八九十]{1,3}[)）]|[0-9]{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}[、.．]|[一二三四五六七八九十]是)\s*")
 
 
 def _headless_lists(s: str, sections) -> list[tuple[int, int]]:
@@ -557,7 +557,8 @@ def _headless_lists(s: str, sections) -> list[tuple[int, int]]:
 
     def item(line: str) -> bool:
         body = line.strip()
-        rest = _ENUMERATOR.sub("", body)
+        lead = _ENUMERATOR.match(body)
+        rest = body[lead.end():] if lead else body
         return (len(body) <= 90 and bool(c["negative"].search(rest)) and not _is_plan(rest)
                 and not c["plan_start"].search(rest))
 
