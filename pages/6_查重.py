@@ -21,6 +21,7 @@ LABELS = {
     "source_share": "最大来源占比", "kind": "来源类型", "source_unit": "来源单位", "source_year": "来源年度",
     "source_title": "来源标题", "source_report_id": "来源报告编号", "n_sources": "来源数", "flags": "红旗",
     "flag": "红旗代码", "detail": "依据", "link": "查看报告", "source_link": "查看来源",
+    "in_source": "在该来源中找到的比例", "pair_share": "单位报告在来源单位报告中找到的比例",
     "start": "起始位置", "end": "结束位置", "passage": "共有片段", "side": "所在报告",
 }
 PCT = st.column_config.NumberColumn(format="percent")
@@ -113,9 +114,10 @@ with ui.guard():
                         for s, e in spans]
                 ui.download(_label(pd.DataFrame(rows, columns=["side", "start", "end", "passage"])),
                             f"查重-共有片段-{a}-{b}", key="cp_passages", filters=f, label="下载共有片段 CSV")
-                ui.table(_label(srcs.assign(source_year=srcs["source_year"].map(_year))),
+                ui.table(_label(srcs.assign(source_year=srcs["source_year"].map(_year))
+                                .rename(columns={"share": "in_source"})),
                          f"查重-来源-{a}", "cp_sources", f, labelled=True,
-                         column_config={"总复制比": PCT})
+                         column_config={"在该来源中找到的比例": PCT})
 
     # ------------------------------------------------------------ unit x unit
     with t_heat:
@@ -144,7 +146,8 @@ with ui.guard():
                                   height=max(360, 28 * len(units) + 160))
                 fig.update_xaxes(title="来源单位", tickangle=-45)
                 fig.update_yaxes(title="单位", autorange="reversed")
-                ui.chart(fig, _label(heat), f"查重-单位相似度-{year}", "cp_heat", f)
+                ui.chart(fig, _label(heat.rename(columns={"share": "pair_share"})), f"查重-单位相似度-{year}",
+                         "cp_heat", f)
 
     # ------------------------------------------------------------ flags
     with t_flags:

@@ -308,7 +308,7 @@ def test_copies_page_ranks_compares_and_downloads(monkeypatch, built, downloads)
     assert len(at.get("plotly_chart")) == 1
     _, heat, _ = csv_of(downloads, at, "查重-单位相似度-2021")
     row = heat[(heat["单位"] == "龙潭镇") & (heat["来源单位"] == "敖泉镇")]
-    assert len(row) == 1 and row.iloc[0]["总复制比"] > 0.9
+    assert len(row) == 1 and row.iloc[0]["单位报告在来源单位报告中找到的比例"] > 0.9
     # flags, filtered by kind
     _, flags, _ = csv_of(downloads, at, "查重-红旗-全部红旗")
     assert {"模板占位符未替换", "出现其他地区名称", "复制比高"} <= set(flags["红旗"])
