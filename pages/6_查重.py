@@ -32,6 +32,10 @@ COPY_CSS = ("<style>.zj-reader mark.zj-copy{background:#FFC9C9}"
 ui.page_header("查重", f, "报告中有多少文字来自本单位往年报告、同年其他单位报告或范文模板;红旗提示")
 
 
+def _txt(v, default: str) -> str:
+    return default if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else str(v)
+
+
 def _year(v) -> str:
     return "" if v is None or pd.isna(v) else str(int(v))
 
@@ -45,6 +49,13 @@ def _links(ids) -> list:
 
 
 def _label(df: pd.DataFrame) -> pd.DataFrame:
+    """Chinese headers; empty text cells blank and a missing source's share 0 (not "None")."""
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].fillna("")
+        elif col in ("share", "source_share", "in_source", "pair_share"):
+            df[col] = df[col].fillna(0.0)
     return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
 
 
@@ -82,15 +93,15 @@ with ui.guard():
         if copied.empty:
             ui.empty("当前筛选下没有找到复制来源。")
         else:
-            labels = {r.report_id: f"{r.share:.0%} · {_year(r.year) or '年份不详'} · {r.unit or '(未识别单位)'} · "
-                                   f"{r.title or '(无标题)'}" for r in copied.itertuples()}
+            labels = {r.report_id: f"{r.share:.0%} · {_year(r.year) or '年份不详'} · {_txt(r.unit, '(未识别单位)')} · "
+                                   f"{_txt(r.title, '(无标题)')}" for r in copied.itertuples()}
             ids = list(labels)
             if st.session_state.get("cp_a") not in ids:
                 st.session_state["cp_a"] = ids[0]
             a = st.selectbox("报告", ids, format_func=labels.get, key="cp_a")
             srcs = q.copy_sources(None, a)
             src_labels = {r.source_report_id: f"{r.share:.0%} · {r.kind} · {_year(r.source_year) or '年份不详'} · "
-                                              f"{r.source_unit or '(未识别单位)'} · {r.source_title or '(无标题)'}"
+                                              f"{_txt(r.source_unit, '(未识别单位)')} · {_txt(r.source_title, '(无标题)')}"
                           for r in srcs.itertuples()}
             sids = list(src_labels)
             if st.session_state.get("cp_b") not in sids:
@@ -100,12 +111,13 @@ with ui.guard():
             if not pair:
                 ui.empty("这两篇报告已不在数据库中,请刷新页面。")
             else:
-                st.caption(f"左侧报告中有 {pair['share']:.1%} 的文字可在右侧找到(高亮为共有片段)。")
+                st.caption(f"左侧报告中有 {pair['share']:.1%} 的文字可在右侧找到。高亮为共有片段;"
+                           "未高亮的规范提法(如“习近平新时代中国特色社会主义思想”)不参与比较。")
                 cols = st.columns(2)
                 for col, side, text, spans, meta in ((cols[0], "报告", pair["text_a"], pair["spans_a"], pair["meta_a"]),
                                                      (cols[1], "来源", pair["text_b"], pair["spans_b"], pair["meta_b"])):
                     with col:
-                        st.markdown(f"**{side}:{ui.md(meta[0] or '(未识别单位)')} {ui.md(_year(meta[1]))}**")
+                        st.markdown(f"**{side}:{ui.md(_txt(meta[0], '(未识别单位)'))} {ui.md(_year(meta[1]))}**")
                         st.html(ui.READER_CSS + COPY_CSS + ui.highlight_html(
                             text, [(s, e, "copy", "共有片段") for s, e in spans]))
                 rows = [{"side": side, "start": s, "end": e, "passage": text[s:e]}
