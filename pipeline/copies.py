@@ -20,11 +20,10 @@ report, e.g. a 范文/心得 essay), which is a source for any year.
 """
 from __future__ import annotations
 
+import copy
 import os
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
@@ -42,29 +41,35 @@ _P = np.uint64(1_000_003)          # polynomial base of the k-gram rolling hash
 
 
 # ---------------------------------------------------------------- rules
-@lru_cache(maxsize=1)
+_COMPILED: dict = {}
+
+
 def rules() -> dict:
-    with open(data_file("copy_rules.toml"), "rb") as fh:
-        r = tomllib.load(fh)
-    f = r["flag"]
-    f["_placeholders"] = re.compile("|".join(f"(?:{p})" for p in f["placeholders"]))
-    f["_specific"] = re.compile(f["specific_unit"])
-    for c in f.get("congress", []):
-        c["_re"] = re.compile(c["pattern"])
-    return r
+    """copy_rules.toml (through `pipeline.rules`: checked, re-read when edited), regexes compiled."""
+    from . import rules as _rules
+
+    raw = _rules.load("copy_rules.toml")
+    if _COMPILED.get("raw") is not raw:
+        r = copy.deepcopy(raw)
+        f = r["flag"]
+        f["_placeholders"] = re.compile("|".join(f"(?:{p})" for p in f["placeholders"]))
+        f["_specific"] = re.compile(f["specific_unit"])
+        for c in f.get("congress", []):
+            c["_re"] = re.compile(c["pattern"])
+        _COMPILED.update(raw=raw, rules=r)
+    return _COMPILED["rules"]
 
 
-@lru_cache(maxsize=1)
 def _standard_re() -> re.Pattern:
     """One regex for every standard phrase (literal lines longest first, then `re:` lines)."""
-    literal, regexes = [], []
-    for line in data_file("standard_phrases.txt").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        (regexes.append(line[3:]) if line.startswith("re:") else literal.append(re.escape(line)))
-    literal.sort(key=len, reverse=True)
-    return re.compile("|".join([*regexes, *literal]))
+    from . import rules as _rules
+
+    lines = _rules.load("standard_phrases.txt")
+    if _COMPILED.get("phrases") is not lines:
+        literal = sorted((re.escape(l) for l in lines if not l.startswith("re:")), key=len, reverse=True)
+        regexes = [l[3:] for l in lines if l.startswith("re:")]
+        _COMPILED.update(phrases=lines, phrases_re=re.compile("|".join([*regexes, *literal])))
+    return _COMPILED["phrases_re"]
 
 
 # ---------------------------------------------------------------- text -> comparable sequence
@@ -211,7 +216,6 @@ FINGERPRINT = """concat_ws('|', coalesce(r.unit, ''), coalesce(CAST(r.year AS VA
     coalesce(f.pipeline_version, ''), ?)"""
 
 
-@lru_cache(maxsize=1)
 def rules_version() -> str:
     """Hash of this module and its rules files: editing them recomputes every report's 查重."""
     import hashlib
