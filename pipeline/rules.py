@@ -229,6 +229,17 @@ SCHEMAS: dict[str, Any] = {
                       required=("high_share", "min_name_chars", "edge_chars", "min_counts", "specific_unit",
                                 "placeholders")),
     }, required=("compare", "flag")),
+    # 考核 (pipeline/checks.py)
+    "check_rules.toml": Table({
+        "full_score": Num(), "deduct_unmentioned": Bool(), "skip_sections": _WORDS, "problem_sections": _WORDS,
+        "rule": Tables(Table({
+            "id": Matches(r"[A-Za-z][A-Za-z0-9_]{0,39}", "以字母开头的字母、数字或下划线,如 zhuanti_yanjiu"),
+            "name": Str(), "kind": Matches("count|yes_no", "count 或 yes_no"), "categories": _WORDS,
+            "measures": _WORDS, "cue": Regex(), "cue_not": Regex(), "op": Matches(">=", "目前只支持 >="),
+            "threshold": Num(), "period": Matches("year|half_year", "year 或 half_year"), "applies_to": _WORDS,
+            "points": Num(), "source": Str()},
+            required=("id", "name", "kind", "cue", "op", "threshold", "period", "points"))),
+    }, required=("rule",)),
 }
 
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,

@@ -63,6 +63,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ZONGJIE_RULES_DIR", None, _text,
             "规则文件夹,默认为内置的 pipeline/data/(可指向一份副本试改规则)",
             "rules folder; default the bundled pipeline/data/ (point it at a copy to try edits)"),
+    Setting("ZONGJIE_CHECK_RULES", None, _text,
+            "考核规则的本机副本(“考核”页面规则编辑器保存于此),默认 data/check_rules.toml;不存在时用内置规则",
+            "this installation's copy of the 考核 rules (the rule editor saves it); default data/check_rules.toml, "
+            "else the bundled rules"),
     Setting("ZONGJIE_PASSWORD", None, _text,
             "看板访问密码(优先于 secrets.toml)", "dashboard access password (wins over secrets.toml)"),
     Setting("ZONGJIE_ALLOW_IMPORT", "1", _flag,
