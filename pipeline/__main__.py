@@ -4,6 +4,7 @@
     python -m pipeline export [--db FILE] --out FILE.jsonl
     python -m pipeline map PATH... --out PARQUET_DIR      # per-file stages only, no database
     python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
+    python -m pipeline checks [--db FILE] [--unit U] [--year-min Y] [--year-max Y] [--unit-type T] --out FILE.csv
 """
 from __future__ import annotations
 
@@ -36,6 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     exp = sub.add_parser("export", help="write one JSON object per report")
     exp.add_argument("--db", default=None)
     exp.add_argument("--out", required=True)
+    chk = sub.add_parser("checks", help="考核: unit x rule verdicts (达标/未达标/未提及) as CSV")
+    chk.add_argument("--db", default=None)
+    chk.add_argument("--unit", action="append", default=[], help="a unit (repeat for several)")
+    chk.add_argument("--unit-type", action="append", default=[], help="a unit type (repeat for several)")
+    chk.add_argument("--year-min", type=int, default=None)
+    chk.add_argument("--year-max", type=int, default=None)
+    chk.add_argument("--rules", default=None, help="rules file (default: the user copy, else the bundled one)")
+    chk.add_argument("--out", required=True, help="CSV file (UTF-8 with BOM, Chinese headers)")
     args = ap.parse_args(argv)
 
     db = getattr(args, "db", None) or db_path()
@@ -83,6 +92,21 @@ def main(argv: list[str] | None = None) -> int:
 
         n = export_jsonl(db, args.out)
         print(f"导出 {n} 篇报告 -> {args.out}")
+        return 0
+    if args.cmd == "checks":
+        from . import checks
+
+        try:
+            data = checks.load_rules(args.rules)
+        except RulesError as exc:
+            print(f"错误:{exc}", file=sys.stderr)
+            return 2
+        f = {"units": args.unit, "unit_types": args.unit_type, "year_min": args.year_min, "year_max": args.year_max}
+        v = checks.verdicts(f, data, db=db)
+        n = checks.write_csv(v, args.out)
+        counts = v["verdict"].value_counts()
+        print(f"{v[['unit', 'year']].drop_duplicates().shape[0]} 个单位年度、{n} 条结论 -> {args.out}("
+              + "、".join(f"{k} {int(counts.get(k, 0))}" for k in checks.VERDICTS) + ")")
         return 0
     return 2
 

@@ -326,19 +326,28 @@ def scores(v: pd.DataFrame, full_score: float = 100) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- CSV
 CSV_LABELS = {"unit": "单位", "year": "年度", "rule": "规则", "verdict": "结论", "value": "实际值",
-              "threshold": "阈值", "points": "分值", "evidence": "依据"}
+              "required": "阈值", "points": "分值", "evidence": "依据"}
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(v):
-    """A text cell that a spreadsheet would run as a formula gets a leading '."""
+    """A text cell that a spreadsheet would run as a formula gets a leading '.
+
+    >>> safe_cell("=1+1"), safe_cell("--社区"), safe_cell(3)
+    ("'=1+1", "'--社区", 3)
+    """
     return "'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v
 
 
+def _num(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
 def csv_frame(v: pd.DataFrame) -> pd.DataFrame:
-    """The verdicts as the CLI writes them: Chinese headers, formula-safe cells."""
-    out = v[list(CSV_LABELS)].rename(columns=CSV_LABELS)
-    return out.apply(lambda col: col.map(safe_cell) if col.dtype == object else col)
+    """The verdicts as the CLI writes them: Chinese headers, whole numbers without .0, the
+    threshold as required for the year (a half-year rule doubled), formula-safe cells."""
+    out = v[list(CSV_LABELS)].astype(object).rename(columns=CSV_LABELS)
+    return out.apply(lambda col: col.map(lambda x: safe_cell(_num(x))))
 
 
 def write_csv(v: pd.DataFrame, out: str | Path) -> int:
