@@ -1,0 +1,219 @@
+"""考核 (pipeline/checks.py): every shipped rule on three real-style reports - one that meets
+it, one below it, one silent on it - ingested into a temporary database; the verdicts, their
+evidence, the score, the user copy of the rules and the CLI's CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+MEETS = """县教育局2022年意识形态工作总结
+2022年,县教育局党组认真落实意识形态工作责任制,现将有关情况总结如下:
+一、主要工作开展情况
+(一)压实工作责任。局党组专题研究意识形态工作3次。向县委专题汇报意识形态工作2次。开展意识形态领域形势分析研判4次。在党内通报意识形态领域情况2次。坚持将意识形态工作纳入年度工作计划和目标考核。
+(二)加强理论武装。全年召开党组理论学习中心组学习12次。党组书记讲党课2次。
+(三)严肃组织生活。在民主生活会上把意识形态工作作为对照检查的重要内容。领导班子成员在述职报告中报告履行意识形态工作责任制情况。
+二、存在的问题和不足
+一是理论学习的深度还不够;二是网络阵地管理还比较薄弱。
+三、下一步工作打算
+继续加强理论学习,压实责任。
+县教育局
+2022年12月20日
+"""
+
+BELOW = """县卫生健康局2022年意识形态工作总结
+2022年,县卫生健康局党组认真落实意识形态工作责任制,现将有关情况总结如下:
+一、主要工作开展情况
+局党组专题研究意识形态工作1次。向县委专题汇报意识形态工作1次。开展意识形态领域形势分析研判1次。全年召开党组理论学习中心组学习2次。
+二、存在的问题和不足
+一是党组书记讲党课还不够经常;二是意识形态工作在民主生活会对照检查中体现不够;三是述职报告中意识形态工作内容较少;四是意识形态工作纳入年度目标考核不够到位;五是在党内通报意识形态领域情况不够及时。
+三、下一步工作打算
+进一步压实意识形态工作责任。
+县卫生健康局
+2022年12月25日
+"""
+
+SILENT = """县文化旅游局2022年工作总结
+2022年,县文化旅游局围绕中心、服务大局,现将有关情况总结如下:
+一、主要工作开展情况
+全年举办文艺演出12场,接待游客5万人次,开展文明旅游宣传6次。
+二、存在的问题和不足
+一是旅游宣传力度还不够。
+三、下一步工作打算
+下一步,局党组将专题研究意识形态工作2次,党组书记讲党课1次,把意识形态工作纳入年度目标考核。
+县文化旅游局
+2022年12月28日
+"""
+
+UNITS = {"meets": "县教育局", "below": "县卫生健康局", "silent": "县文化旅游局"}
+RULE_IDS = ["zhuanti_yanjiu", "zhuanti_huibao", "fenxi_yanpan", "tongbao", "zhongxinzu", "shuji_dangke",
+            "minzhu_shenghuohui", "shuzhi", "jihua_kaohe"]
+# rule -> (value in MEETS, evidence found there; value in BELOW, evidence found there)
+EXPECTED = {
+    "zhuanti_yanjiu": (3, "局党组专题研究意识形态工作3次", 1, "局党组专题研究意识形态工作1次"),
+    "zhuanti_huibao": (2, "向县委专题汇报意识形态工作2次", 1, "向县委专题汇报意识形态工作1次"),
+    "fenxi_yanpan": (4, "形势分析研判4次", 1, "形势分析研判1次"),
+    "tongbao": (2, "在党内通报意识形态领域情况2次", 0, "在党内通报意识形态领域情况不够及时"),
+    "zhongxinzu": (12, "理论学习中心组学习12次", 2, "理论学习中心组学习2次"),
+    "shuji_dangke": (2, "党组书记讲党课2次", 0, "党组书记讲党课还不够经常"),
+    "minzhu_shenghuohui": (1, "在民主生活会上把意识形态工作作为对照检查的重要内容", 0, "在民主生活会对照检查中体现不够"),
+    "shuzhi": (1, "述职报告中报告履行意识形态工作责任制情况", 0, "述职报告中意识形态工作内容较少"),
+    "jihua_kaohe": (1, "纳入年度工作计划和目标考核", 0, "纳入年度目标考核不够到位"),
+}
+
+
+@pytest.fixture(scope="module")
+def checks_db(tmp_path_factory) -> Path:
+    from pipeline.ingest import ingest_paths
+
+    root = tmp_path_factory.mktemp("checks")
+    d = root / "in"
+    d.mkdir()
+    rows = [["file", "unit", "year", "unit_type"]]
+    for name, text in (("meets", MEETS), ("below", BELOW), ("silent", SILENT)):
+        (d / f"{name}.txt").write_text(text, encoding="utf-8")
+        rows.append([f"{name}.txt", UNITS[name], "2022", "党政机关"])
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    man = root / "manifest.csv"
+    man.write_text(buf.getvalue(), encoding="utf-8")
+    db = root / "checks.duckdb"
+    s = ingest_paths([d], db=db, manifest=man, workers=1)
+    assert not s.rejected
+    return db
+
+
+@pytest.fixture
+def shipped(monkeypatch, tmp_path):
+    """The bundled rules, whatever user copy the developer has (the user copy is a tmp path)."""
+    from pipeline import checks
+
+    monkeypatch.setenv("ZONGJIE_CHECK_RULES", str(tmp_path / "user_rules.toml"))
+    return checks.load_rules()
+
+
+def _verdicts(db, data):
+    from pipeline import checks
+
+    v = checks.verdicts({}, data, db=db)
+    return {(r.unit, r.rule_id): r for r in v.itertuples()}, v
+
+
+def test_shipped_rules_are_the_nine_with_sources(shipped):
+    assert [r["id"] for r in shipped["rule"]] == RULE_IDS
+    assert all(r["source"] for r in shipped["rule"])
+    assert sum(r["points"] for r in shipped["rule"]) == shipped["full_score"] == 100
+    half = [r["id"] for r in shipped["rule"] if r["period"] == "half_year"]
+    assert half == ["zhuanti_huibao"]
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_each_rule_meets_below_silent(checks_db, shipped, rule_id):
+    got, _ = _verdicts(checks_db, shipped)
+    v_meet, ev_meet, v_below, ev_below = EXPECTED[rule_id]
+    meet, below, silent = (got[(UNITS[k], rule_id)] for k in ("meets", "below", "silent"))
+    assert (meet.verdict, meet.value) == ("达标", v_meet), meet
+    assert ev_meet in meet.evidence
+    assert (below.verdict, below.value) == ("未达标", v_below), below
+    assert ev_below in below.evidence
+    assert (silent.verdict, silent.value, silent.evidence) == ("未提及", 0, ""), silent   # 下一步 plans do not count
+
+
+def test_half_year_rule_doubles_for_a_full_year_report(checks_db, shipped):
+    got, _ = _verdicts(checks_db, shipped)
+    r = got[("县教育局", "zhuanti_huibao")]
+    assert (r.threshold, r.required) == (1, 2)
+
+
+def test_evidence_rows_point_into_the_report(checks_db, shipped):
+    from pipeline import checks
+    from tests.conftest import db_rows
+
+    ev = checks.evidence({}, shipped, db=checks_db)
+    row = ev[(ev["unit"] == "县教育局") & (ev["rule_id"] == "zhongxinzu")].iloc[0]
+    assert row["kind"] == "指标" and row["value"] == 12
+    text = db_rows(checks_db, "SELECT text_simplified FROM reports WHERE report_id = ?", [row["report_id"]])[0][0]
+    assert text[int(row["char_start"]):int(row["char_end"])] == row["text"]
+    kinds = set(ev[ev["unit"] == "县卫生健康局"]["kind"])
+    assert kinds == {"指标", "存在问题"}
+    assert ev[ev["unit"] == "县文化旅游局"].empty
+
+
+def test_scores_itemise_deductions(checks_db, shipped):
+    from pipeline import checks
+
+    _, v = _verdicts(checks_db, shipped)
+    s = checks.scores(v, shipped["full_score"]).set_index("unit")
+    assert s.loc["县教育局", "score"] == 100 and s.loc["县教育局", "deductions"] == ""
+    assert s.loc["县文化旅游局", "score"] == 0 and s.loc["县文化旅游局", "n_silent"] == 9
+    below = s.loc["县卫生健康局"]
+    assert (below["n_fail"], below["n_silent"], below["score"]) == (9, 0, 0)
+    assert "书记讲党课(未达标 −10)" in below["deductions"]
+    assert list(checks.scores(v)["unit"])[-1] == "县教育局"            # follow-up order: lowest first
+    # 未提及 not deducted when the rules say so
+    lenient = {**shipped, "deduct_unmentioned": False}
+    _, v2 = _verdicts(checks_db, lenient)
+    assert checks.scores(v2).set_index("unit").loc["县文化旅游局", "score"] == 100
+
+
+def test_threshold_and_applies_to_edits_change_verdicts(checks_db, shipped, tmp_path, monkeypatch):
+    from pipeline import checks
+
+    table = checks.rules_frame(shipped)
+    table.loc[table["id"] == "zhongxinzu", "threshold"] = 13              # 12 no longer enough
+    table.loc[table["id"] == "shuzhi", "applies_to"] = "学校"              # not for 党政机关 any more
+    edited = checks.from_frame(shipped, table)
+    path = checks.save_user_rules(edited)
+    assert path == tmp_path / "user_rules.toml" and checks.rules_path() == path
+    again = checks.load_rules()
+    assert again == edited
+    got, v = _verdicts(checks_db, again)
+    assert got[("县教育局", "zhongxinzu")].verdict == "未达标"
+    assert not (v["rule_id"] == "shuzhi").any()
+    bad = table.assign(points=table["points"].astype(object))
+    bad.loc[0, "points"] = "十"
+    with pytest.raises(ValueError, match="分值应为数字"):
+        checks.from_frame(shipped, bad)
+
+
+def test_a_broken_user_copy_is_refused(shipped, tmp_path):
+    from pipeline import checks, rules
+
+    broken = {**shipped, "rule": [{**shipped["rule"][0], "cue": "专题(研究"}]}
+    with pytest.raises(rules.RulesError, match="正则表达式有误"):
+        checks.save_user_rules(broken)
+    assert not (tmp_path / "user_rules.toml").exists()
+    dup = {**shipped, "rule": shipped["rule"][:1] * 2}
+    with pytest.raises(rules.RulesError, match="重复"):
+        checks.save_user_rules(dup)
+
+
+def test_cli_writes_the_verdicts_csv(checks_db, shipped, tmp_path, capsys):
+    from pipeline.__main__ import main
+
+    out = tmp_path / "v.csv"
+    assert main(["checks", "--db", str(checks_db), "--unit", "县卫生健康局", "--year-min", "2022",
+                 "--out", str(out)]) == 0
+    assert "1 个单位年度、9 条结论" in capsys.readouterr().out
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    df = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(df.columns) == ["单位", "年度", "规则", "结论", "实际值", "阈值", "分值", "依据"]
+    row = df[df["规则"] == "理论学习中心组学习"].iloc[0]
+    assert (row["单位"], row["年度"], row["结论"], row["实际值"], row["阈值"], row["分值"]) == \
+        ("县卫生健康局", "2022", "未达标", "2", "4", "15")
+    assert "理论学习中心组学习2次" in row["依据"]
+    assert df[df["规则"] == "向上级党委专题汇报意识形态工作"].iloc[0]["阈值"] == "2"
+    assert main(["checks", "--db", str(checks_db), "--year-min", "2030", "--out", str(out)]) == 0
+
+
+def test_formula_cells_are_defused():
+    from pipeline import checks
+
+    v = pd.DataFrame([{"unit": "=HYPERLINK(\"x\")", "year": 2022, "rule": "+r", "verdict": "达标", "value": 2.0,
+                       "required": 2.0, "points": 10.0, "evidence": "@x"}])
+    out = checks.csv_frame(v)
+    assert list(out.iloc[0]) == ["'=HYPERLINK(\"x\")", 2022, "'+r", "达标", 2, 2, 10, "'@x"]
