@@ -107,6 +107,7 @@ PAGES = {  # short name -> (title, plotly charts expected on the seeded sample)
     "reports": ("报告浏览", 0),
     "upload": ("数据导入", 0),
     "copies": ("查重", 0),
+    "checks": ("考核", 0),
 }
 
 
@@ -285,7 +286,8 @@ def test_pages_folder_matches_the_page_list():
 
     files = sorted((ROOT / "pages").glob("*.py"), key=page_sort_key)
     assert [f"pages/{f.name}" for f in files] == [p.script for p in ui.PAGES[1:]]
-    assert [p.title for p in ui.PAGES] == ["总览", "活动指标", "存在问题", "关键词", "报告浏览", "数据导入", "查重"]
+    assert [p.title for p in ui.PAGES] == ["总览", "活动指标", "存在问题", "关键词", "报告浏览", "数据导入", "查重",
+                                             "考核"]
     for p in ui.PAGES[1:]:
         assert page_icon_and_name(ROOT / p.script)[1] == p.url_path == p.title
     assert not (ROOT / "views").exists()

@@ -1,0 +1,167 @@
+"""考核: the 意识形态工作责任制 checks per unit and year - a unit × rule matrix of 达标 /
+未达标 / 未提及, a score per unit with the deductions itemised, the units to follow up first,
+a per-unit sheet with the evidence sentences, and an editor for the rules' thresholds,
+points and unit types (saved as this installation's copy). The verdicts come from
+pipeline/checks.py; this page only shows them."""
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import ui
+from pipeline import checks
+from pipeline.rules import RulesError
+
+f = ui.page_setup("考核")
+
+COLORS = {"达标": "background-color:#C8E6C9", "未达标": "background-color:#FFCDD2", "未提及": "background-color:#E0E0E0"}
+LABELS = {"unit": "单位", "unit_type": "单位类型", "year": "年度", "rule": "规则", "rule_id": "规则编号",
+          "verdict": "结论", "value": "实际值", "threshold": "阈值(每期)", "required": "应达到", "points": "分值",
+          "deducted": "扣分", "evidence": "依据", "n_evidence": "依据条数", "report_ids": "报告编号",
+          "score": "得分", "n_pass": "达标", "n_fail": "未达标", "n_silent": "未提及", "deductions": "扣分明细",
+          "kind": "依据类型", "text": "原文", "report_id": "报告编号", "link": "查看报告"}
+RULE_LABELS = {"id": "编号", "name": "规则", "kind": "类型", "threshold": "阈值", "period": "周期", "points": "分值",
+               "applies_to": "适用单位类型", "categories": "指标类别", "measures": "计量单位", "cue": "提及线索(正则)",
+               "cue_not": "排除线索(正则)", "op": "比较", "source": "依据来源"}
+LINK = st.column_config.LinkColumn(display_text="查看报告", width="small")
+
+ui.page_header("考核", f, "按意识形态工作责任制的考核规则,逐单位、逐年度给出 达标 / 未达标 / 未提及 及其依据")
+
+
+def _zh(df: pd.DataFrame) -> pd.DataFrame:
+    return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
+
+
+def _links(ids) -> list:
+    tail = urlencode(ui.filter_params(f), quote_via=quote)
+    return [ui.READER.url_path + "?" + urlencode([("report", r)], quote_via=quote) + ("&" + tail if tail else "")
+            for r in ids]
+
+
+def _num(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def _unit_year(df: pd.DataFrame) -> pd.Series:
+    return df["unit"] + "(" + df["year"].astype(int).astype(str) + "年)"
+
+
+with ui.guard():
+    try:
+        rules_data = checks.load_rules()
+    except RulesError as exc:
+        st.error(f"考核规则文件有误,无法计算:{exc}", icon=":material/error:")
+        st.caption(f"规则文件:{checks.rules_path()}。可修正该文件,或删除本机副本以恢复内置规则。")
+        st.stop()
+    rules_json = checks.to_json(rules_data)
+    v = checks.check_verdicts(f, rules_json, "unit")
+
+    t_matrix, t_score, t_sheet, t_rules = st.tabs(["考核矩阵", "得分与扣分", "单位考核表", "考核规则"])
+
+    # ------------------------------------------------------------ rules (shown even without data)
+    with t_rules:
+        user = checks.user_path()
+        in_force = checks.rules_path()
+        st.caption(f"当前使用:{'本机副本 ' + str(in_force) if in_force == user else '内置规则 pipeline/data/check_rules.toml'}。"
+                   "可修改阈值、分值和适用单位类型(多个类型用“、”分隔,留空为全部),保存后立即按新规则重新判定。"
+                   "“每半年”的规则对全年报告按阈值的 2 倍判定。")
+        frame = checks.rules_frame(rules_data)
+        frame["kind"] = frame["kind"].map(checks.KINDS)
+        frame["period"] = frame["period"].map(checks.PERIODS)
+        shown_rules = frame[["id", "name", "kind", "threshold", "period", "points", "applies_to", "source"]]
+        edited = st.data_editor(
+            shown_rules.rename(columns=RULE_LABELS), key="kh_rules", hide_index=True, width="stretch",
+            disabled=[RULE_LABELS[k] for k in ("id", "name", "kind", "period", "source")],
+            column_config={"阈值": st.column_config.NumberColumn(min_value=0, step=1),
+                           "分值": st.column_config.NumberColumn(min_value=0, step=1)})
+        c1, c2 = st.columns(2)
+        if c1.button("保存规则", key="kh_save", icon=":material/save:", type="primary"):
+            back = edited.rename(columns={v_: k for k, v_ in RULE_LABELS.items()})
+            try:
+                checks.save_user_rules(checks.from_frame(rules_data, back))
+            except (ValueError, RulesError) as exc:
+                st.error(f"未保存:{exc}", icon=":material/error:")
+            except OSError as exc:
+                st.error(f"未保存:无法写入 {user}({exc.strerror or exc})", icon=":material/error:")
+            else:
+                st.rerun()
+        if in_force == user and c2.button("恢复内置规则", key="kh_reset", icon=":material/restart_alt:"):
+            user.unlink(missing_ok=True)
+            st.rerun()
+        with st.expander("规则详情(证据类别与提及线索)"):
+            ui.table(checks.rules_frame(rules_data).rename(columns=RULE_LABELS), "考核-规则", "kh_rule_detail", f,
+                     labelled=True)
+
+    if v.empty:
+        for tab in (t_matrix, t_score, t_sheet):
+            with tab:
+                ui.empty_extract("当前筛选下没有可考核的报告(需识别出单位和年度)。",
+                                 "考核依据导入时提取的指标和报告原文,导入报告后即可显示。", f)
+        st.stop()
+
+    v = v.assign(year=v["year"].astype(int))
+    sc = checks.scores(v, rules_data["full_score"])
+    c = st.columns(4)
+    c[0].metric("单位年度", len(sc), border=True)
+    c[1].metric("平均得分", f"{sc['score'].mean():.1f}", border=True)
+    c[2].metric("未达标", int((v["verdict"] == "未达标").sum()), border=True)
+    c[3].metric("未提及", int((v["verdict"] == "未提及").sum()), border=True)
+    st.caption("达标:依据达到阈值;未达标:有依据(数字、提及,或“存在问题”中的表述)但未达到;"
+               "未提及:报告对此只字未提——不等于没有做,需核实。"
+               + ("未提及同样扣分。" if rules_data["deduct_unmentioned"] else "未提及不扣分。"))
+
+    # ------------------------------------------------------------ matrix
+    with t_matrix:
+        names = [r["name"] for r in rules_data["rule"]]
+        grid = v.pivot_table(index=["unit", "year"], columns="rule", values="verdict", aggfunc="first") \
+            .reindex(columns=[n for n in names if n in set(v["rule"])]).fillna("不适用").reset_index()
+        grid = grid.merge(sc[["unit", "year", "score"]], on=["unit", "year"]).sort_values(["score", "unit", "year"])
+        grid = _zh(grid)
+        grid.columns.name = None
+        st.dataframe(grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1]), key="tbl_kh_matrix",
+                     hide_index=True, width="stretch")
+        ui.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
+        ui.download(_zh(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
+                           "deducted", "evidence"]]), "考核-全部结论", key="kh_all", filters=f,
+                    label="下载全部结论及依据 CSV")
+
+    # ------------------------------------------------------------ scores
+    with t_score:
+        st.caption(f"得分 = {rules_data['full_score']:g} − 未达标"
+                   + ("及未提及" if rules_data["deduct_unmentioned"] else "") + "规则的分值;按得分从低到高排列,"
+                   "排在前面的单位优先跟进(同分时未达标多者在前)。")
+        follow = sc.head(10)
+        st.markdown("**优先跟进:** " + ui.md("、".join(f"{u}({y}年,{s:g}分)" for u, y, s in
+                                                zip(follow["unit"], follow["year"], follow["score"]))))
+        ui.table(_zh(sc.assign(score=sc["score"].map(_num), deducted=sc["deducted"].map(_num))), "考核-得分", "kh_scores",
+                 f, labelled=True)
+
+    # ------------------------------------------------------------ one unit
+    with t_sheet:
+        keys = list(dict.fromkeys(_unit_year(sc)))
+        if st.session_state.get("kh_unit") not in keys:
+            st.session_state["kh_unit"] = keys[0]
+        pick = st.selectbox("单位(年度)", keys, key="kh_unit")
+        row = sc[_unit_year(sc) == pick].iloc[0]
+        st.markdown(f"**{ui.md(row['unit'])} · {int(row['year'])} 年 · 得分 {row['score']:g}**"
+                    f"(达标 {row['n_pass']}、未达标 {row['n_fail']}、未提及 {row['n_silent']})")
+        mine = v[(v["unit"] == row["unit"]) & (v["year"] == row["year"])]
+        sheet = mine[["rule", "verdict", "value", "required", "points", "deducted"]].copy()
+        for col in ("value", "required", "points", "deducted"):
+            sheet[col] = sheet[col].map(_num)
+        st.dataframe(_zh(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), key="tbl_kh_sheet",
+                     hide_index=True, width="stretch")
+        ui.download(_zh(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
+        ev = checks.check_evidence(f, rules_json)
+        ev = ev[(ev["unit"] == row["unit"]) & (ev["year"] == row["year"])]
+        st.markdown("**依据原文**")
+        if ev.empty:
+            ui.empty("这份报告对所有考核项都没有提及。")
+        else:
+            ev = ev.assign(value=ev["value"].map(_num))
+            ev.insert(0, "link", _links(ev["report_id"]))
+            ui.table(_zh(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
+                     f"考核-依据-{row['unit']}-{int(row['year'])}", "kh_evidence", f, labelled=True,
+                     column_config={"查看报告": LINK})

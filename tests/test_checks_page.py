@@ -1,0 +1,69 @@
+"""The 考核 page (pages/7_考核.py) run headless on the three real-style reports of
+tests/test_checks.py: the matrix, scores, the per-unit sheet with links to the reader, and the
+rule editor - an edited threshold, saved, changes a verdict."""
+from __future__ import annotations
+
+import pytest
+
+from tests.test_app_pages import assert_clean, csv_of, downloads, run_page  # noqa: F401 (fixture)
+from tests.test_checks import checks_db  # noqa: F401 (fixture)
+
+@pytest.fixture
+def user_rules(monkeypatch, tmp_path):
+    path = tmp_path / "user_rules.toml"
+    monkeypatch.setenv("ZONGJIE_CHECK_RULES", str(path))
+    return path
+
+
+def _matrix(at):
+    df = next(d.value for d in at.dataframe if {"得分", "理论学习中心组学习"} <= set(d.value.columns))
+    return df.set_index("单位")
+
+
+def test_matrix_scores_and_sheet(monkeypatch, checks_db, user_rules, downloads):
+    at = run_page(monkeypatch, checks_db, "考核")
+    assert_clean(at, "考核")
+    m = _matrix(at)
+    assert set(m.loc["县教育局"].drop(["年度", "得分"])) == {"达标"}
+    assert set(m.loc["县文化旅游局"].drop(["年度", "得分"])) == {"未提及"}
+    assert m.loc["县卫生健康局", "理论学习中心组学习"] == "未达标"
+    assert list(m.index) == ["县卫生健康局", "县文化旅游局", "县教育局"]         # lowest score first
+    _, csv, raw = csv_of(downloads, at, "考核-矩阵")
+    assert raw.startswith(b"\xef\xbb\xbf") and len(csv) == 3
+    _, csv, _ = csv_of(downloads, at, "考核-得分")
+    assert dict(zip(csv["单位"], csv["得分"])) == {"县卫生健康局": 0, "县文化旅游局": 0, "县教育局": 100}
+    assert "书记讲党课(未达标 −10)" in csv.set_index("单位").loc["县卫生健康局", "扣分明细"]
+    assert any("优先跟进" in md.value for md in at.markdown)
+
+    at.selectbox(key="kh_unit").set_value("县卫生健康局(2022年)").run()
+    assert_clean(at, "考核")
+    _, ev, _ = csv_of(downloads, at, "考核-依据-县卫生健康局-2022")
+    assert all(link.startswith("报告浏览?report=") for link in ev["查看报告"])
+    assert set(ev["依据类型"]) == {"指标", "存在问题"}
+    assert "党组书记讲党课还不够经常" in " ".join(ev["原文"])
+
+
+def test_editing_a_threshold_changes_a_verdict(monkeypatch, checks_db, user_rules):
+    at = run_page(monkeypatch, checks_db, "考核")
+    assert _matrix(at).loc["县教育局", "理论学习中心组学习"] == "达标"
+    editor = at.data_editor(key="kh_rules")
+    rules = editor.value
+    row = int(rules.index[rules["编号"] == "zhongxinzu"][0])
+    assert rules.loc[row, "阈值"] == 4
+    at.session_state["kh_rules"] = {"edited_rows": {row: {"阈值": 13}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="kh_save").click().run()
+    assert_clean(at, "考核")
+    assert user_rules.exists() and "threshold = 13" in user_rules.read_text(encoding="utf-8")
+    assert _matrix(at).loc["县教育局", "理论学习中心组学习"] == "未达标"
+    assert at.button(key="kh_reset")                                  # a user copy can be dropped again
+    at.button(key="kh_reset").click().run()
+    assert not user_rules.exists()
+    assert _matrix(at).loc["县教育局", "理论学习中心组学习"] == "达标"
+
+
+def test_a_bad_edit_is_refused_in_chinese(monkeypatch, checks_db, user_rules):
+    user_rules.write_text("[[rule]]\nid = 'x'\n", encoding="utf-8")
+    at = run_page(monkeypatch, checks_db, "考核")
+    assert not at.exception
+    assert at.error and "考核规则文件有误" in at.error[0].value
