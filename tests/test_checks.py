@@ -217,3 +217,19 @@ def test_formula_cells_are_defused():
                        "required": 2.0, "points": 10.0, "evidence": "@x"}])
     out = checks.csv_frame(v)
     assert list(out.iloc[0]) == ["'=HYPERLINK(\"x\")", 2022, "'+r", "达标", 2, 2, 10, "'@x"]
+
+
+def test_editing_the_check_rules_does_not_re_extract(tmp_path):
+    """The 考核 rules are applied at query time: a new threshold is not a new pipeline version."""
+    import shutil
+
+    from pipeline import rules, version
+
+    d = tmp_path / "rules"
+    shutil.copytree(rules.BUNDLED, d)
+    before = version.pipeline_version(rules_dir=d)
+    p = d / "check_rules.toml"
+    p.write_text(p.read_text(encoding="utf-8").replace("threshold = 4", "threshold = 12"), encoding="utf-8")
+    assert version.pipeline_version(rules_dir=d) == before
+    (d / "stopwords.txt").write_text("的\n", encoding="utf-8")
+    assert version.pipeline_version(rules_dir=d) != before
