@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import ui
 from pipeline import checks
+from pipeline import query as q
 from pipeline.rules import RulesError
 
 f = ui.page_setup("考核")
@@ -21,7 +22,10 @@ LABELS = {"unit": "单位", "unit_type": "单位类型", "year": "年度", "rule
           "verdict": "结论", "value": "实际值", "threshold": "阈值(每期)", "required": "应达到", "points": "分值",
           "deducted": "扣分", "evidence": "依据", "n_evidence": "依据条数", "report_ids": "报告编号",
           "score": "得分", "n_pass": "达标", "n_fail": "未达标", "n_silent": "未提及", "deductions": "扣分明细",
-          "kind": "依据类型", "text": "原文", "report_id": "报告编号", "link": "查看报告"}
+          "kind": "依据类型", "text": "原文", "report_id": "报告编号", "link": "查看报告",
+          "category": "活动类别", "peer_median": "同类中位数", "peer_q1": "同类下四分位", "peer_q3": "同类上四分位",
+          "rank": "排名", "n_peers": "同类单位数", "prev_value": "上年", "change": "同比变化",
+          "peer_pass_share": "同类达标比例", "prev_verdict": "上年结论"}
 RULE_LABELS = {"id": "编号", "name": "规则", "kind": "类型", "threshold": "阈值", "period": "周期", "points": "分值",
                "applies_to": "适用单位类型", "categories": "指标类别", "measures": "计量单位", "cue": "提及线索(正则)",
                "cue_not": "排除线索(正则)", "op": "比较", "source": "依据来源"}
@@ -58,7 +62,7 @@ with ui.guard():
     rules_json = checks.to_json(rules_data)
     v = checks.check_verdicts(f, rules_json, "unit")
 
-    t_matrix, t_score, t_sheet, t_rules = st.tabs(["考核矩阵", "得分与扣分", "单位考核表", "考核规则"])
+    t_matrix, t_score, t_sheet, t_peer, t_rules = st.tabs(["考核矩阵", "得分与扣分", "单位考核表", "对标", "考核规则"])
 
     # ------------------------------------------------------------ rules (shown even without data)
     with t_rules:
@@ -95,7 +99,7 @@ with ui.guard():
                      labelled=True)
 
     if v.empty:
-        for tab in (t_matrix, t_score, t_sheet):
+        for tab in (t_matrix, t_score, t_sheet, t_peer):
             with tab:
                 ui.empty_extract("当前筛选下没有可考核的报告(需识别出单位和年度)。",
                                  "考核依据导入时提取的指标和报告原文,导入报告后即可显示。", f)
@@ -165,3 +169,47 @@ with ui.guard():
             ui.table(_zh(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
                      f"考核-依据-{row['unit']}-{int(row['year'])}", "kh_evidence", f, labelled=True,
                      column_config={"查看报告": LINK})
+
+    # ------------------------------------------------------------ 对标
+    with t_peer:
+        st.caption("与同类型单位(同一年度,含本单位)比较:各活动类别的合计与同类的中位数、四分位数,"
+                   "各考核项的结论与同类达标比例,排名(数值从高到低)和与上年相比的变化。")
+        c1, c2, c3 = st.columns([2, 1, 1])
+        if st.session_state.get("kh_peer_unit") not in keys:
+            st.session_state["kh_peer_unit"] = keys[0]
+        pick = c1.selectbox("单位(年度)", keys, key="kh_peer_unit")
+        prow = sc[_unit_year(sc) == pick].iloc[0]
+        unit, year, utype = prow["unit"], int(prow["year"]), prow["unit_type"]
+        measures = list(q.metric_measures({"units": [unit]})["measure"]) or ["次"]
+        if st.session_state.get("kh_peer_measure") not in measures:
+            st.session_state["kh_peer_measure"] = "次" if "次" in measures else measures[0]
+        measure = c2.selectbox("计量单位", measures, key="kh_peer_measure")
+        same_region = c3.checkbox("仅同地区", key="kh_peer_region")
+        if not isinstance(utype, str) or not utype:
+            ui.empty("这个单位没有识别出单位类型,无法确定同类单位。")
+        else:
+            region = None
+            if same_region:
+                regs = q.reports({"units": [unit], "year_min": year, "year_max": year})["region"].dropna()
+                region = regs.mode().iloc[0] if not regs.empty else None
+                if region is None:
+                    st.caption("这个单位没有识别出地区,按全部地区比较。")
+            pf = checks.peer_filters(f, utype, year, region)
+            st.markdown(f"**{ui.md(unit)} · {year} 年 · 同类:{ui.md(utype)}"
+                        + (f" · {ui.md(region)}" if region else "") + "**")
+            cats = checks.check_peer_categories(pf, unit, year, measure)
+            if cats.empty:
+                ui.empty(f"同类单位在 {year} 年没有以“{measure}”计的活动指标。")
+            else:
+                for col in ("value", "peer_median", "peer_q1", "peer_q3", "prev_value", "change"):
+                    cats[col] = cats[col].map(lambda x: None if pd.isna(x) else _num(float(x)))
+                ui.table(_zh(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
+            pv = checks.check_verdicts(pf, rules_json, "unit")
+            pr = checks.peer_rules(pv.assign(year=pv["year"].astype(int)) if not pv.empty else pv, unit, year)
+            if not pr.empty:
+                pr["peer_pass_share"] = pr["peer_pass_share"].map(lambda x: f"{x:.0%}")
+                for col in ("value", "peer_median", "rank"):
+                    pr[col] = pr[col].map(lambda x: _num(float(x)))
+                st.dataframe(_zh(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]),
+                             key="tbl_kh_peer_rules", hide_index=True, width="stretch")
+                ui.download(_zh(pr), f"考核-对标-考核项-{unit}-{year}", key="kh_peer_rules", filters=f)

@@ -353,3 +353,65 @@ def csv_frame(v: pd.DataFrame) -> pd.DataFrame:
 def write_csv(v: pd.DataFrame, out: str | Path) -> int:
     csv_frame(v).to_csv(out, index=False, encoding="utf-8-sig")
     return len(v)
+
+
+# ---------------------------------------------------------------- 对标 (a unit against its peers)
+def peer_filters(filters: dict | None, unit_type: str, year: int, region: str | None = None) -> dict:
+    """The peers of a unit: same type, the year and the one before, optionally the same
+    region; the unit filter of the page is dropped (peers are other units)."""
+    f = {"unit_types": [unit_type], "year_min": int(year) - 1, "year_max": int(year)}
+    if region:
+        f["regions"] = [region]
+    return f
+
+
+def _check_peer_categories(con, filters, unit: str, year: int, measure: str = "次") -> pd.DataFrame:
+    """Per activity category: the unit's total (in `measure`) in `year`, the median and
+    quartiles of its peers (every unit in `filters` that year, the unit included, a unit
+    without that category counting 0), its rank among them, last year's total and the change."""
+    cond, params = where(filters)
+    return con.execute(f"""
+        WITH u AS (SELECT DISTINCT r.unit, r.year FROM reports r
+                   WHERE {cond} AND r.unit IS NOT NULL AND r.year IS NOT NULL AND coalesce(r.is_report, TRUE)),
+        tot AS (SELECT r.unit, r.year, coalesce(m.category, '未分类') AS category, sum(m.base_value) AS v
+                FROM metrics m JOIN reports r USING (report_id)
+                WHERE {cond} AND coalesce(r.is_report, TRUE) AND coalesce(m.base_measure, '') = ?
+                  AND NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
+                GROUP BY ALL),
+        cats AS (SELECT DISTINCT category FROM tot),
+        grid AS (SELECT u.unit, u.year, c.category, coalesce(t.v, 0) AS v
+                 FROM u CROSS JOIN cats c LEFT JOIN tot t USING (unit, year, category)),
+        cur AS (SELECT *, rank() OVER (PARTITION BY category ORDER BY v DESC) AS rk,
+                       median(v) OVER (PARTITION BY category) AS med,
+                       quantile_cont(v, 0.25) OVER (PARTITION BY category) AS q1,
+                       quantile_cont(v, 0.75) OVER (PARTITION BY category) AS q3,
+                       count(*) OVER (PARTITION BY category) AS n_peers
+                FROM grid WHERE year = ?)
+        SELECT c.category, c.v AS value, c.med AS peer_median, c.q1 AS peer_q1, c.q3 AS peer_q3,
+               c.rk AS rank, c.n_peers, p.v AS prev_value, c.v - p.v AS change
+        FROM cur c LEFT JOIN grid p ON p.unit = c.unit AND p.category = c.category AND p.year = c.year - 1
+        WHERE c.unit = ?
+        ORDER BY c.v DESC, c.category""", [*params, *params, measure, int(year), unit]).df()
+
+
+check_peer_categories = query.cached(_check_peer_categories)
+
+
+def peer_rules(v: pd.DataFrame, unit: str, year: int) -> pd.DataFrame:
+    """Per rule, from the peers' verdicts (`verdicts` under `peer_filters`): the unit's
+    value and verdict, the peers' median value and share 达标, its rank by value, and its
+    verdict the year before."""
+    cols = ["rule", "verdict", "value", "peer_median", "peer_pass_share", "rank", "n_peers", "prev_verdict"]
+    cur = v[v["year"] == year]
+    if cur.empty or not (cur["unit"] == unit).any():
+        return pd.DataFrame(columns=cols)
+    g = cur.groupby("rule_id")
+    stats = pd.DataFrame({"peer_median": g["value"].median(),
+                          "peer_pass_share": g["verdict"].apply(lambda s: float((s == "达标").mean())),
+                          "n_peers": g["unit"].nunique()})
+    ranks = cur.assign(rank=g["value"].rank(method="min", ascending=False))
+    mine = ranks[ranks["unit"] == unit].set_index("rule_id")
+    prev = v[(v["year"] == year - 1) & (v["unit"] == unit)].set_index("rule_id")["verdict"]
+    out = mine[["ord", "rule", "verdict", "value", "rank"]].join(stats).join(prev.rename("prev_verdict"))
+    out["prev_verdict"] = out["prev_verdict"].fillna("(无上年报告)")
+    return out.sort_values("ord")[cols].reset_index(drop=True)

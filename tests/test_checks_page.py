@@ -67,3 +67,16 @@ def test_a_bad_edit_is_refused_in_chinese(monkeypatch, checks_db, user_rules):
     at = run_page(monkeypatch, checks_db, "考核")
     assert not at.exception
     assert at.error and "考核规则文件有误" in at.error[0].value
+
+
+def test_peer_tab_compares_with_same_type_units(monkeypatch, checks_db, user_rules, downloads):
+    at = run_page(monkeypatch, checks_db, "考核")
+    at.selectbox(key="kh_peer_unit").set_value("县卫生健康局(2022年)").run()
+    assert_clean(at, "考核")
+    _, cats, _ = csv_of(downloads, at, "考核-对标-活动-县卫生健康局-2022")
+    row = cats.set_index("活动类别").loc["中心组学习"]
+    # peers 12 (教育局), 2 (卫健局), 0 (文旅局): median 2, 卫健局 second of three
+    assert (row["实际值"], row["同类中位数"], row["排名"], row["同类单位数"]) == (2, 2, 2, 3)
+    _, rules, _ = csv_of(downloads, at, "考核-对标-考核项-县卫生健康局-2022")
+    r = rules.set_index("规则").loc["理论学习中心组学习"]
+    assert (r["结论"], r["同类达标比例"], r["上年结论"]) == ("未达标", "33%", "(无上年报告)")
