@@ -64,16 +64,26 @@ def _calls(db: Path) -> dict[str, list]:
     years = q.copy_years.uncached({}, db=db)
     calls.update({"copy_sources": [((a,), {})], "copy_pair": [((a, b), {})], "copy_info": [((a,), {})],
                   "copy_heatmap": [((), {"year": years[0] if years else None})]})
+    # 考核 (pipeline/checks.py registers its queries with the query layer): the shipped rules,
+    # one unit-year's peers
+    from pipeline import checks
+
+    rj = checks.to_json(checks.load_rules(checks.rules.rules_dir() / checks.RULES_FILE))
+    v = checks.check_verdicts.uncached({}, rj, "unit", db=db)
+    unit, year = (v.unit.iloc[0], int(v.year.iloc[0])) if len(v) else ("", 0)
+    calls.update({"_check_verdicts": [((rj, "unit"), {})], "_check_evidence": [((rj,), {})],
+                  "_check_peer_categories": [((unit, year, "次"), {})]})
     return calls
 
 
 def bench_queries(db: Path, repeat: int) -> list[list]:
+    from pipeline import checks
     from pipeline import query as q
 
     rows = []
     filters = _filters(db)
     for name, variants in sorted(_calls(db).items()):
-        fn = getattr(q, name)
+        fn = getattr(q, name, None) or getattr(checks, name.lstrip("_"))
         times = []
         for args, kwargs in variants:
             for f in filters:

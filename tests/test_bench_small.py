@@ -65,7 +65,7 @@ def test_dashboard_benchmark_small(sample_db):
     assert {r[0].strip("`") for r in rows} == set(q._QUERIES) - {"term_counts"}
     assert all(float(r[2]) >= 0 for r in rows)
     page_rows = bench_pages(sample_db)
-    assert [r[0] for r in page_rows] == [p.name for p in pages()] and len(page_rows) == 7
+    assert [r[0] for r in page_rows] == [p.name for p in pages()] and len(page_rows) == 8
 
 
 def test_profile_summary_splits_workers_by_stage_and_skips_parent_waits(tmp_path):
