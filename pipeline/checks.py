@@ -167,8 +167,12 @@ def _rules_sql(data: dict) -> tuple[str, list]:
 def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     """CTEs ending in `ev` (one row per piece of evidence) and `grp` (the units-years, or
     reports, to judge). A unit-year is judged on its full-year reports when it has any,
-    else on its other reports (half-year, quarter)."""
-    cond, params = where(filters)
+    else on its other reports (half-year, quarter).
+
+    Each rule's regexes go in as `?` parameters of its own SELECT (UNION ALL over the rules):
+    DuckDB compiles a bound pattern once, while a pattern read from a joined column is
+    compiled again for every row (100 s instead of 1 s on 2,000 reports)."""
+    cond, fparams = where(filters)
     rsql, rparams = _rules_sql(data)
     union = "|".join(f"(?:{r['cue']})" for r in data["rule"])
     if by == "unit":
@@ -178,6 +182,27 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         chosen, key = "", "report_id"
     else:
         raise ValueError(f"by must be 'unit' or 'report', not {by!r}")
+    met_parts, met_params, hit_parts, hit_params = [], [], [], []
+    for r in data["rule"]:
+        not_m = " AND NOT regexp_matches(m.clause, ?)" if r["cue_not"] else ""
+        not_s = " AND NOT regexp_matches(st.s, ?)" if r["cue_not"] else ""
+        extra = [r["cue_not"]] if r["cue_not"] else []
+        if r["kind"] == "count":
+            met_parts.append(f"""
+            SELECT m.report_id, ?::VARCHAR AS rule_id, 'metric' AS ev_kind, m.clause AS text,
+                   m.base_value AS value, m.char_start, m.char_end
+            FROM mcl m
+            WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.category))
+              AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.base_measure))
+              AND regexp_matches(m.clause, ?){not_m}""")
+            met_params += [r["id"], r["categories"], r["categories"], r["measures"], r["measures"], r["cue"], *extra]
+        hit_parts.append(f"""
+            SELECT st.report_id, ?::VARCHAR AS rule_id, trim(st.s) AS text, st.a AS char_start,
+                   st.a + length(st.s) AS char_end
+            FROM sent st WHERE regexp_matches(st.s, ?){not_s}""")
+        hit_params += [r["id"], r["cue"], *extra]
+    met_sql = " UNION ALL ".join(met_parts) or """
+            SELECT report_id, NULL::VARCHAR, 'metric', clause, base_value, char_start, char_end FROM mcl WHERE FALSE"""
     sql = f"""
     WITH rules AS ({rsql}),
     rep0 AS (
@@ -194,27 +219,17 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         FROM metrics m JOIN rep USING (report_id)
         WHERE NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
           AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, ''))),
-    met AS (
-        SELECT m.report_id, ru.rule_id, 'metric' AS ev_kind, m.clause AS text,
-               m.base_value AS value, m.char_start, m.char_end
-        FROM mcl m
-        JOIN rules ru ON ru.kind = 'count'
-             AND (len(ru.categories) = 0 OR list_contains(ru.categories, m.category))
-             AND (len(ru.measures) = 0 OR list_contains(ru.measures, m.base_measure))
-             AND regexp_matches(m.clause, ru.cue)
-             AND (ru.cue_not = '' OR NOT regexp_matches(m.clause, ru.cue_not))),
+    met AS MATERIALIZED ({met_sql}),
     parts AS (SELECT report_id, string_split_regex(txt, '[。！？；!?;\\n]') AS p FROM rep
               WHERE txt IS NOT NULL AND regexp_matches(txt, ?)),
     sent0 AS (SELECT report_id, unnest(p) AS s, unnest(range(len(p))) AS i FROM parts),
-    sent AS (SELECT report_id, s,
-                    sum(length(s) + 1) OVER (PARTITION BY report_id ORDER BY i) - length(s) - 1 AS a
-             FROM sent0),
-    hits0 AS (
-        SELECT st.report_id, ru.rule_id, ru.kind, trim(st.s) AS text, st.a AS char_start,
-               st.a + length(st.s) AS char_end
-        FROM sent st JOIN rules ru ON regexp_matches(st.s, ru.cue)
-             AND (ru.cue_not = '' OR NOT regexp_matches(st.s, ru.cue_not))),
-    hits AS (
+    sent1 AS (SELECT report_id, s,
+                     sum(length(s) + 1) OVER (PARTITION BY report_id ORDER BY i) - length(s) - 1 AS a
+              FROM sent0),
+    -- the sentences holding any cue, computed once (each rule's SELECT below reads them)
+    sent AS MATERIALIZED (SELECT * FROM sent1 WHERE regexp_matches(s, ?)),
+    hits0 AS ({" UNION ALL ".join(hit_parts)}),
+    hits AS MATERIALIZED (
         SELECT h.*, sec.kind AS section_kind
         FROM hits0 h LEFT JOIN sections sec
              ON sec.report_id = h.report_id AND h.char_start >= sec.char_start AND h.char_start < sec.char_end
@@ -235,7 +250,8 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         SELECT {key}, any_value(unit) AS unit_, any_value(year) AS year_, mode(unit_type) AS unit_type,
                bool_or(period = 'full_year') AS full_year, list(report_id ORDER BY report_id) AS report_ids
         FROM rep GROUP BY {key})"""
-    return sql, [*rparams, *params, data["skip_sections"], union, data["skip_sections"], data["problem_sections"]]
+    return sql, [*rparams, *fparams, data["skip_sections"], *met_params, union, union, *hit_params,
+                 data["skip_sections"], data["problem_sections"]]
 
 
 def _check_verdicts(con, filters, rules_json: str, by: str = "unit") -> pd.DataFrame:
@@ -247,7 +263,8 @@ def _check_verdicts(con, filters, rules_json: str, by: str = "unit") -> pd.DataF
                                      "value", "threshold", "required", "points", "deducted", "evidence",
                                      "n_evidence", "report_ids"])
     sql, params = _evidence_sql(con, filters, data, by)
-    on = "ev.report_id = ANY(g.report_ids)" if by == "unit" else "ev.report_id = g.report_id"
+    # equi-joins only: evidence carries its report's unit and year (a list test would be a nested loop)
+    on = "e.unit = g.unit AND e.year = g.year" if by == "unit" else "e.report_id = g.report_id"
     rid = "NULL::VARCHAR" if by == "unit" else "g.report_id"
     sql += f""",
     judged AS (
@@ -255,15 +272,16 @@ def _check_verdicts(con, filters, rules_json: str, by: str = "unit") -> pd.DataF
                ru.kind, ru.threshold, ru.points,
                ru.threshold * CASE WHEN ru.period = 'half_year' AND g.full_year THEN 2 ELSE 1 END AS required,
                -- the counts when there are any, else one occasion per mention sentence
-               coalesce(sum(ev.value) FILTER (WHERE ev.ev_kind = 'metric'),
-                        count(*) FILTER (WHERE ev.ev_kind = 'mention'), 0) AS value,
-               count(ev.rule_id) AS n_evidence,
-               string_agg(CASE ev.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
-                          || ':' || ev.text || '(' || ev.report_id || ')', ';'
-                          ORDER BY ev.report_id, ev.char_start) AS evidence,
+               coalesce(sum(e.value) FILTER (WHERE e.ev_kind = 'metric'),
+                        count(*) FILTER (WHERE e.ev_kind = 'mention'), 0) AS value,
+               count(e.rule_id) AS n_evidence,
+               string_agg(CASE e.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
+                          || ':' || e.text || '(' || e.report_id || ')', ';'
+                          ORDER BY e.report_id, e.char_start) AS evidence,
                array_to_string(g.report_ids, ';') AS report_ids
         FROM grp g JOIN rules ru ON len(ru.applies_to) = 0 OR list_contains(ru.applies_to, g.unit_type)
-        LEFT JOIN ev ON ev.rule_id = ru.rule_id AND {on}
+        LEFT JOIN (SELECT ev.*, rep.unit, rep.year FROM ev JOIN rep USING (report_id)) e
+             ON e.rule_id = ru.rule_id AND {on}
         GROUP BY ALL)
     SELECT unit, unit_type, year, report_id, ord, rule_id, rule,
            CASE WHEN value >= required THEN '达标' WHEN n_evidence > 0 THEN '未达标' ELSE '未提及' END AS verdict,
