@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--manifest", help="CSV: file,unit,year,unit_type,region,period (any column optional)")
     ing.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     ing.add_argument("--rebuild", action="store_true", help="drop everything stored and ingest afresh")
+    ing.add_argument("--json", metavar="FILE", help="write progress lines and the summary as JSON lines to FILE "
+                                                   "(the 数据导入 page runs the ingest this way, outside the server)")
     mp = sub.add_parser("map", help="run the per-file stages only, writing Parquet parts (no database)")
     mp.add_argument("paths", nargs="+")
     mp.add_argument("--out", required=True, help="folder for the Parquet parts")
@@ -38,17 +40,28 @@ def main(argv: list[str] | None = None) -> int:
     db = getattr(args, "db", None) or db_path()
     if args.cmd == "ingest":
         from .ingest import ManifestError, _progress_bar, ingest_paths
+        from .store import StoreError
 
         progress = _progress_bar if sys.stderr.isatty() else None
+        out = open(args.json, "w", encoding="utf-8", buffering=1) if args.json else None
+        if out:
+            progress = _json_progress(out)
         try:
             s = ingest_paths(args.paths, db=db, manifest=args.manifest, workers=args.workers,
                              rebuild=args.rebuild, progress=progress)
-        except ManifestError as exc:
+        except (ManifestError, StoreError) as exc:
             print(f"错误:{exc}", file=sys.stderr)
-            return 2
+            if out:
+                _json_line(out, {"error": str(exc)})
+            return 2 if isinstance(exc, ManifestError) else 3
+        for note in s.notes:
+            print(f"注意:{note}")
         print(s.line())
         for path, reason in s.rejected:
             print(f"  拒收 {path}: {reason}")
+        if out:
+            _json_line(out, {"summary": {"ingested": s.ingested, "unchanged": s.unchanged, "rejected": s.rejected,
+                                         "reports": s.reports, "notes": s.notes}})
         return 0
     if args.cmd == "map":
         from .ingest import ManifestError, _progress_bar, map_to_parquet
@@ -76,6 +89,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"导出 {n} 篇报告 -> {args.out}")
         return 0
     return 2
+
+
+def _json_line(fh, obj: dict) -> None:
+    import json
+
+    fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _json_progress(fh):
+    def progress(done: int, total: int, name: str) -> None:
+        _json_line(fh, {"done": done, "total": total, "name": name})
+    return progress
 
 
 if __name__ == "__main__":

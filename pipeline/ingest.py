@@ -20,14 +20,15 @@ import os
 import sys
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import store
+from . import limits, store
 from .config import MAX_FILE_BYTES, pipeline_version
-from .process import FileResult, process_path
-from .read import Rejected
+from .process import FileResult, process_document
+from .read import Rejected, read_path
 
 # Files per write transaction: each commit costs DuckDB tens of milliseconds, so batches are
 # large (bench: 64 files/commit 2.6 ms/file, 160 files 1.3 ms/file); a crash loses at most
@@ -43,25 +44,87 @@ class Summary:
     unchanged: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     reports: int = 0
+    notes: list[str] = field(default_factory=list)     # what the writer had to decide (a stale copy discarded)
 
     def line(self) -> str:
         return (f"导入 {len(self.ingested)} 个文件({self.reports} 篇报告),未变 {len(self.unchanged)} 个,"
                 f"拒收 {len(self.rejected)} 个")
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files, and folders walked recursively, in a stable order; hidden files and notes skipped."""
+def display_name(path: str) -> str:
+    """A path as text that can be stored and shown: names that are not UTF-8 (a zip made on
+    Windows carries GBK) arrive as surrogate escapes; they are decoded as GB18030 when that
+    reads, else their bad bytes are shown as \\xNN. The file itself is still opened by its
+    real name."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(path)
+    parts = []
+    for part in raw.split(b"/"):
+        try:
+            parts.append(part.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                parts.append(part.decode("gb18030"))
+            except UnicodeDecodeError:
+                parts.append(part.decode("utf-8", "backslashreplace"))
+    return "/".join(parts)
+
+
+def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to read, and (path, reason) for what was skipped.
+
+    Folders are walked recursively in a stable order; hidden files and notes are passed
+    over. Only regular files are read, and only when their real path stays inside the
+    folder given: a link to /etc/shadow, a link out of the folder, a FIFO or a device is
+    skipped with its reason (reading a FIFO would block the batch forever).
+    """
+    import stat
+
     out: list[Path] = []
+    skipped: list[tuple[str, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            root = os.path.realpath(p)
+            for dirpath, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for d in dirs:
+                    if os.path.islink(os.path.join(dirpath, d)):
+                        skipped.append((os.path.join(dirpath, d), "符号链接指向的文件夹,未跟随(已跳过)"))
                 for f in sorted(files):
-                    if not f.startswith(".") and not f.lower().startswith(SKIP_NAMES):
-                        out.append(Path(root) / f)
+                    if f.startswith(".") or f.lower().startswith(SKIP_NAMES):
+                        continue
+                    full = os.path.join(dirpath, f)
+                    why = _unsafe(full, root, stat)
+                    if why:
+                        skipped.append((full, why))
+                    else:
+                        out.append(Path(full))
         else:
             out.append(p)
-    return out
+    return out, skipped
+
+
+def _unsafe(path: str, root: str, stat) -> str | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "符号链接指向的文件不存在(已跳过)" if os.path.islink(path) else "文件无法访问(已跳过)"
+    real = os.path.realpath(path)
+    if os.path.islink(path) and os.path.commonpath([real, root]) != root:
+        return "符号链接指向导入文件夹之外,为安全起见已跳过"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "管道(FIFO)" if stat.S_ISFIFO(st.st_mode) else "设备或套接字" if not stat.S_ISDIR(st.st_mode) else "文件夹"
+        return f"不是普通文件({kind}),已跳过"
+    return None
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files `expand` would read."""
+    return expand(paths)[0]
 
 
 class ManifestError(ValueError):
@@ -95,17 +158,26 @@ def read_manifest(path: str | Path | None) -> dict[str, dict]:
         raise ManifestError(f"清单文件不存在:{path}") from None
     except (OSError, Rejected) as exc:
         raise ManifestError(f"清单文件无法读取:{path}({exc})") from None
+    if "\x00" in text:
+        raise ManifestError(f"清单文件 {Path(path).name} 含二进制内容,不是 CSV 表格")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    columns = {h: _COLUMN_OF.get((h or "").strip().lower()) for h in reader.fieldnames or []}
-    if "file" not in columns.values():
-        raise ManifestError(f"清单文件 {path} 缺少 file(文件名)列:第一行应为 file,unit,year,unit_type,region,period")
     rows: dict[str, dict] = {}
-    for raw in reader:
-        row = {columns[k]: (v or "").strip() for k, v in raw.items() if columns.get(k) and isinstance(v, str)}
-        f = row.pop("file", "")
-        if f:
-            rows[f] = row
-            rows[Path(f).name] = row
+    line = 1
+    try:
+        columns = {h: _COLUMN_OF.get((h or "").strip().lower()) for h in reader.fieldnames or []}
+        if "file" not in columns.values():
+            raise ManifestError(f"清单文件 {Path(path).name} 缺少 file(文件名)列:第一行应为 "
+                                f"file,unit,year,unit_type,region,period")
+        for raw in reader:
+            line = reader.line_num
+            row = {columns[k]: (v or "").strip() for k, v in raw.items() if columns.get(k) and isinstance(v, str)}
+            f = row.pop("file", "")
+            if f:
+                rows[f] = row
+                rows[Path(f).name] = row
+    except csv.Error as exc:
+        why = "某一格内容过长" if "field larger" in str(exc) else "格式不是有效的 CSV"
+        raise ManifestError(f"清单文件 {Path(path).name} 第 {line} 行附近{why},无法读取;请用 Excel 另存为 CSV 后重试") from None
     return rows
 
 
@@ -125,16 +197,24 @@ def _manifest_applied(stored: list[tuple], row: dict | None) -> bool:
     return True
 
 
-def _work(item: tuple[str, dict | None]) -> FileResult | tuple[str, str]:
-    path, manifest = item
+def _work(item: tuple[str, dict | None, str]) -> FileResult | tuple[str, str]:
+    """One file -> its result, or (display path, reason): never raises, so one file cannot
+    stop the batch. `item` is (real path, manifest row, path as stored and shown)."""
+    path, manifest, shown = item
     try:
-        return process_path(path, manifest)
+        with limits.file_budget():
+            # the name as shown: a GBK-named file's unit and year can come from its name
+            return process_document(read_path(path), manifest, display_path=shown)
     except Rejected as exc:
-        return path, str(exc)
+        return shown, str(exc)
+    except limits.FileTimeout:
+        return shown, f"处理超时(超过 {limits.file_timeout():.0f} 秒,ZONGJIE_FILE_TIMEOUT),已跳过"
+    except MemoryError:
+        return shown, f"处理该文件所需内存超过上限({limits.worker_mem_mb()} MB,ZONGJIE_WORKER_MEM_MB),已跳过"
     except OSError as exc:
-        return path, f"无法读取:{exc.strerror or exc}"
+        return shown, f"无法读取:{exc.strerror or exc}"
     except Exception as exc:  # a bug must not stop the batch; the message names it
-        return path, f"处理出错({type(exc).__name__}: {exc})"
+        return shown, f"处理出错({type(exc).__name__}: {display_name(str(exc))[:300]})"
 
 
 def _progress_bar(done: int, total: int, name: str) -> None:
@@ -164,8 +244,10 @@ class Plan:
 
 
 def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild: bool) -> Plan:
-    """Decide per file what to do, reading only the published database."""
-    con = store.read_connection(db)
+    """Decide per file what to do, reading only the published database (under the write
+    lock: a queued ingest plans from what the one before it published)."""
+    problem = store.check_writable(db)
+    con = store.read_connection(db if not problem else Path("/nonexistent/zongjie-empty.duckdb"))  # table-less: plan as if empty
     stored: dict[str, list[tuple]] = {}
     try:
         paths, contents = ({}, {}) if rebuild else store.index(con)
@@ -177,23 +259,29 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
         con.close()
     out, queued = Plan(), {}
     for f in files:
-        key = str(f)
+        real = str(f)
+        key = display_name(real)
         try:
-            if not f.is_file():
-                raise Rejected("文件不存在")
-            size = f.stat().st_size
+            st = f.stat()
+            import stat as _stat
+            if not _stat.S_ISREG(st.st_mode):
+                raise Rejected("不是普通文件(文件夹、管道或设备),已跳过")
+            size = st.st_size
             if size > MAX_FILE_BYTES:
                 raise Rejected(f"文件过大({size / 1048576:.0f} MB),上限 {MAX_FILE_BYTES // 1048576} MB")
             if size == 0:
                 raise Rejected("空文件(0 字节)")
             fid = file_hash(f)
+        except FileNotFoundError:
+            out.reject.append((key, "文件不存在"))
+            continue
         except Rejected as exc:
             out.reject.append((key, str(exc)))
             continue
         except OSError as exc:
             out.reject.append((key, f"无法读取:{exc.strerror or exc}"))
             continue
-        row = manifest.get(key) or manifest.get(f.name)
+        row = manifest.get(key) or manifest.get(real) or manifest.get(f.name) or manifest.get(display_name(f.name))
         applied = _manifest_applied(stored.get(fid, []), row) if row else True
         if paths.get(key) == (fid, version) and applied:
             out.unchanged.append(key)
@@ -203,18 +291,25 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
             out.twin.append((key, fid, queued[fid]))   # same content twice in this batch: process once
         else:
             queued[fid] = key
-            out.process.append((key, row))
+            out.process.append((real, row, key))
     return out
 
 
 def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, manifest: str | Path | None = None,
                  workers: int | None = None, rebuild: bool = False,
                  progress: Callable[[int, int, str], None] | None = None) -> Summary:
-    files = expand_paths(paths)
+    files, skipped = expand(paths)
+    man = read_manifest(manifest)
+    with store.write_lock(db):
+        return _ingest_locked(files, skipped, db, man, workers, rebuild, progress)
+
+
+def _ingest_locked(files, skipped, db, man, workers, rebuild, progress) -> Summary:
     version = pipeline_version()
-    todo = plan(files, db, read_manifest(manifest), version, rebuild)
+    todo = plan(files, db, man, version, rebuild)
+    todo.reject[:0] = [(display_name(p), why) for p, why in skipped]
     summary = Summary(unchanged=list(todo.unchanged))
-    total, done = len(files), len(todo.unchanged)
+    total, done = len(files) + len(skipped), len(todo.unchanged)
 
     def tick(name: str) -> None:
         nonlocal done
@@ -226,7 +321,7 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
         progress(done, total, "")
     if not (todo.process or todo.alias or todo.twin or todo.reject or rebuild):
         return summary                     # nothing to write: the database is left alone
-    with store.writer(db) as con:
+    with store.writer(db, note=summary.notes.append, locked=True) as con:
         if rebuild:
             store.drop_all(con)
         # Paths that now hold content stored before go first, all in one step: a change
@@ -283,9 +378,9 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
     """The per-file stages with no database: results go to Parquet parts under `out_dir`
     (`store.write_parquet`), rejects to `out_dir/rejects.csv`. Run it on as many machines
     (or Ray/Spark tasks) as you like over disjoint inputs, then `load_parquet` once."""
-    files = expand_paths(paths)
+    files, skipped = expand(paths)
     man = read_manifest(manifest)
-    summary = Summary()
+    summary = Summary(rejected=[(display_name(p), why) for p, why in skipped])
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     batch: list[FileResult] = []
@@ -299,7 +394,7 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
             summary.reports += sum(len(r.reports) for r in batch)
             batch = []
 
-    todo = [(str(f), man.get(str(f)) or man.get(f.name)) for f in files]
+    todo = [(str(f), man.get(str(f)) or man.get(f.name), display_name(str(f))) for f in files]
     for k, result in enumerate(_run(todo, workers), 1):
         if isinstance(result, tuple):
             summary.rejected.append(result)
@@ -308,7 +403,7 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
             if len(batch) >= BATCH_FILES:
                 flush()
         if progress:
-            progress(k, len(todo), Path(todo[k - 1][0]).name)
+            progress(k, len(todo), Path(todo[k - 1][2]).name)
     flush()
     if summary.rejected:
         with open(out / f"rejects-{os.getpid()}.csv", "a", encoding="utf-8", newline="") as fh:
@@ -327,7 +422,7 @@ def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
     return n
 
 
-def _work_chunk(items: list[tuple[str, dict | None]]) -> list[FileResult | tuple[str, str]]:
+def _work_chunk(items: list[tuple[str, dict | None, str]]) -> list[FileResult | tuple[str, str]]:
     return [_work(item) for item in items]
 
 
@@ -336,23 +431,75 @@ def _work_chunk(items: list[tuple[str, dict | None]]) -> list[FileResult | tuple
 TASK_FILES = 4
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started from a fork server, never forked from the writer: they
+    inherit none of its descriptors (the write lock above all), die with the ingest
+    (`limits.worker_init`) and run each file under the time and memory limits."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.warm"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=limits.worker_init,
+                               initargs=(os.getpid(),))
+
+
+def _crashed(item) -> tuple[str, str]:
+    return item[2], (f"处理该文件时工作进程意外终止(可能超出内存上限 {limits.worker_mem_mb()} MB"
+                     f"或处理时间上限 {limits.file_timeout():.0f} 秒),已跳过;其余文件照常导入")
+
+
+def _alone(item) -> FileResult | tuple[str, str]:
+    """One file in a fresh one-worker pool: if the worker dies again, this file did it."""
+    pool = _pool(1)
+    try:
+        return pool.submit(_work, item).result()
+    except BrokenProcessPool:
+        return _crashed(item)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _run(todo: list, workers: int | None) -> Iterator[FileResult | tuple[str, str]]:
     """Results in input order, with a bounded number of files in flight (flat memory).
 
     The window is two write batches deep: while the parent commits one batch, the workers
     keep going on the next instead of idling (measured: a window of 32 files left them
     waiting during each commit, ~10% of the wall time at 2,500 files).
+
+    A worker that dies (the OOM killer, a CPU-time cap, a crash in a C library) breaks the
+    pool: the files then in flight are retried one by one in fresh pools, the one that
+    kills its worker again is rejected with a reason, and the batch goes on.
+    `workers=1` runs in this process (debugging, tests): no time or memory limits then.
     """
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(todo) < 4:
+    if workers == 1:
         yield from map(_work, todo)
         return
+    if not todo:
+        return
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     window = max(workers * 16, 2 * BATCH_FILES) // TASK_FILES
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque = deque()
-        for k in range(0, len(todo), TASK_FILES):
-            pending.append(pool.submit(_work_chunk, todo[k:k + TASK_FILES]))
-            if len(pending) >= window:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    k = 0                                    # next file to submit
+    while True:
+        pool = _pool(workers)
+        pending: deque = deque()            # (first file index, future)
+        broken = False
+        try:
+            while k < len(todo) or pending:
+                while k < len(todo) and len(pending) < window:
+                    pending.append((k, pool.submit(_work_chunk, todo[k:k + TASK_FILES])))
+                    k += TASK_FILES
+                try:
+                    chunk = pending[0][1].result()
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                pending.popleft()
+                yield from chunk
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if not broken:
+            return
+        for item in todo[pending[0][0]:min(k, len(todo))]:
+            yield _alone(item)
+        if k >= len(todo):
+            return
