@@ -31,7 +31,8 @@ from pipeline.config import MAX_FILE_BYTES
 ROOT = Path(__file__).resolve().parent.parent
 DOC_EXTS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 UPLOAD_EXTS = (*DOC_EXTS, ".zip")
-MAX_UPLOAD_MB = int(os.environ.get("ZONGJIE_MAX_UPLOAD_MB", "200"))
+# at most server.maxUploadSize in .streamlit/config.toml (100), which caps every request
+MAX_UPLOAD_MB = min(int(os.environ.get("ZONGJIE_MAX_UPLOAD_MB", "100")), 100)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = int(os.environ.get("ZONGJIE_MAX_ZIP_MB", "500")) * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000

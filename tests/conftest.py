@@ -42,3 +42,14 @@ def _no_env_db(monkeypatch):
     """Tests never touch the developer's data/zongjie.duckdb by accident."""
     if "ZONGJIE_DB" in os.environ and not os.environ["ZONGJIE_DB"].startswith(("/tmp", str(ROOT / "tests"))):
         monkeypatch.delenv("ZONGJIE_DB")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_counter():
+    """The wrong-password lockout counts process-wide: each test starts from zero."""
+    import sys
+
+    auth = sys.modules.get("dashboard.auth")
+    if auth is not None:
+        auth.GUESSES.reset()
+    yield
