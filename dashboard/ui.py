@@ -265,6 +265,7 @@ def page_setup(title: str) -> dict:
     if auth.enabled():
         st.sidebar.button("退出登录", on_click=auth.logout, icon=":material/logout:", key="zj_logout",
                           type="tertiary")
+    db_banner()
     if page.imports:
         allowed, why = auth.import_allowed()
         if not allowed:
@@ -429,9 +430,34 @@ def guard() -> Iterator[None]:
     try:
         yield
     except duckdb.Error as exc:
-        st.error("暂时无法读取数据库(可能正在导入数据),请稍后刷新页面。", icon=":material/error:")
+        st.error(db_problem() or "暂时无法读取数据库,请稍后刷新页面。", icon=":material/error:")
         with st.expander("技术细节"):
             st.code(f"{type(exc).__name__}: {exc}")
+
+
+def db_problem() -> str | None:
+    """What is wrong with the database file, for the user (corrupt, not ours, unreadable)."""
+    from pipeline import store
+    from pipeline.config import db_path
+
+    return _db_problem(str(db_path()), store.data_version())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _db_problem(path: str, version: tuple) -> str | None:
+    from pipeline import store
+
+    return store.diagnose(path)
+
+
+def db_banner() -> None:
+    """Say so when there is no usable database, instead of pages that quietly show 0 reports."""
+    from pipeline.config import db_path
+
+    if not Path(db_path()).exists():      # (a corrupt file is reported by `guard` where queries fail)
+        st.warning(f"还没有数据库文件 {md(db_path())}:尚未导入报告,或文件已被删除、移走。请在「数据导入」页上传报告,"
+                   f"或运行 python -m pipeline ingest 报告文件夹。(若首次导入正在进行,请稍后刷新。)",
+                   icon=":material/info:")
 
 
 # ---------------------------------------------------------------- colors

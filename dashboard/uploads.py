@@ -114,12 +114,20 @@ def folder_hint(relpath: str) -> dict:
     return {k: str(v) for k, v in (("unit", unit), ("year", year)) if v}
 
 
+class UploadError(RuntimeError):
+    """The uploads could not be saved at all; the message (Chinese) says what to do."""
+
+
 class Saver:
     def __init__(self, root: Path | None = None):
         root = Path(root or upload_root())
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.folder = root / f"{stamp}-{secrets.token_hex(4)}"
-        self.folder.mkdir(parents=True, exist_ok=False)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=False)
+        except OSError as exc:
+            raise UploadError(f"无法在上传文件夹 {root} 中保存文件({exc.strerror or exc}):请检查该文件夹的权限"
+                              f"和磁盘空间,或用 ZONGJIE_UPLOAD_DIR 指定其他位置。") from None
         self.n = 0
         self.batch = Batch(self.folder)
 
@@ -207,16 +215,11 @@ class Saver:
                 self.batch.manifest_note = "清单文件过大,已忽略"
                 data = None
             else:
-                try:
-                    text = data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    text = data.decode("gb18030", errors="replace")
-                for row in csv.DictReader(io.StringIO(text)):
-                    row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                    f = row.pop("file", "")
-                    if f:
-                        rows_by_name[f.replace("\\", "/")] = row
-                        rows_by_name[f.replace("\\", "/").split("/")[-1]] = row
+                rows_by_name = _manifest_rows(data)
+                if rows_by_name is None:
+                    self.batch.manifest_note = ("清单文件无法读取(不是有效的 CSV:含二进制内容、某格过长或格式错误),"
+                                                "已忽略清单,文件照常导入;请用 Excel 另存为 CSV 后重新上传")
+                    rows_by_name = {}
         out = []
         matched = 0
         for item in self.batch.items:
@@ -243,11 +246,38 @@ class Saver:
             self.batch.manifest = path
 
 
+def _manifest_rows(data: bytes) -> dict[str, dict] | None:
+    """The uploaded manifest's rows keyed by file name and path, or None when it is not a
+    usable CSV (binary, a huge field, ragged rows are tolerated: extra fields dropped)."""
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    rows: dict[str, dict] = {}
+    try:
+        for raw in csv.DictReader(io.StringIO(text)):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
+                   if isinstance(k, str) and isinstance(v, str)}
+            f = row.pop("file", "")
+            if f:
+                rows[f.replace("\\", "/")] = row
+                rows[f.replace("\\", "/").split("/")[-1]] = row
+    except csv.Error:
+        return None
+    return rows
+
+
 def save_uploads(files: list[tuple[str, bytes]], manifest: tuple[str, bytes] | None = None,
                  root: Path | None = None) -> Batch:
     """Write the uploads into a fresh batch folder; returns what was stored and skipped."""
     saver = Saver(root)
-    for name, data in files:
-        saver.add(name, data)
-    saver.add_manifest(*(manifest or ("", None)))
+    try:
+        for name, data in files:
+            saver.add(name, data)
+        saver.add_manifest(*(manifest or ("", None)))
+    except OSError as exc:
+        raise UploadError(f"保存上传文件时出错({exc.strerror or exc}):请检查 {saver.folder.parent} 的权限和磁盘空间;"
+                          f"已保存的部分在 {saver.folder}。") from None
     return saver.batch
