@@ -13,6 +13,7 @@ the batch goes on.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -111,7 +112,9 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str
 def _unsafe(path: str, root: str, stat) -> str | None:
     try:
         st = os.stat(path)
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "符号链接循环(已跳过)"
         return "符号链接指向的文件不存在(已跳过)" if os.path.islink(path) else "文件无法访问(已跳过)"
     real = os.path.realpath(path)
     if os.path.islink(path) and os.path.commonpath([real, root]) != root:

@@ -210,6 +210,9 @@ def _read_member(z: zipfile.ZipFile, name: str) -> bytes:
 
 
 def read_pdf(data: bytes) -> str:
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its warnings about broken files are ours to word
     try:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError

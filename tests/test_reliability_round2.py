@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from pipeline import store
-from pipeline.ingest import display_name, ingest_paths
+from pipeline.ingest import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "{unit}2021年意识形态工作总结\n今年以来,{unit}认真落实意识形态工作责任制,开展专题学习{n}次,覆盖干部{n}0人次。\n"
@@ -205,6 +205,7 @@ def test_non_utf8_file_names_are_stored_and_shown_readably(tmp_path):
     assert "城关镇" in units
     out = _cli("map", str(folder), "--out", str(tmp_path / "pq"), "--workers", "1")
     assert out.returncode == 0 and "处理 4 个文件" in out.stdout, out.stderr
+    from pipeline.ingest import display_name
     assert display_name("plain/名字.txt") == "plain/名字.txt"
 
 
