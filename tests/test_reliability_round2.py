@@ -390,3 +390,25 @@ def test_full_disk_cleans_the_working_copy(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "write_tables", real)
     assert db.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if ".building" in p.name]
+
+
+def test_per_file_memory_limit_in_workers(tmp_path):
+    folder = tmp_path / "in"
+    _good(folder, 5)
+    (folder / "greedy.txt").write_text("GREEDY-FILE\n" + GOOD.format(unit="贪吃局", n=3), encoding="utf-8")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "def _trap():\n"
+        "    import pipeline.process as p\n"
+        "    real = p.decode_with_offsets\n"
+        "    def trap(doc):\n"
+        "        if b'GREEDY-FILE' in doc.data:\n"
+        "            doc.hog = bytearray(3 * 2**30)   # lazily zeroed: harmless if no limit applied\n"
+        "        return real(doc)\n"
+        "    p.decode_with_offsets = trap\n"
+        "try:\n    _trap()\nexcept Exception:\n    pass\n", encoding="utf-8")
+    out = _cli("ingest", str(folder), "--db", str(tmp_path / "m.duckdb"), "--workers", "2",
+               env={"PYTHONPATH": f"{hook}{os.pathsep}{ROOT}", "ZONGJIE_WORKER_MEM_MB": "1024"}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "greedy.txt: 处理该文件所需内存超过上限(1024 MB" in out.stdout and "导入 5 个文件" in out.stdout
