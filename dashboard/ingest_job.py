@@ -27,10 +27,9 @@ class IngestFailed(RuntimeError):
 
 
 def run_ingest(paths: list[Path], db: str | Path, manifest: str | Path | None = None,
-               progress: Callable[[int, int, str], None] | None = None,
-               waiting: Callable[[], None] | None = None) -> Summary:
-    """Ingest `paths` into `db` in a child process; `progress(done, total, name)` as it goes,
-    `waiting()` while nothing moves (another ingest holds the lock). Raises IngestFailed."""
+               progress: Callable[[int, int, str], None] | None = None) -> Summary:
+    """Ingest `paths` into `db` in a child process; `progress(done, total, name)` as it goes
+    (nothing comes while another ingest holds the lock). Raises IngestFailed."""
     with tempfile.TemporaryDirectory(prefix="zongjie-ingest-") as tmp:
         lines = Path(tmp) / "progress.jsonl"
         errors = Path(tmp) / "stderr.txt"
@@ -68,10 +67,7 @@ def run_ingest(paths: list[Path], db: str | Path, manifest: str | Path | None = 
 
         try:
             while proc.poll() is None:
-                before = seen
                 follow()
-                if seen == before and waiting:
-                    waiting()
                 time.sleep(0.2)
         except BaseException:            # the page run was stopped: do not leave the ingest orphaned
             proc.terminate()

@@ -39,7 +39,7 @@ if go:
         except uploads.UploadError as exc:
             st.error(str(exc), icon=":material/error:")
             st.stop()
-        bar = st.progress(0.0, text="准备导入…")
+        bar = st.progress(0.0, text="准备导入…(若另一个导入任务正在进行,将排队等它结束)")
 
         def progress(done: int, total: int, name: str) -> None:
             bar.progress(done / total if total else 1.0, text=f"正在导入 {done}/{total}:{name}")

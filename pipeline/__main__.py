@@ -1,6 +1,6 @@
 """CLI, a thin wrapper over the library:
 
-    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild]
+    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild] [--json FILE]
     python -m pipeline export [--db FILE] --out FILE.jsonl
     python -m pipeline map PATH... --out PARQUET_DIR      # per-file stages only, no database
     python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
