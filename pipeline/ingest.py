@@ -1,14 +1,16 @@
 """Run the per-file chain over many files and store the results.
 
-Plan, then write. The plan reads the published database (never blocking the dashboard)
-and hashes every file: an unchanged file (same path, content and pipeline version) is
+Take the write lock, plan, then write. The plan runs under the lock (a queued ingest sees
+what the one before it published), reads the published database (never blocking the
+dashboard) and hashes every file: an unchanged file (same path, content and pipeline version) is
 skipped, the same content under a second name is recorded without re-processing, a
 changed file is re-processed and replaces its reports. When nothing needs writing, the
 database is not touched at all. Otherwise the per-file stages run in worker processes
 (a bounded number of files in flight, so memory stays flat however large the corpus),
 and the parent writes their results through `store.writer` in batches: one transaction
 holds whole files only. A file that fails is recorded in `rejects` with its reason and
-the batch goes on.
+the batch goes on - also when the file kills its worker (see `_run`); the per-file limits
+are in `limits.py`.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import sys
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -83,8 +86,6 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str
     folder given: a link to /etc/shadow, a link out of the folder, a FIFO or a device is
     skipped with its reason (reading a FIFO would block the batch forever).
     """
-    import stat
-
     out: list[Path] = []
     skipped: list[tuple[str, str]] = []
     for p in map(Path, paths):
@@ -99,7 +100,7 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str
                     if f.startswith(".") or f.lower().startswith(SKIP_NAMES):
                         continue
                     full = os.path.join(dirpath, f)
-                    why = _unsafe(full, root, stat)
+                    why = _unsafe(full, root)
                     if why:
                         skipped.append((full, why))
                     else:
@@ -109,7 +110,7 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str
     return out, skipped
 
 
-def _unsafe(path: str, root: str, stat) -> str | None:
+def _unsafe(path: str, root: str) -> str | None:
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -266,8 +267,7 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
         key = display_name(real)
         try:
             st = f.stat()
-            import stat as _stat
-            if not _stat.S_ISREG(st.st_mode):
+            if not stat.S_ISREG(st.st_mode):
                 raise Rejected("不是普通文件(文件夹、管道或设备),已跳过")
             size = st.st_size
             if size > MAX_FILE_BYTES:
