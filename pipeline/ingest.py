@@ -14,6 +14,7 @@ are in `limits.py`.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import hashlib
@@ -303,7 +304,15 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
                  progress: Callable[[int, int, str], None] | None = None) -> Summary:
     files, skipped = expand(paths)
     man = read_manifest(manifest)
-    with store.write_lock(db):
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(store.write_lock(db))
+        except store.ReadOnlyStore:
+            # a read-only deployment re-running its ingest: fine as long as there is nothing to write
+            todo = plan(files, db, man, pipeline_version(), rebuild)
+            if skipped or todo.process or todo.alias or todo.twin or todo.reject or rebuild:
+                raise
+            return Summary(unchanged=list(todo.unchanged))
         return _ingest_locked(files, skipped, db, man, workers, rebuild, progress)
 
 

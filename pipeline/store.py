@@ -111,6 +111,10 @@ class WriterBusy(StoreError):
     """Another ingest holds the write lock."""
 
 
+class ReadOnlyStore(StoreError):
+    """The database's folder cannot be written (permissions, a read-only mount)."""
+
+
 def _lock_holder(lock_path: Path) -> str:
     """Who holds the lock, as the pid the holder wrote into the lock file (and whether it lives)."""
     import os
@@ -135,7 +139,7 @@ def _no_space(exc: BaseException) -> bool:
 
 
 def _cant_write(path: Path, exc: OSError) -> StoreError:
-    return StoreError(f"无法写入数据库所在文件夹 {path.parent}({exc.strerror or exc}):"
+    return ReadOnlyStore(f"无法写入数据库所在文件夹 {path.parent}({exc.strerror or exc}):"
                       f"请检查该文件夹的权限(需可写)或用 --db 指定其他位置。")
 
 

@@ -412,3 +412,21 @@ def test_per_file_memory_limit_in_workers(tmp_path):
                env={"PYTHONPATH": f"{hook}{os.pathsep}{ROOT}", "ZONGJIE_WORKER_MEM_MB": "1024"}, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "greedy.txt: 处理该文件所需内存超过上限(1024 MB" in out.stdout and "导入 5 个文件" in out.stdout
+
+
+def test_nothing_to_do_needs_no_writable_folder(tmp_path, monkeypatch):
+    """A read-only deployment that re-runs its ingest: unchanged files need no lock."""
+    folder = tmp_path / "in"
+    _good(folder, 2)
+    db = tmp_path / "ro.duckdb"
+    ingest_paths([folder], db=db, workers=1)
+
+    def read_only(*a, **k):
+        raise store.ReadOnlyStore("无法写入数据库所在文件夹")
+
+    monkeypatch.setattr(store, "write_lock", read_only)
+    s = ingest_paths([folder], db=db, workers=1)
+    assert len(s.unchanged) == 2 and not s.ingested
+    _good(folder, 3)                                       # one new file: now it must say so
+    with pytest.raises(store.ReadOnlyStore):
+        ingest_paths([folder], db=db, workers=1)
