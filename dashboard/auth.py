@@ -45,6 +45,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from pipeline import settings
+
 ENV_PASSWORD = "ZONGJIE_PASSWORD"
 ENV_ALLOW_IMPORT = "ZONGJIE_ALLOW_IMPORT"
 SECRET_SECTIONS = ("zongjie", "auth")
@@ -56,15 +58,7 @@ MISCONFIGURED = object()      # a password is configured but unusable: stay lock
 
 _KEY = secrets.token_bytes(32)   # per process: digests are useless outside this server
 _LOG = logging.getLogger("zongjie.auth")
-TRUTHY = ("1", "true", "yes", "on", "y", "enabled", "enable")
 FAIL_WINDOW = 300.0              # seconds over which wrong passwords are counted, process-wide
-
-
-def _setting(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
 
 
 class _Guesses:
@@ -85,8 +79,8 @@ class _Guesses:
             self.times.append(now)
             while self.times and self.times[0] < now - FAIL_WINDOW:
                 self.times.popleft()
-            if len(self.times) >= _setting("ZONGJIE_LOGIN_MAX_FAILS", 10):
-                self.until = now + _setting("ZONGJIE_LOGIN_LOCKOUT", 300)
+            if len(self.times) >= settings.get("ZONGJIE_LOGIN_MAX_FAILS"):
+                self.until = now + settings.get("ZONGJIE_LOGIN_LOCKOUT")
                 self.times.clear()
                 _LOG.warning("login locked for %.0f s after too many wrong passwords", self.until - now)
 
@@ -258,7 +252,7 @@ def import_allowed() -> tuple[bool, str]:
     """(allowed, why not) for uploading and ingesting files."""
     if not passed():
         return False, "请先输入访问密码。"
-    raw = os.environ.get(ENV_ALLOW_IMPORT)
-    if raw is not None and raw.strip().lower() not in TRUTHY:
+    raw = os.environ.get(ENV_ALLOW_IMPORT)      # (set but empty is "off" too, unlike an unset variable)
+    if raw is not None and not (raw.strip() and settings.get(ENV_ALLOW_IMPORT)):
         return False, f"数据导入已由管理员关闭({ENV_ALLOW_IMPORT}={raw.strip()[:20] or '空'})。"
     return True, ""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import secrets
 import stat
@@ -26,22 +25,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from pipeline import manifest, settings
 from pipeline.config import MAX_FILE_BYTES
+from pipeline.document import SKIP_NAMES, Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_EXTS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 UPLOAD_EXTS = (*DOC_EXTS, ".zip")
 # at most server.maxUploadSize in .streamlit/config.toml (100), which caps every request
-MAX_UPLOAD_MB = min(int(os.environ.get("ZONGJIE_MAX_UPLOAD_MB", "100")), 100)
+MAX_UPLOAD_MB = min(settings.get("ZONGJIE_MAX_UPLOAD_MB"), 100)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-MAX_ZIP_TOTAL_BYTES = int(os.environ.get("ZONGJIE_MAX_ZIP_MB", "500")) * 1024 * 1024
+MAX_ZIP_TOTAL_BYTES = settings.get("ZONGJIE_MAX_ZIP_MB") * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
-MANIFEST_COLUMNS = ("file", "unit", "year", "unit_type", "region", "period")
+MANIFEST_COLUMNS = manifest.COLUMNS
 
 
 def upload_root() -> Path:
-    return Path(os.environ.get("ZONGJIE_UPLOAD_DIR") or ROOT / "data" / "uploads")
+    return Path(settings.get("ZONGJIE_UPLOAD_DIR") or ROOT / "data" / "uploads")
 
 
 @dataclass
@@ -185,7 +186,7 @@ class Saver:
                     continue
                 if any(p.startswith(".") for p in parts) or parts[0] == "__MACOSX":
                     continue                               # hidden files and macOS metadata
-                if parts[-1].lower().startswith(("readme", "license", "manifest")):
+                if parts[-1].lower().startswith(SKIP_NAMES):
                     self.skip(label, "说明文件,未导入")       # notes that travel with a folder
                     continue
                 ext = extension(entry)
@@ -215,11 +216,11 @@ class Saver:
                 self.batch.manifest_note = "清单文件过大,已忽略"
                 data = None
             else:
-                rows_by_name = _manifest_rows(data)
-                if rows_by_name is None:
-                    self.batch.manifest_note = ("清单文件无法读取(不是有效的 CSV:含二进制内容、某格过长或格式错误),"
-                                                "已忽略清单,文件照常导入;请用 Excel 另存为 CSV 后重新上传")
-                    rows_by_name = {}
+                # the pipeline's own parser: the same headers (文件名,单位,年份 …) and encodings as the CLI
+                try:
+                    rows_by_name = manifest.by_file(manifest.parse_rows(manifest.decode(data), name))
+                except (manifest.ManifestError, Rejected) as exc:
+                    self.batch.manifest_note = f"清单文件未使用:{exc}"
         out = []
         matched = 0
         for item in self.batch.items:
@@ -244,29 +245,6 @@ class Saver:
                 for r in out:
                     w.writerow({k: r.get(k, "") for k in MANIFEST_COLUMNS})
             self.batch.manifest = path
-
-
-def _manifest_rows(data: bytes) -> dict[str, dict] | None:
-    """The uploaded manifest's rows keyed by file name and path, or None when it is not a
-    usable CSV (binary, a huge field, ragged rows are tolerated: extra fields dropped)."""
-    if b"\x00" in data:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
-    rows: dict[str, dict] = {}
-    try:
-        for raw in csv.DictReader(io.StringIO(text)):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
-                   if isinstance(k, str) and isinstance(v, str)}
-            f = row.pop("file", "")
-            if f:
-                rows[f.replace("\\", "/")] = row
-                rows[f.replace("\\", "/").split("/")[-1]] = row
-    except csv.Error:
-        return None
-    return rows
 
 
 def save_uploads(files: list[tuple[str, bytes]], manifest: tuple[str, bytes] | None = None,

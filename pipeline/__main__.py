@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from .config import db_path
+from .rules import RulesError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             s = ingest_paths(args.paths, db=db, manifest=args.manifest, workers=args.workers,
                              rebuild=args.rebuild, progress=progress)
+        except RulesError as exc:
+            print(f"错误:{exc}。导入未开始,数据库未改动。", file=sys.stderr)
+            if out:
+                _json_line(out, {"error": f"{exc}。导入未开始,数据库未改动。"})
+            return 2
         except (ManifestError, StoreError) as exc:
             print(f"错误:{exc}", file=sys.stderr)
             if out:
@@ -69,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             s = map_to_parquet(args.paths, args.out, manifest=args.manifest, workers=args.workers,
                                progress=_progress_bar if sys.stderr.isatty() else None)
+        except RulesError as exc:
+            print(f"错误:{exc}。未处理任何文件。", file=sys.stderr)
+            return 2
         except ManifestError as exc:
             print(f"错误:{exc}", file=sys.stderr)
             return 2

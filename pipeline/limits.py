@@ -2,7 +2,7 @@
 
 One hostile or broken file must not take down a batch or the machine: a .docx that
 unpacks to gigabytes, a 40 MB one-line text, a file that makes a stage loop. Each limit
-is a setting (environment variable, read when used so a test or a run can change it):
+is a setting (pipeline/settings.py; read when used, so a test or a run can change it):
 
   ZONGJIE_MAX_UNPACKED_MB   a .docx's document.xml, unpacked (checked before reading)   64
   ZONGJIE_MAX_FILE_CHARS    characters of decoded text per file                    5000000
@@ -20,40 +20,31 @@ import contextlib
 import os
 from typing import Iterator
 
-
-def _num(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
-    return value if value > 0 else default
+from . import settings
 
 
 def max_unpacked_bytes() -> int:
-    return int(_num("ZONGJIE_MAX_UNPACKED_MB", 64) * 1024 * 1024)
+    return settings.get("ZONGJIE_MAX_UNPACKED_MB") * 1024 * 1024
 
 
 def max_file_chars() -> int:
-    return int(_num("ZONGJIE_MAX_FILE_CHARS", 5_000_000))
+    return settings.get("ZONGJIE_MAX_FILE_CHARS")
 
 
 def max_report_chars() -> int:
-    return int(_num("ZONGJIE_MAX_REPORT_CHARS", 1_000_000))
+    return settings.get("ZONGJIE_MAX_REPORT_CHARS")
 
 
 def file_timeout() -> float:
-    return _num("ZONGJIE_FILE_TIMEOUT", 120)
+    return settings.get("ZONGJIE_FILE_TIMEOUT")
 
 
 def worker_mem_mb() -> int:
-    return int(_num("ZONGJIE_WORKER_MEM_MB", 4096))
+    return settings.get("ZONGJIE_WORKER_MEM_MB")
 
 
 def lock_wait() -> float:
-    try:
-        return max(0.0, float(os.environ.get("ZONGJIE_LOCK_WAIT", "") or 600))
-    except ValueError:
-        return 600.0
+    return settings.get("ZONGJIE_LOCK_WAIT")
 
 
 class FileTimeout(Exception):
