@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ingest_and_export
 from .scoring import score
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -66,14 +67,7 @@ def real_gold(real_set) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def real_export(real_set, tmp_path_factory) -> list[dict]:
-    from pipeline.export import export_jsonl
-    from pipeline.ingest import ingest_paths
-
-    tmp = tmp_path_factory.mktemp(real_set)
-    summary = ingest_paths([FIXTURES / real_set], db=tmp / "real.duckdb", workers=2)
-    assert not summary.rejected, summary.rejected
-    export_jsonl(tmp / "real.duckdb", tmp / "real.jsonl")
-    return [json.loads(line) for line in (tmp / "real.jsonl").read_text(encoding="utf-8").splitlines()]
+    return ingest_and_export(FIXTURES / real_set, tmp_path_factory.mktemp(real_set), workers=2)
 
 
 @pytest.fixture(scope="module")
