@@ -27,7 +27,7 @@ class IngestFailed(RuntimeError):
 
 
 def run_ingest(paths: list[Path], db: str | Path, manifest: str | Path | None = None,
-               progress: Callable[[int, int, str], None] | None = None) -> Summary:
+               progress: Callable[[int, int, str], None] | None = None, template: bool = False) -> Summary:
     """Ingest `paths` into `db` in a child process; `progress(done, total, name)` as it goes
     (nothing comes while another ingest holds the lock). Raises IngestFailed."""
     with tempfile.TemporaryDirectory(prefix="zongjie-ingest-") as tmp:
@@ -36,6 +36,8 @@ def run_ingest(paths: list[Path], db: str | Path, manifest: str | Path | None = 
         cmd = [sys.executable, "-m", "pipeline", "ingest", *map(str, paths), "--db", str(db), "--json", str(lines)]
         if manifest:
             cmd += ["--manifest", str(manifest)]
+        if template:
+            cmd.append("--template")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         with open(errors, "wb") as err:
             proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -57,7 +59,8 @@ def run_ingest(paths: list[Path], db: str | Path, manifest: str | Path | None = 
                             s = msg["summary"]
                             summary = Summary(ingested=s["ingested"], unchanged=s["unchanged"],
                                               rejected=[tuple(r) for r in s["rejected"]], reports=s["reports"],
-                                              notes=s["notes"])
+                                              notes=s["notes"], copy_seconds=s.get("copy_seconds", 0.0),
+                                              copy_stats=s.get("copy_stats", {}))
                         elif "error" in msg:
                             error = msg["error"]
                         elif progress:

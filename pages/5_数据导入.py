@@ -25,6 +25,8 @@ with st.form("upload", clear_on_submit=False, border=True):
     manifest = st.file_uploader("导入清单(可选,CSV:file,unit,year,unit_type,region,period)", type=["csv"],
                                 key="up_manifest",
                                 help="file 列写上传时的文件名(压缩包内写包内路径);清单中的值优先于从文本识别的值。")
+    template = st.checkbox("这些文件是范文模板(查重时作为复制来源,不作为被查报告)", key="up_template",
+                           help="如从文库网站下载的范文。查重页会显示哪些报告照抄了范文。")
     go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
 
 if go:
@@ -49,7 +51,8 @@ if go:
             # in a child process (dashboard/ingest_job.py): a hostile file cannot take the server down
             from dashboard.ingest_job import IngestFailed, run_ingest
             try:
-                summary = run_ingest(batch.paths, db=db_path(), manifest=batch.manifest, progress=progress)
+                summary = run_ingest(batch.paths, db=db_path(), manifest=batch.manifest, progress=progress,
+                                     template=template)
             except IngestFailed as exc:  # the database refused (busy, disk full…): say so, keep the files
                 failed = f"导入失败:{exc}"
         bar.progress(1.0, text="导入完成")

@@ -1,6 +1,6 @@
 """CLI, a thin wrapper over the library:
 
-    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild] [--json FILE]
+    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild] [--template] [--json FILE]
     python -m pipeline export [--db FILE] --out FILE.jsonl
     python -m pipeline map PATH... --out PARQUET_DIR      # per-file stages only, no database
     python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--manifest", help="CSV: file,unit,year,unit_type,region,period (any column optional)")
     ing.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     ing.add_argument("--rebuild", action="store_true", help="drop everything stored and ingest afresh")
+    ing.add_argument("--template", action="store_true",
+                     help="these files are known 范文 (templates): 查重 counts text copied from them")
     ing.add_argument("--json", metavar="FILE", help="write progress lines and the summary as JSON lines to FILE "
                                                    "(the 数据导入 page runs the ingest this way, outside the server)")
     mp = sub.add_parser("map", help="run the per-file stages only, writing Parquet parts (no database)")
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             progress = _json_progress(out)
         try:
             s = ingest_paths(args.paths, db=db, manifest=args.manifest, workers=args.workers,
-                             rebuild=args.rebuild, progress=progress)
+                             rebuild=args.rebuild, progress=progress, template=args.template)
         except RulesError as exc:
             print(f"错误:{exc}。导入未开始,数据库未改动。", file=sys.stderr)
             if out:
@@ -67,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  拒收 {path}: {reason}")
         if out:
             _json_line(out, {"summary": {"ingested": s.ingested, "unchanged": s.unchanged, "rejected": s.rejected,
-                                         "reports": s.reports, "notes": s.notes}})
+                                         "reports": s.reports, "notes": s.notes, "copy_seconds": s.copy_seconds,
+                                         "copy_stats": s.copy_stats}})
         return 0
     if args.cmd == "map":
         from .ingest import ManifestError, _progress_bar, map_to_parquet
