@@ -65,6 +65,30 @@ CREATE TABLE IF NOT EXISTS term_counts (report_id VARCHAR, term VARCHAR, n INTEG
 -- schema 3 dropped term_counts.file_id
 ALTER TABLE term_counts DROP COLUMN IF EXISTS file_id;
 """
+
+# ---------------------------------------------------------------- roster and corrections
+# The supervisor's own data, kept apart from extracted rows: a re-ingest, a re-extraction or
+# `--rebuild` (drop_all) never touches these tables. Corrections are keyed by what survives
+# re-extraction - the file's content hash and the report's index in it; a metric or a
+# shortcoming also by its exact text and its ordinal among items with that text - and are
+# applied at read time (pipeline/effective.py). report_roster_match is derived: every writer
+# recomputes it before publishing (pipeline/roster.refresh_matches), so a new roster or a
+# correction applies without re-ingest.
+SUPERVISOR_SCHEMA = """
+CREATE TABLE IF NOT EXISTS roster (
+    name VARCHAR PRIMARY KEY, unit_type VARCHAR, region VARCHAR, aliases VARCHAR[], updated_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS corrections (
+    target VARCHAR,               -- report | metric | shortcoming
+    file_id VARCHAR, report_index INTEGER,
+    item_text VARCHAR, item_ordinal INTEGER,   -- '' and -1 for a report
+    field VARCHAR,                -- report: unit unit_type region year period is_report; item: category wrong
+    value VARCHAR, original VARCHAR, who VARCHAR, corrected_at TIMESTAMP,
+    PRIMARY KEY (target, file_id, report_index, item_text, item_ordinal, field));
+CREATE TABLE IF NOT EXISTS report_roster_match (
+    report_id VARCHAR PRIMARY KEY, roster_name VARCHAR, kind VARCHAR, score DOUBLE);
+"""
+SUPERVISOR_TABLES = ("roster", "corrections", "report_roster_match")
+
 CHILD_TABLES = ("sections", "metrics", "shortcomings", "term_counts")
 TABLES = ("reports", *CHILD_TABLES)
 
@@ -156,9 +180,11 @@ def writer(db: str | Path | None = None, wait: float | None = None) -> Iterator[
         except duckdb.Error:
             raise  # the database itself failed: keep the copy aside, publish nothing
         except BaseException:
+            _refresh_derived(con)
             _publish(con, building, path)  # committed files are whole: keep what landed
             con = None
             raise
+        _refresh_derived(con)
         _publish(con, building, path)
         con = None
     finally:
@@ -166,6 +192,16 @@ def writer(db: str | Path | None = None, wait: float | None = None) -> Iterator[
             con.close()
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
+
+
+def _refresh_derived(con) -> None:
+    """Derived tables every write keeps current before publishing (the roster matches)."""
+    from . import roster
+
+    try:
+        roster.refresh_matches(con)
+    except duckdb.Error:
+        pass   # a stale match table is better than an unpublished ingest; the next write retries
 
 
 def _publish(con, building: Path, path: Path) -> None:
@@ -194,6 +230,7 @@ def _usable(building: Path, published: Path) -> bool:
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
+    con.execute(SUPERVISOR_SCHEMA)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 
