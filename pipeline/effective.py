@@ -51,6 +51,12 @@ def _missing_tables(con) -> list[str]:
     return [t for t in ("roster", "corrections", "report_roster_match") if t not in have]
 
 
+def ensure(con) -> None:
+    """`install` unless this connection has the views already (library callers' own connections)."""
+    if not con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'reports_eff'").fetchone()[0]:
+        install(con)
+
+
 def install(con) -> None:
     """Create the effective views on this connection (TEMP: allowed on a read-only one)."""
     from . import store

@@ -5,6 +5,8 @@ filter lives here once (Datasette keeps its filters in one module for the same r
 
     year_min, year_max          inclusive bounds on reports.year (reports without a year drop out)
     units, unit_types, regions  lists of allowed values; None or [] means no restriction
+    include_nonreports          True brings back what is not a work report (essays, site
+                                preambles, is_report false); by default they are out of every count
 
 `where()` returns a condition on `reports AS alias` with `?` placeholders and the values
 to bind: nothing a user picked or typed is ever pasted into SQL.
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-FILTER_KEYS = ("year_min", "year_max", "units", "unit_types", "regions")
+FILTER_KEYS = ("year_min", "year_max", "units", "unit_types", "regions", "include_nonreports")
 LIST_COLUMNS = {"units": "unit", "unit_types": "unit_type", "regions": "region"}
 
 
@@ -30,7 +32,10 @@ def normalize(filters: Mapping | None) -> dict:
             raise ValueError(f"unknown filter key {key!r}; expected some of {FILTER_KEYS}")
         if value is None or value == "" or (not isinstance(value, (str, int)) and len(value) == 0):
             continue
-        if key in ("year_min", "year_max"):
+        if key == "include_nonreports":
+            if value is True or str(value).lower() in ("1", "true"):
+                out[key] = True
+        elif key in ("year_min", "year_max"):
             out[key] = int(value)
         else:
             vals = [value] if isinstance(value, str) else list(value)
@@ -41,10 +46,10 @@ def normalize(filters: Mapping | None) -> dict:
 
 
 def where(filters: Mapping | None, alias: str = "r") -> tuple[str, list]:
-    """SQL condition on `reports AS alias` and its parameters; "TRUE" when nothing is filtered.
+    """SQL condition on `reports AS alias` and its parameters (essays out unless included).
 
     >>> where({"year_min": 2020, "units": ["县政府办公室"], "regions": []})
-    ('r.year >= ? AND list_contains(?::VARCHAR[], r.unit)', [2020, ['县政府办公室']])
+    ('r.year >= ? AND list_contains(?::VARCHAR[], r.unit) AND coalesce(r.is_report, TRUE)', [2020, ['县政府办公室']])
     """
     if not alias.isidentifier():
         raise ValueError(f"bad table alias {alias!r}")
@@ -61,4 +66,6 @@ def where(filters: Mapping | None, alias: str = "r") -> tuple[str, list]:
         if key in f:
             conds.append(f"list_contains(?::VARCHAR[], {alias}.{col})")
             params.append(f[key])
+    if not f.get("include_nonreports"):
+        conds.append(f"coalesce({alias}.is_report, TRUE)")
     return (" AND ".join(conds) or "TRUE"), params

@@ -210,6 +210,7 @@ def _rules() -> dict:
     sfx = "|".join(sorted(map(re.escape, r["region_suffixes"]), key=len, reverse=True))
     r["_region_re"] = re.compile(rf"^[\u4e00-\u9fff]{{1,{int(r['max_region_chars'])}}}?(?:{sfx})")
     r["_party_re"] = re.compile("(?:" + "|".join(map(re.escape, r["party_suffixes"])) + ")$")
+    r["_prefix_re"] = re.compile("^(?:" + "|".join(map(re.escape, r.get("party_prefixes", []))) + ")")
     return r
 
 
@@ -225,8 +226,8 @@ def variants(name: str, regions: tuple[str, ...] = ()) -> set[str]:
     """The name without a region prefix and/or a party-organ suffix (2+ characters left)."""
     r = _rules()
     out: set[str] = set()
-    stripped = r["_party_re"].sub("", name)
-    for base in {name, stripped}:
+    headless = r["_prefix_re"].sub("", name) if r.get("party_prefixes") else name
+    for base in {name, headless, r["_party_re"].sub("", name), r["_party_re"].sub("", headless)}:
         if len(base) >= 2:
             out.add(base)
         cuts = [reg for reg in regions if reg and base.startswith(reg)]
@@ -253,7 +254,10 @@ class Matcher:
         var: dict[str, set[str]] = {}
         for e in entries:
             for key in (e.name, *e.aliases):
-                for v in variants(key, (e.region,) if e.region else ()) | {key}:
+                keys = variants(key, (e.region,) if e.region else ()) | {key}
+                if e.region and not key.startswith(e.region):       # 市安监局 in 马鞍山市: 马鞍山市安监局
+                    keys |= {e.region + key, e.region + key[1:]} if key[:1] in "省市县区州旗" else {e.region + key}
+                for v in keys:
                     var.setdefault(v, set()).add(e.name)
         self.variant = {k: next(iter(v)) for k, v in var.items() if len(v) == 1}
         self.threshold = float(_rules()["fuzzy_threshold"])
