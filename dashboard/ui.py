@@ -35,7 +35,8 @@ FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang 
 
 # Widget keys double as URL query parameter names (see `sidebar`).
 K_YEARS, K_UNITS, K_TYPES, K_REGIONS = "years", "unit", "unit_type", "region"
-FILTER_KEYS = (K_YEARS, K_UNITS, K_TYPES, K_REGIONS)
+K_NONREPORTS = "nonreports"     # 包含非工作报告 (essays etc. are out of every count by default)
+FILTER_KEYS = (K_YEARS, K_UNITS, K_TYPES, K_REGIONS, K_NONREPORTS)
 _FILTERS_STATE = "_zj_filters"      # the filter dict of the last run (current_filters)
 _SAVED_STATE = "_zj_filter_values"  # widget key -> value, carried across page switches
 _PAGE_STATE = "_zj_page"            # the page this session's last run was on
@@ -91,7 +92,16 @@ LABELS: dict[str, str] = {
     "left": "左侧上下文", "right": "右侧上下文", "kind": "部分", "heading": "标题行",
     "metric_index": "序号", "item_index": "序号", "char_start": "起始位置", "char_end": "结束位置",
     "link": "查看报告", "statement": "问题表述", "clause": "原文片段",
+    # roster, corrections, 待核查
+    "corrected": "已更正", "roster_name": "名单单位", "match_kind": "名单匹配方式", "match_score": "匹配相似度",
+    "unit_original": "原识别单位", "unit_type_original": "原识别类型", "region_original": "原识别地区",
+    "year_original": "原识别年度", "period_original": "原识别期间", "is_report_original": "原判断是工作总结",
+    "file_id": "文件哈希", "counted": "计入合计", "duplicate": "重复表述", "wrong": "标为错误",
+    "category_original": "原类别", "item_ordinal": "同文序号", "reasons": "待核查原因", "in_roster": "在名单中",
+    "duplicates": "重复表述条数", "uncounted_sum": "不计入合计", "aliases": "别名", "name": "单位",
 }
+MATCH_KINDS = {"exact": "名称一致", "alias": "别名", "variant": "去掉地区/党委等后一致", "fuzzy": "模糊匹配",
+               "correction": "人工更正"}
 PERIODS = {"full_year": "全年", "half_year": "上半年", "quarter": "季度", "month": "月度"}
 
 
@@ -114,6 +124,7 @@ def _reset_filters(lo: int | None, hi: int | None) -> None:
         st.session_state[K_YEARS] = (lo, hi)
     for k in (K_UNITS, K_TYPES, K_REGIONS):
         st.session_state[k] = []
+    st.session_state[K_NONREPORTS] = False
 
 
 def _year_range(values: Any, lo: int, hi: int) -> tuple[int, int]:
@@ -148,6 +159,8 @@ def _wanted_filters(opts: dict, lo: int | None, hi: int | None) -> dict | None:
     for key, fkey in ((K_UNITS, "units"), (K_TYPES, "unit_types"), (K_REGIONS, "regions")):
         allowed = set(opts[fkey])
         out[key] = [v for v in dict.fromkeys(source.get(key) or []) if v in allowed]
+    flag = source.get(K_NONREPORTS)
+    out[K_NONREPORTS] = flag is True or (isinstance(flag, list) and "1" in flag)
     return out
 
 
@@ -161,6 +174,8 @@ def _sync_url(values: dict, lo: int | None, hi: int | None) -> None:
     for key in (K_UNITS, K_TYPES, K_REGIONS):
         if values.get(key):
             want[key] = [str(v) for v in values[key]]
+    if values.get(K_NONREPORTS):
+        want[K_NONREPORTS] = ["1"]
     for key in FILTER_KEYS:
         if st.query_params.get_all(key) != want.get(key, []):
             if key in want:
@@ -213,6 +228,11 @@ def sidebar(page: str | None = None) -> dict:
             values[key] = list(chosen)
             if chosen:
                 filters[fkey] = list(chosen)
+        nonrep = st.toggle("包含非工作报告", key=K_NONREPORTS,
+                           help="默认不计入疑似非工作总结的文本(心得、范文、网站导语等);打开后计入所有统计")
+        values[K_NONREPORTS] = bool(nonrep)
+        if nonrep:
+            filters["include_nonreports"] = True
         if filters:
             st.button("清除筛选", on_click=_reset_filters, args=(lo, hi), icon=":material/filter_alt_off:",
                       key="zj_reset")
@@ -290,6 +310,8 @@ def describe(filters: dict) -> str:
         vals = f.get(key)
         if vals:
             parts.append(f"{label}:{'、'.join(vals[:3])}{f'等{len(vals)}个' if len(vals) > 3 else ''}")
+    if f.get("include_nonreports"):
+        parts.append("含非工作报告")
     return ";".join(parts) or "全部数据"
 
 
@@ -313,6 +335,8 @@ def filter_params(filters: dict | None) -> list[tuple[str, str]]:
         out += [(K_YEARS, str(f.get("year_min", min(opts)))), (K_YEARS, str(f.get("year_max", max(opts))))]
     for fkey, key in (("units", K_UNITS), ("unit_types", K_TYPES), ("regions", K_REGIONS)):
         out += [(key, v) for v in f.get(fkey, [])]
+    if f.get("include_nonreports"):
+        out.append((K_NONREPORTS, "1"))
     return out
 
 

@@ -50,40 +50,36 @@ def _check(field: str, value):
     return value
 
 
-def save(db, target: str, file_id: str, report_index: int, changes: dict, who: str | None = None,
-         originals: dict | None = None, item_text: str = "", item_ordinal: int = -1) -> int:
-    """Store (or, with value None, remove) corrections for one report or one item, in one
-    transaction through the store's writer. Returns how many fields were written."""
+def _write(db, rows: list[tuple[list, str, str | None, object]], who: str | None) -> int:
+    """Store (value) or remove (None) corrections, all in one transaction through the writer.
+    rows: ([target, file_id, report_index, item_text, item_ordinal], field, value, original)."""
     from . import store
 
+    if not rows:
+        return 0
+    who = (who or "").strip() or LOCAL_USER
+    now = datetime.now()
+    with store.writer(db, wait=30) as con, store.transaction(con):
+        for key, field, value, orig in rows:
+            con.execute("DELETE FROM corrections WHERE target = ? AND file_id = ? AND report_index = ? "
+                        "AND item_text = ? AND item_ordinal = ? AND field = ?", [*key, field])
+            if value is not None:
+                con.execute("INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [*key, field, value, None if orig is None else str(orig), who, now])
+    return len(rows)
+
+
+def _checked(target: str, changes: dict) -> dict:
     if target not in TARGETS:
         raise CorrectionError(f"未知的更正对象:{target}")
     allowed = REPORT_FIELDS if target == "report" else ITEM_FIELDS
     bad = [f for f in changes if f not in allowed]
     if bad:
         raise CorrectionError(f"不能更正的字段:{'、'.join(bad)}")
-    checked = {f: _check(f, v) for f, v in changes.items()}
-    if not checked:
-        return 0
-    who = (who or "").strip() or LOCAL_USER
-    now = datetime.now()
-    key = [target, file_id, int(report_index), item_text if target != "report" else "",
-           int(item_ordinal) if target != "report" else -1]
-    originals = originals or {}
-    with store.writer(db, wait=30) as con, store.transaction(con):
-        for field, value in checked.items():
-            con.execute("DELETE FROM corrections WHERE target = ? AND file_id = ? AND report_index = ? "
-                        "AND item_text = ? AND item_ordinal = ? AND field = ?", [*key, field])
-            if value is not None:
-                orig = originals.get(field)
-                con.execute("INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [*key, field, value, None if orig is None else str(orig), who, now])
-    return len(checked)
+    return {f: _check(f, v) for f, v in changes.items()}
 
 
-def save_report(db, report_id: str, changes: dict, who: str | None = None) -> int:
-    """Correct a report's fields, looked up by its id (the original values are kept with
-    the correction, so the reader and the export can show what was changed)."""
+def _report_key(db, report_id: str) -> tuple:
     from . import store
 
     con = store.read_connection(db)
@@ -94,23 +90,30 @@ def save_report(db, report_id: str, changes: dict, who: str | None = None) -> in
         con.close()
     if row is None:
         raise CorrectionError("找不到这篇报告(可能已被重新导入),请刷新页面。")
+    return row
+
+
+def save_report(db, report_id: str, changes: dict, who: str | None = None) -> int:
+    """Correct a report's fields (value None: back to the extracted value). The extracted
+    value is kept with the correction, so the reader and the export show what changed."""
+    checked = _checked("report", changes)
+    row = _report_key(db, report_id)
     originals = dict(zip(REPORT_FIELDS, row[2:]))
-    return save(db, "report", row[0], row[1], changes, who, originals)
+    key = ["report", row[0], int(row[1]), "", -1]
+    return _write(db, [(key, f, v, originals.get(f)) for f, v in checked.items()], who)
 
 
-def save_item(db, target: str, report_id: str, item_text: str, ordinal: int, changes: dict,
-              who: str | None = None, original_category: str | None = None) -> int:
-    from . import store
-
-    con = store.read_connection(db)
-    try:
-        row = con.execute("SELECT file_id, report_index FROM reports WHERE report_id = ?", [report_id]).fetchone()
-    finally:
-        con.close()
-    if row is None:
-        raise CorrectionError("找不到这篇报告(可能已被重新导入),请刷新页面。")
-    return save(db, target, row[0], row[1], changes, who, {"category": original_category},
-                item_text=item_text, item_ordinal=ordinal)
+def save_items(db, target: str, report_id: str, items: list[dict], who: str | None = None) -> int:
+    """Correct metrics or shortcomings of one report in one write. Each item: text, ordinal
+    (among the report's items with that same text), changes {category|wrong: value or None},
+    and optionally original_category."""
+    row = _report_key(db, report_id)
+    rows = []
+    for it in items:
+        checked = _checked(target, it["changes"])
+        key = [target, row[0], int(row[1]), str(it["text"]), int(it["ordinal"])]
+        rows += [(key, f, v, it.get("original_category") if f == "category" else None) for f, v in checked.items()]
+    return _write(db, rows, who)
 
 
 def for_report(con, report_id: str) -> list[dict]:

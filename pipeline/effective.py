@@ -136,7 +136,9 @@ LEFT JOIN (
      AND a.base_measure IS NOT DISTINCT FROM b.base_measure
      AND NOT a.wrong AND NOT b.wrong AND NOT coalesce(a.placeholder, FALSE) AND NOT coalesce(b.placeholder, FALSE)
      AND (b.char_start < a.char_start OR (b.char_start = a.char_start AND b.metric_index < a.metric_index))
-     AND (jaccard(coalesce(a.phrase, ''), coalesce(b.phrase, '')) >= {JACCARD}
+     AND length(a.phrase) > 0 AND length(b.phrase) > 0
+     -- (jaccard refuses an empty string, so each side has its own stand-in)
+     AND (jaccard(coalesce(nullif(a.phrase, ''), '∅甲'), coalesce(nullif(b.phrase, ''), '∅乙')) >= {JACCARD}
           OR strpos(a.phrase, b.phrase) > 0 OR strpos(b.phrase, a.phrase) > 0)
     GROUP BY ALL) d USING (report_id, metric_index);
 

@@ -149,9 +149,12 @@ def quality(con, filters) -> pd.DataFrame:
     rep = con.execute(f"""
         SELECT count(*) FILTER (WHERE r.unit IS NULL),
                count(*) FILTER (WHERE r.unit IS NOT NULL AND NOT coalesce(r.unit_explicit, FALSE)),
-               count(*) FILTER (WHERE r.year IS NULL),
-               count(*) FILTER (WHERE NOT coalesce(r.is_report, TRUE))
+               count(*) FILTER (WHERE r.year IS NULL)
         FROM reports_eff r WHERE {cond}""", params).fetchone()
+    # non-reports are counted whether or not the filter includes them
+    cond_all, params_all = where(dict(normalize_filters(filters), include_nonreports=True))
+    rep = (*rep, con.execute(f"SELECT count(*) FILTER (WHERE NOT coalesce(r.is_report, TRUE)) FROM reports_eff r "
+                             f"WHERE {cond_all}", params_all).fetchone()[0])
     met = con.execute(f"""
         SELECT count(*) FILTER (WHERE m.placeholder), count(*) FILTER (WHERE m.approx AND NOT m.placeholder),
                count(*)
@@ -161,7 +164,7 @@ def quality(con, filters) -> pd.DataFrame:
         ("no_unit", "没有识别出单位的报告", rep[0]),
         ("unit_implicit", "单位仅从正文推断(非明确署名)的报告", rep[1]),
         ("no_year", "没有识别出年份的报告", rep[2]),
-        ("not_report", "疑似非工作总结(如心得、范文)", rep[3]),
+        ("not_report", "疑似非工作总结(如心得、范文;默认不计入统计)", rep[3]),
         ("placeholders", "占位数值(如“X次”)的指标条数", met[0]),
         ("approx", "约数(如“20余次”)的指标条数", met[1]),
         ("metrics", "指标总条数", met[2]),
@@ -516,7 +519,8 @@ def raw_extract(kind: str, filters: dict | None, db: str | Path | None = None) -
         cond, params = where(filters)
         con = store.read_connection(resolve_db(db))
         try:
-            return _df(con, f"SELECT {_REPORT_COLS}, r.text FROM reports_eff r WHERE {cond} "
+            effective.install(con)
+            return _df(con, f"SELECT {_REPORT_COLS}, {_ORIGINAL_COLS}, r.text FROM reports_eff r WHERE {cond} "
                             "ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.source, r.report_index", params)
         finally:
             con.close()

@@ -191,9 +191,9 @@ def roster_frame(db=None):
         entries = load_roster(con)
     finally:
         con.close()
-    return pd.DataFrame({"单位": [e.name for e in entries], "类型": [e.unit_type or "" for e in entries],
-                         "地区": [e.region or "" for e in entries],
-                         "别名": [";".join(e.aliases) for e in entries]})
+    cols = {"单位": [e.name for e in entries], "类型": [e.unit_type or "" for e in entries],
+            "地区": [e.region or "" for e in entries], "别名": [";".join(e.aliases) for e in entries]}
+    return pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in cols.items()})   # text even when empty
 
 
 def export_roster(db, out) -> int:

@@ -231,21 +231,21 @@ def test_url_filter_reproduces_view(page, server, browser_db):
     import duckdb
 
     con = duckdb.connect(str(browser_db), read_only=True)
-    n_school = con.execute("SELECT count(*) FROM reports WHERE unit_type = '学校'").fetchone()[0]
+    n_school = con.execute("SELECT count(*) FROM reports WHERE unit_type = '乡镇街道' AND coalesce(is_report, TRUE)").fetchone()[0]
     n_all = con.execute("SELECT count(*) FROM reports").fetchone()[0]
     con.close()
     assert 0 < n_school < n_all
-    page.goto(f"{server}/?unit_type=学校")
+    page.goto(f"{server}/?unit_type=乡镇街道")
     _settle(page, "总览", 2)
     first_metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert first_metric.strip() == str(n_school)
-    assert _header(page) == "类型:学校"
+    assert _header(page) == "类型:乡镇街道"
     # switching pages keeps the filter: in the sidebar, on the page (first run) and in the URL
     for title, path in (("存在问题", "存在问题"), ("关键词", "关键词"), ("报告浏览", "报告浏览"),
                         ("活动指标", "活动指标"), ("总览", "")):
         _nav(page, title)
-        assert _url(page, server) == f"/{path}?unit_type=学校", page.url
-        assert _header(page) == "类型:学校", title
+        assert _url(page, server) == f"/{path}?unit_type=乡镇街道", page.url
+        assert _header(page) == "类型:乡镇街道", title
         assert not _errors(page), (title, _errors(page))
         if title == "存在问题":
             _shoot(page, "problems_filtered")
@@ -253,7 +253,7 @@ def test_url_filter_reproduces_view(page, server, browser_db):
     # the browser's back button: the previous page, still filtered
     page.go_back()
     _settle(page, "活动指标")
-    assert _url(page, server) == "/活动指标?unit_type=学校" and _header(page) == "类型:学校"
+    assert _url(page, server) == "/活动指标?unit_type=乡镇街道" and _header(page) == "类型:乡镇街道"
     # a year range in the URL
     page.goto(f"{server}/?years=2020&years=2021")
     _settle(page, "总览", 1)
@@ -267,7 +267,7 @@ def test_filter_set_on_a_page_follows_to_the_others(page, server):
     assert _header(page) == "全部数据" and _url(page, server) == "/存在问题"
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="单位类型")
     box.locator("input").click()
-    page.keyboard.type("学校")
+    page.keyboard.type("乡镇街道")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     _settle(page, "存在问题")
@@ -277,15 +277,15 @@ def test_filter_set_on_a_page_follows_to_the_others(page, server):
     page.keyboard.press("ArrowRight")
     _settle(page, "存在问题")
     want = f"{lo + 1}–"
-    assert want in _header(page) and "类型:学校" in _header(page)
-    assert _url(page, server).startswith("/存在问题?") and "unit_type=学校" in _url(page, server)
+    assert want in _header(page) and "类型:乡镇街道" in _header(page)
+    assert _url(page, server).startswith("/存在问题?") and "unit_type=乡镇街道" in _url(page, server)
     assert f"years={lo + 1}" in _url(page, server)
     _nav(page, "关键词", 1)
-    assert want in _header(page) and "类型:学校" in _header(page)
-    assert f"years={lo + 1}" in _url(page, server) and "unit_type=学校" in _url(page, server)
+    assert want in _header(page) and "类型:乡镇街道" in _header(page)
+    assert f"years={lo + 1}" in _url(page, server) and "unit_type=乡镇街道" in _url(page, server)
     page.reload()
     _settle(page, "关键词", 1)
-    assert want in _header(page) and "类型:学校" in _header(page)
+    assert want in _header(page) and "类型:乡镇街道" in _header(page)
     page.get_by_role("button", name="清除筛选").click()
     _settle(page, "关键词", 1)
     assert _header(page) == "全部数据" and _url(page, server) == "/关键词"
@@ -321,12 +321,12 @@ def test_password_gate(locked_server, browser, browser_db):
     units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM reports WHERE unit IS NOT NULL").fetchall()]
     con.close()
     page = _new_page(browser)
-    page.goto(f"{url}/存在问题?unit_type=学校")
+    page.goto(f"{url}/存在问题?unit_type=乡镇街道")
     page.wait_for_selector('h1:has-text("总结看板")', timeout=30000)
     _settle(page, "总结看板")
     _shoot(page, "login")
     body = page.inner_text("body")
-    assert "访问密码" in body and not any(u in body for u in units) and "学校" not in body
+    assert "访问密码" in body and not any(u in body for u in units) and "乡镇街道" not in body
     assert page.locator('[data-testid="stSidebar"] a').count() == 0
     assert page.locator('[data-testid="stMetricValue"], [data-testid="stPlotlyChart"]').count() == 0
     page.get_by_label("访问密码").fill("不对")
@@ -336,7 +336,7 @@ def test_password_gate(locked_server, browser, browser_db):
     page.get_by_label("访问密码").fill(PASSWORD)
     page.keyboard.press("Enter")
     _settle(page, "存在问题")
-    assert _header(page) == "类型:学校" and not _errors(page)
+    assert _header(page) == "类型:乡镇街道" and not _errors(page)
     _sidebar_ok(page)
     _nav(page, "报告浏览")                      # the session stays unlocked
     assert not _errors(page)
@@ -359,11 +359,11 @@ def test_csv_download_as_a_user(browser, server, browser_db):
 
     con = duckdb.connect(str(browser_db), read_only=True)
     units = {u for (u,) in con.execute("SELECT DISTINCT coalesce(unit, '(未识别单位)') FROM reports "
-                                       "WHERE unit_type = '学校'").fetchall()}
+                                       "WHERE unit_type = '乡镇街道' AND coalesce(is_report, TRUE)").fetchall()}
     con.close()
     page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
                                accept_downloads=True).new_page()
-    page.goto(f"{server}/?unit_type=学校")
+    page.goto(f"{server}/?unit_type=乡镇街道")
     _settle(page, "总览", 2)
     before = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     button = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button').first
@@ -374,8 +374,8 @@ def test_csv_download_as_a_user(browser, server, browser_db):
     assert data.startswith(b"\xef\xbb\xbf")                      # Excel opens the Chinese correctly
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert any("\u4e00" <= ch <= "\u9fff" for ch in "".join(rows[0]))   # Chinese headers
-    assert "学校" in download.suggested_filename and download.suggested_filename.endswith(".csv")
+    assert "乡镇街道" in download.suggested_filename and download.suggested_filename.endswith(".csv")
     assert rows[1:] and {r[0] for r in rows[1:]} <= units | {""}    # only the filtered units
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == before
-    assert _url(page, server) == "/?unit_type=学校" and not _errors(page)
+    assert _url(page, server) == "/?unit_type=乡镇街道" and not _errors(page)
