@@ -205,8 +205,8 @@ def reports(con, filters, search: str = "") -> pd.DataFrame:
 @cached
 def report(con, _filters, report_id: str) -> pd.DataFrame:
     """One report with its text (not filtered: a link always opens its report)."""
-    return _df(con, f"SELECT {_REPORT_COLS}, r.text, r.text_simplified FROM reports_eff r WHERE r.report_id = ?",
-               [report_id])
+    return _df(con, f"SELECT {_REPORT_COLS}, {_ORIGINAL_COLS}, r.text, r.text_simplified FROM reports_eff r "
+                    "WHERE r.report_id = ?", [report_id])
 
 
 @cached
