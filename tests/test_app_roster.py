@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import roster
-from tests.test_app_pages import assert_clean, run_page, script
+from tests.test_app_pages import assert_clean, run_page
 from tests.test_roster import ROSTER_CSV
 
 

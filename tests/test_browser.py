@@ -379,3 +379,81 @@ def test_csv_download_as_a_user(browser, server, browser_db):
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == before
     assert _url(page, server) == "/?unit_type=乡镇街道" and not _errors(page)
+
+
+def test_roster_corrections_survive_reingest(browser, server, browser_db, tmp_path):
+    """The supervisor's flow end to end (runs last: it changes the shared database): upload a
+    roster on 数据导入, see 未报送 cells under a year filter on 总览, correct a report's unit
+    and year in 报告浏览, re-ingest (--rebuild: every extracted row replaced), and find the
+    correction still in the reader, in the reports CSV and in the JSONL export."""
+    import csv
+    import io
+    import json
+
+    import duckdb
+
+    from pipeline.export import export_jsonl
+    from pipeline.ingest import ingest_paths
+    from tests.test_roster import ROSTER_CSV
+
+    con = duckdb.connect(str(browser_db), read_only=True)
+    rid, = con.execute("SELECT report_id FROM reports WHERE unit = '办公室'").fetchone()
+    con.close()
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
+                               accept_downloads=True).new_page()
+    # 1. upload the roster
+    src = tmp_path / "名单.csv"
+    src.write_text(ROSTER_CSV, encoding="utf-8")
+    page.goto(f"{server}/数据导入")
+    _settle(page, "数据导入")
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="名单文件").locator(
+        'input[type="file"]').set_input_files(str(src))
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="导入名单").click()
+    page.wait_for_selector('text=名单已导入:10 个单位', timeout=30000)
+    _settle(page, "数据导入")
+    assert "当前名单 10 个单位" in page.inner_text("body") and not _errors(page)
+    # 2. a year range with no report: every roster unit is 未报送
+    page.goto(f"{server}/?years=2019&years=2019")
+    _settle(page, "总览", 1)
+    body = page.inner_text("body")
+    assert "名单内 10 个单位:10 个单位未报送" in body, body[:2000]
+    assert page.locator('[data-testid="stPlotlyChart"] text', has_text="未报送").count() >= 10
+    _shoot(page, "overview_roster")
+    # 3. correct the report's unit (to a roster unit) and year
+    page.goto(f"{server}/报告浏览?report={rid}")
+    _settle(page, "报告浏览")
+    page.locator('[data-testid="stExpander"] summary', has_text="更正本报告").click()
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="单位:改为名单中的单位")
+    box.locator("input").click()
+    page.keyboard.type("县委宣传部")
+    page.keyboard.press("Enter")
+    page.get_by_label("年度", exact=True).fill("2020")
+    page.get_by_role("button", name="保存更正").click()
+    page.wait_for_selector("text=已保存 2 项更正", timeout=30000)
+    _settle(page, "报告浏览")
+    assert not _errors(page)
+    # 4. re-ingest: every extracted row is replaced
+    ingest_paths([ROOT / "data" / "sample"], db=browser_db, workers=1, rebuild=True)
+    # 5. still corrected in the reader
+    page.goto(f"{server}/报告浏览?report={rid}")
+    _settle(page, "报告浏览")
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert values[:2] == ["县委宣传部", "2020"], values
+    assert "已更正 2 项" in page.inner_text("body")
+    _shoot(page, "reader_corrected")
+    # ... in the reports CSV (sidebar: 下载原始数据)
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary', has_text="下载原始数据").click()
+    with page.expect_download(timeout=30_000) as info:
+        page.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"] button', has_text="报告 CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
+    row = next(r for r in rows if r["报告编号"] == rid)
+    assert (row["单位"], row["年度"], row["原识别单位"], row["已更正"]) == ("县委宣传部", "2020", "办公室", "True")
+    # ... and in the export
+    out = tmp_path / "export.jsonl"
+    export_jsonl(browser_db, out)
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    fixed = next(r for r in exported if r["unit"] == "县委宣传部")
+    assert fixed["year"] == 2020 and {(c["field"], c["value"]) for c in fixed["corrections"]} == {
+        ("unit", "县委宣传部"), ("year", "2020")}
+    page.context.close()
