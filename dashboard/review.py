@@ -149,8 +149,8 @@ def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame) -> None:
             _save(lambda: corrections.save_report(db_path(), rep.report_id, changes, who()), changes)
         if corrected:
             c = st.columns([3, 1])
-            undo = c[0].multiselect("撤销更正(恢复为识别值)", corrected, format_func=FIELD_NAMES.get, placeholder="选择要撤销的字段",
-                                    key="fix_undo")
+            undo = c[0].multiselect("撤销更正(恢复为识别值)", corrected, format_func=FIELD_NAMES.get,
+                                    placeholder="选择要撤销的字段", key="fix_undo")
             if c[1].button("撤销", key="fix_undo_go", disabled=not undo):
                 _save(lambda: corrections.save_report(db_path(), rep.report_id, dict.fromkeys(undo), who()),
                       dict.fromkeys(undo))
