@@ -261,6 +261,10 @@ class Matcher:
                     var.setdefault(v, set()).add(e.name)
         self.variant = {k: next(iter(v)) for k, v in var.items() if len(v) == 1}
         self.threshold = float(_rules()["fuzzy_threshold"])
+        self.by_head: dict[str, list[tuple[str, str]]] = {}     # last character -> (key, roster name)
+        for e in entries:
+            for key in (e.name, *e.aliases):
+                self.by_head.setdefault(key[-1:], []).append((key, e.name))
 
     def match(self, unit: str | None, region: str | None = None, fuzzy: bool = True
               ) -> tuple[str | None, str | None, float | None]:
@@ -278,15 +282,17 @@ class Matcher:
         if not fuzzy:
             return None, None, None
         best, score, tie = None, 0.0, False
-        for e in self.entries:
-            for key in (e.name, *e.aliases):
-                if key[-1:] != u[-1:]:
-                    continue
-                s = difflib.SequenceMatcher(None, u, key).ratio()
-                if s > score + 1e-9:
-                    best, score, tie = e.name, s, False
-                elif abs(s - score) <= 1e-9 and best != e.name:
-                    tie = True
+        sm = difflib.SequenceMatcher(None)
+        sm.set_seq2(u)                        # the unit is the cached side; cheap bounds first
+        for key, name in self.by_head.get(u[-1:], ()):
+            sm.set_seq1(key)
+            if sm.real_quick_ratio() < self.threshold or sm.quick_ratio() < self.threshold:
+                continue
+            s = sm.ratio()
+            if s > score + 1e-9:
+                best, score, tie = name, s, False
+            elif abs(s - score) <= 1e-9 and best != name:
+                tie = True
         if best and score >= self.threshold and not tie:
             return best, "fuzzy", round(score, 3)
         return None, None, None
