@@ -37,7 +37,7 @@ def iter_reports(con):
     for rid, *m in con.execute("""
             SELECT report_id, phrase, category, value, measure, approx, placeholder, text, section_kind,
                    base_value, base_measure
-            FROM _metrics_k WHERE NOT wrong ORDER BY report_id, metric_index""").fetchall():  # taxonomy names as stored
+            FROM _metrics_fixed WHERE NOT wrong ORDER BY report_id, metric_index""").fetchall():  # taxonomy names as stored
         phrase, category, value, measure, approx, placeholder, text, kind, base_value, base_measure = m
         # value/unit as written (3.2 万人次, the contract); base_* normalised (32000 人次), optional
         metrics.setdefault(rid, []).append(dict(

@@ -23,6 +23,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -66,8 +67,13 @@ def _run_cached(name: str, db: str, version: tuple, fkey: str, args: tuple, kwar
 def _run(name: str, db: str, filters: dict, args: tuple, kwargs: dict):
     con = store.read_connection(db)
     try:
-        effective.install(con)
-        return _QUERIES[name](con, filters, *args, **kwargs)
+        try:
+            return _QUERIES[name](con, filters, *args, **kwargs)
+        except duckdb.CatalogException:
+            # a file published before the effective views existed: TEMP copies, then again
+            # (checking first would cost every query a catalog look-up)
+            effective.install(con)
+            return _QUERIES[name](con, filters, *args, **kwargs)
     finally:
         con.close()
 
@@ -214,7 +220,8 @@ def report_metrics(con, _filters, report_id: str) -> pd.DataFrame:
     return _df(con, """
         SELECT metric_index, section_kind, category, phrase, value, measure, base_value, base_measure,
                approx, placeholder, text,
-               sentence, char_start, char_end, counted, duplicate, wrong, corrected, category_original, item_ordinal
+               sentence, char_start, char_end, counted, duplicate, wrong, corrected, category_original,
+               row_number() OVER (PARTITION BY text ORDER BY char_start, metric_index) - 1 AS item_ordinal
         FROM metrics_all_eff WHERE report_id = ? ORDER BY char_start NULLS LAST, metric_index""", [report_id])
 
 
@@ -222,7 +229,8 @@ def report_metrics(con, _filters, report_id: str) -> pd.DataFrame:
 def report_shortcomings(con, _filters, report_id: str) -> pd.DataFrame:
     return _df(con, """
         SELECT item_index, category, categories, triggers, text, char_start, char_end, wrong, corrected,
-               category_original, item_ordinal
+               category_original,
+               row_number() OVER (PARTITION BY text ORDER BY char_start, item_index) - 1 AS item_ordinal
         FROM shortcomings_all_eff WHERE report_id = ? ORDER BY char_start NULLS LAST, item_index""", [report_id])
 
 
@@ -519,7 +527,7 @@ def raw_extract(kind: str, filters: dict | None, db: str | Path | None = None) -
         cond, params = where(filters)
         con = store.read_connection(resolve_db(db))
         try:
-            effective.install(con)
+            effective.ensure(con)
             return _df(con, f"SELECT {_REPORT_COLS}, {_ORIGINAL_COLS}, r.text FROM reports_eff r WHERE {cond} "
                             "ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.source, r.report_index", params)
         finally:

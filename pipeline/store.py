@@ -71,8 +71,9 @@ ALTER TABLE term_counts DROP COLUMN IF EXISTS file_id;
 # `--rebuild` (drop_all) never touches these tables. Corrections are keyed by what survives
 # re-extraction - the file's content hash and the report's index in it; a metric or a
 # shortcoming also by its exact text and its ordinal among items with that text - and are
-# applied at read time (pipeline/effective.py). report_roster_match is derived: every writer
-# recomputes it before publishing (pipeline/roster.refresh_matches), so a new roster or a
+# applied at read time through views stored with the schema (pipeline/effective.py).
+# report_roster_match and metric_duplicates are derived: every writer recomputes them before
+# publishing (roster.refresh_matches, effective.refresh_duplicates), so a new roster or a
 # correction applies without re-ingest.
 SUPERVISOR_SCHEMA = """
 CREATE TABLE IF NOT EXISTS roster (
@@ -86,8 +87,9 @@ CREATE TABLE IF NOT EXISTS corrections (
     PRIMARY KEY (target, file_id, report_index, item_text, item_ordinal, field));
 CREATE TABLE IF NOT EXISTS report_roster_match (
     report_id VARCHAR PRIMARY KEY, roster_name VARCHAR, kind VARCHAR, score DOUBLE);
+CREATE TABLE IF NOT EXISTS metric_duplicates (report_id VARCHAR, metric_index INTEGER);
 """
-SUPERVISOR_TABLES = ("roster", "corrections", "report_roster_match")
+SUPERVISOR_TABLES = ("roster", "corrections", "report_roster_match", "metric_duplicates")
 
 CHILD_TABLES = ("sections", "metrics", "shortcomings", "term_counts")
 TABLES = ("reports", *CHILD_TABLES)
@@ -195,13 +197,15 @@ def writer(db: str | Path | None = None, wait: float | None = None) -> Iterator[
 
 
 def _refresh_derived(con) -> None:
-    """Derived tables every write keeps current before publishing (the roster matches)."""
-    from . import roster
+    """Derived tables every write keeps current before publishing (roster matches, restated
+    metrics): they depend on extracted rows, the roster and corrections alike."""
+    from . import effective, roster
 
-    try:
-        roster.refresh_matches(con)
-    except duckdb.Error:
-        pass   # a stale match table is better than an unpublished ingest; the next write retries
+    for refresh in (roster.refresh_matches, effective.refresh_duplicates):
+        try:
+            refresh(con)
+        except duckdb.Error:
+            pass   # a stale derived table is better than an unpublished ingest; the next write retries
 
 
 def _publish(con, building: Path, path: Path) -> None:
@@ -231,6 +235,9 @@ def _usable(building: Path, published: Path) -> bool:
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
     con.execute(SUPERVISOR_SCHEMA)
+    from . import effective
+
+    effective.create_views(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 

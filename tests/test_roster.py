@@ -44,7 +44,7 @@ def _q(db, sql, params=()):
 
     con = store.read_connection(db)
     try:
-        effective.install(con)
+        effective.ensure(con)
         return con.execute(sql, list(params)).fetchall()
     finally:
         con.close()
