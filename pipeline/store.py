@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS corrections (
     target VARCHAR,               -- report | metric | shortcoming
     file_id VARCHAR, report_index INTEGER,
     item_text VARCHAR, item_ordinal INTEGER,   -- '' and -1 for a report
-    field VARCHAR,                -- report: unit unit_type region year period is_report; item: category wrong
+    field VARCHAR,                -- report: unit unit_type region year period is_report, item: category wrong
     value VARCHAR, original VARCHAR, who VARCHAR, corrected_at TIMESTAMP,
     PRIMARY KEY (target, file_id, report_index, item_text, item_ordinal, field));
 CREATE TABLE IF NOT EXISTS report_roster_match (

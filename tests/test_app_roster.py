@@ -97,3 +97,64 @@ def test_roster_editor_on_import_page(monkeypatch, db):
     assert_clean(at, "数据导入")
     assert "当前名单 10 个单位" in _captions(at)
     assert len(at.get("arrow_data_frame")) + len(at.get("data_editor") or []) >= 1
+
+
+@pytest.fixture()
+def bare_db(sample_db, tmp_path) -> Path:
+    d = tmp_path / "bare.duckdb"
+    shutil.copyfile(sample_db, d)
+    return d
+
+
+def _roster_names(db) -> list[str]:
+    return roster.roster_frame(db)["单位"].tolist()
+
+
+def test_upload_roster_on_import_page(monkeypatch, bare_db):
+    at = run_page(monkeypatch, bare_db, "upload")
+    assert "当前名单 0 个单位" in _captions(at)
+    at.file_uploader(key="roster_file").set_value(("名单.csv", ROSTER_CSV.encode("utf-8"), "text/csv"))
+    next(b for b in at.button if b.label == "导入名单").click().run()
+    assert_clean(at, "数据导入")
+    assert any("名单已导入:10 个单位" in s.value for s in at.success)
+    assert "当前名单 10 个单位" in _captions(at) and len(_roster_names(bare_db)) == 10
+    # a bad file: refused with every problem in Chinese, the roster unchanged
+    at.file_uploader(key="roster_file").set_value(("坏.csv", "单位,类型\n,学校\n县一中,幼儿园\n".encode(), "text/csv"))
+    next(b for b in at.button if b.label == "导入名单").click().run()
+    assert not at.exception
+    err = " ".join(e.value for e in at.error)
+    assert "名单未导入" in err and "第 2 行:单位名称为空" in err and "幼儿园" in err
+    assert len(_roster_names(bare_db)) == 10
+
+
+def test_edit_roster_in_the_browser(monkeypatch, db):
+    at = run_page(monkeypatch, db, "upload")
+    names = at.data_editor(key="roster_editor").value["单位"].tolist()
+    gone = names.index("县文联")
+    at.session_state["roster_editor"] = {
+        "edited_rows": {names.index("县教育局"): {"别名": "县教体局;教育局"}},
+        "added_rows": [{"单位": "县科协", "类型": "其他", "地区": "", "别名": ""}],
+        "deleted_rows": [gone]}
+    next(b for b in at.button if b.label == "保存名单").click().run()
+    assert_clean(at, "数据导入")
+    assert any("名单已保存:10 个单位" in s.value for s in at.success)
+    frame = roster.roster_frame(db).set_index("单位")
+    assert "县科协" in frame.index and "县文联" not in frame.index
+    assert frame.loc["县教育局", "别名"] == "县教体局;教育局"
+
+
+def test_mark_a_metric_wrong_in_the_reader(monkeypatch, db):
+    from pipeline import query as q
+
+    rid = q.reports.uncached({"units": ["行署办公室"]}, db=db)["report_id"].iloc[0]
+    mets = q.report_metrics.uncached(None, rid, db=db)
+    i = int(mets.index[mets["value"] == 1725.8][0])
+    before = q.metric_totals.uncached({}, ("year",), "元", db=db)["exact_sum"].sum()
+    at = run_page(monkeypatch, db, "reports", query={"report": rid})
+    at.session_state[f"items_metric_{rid}"] = {"edited_rows": {i: {"标为错误": True}}, "added_rows": [],
+                                               "deleted_rows": []}
+    next(b for b in at.button if b.key == f"items_save_metric_{rid}").click().run()
+    assert_clean(at, "报告浏览")
+    assert any("已保存 1 项更正" in s.value for s in at.success)
+    after = q.metric_totals.uncached({}, ("year",), "元", db=db)["exact_sum"].sum()
+    assert before - after == pytest.approx(17258000)

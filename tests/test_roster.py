@@ -278,3 +278,21 @@ def test_cli_roster_import_export(db, tmp_path):
     r = run("import", str(bad))
     assert r.returncode == 2 and "幼儿园" in r.stderr and "Traceback" not in r.stderr
     assert _q(db, "SELECT count(*) FROM roster") == [(10,)]                    # the old roster stays
+
+
+def test_a_file_from_before_the_roster_still_reads(db):
+    """A database published before these tables and views existed (and not re-ingested since)
+    reads through TEMP copies: same counts, no roster, no corrections."""
+    from pipeline import query as q
+
+    expected = q.overview.uncached({}, db=db).iloc[0]["reports"]
+    con = duckdb.connect(str(db))
+    for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+        con.execute(f"DROP VIEW {v}")
+    for t in ("roster", "corrections", "report_roster_match", "metric_duplicates"):
+        con.execute(f"DROP TABLE {t}")
+    con.execute("CHECKPOINT")
+    con.close()
+    assert q.overview.uncached({}, db=db).iloc[0]["reports"] == expected
+    assert q.coverage_roster.uncached({}, db=db)["in_roster"].sum() == 0
+    assert len(q.metric_totals.uncached({}, ("year",), db=db)) > 0
