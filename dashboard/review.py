@@ -180,23 +180,20 @@ def saved_message() -> None:
 
 
 def items_editor(kind: str, rep: pd.Series, items: pd.DataFrame) -> None:
-    """Mark metrics / shortcomings wrong or move them to another category, in a table."""
+    """Mark metrics / shortcomings wrong or move them to another category, in a table. A
+    metric moved to 其他(不计入) leaves the taxonomy (and every total)."""
+    from pipeline.effective import OTHER_BUCKET
+
     if items.empty or not _writable():
         return
     cats = list(activity_categories() if kind == "metric" else shortcoming_categories())
-    shown = pd.DataFrame({
-        "标为错误": items["wrong"].astype(bool),
-        "类别": items["category_original"].where(~items["corrected"], items["category"]).fillna(""),
-        "原文片段": items["text"],
-    })
     if kind == "metric":
-        shown["类别"] = [c if c in cats else (o or "") for c, o in zip(shown["类别"], items["category_original"])]
-    # the category as stored after a move (not the 其他(不计入) display bucket)
-    moved = items["category"].where(items["corrected"] & items["category"].isin(cats), None)
-    shown["类别"] = moved.fillna(shown["类别"])
+        cats.append(OTHER_BUCKET)
+    current = items["category"].fillna("")
+    shown = pd.DataFrame({"标为错误": items["wrong"].astype(bool), "类别": current, "原文片段": items["text"]})
     edited = st.data_editor(
         shown, key=f"items_{kind}_{rep.report_id}", hide_index=True, width="stretch", disabled=["原文片段"],
-        column_config={"类别": st.column_config.SelectboxColumn("类别", options=sorted(set(cats) | set(shown["类别"]))),
+        column_config={"类别": st.column_config.SelectboxColumn("类别", options=sorted(set(cats) | set(current))),
                        "标为错误": st.column_config.CheckboxColumn("标为错误", help="不是真实的活动计数/问题表述")})
     if st.button("保存对上表的更正", key=f"items_save_{kind}_{rep.report_id}", icon=":material/save:"):
         todo = []
@@ -205,8 +202,9 @@ def items_editor(kind: str, rep: pd.Series, items: pd.DataFrame) -> None:
             changes = {}
             if bool(new["标为错误"]) != bool(it["wrong"]):
                 changes["wrong"] = "true" if new["标为错误"] else None
-            if new["类别"] != shown.iloc[i]["类别"]:
-                changes["category"] = None if new["类别"] == it["category_original"] else new["类别"]
+            if new["类别"] != current.iloc[i]:
+                cat = "其他" if new["类别"] == OTHER_BUCKET else new["类别"]   # a name outside the taxonomy
+                changes["category"] = None if cat == it["category_original"] else cat
             if changes:
                 todo.append(dict(text=it["text"], ordinal=int(it["item_ordinal"]), changes=changes,
                                  original_category=it["category_original"]))

@@ -158,3 +158,21 @@ def test_mark_a_metric_wrong_in_the_reader(monkeypatch, db):
     assert any("已保存 1 项更正" in s.value for s in at.success)
     after = q.metric_totals.uncached({}, ("year",), "元", db=db)["exact_sum"].sum()
     assert before - after == pytest.approx(17258000)
+
+
+def test_move_a_metric_to_another_category_in_the_reader(monkeypatch, db):
+    from pipeline import query as q
+
+    rid = q.reports.uncached({"units": ["行署办公室"]}, db=db)["report_id"].iloc[0]
+    mets = q.report_metrics.uncached(None, rid, db=db)
+    i = int(mets.index[mets["phrase"] == "起草接待行程方案"][0])       # 其他(不计入): 9 个
+    assert mets.loc[i, "category"] == "其他(不计入)" and not mets.loc[i, "counted"]
+    at = run_page(monkeypatch, db, "reports", query={"report": rid})
+    at.session_state[f"items_metric_{rid}"] = {"edited_rows": {i: {"类别": "宣传报道/信息稿件"}}, "added_rows": [],
+                                               "deleted_rows": []}
+    next(b for b in at.button if b.key == f"items_save_metric_{rid}").click().run()
+    assert_clean(at, "报告浏览")
+    moved = q.report_metrics.uncached(None, rid, db=db).loc[i]
+    assert (moved["category"], moved["category_original"], bool(moved["counted"])) == ("宣传报道/信息稿件", "其他", True)
+    totals = q.metric_totals.uncached({"units": ["行署办公室"]}, ("year",), "个", db=db).set_index("category")
+    assert totals.loc["宣传报道/信息稿件", "exact_sum"] == 9
