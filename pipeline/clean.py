@@ -19,7 +19,7 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable
 
-from .config import data_file
+from . import rules
 from .script import to_simplified
 from .textmap import Mapped
 
@@ -75,8 +75,17 @@ normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-
 drop_cjk_spaces = Step(
     "drop_cjk_spaces",
     re.compile(rf"(?= )(?:(?<=[{_HAN}{_CJK_PUNCT}0-9]) +(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}{_CJK_PUNCT}]) +(?=[0-9(])"
-               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}}))"),
+               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}})"
+               # a one-letter placeholder between Han characters: `受众人数达到 X 人`
+               rf"|(?<=[{_HAN}]) +(?=[Xx*＊] *[{_HAN}])|(?<=[{_HAN}][Xx*＊]) +(?=[{_HAN}])|(?<=[{_HAN}] [Xx*＊]) +(?=[{_HAN}]))"),
     needs=(" ",),
+)
+# A count broken from its measure word by a wrapped line (`组织专题学习会 X\n场`, a PDF's
+# line end): the break goes, so the count reads whole.
+join_count_breaks = Step(
+    "join_count_breaks",
+    re.compile(r"(?<=[0-9Xx*＊])\n(?=(?:次|场|期|篇|人|名|条|个|项|份|件|余|多)(?:[，,。；;、\s]|$|[\u4e00-\u9fff]))"),
+    needs=("\n",),
 )
 # Pages copied without their line breaks keep a space where a break was. Before the spaces
 # next to Han characters are dropped, such a space becomes a line break again (one
@@ -216,34 +225,17 @@ def fold_width(text: str) -> str:
     return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
-_SECTIONS = ("any", "head", "line", "tail")
-
-
 @functools.lru_cache(maxsize=4)
 def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None]:
     """{'any'|'head'|'line'|'tail': pattern} compiled from `pipeline/data/boilerplate.txt`."""
-    groups: dict[str, list[str]] = {k: [] for k in _SECTIONS}
-    current = "line"
-    lines = Path(path or data_file("boilerplate.txt")).read_text(encoding="utf-8").splitlines()
-    for n, raw in enumerate(lines, 1):
-        line = raw.rstrip("\n")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if re.fullmatch(r"\s*\[(\w+)\]\s*", line):
-            current = line.strip()[1:-1]
-            if current not in groups:
-                raise ValueError(f"boilerplate.txt:{n}: unknown section [{current}] (use {_SECTIONS})")
-            continue
-        try:
-            re.compile(line)
-        except re.error as exc:  # fail loudly, naming the bad pattern
-            raise ValueError(f"boilerplate.txt:{n}: bad pattern {line!r}: {exc}") from None
-        groups[current].append(line)
+    # parsed and checked by `pipeline.rules` (a bad pattern or section names file:line)
+    groups = rules.parse(Path(path), "boilerplate.txt") if path else rules.load("boilerplate.txt")
     compiled = {k: re.compile("(?m)^(?:" + "|".join(f"(?:{p})" for p in pats) + r")$\n?") if pats else None
                 for k, pats in groups.items()}
     # [line] patterns are tried line by line (after the cheap prose guard), not scanned over
     # the whole text: most lines are report prose and never need the regex at all
     compiled["line_full"] = re.compile("|".join(f"(?:{p})" for p in groups["line"])) if groups["line"] else None
+    compiled["head_full"] = re.compile("|".join(f"(?:{p})" for p in groups["head"])) if groups["head"] else None
     return compiled
 
 
@@ -268,8 +260,9 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
     if pats["head"]:
         head_end = min(len(simple) * 2 // 5, 3000)
         cut = simple.find("\n", head_end)      # whole lines only: the regex stops at a line end
-        spans += [m.span() for m in pats["head"].finditer(simple, 0, cut + 1 if cut >= 0 else len(simple))
-                  if m.start() < head_end]
+        for m in pats["head"].finditer(simple, 0, cut + 1 if cut >= 0 else len(simple)):
+            if m.start() < head_end:
+                spans.append(_head_span(simple, m.start(), m.end(), pats["head_full"]))
     line_full = pats["line_full"]
     if line_full is not None:
         pos, n = 0, len(simple)
@@ -285,6 +278,25 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
                 spans = [s for s in spans if s[1] <= m.start()] + [(m.start(), len(simple))]
                 break
     return spans
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|$)")
+_SITE_TALK = re.compile(r"本文|本站|本网|版权|客服|下载|文档|网站|会员|侵权")
+
+
+def _head_span(text: str, start: int, end: int, pattern: re.Pattern) -> tuple[int, int]:
+    """The part of a matched preamble line to drop: the whole line, unless the report itself
+    runs on after the site's last preamble sentence on the same line ("…希望对大家有所帮助！
+    我支部以培育…"): then up to the end of that sentence."""
+    line = text[start:end].rstrip("\n")
+    last = None
+    for m in _SENTENCE.finditer(line):
+        if m.group().strip() and pattern.fullmatch(m.group()):
+            last = m.end()
+    rest = line[last:] if last is not None else ""
+    if len(rest.strip()) < 20 or _SITE_TALK.search(rest):
+        return start, end
+    return start, start + last
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -308,7 +320,8 @@ def strip_boilerplate(text: str) -> str:
 
 STEPS: list[Step | SpanStep | Callable] = [
     normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_line_edges,
-    restore_heading_breaks, restore_title_break, restore_title_break, strip_boilerplate, drop_table_of_contents, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
+    restore_heading_breaks, restore_title_break, restore_title_break, strip_boilerplate, drop_table_of_contents,
+    join_count_breaks, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
 ]
 
 

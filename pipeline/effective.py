@@ -23,29 +23,20 @@ writer after corrections and ingests alike).
 """
 from __future__ import annotations
 
-import functools
-import tomllib
-
-from .config import data_file
+from . import rules
 
 OTHER_BUCKET = "其他(不计入)"
 # two phrases "say the same" when their character sets overlap this much (or one holds the other)
 SAME_PHRASE_JACCARD = 0.5
 
 
-@functools.lru_cache(maxsize=1)
 def activity_categories() -> dict[str, str]:
     """name -> one-line description, in taxonomy order (data/activity_taxonomy.toml)."""
-    with open(data_file("activity_taxonomy.toml"), "rb") as fh:
-        t = tomllib.load(fh)
-    return {c["name"]: c.get("description", "") for c in t.get("category", [])}
+    return {c["name"]: c.get("description", "") for c in rules.load("activity_taxonomy.toml").get("category", [])}
 
 
-@functools.lru_cache(maxsize=1)
 def shortcoming_categories() -> dict[str, str]:
-    with open(data_file("shortcoming_taxonomy.toml"), "rb") as fh:
-        t = tomllib.load(fh)
-    return {c["name"]: c.get("description", "") for c in t.get("category", [])}
+    return {c["name"]: c.get("description", "") for c in rules.load("shortcoming_taxonomy.toml").get("category", [])}
 
 
 def _missing_tables(con) -> list[str]:

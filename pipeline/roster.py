@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import csv
 import difflib
-import functools
 import io
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .config import data_file
+from . import rules
 
 HEADERS = {   # accepted header -> field (case-insensitive, spaces ignored)
     "单位": "name", "单位名称": "name", "名称": "name", "name": "name", "unit": "name",
@@ -203,10 +201,19 @@ def export_roster(db, out) -> int:
 
 
 # ---------------------------------------------------------------- matching
-@functools.lru_cache(maxsize=1)
+_COMPILED: list = [None, None]      # [the loaded rules dict, its compiled form]
+
+
 def _rules() -> dict:
-    with open(data_file("roster_match.toml"), "rb") as fh:
-        r = tomllib.load(fh)
+    """The matching rules with their regexes built, again whenever `rules.load` gives a new
+    version of the file."""
+    raw = rules.load("roster_match.toml")
+    if _COMPILED[0] is not raw:
+        _COMPILED[:] = [raw, _compile(dict(raw))]
+    return _COMPILED[1]
+
+
+def _compile(r: dict) -> dict:
     sfx = "|".join(sorted(map(re.escape, r["region_suffixes"]), key=len, reverse=True))
     r["_region_re"] = re.compile(rf"^[\u4e00-\u9fff]{{1,{int(r['max_region_chars'])}}}?(?:{sfx})")
     r["_party_re"] = re.compile("(?:" + "|".join(map(re.escape, r["party_suffixes"])) + ")$")

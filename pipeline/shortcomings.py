@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 
-from .config import data_file
+from .rules import load as load_rules
 from .segment import HEADING_STYLES, classify, heading_number, heading_style, problem_cue, sentences
 
 
@@ -37,8 +36,7 @@ class Shortcoming:
 # ---------------------------------------------------------------- rules from the data files
 @functools.lru_cache(maxsize=1)
 def _cues() -> dict[str, re.Pattern]:
-    with open(data_file("shortcoming_cues.toml"), "rb") as fh:
-        pats = tomllib.load(fh)["patterns"]
+    pats = load_rules("shortcoming_cues.toml")["patterns"]
     out = {}
     for k, v in pats.items():
         if k == "negative":
@@ -62,8 +60,7 @@ class Category:
 @functools.lru_cache(maxsize=1)
 def taxonomy() -> tuple[Category, ...]:
     """The categories of `data/shortcoming_taxonomy.toml`, in file order (= tie order)."""
-    with open(data_file("shortcoming_taxonomy.toml"), "rb") as fh:
-        cats = tomllib.load(fh)["category"]
+    cats = load_rules("shortcoming_taxonomy.toml")["category"]
     out = []
     for c in cats:
         keywords = tuple(c.get("keywords", []))
@@ -506,7 +503,9 @@ def _from_series(s: str, b: int, kind: str, series: list[tuple[int, int]], depth
             spans += _sub_items(s, head_end, stop, depth + 1) or [_trim(s, y, head_end)]
             continue
         end = _cut_at_stop(s, y, _paragraph_end(s, y, b)) if last else stop
-        spans.append(_trim(s, y, end))
+        # "首先，机构不健全。一是…。二是…。" - an item that holds its own 一是/二是 series
+        inner = _sub_items(s, y, end, depth + 1) if kind != "shi" else []
+        spans += inner or [_trim(s, y, end)]
     return spans
 
 
@@ -544,7 +543,7 @@ def _sentence_end(s: str, a: int, b: int) -> int:
     return m.start() if m else b
 
 
-_ENUMERATOR = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]{1,3}[)）]|[0-9]{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}[、.．]|[一二三四五六七八九十]是)\s*")
+_ENUMERATOR = re.compile(r"\s*(?:[(（]?[0-9一二三四五六七八九十]{1,3}[)）]|[0-9]{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}[、.．]|[一二三四五六七八九十]是)\s*")
 
 
 def _headless_lists(s: str, sections) -> list[tuple[int, int]]:
@@ -557,7 +556,8 @@ def _headless_lists(s: str, sections) -> list[tuple[int, int]]:
 
     def item(line: str) -> bool:
         body = line.strip()
-        rest = _ENUMERATOR.sub("", body)
+        lead = _ENUMERATOR.match(body)
+        rest = body[lead.end():] if lead else body
         return (len(body) <= 90 and bool(c["negative"].search(rest)) and not _is_plan(rest)
                 and not c["plan_start"].search(rest))
 

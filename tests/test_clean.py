@@ -85,7 +85,8 @@ def test_lookahead_prefixes_change_no_match():
     plain = {
         strip_pinyin: rf"(?<=[{han}])[ \u00a0\u3000]?[(（] ?[{py}]*[{toned}][{py}]* ?[)）]",
         drop_cjk_spaces: rf"(?<=[{han}{punct}0-9]) +(?=[{han}{punct}])|(?<=[{han}{punct}]) +(?=[0-9(])"
-                         rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{han}])|(?<=[{han}]) +(?=[Xx*＊×_]{{2}})",
+                         rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{han}])|(?<=[{han}]) +(?=[Xx*＊×_]{{2}})"
+                         rf"|(?<=[{han}]) +(?=[Xx*＊] *[{han}])|(?<=[{han}][Xx*＊]) +(?=[{han}])|(?<=[{han}] [Xx*＊]) +(?=[{han}])",
         clean_mod.strip_line_edges: r"(?m)^ +| +$",
     }
     pieces = [" ", "  ", "意", "識", "X", "x", "*", "＊", "×", "_", "1", "(", "（", ")", "）", "。", "，", "a", "\n",
@@ -227,11 +228,11 @@ def test_patterns_come_from_the_data_file(tmp_path):
     assert pats["any"].search("本页由某系统生成\n") and pats["line"].search("广告\n") and pats["tail"].search("相关阅读\n")
     bad = tmp_path / "bad.txt"
     bad.write_text("[line]\n(unclosed\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=":2: bad pattern"):
+    with pytest.raises(ValueError, match=r"bad.txt:2:正则表达式有误"):
         boilerplate_patterns(str(bad))
     unknown = tmp_path / "unknown.txt"
     unknown.write_text("[lines]\nx\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown section"):
+    with pytest.raises(ValueError, match="未知的分节"):
         boilerplate_patterns(str(unknown))
 
 
