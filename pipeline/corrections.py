@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from . import roster, store   # roster: its derived tables refresh with every write (store.on_publish)
+
 REPORT_FIELDS = ("unit", "unit_type", "region", "year", "period", "is_report")
 ITEM_FIELDS = ("category", "wrong")
 TARGETS = ("report", "metric", "shortcoming")
@@ -53,8 +55,6 @@ def _check(field: str, value):
 def _write(db, rows: list[tuple[list, str, str | None, object]], who: str | None) -> int:
     """Store (value) or remove (None) corrections, all in one transaction through the writer.
     rows: ([target, file_id, report_index, item_text, item_ordinal], field, value, original)."""
-    from . import store
-
     if not rows:
         return 0
     who = (who or "").strip() or LOCAL_USER
@@ -80,8 +80,6 @@ def _checked(target: str, changes: dict) -> dict:
 
 
 def _report_key(db, report_id: str) -> tuple:
-    from . import store
-
     con = store.read_connection(db)
     try:
         row = con.execute(f"SELECT file_id, report_index, {', '.join(REPORT_FIELDS)} FROM reports "

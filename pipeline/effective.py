@@ -23,7 +23,7 @@ writer after corrections and ingests alike).
 """
 from __future__ import annotations
 
-from . import rules
+from . import rules, store
 
 OTHER_BUCKET = "其他(不计入)"
 # two phrases "say the same" when their character sets overlap this much (or one holds the other)
@@ -70,8 +70,6 @@ def ensure(con) -> None:
 
 
 def install(con) -> None:
-    from . import store
-
     missing = _missing_tables(con)
     if missing:
         for stmt in store.SUPERVISOR_SCHEMA.split(";"):
@@ -193,3 +191,7 @@ LEFT JOIN _item_fixes f ON f.target = 'shortcoming' AND f.file_id = s.file_id AN
 
 CREATE OR REPLACE {TEMP}VIEW shortcomings_eff AS SELECT * FROM shortcomings_all_eff WHERE NOT wrong;
 """
+
+
+store.on_schema(create_views)
+store.on_publish(refresh_duplicates)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import rules
+from . import effective, rules, store   # effective: its views and tables refresh with every write too
 
 HEADERS = {   # accepted header -> field (case-insensitive, spaces ignored)
     "单位": "name", "单位名称": "name", "名称": "name", "name": "name", "unit": "name",
@@ -159,8 +159,6 @@ def entries_from_frame(df) -> list[Entry]:
 # ---------------------------------------------------------------- storing
 def save_roster(entries: list[Entry], db=None) -> int:
     """Replace the roster (one transaction, through the writer; matches are refreshed by it)."""
-    from . import store
-
     now = datetime.now()
     with store.writer(db, wait=30) as con, store.transaction(con):
         con.execute("DELETE FROM roster")
@@ -181,8 +179,6 @@ def load_roster(con) -> list[Entry]:
 def roster_frame(db=None):
     """The roster as a table with Chinese headers (the editor and the CSV export)."""
     import pandas as pd
-
-    from . import store
 
     con = store.read_connection(db)
     try:
@@ -354,3 +350,6 @@ def import_file(path: str | Path, db=None) -> int:
     """CLI: parse and store a roster file."""
     p = Path(path)
     return save_roster(parse_roster(p.read_bytes(), p.name), db)
+
+
+store.on_publish(refresh_matches)

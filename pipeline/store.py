@@ -196,12 +196,29 @@ def writer(db: str | Path | None = None, wait: float | None = None) -> Iterator[
         lock.close()
 
 
+# Derived tables and views over the supervisor's tables are refreshed by the modules that own
+# them (pipeline/roster.py, pipeline/effective.py), which register here when imported, so the
+# store (and with it the extraction version) does not depend on them.
+_ON_SCHEMA: list[Callable] = []      # fn(con) after the schema is created: views
+_ON_PUBLISH: list[Callable] = []     # fn(con) before a writer publishes: derived tables
+
+
+def on_schema(fn: Callable) -> Callable:
+    if fn not in _ON_SCHEMA:
+        _ON_SCHEMA.append(fn)
+    return fn
+
+
+def on_publish(fn: Callable) -> Callable:
+    if fn not in _ON_PUBLISH:
+        _ON_PUBLISH.append(fn)
+    return fn
+
+
 def _refresh_derived(con) -> None:
     """Derived tables every write keeps current before publishing (roster matches, restated
     metrics): they depend on extracted rows, the roster and corrections alike."""
-    from . import effective, roster
-
-    for refresh in (roster.refresh_matches, effective.refresh_duplicates):
+    for refresh in _ON_PUBLISH:
         try:
             refresh(con)
         except duckdb.Error:
@@ -235,9 +252,8 @@ def _usable(building: Path, published: Path) -> bool:
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
     con.execute(SUPERVISOR_SCHEMA)
-    from . import effective
-
-    effective.create_views(con)
+    for hook in _ON_SCHEMA:
+        hook(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 
