@@ -160,6 +160,8 @@ def _kind(v) -> str:
 
 
 _WORDS, _REGEXES = List(Str()), List(Regex())
+_COPY_COMPARE = ("run_chars", "shingle_chars", "sample", "num_perm", "bands", "rows", "max_candidates",
+                 "template_min_equal", "min_share", "min_chars")
 
 SCHEMAS: dict[str, Any] = {
     "metric_rules.toml": Table({
@@ -190,7 +192,9 @@ SCHEMAS: dict[str, Any] = {
         "patterns": Table({}, required=("problems", "problems_not", "next", "next_strong", "marker",
                                         "problems_opening", "problems_cue", "problems_cue_not", "list_intro",
                                         "next_opening", "next_after_problems"), rest=_REGEXES),
-    }, required=("patterns",)),
+        "titles": Table({"genre": Regex(), "report_title": Regex(), "topic": Regex(), "not_a_title": Regex()},
+                        required=("genre", "report_title", "topic", "not_a_title")),
+    }, required=("patterns", "titles")),
     "shortcoming_cues.toml": Table({
         "patterns": Table({"negative": _WORDS}, required=("inline_list", "single", "generic", "announce", "colon_list",
                                                           "stop", "negative", "plan_start", "runon", "runon_not"),
@@ -208,6 +212,8 @@ SCHEMAS: dict[str, Any] = {
         "self_forms": Table({"ben": _WORDS, "area": _WORDS}),     # 本局 forms; areas (我县) used last
         "generic": Table({"units": _WORDS, "subject_ok": _WORDS}, required=("units", "subject_ok")),
         "sub_units": Table({"suffixes": _WORDS, "levels": MapOf(_WORDS)}),
+        "names": Table({"not_start": _WORDS}),                   # words a unit's name never opens with
+        "fallback": Table({"party_body": Str(), "type": Str()}),  # the type of a report that gives no clue
     }, required=("types", "self", "keywords", "generic")),
     "manifest_values.toml": Table({
         "periods": Table({"full_year": _WORDS, "half_year": _WORDS, "quarter": _WORDS},
@@ -219,6 +225,16 @@ SCHEMAS: dict[str, Any] = {
     "roster_match.toml": Table({"party_suffixes": _WORDS, "party_prefixes": _WORDS, "region_suffixes": _WORDS,
                                 "max_region_chars": Num(), "fuzzy_threshold": Num()},
                                required=("party_suffixes", "region_suffixes", "max_region_chars", "fuzzy_threshold")),
+    # 查重 (pipeline/copies.py)
+    "copy_rules.toml": Table({
+        "compare": Table({k: Num() for k in _COPY_COMPARE}, required=_COPY_COMPARE),
+        "flag": Table({"high_share": Num(), "min_name_chars": Num(), "edge_chars": Num(), "min_counts": Num(),
+                       "specific_unit": Regex(), "placeholders": _REGEXES,
+                       "congress": Tables(Table({"label": Str(), "from_year": Num(), "pattern": Regex()},
+                                                required=("label", "from_year", "pattern")))},
+                      required=("high_share", "min_name_chars", "edge_chars", "min_counts", "specific_unit",
+                                "placeholders")),
+    }, required=("compare", "flag")),
 }
 
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,
@@ -226,6 +242,7 @@ SCHEMAS: dict[str, Any] = {
 TEXT_FILES = {
     "region_exclude.txt": "lines", "regions_extra.txt": "lines", "unit_false_names.txt": "lines",
     "stopwords.txt": "words", "userdict.txt": "userdict", "boilerplate.txt": "boilerplate",
+    "standard_phrases.txt": "phrases",
 }
 BOILERPLATE_SECTIONS = ("any", "head", "line", "tail")
 
@@ -372,8 +389,24 @@ def _parse_boilerplate(text: str, file: str) -> dict[str, list[str]]:
     return groups
 
 
+def _parse_phrases(text: str, file: str) -> list[str]:
+    """One phrase a line, or `re:` and a regular expression (checked here)."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("re:"):
+            try:
+                re.compile(line[3:])
+            except re.error as exc:
+                raise RulesError(file, f"正则表达式有误 {line[3:]!r}({exc})", line=n) from None
+        out.append(line)
+    return out
+
+
 _TEXT_PARSERS = {"lines": _parse_lines, "words": _parse_words, "userdict": _parse_userdict,
-                 "boilerplate": _parse_boilerplate}
+                 "boilerplate": _parse_boilerplate, "phrases": _parse_phrases}
 
 
 def rule_files(folder: Path | None = None) -> list[Path]:

@@ -155,3 +155,9 @@ def test_self_references_come_from_unit_types(rules_copy, fresh_attribute_rules)
     assert attribute._type_for_generic(body) == "医院"
     a = attribute.attribute(None, body, "x.txt")
     assert a.is_report and a.unit_type == "医院"
+
+
+def test_every_rules_file_has_a_schema():
+    """A new file under pipeline/data/ must get a schema (or a text kind) in rules.py, else
+    `check_all` would not look at it."""
+    assert {p.name for p in rules.rule_files(rules.BUNDLED)} == set(rules.SCHEMAS) | set(rules.TEXT_FILES)
