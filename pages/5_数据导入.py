@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, ui, uploads
+from dashboard import auth, review, ui, uploads
 from pipeline import query as q
 from pipeline.config import MAX_FILE_BYTES, db_path
 
@@ -93,6 +93,8 @@ if RESULT in st.session_state:
     if st.button("清除结果", key="up_clear"):
         del st.session_state[RESULT]
         st.rerun()
+
+review.roster_panel()
 
 with st.expander("已拒收的文件(全库)"), ui.guard():
     rej = q.rejects()

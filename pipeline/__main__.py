@@ -4,6 +4,8 @@
     python -m pipeline export [--db FILE] --out FILE.jsonl
     python -m pipeline map PATH... --out PARQUET_DIR      # per-file stages only, no database
     python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
+    python -m pipeline roster import FILE [--db FILE]      # replace the roster (名单), CSV or .xlsx
+    python -m pipeline roster export [--out FILE.csv]      # the roster as CSV (stdout without --out)
 """
 from __future__ import annotations
 
@@ -38,6 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     exp = sub.add_parser("export", help="write one JSON object per report")
     exp.add_argument("--db", default=None)
     exp.add_argument("--out", required=True)
+    ros = sub.add_parser("roster", help="the roster of units expected to report (名单)")
+    ros_sub = ros.add_subparsers(dest="roster_cmd", required=True)
+    ri = ros_sub.add_parser("import", help="replace the roster with a CSV or .xlsx file")
+    ri.add_argument("file")
+    ri.add_argument("--db", default=None)
+    ro = ros_sub.add_parser("export", help="write the roster as CSV")
+    ro.add_argument("--out", default=None)
+    ro.add_argument("--db", default=None)
     args = ap.parse_args(argv)
 
     db = getattr(args, "db", None) or db_path()
@@ -93,6 +103,24 @@ def main(argv: list[str] | None = None) -> int:
 
         n = load_parquet_dir(args.src, db=db)
         print(f"载入 {n} 篇报告 -> {db}")
+        return 0
+    if args.cmd == "roster":
+        from . import roster
+
+        if args.roster_cmd == "import":
+            try:
+                n = roster.import_file(args.file, db=db)
+            except (roster.RosterError, OSError) as exc:
+                problems = getattr(exc, "problems", None) or [str(exc)]
+                print("名单未导入:", file=sys.stderr)
+                for p in problems:
+                    print(f"  {p}", file=sys.stderr)
+                return 2
+            print(f"名单已导入:{n} 个单位 -> {db}")
+            return 0
+        n = roster.export_roster(db, args.out or sys.stdout)
+        if args.out:
+            print(f"导出名单 {n} 个单位 -> {args.out}")
         return 0
     if args.cmd == "export":
         from .export import export_jsonl

@@ -66,6 +66,30 @@ CREATE TABLE IF NOT EXISTS term_counts (report_id VARCHAR, term VARCHAR, n INTEG
 ALTER TABLE term_counts DROP COLUMN IF EXISTS file_id;
 """
 
+# ---------------------------------------------------------------- roster and corrections
+# The supervisor's own data, kept apart from extracted rows: a re-ingest, a re-extraction or
+# `--rebuild` (drop_all) never touches these tables. Corrections are keyed by what survives
+# re-extraction - the file's content hash and the report's index in it; a metric or a
+# shortcoming also by its exact text and its ordinal among items with that text - and are
+# applied at read time through views stored with the schema (pipeline/effective.py).
+# report_roster_match and metric_duplicates are derived: every writer recomputes them before
+# publishing (roster.refresh_matches, effective.refresh_duplicates), so a new roster or a
+# correction applies without re-ingest.
+SUPERVISOR_SCHEMA = """
+CREATE TABLE IF NOT EXISTS roster (
+    name VARCHAR PRIMARY KEY, unit_type VARCHAR, region VARCHAR, aliases VARCHAR[], updated_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS corrections (
+    target VARCHAR,               -- report | metric | shortcoming
+    file_id VARCHAR, report_index INTEGER,
+    item_text VARCHAR, item_ordinal INTEGER,   -- '' and -1 for a report
+    field VARCHAR,                -- report: unit unit_type region year period is_report, item: category wrong
+    value VARCHAR, original VARCHAR, who VARCHAR, corrected_at TIMESTAMP,
+    PRIMARY KEY (target, file_id, report_index, item_text, item_ordinal, field));
+CREATE TABLE IF NOT EXISTS report_roster_match (
+    report_id VARCHAR PRIMARY KEY, roster_name VARCHAR, kind VARCHAR, score DOUBLE);
+CREATE TABLE IF NOT EXISTS metric_duplicates (report_id VARCHAR, metric_index INTEGER);
+"""
+SUPERVISOR_TABLES = ("roster", "corrections", "report_roster_match", "metric_duplicates")
 # ---------------------------------------------------------------- 查重 tables (pipeline/copies.py)
 # Derived from `reports` by `copies.update` at the end of every write; keyed by report_id
 # (a report's rows go when `copies.update` finds the report gone).
@@ -322,10 +346,12 @@ def writer(db: str | Path | None = None, wait: float | None = None, note: Callab
                                  f"请释放 {path.parent} 所在磁盘的空间后重新导入。") from None
             if isinstance(exc, duckdb.Error):
                 raise  # the database itself failed: keep the copy aside, publish nothing
+            _refresh_derived(con)
             _publish(con, building, path)  # committed files are whole: keep what landed
             con = None
             raise
         try:
+            _refresh_derived(con)
             _publish(con, building, path)
         except (OSError, duckdb.Error) as exc:
             con = None
@@ -338,6 +364,35 @@ def writer(db: str | Path | None = None, wait: float | None = None, note: Callab
     finally:
         if con is not None:
             con.close()
+
+
+# Derived tables and views over the supervisor's tables are refreshed by the modules that own
+# them (pipeline/roster.py, pipeline/effective.py), which register here when imported, so the
+# store (and with it the extraction version) does not depend on them.
+_ON_SCHEMA: list[Callable] = []      # fn(con) after the schema is created: views
+_ON_PUBLISH: list[Callable] = []     # fn(con) before a writer publishes: derived tables
+
+
+def on_schema(fn: Callable) -> Callable:
+    if fn not in _ON_SCHEMA:
+        _ON_SCHEMA.append(fn)
+    return fn
+
+
+def on_publish(fn: Callable) -> Callable:
+    if fn not in _ON_PUBLISH:
+        _ON_PUBLISH.append(fn)
+    return fn
+
+
+def _refresh_derived(con) -> None:
+    """Derived tables every write keeps current before publishing (roster matches, restated
+    metrics): they depend on extracted rows, the roster and corrections alike."""
+    for refresh in _ON_PUBLISH:
+        try:
+            refresh(con)
+        except duckdb.Error:
+            pass   # a stale derived table is better than an unpublished ingest; the next write retries
 
 
 def _publish(con, building: Path, path: Path) -> None:
@@ -404,7 +459,10 @@ def _diagnose(path: Path) -> tuple[str, str] | None:
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
+    con.execute(SUPERVISOR_SCHEMA)
     con.execute(COPY_SCHEMA)
+    for hook in _ON_SCHEMA:
+        hook(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 
