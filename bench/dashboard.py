@@ -52,6 +52,7 @@ def _calls(db: Path) -> dict[str, list]:
     calls.update({
         "report": [((rid,), {})], "report_metrics": [((rid,), {})], "report_shortcomings": [((rid,), {})],
         "report_sections": [((rid,), {})], "reports_by_source": [(((),), {})],
+        "report_corrections": [((rid,), {})],
         "term_trend": [((terms,), {})], "kwic": [((), {"term": terms[0]})],
         "distinctive_terms": [((), {"group_col": "unit", "group_value": units[0] if units else None})],
         "metric_totals": [((), {"by": ("year",), "measure": measure}), ((), {"by": ("unit",), "measure": measure})],

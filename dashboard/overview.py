@@ -7,11 +7,75 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import ui
+from dashboard import review, ui
 from pipeline import query as q
 
 MAX_MATRIX_UNITS = 60
 NO_UNIT = "(未识别单位)"
+NOT_REPORTED = "未报送"
+
+
+def _colorscale(top: int) -> list:
+    """z = -1 未报送 (a roster unit: red), 0 缺 (grey), 1..top reports (blues)."""
+    red, grey = "#F4B6B6", "#EEEEEE"
+    if top <= 0:
+        return [[0, red], [0.5, red], [0.5, grey], [1, grey]]
+    a, b = 0.5 / (top + 1), 1.5 / (top + 1)
+    return [[0, red], [a, red], [a, grey], [b, grey], [b, "#C6DBEF"], [1, "#08519C"]]
+
+
+def coverage_matrix(cov: pd.DataFrame, f: dict, has_roster: bool) -> None:
+    """Every roster unit (and every unit that reported) × every year of the filter's range:
+    a roster unit's empty year is 未报送, another unit's is 缺."""
+    st.subheader("覆盖矩阵:单位 × 年度")
+    cov = cov.copy()
+    cov["unit"] = cov["unit"].fillna(NO_UNIT)
+    cov["年度"] = cov["year"].map(ui.year_label)
+    known = sorted(int(y) for y in cov["year"].dropna().unique())
+    cols = [str(y) for y in known]
+    if (cov["year"].isna() & (cov["reports"] > 0)).any():
+        cols.append("年份不详")
+    roster_units = set(cov.loc[cov["in_roster"], "unit"])
+    matrix = (cov.pivot_table(index="unit", columns="年度", values="reports", aggfunc="sum")
+              .reindex(columns=cols).fillna(0).astype(int))
+    year_cols = [c for c in cols if c != "年份不详"]
+    in_roster = matrix.index.isin(list(roster_units))
+    gaps = (matrix[year_cols] == 0)
+    missing_roster = gaps[in_roster]
+    matrix["合计"] = matrix[cols].sum(axis=1)
+    matrix["未报送年数"] = [int(gaps.loc[u].sum()) if u in roster_units else 0 for u in matrix.index]
+    matrix = matrix.sort_values(["未报送年数", "合计"], ascending=[False, False])
+    n_units = int(missing_roster.any(axis=1).sum())
+    n_cells = int(missing_roster.to_numpy().sum())
+    if has_roster:
+        st.caption(f"名单内 {len(roster_units)} 个单位:{n_units} 个单位未报送(共 {n_cells} 格“未报送”)。"
+                   "每格为该单位该年的报告数;不在名单中的单位空缺记为“缺”。")
+    else:
+        st.caption(f"每格为该单位该年的报告数;灰色“缺”表示该年没有报告(共 {int(gaps.to_numpy().sum())} 格缺失)。"
+                   "在「数据导入」页上传单位名单后,名单中未报送的单位也会列出。")
+    shown = matrix.head(MAX_MATRIX_UNITS)
+    z, text = [], []
+    for unit, row in shown[cols].iterrows():
+        listed = unit in roster_units
+        z.append([(-1 if listed and c != "年份不详" else 0) if v == 0 else v for c, v in row.items()])
+        text.append([(NOT_REPORTED if listed and c != "年份不详" else "缺") if v == 0 else str(v)
+                     for c, v in row.items()])
+    top = int(shown[cols].to_numpy().max()) if len(shown) and cols else 0
+    fig = go.Figure(go.Heatmap(
+        z=z, x=cols, y=list(shown.index), text=text, texttemplate="%{text}",
+        colorscale=_colorscale(top), zmin=-1, zmax=max(top, 0), showscale=False,
+        hovertemplate="单位:%{y}<br>年度:%{x}<br>报告数:%{text}<extra></extra>", xgap=2, ygap=2))
+    fig.update_layout(xaxis=dict(type="category", side="top", title=None), yaxis=dict(autorange="reversed"),
+                      height=max(220, 28 * len(shown) + 80))
+    table = shown.reset_index().rename(columns={"unit": "单位"})
+    table.insert(1, "在名单中", table["单位"].isin(list(roster_units)))
+    ui.chart(fig, table, "总览-覆盖矩阵", "coverage", f)
+    if len(matrix) > MAX_MATRIX_UNITS:
+        st.caption(f"图中显示 {MAX_MATRIX_UNITS} 个单位(未报送最多者在前,共 {len(matrix)} 个),完整矩阵见下表。")
+    with st.expander("覆盖矩阵(表格)"):
+        full = matrix.reset_index().rename(columns={"unit": "单位"})
+        full.insert(1, "在名单中", full["单位"].isin(list(roster_units)))
+        ui.table(full, "总览-覆盖矩阵全表", "coverage_all", f, labelled=True)
 
 
 def render(f: dict) -> None:
@@ -29,41 +93,15 @@ def _content(f: dict) -> None:
                 help=None if pd.isna(ov.year_first) else f"{int(ov.year_first)}–{int(ov.year_last)}")
     c[3].metric("文件", int(ov.files), border=True)
 
-    if int(ov.reports) == 0:
+    cov = q.coverage_roster(f)
+    has_roster = bool(cov["in_roster"].any())
+    if int(ov.reports) == 0 and not has_roster:
         ui.empty("当前筛选下没有报告。", "请放宽左侧筛选条件。" if f else ui.NO_DATA_HINT)
     else:
-        # ---------------------------------------------------------- coverage matrix
-        st.subheader("覆盖矩阵:单位 × 年度")
-        cov = q.coverage(f)
-        cov["unit"] = cov["unit"].fillna(NO_UNIT)
-        cov["年度"] = cov["year"].map(ui.year_label)
-        known = cov["year"].dropna()
-        cols = [str(y) for y in range(int(known.min()), int(known.max()) + 1)] if len(known) else []
-        if cov["year"].isna().any():
-            cols.append("年份不详")
-        matrix = (cov.pivot_table(index="unit", columns="年度", values="reports", aggfunc="sum")
-                  .reindex(columns=cols).fillna(0).astype(int))
-        matrix["合计"] = matrix.sum(axis=1)
-        matrix = matrix.sort_values(["合计"], ascending=False)
-        missing = int((matrix[cols] == 0).to_numpy().sum())
-        st.caption(f"每格为该单位该年的报告数;灰色“缺”表示该年没有报告(共 {missing} 格缺失)。")
-        shown = matrix.head(MAX_MATRIX_UNITS)
-        z = shown[cols].to_numpy()
-        text = [["缺" if v == 0 else str(v) for v in row] for row in z]
-        fig = go.Figure(go.Heatmap(
-            z=z, x=cols, y=list(shown.index), text=text, texttemplate="%{text}",
-            colorscale=[[0, "#EEEEEE"], [0.0001, "#C6DBEF"], [1, "#08519C"]], zmin=0, showscale=False,
-            hovertemplate="单位:%{y}<br>年度:%{x}<br>报告数:%{z}<extra></extra>", xgap=2, ygap=2))
-        fig.update_layout(xaxis=dict(type="category", side="top", title=None), yaxis=dict(autorange="reversed"),
-                          height=max(220, 28 * len(shown) + 80))
-        table = shown.reset_index().rename(columns={"unit": "单位"})
-        ui.chart(fig, table, "总览-覆盖矩阵", "coverage", f)
-        if len(matrix) > MAX_MATRIX_UNITS:
-            st.caption(f"图中显示报告最多的 {MAX_MATRIX_UNITS} 个单位(共 {len(matrix)} 个),完整矩阵见下表。")
-        with st.expander("覆盖矩阵(表格)"):
-            ui.table(matrix.reset_index().rename(columns={"unit": "单位"}), "总览-覆盖矩阵全表", "coverage_all",
-                     f, labelled=True)
-
+        coverage_matrix(cov, f, has_roster)
+        if int(ov.reports) == 0:
+            ui.empty("当前筛选下没有报告。", "上表列出名单中在所选年份未报送的单位。")
+    if int(ov.reports) > 0:
         # ---------------------------------------------------------- reports per year by unit type
         st.subheader("每年报告数(按单位类型)")
         by = q.reports_by_year_type(f)
@@ -73,6 +111,8 @@ def _content(f: dict) -> None:
                      color_discrete_map=ui.type_colors(data["单位类型"]))
         fig.update_xaxes(type="category")
         ui.chart(fig, data, "总览-每年报告数按单位类型", "by_type", f)
+
+    review.review_section(f)
 
     # -------------------------------------------------------------- data quality
     st.subheader("数据质量")

@@ -30,7 +30,7 @@ import streamlit as st
 from dashboard import auth
 from pipeline import filters as fdefs
 from pipeline import query as q
-from pipeline.filters import LIST_FILTERS, URL_PARAMS, YEARS_PARAM
+from pipeline.filters import LIST_FILTERS, NONREPORTS_PARAM, URL_PARAMS, YEARS_PARAM
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -38,6 +38,7 @@ FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang 
 # Widget keys double as URL query parameter names (see `sidebar`); the list filters are the
 # rows of `pipeline.filters.LIST_FILTERS` (column, label, URL parameter in one place).
 K_YEARS = YEARS_PARAM
+K_NONREPORTS = NONREPORTS_PARAM     # 包含非工作报告 (essays etc. are out of every count by default)
 FILTER_KEYS = URL_PARAMS
 _FILTERS_STATE = "_zj_filters"      # the filter dict of the last run (current_filters)
 _SAVED_STATE = "_zj_filter_values"  # widget key -> value, carried across page switches
@@ -96,7 +97,16 @@ LABELS: dict[str, str] = {
     "left": "左侧上下文", "right": "右侧上下文", "kind": "部分", "heading": "标题行",
     "metric_index": "序号", "item_index": "序号", "char_start": "起始位置", "char_end": "结束位置",
     "link": "查看报告", "statement": "问题表述", "clause": "原文片段",
+    # roster, corrections, 待核查
+    "corrected": "已更正", "roster_name": "名单单位", "match_kind": "名单匹配方式", "match_score": "匹配相似度",
+    "unit_original": "原识别单位", "unit_type_original": "原识别类型", "region_original": "原识别地区",
+    "year_original": "原识别年度", "period_original": "原识别期间", "is_report_original": "原判断是工作总结",
+    "file_id": "文件哈希", "counted": "计入合计", "duplicate": "重复表述", "wrong": "标为错误",
+    "category_original": "原类别", "item_ordinal": "同文序号", "reasons": "待核查原因", "in_roster": "在名单中",
+    "duplicates": "重复表述条数", "uncounted_sum": "不计入合计", "aliases": "别名", "name": "单位",
 }
+MATCH_KINDS = {"exact": "名称一致", "alias": "别名", "variant": "去掉地区/党委等后一致", "fuzzy": "模糊匹配",
+               "correction": "人工更正"}
 PERIODS = {"full_year": "全年", "half_year": "上半年", "quarter": "季度", "month": "月度"}
 
 
@@ -119,6 +129,7 @@ def _reset_filters(lo: int | None, hi: int | None) -> None:
         st.session_state[K_YEARS] = (lo, hi)
     for k in (lf.param for lf in LIST_FILTERS):
         st.session_state[k] = []
+    st.session_state[K_NONREPORTS] = False
 
 
 def _year_range(values: Any, lo: int, hi: int) -> tuple[int, int]:
@@ -153,6 +164,8 @@ def _wanted_filters(opts: dict, lo: int | None, hi: int | None) -> dict | None:
     for lf in LIST_FILTERS:
         allowed = set(opts[lf.key])
         out[lf.param] = [v for v in dict.fromkeys(source.get(lf.param) or []) if v in allowed]
+    flag = source.get(K_NONREPORTS)
+    out[K_NONREPORTS] = flag is True or (isinstance(flag, list) and "1" in flag)
     return out
 
 
@@ -166,6 +179,8 @@ def _sync_url(values: dict, lo: int | None, hi: int | None) -> None:
     for key in (lf.param for lf in LIST_FILTERS):
         if values.get(key):
             want[key] = [str(v) for v in values[key]]
+    if values.get(K_NONREPORTS):
+        want[K_NONREPORTS] = ["1"]
     for key in FILTER_KEYS:
         if st.query_params.get_all(key) != want.get(key, []):
             if key in want:
@@ -215,6 +230,11 @@ def sidebar(page: str | None = None) -> dict:
             values[lf.param] = list(chosen)
             if chosen:
                 filters[lf.key] = list(chosen)
+        nonrep = st.toggle("包含非工作报告", key=K_NONREPORTS,
+                           help="默认不计入疑似非工作总结的文本(心得、范文、网站导语等);打开后计入所有统计")
+        values[K_NONREPORTS] = bool(nonrep)
+        if nonrep:
+            filters["include_nonreports"] = True
         if filters:
             st.button("清除筛选", on_click=_reset_filters, args=(lo, hi), icon=":material/filter_alt_off:",
                       key="zj_reset")
@@ -267,6 +287,7 @@ def page_setup(title: str) -> dict:
     if auth.enabled():
         st.sidebar.button("退出登录", on_click=auth.logout, icon=":material/logout:", key="zj_logout",
                           type="tertiary")
+    db_banner()
     if page.imports:
         allowed, why = auth.import_allowed()
         if not allowed:
@@ -406,9 +427,34 @@ def guard() -> Iterator[None]:
     try:
         yield
     except duckdb.Error as exc:
-        st.error("暂时无法读取数据库(可能正在导入数据),请稍后刷新页面。", icon=":material/error:")
+        st.error(db_problem() or "暂时无法读取数据库,请稍后刷新页面。", icon=":material/error:")
         with st.expander("技术细节"):
             st.code(f"{type(exc).__name__}: {exc}")
+
+
+def db_problem() -> str | None:
+    """What is wrong with the database file, for the user (corrupt, not ours, unreadable)."""
+    from pipeline import store
+    from pipeline.config import db_path
+
+    return _db_problem(str(db_path()), store.data_version())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _db_problem(path: str, version: tuple) -> str | None:
+    from pipeline import store
+
+    return store.diagnose(path)
+
+
+def db_banner() -> None:
+    """Say so when there is no usable database, instead of pages that quietly show 0 reports."""
+    from pipeline.config import db_path
+
+    if not Path(db_path()).exists():      # (a corrupt file is reported by `guard` where queries fail)
+        st.warning(f"还没有数据库文件 {md(db_path())}:尚未导入报告,或文件已被删除、移走。请在「数据导入」页上传报告,"
+                   f"或运行 python -m pipeline ingest 报告文件夹。(若首次导入正在进行,请稍后刷新。)",
+                   icon=":material/info:")
 
 
 # ---------------------------------------------------------------- colors

@@ -32,7 +32,8 @@ from pipeline.document import SKIP_NAMES, Rejected
 ROOT = Path(__file__).resolve().parent.parent
 DOC_EXTS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 UPLOAD_EXTS = (*DOC_EXTS, ".zip")
-MAX_UPLOAD_MB = settings.get("ZONGJIE_MAX_UPLOAD_MB")
+# at most server.maxUploadSize in .streamlit/config.toml (100), which caps every request
+MAX_UPLOAD_MB = min(settings.get("ZONGJIE_MAX_UPLOAD_MB"), 100)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = settings.get("ZONGJIE_MAX_ZIP_MB") * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
@@ -114,12 +115,20 @@ def folder_hint(relpath: str) -> dict:
     return {k: str(v) for k, v in (("unit", unit), ("year", year)) if v}
 
 
+class UploadError(RuntimeError):
+    """The uploads could not be saved at all; the message (Chinese) says what to do."""
+
+
 class Saver:
     def __init__(self, root: Path | None = None):
         root = Path(root or upload_root())
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.folder = root / f"{stamp}-{secrets.token_hex(4)}"
-        self.folder.mkdir(parents=True, exist_ok=False)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=False)
+        except OSError as exc:
+            raise UploadError(f"无法在上传文件夹 {root} 中保存文件({exc.strerror or exc}):请检查该文件夹的权限"
+                              f"和磁盘空间,或用 ZONGJIE_UPLOAD_DIR 指定其他位置。") from None
         self.n = 0
         self.batch = Batch(self.folder)
 
@@ -242,7 +251,11 @@ def save_uploads(files: list[tuple[str, bytes]], manifest: tuple[str, bytes] | N
                  root: Path | None = None) -> Batch:
     """Write the uploads into a fresh batch folder; returns what was stored and skipped."""
     saver = Saver(root)
-    for name, data in files:
-        saver.add(name, data)
-    saver.add_manifest(*(manifest or ("", None)))
+    try:
+        for name, data in files:
+            saver.add(name, data)
+        saver.add_manifest(*(manifest or ("", None)))
+    except OSError as exc:
+        raise UploadError(f"保存上传文件时出错({exc.strerror or exc}):请检查 {saver.folder.parent} 的权限和磁盘空间;"
+                          f"已保存的部分在 {saver.folder}。") from None
     return saver.batch

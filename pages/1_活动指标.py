@@ -7,8 +7,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import ui
+from dashboard import review, ui
 from pipeline import query as q
+from pipeline.effective import OTHER_BUCKET
 
 f = ui.page_setup("活动指标")
 
@@ -67,6 +68,12 @@ with ui.guard():
                 help="“X次”“若干次”等没有具体数字的条目:只计条数,不计入任何合计")
     c[3].metric("提及条数", int(tot["mentions"].sum()), border=True)
     st.caption("图中实心为精确数值,斜线为约数;占位数值(如“X次”)不画入柱中,只在表格“占位条数”中计数。")
+    other = tot[tot["category"] == OTHER_BUCKET]
+    dups = int(tot["duplicates"].sum())
+    st.caption(f"“{OTHER_BUCKET}”:{int(other['mentions'].sum())} 条不属于意识形态工作类别的计数"
+               + (f"(合计 {ui.fmt_num(other['uncounted_sum'].sum())})" if measure else "")
+               + ",单列供核查,不计入合计;" + f"同一报告中重复表述的同一数字 {dups} 条,只计一次。")
+    review.taxonomy_help("metric")
 
     t_year, t_unit, t_heat, t_one, t_rep, t_rows = st.tabs(
         ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"])

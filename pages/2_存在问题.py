@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from dashboard import ui
+from dashboard import review, ui
 from pipeline import query as q
 
 f = ui.page_setup("存在问题")
@@ -36,6 +36,7 @@ with ui.guard():
         st.stop()
 
     colors = ui.category_colors()
+    review.taxonomy_help("shortcoming")
     c = st.columns(3)
     c[0].metric("问题表述", int(freq["statements"].sum()), border=True)
     c[1].metric("涉及报告", int(q.shortcomings(f)["report_id"].nunique()), border=True)

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
+from dashboard import review, ui
 from pipeline import query as q
 
 f = ui.page_setup("报告浏览")
@@ -27,7 +27,7 @@ def _label(row) -> str:
     return f"{ui.year_label(row.year)} · {row.unit or '(未识别单位)'} · {row.title or '(无标题)'}"
 
 
-def sources_table(rep: pd.Series) -> pd.DataFrame:
+def sources_table(rep: pd.Series, fixed: dict[str, str] | None = None) -> pd.DataFrame:
     try:
         src = json.loads(rep.sources or "{}")
     except (TypeError, ValueError):
@@ -42,13 +42,21 @@ def sources_table(rep: pd.Series) -> pd.DataFrame:
         value = "" if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)) \
             else str(value)
         how = src.get(key, "")
-        rows.append({"字段": name, "取值": value or "(空)", "来源": SOURCE_NAMES.get(how, how) or "–"})
+        how = SOURCE_NAMES.get(how, how) or "–"
+        if key == "unit" and isinstance(rep.get("roster_name"), str) and key not in (fixed or {}):
+            how += f";名单:{ui.MATCH_KINDS.get(rep.match_kind, rep.match_kind)}"
+        rows.append({"字段": name, "取值": value or "(空)", "来源": how, "更正": (fixed or {}).get(key, "")})
+    if (fixed or {}).get("is_report"):
+        rows.append({"字段": "是工作总结", "取值": "是" if rep.is_report else "否", "来源": "–",
+                     "更正": fixed["is_report"]})
     return pd.DataFrame(rows)
 
 
 def spans_for(text: str, mets: pd.DataFrame, shorts: pd.DataFrame) -> tuple[list, int]:
     spans, lost = [], 0
     for m in mets.itertuples():
+        if m.wrong:
+            continue
         where = ui.locate(text, m.char_start, m.char_end, m.text)
         if where is None:
             lost += 1
@@ -59,6 +67,8 @@ def spans_for(text: str, mets: pd.DataFrame, shorts: pd.DataFrame) -> tuple[list
             val = ("约" if m.approx else "") + ui.fmt_num(m.value) + (m.measure or "")
         spans.append((*where, "metric", f"指标·{m.category or '未分类'}:{m.phrase or ''} = {val}"))
     for s in shorts.itertuples():
+        if s.wrong:
+            continue
         where = ui.locate(text, s.char_start, s.char_end, s.text)
         if where is None:
             lost += 1
@@ -111,16 +121,21 @@ with ui.guard():
 
     rep = q.report(None, rid).iloc[0]
     mets, shorts, secs = q.report_metrics(None, rid), q.report_shortcomings(None, rid), q.report_sections(None, rid)
+    fixes = q.report_corrections(None, rid)
+    fixed = review.correction_status(rep, fixes)
+    review.saved_message()
 
     st.subheader(ui.md(rep.title or "(无标题)"))
     c = st.columns(5)
-    c[0].metric("单位", ui.md(rep.unit or "未识别"), help="明确署名" if rep.unit_explicit else "从正文推断或未识别")
-    c[1].metric("年度", ui.year_label(rep.year))
+    c[0].metric("单位", ui.md(rep.unit or "未识别"),
+                help=fixed.get("unit") or ("明确署名" if rep.unit_explicit else "从正文推断或未识别"))
+    c[1].metric("年度", ui.year_label(rep.year), help=fixed.get("year"))
     c[2].metric("字数", f"{int(rep.n_chars or 0):,}")
     c[3].metric("活动指标", len(mets))
     c[4].metric("问题表述", len(shorts))
     st.caption(f"来源文件:{ui.md(rep.source)}(文件内第 {rep.report_index} 篇) · 报告编号 {ui.md(rep.report_id)}"
-               + ("" if rep.is_report else " · 疑似非工作总结"))
+               + ("" if rep.is_report else " · 疑似非工作总结(默认不计入统计)")
+               + (f" · 已更正 {len(fixed)} 项" if fixed else ""))
 
     cp = q.copy_info(None, rid)        # 查重 (pipeline/copies.py): copied share, main source, red flags
     if cp:
@@ -132,7 +147,8 @@ with ui.guard():
             **({"icon": ":material/content_copy:"} if cp["flags"] else {}))
 
     with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):
-        ui.table(sources_table(rep), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
+        ui.table(sources_table(rep, fixed), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
+    review.report_corrections_form(rep, fixes)
 
     marks = [(int(s.char_start), s.kind) for s in secs.itertuples() if s.kind and s.kind != "其他"]
     traditional = rep.script not in (None, "simplified") and rep.text != rep.text_simplified
@@ -150,8 +166,11 @@ with ui.guard():
     if mets.empty:
         ui.empty("本报告没有提取出活动指标。")
     else:
-        ui.table(mets.drop(columns=["char_start", "char_end", "metric_index"]).rename(columns={"text": "clause"}),
-                 f"报告浏览-活动指标-{rep.report_id}", "rb_metrics")
+        ui.table(mets.drop(columns=["char_start", "char_end", "metric_index", "item_ordinal"])
+                 .rename(columns={"text": "clause"}), f"报告浏览-活动指标-{rep.report_id}", "rb_metrics")
+        st.caption("“计入合计”为否:类别不在活动分类中(其他(不计入)),或同一数字在本报告中重复表述(只计一次)。")
+        with st.expander("更正活动指标(标为错误或改类别)", icon=":material/edit:"):
+            review.items_editor("metric", rep, mets)
     st.markdown("**本报告的存在问题**")
     if shorts.empty:
         ui.empty("本报告没有提取出问题表述。")
@@ -159,4 +178,6 @@ with ui.guard():
         sh = shorts.drop(columns=["char_start", "char_end"]).rename(columns={"text": "statement"})
         for col in ("categories", "triggers"):
             sh[col] = sh[col].map(lambda v: "、".join(v) if v is not None and len(v) else "")
-        ui.table(sh, f"报告浏览-存在问题-{rep.report_id}", "rb_shortcomings")
+        ui.table(sh.drop(columns=["item_ordinal"]), f"报告浏览-存在问题-{rep.report_id}", "rb_shortcomings")
+        with st.expander("更正存在问题(标为错误或改类别)", icon=":material/edit:"):
+            review.items_editor("shortcoming", rep, shorts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, ui, uploads
+from dashboard import auth, review, ui, uploads
 from pipeline import query as q
 from pipeline.config import MAX_FILE_BYTES, db_path
 
@@ -35,38 +35,46 @@ if go:
     if not files:
         st.warning("请先选择要上传的文件。")
     else:
-        batch = uploads.save_uploads([(u.name, u.getvalue()) for u in files],
-                                     (manifest.name, manifest.getvalue()) if manifest else None)
-        bar = st.progress(0.0, text="准备导入…")
+        try:
+            batch = uploads.save_uploads([(u.name, u.getvalue()) for u in files],
+                                         (manifest.name, manifest.getvalue()) if manifest else None)
+        except uploads.UploadError as exc:
+            st.error(str(exc), icon=":material/error:")
+            st.stop()
+        bar = st.progress(0.0, text="准备导入…(若另一个导入任务正在进行,将排队等它结束)")
 
         def progress(done: int, total: int, name: str) -> None:
             bar.progress(done / total if total else 1.0, text=f"正在导入 {done}/{total}:{name}")
 
-        summary = None
+        summary, failed = None, None
         if batch.paths:
-            from pipeline.ingest import ingest_paths
-            from pipeline.rules import RulesError
+            # in a child process (dashboard/ingest_job.py): a hostile file cannot take the server down
+            from dashboard.ingest_job import IngestFailed, run_ingest
             try:
-                summary = ingest_paths(batch.paths, db=db_path(), manifest=batch.manifest, workers=1,
-                                       progress=progress, template=template)
-            except RulesError as exc:   # a broken rules file: nothing was written
-                st.error(f"导入未开始:{ui.md(exc)}。请联系管理员修正规则文件。", icon=":material/error:")
-            except Exception as exc:  # the database refused (busy, disk full…): say so, keep the files
-                st.error(f"导入失败:{type(exc).__name__}: {ui.md(exc)}", icon=":material/error:")
+                summary = run_ingest(batch.paths, db=db_path(), manifest=batch.manifest, progress=progress,
+                                     template=template)
+            except IngestFailed as exc:  # the database refused (busy, disk full…): say so, keep the files
+                failed = f"导入失败:{exc}"
         bar.progress(1.0, text="导入完成")
-        st.session_state[RESULT] = (batch, summary)
+        st.session_state[RESULT] = (batch, summary, failed)
         st.rerun()   # the sidebar's options (units, years) then include the new reports
 
 if RESULT in st.session_state:
-    batch, summary = st.session_state[RESULT]
+    batch, summary, failed = st.session_state[RESULT]
+    if failed:
+        st.error(ui.md(failed), icon=":material/error:")
     status: dict[str, tuple[str, str]] = {}
     if summary is not None:
         status.update({p: ("已导入", "") for p in summary.ingested})
         status.update({p: ("未变(已导入过)", "") for p in summary.unchanged})
         status.update({p: ("拒收", r) for p, r in summary.rejected})
         st.success(summary.line(), icon=":material/check_circle:")
-    counts = q.reports_by_source(None, tuple(str(p) for p in batch.paths))
-    per_source = dict(zip(counts["source"], counts["reports"]))
+        for note in summary.notes:
+            st.info(ui.md(note), icon=":material/info:")
+    per_source = {}
+    with ui.guard():
+        counts = q.reports_by_source(None, tuple(str(p) for p in batch.paths))
+        per_source = dict(zip(counts["source"], counts["reports"]))
     rows = []
     for item in batch.items:
         if item.stored is None:
@@ -86,7 +94,9 @@ if RESULT in st.session_state:
         del st.session_state[RESULT]
         st.rerun()
 
-with st.expander("已拒收的文件(全库)"):
+review.roster_panel()
+
+with st.expander("已拒收的文件(全库)"), ui.guard():
     rej = q.rejects()
     if rej.empty:
         st.caption("没有拒收的文件。")

@@ -1,9 +1,11 @@
 """CLI, a thin wrapper over the library:
 
-    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild] [--template]
+    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild] [--template] [--json FILE]
     python -m pipeline export [--db FILE] --out FILE.jsonl
     python -m pipeline map PATH... --out PARQUET_DIR      # per-file stages only, no database
     python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
+    python -m pipeline roster import FILE [--db FILE]      # replace the roster (名单), CSV or .xlsx
+    python -m pipeline roster export [--out FILE.csv]      # the roster as CSV (stdout without --out)
     python -m pipeline checks [--db FILE] [--unit U] [--year-min Y] [--year-max Y] [--unit-type T] --out FILE.csv
 """
 from __future__ import annotations
@@ -26,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--rebuild", action="store_true", help="drop everything stored and ingest afresh")
     ing.add_argument("--template", action="store_true",
                      help="these files are known 范文 (templates): 查重 counts text copied from them")
+    ing.add_argument("--json", metavar="FILE", help="write progress lines and the summary as JSON lines to FILE "
+                                                   "(the 数据导入 page runs the ingest this way, outside the server)")
     mp = sub.add_parser("map", help="run the per-file stages only, writing Parquet parts (no database)")
     mp.add_argument("paths", nargs="+")
     mp.add_argument("--out", required=True, help="folder for the Parquet parts")
@@ -37,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     exp = sub.add_parser("export", help="write one JSON object per report")
     exp.add_argument("--db", default=None)
     exp.add_argument("--out", required=True)
+    ros = sub.add_parser("roster", help="the roster of units expected to report (名单)")
+    ros_sub = ros.add_subparsers(dest="roster_cmd", required=True)
+    ri = ros_sub.add_parser("import", help="replace the roster with a CSV or .xlsx file")
+    ri.add_argument("file")
+    ri.add_argument("--db", default=None)
+    ro = ros_sub.add_parser("export", help="write the roster as CSV")
+    ro.add_argument("--out", default=None)
+    ro.add_argument("--db", default=None)
     chk = sub.add_parser("checks", help="考核: unit x rule verdicts (达标/未达标/未提及) as CSV")
     chk.add_argument("--db", default=None)
     chk.add_argument("--unit", action="append", default=[], help="a unit (repeat for several)")
@@ -50,20 +62,34 @@ def main(argv: list[str] | None = None) -> int:
     db = getattr(args, "db", None) or db_path()
     if args.cmd == "ingest":
         from .ingest import ManifestError, _progress_bar, ingest_paths
+        from .store import StoreError
 
         progress = _progress_bar if sys.stderr.isatty() else None
+        out = open(args.json, "w", encoding="utf-8", buffering=1) if args.json else None
+        if out:
+            progress = _json_progress(out)
         try:
             s = ingest_paths(args.paths, db=db, manifest=args.manifest, workers=args.workers,
                              rebuild=args.rebuild, progress=progress, template=args.template)
         except RulesError as exc:
             print(f"错误:{exc}。导入未开始,数据库未改动。", file=sys.stderr)
+            if out:
+                _json_line(out, {"error": f"{exc}。导入未开始,数据库未改动。"})
             return 2
-        except ManifestError as exc:
+        except (ManifestError, StoreError) as exc:
             print(f"错误:{exc}", file=sys.stderr)
-            return 2
+            if out:
+                _json_line(out, {"error": str(exc)})
+            return 2 if isinstance(exc, ManifestError) else 3
+        for note in s.notes:
+            print(f"注意:{note}")
         print(s.line())
         for path, reason in s.rejected:
             print(f"  拒收 {path}: {reason}")
+        if out:
+            _json_line(out, {"summary": {"ingested": s.ingested, "unchanged": s.unchanged, "rejected": s.rejected,
+                                         "reports": s.reports, "notes": s.notes, "copy_seconds": s.copy_seconds,
+                                         "copy_stats": s.copy_stats}})
         return 0
     if args.cmd == "map":
         from .ingest import ManifestError, _progress_bar, map_to_parquet
@@ -87,6 +113,24 @@ def main(argv: list[str] | None = None) -> int:
         n = load_parquet_dir(args.src, db=db)
         print(f"载入 {n} 篇报告 -> {db}")
         return 0
+    if args.cmd == "roster":
+        from . import roster
+
+        if args.roster_cmd == "import":
+            try:
+                n = roster.import_file(args.file, db=db)
+            except (roster.RosterError, OSError) as exc:
+                problems = getattr(exc, "problems", None) or [str(exc)]
+                print("名单未导入:", file=sys.stderr)
+                for p in problems:
+                    print(f"  {p}", file=sys.stderr)
+                return 2
+            print(f"名单已导入:{n} 个单位 -> {db}")
+            return 0
+        n = roster.export_roster(db, args.out or sys.stdout)
+        if args.out:
+            print(f"导出名单 {n} 个单位 -> {args.out}")
+        return 0
     if args.cmd == "export":
         from .export import export_jsonl
 
@@ -109,6 +153,18 @@ def main(argv: list[str] | None = None) -> int:
               + "、".join(f"{k} {int(counts.get(k, 0))}" for k in checks.VERDICTS) + ")")
         return 0
     return 2
+
+
+def _json_line(fh, obj: dict) -> None:
+    import json
+
+    fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _json_progress(fh):
+    def progress(done: int, total: int, name: str) -> None:
+        _json_line(fh, {"done": done, "total": total, "name": name})
+    return progress
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ filter lives here once (Datasette keeps its filters in one module for the same r
 
     year_min, year_max          inclusive bounds on reports.year (reports without a year drop out)
     units, unit_types, regions  lists of allowed values; None or [] means no restriction
+    include_nonreports          True brings back what is not a work report (essays, site
+                                preambles, is_report false); by default they are out of every count
 
 `where()` returns a condition on `reports AS alias` with `?` placeholders and the values
 to bind: nothing a user picked or typed is ever pasted into SQL.
@@ -31,8 +33,12 @@ class ListFilter:
     order: str = "value"   # option order: "value" (alphabetical) or "count" (most reports first)
 
     def options_sql(self) -> str:
-        by = f"count(*) DESC, {self.column}" if self.order == "count" else self.column
-        return (f"SELECT {self.column} FROM reports WHERE {self.column} IS NOT NULL "
+        """The values on offer: the corrected/roster values of the reports (`reports_eff`,
+        pipeline/effective.py) and the roster's own (a unit that never reported can be picked)."""
+        roster_col = {"unit": "name"}.get(self.column, self.column)
+        by = f"sum(n) DESC, {self.column}" if self.order == "count" else self.column
+        return (f"SELECT {self.column} FROM (SELECT {self.column}, 1 AS n FROM reports_eff "
+                f"UNION ALL SELECT {roster_col}, 0 FROM roster) WHERE {self.column} IS NOT NULL "
                 f"GROUP BY {self.column} ORDER BY {by}")
 
 
@@ -42,9 +48,10 @@ LIST_FILTERS = (
     ListFilter("regions", "region", "region", "地区", "地区"),
 )
 YEARS_PARAM = "years"     # the year range: URL parameter (given twice: from, to) and slider key
-FILTER_KEYS = ("year_min", "year_max", *(f.key for f in LIST_FILTERS))
+NONREPORTS_PARAM = "nonreports"   # 包含非工作报告: URL parameter (=1) and sidebar toggle key
+FILTER_KEYS = ("year_min", "year_max", *(f.key for f in LIST_FILTERS), "include_nonreports")
 LIST_COLUMNS = {f.key: f.column for f in LIST_FILTERS}
-URL_PARAMS = (YEARS_PARAM, *(f.param for f in LIST_FILTERS))
+URL_PARAMS = (YEARS_PARAM, *(f.param for f in LIST_FILTERS), NONREPORTS_PARAM)
 
 
 def normalize(filters: Mapping | None) -> dict:
@@ -59,7 +66,10 @@ def normalize(filters: Mapping | None) -> dict:
             raise ValueError(f"unknown filter key {key!r}; expected some of {FILTER_KEYS}")
         if value is None or value == "" or (not isinstance(value, (str, int)) and len(value) == 0):
             continue
-        if key in ("year_min", "year_max"):
+        if key == "include_nonreports":
+            if value is True or str(value).lower() in ("1", "true"):
+                out[key] = True
+        elif key in ("year_min", "year_max"):
             out[key] = int(value)
         else:
             vals = [value] if isinstance(value, str) else list(value)
@@ -70,10 +80,10 @@ def normalize(filters: Mapping | None) -> dict:
 
 
 def where(filters: Mapping | None, alias: str = "r") -> tuple[str, list]:
-    """SQL condition on `reports AS alias` and its parameters; "TRUE" when nothing is filtered.
+    """SQL condition on `reports AS alias` and its parameters (essays out unless included).
 
     >>> where({"year_min": 2020, "units": ["县政府办公室"], "regions": []})
-    ('r.year >= ? AND list_contains(?::VARCHAR[], r.unit)', [2020, ['县政府办公室']])
+    ('r.year >= ? AND list_contains(?::VARCHAR[], r.unit) AND coalesce(r.is_report, TRUE)', [2020, ['县政府办公室']])
     """
     if not alias.isidentifier():
         raise ValueError(f"bad table alias {alias!r}")
@@ -90,6 +100,8 @@ def where(filters: Mapping | None, alias: str = "r") -> tuple[str, list]:
         if lf.key in f:
             conds.append(f"list_contains(?::VARCHAR[], {alias}.{lf.column})")
             params.append(f[lf.key])
+    if not f.get("include_nonreports"):
+        conds.append(f"coalesce({alias}.is_report, TRUE)")
     return (" AND ".join(conds) or "TRUE"), params
 
 
@@ -121,6 +133,8 @@ def describe(filters: Mapping | None) -> str:
         vals = f.get(lf.key)
         if vals:
             parts.append(f"{lf.short}:{'、'.join(vals[:3])}{f'等{len(vals)}个' if len(vals) > 3 else ''}")
+    if f.get("include_nonreports"):
+        parts.append("含非工作报告")
     return ";".join(parts) or "全部数据"
 
 
@@ -136,6 +150,8 @@ def slug(filters: Mapping | None) -> str:
         vals = f.get(lf.key)
         if vals:
             parts.append(lf.short + "-" + ("+".join(vals) if len(vals) <= 2 else f"{vals[0]}等{len(vals)}个"))
+    if f.get("include_nonreports"):
+        parts.append("含非工作报告")
     return "_".join(parts) or "全部"
 
 
@@ -152,4 +168,6 @@ def url_params(filters: Mapping | None, years: list[int] | tuple[int, ...] = ())
         out += [(YEARS_PARAM, str(f.get("year_min", min(years)))), (YEARS_PARAM, str(f.get("year_max", max(years))))]
     for lf in LIST_FILTERS:
         out += [(lf.param, v) for v in f.get(lf.key, [])]
+    if f.get("include_nonreports"):
+        out.append((NONREPORTS_PARAM, "1"))
     return out

@@ -1,34 +1,41 @@
 """Run the per-file chain over many files and store the results.
 
-Plan, then write. The plan reads the published database (never blocking the dashboard)
-and hashes every file: an unchanged file (same path, content and pipeline version) is
+Take the write lock, plan, then write. The plan runs under the lock (a queued ingest sees
+what the one before it published), reads the published database (never blocking the
+dashboard) and hashes every file: an unchanged file (same path, content and pipeline version) is
 skipped, the same content under a second name is recorded without re-processing, a
 changed file is re-processed and replaces its reports. When nothing needs writing, the
 database is not touched at all. Otherwise the per-file stages run in worker processes
 (a bounded number of files in flight, so memory stays flat however large the corpus),
 and the parent writes their results through `store.writer` in batches: one transaction
 holds whole files only. A file that fails is recorded in `rejects` with its reason and
-the batch goes on.
+the batch goes on - also when the file kills its worker (see `_run`); the per-file limits
+are in `limits.py`.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import rules, settings, store
+from . import roster  # noqa: F401  (registers the roster's and corrections' derived tables with the writer)
+from . import limits, rules, settings, store
 from .config import MAX_FILE_BYTES, pipeline_version
 from .document import SKIP_NAMES  # noqa: F401  (shared with the upload page)
 from .manifest import ManifestError, read_manifest  # noqa: F401  (parsed in one place for the CLI and the 数据导入 page)
-from .process import FileResult, process_path
-from .read import Rejected
+from .process import FileResult, process_document
+from .read import Rejected, read_path
 
 # Files per write transaction: each commit costs DuckDB tens of milliseconds, so batches are
 # large (bench: 64 files/commit 2.6 ms/file, 160 files 1.3 ms/file); a crash loses at most
@@ -43,6 +50,7 @@ class Summary:
     unchanged: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     reports: int = 0
+    notes: list[str] = field(default_factory=list)     # what the writer had to decide (a stale copy discarded)
     copy_seconds: float = 0.0          # time spent bringing the 查重 tables up to date
     copy_stats: dict = field(default_factory=dict)   # reports signed / compared by that step
 
@@ -51,19 +59,80 @@ class Summary:
                 f"拒收 {len(self.rejected)} 个")
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files, and folders walked recursively, in a stable order; hidden files and notes skipped."""
+def display_name(path: str) -> str:
+    """A path as text that can be stored and shown: names that are not UTF-8 (a zip made on
+    Windows carries GBK) arrive as surrogate escapes; they are decoded as GB18030 when that
+    reads, else their bad bytes are shown as \\xNN. The file itself is still opened by its
+    real name."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(path)
+    parts = []
+    for part in raw.split(b"/"):
+        try:
+            parts.append(part.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                parts.append(part.decode("gb18030"))
+            except UnicodeDecodeError:
+                parts.append(part.decode("utf-8", "backslashreplace"))
+    return "/".join(parts)
+
+
+def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to read, and (path, reason) for what was skipped.
+
+    Folders are walked recursively in a stable order; hidden files and notes are passed
+    over. Only regular files are read, and only when their real path stays inside the
+    folder given: a link to /etc/shadow, a link out of the folder, a FIFO or a device is
+    skipped with its reason (reading a FIFO would block the batch forever).
+    """
     out: list[Path] = []
+    skipped: list[tuple[str, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            root = os.path.realpath(p)
+            for dirpath, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for d in dirs:
+                    if os.path.islink(os.path.join(dirpath, d)):
+                        skipped.append((os.path.join(dirpath, d), "符号链接指向的文件夹,未跟随(已跳过)"))
                 for f in sorted(files):
-                    if not f.startswith(".") and not f.lower().startswith(SKIP_NAMES):
-                        out.append(Path(root) / f)
+                    if f.startswith(".") or f.lower().startswith(SKIP_NAMES):
+                        continue
+                    full = os.path.join(dirpath, f)
+                    why = _unsafe(full, root)
+                    if why:
+                        skipped.append((full, why))
+                    else:
+                        out.append(Path(full))
         else:
             out.append(p)
-    return out
+    return out, skipped
+
+
+def _unsafe(path: str, root: str) -> str | None:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "符号链接循环(已跳过)"
+        return "符号链接指向的文件不存在(已跳过)" if os.path.islink(path) else "文件无法访问(已跳过)"
+    real = os.path.realpath(path)
+    if os.path.islink(path) and os.path.commonpath([real, root]) != root:
+        return "符号链接指向导入文件夹之外,为安全起见已跳过"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "管道(FIFO)" if stat.S_ISFIFO(st.st_mode) else "设备或套接字" if not stat.S_ISDIR(st.st_mode) else "文件夹"
+        return f"不是普通文件({kind}),已跳过"
+    return None
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files `expand` would read."""
+    return expand(paths)[0]
 
 
 def _manifest_applied(stored: list[tuple], row: dict | None) -> bool:
@@ -82,16 +151,24 @@ def _manifest_applied(stored: list[tuple], row: dict | None) -> bool:
     return True
 
 
-def _work(item: tuple[str, dict | None]) -> FileResult | tuple[str, str]:
-    path, manifest = item
+def _work(item: tuple[str, dict | None, str]) -> FileResult | tuple[str, str]:
+    """One file -> its result, or (display path, reason): never raises, so one file cannot
+    stop the batch. `item` is (real path, manifest row, path as stored and shown)."""
+    path, manifest, shown = item
     try:
-        return process_path(path, manifest)
+        with limits.file_budget():
+            # the name as shown: a GBK-named file's unit and year can come from its name
+            return process_document(read_path(path), manifest, display_path=shown)
     except Rejected as exc:
-        return path, str(exc)
+        return shown, str(exc)
+    except limits.FileTimeout:
+        return shown, f"处理超时(超过 {limits.file_timeout():.0f} 秒,ZONGJIE_FILE_TIMEOUT),已跳过"
+    except MemoryError:
+        return shown, f"处理该文件所需内存超过上限({limits.worker_mem_mb()} MB,ZONGJIE_WORKER_MEM_MB),已跳过"
     except OSError as exc:
-        return path, f"无法读取:{exc.strerror or exc}"
+        return shown, f"无法读取:{exc.strerror or exc}"
     except Exception as exc:  # a bug must not stop the batch; the message names it
-        return path, f"处理出错({type(exc).__name__}: {exc})"
+        return shown, f"处理出错({type(exc).__name__}: {display_name(str(exc))[:300]})"
 
 
 def _progress_bar(done: int, total: int, name: str) -> None:
@@ -121,8 +198,10 @@ class Plan:
 
 
 def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild: bool) -> Plan:
-    """Decide per file what to do, reading only the published database."""
-    con = store.read_connection(db)
+    """Decide per file what to do, reading only the published database (under the write
+    lock: a queued ingest plans from what the one before it published)."""
+    problem = store.check_writable(db)
+    con = store.read_connection(db if not problem else Path("/nonexistent/zongjie-empty.duckdb"))  # table-less: plan as if empty
     stored: dict[str, list[tuple]] = {}
     try:
         paths, contents = ({}, {}) if rebuild else store.index(con)
@@ -134,23 +213,28 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
         con.close()
     out, queued = Plan(), {}
     for f in files:
-        key = str(f)
+        real = str(f)
+        key = display_name(real)
         try:
-            if not f.is_file():
-                raise Rejected("文件不存在")
-            size = f.stat().st_size
+            st = f.stat()
+            if not stat.S_ISREG(st.st_mode):
+                raise Rejected("不是普通文件(文件夹、管道或设备),已跳过")
+            size = st.st_size
             if size > MAX_FILE_BYTES:
                 raise Rejected(f"文件过大({size / 1048576:.0f} MB),上限 {MAX_FILE_BYTES // 1048576} MB")
             if size == 0:
                 raise Rejected("空文件(0 字节)")
             fid = file_hash(f)
+        except FileNotFoundError:
+            out.reject.append((key, "文件不存在"))
+            continue
         except Rejected as exc:
             out.reject.append((key, str(exc)))
             continue
         except OSError as exc:
             out.reject.append((key, f"无法读取:{exc.strerror or exc}"))
             continue
-        row = manifest.get(key) or manifest.get(f.name)
+        row = manifest.get(key) or manifest.get(real) or manifest.get(f.name) or manifest.get(display_name(f.name))
         applied = _manifest_applied(stored.get(fid, []), row) if row else True
         if paths.get(key) == (fid, version) and applied:
             out.unchanged.append(key)
@@ -160,7 +244,7 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
             out.twin.append((key, fid, queued[fid]))   # same content twice in this batch: process once
         else:
             queued[fid] = key
-            out.process.append((key, row))
+            out.process.append((real, row, key))
     return out
 
 
@@ -197,11 +281,27 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
                  progress: Callable[[int, int, str], None] | None = None, template: bool = False) -> Summary:
     """`template`: the files are known 范文 (templates), sources in 查重 for reports of any year."""
     rules.check_all()                      # a broken rules file stops here: nothing opened, nothing written
-    files = expand_paths(paths)
+    files, skipped = expand(paths)
+    man = read_manifest(manifest)
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(store.write_lock(db))
+        except store.ReadOnlyStore:
+            # a read-only deployment re-running its ingest: fine as long as there is nothing to write
+            todo = plan(files, db, man, pipeline_version(), rebuild)
+            if skipped or todo.process or todo.alias or todo.twin or todo.reject or rebuild or template \
+                    or _copies_pending(db):
+                raise
+            return Summary(unchanged=list(todo.unchanged))
+        return _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template)
+
+
+def _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template) -> Summary:
     version = pipeline_version()
-    todo = plan(files, db, read_manifest(manifest), version, rebuild)
+    todo = plan(files, db, man, version, rebuild)
+    todo.reject[:0] = [(display_name(p), why) for p, why in skipped]
     summary = Summary(unchanged=list(todo.unchanged))
-    total, done = len(files), len(todo.unchanged)
+    total, done = len(files) + len(skipped), len(todo.unchanged)
 
     def tick(name: str) -> None:
         nonlocal done
@@ -214,7 +314,7 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
     if not (todo.process or todo.alias or todo.twin or todo.reject or rebuild or template) \
             and not _copies_pending(db):
         return summary                     # nothing to write: the database is left alone
-    with store.writer(db) as con:
+    with store.writer(db, note=summary.notes.append, locked=True) as con:
         if rebuild:
             store.drop_all(con)
         # Paths that now hold content stored before go first, all in one step: a change
@@ -262,7 +362,7 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
             else:
                 summary.unchanged.append(key)
             tick(Path(key).name)
-        _update_copies(con, summary, [str(f) for f in files] if template else None)
+        _update_copies(con, summary, [display_name(str(f)) for f in files] if template else None)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline_version', ?)", [version])
     return summary
 
@@ -273,9 +373,9 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
     (`store.write_parquet`), rejects to `out_dir/rejects.csv`. Run it on as many machines
     (or Ray/Spark tasks) as you like over disjoint inputs, then `load_parquet` once."""
     rules.check_all()
-    files = expand_paths(paths)
+    files, skipped = expand(paths)
     man = read_manifest(manifest)
-    summary = Summary()
+    summary = Summary(rejected=[(display_name(p), why) for p, why in skipped])
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     batch: list[FileResult] = []
@@ -289,7 +389,7 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
             summary.reports += sum(len(r.reports) for r in batch)
             batch = []
 
-    todo = [(str(f), man.get(str(f)) or man.get(f.name)) for f in files]
+    todo = [(str(f), man.get(str(f)) or man.get(f.name), display_name(str(f))) for f in files]
     for k, result in enumerate(_run(todo, workers), 1):
         if isinstance(result, tuple):
             summary.rejected.append(result)
@@ -298,7 +398,7 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
             if len(batch) >= BATCH_FILES:
                 flush()
         if progress:
-            progress(k, len(todo), Path(todo[k - 1][0]).name)
+            progress(k, len(todo), Path(todo[k - 1][2]).name)
     flush()
     if summary.rejected:
         with open(out / f"rejects-{os.getpid()}.csv", "a", encoding="utf-8", newline="") as fh:
@@ -318,7 +418,7 @@ def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
     return n
 
 
-def _work_chunk(items: list[tuple[str, dict | None]]) -> list[FileResult | tuple[str, str]]:
+def _work_chunk(items: list[tuple[str, dict | None, str]]) -> list[FileResult | tuple[str, str]]:
     return [_work(item) for item in items]
 
 
@@ -327,23 +427,75 @@ def _work_chunk(items: list[tuple[str, dict | None]]) -> list[FileResult | tuple
 TASK_FILES = 4
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started from a fork server, never forked from the writer: they
+    inherit none of its descriptors (the write lock above all), die with the ingest
+    (`limits.worker_init`) and run each file under the time and memory limits."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.warm"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=limits.worker_init,
+                               initargs=(os.getpid(),))
+
+
+def _crashed(item) -> tuple[str, str]:
+    return item[2], (f"处理该文件时工作进程意外终止(可能超出内存上限 {limits.worker_mem_mb()} MB"
+                     f"或处理时间上限 {limits.file_timeout():.0f} 秒),已跳过;其余文件照常导入")
+
+
+def _alone(item) -> FileResult | tuple[str, str]:
+    """One file in a fresh one-worker pool: if the worker dies again, this file did it."""
+    pool = _pool(1)
+    try:
+        return pool.submit(_work, item).result()
+    except BrokenProcessPool:
+        return _crashed(item)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _run(todo: list, workers: int | None) -> Iterator[FileResult | tuple[str, str]]:
     """Results in input order, with a bounded number of files in flight (flat memory).
 
     The window is two write batches deep: while the parent commits one batch, the workers
     keep going on the next instead of idling (measured: a window of 32 files left them
     waiting during each commit, ~10% of the wall time at 2,500 files).
+
+    A worker that dies (the OOM killer, a CPU-time cap, a crash in a C library) breaks the
+    pool: the files then in flight are retried one by one in fresh pools, the one that
+    kills its worker again is rejected with a reason, and the batch goes on.
+    `workers=1` runs in this process (debugging, tests): no time or memory limits then.
     """
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(todo) < 4:
+    if workers == 1:
         yield from map(_work, todo)
         return
+    if not todo:
+        return
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     window = max(workers * 16, 2 * BATCH_FILES) // TASK_FILES
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque = deque()
-        for k in range(0, len(todo), TASK_FILES):
-            pending.append(pool.submit(_work_chunk, todo[k:k + TASK_FILES]))
-            if len(pending) >= window:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    k = 0                                    # next file to submit
+    while True:
+        pool = _pool(workers)
+        pending: deque = deque()            # (first file index, future)
+        broken = False
+        try:
+            while k < len(todo) or pending:
+                while k < len(todo) and len(pending) < window:
+                    pending.append((k, pool.submit(_work_chunk, todo[k:k + TASK_FILES])))
+                    k += TASK_FILES
+                try:
+                    chunk = pending[0][1].result()
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                pending.popleft()
+                yield from chunk
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if not broken:
+            return
+        for item in todo[pending[0][0]:min(k, len(todo))]:
+            yield _alone(item)
+        if k >= len(todo):
+            return

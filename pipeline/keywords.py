@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .effective import ensure as ensure_views
 from .filters import FILTER_KEYS, where  # noqa: F401  (the shared filter; re-exported for callers)
 
 GROUP_COLUMNS = {"unit": "unit", "year": "year"}   # distinctive_terms: allowed group columns
@@ -24,10 +25,11 @@ def top_terms(con, filters: Mapping | None = None, limit: int = 50) -> pd.DataFr
 
     term_counts holds one row per (report, term), so COUNT(*) is the number of reports;
     COUNT(DISTINCT report_id) gave the same number 10x slower (400 ms at 10,000 reports)."""
+    ensure_views(con)
     cond, params = where(filters)
     return con.execute(f"""
         SELECT t.term, SUM(t.n)::BIGINT AS n, COUNT(*)::BIGINT AS reports
-        FROM term_counts t JOIN reports r USING (report_id)
+        FROM term_counts t JOIN reports_eff r USING (report_id)
         WHERE {cond}
         GROUP BY t.term
         ORDER BY n DESC, reports DESC, t.term
@@ -41,10 +43,11 @@ def term_trend(con, terms: list[str], filters: Mapping | None = None) -> pd.Data
     Every requested term gets a row for every year that has reports (n = 0 when absent).
     """
     terms = list(dict.fromkeys(str(t) for t in terms or []))
+    ensure_views(con)
     cond, params = where(filters)
     return con.execute(f"""
         WITH sel AS (
-            SELECT r.report_id, r.year, r.n_chars FROM reports r
+            SELECT r.report_id, r.year, r.n_chars FROM reports_eff r
             WHERE r.year IS NOT NULL AND {cond}),
         years AS (SELECT year, SUM(n_chars) AS chars FROM sel GROUP BY year),
         wanted AS (SELECT unnest(?::VARCHAR[]) AS term),
@@ -75,10 +78,11 @@ def distinctive_terms(con, group_col: str, group_value, filters: Mapping | None 
     col = GROUP_COLUMNS[group_col]
     if group_col == "year" and group_value is not None:
         group_value = int(group_value)
+    ensure_views(con)
     cond, params = where(filters)
     return con.execute(f"""
         WITH sel AS (
-            SELECT r.report_id, (r.{col} IS NOT DISTINCT FROM ?) AS in_group FROM reports r
+            SELECT r.report_id, (r.{col} IS NOT DISTINCT FROM ?) AS in_group FROM reports_eff r
             WHERE {cond}),
         counts AS (
             SELECT t.term,
@@ -112,9 +116,10 @@ def kwic(con, term: str, filters: Mapping | None = None, width: int = 20, limit:
     """
     if not term:
         return pd.DataFrame(columns=KWIC_COLUMNS)
+    ensure_views(con)
     cond, params = where(filters)
     rows = con.execute(f"""
-        SELECT r.report_id, r.unit, r.year, r.text_simplified FROM reports r
+        SELECT r.report_id, r.unit, r.year, r.text_simplified FROM reports_eff r
         WHERE contains(r.text_simplified, ?) AND {cond}
         ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id
         LIMIT ?""", [term, *params, int(limit)]).fetchall()

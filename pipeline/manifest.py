@@ -45,16 +45,25 @@ def parse_rows(text: str, name: str = "清单") -> list[dict]:
     >>> parse_rows("文件名,单位,年份,期间\\n2021/a.txt,县审计局,2021年,上半年\\n")
     [{'file': '2021/a.txt', 'unit': '县审计局', 'year': '2021年', 'period': '上半年'}]
     """
+    if "\x00" in text:
+        raise ManifestError(f"清单文件 {Path(name).name} 含二进制内容,不是 CSV 表格")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    columns = {h: _COLUMN_OF.get((h or "").strip().lower()) for h in reader.fieldnames or []}
-    if "file" not in columns.values():
-        raise ManifestError(f"清单文件 {name} 缺少 file(文件名)列:第一行应为 file,unit,year,unit_type,region,period"
-                            f"(或 文件名,单位,年份,单位类型,地区,期间)")
     out = []
-    for raw in reader:
-        row = {columns[k]: (v or "").strip() for k, v in raw.items() if columns.get(k) and isinstance(v, str)}
-        if row.get("file"):
-            out.append(row)
+    line = 1
+    try:     # (csv raises on a field past its size limit or a malformed quote: a message, not a traceback)
+        columns = {h: _COLUMN_OF.get((h or "").strip().lower()) for h in reader.fieldnames or []}
+        if "file" not in columns.values():
+            raise ManifestError(f"清单文件 {name} 缺少 file(文件名)列:第一行应为 file,unit,year,unit_type,region,"
+                                f"period(或 文件名,单位,年份,单位类型,地区,期间)")
+        for raw in reader:
+            line = reader.line_num
+            row = {columns[k]: (v or "").strip() for k, v in raw.items() if columns.get(k) and isinstance(v, str)}
+            if row.get("file"):
+                out.append(row)
+    except csv.Error as exc:
+        why = "某一格内容过长" if "field larger" in str(exc) else "格式不是有效的 CSV"
+        raise ManifestError(f"清单文件 {Path(name).name} 第 {line} 行附近{why},无法读取;"
+                            f"请用 Excel 另存为 CSV 后重试") from None
     return out
 
 

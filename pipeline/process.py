@@ -70,11 +70,19 @@ def content_hash(data: bytes) -> str:
 
 
 def process_document(doc: RawDocument, manifest: dict | None = None, display_path: str | None = None) -> FileResult:
+    from .limits import max_file_chars, max_report_chars
+
     text, encoding, in_file = decode_with_offsets(doc)
+    if len(text) > max_file_chars():
+        raise Rejected(f"文字过多({len(text):,} 字),每个文件上限 {max_file_chars():,} 字(ZONGJIE_MAX_FILE_CHARS)")
     m = clean(text)
     parts = split_reports(m.text)
     if not parts:
         raise Rejected("清理网页模板等内容后没有剩下正文")
+    longest = max(p.end - p.start for p in parts)
+    if longest > max_report_chars():
+        raise Rejected(f"单篇报告过长({longest:,} 字),上限 {max_report_chars():,} 字(ZONGJIE_MAX_REPORT_CHARS);"
+                       f"请检查文件是否为报告原文")
     path = display_path or doc.path
     reports: list[ReportResult] = []
     simple_all = to_simplified(m.text)          # once per file; t2s keeps length, so slices align

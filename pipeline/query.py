@@ -25,9 +25,10 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+import duckdb
 import pandas as pd
 
-from . import keywords, store
+from . import effective, keywords, store
 from .config import db_path
 from .filters import LIST_FILTERS, known, where
 
@@ -77,7 +78,13 @@ def use_cache(decorate: Callable[[Callable], Callable]) -> None:
 def _run(name: str, db: str, filters: dict, args: tuple, kwargs: dict):
     con = store.read_connection(db)
     try:
-        return _QUERIES[name](con, filters, *args, **kwargs)
+        try:
+            return _QUERIES[name](con, filters, *args, **kwargs)
+        except duckdb.CatalogException:
+            # a file published before the effective views existed: TEMP copies, then again
+            # (checking first would cost every query a catalog look-up)
+            effective.install(con)
+            return _QUERIES[name](con, filters, *args, **kwargs)
     finally:
         con.close()
 
@@ -105,7 +112,8 @@ def filter_options(con, _filters) -> dict[str, list]:
     """Every value the sidebar can offer (not filtered)."""
     def col(sql):
         return [r[0] for r in con.execute(sql).fetchall()]
-    return {"years": col("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1"),
+    # corrected values, and the roster's units, types and regions even where nothing was reported
+    return {"years": col("SELECT DISTINCT year FROM reports_eff WHERE year IS NOT NULL ORDER BY 1"),
             **{lf.key: col(lf.options_sql()) for lf in LIST_FILTERS}}     # pipeline/filters.py
 
 
@@ -113,7 +121,7 @@ def filter_options(con, _filters) -> dict[str, list]:
 def categories(con, _filters) -> dict[str, list[str]]:
     """Every category of metrics and of shortcomings, database-wide (for the one color map)."""
     return {t: [r[0] for r in con.execute(
-                f"SELECT DISTINCT category FROM {t} WHERE category IS NOT NULL ORDER BY 1").fetchall()]
+                f"SELECT DISTINCT category FROM {t}_eff WHERE category IS NOT NULL ORDER BY 1").fetchall()]
             for t in ("metrics", "shortcomings")}
 
 
@@ -124,7 +132,7 @@ def overview(con, filters) -> pd.DataFrame:
         SELECT count(*) AS reports, count(DISTINCT r.unit) AS units, count(DISTINCT r.year) AS years,
                count(DISTINCT r.file_id) AS files, coalesce(sum(r.n_chars), 0) AS chars,
                min(r.year) AS year_first, max(r.year) AS year_last
-        FROM reports r WHERE {cond}""", params)
+        FROM reports_eff r WHERE {cond}""", params)
 
 
 @cached
@@ -133,7 +141,7 @@ def coverage(con, filters) -> pd.DataFrame:
     cond, params = where(filters)
     return _df(con, f"""
         SELECT r.unit, r.year, count(*) AS reports
-        FROM reports r WHERE {cond} GROUP BY ALL ORDER BY r.unit NULLS LAST, r.year NULLS LAST""", params)
+        FROM reports_eff r WHERE {cond} GROUP BY ALL ORDER BY r.unit NULLS LAST, r.year NULLS LAST""", params)
 
 
 @cached
@@ -141,7 +149,7 @@ def reports_by_year_type(con, filters) -> pd.DataFrame:
     cond, params = where(filters)
     return _df(con, f"""
         SELECT r.year, coalesce(r.unit_type, '未识别') AS unit_type, count(*) AS reports
-        FROM reports r WHERE {cond} GROUP BY ALL ORDER BY r.year NULLS LAST, unit_type""", params)
+        FROM reports_eff r WHERE {cond} GROUP BY ALL ORDER BY r.year NULLS LAST, unit_type""", params)
 
 
 @cached
@@ -151,19 +159,22 @@ def quality(con, filters) -> pd.DataFrame:
     rep = con.execute(f"""
         SELECT count(*) FILTER (WHERE r.unit IS NULL),
                count(*) FILTER (WHERE r.unit IS NOT NULL AND NOT coalesce(r.unit_explicit, FALSE)),
-               count(*) FILTER (WHERE r.year IS NULL),
-               count(*) FILTER (WHERE NOT coalesce(r.is_report, TRUE))
-        FROM reports r WHERE {cond}""", params).fetchone()
+               count(*) FILTER (WHERE r.year IS NULL)
+        FROM reports_eff r WHERE {cond}""", params).fetchone()
+    # non-reports are counted whether or not the filter includes them
+    cond_all, params_all = where(dict(normalize_filters(filters), include_nonreports=True))
+    rep = (*rep, con.execute(f"SELECT count(*) FILTER (WHERE NOT coalesce(r.is_report, TRUE)) FROM reports_eff r "
+                             f"WHERE {cond_all}", params_all).fetchone()[0])
     met = con.execute(f"""
         SELECT count(*) FILTER (WHERE m.placeholder), count(*) FILTER (WHERE m.approx AND NOT m.placeholder),
                count(*)
-        FROM metrics m JOIN reports r USING (report_id) WHERE {cond}""", params).fetchone()
+        FROM metrics_eff m JOIN reports_eff r USING (report_id) WHERE {cond}""", params).fetchone()
     rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
     rows = [
         ("no_unit", "没有识别出单位的报告", rep[0]),
         ("unit_implicit", "单位仅从正文推断(非明确署名)的报告", rep[1]),
         ("no_year", "没有识别出年份的报告", rep[2]),
-        ("not_report", "疑似非工作总结(如心得、范文)", rep[3]),
+        ("not_report", "疑似非工作总结(如心得、范文;默认不计入统计)", rep[3]),
         ("placeholders", "占位数值(如“X次”)的指标条数", met[0]),
         ("approx", "约数(如“20余次”)的指标条数", met[1]),
         ("metrics", "指标总条数", met[2]),
@@ -179,7 +190,11 @@ def rejects(con, _filters) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- reports
 _REPORT_COLS = """r.report_id, r.title, r.unit, r.unit_explicit, r.unit_type, r.region, r.year, r.period,
-                  r.is_report, r.script, r.n_chars, r.source, r.report_index, r.publish_date, r.sources"""
+                  r.is_report, r.script, r.n_chars, r.source, r.report_index, r.publish_date, r.sources,
+                  r.corrected, r.roster_name, r.match_kind"""
+# the extracted values next to the corrected ones (the reader, the CSV of reports)
+_ORIGINAL_COLS = """r.unit_original, r.unit_type_original, r.region_original, r.year_original, r.period_original,
+                    r.is_report_original, r.match_score, r.file_id"""
 
 
 @cached
@@ -187,7 +202,7 @@ def reports(con, filters, search: str = "") -> pd.DataFrame:
     """Report metadata (no text) for the filter; `search` matches title, unit, source or text
     (original or simplified), as a plain substring."""
     cond, params = where(filters)
-    sql = f"SELECT {_REPORT_COLS} FROM reports r WHERE {cond}"
+    sql = f"SELECT {_REPORT_COLS} FROM reports_eff r WHERE {cond}"
     search = (search or "").strip()
     if search:
         sql += """ AND (strpos(coalesce(r.title, ''), ?) > 0 OR strpos(coalesce(r.unit, ''), ?) > 0
@@ -200,8 +215,8 @@ def reports(con, filters, search: str = "") -> pd.DataFrame:
 @cached
 def report(con, _filters, report_id: str) -> pd.DataFrame:
     """One report with its text (not filtered: a link always opens its report)."""
-    return _df(con, f"SELECT {_REPORT_COLS}, r.text, r.text_simplified FROM reports r WHERE r.report_id = ?",
-               [report_id])
+    return _df(con, f"SELECT {_REPORT_COLS}, {_ORIGINAL_COLS}, r.text, r.text_simplified FROM reports_eff r "
+                    "WHERE r.report_id = ?", [report_id])
 
 
 @cached
@@ -209,15 +224,18 @@ def report_metrics(con, _filters, report_id: str) -> pd.DataFrame:
     return _df(con, """
         SELECT metric_index, section_kind, category, phrase, value, measure, base_value, base_measure,
                approx, placeholder, text,
-               sentence, char_start, char_end
-        FROM metrics WHERE report_id = ? ORDER BY char_start NULLS LAST, metric_index""", [report_id])
+               sentence, char_start, char_end, counted, duplicate, wrong, corrected, category_original,
+               row_number() OVER (PARTITION BY text ORDER BY char_start, metric_index) - 1 AS item_ordinal
+        FROM metrics_all_eff WHERE report_id = ? ORDER BY char_start NULLS LAST, metric_index""", [report_id])
 
 
 @cached
 def report_shortcomings(con, _filters, report_id: str) -> pd.DataFrame:
     return _df(con, """
-        SELECT item_index, category, categories, triggers, text, char_start, char_end
-        FROM shortcomings WHERE report_id = ? ORDER BY char_start NULLS LAST, item_index""", [report_id])
+        SELECT item_index, category, categories, triggers, text, char_start, char_end, wrong, corrected,
+               category_original,
+               row_number() OVER (PARTITION BY text ORDER BY char_start, item_index) - 1 AS item_ordinal
+        FROM shortcomings_all_eff WHERE report_id = ? ORDER BY char_start NULLS LAST, item_index""", [report_id])
 
 
 @cached
@@ -240,13 +258,19 @@ def reports_by_source(con, _filters, paths: tuple) -> pd.DataFrame:
 # `base_measure`: 3.2 万人次 is 32000 人次, 5.2 万元 is 52000 元; `pipeline.metrics.normalise`),
 # so 元 and 万元 add up and one measure is one choice. `value`/`measure` stay as written for
 # the per-metric tables and the export. `measure` arguments below are base measures.
+# Totals add only `counted` metrics (effective.py): a category of the taxonomy, not a restatement
+# of a figure already counted in the same report. The rest stay visible: metrics outside the
+# taxonomy as the category 其他(不计入) (their sum in `uncounted_sum`), restatements in `duplicates`.
 _METRIC_SUMS = """
-    coalesce(sum(m.base_value) FILTER (WHERE NOT coalesce(m.approx, FALSE) AND NOT coalesce(m.placeholder, FALSE)), 0)
-        AS exact_sum,
-    coalesce(sum(m.base_value) FILTER (WHERE coalesce(m.approx, FALSE) AND NOT coalesce(m.placeholder, FALSE)), 0)
-        AS approx_sum,
+    coalesce(sum(m.base_value) FILTER (WHERE m.counted AND NOT coalesce(m.approx, FALSE)
+                                       AND NOT coalesce(m.placeholder, FALSE)), 0) AS exact_sum,
+    coalesce(sum(m.base_value) FILTER (WHERE m.counted AND coalesce(m.approx, FALSE)
+                                       AND NOT coalesce(m.placeholder, FALSE)), 0) AS approx_sum,
     count(*) FILTER (WHERE coalesce(m.placeholder, FALSE) OR m.base_value IS NULL) AS placeholders,
-    count(*) AS mentions"""
+    count(*) AS mentions,
+    count(*) FILTER (WHERE m.duplicate) AS duplicates,
+    coalesce(sum(m.base_value) FILTER (WHERE NOT m.in_taxonomy AND NOT coalesce(m.placeholder, FALSE)), 0)
+        AS uncounted_sum"""
 
 
 @cached
@@ -256,7 +280,7 @@ def metric_measures(con, filters) -> pd.DataFrame:
     cond, params = where(filters)
     return _df(con, f"""
         SELECT coalesce(m.base_measure, '') AS measure, count(*) AS mentions
-        FROM metrics m JOIN reports r USING (report_id) WHERE {cond}
+        FROM metrics_eff m JOIN reports_eff r USING (report_id) WHERE {cond}
         GROUP BY ALL ORDER BY mentions DESC, measure""", params)
 
 
@@ -275,7 +299,7 @@ def metric_totals(con, filters, by: tuple = ("year",), measure: str | None = Non
     mcond, mparams = _measure_cond(measure)
     return _df(con, f"""
         SELECT {names}, coalesce(m.category, '未分类') AS category, {_METRIC_SUMS}
-        FROM metrics m JOIN reports r USING (report_id)
+        FROM metrics_eff m JOIN reports_eff r USING (report_id)
         WHERE {cond} AND {mcond}
         GROUP BY ALL ORDER BY ALL""", [*params, *mparams])
 
@@ -288,7 +312,7 @@ def metric_report_totals(con, filters, measure: str | None = None) -> pd.DataFra
     return _df(con, f"""
         SELECT r.report_id, r.unit, r.year, r.title, coalesce(m.category, '未分类') AS category,
                coalesce(m.base_measure, '') AS measure, {_METRIC_SUMS}
-        FROM metrics m JOIN reports r USING (report_id)
+        FROM metrics_eff m JOIN reports_eff r USING (report_id)
         WHERE {cond} AND {mcond}
         GROUP BY ALL ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id, category""", [*params, *mparams])
 
@@ -301,8 +325,9 @@ def metrics(con, filters, measure: str | None = None) -> pd.DataFrame:
     mcond, mparams = _measure_cond(measure)
     return _df(con, f"""
         SELECT m.report_id, r.unit, r.year, r.title, m.category, m.phrase, m.value, m.measure,
-               m.base_value, m.base_measure, m.approx, m.placeholder, m.section_kind, m.text AS clause, m.sentence
-        FROM metrics m JOIN reports r USING (report_id)
+               m.base_value, m.base_measure, m.approx, m.placeholder, m.counted, m.duplicate,
+               m.section_kind, m.text AS clause, m.sentence
+        FROM metrics_eff m JOIN reports_eff r USING (report_id)
         WHERE {cond} AND {mcond}
         ORDER BY r.year NULLS LAST, r.unit NULLS LAST, m.report_id, m.metric_index""", [*params, *mparams])
 
@@ -315,7 +340,7 @@ def shortcomings(con, filters) -> pd.DataFrame:
         SELECT s.report_id, r.unit, r.year, r.title, coalesce(s.category, '未分类') AS category,
                array_to_string(s.categories, '、') AS categories, array_to_string(s.triggers, '、') AS triggers,
                s.text AS statement
-        FROM shortcomings s JOIN reports r USING (report_id)
+        FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
         WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, s.report_id, s.item_index""", params)
 
 
@@ -326,7 +351,7 @@ def shortcoming_freq(con, filters) -> pd.DataFrame:
     return _df(con, f"""
         SELECT r.year, coalesce(s.category, '未分类') AS category, count(*) AS statements,
                count(DISTINCT s.report_id) AS reports
-        FROM shortcomings s JOIN reports r USING (report_id)
+        FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
         WHERE {cond} GROUP BY ALL ORDER BY r.year NULLS LAST, statements DESC, category""", params)
 
 
@@ -348,7 +373,7 @@ def statements(con, filters, category: str | None = None, year: int | None = Non
     return _df(con, f"""
         SELECT r.unit, r.year, coalesce(s.category, '未分类') AS category, s.text AS statement,
                array_to_string(s.triggers, '、') AS triggers, r.title, s.report_id
-        FROM shortcomings s JOIN reports r USING (report_id)
+        FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
         WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, s.report_id, s.item_index""", params)
 
 
@@ -360,7 +385,7 @@ def recurring(con, filters, min_years: int = 2) -> pd.DataFrame:
         SELECT r.unit, coalesce(s.category, '未分类') AS category, count(DISTINCT r.year) AS n_years,
                string_agg(DISTINCT CAST(r.year AS VARCHAR), '、' ORDER BY CAST(r.year AS VARCHAR)) AS years,
                count(*) AS statements
-        FROM shortcomings s JOIN reports r USING (report_id)
+        FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
         WHERE {cond} AND r.unit IS NOT NULL AND r.year IS NOT NULL
         GROUP BY ALL HAVING count(DISTINCT r.year) >= ?
         ORDER BY n_years DESC, statements DESC, r.unit, category""", [*params, int(min_years)])
@@ -374,7 +399,7 @@ def shared_categories(con, filters) -> pd.DataFrame:
         SELECT coalesce(s.category, '未分类') AS category, count(DISTINCT r.unit) AS n_units,
                count(*) AS statements, count(DISTINCT s.report_id) AS reports,
                string_agg(DISTINCT r.unit, '、' ORDER BY r.unit) AS unit_list
-        FROM shortcomings s JOIN reports r USING (report_id)
+        FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
         WHERE {cond} GROUP BY ALL ORDER BY n_units DESC, statements DESC, category""", params)
 
 
@@ -384,7 +409,7 @@ def term_counts(con, filters) -> pd.DataFrame:
     cond, params = where(filters)
     return _df(con, f"""
         SELECT t.report_id, r.unit, r.year, t.term, t.n
-        FROM term_counts t JOIN reports r USING (report_id)
+        FROM term_counts t JOIN reports_eff r USING (report_id)
         WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, t.report_id, t.n DESC, t.term""", params)
 
 
@@ -412,6 +437,85 @@ def kwic(con, filters, term: str = "", width: int = 20, limit: int = 200) -> pd.
     return keywords.kwic(con, term, filters, width=width, limit=limit)
 
 
+# ---------------------------------------------------------------- roster, 待核查, corrections
+@cached
+def roster(con, _filters) -> pd.DataFrame:
+    return _df(con, "SELECT name, unit_type, region, array_to_string(aliases, ';') AS aliases FROM roster ORDER BY name")
+
+
+@cached
+def coverage_roster(con, filters) -> pd.DataFrame:
+    """(unit, year, reports, in_roster): every roster unit that fits the filter's units, types
+    and regions, and every unit that reported, crossed with every year of the filter's range
+    (of the data's years without a year filter) - a unit × year that did not report is a row
+    with 0, so 未报送 cells are counted whatever the filter hides. Reports without a year
+    keep their own row (year NULL)."""
+    f = normalize_filters(filters)
+    cond, params = where(filters)
+    counts = _df(con, f"SELECT r.unit, r.year, count(*) AS reports FROM reports_eff r WHERE {cond} GROUP BY ALL",
+                 params)
+    lo, hi = con.execute("SELECT min(year), max(year) FROM reports_eff").fetchone()
+    lo, hi = f.get("year_min", lo), f.get("year_max", hi)
+    years = list(range(int(lo), int(hi) + 1)) if lo is not None and hi is not None and hi - lo < 200 else []
+    rcond, rparams = ["TRUE"], []
+    for key, col in (("units", "name"), ("unit_types", "unit_type"), ("regions", "region")):
+        if key in f:
+            rcond.append(f"list_contains(?::VARCHAR[], {col})")
+            rparams.append(f[key])
+    names = [n for (n,) in con.execute(f"SELECT name FROM roster WHERE {' AND '.join(rcond)} ORDER BY name",
+                                       rparams).fetchall()]
+    everyone = set(con.execute("SELECT name FROM roster").fetchall())
+    units = list(dict.fromkeys([*names, *counts["unit"].tolist()]))
+    grid = pd.DataFrame([(u, y) for u in units for y in years], columns=["unit", "year"])
+    grid["year"] = grid["year"].astype("Int64")
+    counts["year"] = counts["year"].astype("Int64")
+    out = grid.merge(counts, on=["unit", "year"], how="outer")
+    out["reports"] = out["reports"].fillna(0).astype(int)
+    out["in_roster"] = out["unit"].map(lambda u: (u,) in everyone)
+    return out.sort_values(["unit", "year"], na_position="last").reset_index(drop=True)
+
+
+_REVIEW = """
+    SELECT r.report_id, r.unit, r.year, r.title, r.unit_type, r.source,
+           list_filter([
+             CASE WHEN NOT coalesce(r.is_report, TRUE) THEN '疑似非工作报告' END,
+             CASE WHEN r.unit IS NULL THEN '没有识别出单位'
+                  WHEN NOT r.unit_explicit THEN '单位非明确署名' END,
+             CASE WHEN ? AND r.roster_name IS NULL AND NOT r.unit_corrected THEN '未匹配名单' END,
+             CASE WHEN r.match_kind = 'fuzzy' THEN '名单为模糊匹配' END,
+             CASE WHEN r.year IS NULL THEN '没有年份' END,
+             CASE WHEN NOT r.year_corrected AND r.year IS NOT NULL
+                       AND coalesce(json_extract_string(r.sources, '$.year'), '') NOT IN ('title', 'manifest', 'path')
+                  THEN '年份非取自标题' END,
+             CASE WHEN NOT r.unit_corrected AND coalesce(json_extract_string(r.sources, '$.unit_type'), '')
+                       IN ('keywords', 'none') THEN '单位类型为推测' END
+           ], lambda x: x IS NOT NULL) AS reasons
+    FROM reports_eff r WHERE {cond}"""
+
+
+@cached
+def review(con, filters) -> pd.DataFrame:
+    """待核查: reports that need a look, each with its reasons - essays and non-reports always
+    (whatever the switch), no explicit unit, no roster match (when there is a roster), a fuzzy
+    match, no year, a year or unit type that is a guess. A corrected field clears its reasons."""
+    f = dict(normalize_filters(filters), include_nonreports=True)
+    cond, params = where(f)
+    has_roster = bool(con.execute("SELECT count(*) FROM roster").fetchone()[0])
+    df = _df(con, f"SELECT * FROM ({_REVIEW.format(cond=cond)}) WHERE len(reasons) > 0 "
+                  "ORDER BY len(reasons) DESC, year NULLS FIRST, unit NULLS FIRST, report_id",
+             [has_roster, *params])
+    df["reasons"] = df["reasons"].map(lambda v: "、".join(v))
+    return df
+
+
+@cached
+def report_corrections(con, _filters, report_id: str) -> pd.DataFrame:
+    from . import corrections
+
+    return pd.DataFrame(corrections.for_report(con, report_id),
+                        columns=["target", "item_text", "item_ordinal", "field", "value", "original", "who", "at"])
+
+
 # ---------------------------------------------------------------- raw extracts (downloads)
 RAW_EXTRACTS = {
     "reports": "报告",
@@ -427,7 +531,8 @@ def raw_extract(kind: str, filters: dict | None, db: str | Path | None = None) -
         cond, params = where(filters)
         con = store.read_connection(resolve_db(db))
         try:
-            return _df(con, f"SELECT {_REPORT_COLS}, r.text FROM reports r WHERE {cond} "
+            effective.ensure(con)
+            return _df(con, f"SELECT {_REPORT_COLS}, {_ORIGINAL_COLS}, r.text FROM reports_eff r WHERE {cond} "
                             "ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.source, r.report_index", params)
         finally:
             con.close()

@@ -19,8 +19,13 @@ SUPPORTED = sorted([*TEXT_TYPES, *HTML_TYPES, ".docx", ".pdf"])
 
 
 def read_path(path: str | Path) -> RawDocument:
+    import stat
+
     p = Path(path)
-    size = p.stat().st_size
+    st = p.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise Rejected("不是普通文件(管道、设备或文件夹),已跳过")
+    size = st.st_size
     if size == 0:
         raise Rejected("空文件(0 字节)")
     if size > MAX_FILE_BYTES:
@@ -146,8 +151,10 @@ def read_docx(data: bytes) -> str:
         from docx.text.paragraph import Paragraph
 
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            root = parse_xml(z.read("word/document.xml"))
+            root = parse_xml(_read_member(z, "word/document.xml"))
         body = root.body
+    except Rejected:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
         raise Rejected(f"Word 文档已损坏或不完整,无法打开({type(exc).__name__})") from None
     except Exception as exc:  # lxml and python-docx raise assorted errors on malformed parts
@@ -173,7 +180,27 @@ def read_docx(data: bytes) -> str:
     return text
 
 
+def _read_member(z: zipfile.ZipFile, name: str) -> bytes:
+    """A zip member, refused before reading when it unpacks past the limit (a zip bomb),
+    and read with a cap in case its header lies."""
+    from .limits import max_unpacked_bytes
+
+    limit = max_unpacked_bytes()
+    info = z.getinfo(name)
+    if info.file_size > limit:
+        raise Rejected(f"Word 文档解压后过大({info.file_size / 1048576:.0f} MB),上限 {limit // 1048576} MB"
+                       f"(ZONGJIE_MAX_UNPACKED_MB);可能是压缩炸弹或嵌入了大量内容")
+    with z.open(info) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise Rejected(f"Word 文档解压后超过上限 {limit // 1048576} MB(ZONGJIE_MAX_UNPACKED_MB)")
+    return data
+
+
 def read_pdf(data: bytes) -> str:
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its warnings about broken files are ours to word
     try:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError

@@ -185,7 +185,8 @@ SCHEMAS: dict[str, Any] = {
     }, required=("clause_delimiters", "sentence_delimiters", "measures", "approx", "chinese", "phrase")),
     "activity_taxonomy.toml": Table({
         "fallback": Str(),
-        "category": Tables(Table({"name": Str(), "measures": _WORDS, "keywords": _WORDS}, required=("name",))),
+        "category": Tables(Table({"name": Str(), "description": Str(), "measures": _WORDS, "keywords": _WORDS},
+                                 required=("name",))),
     }, required=("category",)),
     "sections.toml": Table({
         "patterns": Table({}, required=("problems", "problems_not", "next", "next_strong", "marker",
@@ -200,7 +201,8 @@ SCHEMAS: dict[str, Any] = {
                           rest=_REGEXES),
     }, required=("patterns",)),
     "shortcoming_taxonomy.toml": Table({
-        "category": Tables(Table({"name": Str(), "keywords": _WORDS, "patterns": _REGEXES}, required=("name",))),
+        "category": Tables(Table({"name": Str(), "description": Str(), "keywords": _WORDS, "patterns": _REGEXES},
+                                 required=("name",))),
     }, required=("category",)),
     "unit_types.toml": Table({
         "types": MapOf(Table({"suffixes": _WORDS, "inside": _WORDS}, required=("suffixes",))),
@@ -219,6 +221,10 @@ SCHEMAS: dict[str, Any] = {
         "unit_types": MapOf(_WORDS),
     }, required=("periods", "unit_types")),
     "tokenize.toml": Table({"numbered": Str()}, required=("numbered",)),
+    # matching report units against the roster (pipeline/roster.py)
+    "roster_match.toml": Table({"party_suffixes": _WORDS, "party_prefixes": _WORDS, "region_suffixes": _WORDS,
+                                "max_region_chars": Num(), "fuzzy_threshold": Num()},
+                               required=("party_suffixes", "region_suffixes", "max_region_chars", "fuzzy_threshold")),
     # 查重 (pipeline/copies.py)
     "copy_rules.toml": Table({
         "compare": Table({k: Num() for k in _COPY_COMPARE}, required=_COPY_COMPARE),

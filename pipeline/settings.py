@@ -41,6 +41,22 @@ def _flag(name: str, raw: str) -> bool:
     return raw.strip().lower() not in ("0", "false", "no", "off", "")
 
 
+def _yes(name: str, raw: str) -> bool:
+    """Only an explicit yes (1/true/yes/on/y/enabled) is on: a switch that guards something
+    (importing) must not be left on by `disabled`, `none` or a typo."""
+    return raw.strip().lower() in ("1", "true", "yes", "on", "y", "enabled", "enable")
+
+
+def _seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise SettingError(f"环境变量 {name} 应为不小于 0 的秒数,实为 {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -69,17 +85,36 @@ SETTINGS: tuple[Setting, ...] = (
             "else the bundled rules"),
     Setting("ZONGJIE_PASSWORD", None, _text,
             "看板访问密码(优先于 secrets.toml)", "dashboard access password (wins over secrets.toml)"),
-    Setting("ZONGJIE_ALLOW_IMPORT", "1", _flag,
-            "设为 0 关闭“数据导入”页面", "0 turns the 数据导入 page off"),
+    Setting("ZONGJIE_ALLOW_IMPORT", "1", _yes,
+            "设置时只有 1/true/yes/on 开启“数据导入”页面,其他值(含空值)都关闭",
+            "when set, only 1/true/yes/on keeps the 数据导入 page on; any other value, empty too, turns it off"),
     Setting("ZONGJIE_UPLOAD_DIR", None, _text,
             "上传文件的保存位置,默认 data/uploads/", "where uploaded files are written; default data/uploads/"),
-    Setting("ZONGJIE_MAX_UPLOAD_MB", "200", _positive_int,
+    Setting("ZONGJIE_MAX_UPLOAD_MB", "100", _positive_int,
             "单次上传大小上限(MB)", "largest upload accepted, in MB"),
     Setting("ZONGJIE_MAX_ZIP_MB", "500", _positive_int,
             "压缩包解压后总大小上限(MB)", "largest total uncompressed size of a .zip, in MB"),
     Setting("ZONGJIE_TABLE_ROWS", "2000", _positive_int,
             "长表格在页面上显示的最多行数(CSV 下载含全部行)",
             "most rows a long table shows on a page (its CSV holds every row)"),
+    # ---- per-file limits and crash safety (pipeline/limits.py, store.write_lock, dashboard/auth.py)
+    Setting("ZONGJIE_MAX_UNPACKED_MB", "64", _positive_int,
+            "Word 文档正文解压后的大小上限(MB,防压缩炸弹)", "largest unpacked text part of a .docx, in MB (zip bombs)"),
+    Setting("ZONGJIE_MAX_FILE_CHARS", "5000000", _positive_int,
+            "每个文件解码后的字数上限", "most characters of decoded text per file"),
+    Setting("ZONGJIE_MAX_REPORT_CHARS", "1000000", _positive_int,
+            "每篇报告的字数上限", "most characters per report after splitting"),
+    Setting("ZONGJIE_FILE_TIMEOUT", "120", _positive_int,
+            "工作进程处理单个文件的时间上限(秒)", "seconds a worker may spend on one file"),
+    Setting("ZONGJIE_WORKER_MEM_MB", "4096", _positive_int,
+            "每个工作进程的内存(地址空间)上限(MB)", "address-space limit of each worker process, in MB"),
+    Setting("ZONGJIE_LOCK_WAIT", "600", _seconds,
+            "导入等待另一个导入任务释放写锁的最长秒数", "seconds an ingest waits for another one's write lock"),
+    Setting("ZONGJIE_LOGIN_MAX_FAILS", "10", _positive_int,
+            "5 分钟内全服务器允许的错误密码次数,超过即暂停登录",
+            "wrong passwords allowed server-wide within 5 minutes before logins are paused"),
+    Setting("ZONGJIE_LOGIN_LOCKOUT", "300", _positive_int,
+            "错误密码过多后暂停登录的秒数", "seconds logins stay paused after too many wrong passwords"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -66,6 +66,30 @@ CREATE TABLE IF NOT EXISTS term_counts (report_id VARCHAR, term VARCHAR, n INTEG
 ALTER TABLE term_counts DROP COLUMN IF EXISTS file_id;
 """
 
+# ---------------------------------------------------------------- roster and corrections
+# The supervisor's own data, kept apart from extracted rows: a re-ingest, a re-extraction or
+# `--rebuild` (drop_all) never touches these tables. Corrections are keyed by what survives
+# re-extraction - the file's content hash and the report's index in it; a metric or a
+# shortcoming also by its exact text and its ordinal among items with that text - and are
+# applied at read time through views stored with the schema (pipeline/effective.py).
+# report_roster_match and metric_duplicates are derived: every writer recomputes them before
+# publishing (roster.refresh_matches, effective.refresh_duplicates), so a new roster or a
+# correction applies without re-ingest.
+SUPERVISOR_SCHEMA = """
+CREATE TABLE IF NOT EXISTS roster (
+    name VARCHAR PRIMARY KEY, unit_type VARCHAR, region VARCHAR, aliases VARCHAR[], updated_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS corrections (
+    target VARCHAR,               -- report | metric | shortcoming
+    file_id VARCHAR, report_index INTEGER,
+    item_text VARCHAR, item_ordinal INTEGER,   -- '' and -1 for a report
+    field VARCHAR,                -- report: unit unit_type region year period is_report, item: category wrong
+    value VARCHAR, original VARCHAR, who VARCHAR, corrected_at TIMESTAMP,
+    PRIMARY KEY (target, file_id, report_index, item_text, item_ordinal, field));
+CREATE TABLE IF NOT EXISTS report_roster_match (
+    report_id VARCHAR PRIMARY KEY, roster_name VARCHAR, kind VARCHAR, score DOUBLE);
+CREATE TABLE IF NOT EXISTS metric_duplicates (report_id VARCHAR, metric_index INTEGER);
+"""
+SUPERVISOR_TABLES = ("roster", "corrections", "report_roster_match", "metric_duplicates")
 # ---------------------------------------------------------------- 查重 tables (pipeline/copies.py)
 # Derived from `reports` by `copies.update` at the end of every write; keyed by report_id
 # (a report's rows go when `copies.update` finds the report gone).
@@ -129,77 +153,257 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     return con
 
 
-class WriterBusy(RuntimeError):
+class StoreError(RuntimeError):
+    """The database cannot be written or read; the message (Chinese) says what to do."""
+
+
+class WriterBusy(StoreError):
     """Another ingest holds the write lock."""
 
 
+class ReadOnlyStore(StoreError):
+    """The database's folder cannot be written (permissions, a read-only mount)."""
+
+
+def _lock_holder(lock_path: Path) -> str:
+    """Who holds the lock, as the pid the holder wrote into the lock file (and whether it lives)."""
+    import os
+
+    try:
+        pid = int(lock_path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return "未知进程"
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return f"进程 {pid}(已退出,锁由它留下的子进程持有)"
+    except PermissionError:
+        pass
+    return f"进程 {pid}"
+
+
+def _no_space(exc: BaseException) -> bool:
+    import errno
+
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left" in str(exc)
+
+
+def _cant_write(path: Path, exc: OSError) -> StoreError:
+    return ReadOnlyStore(f"无法写入数据库所在文件夹 {path.parent}({exc.strerror or exc}):"
+                      f"请检查该文件夹的权限(需可写)或用 --db 指定其他位置。")
+
+
 @contextlib.contextmanager
-def writer(db: str | Path | None = None, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_lock(db: str | Path | None = None, wait: float | None = None) -> Iterator[None]:
+    """Hold `<db>.lock` exclusively: ingests queue up, one at a time.
+
+    The descriptor is close-on-exec and worker processes are started from a fork server
+    (see `ingest._pool`), so no worker ever holds it: a killed ingest frees the lock at
+    once. The holder writes its pid into the file, so a waiter can say who it waits for.
+    `wait`: seconds to wait (None: the `ZONGJIE_LOCK_WAIT` setting); raises WriterBusy after.
+    """
+    import fcntl
+    import os
+    import time
+
+    from .limits import lock_wait
+
+    path = Path(db or db_path())
+    lock_path = path.with_name(path.name + ".lock")
+    wait = lock_wait() if wait is None else wait
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise _cant_write(path, exc) from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WriterBusy(
+                        f"另一个导入任务({_lock_holder(lock_path)})正在写入 {path.name},已等待 {wait:.0f} 秒;"
+                        f"请等它结束后再试(等待时长见 ZONGJIE_LOCK_WAIT)。") from None
+                time.sleep(0.2)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass          # the pid is a courtesy for waiters; the lock itself is held
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _identity(path: Path) -> str:
+    """What a working copy was copied from: the published file's inode, size and mtime."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "absent"
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _stale(building: Path, published: Path) -> str | None:
+    """Why a leftover working copy must not be resumed, or None when it may be."""
+    src = building.with_name(building.name + ".src")
+    try:
+        recorded = src.read_text().strip()
+    except OSError:
+        return "来源未记录"
+    if recorded != _identity(published):
+        return ("已发布的数据库在中断之后被删除" if not published.exists()
+                else "已发布的数据库在中断之后被替换(例如恢复了备份)")
+    try:
+        duckdb.connect(str(building)).close()
+    except Exception:
+        return "工作副本已损坏"
+    return None
+
+
+def _leftovers(building: Path) -> list[Path]:
+    return [building.with_name(building.name + s) for s in ("", ".wal", ".partial", ".src")]
+
+
+def _discard(building: Path) -> None:
+    for p in _leftovers(building):
+        p.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def writer(db: str | Path | None = None, wait: float | None = None, note: Callable[[str], None] | None = None,
+           locked: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one way to write: a connection to a working copy, published atomically.
 
     DuckDB allows one writing process or many reading ones, never both. So a writer
-    (1) takes an exclusive lock file `<db>.lock` - ingests queue up, one at a time;
+    (1) takes an exclusive lock file `<db>.lock` (`write_lock`; `locked=True`: the caller
+        holds it already) - ingests queue up, one at a time;
     (2) works on `<db>.building`, a copy of the database, one transaction per file;
     (3) on exit checkpoints and renames the copy over `<db>` (atomic on POSIX).
     Readers keep reading the old file meanwhile and see the new one on their next
     connection. If the process is killed, `<db>` is untouched and the working copy holds
-    only whole files; the next writer resumes from it, so a rerun converges.
-    `wait`: seconds to wait for the lock (None = forever); raises WriterBusy after.
+    only whole files; the next writer resumes from it, so a rerun converges - but only if
+    the published file is still the one the copy was made from (`<db>.building.src`
+    records its identity): a restored backup or a deleted database is never overwritten
+    by an old copy; the copy is discarded and `note` is told why.
+    A full disk removes the working copy (so the disk is not left full) and raises
+    StoreError; the published file is untouched either way.
     """
-    import fcntl
+    if not locked:
+        with write_lock(db, wait):
+            with writer(db, note=note, locked=True) as con:
+                yield con
+        return
     import os
     import shutil
-    import time
 
     path = Path(db or db_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(path.name + ".building")
-    lock = open(path.with_name(path.name + ".lock"), "a+")
-    deadline = None if wait is None else time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | (fcntl.LOCK_NB if deadline is not None else 0))
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                lock.close()
-                raise WriterBusy("另一个导入任务正在进行,请稍后再试") from None
-            time.sleep(0.2)
+    check_writable(path)          # a table-less file gets the schema below
     con = None
     try:
-        if building.exists() and not _usable(building, path):
-            for leftover in (building, building.with_name(building.name + ".wal")):
-                leftover.unlink(missing_ok=True)
-        if not building.exists() and path.exists():
-            partial = building.with_name(building.name + ".partial")
-            shutil.copyfile(path, partial)      # a kill mid-copy leaves only .partial behind
-            os.replace(partial, building)
-        # one DuckDB thread: the CPUs belong to the worker processes during an ingest
-        con = duckdb.connect(str(building), config={"threads": 1})
-        init_schema(con)
+        try:
+            if building.exists():
+                why = _stale(building, path)
+                if why:
+                    _discard(building)
+                    if note:
+                        note(f"上次中断留下的工作副本未续用({why}),已删除;本次从当前数据库开始。")
+            if not building.exists():
+                partial = building.with_name(building.name + ".partial")
+                building.with_name(building.name + ".src").write_text(_identity(path))
+                if path.exists():
+                    shutil.copyfile(path, partial)      # a kill mid-copy leaves only .partial behind
+                    os.replace(partial, building)
+            # one DuckDB thread: the CPUs belong to the worker processes during an ingest
+            con = duckdb.connect(str(building), config={"threads": 1})
+            init_schema(con)
+        except (OSError, duckdb.Error) as exc:
+            if con is not None:
+                con.close()
+                con = None
+            if _no_space(exc):
+                _discard(building)
+                raise StoreError(f"磁盘空间不足,无法写入 {path.parent}:已删除未完成的工作副本,已发布的数据库未受影响;"
+                                 f"请释放空间后重新导入。") from None
+            if isinstance(exc, PermissionError):
+                raise _cant_write(path, exc) from None
+            raise
         try:
             yield con
-        except duckdb.Error:
-            raise  # the database itself failed: keep the copy aside, publish nothing
-        except BaseException:
+        except BaseException as exc:
+            if _no_space(exc):         # free the disk: a leftover copy would keep it full
+                con.close()
+                con = None
+                _discard(building)
+                raise StoreError(f"磁盘空间不足,导入中断:已删除未完成的工作副本,已发布的数据库未受影响;"
+                                 f"请释放 {path.parent} 所在磁盘的空间后重新导入。") from None
+            if isinstance(exc, duckdb.Error):
+                raise  # the database itself failed: keep the copy aside, publish nothing
+            _refresh_derived(con)
             _publish(con, building, path)  # committed files are whole: keep what landed
             con = None
             raise
-        _publish(con, building, path)
+        try:
+            _refresh_derived(con)
+            _publish(con, building, path)
+        except (OSError, duckdb.Error) as exc:
+            con = None
+            if _no_space(exc):
+                _discard(building)
+                raise StoreError("磁盘空间不足,无法完成发布:已删除工作副本,已发布的数据库未受影响;"
+                                 "请释放空间后重新导入。") from None
+            raise
         con = None
     finally:
         if con is not None:
             con.close()
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        lock.close()
+
+
+# Derived tables and views over the supervisor's tables are refreshed by the modules that own
+# them (pipeline/roster.py, pipeline/effective.py), which register here when imported, so the
+# store (and with it the extraction version) does not depend on them.
+_ON_SCHEMA: list[Callable] = []      # fn(con) after the schema is created: views
+_ON_PUBLISH: list[Callable] = []     # fn(con) before a writer publishes: derived tables
+
+
+def on_schema(fn: Callable) -> Callable:
+    if fn not in _ON_SCHEMA:
+        _ON_SCHEMA.append(fn)
+    return fn
+
+
+def on_publish(fn: Callable) -> Callable:
+    if fn not in _ON_PUBLISH:
+        _ON_PUBLISH.append(fn)
+    return fn
+
+
+def _refresh_derived(con) -> None:
+    """Derived tables every write keeps current before publishing (roster matches, restated
+    metrics): they depend on extracted rows, the roster and corrections alike."""
+    for refresh in _ON_PUBLISH:
+        try:
+            refresh(con)
+        except duckdb.Error:
+            pass   # a stale derived table is better than an unpublished ingest; the next write retries
 
 
 def _publish(con, building: Path, path: Path) -> None:
     import os
 
-    con.execute("CHECKPOINT")
-    con.close()
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
     os.replace(building, path)
+    building.with_name(building.name + ".src").unlink(missing_ok=True)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -207,20 +411,58 @@ def _publish(con, building: Path, path: Path) -> None:
         os.close(dir_fd)
 
 
-def _usable(building: Path, published: Path) -> bool:
-    """A leftover working copy is resumed only if it opens and is newer than the published file."""
+def diagnose(db: str | Path | None = None) -> str | None:
+    """What is wrong with the published database, in words for the user, or None when it
+    reads fine. A missing file is not an error here (nothing imported yet)."""
+    problem = _diagnose(Path(db or db_path()))
+    return problem[1] if problem else None
+
+
+def check_writable(db: str | Path | None = None) -> str | None:
+    """Raise StoreError when the published database cannot be used at all (corrupt, not a
+    file, unreadable); return the message when it merely lacks our tables (the writer
+    creates them), else None."""
+    problem = _diagnose(Path(db or db_path()))
+    if problem and problem[0] != "tableless":
+        raise StoreError(problem[1])
+    return problem[1] if problem else None
+
+
+def _diagnose(path: Path) -> tuple[str, str] | None:
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return "notfile", f"数据库路径 {path} 不是文件:请检查 ZONGJIE_DB 设置。"
     try:
-        if published.exists() and building.stat().st_mtime < published.stat().st_mtime:
-            return False
-        duckdb.connect(str(building)).close()
-        return True
-    except Exception:
-        return False
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            return None
+        if "permission" in str(exc).lower():
+            return "unreadable", f"无法读取数据库文件 {path}(权限不足):请检查文件权限。"
+        return "corrupt", (f"数据库文件 {path.name} 已损坏或不是 DuckDB 数据库,无法打开:请把它改名备份,"
+                           f"然后重新导入报告(python -m pipeline ingest 文件夹,或在数据导入页上传)。")
+    except OSError as exc:
+        return "unreadable", f"无法读取数据库文件 {path}({exc.strerror or exc}):请检查文件权限。"
+    try:
+        have = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    except duckdb.Error:
+        return "corrupt", f"数据库文件 {path.name} 已损坏,无法读取表结构:请把它改名备份,然后重新导入报告。"
+    finally:
+        con.close()
+    missing = [t for t in ("files", "reports") if t not in have]
+    if missing:
+        return "tableless", (f"数据库文件 {path.name} 中没有报告数据表({'、'.join(missing)}):它不是本看板的数据库"
+                             f"或尚未导入完成;请重新导入报告,或检查 ZONGJIE_DB 设置。")
+    return None
 
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
+    con.execute(SUPERVISOR_SCHEMA)
     con.execute(COPY_SCHEMA)
+    for hook in _ON_SCHEMA:
+        hook(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 

@@ -231,18 +231,18 @@ def test_filter_changes_numbers_and_is_kept_across_pages(monkeypatch, dash_db):
 
     at = run_page(monkeypatch, dash_db)
     total = int(_metric(at, "报告"))
-    at.multiselect(key="unit_type").set_value(["学校"]).run()
+    at.multiselect(key="unit_type").set_value(["乡镇街道"]).run()
     school = int(_metric(at, "报告"))
-    assert school == int(q.overview({"unit_types": ["学校"]}, db=dash_db).iloc[0]["reports"])
+    assert school == int(q.overview({"unit_types": ["乡镇街道"]}, db=dash_db).iloc[0]["reports"])
     assert 0 < school < total
-    assert "类型:学校" in at.caption[0].value
-    assert at.query_params.get("unit_type") == "学校"                # in the URL
+    assert "类型:乡镇街道" in at.caption[0].value
+    assert at.query_params.get("unit_type") == "乡镇街道"                # in the URL
     for page in ("problems", "activity", "reports", "overview"):
         at.switch_page(script(page)).run()
         assert_clean(at, PAGES[page][0])
-        assert at.multiselect(key="unit_type").value == ["学校"]
-        assert "类型:学校" in at.caption[0].value                    # applied on the first run
-        assert at.query_params.get("unit_type") == "学校"
+        assert at.multiselect(key="unit_type").value == ["乡镇街道"]
+        assert "类型:乡镇街道" in at.caption[0].value                    # applied on the first run
+        assert at.query_params.get("unit_type") == "乡镇街道"
     assert int(_metric(at, "报告")) == school
 
 
@@ -253,23 +253,25 @@ def test_filter_is_kept_when_the_url_loses_it(monkeypatch, dash_db):
     at = run_page(monkeypatch, dash_db)
     lo, hi = at.slider(key="years").value
     at.slider(key="years").set_value((lo + 1, hi)).run()
-    at.multiselect(key="unit_type").set_value(["学校"]).run()
+    at.multiselect(key="unit_type").set_value(["乡镇街道"]).run()
     at.query_params = {}
     at.switch_page(script("keywords")).run()
     assert_clean(at, "关键词")
     assert at.slider(key="years").value == (lo + 1, hi)
-    assert "类型:学校" in at.caption[0].value and f"{lo + 1}–{hi}年" in at.caption[0].value
-    assert at.query_params == {"years": [str(lo + 1), str(hi)], "unit_type": "学校"}
+    assert "类型:乡镇街道" in at.caption[0].value and f"{lo + 1}–{hi}年" in at.caption[0].value
+    assert at.query_params == {"years": [str(lo + 1), str(hi)], "unit_type": "乡镇街道"}
 
 
 def test_navigation_links_carry_the_filter(monkeypatch, dash_db):
+    from urllib.parse import quote
+
     from dashboard import ui
 
-    at = run_page(monkeypatch, dash_db, query={"unit_type": ["学校"]})
+    at = run_page(monkeypatch, dash_db, query={"unit_type": ["乡镇街道"]})
     links = at.get("page_link")
     assert [l.proto.label for l in links] == [p.title for p in ui.PAGES]
     assert [l.proto.page for l in links] == [p.url_path for p in ui.PAGES]
-    assert all(l.proto.query_string == "unit_type=%E5%AD%A6%E6%A0%A1" for l in links)
+    assert all(l.proto.query_string == "unit_type=" + quote("乡镇街道") for l in links)
     at.button(key="zj_reset").click().run()                      # 清除筛选: links and URL clean
     assert all(l.proto.query_string == "" for l in at.get("page_link"))
     assert at.query_params == {}

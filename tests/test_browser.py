@@ -232,21 +232,21 @@ def test_url_filter_reproduces_view(page, server, browser_db):
     import duckdb
 
     con = duckdb.connect(str(browser_db), read_only=True)
-    n_school = con.execute("SELECT count(*) FROM reports WHERE unit_type = '学校'").fetchone()[0]
+    n_school = con.execute("SELECT count(*) FROM reports WHERE unit_type = '乡镇街道' AND coalesce(is_report, TRUE)").fetchone()[0]
     n_all = con.execute("SELECT count(*) FROM reports").fetchone()[0]
     con.close()
     assert 0 < n_school < n_all
-    page.goto(f"{server}/?unit_type=学校")
+    page.goto(f"{server}/?unit_type=乡镇街道")
     _settle(page, "总览", 2)
     first_metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert first_metric.strip() == str(n_school)
-    assert _header(page) == "类型:学校"
+    assert _header(page) == "类型:乡镇街道"
     # switching pages keeps the filter: in the sidebar, on the page (first run) and in the URL
     for title, path in (("存在问题", "存在问题"), ("关键词", "关键词"), ("报告浏览", "报告浏览"),
                         ("活动指标", "活动指标"), ("总览", "")):
         _nav(page, title)
-        assert _url(page, server) == f"/{path}?unit_type=学校", page.url
-        assert _header(page) == "类型:学校", title
+        assert _url(page, server) == f"/{path}?unit_type=乡镇街道", page.url
+        assert _header(page) == "类型:乡镇街道", title
         assert not _errors(page), (title, _errors(page))
         if title == "存在问题":
             _shoot(page, "problems_filtered")
@@ -254,7 +254,7 @@ def test_url_filter_reproduces_view(page, server, browser_db):
     # the browser's back button: the previous page, still filtered
     page.go_back()
     _settle(page, "活动指标")
-    assert _url(page, server) == "/活动指标?unit_type=学校" and _header(page) == "类型:学校"
+    assert _url(page, server) == "/活动指标?unit_type=乡镇街道" and _header(page) == "类型:乡镇街道"
     # a year range in the URL
     page.goto(f"{server}/?years=2020&years=2021")
     _settle(page, "总览", 1)
@@ -268,7 +268,7 @@ def test_filter_set_on_a_page_follows_to_the_others(page, server):
     assert _header(page) == "全部数据" and _url(page, server) == "/存在问题"
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="单位类型")
     box.locator("input").click()
-    page.keyboard.type("学校")
+    page.keyboard.type("乡镇街道")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     _settle(page, "存在问题")
@@ -278,15 +278,15 @@ def test_filter_set_on_a_page_follows_to_the_others(page, server):
     page.keyboard.press("ArrowRight")
     _settle(page, "存在问题")
     want = f"{lo + 1}–"
-    assert want in _header(page) and "类型:学校" in _header(page)
-    assert _url(page, server).startswith("/存在问题?") and "unit_type=学校" in _url(page, server)
+    assert want in _header(page) and "类型:乡镇街道" in _header(page)
+    assert _url(page, server).startswith("/存在问题?") and "unit_type=乡镇街道" in _url(page, server)
     assert f"years={lo + 1}" in _url(page, server)
     _nav(page, "关键词", 1)
-    assert want in _header(page) and "类型:学校" in _header(page)
-    assert f"years={lo + 1}" in _url(page, server) and "unit_type=学校" in _url(page, server)
+    assert want in _header(page) and "类型:乡镇街道" in _header(page)
+    assert f"years={lo + 1}" in _url(page, server) and "unit_type=乡镇街道" in _url(page, server)
     page.reload()
     _settle(page, "关键词", 1)
-    assert want in _header(page) and "类型:学校" in _header(page)
+    assert want in _header(page) and "类型:乡镇街道" in _header(page)
     page.get_by_role("button", name="清除筛选").click()
     _settle(page, "关键词", 1)
     assert _header(page) == "全部数据" and _url(page, server) == "/关键词"
@@ -322,12 +322,12 @@ def test_password_gate(locked_server, browser, browser_db):
     units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM reports WHERE unit IS NOT NULL").fetchall()]
     con.close()
     page = _new_page(browser)
-    page.goto(f"{url}/存在问题?unit_type=学校")
+    page.goto(f"{url}/存在问题?unit_type=乡镇街道")
     page.wait_for_selector('h1:has-text("总结看板")', timeout=30000)
     _settle(page, "总结看板")
     _shoot(page, "login")
     body = page.inner_text("body")
-    assert "访问密码" in body and not any(u in body for u in units) and "学校" not in body
+    assert "访问密码" in body and not any(u in body for u in units) and "乡镇街道" not in body
     assert page.locator('[data-testid="stSidebar"] a').count() == 0
     assert page.locator('[data-testid="stMetricValue"], [data-testid="stPlotlyChart"]').count() == 0
     page.get_by_label("访问密码").fill("不对")
@@ -337,7 +337,7 @@ def test_password_gate(locked_server, browser, browser_db):
     page.get_by_label("访问密码").fill(PASSWORD)
     page.keyboard.press("Enter")
     _settle(page, "存在问题")
-    assert _header(page) == "类型:学校" and not _errors(page)
+    assert _header(page) == "类型:乡镇街道" and not _errors(page)
     _sidebar_ok(page)
     _nav(page, "报告浏览")                      # the session stays unlocked
     assert not _errors(page)
@@ -360,11 +360,11 @@ def test_csv_download_as_a_user(browser, server, browser_db):
 
     con = duckdb.connect(str(browser_db), read_only=True)
     units = {u for (u,) in con.execute("SELECT DISTINCT coalesce(unit, '(未识别单位)') FROM reports "
-                                       "WHERE unit_type = '学校'").fetchall()}
+                                       "WHERE unit_type = '乡镇街道' AND coalesce(is_report, TRUE)").fetchall()}
     con.close()
     page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
                                accept_downloads=True).new_page()
-    page.goto(f"{server}/?unit_type=学校")
+    page.goto(f"{server}/?unit_type=乡镇街道")
     _settle(page, "总览", 2)
     before = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     button = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button').first
@@ -375,8 +375,86 @@ def test_csv_download_as_a_user(browser, server, browser_db):
     assert data.startswith(b"\xef\xbb\xbf")                      # Excel opens the Chinese correctly
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert any("\u4e00" <= ch <= "\u9fff" for ch in "".join(rows[0]))   # Chinese headers
-    assert "学校" in download.suggested_filename and download.suggested_filename.endswith(".csv")
+    assert "乡镇街道" in download.suggested_filename and download.suggested_filename.endswith(".csv")
     assert rows[1:] and {r[0] for r in rows[1:]} <= units | {""}    # only the filtered units
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == before
-    assert _url(page, server) == "/?unit_type=学校" and not _errors(page)
+    assert _url(page, server) == "/?unit_type=乡镇街道" and not _errors(page)
+
+
+def test_roster_corrections_survive_reingest(browser, server, browser_db, tmp_path):
+    """The supervisor's flow end to end (runs last: it changes the shared database): upload a
+    roster on 数据导入, see 未报送 cells under a year filter on 总览, correct a report's unit
+    and year in 报告浏览, re-ingest (--rebuild: every extracted row replaced), and find the
+    correction still in the reader, in the reports CSV and in the JSONL export."""
+    import csv
+    import io
+    import json
+
+    import duckdb
+
+    from pipeline.export import export_jsonl
+    from pipeline.ingest import ingest_paths
+    from tests.test_roster import ROSTER_CSV
+
+    con = duckdb.connect(str(browser_db), read_only=True)
+    rid, = con.execute("SELECT report_id FROM reports WHERE unit = '办公室'").fetchone()
+    con.close()
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
+                               accept_downloads=True).new_page()
+    # 1. upload the roster
+    src = tmp_path / "名单.csv"
+    src.write_text(ROSTER_CSV, encoding="utf-8")
+    page.goto(f"{server}/数据导入")
+    _settle(page, "数据导入")
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="名单文件").locator(
+        'input[type="file"]').set_input_files(str(src))
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="导入名单").click()
+    page.wait_for_selector('text=名单已导入:10 个单位', timeout=30000)
+    _settle(page, "数据导入")
+    assert "当前名单 10 个单位" in page.inner_text("body") and not _errors(page)
+    # 2. a year range with no report: every roster unit is 未报送
+    page.goto(f"{server}/?years=2019&years=2019")
+    _settle(page, "总览", 1)
+    body = page.inner_text("body")
+    assert "名单内 10 个单位:10 个单位未报送" in body, body[:2000]
+    assert page.locator('[data-testid="stPlotlyChart"] text', has_text="未报送").count() >= 10
+    _shoot(page, "overview_roster")
+    # 3. correct the report's unit (to a roster unit) and year
+    page.goto(f"{server}/报告浏览?report={rid}")
+    _settle(page, "报告浏览")
+    page.locator('[data-testid="stExpander"] summary', has_text="更正本报告").click()
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="单位:改为名单中的单位")
+    box.locator("input").click()
+    page.keyboard.type("县委宣传部")
+    page.keyboard.press("Enter")
+    page.get_by_label("年度", exact=True).fill("2020")
+    page.get_by_role("button", name="保存更正").click()
+    page.wait_for_selector("text=已保存 2 项更正", timeout=30000)
+    _settle(page, "报告浏览")
+    assert not _errors(page)
+    # 4. re-ingest: every extracted row is replaced
+    ingest_paths([ROOT / "data" / "sample"], db=browser_db, workers=1, rebuild=True)
+    # 5. still corrected in the reader
+    page.goto(f"{server}/报告浏览?report={rid}")
+    _settle(page, "报告浏览")
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert values[:2] == ["县委宣传部", "2020"], values
+    assert "已更正 2 项" in page.inner_text("body")
+    _shoot(page, "reader_corrected")
+    # ... in the reports CSV (sidebar: 下载原始数据)
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary', has_text="下载原始数据").click()
+    with page.expect_download(timeout=30_000) as info:
+        page.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"] button', has_text="报告 CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
+    row = next(r for r in rows if r["报告编号"] == rid)
+    assert (row["单位"], row["年度"], row["原识别单位"], row["已更正"]) == ("县委宣传部", "2020", "办公室", "True")
+    # ... and in the export
+    out = tmp_path / "export.jsonl"
+    export_jsonl(browser_db, out)
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    fixed = next(r for r in exported if r["unit"] == "县委宣传部")
+    assert fixed["year"] == 2020 and {(c["field"], c["value"]) for c in fixed["corrections"]} == {
+        ("unit", "县委宣传部"), ("year", "2020")}
+    page.context.close()

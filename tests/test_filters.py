@@ -32,7 +32,16 @@ def test_units_are_offered_most_reported_first(sample_db):
 
 
 def test_keys_params_and_columns_come_from_the_table():
-    assert F.FILTER_KEYS == ("year_min", "year_max", "units", "unit_types", "regions")
-    assert F.URL_PARAMS == ("years", "unit", "unit_type", "region")
+    assert F.FILTER_KEYS == ("year_min", "year_max", "units", "unit_types", "regions", "include_nonreports")
+    assert F.URL_PARAMS == ("years", "unit", "unit_type", "region", "nonreports")
     assert F.LIST_COLUMNS == {"units": "unit", "unit_types": "unit_type", "regions": "region"}
     assert F.describe({"bogus": 1, "year_max": 2020}) == "2020年及以前"     # stale keys dropped
+
+
+def test_nonreports_switch_in_sql_words_and_links():
+    """Essays and other non-reports are out unless the filter includes them."""
+    assert F.where({})[0] == "coalesce(r.is_report, TRUE)"
+    assert F.where({"include_nonreports": True}) == ("TRUE", [])
+    assert F.where({"include_nonreports": False})[0] == "coalesce(r.is_report, TRUE)"
+    assert F.describe({"include_nonreports": True}) == "含非工作报告"
+    assert F.url_params({"include_nonreports": "1"}) == [("nonreports", "1")]

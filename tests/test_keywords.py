@@ -46,7 +46,8 @@ def test_where_builds_placeholders_only():
                            "regions": None})
     assert INJECTION not in sql and sql.count("?") == 3
     assert params == [2020, 2021, [INJECTION]]
-    assert K.where(None) == ("TRUE", [])
+    assert K.where(None) == ("coalesce(r.is_report, TRUE)", [])     # essays out by default
+    assert K.where({"include_nonreports": True}) == ("TRUE", [])
     with pytest.raises(ValueError):
         K.where({"unit": ["甲局"]})
 
@@ -171,7 +172,7 @@ def test_sample_counts_are_the_tokenizer_counts(sample_con):
     assert sample_con.execute("SELECT count(*) FROM (SELECT report_id, term FROM term_counts "
                               "GROUP BY ALL HAVING count(*) > 1)").fetchone() == (0,)
     reports = dict(sample_con.execute("SELECT term, count(DISTINCT report_id) FROM term_counts GROUP BY term").fetchall())
-    assert as_dict_reports(K.top_terms(sample_con, {}, limit=10_000)) == reports
+    assert as_dict_reports(K.top_terms(sample_con, {"include_nonreports": True}, limit=10_000)) == reports
 
 
 def as_dict_reports(df) -> dict:

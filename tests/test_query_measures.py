@@ -49,7 +49,9 @@ def test_measures_and_sums_use_the_base_measure(db):
     money = q.metric_totals.uncached({}, ("year",), "元", db=db)
     assert money["exact_sum"].sum() == 3600 + 68000
     people = q.metric_totals.uncached({}, ("year",), "人次", db=db)
-    assert people["exact_sum"].sum() == 65000 + 4200
+    # 网友参与 / 接待观众 fit no activity category: shown as 其他(不计入), summed apart, not in totals
+    assert set(people["category"]) == {"其他(不计入)"}
+    assert people["exact_sum"].sum() == 0 and people["uncounted_sum"].sum() == 65000 + 4200
     per_report = q.metric_report_totals.uncached({}, "元", db=db)
     assert set(per_report["measure"]) == {"元"} and per_report["exact_sum"].sum() == 71600
     everything = q.metric_totals.uncached({}, ("year",), db=db)

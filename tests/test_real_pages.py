@@ -331,3 +331,11 @@ def test_an_essay_is_not_given_the_default_type():
 def test_the_report_a_preamble_names(page, year, period):
     r = reports(page)[-1]
     assert (r.attrs["year"], r.attrs["period"]) == (year, period)
+
+
+@pytest.mark.parametrize("sentence", [
+    "镇关于宣传思想文化2022年工作总结及2023年工作计划(4050字)",   # d22: a word count after a title
+    "行业内共获得奖项40余个。",                                   # d29: prizes
+])
+def test_still_more_things_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []

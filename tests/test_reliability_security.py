@@ -135,12 +135,12 @@ def test_wrong_password_stays_locked(monkeypatch, dash_db, no_delay):
 def test_right_password_unlocks_for_the_session(monkeypatch, dash_db, no_delay):
     from pipeline import query as q
 
-    at = locked_app(monkeypatch, dash_db, query={"unit_type": ["学校"]})
+    at = locked_app(monkeypatch, dash_db, query={"unit_type": ["乡镇街道"]})
     log_in(at, PASSWORD)
     assert_clean(at, "总览")
     assert not at.error
     assert int(next(m.value for m in at.metric if m.label == "报告")) == \
-        int(q.overview({"unit_types": ["学校"]}, db=dash_db).iloc[0]["reports"])   # the link's filter applies
+        int(q.overview({"unit_types": ["乡镇街道"]}, db=dash_db).iloc[0]["reports"])   # the link's filter applies
     assert len(at.get("page_link")) == len(ui.PAGES) and at.get("plotly_chart")
     # remembered per session, across pages; never the password itself
     for page in ("reports", "keywords", "upload"):
@@ -217,7 +217,7 @@ def test_import_page_locked_without_password(monkeypatch, dash_db, no_delay):
     assert not at.get("file_uploader")
     log_in(at, PASSWORD)
     assert_clean(at, "数据导入")
-    assert len(at.get("file_uploader")) == 2
+    assert len(at.get("file_uploader")) == 3          # reports, manifest, roster
 
 
 def test_import_can_be_switched_off(monkeypatch, dash_db):
@@ -235,7 +235,7 @@ def test_import_can_be_switched_off(monkeypatch, dash_db):
 def test_import_allowed_locally_without_password(monkeypatch, dash_db):
     at = run_page(monkeypatch, dash_db, "upload")
     assert_clean(at, "数据导入")
-    assert len(at.get("file_uploader")) == 2
+    assert len(at.get("file_uploader")) == 3          # reports, manifest, roster
 
 
 # ---------------------------------------------------------------- SQL injection
