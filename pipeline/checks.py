@@ -208,7 +208,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     rep0 AS (
         SELECT r.report_id, r.unit, r.unit_type, r.year, coalesce(r.period, 'full_year') AS period,
                r.text_simplified AS txt
-        FROM reports r
+        FROM reports_eff r          -- the supervisor's corrections and the roster applied (effective.py)
         WHERE {cond} AND coalesce(r.is_report, TRUE) AND r.unit IS NOT NULL AND r.year IS NOT NULL),
     rep1 AS (SELECT *, bool_or(period = 'full_year') OVER (PARTITION BY unit, year) AS has_full FROM rep0),
     rep AS (SELECT * FROM rep1 {chosen}),
@@ -216,8 +216,9 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     mcl AS (
         SELECT m.report_id, m.category, m.base_measure, m.base_value, m.char_start, m.char_end,
                coalesce(substr(rep.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
-        FROM metrics m JOIN rep USING (report_id)
+        FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped
         WHERE NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
+          AND NOT coalesce(m.duplicate, FALSE)                 -- a figure restated later counts once
           AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, ''))),
     met AS MATERIALIZED ({met_sql}),
     parts AS (SELECT report_id, string_split_regex(txt, '[。！？；!?;\\n]') AS p FROM rep
@@ -389,11 +390,12 @@ def _check_peer_categories(con, filters, unit: str, year: int, measure: str = "�
     without that category counting 0), its rank among them, last year's total and the change."""
     cond, params = where(filters)
     return con.execute(f"""
-        WITH u AS (SELECT DISTINCT r.unit, r.year FROM reports r
+        WITH u AS (SELECT DISTINCT r.unit, r.year FROM reports_eff r
                    WHERE {cond} AND r.unit IS NOT NULL AND r.year IS NOT NULL AND coalesce(r.is_report, TRUE)),
         tot AS (SELECT r.unit, r.year, coalesce(m.category, '未分类') AS category, sum(m.base_value) AS v
-                FROM metrics m JOIN reports r USING (report_id)
+                FROM metrics_eff m JOIN reports_eff r USING (report_id)
                 WHERE {cond} AND coalesce(r.is_report, TRUE) AND coalesce(m.base_measure, '') = ?
+                  AND NOT coalesce(m.duplicate, FALSE)
                   AND NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
                 GROUP BY ALL),
         cats AS (SELECT DISTINCT category FROM tot),

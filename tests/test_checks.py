@@ -233,3 +233,23 @@ def test_editing_the_check_rules_does_not_re_extract(tmp_path):
     assert version.pipeline_version(rules_dir=d) == before
     (d / "stopwords.txt").write_text("的\n", encoding="utf-8")
     assert version.pipeline_version(rules_dir=d) != before
+
+
+def test_corrections_flow_into_the_verdicts(checks_db, shipped, tmp_path):
+    """A count marked wrong in the reader stops counting; a corrected unit moves the verdicts."""
+    import shutil
+
+    from pipeline import corrections
+    from tests.conftest import db_rows
+
+    db = tmp_path / "corrected.duckdb"
+    shutil.copyfile(checks_db, db)
+    rid, text = db_rows(db, """SELECT m.report_id, m.text FROM metrics m JOIN reports r USING (report_id)
+                               WHERE r.unit = '县教育局' AND m.text LIKE '%中心组学习12次%'""")[0]
+    corrections.save_items(db, "metric", rid, [{"text": text, "ordinal": 0, "changes": {"wrong": "true"}}])
+    got, _ = _verdicts(db, shipped)
+    r = got[("县教育局", "zhongxinzu")]
+    assert (r.verdict, r.value) == ("未达标", 1)          # the sentence is left as a bare mention
+    corrections.save_report(db, rid, {"unit": "县教育体育局"})
+    got, _ = _verdicts(db, shipped)
+    assert ("县教育局", "zhongxinzu") not in got and got[("县教育体育局", "shuji_dangke")].verdict == "达标"
