@@ -43,6 +43,7 @@ PAGES = [
     ("报告浏览", "报告浏览", 0, 0, "reports"),
     ("数据导入", "数据导入", 0, 0, "upload"),
     ("查重", "查重", 0, 0, "copies"),
+    ("考核", "考核", 0, 0, "checks"),
 ]
 NAV = [p[1] for p in PAGES]
 PASSWORD = "浏览器-测试-口令"
