@@ -94,7 +94,8 @@ if RESULT in st.session_state:
         del st.session_state[RESULT]
         st.rerun()
 
-review.roster_panel()
+with ui.guard():
+    review.roster_panel()
 
 with st.expander("已拒收的文件(全库)"), ui.guard():
     rej = q.rejects()
