@@ -23,11 +23,13 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import quote, urlencode
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth
+from pipeline import labels, sheets
 from pipeline import query as q
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -73,31 +75,10 @@ PAGE_BY_TITLE = {p.title: p for p in PAGES}
 READER = PAGE_BY_TITLE["报告浏览"]
 
 # ---------------------------------------------------------------- labels
-LABELS: dict[str, str] = {
-    "report_id": "报告编号", "title": "标题", "unit": "单位", "unit_explicit": "单位明确署名",
-    "unit_type": "单位类型", "region": "地区", "year": "年度", "period": "期间", "is_report": "是工作总结",
-    "script": "字体", "n_chars": "字数", "source": "来源文件", "report_index": "文件内序号",
-    "publish_date": "发布日期", "sources": "取值来源", "text": "原文", "text_simplified": "简体文本",
-    "reports": "报告数", "units": "单位数", "years": "年份数", "files": "文件数", "chars": "总字数",
-    "year_first": "最早年度", "year_last": "最晚年度",
-    "check": "检查项代码", "item": "检查项", "count": "数量",
-    "path": "文件", "reason": "原因", "rejected_at": "时间",
-    "category": "类别", "categories": "全部类别", "triggers": "触发词", "phrase": "指标短语",
-    "value": "数值", "measure": "计量单位", "base_value": "折算数值", "base_measure": "折算单位", "approx": "约数", "placeholder": "占位", "section_kind": "所在部分",
-    "sentence": "所在句子", "exact_sum": "精确合计", "approx_sum": "约数合计", "placeholders": "占位条数",
-    "mentions": "提及条数", "statements": "问题条数", "n_years": "出现年数", "n_units": "单位数",
-    "unit_list": "涉及单位", "term": "词语", "n": "出现次数", "per_10k_chars": "每万字频次",
-    "n_group": "本组次数", "n_rest": "其余次数", "score": "显著度", "llr": "显著度(对数似然比)",
-    "left": "左侧上下文", "right": "右侧上下文", "kind": "部分", "heading": "标题行",
-    "metric_index": "序号", "item_index": "序号", "char_start": "起始位置", "char_end": "结束位置",
-    "link": "查看报告", "statement": "问题表述", "clause": "原文片段",
-}
-PERIODS = {"full_year": "全年", "half_year": "上半年", "quarter": "季度", "month": "月度"}
-
-
-def zh(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with Chinese column headers (unknown columns keep their name)."""
-    return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
+# One set of Chinese names for the screen, the CSV/xlsx files and the brief (pipeline/labels.py).
+LABELS = labels.LABELS
+PERIODS = labels.PERIODS
+zh = labels.zh
 
 
 # ---------------------------------------------------------------- filters
@@ -221,6 +202,7 @@ def sidebar(page: str | None = None) -> dict:
             for kind, name in q.RAW_EXTRACTS.items():
                 download_lazy(lambda kind=kind, f=dict(filters): zh(q.raw_extract(kind, f)),
                               f"原始数据-{name}", key=f"raw_{kind}", filters=filters, label=f"{name} CSV")
+        brief_panel(filters)
     st.session_state[_FILTERS_STATE] = filters
     st.session_state[_SAVED_STATE] = values
     _sync_url(values, lo, hi)
@@ -274,23 +256,11 @@ def page_setup(title: str) -> dict:
     return filters
 
 
-def _years(f: dict, sep: str) -> str | None:
-    a, b = f.get("year_min"), f.get("year_max")
-    if a is None and b is None:
-        return None
-    if a == b:
-        return f"{a}年"
-    return f"{a}年起" if b is None else f"{b}年及以前" if a is None else f"{a}{sep}{b}年"
+_years = labels._years
 
 
 def describe(filters: dict) -> str:
-    f = q.normalize_filters(filters)
-    parts = [p for p in [_years(f, "–")] if p]
-    for key, label in (("units", "单位"), ("unit_types", "类型"), ("regions", "地区")):
-        vals = f.get(key)
-        if vals:
-            parts.append(f"{label}:{'、'.join(vals[:3])}{f'等{len(vals)}个' if len(vals) > 3 else ''}")
-    return ";".join(parts) or "全部数据"
+    return labels.describe(q.normalize_filters(filters))
 
 
 def filter_slug(filters: dict | None) -> str:
@@ -324,9 +294,29 @@ def report_link(report_id: str, filters: dict | None = None, url_path: str | Non
 
 
 # ---------------------------------------------------------------- downloads
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel opens Chinese text correctly."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+def served_base() -> str:
+    """The address this session reached the app at (scheme, host, port, base path), for
+    absolute links in downloaded files; `ZONGJIE_BASE_URL` overrides it (pipeline/sheets.py)."""
+    from urllib.parse import urlsplit
+
+    try:
+        u = urlsplit(st.context.url or "")
+    except Exception:          # no request context (bare mode)
+        return sheets.base_url()
+    if not (u.scheme and u.netloc):
+        return sheets.base_url()
+    path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return sheets.base_url(f"{u.scheme}://{u.netloc}" + (f"/{path}" if path else ""))
+
+
+def csv_bytes(df: pd.DataFrame, base: str | None = None) -> bytes:
+    """UTF-8 with BOM, formula-like cells escaped, integers as integers, 是/否, absolute
+    links: `pipeline.sheets`, the one conversion every download goes through."""
+    return sheets.csv_bytes(df, base or served_base())
+
+
+def xlsx_bytes(df: pd.DataFrame, sheet: str, base: str | None = None) -> bytes:
+    return sheets.xlsx_bytes({sheet: df}, base or served_base())
 
 
 def safe_name(text: str) -> str:
@@ -334,20 +324,51 @@ def safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "", text)
 
 
-def file_name(what: str, filters: dict | None) -> str:
-    return safe_name(f"{what}_{filter_slug(filters)}") + ".csv"
+def file_name(what: str, filters: dict | None, ext: str = ".csv") -> str:
+    return safe_name(f"{what}_{filter_slug(filters)}") + ext
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, label: str = "下载 CSV") -> None:
-    """A CSV download of exactly `df` (as shown). The bytes are built only on click and the
-    click does not rerun the page."""
+    """CSV and Excel downloads of exactly `df` (as shown). The bytes are built only on
+    click and the click does not rerun the page."""
     download_lazy(lambda: df, what, key=key, filters=filters, label=label)
 
 
 def download_lazy(make_df, what: str, key: str, filters: dict | None = None, label: str = "下载 CSV") -> None:
-    st.download_button(label, data=lambda: csv_bytes(make_df()), file_name=file_name(what, filters),
-                       mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:",
-                       type="tertiary")
+    base = served_base()
+    sheet = what.split("-", 1)[-1] if "-" in what else what
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(label, data=lambda: csv_bytes(make_df(), base), file_name=file_name(what, filters),
+                           mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:",
+                           type="tertiary")
+        st.download_button(label.replace("CSV", "Excel") if "CSV" in label else "下载 Excel",
+                           data=lambda: xlsx_bytes(make_df(), sheet, base),
+                           file_name=file_name(what, filters, ".xlsx"), mime=XLSX_MIME, key=f"dlx_{key}",
+                           on_click="ignore", icon=":material/table_view:", type="tertiary")
+
+
+def brief_panel(filters: dict) -> None:
+    """生成简报 in the sidebar of every page: the meeting brief (.docx, .pdf) and the workbook
+    of every table, for the current filter, built only when clicked."""
+    from pipeline import brief, workbook
+
+    f = dict(filters)
+    base = served_base()
+    with st.expander("生成简报 · 导出 Excel", icon=":material/description:"):
+        st.caption("按当前筛选生成:主要数字、图表、覆盖缺口、反复出现的问题及例句。")
+        st.download_button("生成简报(Word)", data=lambda: brief.brief_bytes(f, "docx"),
+                           file_name=file_name("简报", f, ".docx"), key="zj_brief_docx", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           icon=":material/description:", width="stretch")
+        st.download_button("生成简报(PDF)", data=lambda: brief.brief_bytes(f, "pdf"),
+                           file_name=file_name("简报", f, ".pdf"), key="zj_brief_pdf", on_click="ignore",
+                           mime="application/pdf", icon=":material/picture_as_pdf:", width="stretch")
+        st.download_button("全部表格(Excel 工作簿)", data=lambda: workbook.workbook_bytes(f, base=base),
+                           file_name=file_name("工作簿", f, ".xlsx"), key="zj_workbook", on_click="ignore",
+                           mime=XLSX_MIME, icon=":material/table_view:", width="stretch")
 
 
 def table_rows() -> int:
@@ -386,8 +407,46 @@ def chart(fig: go.Figure, df: pd.DataFrame, what: str, key: str, filters: dict |
     return event
 
 
+# Trace attributes plotly draws as (a subset of) HTML: axis categories, bar/heatmap text,
+# hover text and the values hover templates pull in, legend entries.
+_FIG_TEXT = ("x", "y", "text", "hovertext", "customdata", "labels", "name", "legendgrouptitle_text")
+
+
+def _esc_values(v: Any) -> Any:
+    if isinstance(v, str):
+        return html.escape(v, quote=False)
+    if isinstance(v, np.ndarray):
+        return v if v.dtype.kind in "biufcmM" else np.vectorize(_esc_values, otypes=[object])(v) if v.size else v
+    if isinstance(v, (list, tuple)):
+        return type(v)(_esc_values(x) for x in v) if isinstance(v, list) else tuple(_esc_values(x) for x in v)
+    return v
+
+
+def safe_figure(fig: go.Figure) -> go.Figure:
+    """Every piece of text from the data in `fig`, HTML-escaped: plotly renders <a>, <b>,
+    <span style> … in labels and hovers, so a unit called `<a href=…>` would become a link.
+    Entities show as the literal characters. Selections hand the escaped values back:
+    `unesc` them."""
+    for tr in fig.data:
+        for attr in _FIG_TEXT:
+            try:
+                v = tr[attr]
+            except (KeyError, ValueError):
+                continue
+            if v is not None:
+                tr[attr] = _esc_values(v)
+    return fig
+
+
+def unesc(v: Any) -> Any:
+    """A value from a chart selection, as in the data (undoes `safe_figure`)."""
+    return html.unescape(v) if isinstance(v, str) else v
+
+
 def style(fig: go.Figure, height: int | None = None) -> go.Figure:
-    """Shared look: a CJK font, tight margins, and years in order on a categorical axis."""
+    """Shared look: a CJK font, tight margins, years in order on a categorical axis, and
+    every data label escaped (`safe_figure`). `chart` calls it for every chart."""
+    safe_figure(fig)
     fig.update_layout(font_family=FONT_FAMILY, hoverlabel_font_family=FONT_FAMILY,
                       margin=dict(l=10, r=10, t=40, b=10), legend_title_font_family=FONT_FAMILY)
     for axis in ("xaxis", "yaxis"):
@@ -563,13 +622,9 @@ def kwic_html(df: pd.DataFrame) -> str:
 
 # ---------------------------------------------------------------- word cloud
 def cjk_font() -> str | None:
-    if Path(FONT_PATH).exists():
-        return FONT_PATH
-    for cand in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                 "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"):
-        if Path(cand).exists():
-            return cand
-    return None
+    from pipeline.brief import cjk_font as find
+
+    return find()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -594,8 +649,7 @@ def wordcloud_png(freqs: tuple[tuple[str, float], ...], width: int = 800, height
     return buf.getvalue()
 
 
-def year_label(y: Any) -> str:
-    return "年份不详" if y is None or (isinstance(y, float) and pd.isna(y)) or y is pd.NA else str(int(y))
+year_label = labels.year_label
 
 
 def fmt_num(x: Any) -> str:

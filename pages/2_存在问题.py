@@ -24,8 +24,8 @@ def _on_select() -> None:
     if points:
         cd = points[0].get("customdata") or []
         if len(cd) >= 2:
-            st.session_state[K_CAT] = cd[0]
-            st.session_state[K_YEAR] = cd[1]
+            st.session_state[K_CAT] = ui.unesc(cd[0])
+            st.session_state[K_YEAR] = ui.unesc(cd[1])
 
 
 with ui.guard():
@@ -84,7 +84,7 @@ with ui.guard():
             fig.update_layout(showlegend=False)
             fig.update_yaxes(title="反复提到该类问题的单位数")
             ui.chart(fig, counts, "存在问题-反复出现-按类别", "sc_rec_bar", f)
-            ui.table(rec, "存在问题-同一单位多年出现", "sc_recurring", f)
+            ui.table(rec.rename(columns={"years": "出现年份"}), "存在问题-同一单位多年出现", "sc_recurring", f)
     with t_shared:
         shared = q.shared_categories(f)
         st.caption("每类问题有多少个单位提到(单位数从多到少)。")

@@ -8,17 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
+from pipeline import labels
 from pipeline import query as q
 
 f = ui.page_setup("报告浏览")
 
-SOURCE_NAMES = {"title": "标题", "body": "正文", "text": "正文", "path": "文件路径", "manifest": "导入清单",
-                "unit": "由单位名推断", "keywords": "正文关键词", "none": "未找到", "title/body": "标题/正文",
-                "publish_date": "发布日期", "header": "页眉信息"}
-FIELD_NAMES = {"title": "标题", "unit": "单位", "unit_type": "单位类型", "region": "地区", "year": "年度",
-               "period": "期间", "publish_date": "发布日期"}
-
-SCRIPTS = {"simplified": "简体", "traditional": "繁体", "mixed": "繁简混合"}
+SOURCE_NAMES, FIELD_NAMES, SCRIPTS = labels.SOURCE_NAMES, labels.FIELD_NAMES, labels.SCRIPTS
 
 ui.page_header("报告浏览", f, "检索报告,查看元数据来源,阅读原文(提取结果高亮)")
 

@@ -16,6 +16,7 @@ write-only, pure Python, no dependencies, and constant-memory mode for long tabl
 from __future__ import annotations
 
 import io
+import numbers
 import os
 import re
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from .labels import LABELS, sources_text
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LINK_COLUMNS = (LABELS["link"], "link")
 SOURCES_COLUMNS = (LABELS["sources"], "sources")
+YEAR_COLUMNS = (LABELS["year"], "year")
 READER_PATH = "报告浏览"          # the reader page's URL path (dashboard/ui.py PAGES)
 DEFAULT_BASE_URL = "http://localhost:8501"
 XLSX_MAX_ROWS = 1_048_575          # Excel's limit, header row excluded
@@ -88,6 +90,8 @@ def for_spreadsheet(df: pd.DataFrame, base: str | None = None, *, escape: bool =
             continue
         if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
             continue
+        if col in YEAR_COLUMNS:      # "2021" as shown on a page (beside 年份不详) is the number 2021
+            s = s.map(lambda v: int(v) if isinstance(v, str) and v.isdigit() and len(v) == 4 else v)
         if col in SOURCES_COLUMNS:
             s = s.map(lambda v: sources_text(v) if isinstance(v, str) else v)
         if col in LINK_COLUMNS:
@@ -144,8 +148,10 @@ def _write_sheet(wb, ws, df: pd.DataFrame, formats: dict) -> int:
             if is_date:
                 ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), formats["date"])
                 sample = max(sample, 10)
-            elif is_num and not isinstance(v, str):
-                ws.write_number(i, j, float(v), formats["int"] if is_int else formats["num"])
+            elif (is_num and not isinstance(v, str)) or (isinstance(v, numbers.Real) and not isinstance(v, bool)):
+                whole = is_int or float(v).is_integer()
+                fmt = formats["year"] if c in YEAR_COLUMNS else formats["int"] if whole else formats["num"]
+                ws.write_number(i, j, float(v), fmt)
                 sample = max(sample, len(f"{v:,}"))
             elif is_link and isinstance(v, str) and v.startswith("http") and len(v) < 2000 \
                     and links < XLSX_MAX_LINKS:
@@ -183,6 +189,7 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], base: str | None = None,
                                "valign": "top"}),
         "text": wb.add_format({"valign": "top"}),
         "int": wb.add_format({"num_format": "#,##0", "valign": "top"}),
+        "year": wb.add_format({"num_format": "0", "valign": "top"}),        # 2021, not 2,021
         "num": wb.add_format({"num_format": "#,##0.##", "valign": "top"}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
         "link": wb.add_format({"font_color": "#1F4E9A", "underline": 1, "valign": "top"}),

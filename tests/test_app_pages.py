@@ -174,19 +174,26 @@ def assert_clean(at, title: str) -> None:
     assert at.title and at.title[0].value == title
 
 
-def csv_of(downloads: dict, at, name_prefix: str) -> tuple[str, pd.DataFrame, bytes]:
-    """The CSV a download button on the page would give, found by its file name."""
+def csv_of(downloads: dict, at, name_prefix: str, ext: str = ".csv") -> tuple[str, pd.DataFrame, bytes]:
+    """The CSV (or, with ext=".xlsx", the workbook) a download button on the page would
+    give, found by its file name."""
     ids = {b.proto.deferred_file_id for b in at.get("download_button")}
-    hits = [(n, fn) for fid, (n, fn) in downloads.items() if fid in ids and n.startswith(name_prefix)]
+    hits = [(n, fn) for fid, (n, fn) in downloads.items()
+            if fid in ids and n.startswith(name_prefix) and n.endswith(ext)]
     assert hits, (name_prefix, sorted(n for fid, (n, _) in downloads.items() if fid in ids))
     name, fn = hits[-1]
     raw = fn()
+    if ext == ".xlsx":
+        return name, pd.read_excel(io.BytesIO(raw), keep_default_na=False), raw
     return name, pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False), raw
 
 
 def same(csv: pd.DataFrame, df: pd.DataFrame) -> None:
-    """CSV content equals the DataFrame, compared as CSV text (types vanish in CSV)."""
-    expected = pd.read_csv(io.StringIO(df.to_csv(index=False)), keep_default_na=False)
+    """CSV content equals the DataFrame as every download writes it (pipeline.sheets: flags as
+    是/否, whole numbers as integers, formula-like text escaped), compared as CSV text."""
+    from pipeline import sheets
+
+    expected = pd.read_csv(io.StringIO(sheets.for_spreadsheet(df).to_csv(index=False)), keep_default_na=False)
     assert list(csv.columns) == list(expected.columns)
     pd.testing.assert_frame_equal(csv.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
 
@@ -378,8 +385,11 @@ def test_statements_behind_a_bar_link_to_the_report(monkeypatch, dash_db, downlo
     assert_clean(at, "存在问题")
     _, csv, _ = csv_of(downloads, at, ui.safe_name(f"存在问题-表述-{row.category}-{int(row.year)}"))
     assert len(csv) == int(row.statements)
-    assert set(csv["单位"].replace("", None).dropna()) <= set(q.coverage({}, db=dash_db)["unit"].dropna())
-    assert all(link.startswith("报告浏览?report=") for link in csv["查看报告"])
+    from pipeline.sheets import escape_cell
+
+    units = {escape_cell(u) for u in q.coverage({}, db=dash_db)["unit"].dropna()}   # '--社区 escaped
+    assert set(csv["单位"].replace("", None).dropna()) <= units
+    assert all(link.startswith("http://localhost:8501/报告浏览?report=") for link in csv["查看报告"])
     assert set(csv["年度"].astype(str)) == {str(int(row.year))}
 
 
