@@ -443,10 +443,38 @@ def unesc(v: Any) -> Any:
     return html.unescape(v) if isinstance(v, str) else v
 
 
+# Axis titles that count things: ticks at whole numbers only (no 0.5 报告).
+COUNT_TITLES = {"报告数", "问题条数", "单位数", "提及条数", "出现次数", "占位条数", "反复提到该类问题的单位数", "本组次数"}
+
+
+def integer_axes(fig: go.Figure) -> go.Figure:
+    """Count axes tick at integers: `,d` labels, and a step of 1 while the largest (stacked)
+    value is small enough that plotly would otherwise pick 0.5."""
+    for name in [k for k in fig.layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))]:
+        ax = fig.layout[name]
+        if ax.title is None or ax.title.text not in COUNT_TITLES:
+            continue
+        letter = name[0]
+        totals: dict = {}
+        for tr in fig.data:
+            vals, keys = (tr.x, tr.y) if letter == "x" else (tr.y, tr.x)
+            if vals is None:
+                continue
+            for k, v in zip(keys if keys is not None else range(len(vals)), vals):
+                try:
+                    totals[k] = totals.get(k, 0) + max(float(v), 0)
+                except (TypeError, ValueError):
+                    pass
+        top = max(totals.values(), default=0)
+        fig.layout[name].update(tickformat=",d", rangemode="tozero", **({"dtick": 1} if top <= 8 else {}))
+    return fig
+
+
 def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     """Shared look: a CJK font, tight margins, years in order on a categorical axis, and
     every data label escaped (`safe_figure`). `chart` calls it for every chart."""
     safe_figure(fig)
+    integer_axes(fig)
     fig.update_layout(font_family=FONT_FAMILY, hoverlabel_font_family=FONT_FAMILY,
                       margin=dict(l=10, r=10, t=40, b=10), legend_title_font_family=FONT_FAMILY)
     for axis in ("xaxis", "yaxis"):

@@ -37,11 +37,22 @@ def long_form(df: pd.DataFrame, dims: list[str], measure: str | None) -> pd.Data
 
 
 def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: str = "v") -> go.Figure:
-    """Bars colored by category (the shared color map), 约数 hatched."""
-    return px.bar(data, x=x, y=y, color="类别", orientation=orientation,
-                  pattern_shape="性质" if measure is not None else None,
-                  pattern_shape_map=PATTERNS if measure is not None else None,
-                  color_discrete_map=ui.category_colors(), hover_data={"性质": True})
+    """Bars colored by category (the shared color map). With a measure, exact and
+    approximate values go in two panels side by side (精确 | 约数, 约数 also hatched): a stack
+    of 12 exact and 300 approximate would read as 312."""
+    facet = {} if measure is None else {"facet_col": "性质", "facet_col_spacing": 0.06,
+                                        "category_orders": {"性质": ["精确", "约数"]}}
+    fig = px.bar(data, x=x, y=y, color="类别", orientation=orientation,
+                 pattern_shape="性质" if measure is not None else None,
+                 pattern_shape_map=PATTERNS if measure is not None else None,
+                 color_discrete_map=ui.category_colors(), hover_data={"性质": True}, **facet)
+    if measure is not None:
+        fig.for_each_annotation(lambda a: a.update(text={"性质=精确": "精确数值", "性质=约数": "约数(不并入精确)"}
+                                                   .get(a.text, a.text)))
+        if orientation == "h":
+            fig.update_xaxes(matches=None)          # exact and approximate scales differ
+    fig.update_layout(legend_title_text="类别" + ("(斜线为约数)" if measure is not None else ""))
+    return fig
 
 
 with ui.guard():
@@ -59,14 +70,18 @@ with ui.guard():
 
     tot = q.metric_totals(f, ("year",), measure)
     c = st.columns(4)
-    c[0].metric("精确合计", ui.fmt_num(tot["exact_sum"].sum()) if measure else "–", border=True,
+    unit_word = f" {measure}" if measure else ""
+    c[0].metric(f"精确合计({measure or '选计量单位后显示'})",
+                ui.fmt_num(tot["exact_sum"].sum()) + unit_word if measure else "–", border=True,
                 help="明确数字之和,如“开展学习12次”")
-    c[1].metric("约数合计", ui.fmt_num(tot["approx_sum"].sum()) if measure else "–", border=True,
+    c[1].metric(f"约数合计({measure or '选计量单位后显示'})",
+                ui.fmt_num(tot["approx_sum"].sum()) + unit_word if measure else "–", border=True,
                 help="“20余次”“近30场”等约数之和,单独列出,不并入精确合计")
-    c[2].metric("占位条数", int(tot["placeholders"].sum()), border=True,
+    c[2].metric("占位条数", f"{int(tot['placeholders'].sum())} 条", border=True,
                 help="“X次”“若干次”等没有具体数字的条目:只计条数,不计入任何合计")
-    c[3].metric("提及条数", int(tot["mentions"].sum()), border=True)
-    st.caption("图中实心为精确数值,斜线为约数;占位数值(如“X次”)不画入柱中,只在表格“占位条数”中计数。")
+    c[3].metric("提及条数", f"{int(tot['mentions'].sum())} 条", border=True)
+    st.caption("精确数值与约数分两栏画(约数另加斜线),互不相加;占位数值(如“X次”)不画入柱中,"
+               "只在表格“占位条数”中计数。" if measure else "选“全部计量单位”时只画提及条数(不同单位的数值不能相加)。")
 
     t_year, t_unit, t_heat, t_one, t_rep, t_rows = st.tabs(
         ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"])

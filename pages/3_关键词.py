@@ -2,6 +2,7 @@
 apart, and keyword-in-context lines."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -71,10 +72,21 @@ with ui.guard():
         if trend.empty:
             ui.empty("当前筛选下没有带年份的报告,无法画趋势。")
         else:
-            data = ui.zh(trend.assign(year=trend["year"].map(ui.year_label)))
+            # every year of the range on the axis, with how many reports it has; a year
+            # without reports is a gap in the line, not a straight join from its neighbours
+            per_year = q.coverage(f).dropna(subset=["year"]).groupby("year")["reports"].sum()
+            years = list(range(int(per_year.index.min()), int(per_year.index.max()) + 1)) if len(per_year) else []
+            full = (trend.set_index(["year", "term"]).reindex(
+                pd.MultiIndex.from_product([years, list(terms)], names=["year", "term"])).reset_index())
+            full["reports"] = full["year"].map(per_year).fillna(0).astype(int)
+            full["year"] = [f"{y}({r} 篇)" for y, r in zip(full["year"], full["reports"])]
+            data = ui.zh(full)
             fig = px.line(data, x="年度", y="每万字频次", color="词语", markers=True,
-                          hover_data={"出现次数": True}, color_discrete_sequence=ui.PALETTE)
-            fig.update_xaxes(type="category")
+                          hover_data={"出现次数": True, "报告数": True}, color_discrete_sequence=ui.PALETTE)
+            fig.update_traces(connectgaps=False)
+            fig.update_xaxes(type="category", title="年度(该年报告篇数)")
+            if (full["reports"] == 0).any():
+                st.caption("没有报告的年份,折线断开。")
             ui.chart(fig, data, "关键词-词语趋势-" + "+".join(terms[:4]), "kw_trend", f)
 
     # -------------------------------------------------------------- distinctive terms
@@ -118,6 +130,9 @@ with ui.guard():
         if lines.empty:
             ui.empty(f"当前筛选下的报告中没有出现「{ui.md(term)}」。")
         else:
-            st.caption(f"共 {len(lines)} 处(最多显示 200 处)。")
+            total = q.kwic_total(f, term)
+            shown = (f"显示前 {len(lines)} 处,共 {total['occurrences']:,} 处" if total["occurrences"] > len(lines)
+                     else f"共 {len(lines)} 处")
+            st.caption(f"{shown}(出现在 {total['reports']:,} 篇报告中)。")
             st.html(ui.READER_CSS + ui.kwic_html(lines))
             ui.download(ui.zh(lines), f"关键词-上下文-{term}", "kw_kwic_dl", f)

@@ -228,7 +228,8 @@ def test_page_on_empty_database_shows_empty_state(monkeypatch, tmp_path, page):
 
 # ---------------------------------------------------------------- filters
 def _metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """A metric card's number, without its unit ("159 条" -> "159")."""
+    return next(m.value for m in at.metric if m.label == label).split(" ")[0].replace(",", "")
 
 
 def test_filter_changes_numbers_and_is_kept_across_pages(monkeypatch, dash_db):
