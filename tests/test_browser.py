@@ -379,3 +379,95 @@ def test_csv_download_as_a_user(browser, server, browser_db):
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == before
     assert _url(page, server) == "/?unit_type=学校" and not _errors(page)
+
+
+# ---------------------------------------------------------------- exports, as a user gets them
+def _download(page, locator, timeout: int = 60_000):
+    with page.expect_download(timeout=timeout) as info:
+        locator.click()
+    d = info.value
+    return d.suggested_filename, Path(d.path()).read_bytes()
+
+
+def _downloads_page(browser):
+    return browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
+                               accept_downloads=True).new_page()
+
+
+def test_xlsx_and_escaped_csv_as_a_user(browser, server, browser_db):
+    """The sidebar's raw reports table as CSV and Excel: the unit `--社区` (Excel would show
+    #NAME?) comes back as '--社区 in the CSV and as text in the .xlsx; years are numbers,
+    headers Chinese, the header row frozen, links absolute to this server."""
+    import csv
+    import io
+
+    import openpyxl
+
+    page = _downloads_page(browser)
+    page.goto(f"{server}/")
+    _settle(page, "总览", 2)
+    side = page.locator('[data-testid="stSidebar"]')
+    side.get_by_text("下载原始数据(当前筛选)").click()
+    name, data = _download(page, side.get_by_role("button", name="报告 CSV"))
+    assert name.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    units = {r["单位"] for r in rows}
+    assert "'--社区" in units and "--社区" not in units
+    assert all(not r["年度"].endswith(".0") for r in rows) and {r["单位明确署名"] for r in rows} <= {"是", "否", ""}
+    name, data = _download(page, side.get_by_role("button", name="报告 Excel"))
+    assert name.endswith(".xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["报告编号", "标题", "单位"] and "年度" in header and ws.freeze_panes == "A2"
+    col = header.index("年度")
+    years = [r[col].value for r in ws.iter_rows(min_row=2)]
+    assert any(isinstance(y, int) for y in years) and not any(isinstance(y, str) for y in years)
+    assert "--社区" in [r[2].value for r in ws.iter_rows(min_row=2)]      # text in a cell, not a formula
+
+    page.goto(f"{server}/存在问题")
+    _settle(page, "存在问题", 1)
+    button = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button',
+                          has_text="CSV").nth(1)                         # 具体表述, under the chart's
+    name, data = _download(page, button)
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert name.startswith("存在问题-表述") and rows
+    assert all(r["查看报告"].startswith(f"{server}/报告浏览?report=") for r in rows)
+    assert not _errors(page)
+    page.context.close()
+
+
+def test_brief_as_a_user(browser, server, browser_db):
+    """生成简报 in the sidebar of a filtered page: the .docx and the .pdf name the filter and
+    give the figures; the PDF carries its CJK font."""
+    import io
+
+    import duckdb
+    from docx import Document
+    from pypdf import PdfReader
+
+    con = duckdb.connect(str(browser_db), read_only=True)
+    n = con.execute("SELECT count(*) FROM reports WHERE unit_type = '学校'").fetchone()[0]
+    con.close()
+    page = _downloads_page(browser)
+    page.goto(f"{server}/存在问题?unit_type=学校")
+    _settle(page, "存在问题", 1)
+    side = page.locator('[data-testid="stSidebar"]')
+    side.get_by_text("生成简报 · 导出 Excel").click()
+    name, data = _download(page, side.get_by_role("button", name="生成简报(Word)"))
+    assert name.endswith(".docx") and "学校" in name
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "范围:类型:学校" in text and f"报告 {n} 篇" in text
+    name, data = _download(page, side.get_by_role("button", name="生成简报(PDF)"))
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert name.endswith(".pdf") and "范围:类型:学校" in text and f"报告 {n} 篇" in text
+    fonts = [f.get_object() for p in reader.pages for f in (p["/Resources"].get("/Font") or {}).values()]
+    assert any("WenQuanYi" in str(f["/BaseFont"]) and "/FontFile2" in
+               f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() for f in fonts)
+    name, data = _download(page, side.get_by_role("button", name="全部表格(Excel 工作簿)"))
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert name.endswith(".xlsx") and wb["报告"].max_row - 1 == n and wb["说明"]["B2"].value == "类型:学校"
+    assert not _errors(page)
+    page.context.close()

@@ -253,3 +253,29 @@ def test_sidebar_brief_button_on_every_page(monkeypatch, hostile_db, downloads):
         assert "类型:学校" in _docx_text(docx())
         assert any(n.startswith("简报") and n.endswith(".pdf") for n in hits)
         assert any(n.startswith("工作簿") and n.endswith(".xlsx") for n in hits)
+
+
+# ---------------------------------------------------------------- upload messages
+def test_refused_uploads_say_why_in_chinese(monkeypatch, sample_db, tmp_path):
+    """A .doc and a .jpg are accepted by the uploader (no English hover) and refused with
+    what to do; nothing imported is not shown as a green success; skipped files counted."""
+    from tests.test_app_pages import _zip
+
+    db = tmp_path / "up.duckdb"
+    shutil.copyfile(sample_db, db)
+    monkeypatch.setenv("ZONGJIE_UPLOAD_DIR", str(tmp_path / "uploads"))
+    at = run_page(monkeypatch, db, "upload")
+    uploader = at.get("file_uploader")[0]
+    assert not list(uploader.proto.type)                       # every type reaches our own check
+    uploader.set_value([("总结.doc", b"\xd0\xcf\x11\xe0 old word", "application/msword"),
+                        ("扫描件.jpg", b"\xff\xd8\xff", "image/jpeg"),
+                        ("包.zip", _zip({"a.xlsx": b"PK"}), "application/zip")])
+    at.button[0].click().run()
+    assert not at.exception and not at.success
+    assert at.error and "导入 0 个文件" in at.error[0].value and "跳过 3 个" in at.error[0].value
+    result = at.dataframe[0].value
+    why = dict(zip(result["上传文件"], result["说明"]))
+    assert "另存为” .docx" in why["总结.doc"]
+    assert "图片无法识别文字" in why["扫描件.jpg"]
+    assert "导入清单请另存为 .csv" in why["包.zip/a.xlsx"]
+    assert "保存为" not in result.columns and "uploads" not in " ".join(c.value for c in at.caption)
