@@ -49,8 +49,11 @@ def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: st
     if measure is not None:
         fig.for_each_annotation(lambda a: a.update(text={"性质=精确": "精确数值", "性质=约数": "约数(不并入精确)"}
                                                    .get(a.text, a.text)))
+        # exact and approximate values have their own scale in each panel
         if orientation == "h":
-            fig.update_xaxes(matches=None)          # exact and approximate scales differ
+            fig.update_xaxes(matches=None)
+        else:
+            fig.update_yaxes(matches=None, showticklabels=True)
     fig.update_layout(legend_title_text="类别" + ("(斜线为约数)" if measure is not None else ""))
     return fig
 
@@ -64,7 +67,7 @@ with ui.guard():
 
     labels = {m: f"{m or '(无单位)'}({n} 条)" for m, n in zip(measures.measure, measures.mentions)}
     labels[ALL] = "全部计量单位(只计条数)"
-    choice = st.selectbox("计量单位", list(labels), format_func=labels.get, key="act_measure",
+    choice = st.selectbox("计量单位", list(labels), format_func=labels.get, key="measure", bind="query-params",
                           help="不同计量单位(次、篇、人次…)的数值不能相加,请选一个;选“全部”时只统计提及条数。")
     measure = None if choice == ALL else choice
 
@@ -84,7 +87,7 @@ with ui.guard():
                "只在表格“占位条数”中计数。" if measure else "选“全部计量单位”时只画提及条数(不同单位的数值不能相加)。")
 
     t_year, t_unit, t_heat, t_one, t_rep, t_rows = st.tabs(
-        ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"])
+        ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"], key="tab", bind="query-params")
 
     with t_year:
         data = long_form(tot.assign(year=tot["year"].map(ui.year_label)), ["year"], measure)

@@ -11,7 +11,9 @@ from pipeline import query as q
 f = ui.page_setup("存在问题")
 
 ALL_CATS, ALL_YEARS = "全部类别", "全部年度"
-K_CAT, K_YEAR, K_FIG = "sc_cat", "sc_year", "sc_year_bars"
+# The keys are also the URL parameters (`bind="query-params"`): ?cat=…&year=2021 is a link
+# to the statements of one bar.
+K_CAT, K_YEAR, K_FIG = "cat", "year", "sc_year_bars"
 
 ui.page_header("存在问题", f, "报告“存在问题/不足”部分的表述,按类别归纳")
 
@@ -58,8 +60,8 @@ with ui.guard():
         if st.session_state.get(key) not in options:
             st.session_state.pop(key, None)
     c = st.columns(2)
-    cat = c[0].selectbox("类别", cats, key=K_CAT)
-    year = c[1].selectbox("年度", years, key=K_YEAR)
+    cat = c[0].selectbox("类别", cats, key=K_CAT, bind="query-params")
+    year = c[1].selectbox("年度", years, key=K_YEAR, bind="query-params")
     stm = q.statements(f, None if cat == ALL_CATS else cat,
                        None if year in (ALL_YEARS, "年份不详") else int(year), any_year=year != "年份不详")
     stm.insert(0, "link", [ui.report_link(r, f) for r in stm["report_id"]])

@@ -330,7 +330,7 @@ def test_activity_filter_changes_totals(monkeypatch, dash_db):
     from pipeline import query as q
 
     at = run_page(monkeypatch, dash_db, "activity")
-    measure = at.selectbox(key="act_measure").value
+    measure = at.selectbox(key="measure").value
     all_n = int(_metric(at, "提及条数"))
     unit = q.metric_totals({}, ("unit",), measure, db=dash_db)["unit"].dropna().iloc[0]
     at.multiselect(key="unit").set_value([unit]).run()
@@ -360,7 +360,7 @@ def test_downloads_equal_query_results(monkeypatch, dash_db, downloads):
     assert len(csv) == int(q.overview(f, db=dash_db).iloc[0]["reports"]) and "原文" in csv.columns
 
     at.switch_page(script("activity")).run()
-    measure = at.selectbox(key="act_measure").value
+    measure = at.selectbox(key="measure").value
     _, csv, _ = csv_of(downloads, at, "活动指标-明细")
     same(csv, ui.zh(q.metrics(f, measure, db=dash_db)))
 
@@ -381,8 +381,8 @@ def test_statements_behind_a_bar_link_to_the_report(monkeypatch, dash_db, downlo
     freq = q.shortcoming_freq({}, db=dash_db).dropna(subset=["year"])
     row = freq.sort_values("statements", ascending=False).iloc[0]
     at = run_page(monkeypatch, dash_db, "problems")
-    at.selectbox(key="sc_cat").set_value(row.category)
-    at.selectbox(key="sc_year").set_value(str(int(row.year))).run()
+    at.selectbox(key="cat").set_value(row.category)
+    at.selectbox(key="year").set_value(str(int(row.year))).run()
     assert_clean(at, "存在问题")
     _, csv, _ = csv_of(downloads, at, ui.safe_name(f"存在问题-表述-{row.category}-{int(row.year)}"))
     assert len(csv) == int(row.statements)
@@ -522,7 +522,7 @@ def test_long_tables_show_their_first_rows_and_download_all(monkeypatch, dash_db
 
     monkeypatch.setenv("ZONGJIE_TABLE_ROWS", "7")
     at = run_page(monkeypatch, dash_db, "activity")
-    measure = at.selectbox(key="act_measure").value
+    measure = at.selectbox(key="measure").value
     every = q.metrics({}, measure, db=dash_db)
     assert len(every) > 7
     shown = [d for d in at.dataframe if len(d.value) == 7 and "所在句子" in d.value.columns]
