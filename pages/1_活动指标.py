@@ -65,10 +65,14 @@ with ui.guard():
                          "活动指标由指标提取(pipeline/metrics.py)从报告正文中得出,提取结果入库后会自动显示。", f)
         st.stop()
 
-    labels = {m: f"{m or '(无单位)'}({n} 条)" for m, n in zip(measures.measure, measures.mentions)}
+    # The label is what the URL holds (?measure=篇), so it carries no count that changes
+    # with the filter; the counts are in the help text.
+    labels = {m: m or "(无单位)" for m in measures.measure}
     labels[ALL] = "全部计量单位(只计条数)"
     choice = st.selectbox("计量单位", list(labels), format_func=labels.get, key="measure", bind="query-params",
-                          help="不同计量单位(次、篇、人次…)的数值不能相加,请选一个;选“全部”时只统计提及条数。")
+                          help="不同计量单位(次、篇、人次…)的数值不能相加,请选一个;选“全部”时只统计提及条数。\n\n"
+                               + "、".join(f"{m or '(无单位)'} {n} 条" for m, n in
+                                          zip(measures.measure.head(12), measures.mentions.head(12))))
     measure = None if choice == ALL else choice
 
     tot = q.metric_totals(f, ("year",), measure)

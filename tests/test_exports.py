@@ -279,3 +279,21 @@ def test_refused_uploads_say_why_in_chinese(monkeypatch, sample_db, tmp_path):
     assert "图片无法识别文字" in why["扫描件.jpg"]
     assert "导入清单请另存为 .csv" in why["包.zip/a.xlsx"]
     assert "保存为" not in result.columns and "uploads" not in " ".join(c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- page state in the URL
+def test_shared_link_restores_category_year_measure_and_tab(monkeypatch, hostile_db):
+    from pipeline import query as q
+
+    freq = q.shortcoming_freq({}, db=hostile_db).dropna(subset=["year"])
+    row = freq.sort_values("statements", ascending=False).iloc[0]
+    at = run_page(monkeypatch, hostile_db, "problems",
+                  query={"cat": row.category, "year": str(int(row.year))})
+    assert at.selectbox(key="cat").value == row.category and at.selectbox(key="year").value == str(int(row.year))
+    assert any(f"{int(row.statements)} 条表述" in c.value for c in at.caption)
+
+    measures = q.metric_measures({}, db=hostile_db)
+    second = measures.iloc[1]["measure"]
+    at = run_page(monkeypatch, hostile_db, "activity", query={"measure": second, "tab": "单位 × 类别"})
+    assert at.selectbox(key="measure").value == second
+    assert any(m.label.startswith(f"精确合计({second})") for m in at.metric)
