@@ -20,6 +20,26 @@ def render(f: dict) -> None:
         _content(f)
 
 
+def _reports_behind(event, f: dict) -> None:
+    """The reports behind a clicked cell of the coverage matrix, each with an 打开 link."""
+    pts = ui.selected_points(event)
+    if not pts:
+        st.caption("点击格子,下方列出该单位该年的报告。")
+        return
+    unit, year = ui.unesc(pts[0].get("y")), ui.unesc(pts[0].get("x"))
+    reps = q.reports(f)
+    pick = (reps["unit"].fillna(NO_UNIT) == unit) & (reps["year"].map(ui.year_label) == year)
+    hit = reps[pick]
+    st.markdown(f"**{ui.md(unit)} · {ui.md(year)}:{len(hit)} 篇报告**")
+    if hit.empty:
+        st.caption("这一年没有这个单位的报告(覆盖缺口)。")
+        return
+    hit = hit.assign(link=[ui.report_link(r, f) for r in hit["report_id"]])
+    ui.table(hit[["link", "title", "unit", "year", "period", "n_chars", "source"]].assign(
+        period=hit["period"].map(lambda p: ui.PERIODS.get(p, p))), f"总览-所选-{unit}-{year}", "cov_pick", f,
+        column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small")})
+
+
 def _content(f: dict) -> None:
     ov = q.overview(f).iloc[0]
     c = st.columns(4)
@@ -53,11 +73,13 @@ def _content(f: dict) -> None:
         fig = go.Figure(go.Heatmap(
             z=z, x=cols, y=list(shown.index), text=text, texttemplate="%{text}",
             colorscale=[[0, "#EEEEEE"], [0.0001, "#C6DBEF"], [1, "#08519C"]], zmin=0, showscale=False,
-            hovertemplate="单位:%{y}<br>年度:%{x}<br>报告数:%{z}<extra></extra>", xgap=2, ygap=2))
+            xgap=2, ygap=2))
+        ui.clickable_cells(fig, "单位:%{y}<br>年度:%{x}<br>报告数:%{text}<extra></extra>")
         fig.update_layout(xaxis=dict(type="category", side="top", title=None), yaxis=dict(autorange="reversed"),
                           height=max(220, 28 * len(shown) + 80))
         table = shown.reset_index().rename(columns={"unit": "单位"})
-        ui.chart(fig, table, "总览-覆盖矩阵", "coverage", f)
+        ev = ui.chart(fig, table, "总览-覆盖矩阵", "coverage", f, on_select="rerun", selection_mode="points")
+        _reports_behind(ev, f)
         if len(matrix) > MAX_MATRIX_UNITS:
             st.caption(f"图中显示报告最多的 {MAX_MATRIX_UNITS} 个单位(共 {len(matrix)} 个),完整矩阵见下表。")
         with st.expander("覆盖矩阵(表格)"):

@@ -286,10 +286,13 @@ def filter_params(filters: dict | None) -> list[tuple[str, str]]:
     return out
 
 
-def report_link(report_id: str, filters: dict | None = None, url_path: str | None = None) -> str:
+def report_link(report_id: str, filters: dict | None = None, url_path: str | None = None,
+                highlight: str | None = None) -> str:
     """Relative link to a report in 报告浏览 (`报告浏览?report=<id>&...`), carrying the
-    current filter."""
+    current filter; `highlight` (a clause of the report) makes the reader scroll to it."""
     params = [("report", report_id), *filter_params(filters)]
+    if highlight:
+        params.append(("hl", str(highlight)[:120]))
     return f"{READER.url_path if url_path is None else url_path}?{urlencode(params, quote_via=quote)}"
 
 
@@ -470,6 +473,36 @@ def integer_axes(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def clickable_cells(fig: go.Figure, hovertemplate: str, size: int = 22) -> go.Figure:
+    """Make a heatmap's cells clickable: plotly cannot select heatmap cells, so an invisible
+    square marker sits on every cell (it carries the hover text; the heatmap's own hover is
+    switched off). A click then selects (x, y) like a bar."""
+    hm = fig.data[0]
+    xs, ys = list(hm.x), list(hm.y)
+    text = hm.text
+    px_, py_, pt = [], [], []
+    for i, y in enumerate(ys):
+        for j, x in enumerate(xs):
+            px_.append(x)
+            py_.append(y)
+            pt.append(text[i][j] if text is not None else "")
+    hm.update(hoverinfo="skip", hovertemplate=None)
+    fig.add_trace(go.Scatter(x=px_, y=py_, text=pt, mode="markers", showlegend=False,
+                             marker=dict(symbol="square", size=size, color="rgba(0,0,0,0)"),
+                             hovertemplate=hovertemplate))
+    fig.update_layout(clickmode="event+select", dragmode=False)
+    return fig
+
+
+def selected_points(event: Any) -> list[dict]:
+    """The points a click on a chart selected (st.plotly_chart(on_select=…) event), [] if none."""
+    sel = event.get("selection") if isinstance(event, dict) else getattr(event, "selection", None)
+    if sel is None:
+        return []
+    pts = sel.get("points") if isinstance(sel, dict) else getattr(sel, "points", None)
+    return list(pts or [])
+
+
 def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     """Shared look: a CJK font, tight margins, years in order on a categorical axis, and
     every data label escaped (`safe_figure`). `chart` calls it for every chart."""
@@ -581,6 +614,8 @@ READER_CSS = """<style>
 .zj-reader .zj-sec{display:inline-block;font-size:12px;line-height:1.4;padding:0 6px;margin-right:4px;
   border-radius:8px;background:#E3ECFA;color:#1F4E9A}
 .zj-legend mark{padding:1px 6px;border-radius:3px}
+.zj-target + mark{outline:2px solid #E15759;animation:zjflash 1s ease-in-out 3}
+@keyframes zjflash{50%%{background:#E15759;color:#fff}}
 .zj-kwic{font-size:15px;line-height:1.8;font-family:%s}
 .zj-kwic td{padding:0 6px;white-space:nowrap}
 .zj-kwic td.l{text-align:right;color:#555}.zj-kwic td.r{color:#555}
@@ -613,7 +648,7 @@ def locate(text: str, start: Any, end: Any, snippet: Any) -> tuple[int, int] | N
 
 
 def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
-                   marks: Iterable[tuple[int, str]] = ()) -> str:
+                   marks: Iterable[tuple[int, str]] = (), anchor: int | None = None) -> str:
     """Report text as HTML: every piece of text is escaped first, then wrapped in <mark> for
     the spans (start, end, kind, label) covering it; `marks` (offset, label) put a small
     badge at an offset (section starts). Overlapping spans are handled piecewise."""
@@ -623,11 +658,16 @@ def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
     for off, label in marks:
         if 0 <= off <= n:
             badges.setdefault(off, []).append(label)
-    bounds = sorted({0, n, *(s for s, *_ in spans), *(e for _, e, *_ in spans), *badges})
+    if anchor is not None and not 0 <= anchor <= n:
+        anchor = None
+    bounds = sorted({0, n, *(s for s, *_ in spans), *(e for _, e, *_ in spans), *badges,
+                     *([anchor] if anchor is not None else [])})
     out = []
     for a, b in zip(bounds, bounds[1:] + [None]):
         for label in badges.get(a, []):
             out.append(f'<span class="zj-sec">{esc(label)}</span>')
+        if a == anchor:
+            out.append('<span id="zj-target" class="zj-target"></span>')
         if b is None:
             break
         piece = esc(text[a:b])
@@ -638,6 +678,15 @@ def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
             piece = f'<mark class="zj-{kinds}" title="{title}">{piece}</mark>'
         out.append(piece)
     return f'<div class="zj-reader">{"".join(out)}</div>'
+
+
+# Fixed code (no data in it): scrolls the reader - the page and its inner scroll box - to
+# the sentence a link asked for (#zj-target, put there by highlight_html).
+SCROLL_TO_TARGET = """<script>
+(function(){let n=0;const t=setInterval(()=>{const el=document.getElementById('zj-target');
+if(el){clearInterval(t);(el.nextElementSibling||el).scrollIntoView({block:'center'});}
+if(++n>50)clearInterval(t);},100);})();
+</script>"""
 
 
 def kwic_html(df: pd.DataFrame) -> str:

@@ -36,7 +36,8 @@ def long_form(df: pd.DataFrame, dims: list[str], measure: str | None) -> pd.Data
     return ui.zh(out.rename(columns={"value": value_label(measure)}))
 
 
-def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: str = "v") -> go.Figure:
+def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: str = "v",
+        dim: str = "年度") -> go.Figure:
     """Bars colored by category (the shared color map). With a measure, exact and
     approximate values go in two panels side by side (精确 | 约数, 约数 also hatched): a stack
     of 12 exact and 300 approximate would read as 312."""
@@ -45,7 +46,8 @@ def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: st
     fig = px.bar(data, x=x, y=y, color="类别", orientation=orientation,
                  pattern_shape="性质" if measure is not None else None,
                  pattern_shape_map=PATTERNS if measure is not None else None,
-                 color_discrete_map=ui.category_colors(), hover_data={"性质": True}, **facet)
+                 color_discrete_map=ui.category_colors(), hover_data={"性质": True},
+                 custom_data=["类别", dim], **facet)
     if measure is not None:
         fig.for_each_annotation(lambda a: a.update(text={"性质=精确": "精确数值", "性质=约数": "约数(不并入精确)"}
                                                    .get(a.text, a.text)))
@@ -56,6 +58,40 @@ def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: st
             fig.update_yaxes(matches=None, showticklabels=True)
     fig.update_layout(legend_title_text="类别" + ("(斜线为约数)" if measure is not None else ""))
     return fig
+
+
+def behind(event, dim: str, fixed: dict | None = None) -> None:
+    """Under a chart: the metric mentions behind the clicked bar or cell, with their
+    sentences and an 打开 link that opens the report at the sentence."""
+    pts = ui.selected_points(event)
+    if not pts:
+        st.caption("点击柱子(或格子),下方列出它背后的每条指标及原句。")
+        return
+    p = pts[0]
+    cd = p.get("customdata") or []
+    if dim == "单位类别":                             # heatmap: x = category, y = unit
+        cat, unit, value = ui.unesc(p.get("x")), ui.unesc(p.get("y")), None
+    else:
+        cat, value = (ui.unesc(cd[0]), ui.unesc(cd[1])) if len(cd) >= 2 else (None, None)
+        unit = (fixed or {}).get("unit")
+        if dim == "单位":
+            unit, value = value, None
+    rows = q.metrics(f, measure)
+    pick = pd.Series(True, index=rows.index)
+    if cat:
+        pick &= rows["category"].fillna("未分类") == cat
+    if unit is not None:
+        pick &= rows["unit"].fillna("(未识别单位)") == unit
+    if value is not None:
+        pick &= rows["year"].map(ui.year_label) == value
+    hit = rows[pick]
+    what = " · ".join(ui.md(v) for v in (unit, value, cat) if v)
+    st.markdown(f"**{what}:{len(hit)} 条指标**")
+    hit = hit.assign(link=[ui.report_link(r, f, highlight=c) for r, c in zip(hit["report_id"], hit["clause"])])
+    cols = ["link", "unit", "year", "category", "phrase", "value", "measure", "approx", "placeholder", "sentence"]
+    ui.table(hit[cols], f"活动指标-所选-{what}", f"act_pick_{dim}", f, capped=True,
+             column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
+                            "所在句子": st.column_config.TextColumn(width="large")})
 
 
 with ui.guard():
@@ -98,7 +134,9 @@ with ui.guard():
         fig = bar(data, "年度", value_label(measure), measure)
         fig.update_xaxes(type="category")
         table = ui.zh(tot.assign(year=tot["year"].map(ui.year_label)))
-        ui.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f)
+        ev = ui.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f,
+                      on_select="rerun", selection_mode="points")
+        behind(ev, "年度")
         st.dataframe(table, hide_index=True, width="stretch")
 
     by_unit = q.metric_totals(f, ("unit",), measure)          # one query for both unit tabs
@@ -109,13 +147,15 @@ with ui.guard():
         top = by_unit.groupby("unit")[key].sum().sort_values(ascending=False).head(MAX_UNITS).index
         shown = by_unit[by_unit["unit"].isin(top)]
         data = long_form(shown, ["unit"], measure)
-        fig = bar(data, value_label(measure), "单位", measure, orientation="h")
+        fig = bar(data, value_label(measure), "单位", measure, orientation="h", dim="单位")
         fig.update_yaxes(categoryorder="total ascending")
         fig.update_layout(height=max(300, 26 * len(top) + 120))
         if len(by_unit["unit"].unique()) > MAX_UNITS:
             st.caption(f"显示合计最高的 {MAX_UNITS} 个单位。")
         table = ui.zh(shown)
-        ui.chart(fig, table, f"活动指标-各类别按单位合计-{measure or '条数'}", "act_unit", f)
+        ev = ui.chart(fig, table, f"活动指标-各类别按单位合计-{measure or '条数'}", "act_unit", f,
+                      on_select="rerun", selection_mode="points")
+        behind(ev, "单位")
         st.dataframe(table, hide_index=True, width="stretch")
 
     with t_heat:
@@ -138,11 +178,14 @@ with ui.guard():
         fig = go.Figure(go.Heatmap(
             z=z.fillna(0).to_numpy(), x=list(z.columns), y=list(z.index), text=text, texttemplate="%{text}",
             colorscale="Blues", colorbar_title="提及条数" if measure is None else "精确合计",
-            hovertemplate="单位:%{y}<br>类别:%{x}<br>%{text}<extra></extra>", xgap=2, ygap=2))
+            xgap=2, ygap=2))
+        ui.clickable_cells(fig, "单位:%{y}<br>类别:%{x}<br>%{text}<extra></extra>")
         fig.update_layout(yaxis=dict(autorange="reversed"), height=max(300, 26 * len(z) + 120))
         st.caption("颜色为" + ("提及条数" if measure is None else "精确合计") + ";格内另列约数合计与占位条数。")
         table = ui.zh(sub)
-        ui.chart(fig, table, f"活动指标-单位类别热力图-{measure or '条数'}", "act_heat", f)
+        ev = ui.chart(fig, table, f"活动指标-单位类别热力图-{measure or '条数'}", "act_heat", f,
+                      on_select="rerun", selection_mode="points")
+        behind(ev, "单位类别")
 
     with t_one:
         units = [u for u in q.metric_totals(f, ("unit",), measure)["unit"].dropna().unique()]
@@ -156,7 +199,9 @@ with ui.guard():
             fig = bar(data, "年度", value_label(measure), measure)
             fig.update_xaxes(type="category")
             table = ui.zh(one)
-            ui.chart(fig, table, f"活动指标-{unit}历年-{measure or '条数'}", "act_one", f)
+            ev = ui.chart(fig, table, f"活动指标-{unit}历年-{measure or '条数'}", "act_one", f,
+                          on_select="rerun", selection_mode="points")
+            behind(ev, "单个单位", {"unit": unit})
             st.dataframe(table, hide_index=True, width="stretch")
 
     with t_rep:

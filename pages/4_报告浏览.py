@@ -123,10 +123,20 @@ with ui.guard():
     marks = [(int(s.char_start), s.kind) for s in secs.itertuples() if s.kind and s.kind != "其他"]
     traditional = rep.script not in (None, "simplified") and rep.text != rep.text_simplified
     tabs = st.tabs(["原文", "简体"] if traditional else ["原文"])
-    for tab, text in zip(tabs, [rep.text or "", rep.text_simplified or ""]):
+    # ?hl=<clause> (from an 打开 link beside a number): the reader scrolls to that clause
+    # and flashes it. Only in the report the link names.
+    hl = st.query_params.get("hl") if st.query_params.get("report") == rid else None
+    for n_tab, (tab, text) in enumerate(zip(tabs, [rep.text or "", rep.text_simplified or ""])):
         with tab:
             spans, lost = spans_for(text, mets, shorts)
-            st.html(ui.READER_CSS + ui.LEGEND_HTML + ui.highlight_html(text, spans, marks))
+            at = text.find(hl) if hl else -1
+            st.html(ui.READER_CSS + ui.LEGEND_HTML
+                    + ui.highlight_html(text, spans, marks, anchor=at if at >= 0 and n_tab == 0 else None))
+            if hl and n_tab == 0:
+                if at >= 0:
+                    st.html(ui.SCROLL_TO_TARGET, unsafe_allow_javascript=True)
+                else:
+                    st.caption("链接所指的句子未能在原文中找到。")
             if lost:
                 st.caption(f"{lost} 条提取结果未能在文中定位。")
     if not traditional:

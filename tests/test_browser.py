@@ -471,3 +471,50 @@ def test_brief_as_a_user(browser, server, browser_db):
     assert name.endswith(".xlsx") and wb["报告"].max_row - 1 == n and wb["说明"]["B2"].value == "类型:学校"
     assert not _errors(page)
     page.context.close()
+
+
+def test_click_a_heatmap_cell_lands_on_its_sentences(browser, server, browser_db):
+    """A shared link opens 活动指标 on the 单位 × 类别 tab with its 计量单位; clicking a cell
+    lists the mentions behind it, and 打开 opens the reader scrolled to the sentence."""
+    import urllib.parse as up
+
+    import csv
+    import io
+
+    page = _downloads_page(browser)
+    page.goto(f"{server}/活动指标?measure=次&tab=" + up.quote("单位 × 类别"))
+    _settle(page, "活动指标", 1)
+    assert page.get_by_role("tab", name="单位 × 类别").get_attribute("aria-selected") == "true"
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           ".some(g => g.data && g.data[0] && g.data[0].type === 'heatmap' && g.offsetParent)",
+                           timeout=30000)
+    # the centre of the top-left cell, from plotly's own axes
+    xy = page.evaluate("""() => {
+        const g = [...document.querySelectorAll('.js-plotly-plot')].find(
+            g => g.data && g.data[0] && g.data[0].type === 'heatmap' && g.offsetParent);
+        const fl = g._fullLayout, xa = fl.xaxis, ya = fl.yaxis, r = g.getBoundingClientRect();
+        const z = g.data[0].z; let i = 0, j = 0;
+        outer: for (i = 0; i < z.length; i++) for (j = 0; j < z[i].length; j++) if (z[i][j] > 0) break outer;
+        return [r.left + xa._offset + xa.l2p(j), r.top + ya._offset + ya.l2p(i)];
+    }""")
+    page.mouse.click(xy[0], xy[1])
+    page.wait_for_function("() => /:\\d+ 条指标/.test(document.body.innerText)", timeout=30000)
+    import re
+
+    n = int(re.search(r":(\d+) 条指标", page.inner_text('[data-testid="stMain"]')).group(1))
+    assert n >= 1
+    # the table's links are drawn on a canvas: read them from its CSV
+    buttons = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button:visible', has_text="CSV")
+    name, data = _download(page, buttons.nth(1))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert name.startswith("活动指标-所选") and len(rows) == n
+    href = rows[0]["查看报告"]
+    assert href.startswith(f"{server}/报告浏览?report=") and "hl=" in href
+    page.goto(href)
+    _settle(page, "报告浏览")
+    page.wait_for_selector("#zj-target", state="attached", timeout=30000)
+    page.wait_for_timeout(1500)
+    inside = page.evaluate("""() => { const m = document.getElementById('zj-target').nextElementSibling;
+        const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }""")
+    assert inside and not _errors(page)
+    page.context.close()
