@@ -50,7 +50,10 @@ def _content(f: dict) -> None:
     c[3].metric("文件", int(ov.files), border=True)
 
     if int(ov.reports) == 0:
-        ui.empty("当前筛选下没有报告。", "请放宽左侧筛选条件。" if f else ui.NO_DATA_HINT)
+        if not f:                                   # first run: an empty database, not a filter
+            ui.empty("数据库中还没有报告。", ui.NO_DATA_HINT)
+            return
+        ui.empty("当前筛选下没有报告。", "请放宽左侧筛选条件。")
     else:
         # ---------------------------------------------------------- coverage matrix
         st.subheader("覆盖矩阵:单位 × 年度")

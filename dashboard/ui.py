@@ -396,6 +396,15 @@ def table(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, *,
         st.caption(f"共 {len(full):,} 条,表中显示前 {len(shown):,} 条;下载 CSV 含全部 {len(full):,} 条。")
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
+    # The report's hash id is for files and links, not for reading: hidden on screen, kept in
+    # the download. Empty cells show empty, not "None".
+    config = dict(kwargs.pop("column_config", None) or {})
+    if LABELS["report_id"] in shown.columns:
+        config.setdefault(LABELS["report_id"], None)
+    kwargs["column_config"] = config
+    text_cols = [c for c in shown.columns if shown[c].dtype == object or pd.api.types.is_string_dtype(shown[c])]
+    if text_cols:
+        shown = shown.assign(**{c: shown[c].fillna("") for c in text_cols})
     event = st.dataframe(shown, key=f"tbl_{key}", **kwargs)
     download(full, what, key=key, filters=filters)
     return event if kwargs.get("on_select") not in (None, "ignore") else shown
@@ -524,7 +533,7 @@ def empty(message: str, hint: str | None = None) -> None:
     st.info(message + (f"\n\n{hint}" if hint else ""), icon=":material/info:")
 
 
-NO_DATA_HINT = "可在「数据导入」页上传报告,或运行 `python -m pipeline ingest data/sample`。"
+NO_DATA_HINT = "请在左侧「数据导入」页上传报告(.docx、.pdf、.txt、.html 或 .zip 压缩包),导入完成后各页即显示统计结果。"
 
 
 def empty_extract(message: str, source_hint: str, filters: dict) -> None:
@@ -678,6 +687,17 @@ def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
             piece = f'<mark class="zj-{kinds}" title="{title}">{piece}</mark>'
         out.append(piece)
     return f'<div class="zj-reader">{"".join(out)}</div>'
+
+
+# Streamlit's uploader speaks English ("Upload", "200MB per file") and has no setting for
+# it: the words are hidden and ours shown in their place (the limits are in the caption).
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span{font-size:0}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after{content:"拖放文件到此处";font-size:14px}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p{font-size:0}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after{content:"选择文件";
+  font-size:14px}
+</style>"""
 
 
 # Fixed code (no data in it): scrolls the reader - the page and its inner scroll box - to

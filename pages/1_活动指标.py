@@ -98,7 +98,7 @@ with ui.guard():
     measures = q.metric_measures(f)
     if measures.empty:
         ui.empty_extract("当前筛选下还没有活动指标。",
-                         "活动指标由指标提取(pipeline/metrics.py)从报告正文中得出,提取结果入库后会自动显示。", f)
+                         "活动指标(开展学习12次、发稿30篇等)从报告正文中自动识别;导入的报告中没有识别出带数字的活动时,此页为空。", f)
         st.stop()
 
     # The label is what the URL holds (?measure=篇), so it carries no count that changes

@@ -34,7 +34,7 @@ with ui.guard():
     freq = q.shortcoming_freq(f)
     if freq.empty:
         ui.empty_extract("当前筛选下还没有“存在问题”表述。",
-                         "问题表述由 pipeline/shortcomings.py 从报告中提取,结果入库后会自动显示。", f)
+                         "问题表述取自报告“存在问题/不足”部分;导入的报告没有这一部分时,此页为空。", f)
         st.stop()
 
     colors = ui.category_colors()

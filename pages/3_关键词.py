@@ -30,7 +30,7 @@ with ui.guard():
     top = q.top_terms(f, 200)
     if top.empty:
         ui.empty_extract("当前筛选下还没有词频数据。",
-                         "词频由分词(pipeline/tokenize.py)从报告简体文本中统计,结果入库后会自动显示。", f)
+                         "词频在导入报告时统计;导入完成后刷新此页即可显示。", f)
         st.stop()
 
     # -------------------------------------------------------------- top terms + word cloud
@@ -49,7 +49,7 @@ with ui.guard():
         cloud = ui.zh(top.head(CLOUD_WORDS))
         png = ui.wordcloud_png(tuple(zip(top.head(CLOUD_WORDS)["term"], top.head(CLOUD_WORDS)["n"].astype(float))))
         if png is None:
-            ui.empty("未找到中文字体,无法绘制词云。", "请安装 fonts-wqy-microhei(`make sysdeps`)。")
+            ui.empty("未找到中文字体,无法绘制词云。", "请联系管理员在服务器上安装中文字体(文泉驿微米黑)。")
         else:
             st.image(png, width="stretch", caption=f"字号与出现次数成正比(前 {CLOUD_WORDS} 个词)")
         ui.download(cloud, "关键词-词云词频", "kw_cloud", f)
@@ -106,7 +106,8 @@ with ui.guard():
             st.session_state.pop("kw_group", None)
         value = c[1].selectbox(by, values, key="kw_group")
         dist = q.distinctive_terms(f, "unit" if by == "单位" else "year", value, 30)
-        st.caption(f"与当前筛选内其他{by}相比,「{ui.md(value)}」用得明显更多的词(按显著度排序)。")
+        st.caption(f"与当前筛选内其他{by}相比,「{ui.md(value)}」用得明显更多的词(按显著度排序)。"
+                   "显著度为对数似然比:数值越大,越不可能是偶然多用;大于 10.8 约相当于千分之一的偶然概率。")
         if dist.empty:
             ui.empty("没有找到明显的特色词。")
         else:

@@ -19,6 +19,8 @@ st.caption(f"支持 {' '.join(uploads.UPLOAD_EXTS)};单个文档不超过 "
            f"{MAX_FILE_BYTES // 1048576} MB,单次上传不超过 {uploads.MAX_UPLOAD_MB} MB,"
            f"压缩包解压后不超过 {uploads.MAX_ZIP_TOTAL_BYTES // 1048576} MB。")
 
+st.html(ui.UPLOADER_CSS)
+
 with st.form("upload", clear_on_submit=False, border=True):
     # Every type is accepted here and refused below with our own Chinese reason (.doc ->
     # 另存为 .docx): with `type=` Streamlit refuses on its own, in English, on hover only.
