@@ -297,3 +297,42 @@ def test_shared_link_restores_category_year_measure_and_tab(monkeypatch, hostile
     at = run_page(monkeypatch, hostile_db, "activity", query={"measure": second, "tab": "单位 × 类别"})
     assert at.selectbox(key="measure").value == second
     assert any(m.label.startswith(f"精确合计({second})") for m in at.metric)
+
+
+# ---------------------------------------------------------------- honest figures, plain words
+def _figs(at) -> dict[str, dict]:
+    return {el.proto.id.rsplit("-", 1)[-1]: json.loads(el.proto.spec) for el in at.get("plotly_chart")}
+
+
+def test_figures_do_not_mislead(monkeypatch, hostile_db):
+    from pipeline import query as q
+
+    at = run_page(monkeypatch, hostile_db, "activity", query={"measure": "次"})
+    year = _figs(at)["fig_act_year"]
+    exact = {tr["xaxis"] for tr in year["data"] if "精确" in tr["name"]}
+    approx = {tr["xaxis"] for tr in year["data"] if "约数" in tr["name"]}
+    assert approx and exact and exact.isdisjoint(approx)              # two panels, never one stack
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["精确合计(次)"].endswith(" 次") and cards["提及条数"].endswith(" 条")
+
+    at = run_page(monkeypatch, hostile_db, "problems")
+    fig = _figs(at)["fig_sc_year_bars"]
+    assert fig["layout"]["yaxis"]["tickformat"] == ",d"               # no 0.5 statements
+
+    at = run_page(monkeypatch, hostile_db, "keywords")
+    trend = _figs(at)["fig_kw_trend"]
+    assert all(tr.get("connectgaps") is False for tr in trend["data"])
+    ticks = trend["data"][0]["x"]
+    years = q.filter_options(db=hostile_db)["years"]
+    assert len(ticks) == max(years) - min(years) + 1 and any("(0 篇)" in t for t in ticks)  # 2019 is a gap
+    total = q.kwic_total({}, at.text_input(key="kw_kwic").value, db=hostile_db)
+    cap = next(c.value for c in at.caption if "处" in c.value and "篇报告" in c.value)
+    assert f"共 {total['occurrences']:,} 处" in cap and ("显示前 200 处" in cap or total["occurrences"] <= 200)
+    assert total["occurrences"] > 200                                  # the sample's top term: the cap bites
+
+
+def test_empty_database_first_run_screen(monkeypatch, tmp_path):
+    at = run_page(monkeypatch, tmp_path / "empty.duckdb")
+    text = " ".join(i.value for i in at.info)
+    assert "数据库中还没有报告" in text and "数据导入" in text and "当前筛选" not in text
+    assert not at.dataframe and "python -m" not in text
