@@ -414,7 +414,10 @@ def chart(fig: go.Figure, df: pd.DataFrame, what: str, key: str, filters: dict |
           *, labelled: bool = True, **kwargs):
     """A plotly chart plus a CSV download of the data it plots (`df`, usually already zh)."""
     style(fig)
-    event = st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False}, **kwargs)
+    # No plotly toolbar: its tooltips are English, it covered the matrix's year headers on a
+    # phone, and the data is in the CSV/Excel buttons below every chart anyway.
+    event = st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False, "displayModeBar": False},
+                            **kwargs)
     download(df if labelled else zh(df), what, key=key, filters=filters)
     return event
 
@@ -517,8 +520,12 @@ def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     every data label escaped (`safe_figure`). `chart` calls it for every chart."""
     safe_figure(fig)
     integer_axes(fig)
+    # The legend goes under the plot, in rows: on a phone a legend on the right took half
+    # the width and squeezed the bars into a strip.
     fig.update_layout(font_family=FONT_FAMILY, hoverlabel_font_family=FONT_FAMILY,
-                      margin=dict(l=10, r=10, t=40, b=10), legend_title_font_family=FONT_FAMILY)
+                      margin=dict(l=10, r=10, t=40, b=10), legend_title_font_family=FONT_FAMILY,
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0,
+                                  xanchor="left", title_side="top left"))
     for axis in ("xaxis", "yaxis"):
         ax = getattr(fig.layout, axis, None)
         if ax is not None and ax.title is not None and ax.title.text == "年度":
@@ -714,7 +721,7 @@ def kwic_html(df: pd.DataFrame) -> str:
         f'<tr><td class="l">{esc(r.left)}</td><td class="t"><b>{esc(r.term)}</b></td>'
         f'<td class="r">{esc(r.right)}</td><td>{esc(r.unit or "")} {esc("" if pd.isna(r.year) else int(r.year))}</td></tr>'
         for r in df.itertuples())
-    return f'<table class="zj-kwic">{rows}</table>'
+    return f'<div style="overflow-x:auto"><table class="zj-kwic">{rows}</table></div>'
 
 
 # ---------------------------------------------------------------- word cloud

@@ -51,6 +51,8 @@ def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: st
     if measure is not None:
         fig.for_each_annotation(lambda a: a.update(text={"性质=精确": "精确数值", "性质=约数": "约数(不并入精确)"}
                                                    .get(a.text, a.text)))
+        # legend entries: 党课 (solid) and 党课(约数) (hatched), not "党课, 精确"
+        fig.for_each_trace(lambda t: t.update(name=t.name.replace(", 精确", "").replace(", 约数", "(约数)")))
         # exact and approximate values have their own scale in each panel
         if orientation == "h":
             fig.update_xaxes(matches=None)

@@ -518,3 +518,22 @@ def test_click_a_heatmap_cell_lands_on_its_sentences(browser, server, browser_db
         const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }""")
     assert inside and not _errors(page)
     page.context.close()
+
+
+@pytest.mark.parametrize("path,title,charts,images,shot", PAGES, ids=[p[4] for p in PAGES])
+def test_phone_layout(browser, server, path, title, charts, images, shot):
+    """390×844 (a phone): every page renders, nothing is wider than the screen; screenshots
+    to tests/artifacts/phone-*.png."""
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                               device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
+    page.goto(f"{server}/{path}")
+    _settle(page, title, min(charts, 1), 0)
+    wide = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 2 && e.offsetParent
+                && !e.closest('[data-testid="stDataFrame"], .js-plotly-plot, .zj-kwic, [data-testid="stTabs"] [role="tablist"]'))
+        .map(e => e.tagName + '.' + (e.getAttribute('data-testid') || e.className)).slice(0, 5)""")
+    assert not wide, wide
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 392
+    _shoot(page, f"phone-{shot}")
+    assert not _errors(page)
+    page.context.close()

@@ -309,7 +309,7 @@ def test_figures_do_not_mislead(monkeypatch, hostile_db):
 
     at = run_page(monkeypatch, hostile_db, "activity", query={"measure": "次"})
     year = _figs(at)["fig_act_year"]
-    exact = {tr["xaxis"] for tr in year["data"] if "精确" in tr["name"]}
+    exact = {tr["xaxis"] for tr in year["data"] if "约数" not in tr["name"]}
     approx = {tr["xaxis"] for tr in year["data"] if "约数" in tr["name"]}
     assert approx and exact and exact.isdisjoint(approx)              # two panels, never one stack
     cards = {m.label: m.value for m in at.metric}
