@@ -87,6 +87,12 @@ if RESULT in st.session_state:
             rows.append({"上传文件": item.original, "结果": st_,
                          "报告数": per_source.get(str(item.stored)), "说明": reason})
     result = pd.DataFrame(rows)
+    refused = result[result["结果"].isin(["跳过", "拒收"])]
+    if len(refused):
+        # the reasons as text, readable on a phone and without opening the table
+        st.markdown("\n".join(f"- **{ui.md(r['上传文件'])}**:{ui.md(r['说明'])}"
+                               for _, r in refused.head(20).iterrows())
+                    + (f"\n- ……另有 {len(refused) - 20} 个,见下表" if len(refused) > 20 else ""))
     st.subheader("逐个文件的结果")
     if batch.manifest_note:
         st.caption(batch.manifest_note)

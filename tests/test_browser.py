@@ -537,3 +537,27 @@ def test_phone_layout(browser, server, path, title, charts, images, shot):
     _shoot(page, f"phone-{shot}")
     assert not _errors(page)
     page.context.close()
+
+
+def test_upload_a_doc_says_save_as_docx(browser, server):
+    """A .doc chosen in the uploader is taken (no English hover refusal) and refused on 开始导入
+    with the Chinese reason and what to do; nothing imported is not a green success."""
+    page = _new_page(browser)
+    page.goto(f"{server}/数据导入")
+    _settle(page, "数据导入")
+    # Streamlit's English words are still in the DOM, drawn at size 0; ours in their place
+    shown = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzone"] button p')]
+        .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])""")
+    assert shown and all(size == "0px" for size, _ in shown)
+    assert {after for _, after in shown} >= {'"拖放文件到此处"', '"选择文件"'}
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        [{"name": "年度总结.doc", "mimeType": "application/msword", "buffer": b"\xd0\xcf\x11\xe0old word"}])
+    page.wait_for_function("() => document.body.innerText.includes('年度总结.doc')", timeout=30000)
+    page.get_by_role("button", name="开始导入").click()
+    page.wait_for_function("() => document.body.innerText.includes('另存为')", timeout=60000)
+    body = page.inner_text('[data-testid="stMain"]')
+    assert "年度总结.doc" in body and "另存为” .docx" in body and "跳过 1 个" in body
+    assert "请先选择要上传的文件" not in body and "not allowed" not in body
+    assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 0
+    page.context.close()
