@@ -66,7 +66,7 @@ def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
     return types, tuple(sorted({len(s) for s in types if s}, reverse=True)), frozenset(types)
 
 
-_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委)$")
+_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|(?:党支部|党总支|党|支部|总支部)委员会)$")
 
 
 def unit_type_of(unit: str | None) -> str | None:
@@ -89,12 +89,19 @@ def unit_type_of(unit: str | None) -> str | None:
 
 
 def _inside_type(unit: str, typ: str) -> str:
-    """A type's `inside` words override a company suffix (中国人寿…支公司 is 金融, not 企业)."""
-    if typ != "企业":
+    """A type's `inside` words override a generic suffix: 中国人寿…支公司 is 金融, not 企业;
+    扬中市公安局新闻中心 is 政法, not 党政机关. For an office-like suffix (站, 中心, 所) the level
+    it belongs to decides (`[sub_units]`: 团结村新时代文明实践站 is 社区村)."""
+    if typ not in ("企业", "党政机关"):
         return typ
     for t, spec in unit_config()["types"].items():
-        if any(w in unit for w in spec.get("inside", ())):
+        if t != typ and any(w in unit for w in spec.get("inside", ())):
             return t
+    subs = unit_config().get("sub_units", {})
+    if typ == "党政机关" and unit.endswith(tuple(subs.get("suffixes", ()))):
+        for level, words in subs.get("levels", {}).items():
+            if any(w in unit for w in words):
+                return level
     return typ
 
 
@@ -321,9 +328,12 @@ def signature_block(simple: str) -> tuple[int, str | None, date | None]:
     return max(pos + 1, 0), unit, when
 
 
+_NOT_A_SIGNER = re.compile(r"^(根据|按照|依据|为|在|对|以|经|由|向|关于|通过|结合|围绕)")
+
+
 def _signer(line: str) -> bool:
     """A bare unit name on a line of its own (a signature or a by-line)."""
-    return (3 <= len(line) <= 30 and not re.search(r"[，。；,;：:、]", line) and not re.search(r"\d", line)
+    return (3 <= len(line) <= 30 and not _NOT_A_SIGNER.match(line) and not re.search(r"[，。；,;：:、]", line) and not re.search(r"\d", line)
             and bool(unit_type_of(line)) and not _false_name(_strip_party(line)) and not _is_generic(_strip_party(line)))
 
 
@@ -362,7 +372,10 @@ def year_from_title(title: str | None) -> int | None:
 
 _MULTI_YEAR = re.compile(rf"近年来|近[两二三四五几]年|{_YEAR}\s*年?以来|{_YEAR}\s*[-—~至到]\s*{_YEAR}|[一二三四五]年来|历年来")
 # `年中` only as the period itself (年中总结, 2021年中，), never inside 今年中央 / 2021年中共
-_HALF = re.compile(r"上半年|半年来|半年以来|半年工作|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中(?=工作|总结|小结|汇报|意识形态|[，,])")
+_HALF = re.compile(r"上半年|半年来|半年以来|半年工作|半年度|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中(?=工作|总结|小结|汇报|意识形态|[，,])")
+# a year's report whose year is not given: 年度 (述职 "现将年度落实…情况述职如下", 上年度) or a
+# year left blank in a template title or opening (20__年…工作总结)
+_YEARLY = re.compile(rf"(?<![半季])年度|{_BLANK_YEAR}年")
 _QUARTER = re.compile(r"第?[一二三四1-4]季度|前三季度")
 _THIS_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年")
 # words that place the report in the year of its date: 今年以来, 上半年, 一季度, 前三季度
@@ -417,13 +430,48 @@ def multi_year(simple: str) -> bool:
 # ---------------------------------------------------------------- unit
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
-    r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*)?"
-    rf"((?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
+    r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
+    r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
+    r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+    rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+    rf"|(?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
     r"(?:党组|党委|党支部|党总支|党工委)?(?:班子)?"
-    r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在)"
+    r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在|作为|"
+    r"强化|加强|大力|持续|主动|立足|注重|统筹|抓实|抓好|位于|将(?=[^，。]{0,30}作为)|"
+    r"(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作(?:将|始终|坚持|以|在))"
 )
 _BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在])|(?<=由于)|(?<=作为)|(?<=现将))"
-_SELF = re.compile(r"我(局|办|委|厅|部|处|所|中心|镇|乡|街道|社区|村|校|院|公司|集团|行)")
+
+
+@functools.lru_cache(maxsize=1)
+def _self_regex() -> re.Pattern:
+    """Self-references from `[self]` in unit_types.toml (我局 -> `局`), plus the `本` forms
+    listed in `[self_forms] ben` (本局党组, 本镇). Group 1 is the suffix, whichever prefix was used."""
+    cfg = unit_config()
+    mine = sorted((k[1:] for k in cfg["self"]), key=len, reverse=True)
+    ben = sorted(cfg.get("self_forms", {}).get("ben", []), key=len, reverse=True)
+    ben_alt = rf"(?<![基根日资成])本({'|'.join(map(re.escape, ben))})(?![业部级务身地])" if ben else "(?!)()"
+    return re.compile(rf"我({'|'.join(map(re.escape, mine))})|{ben_alt}")
+
+
+def _self_refs(simple: str) -> list[str]:
+    """The suffixes of every self-reference in `simple` (我局, 本局 -> 局)."""
+    return [a or b for a, b in _self_regex().findall(simple)] if "本" in simple or "我" in simple else []
+
+
+def _main_self(simple: str) -> str | None:
+    """The suffix of the report's usual self-reference. An area (我县, 我市: `[self_forms]
+    area`) only when the report never calls itself anything else: a township speaks of 我县
+    too, but names itself 我镇."""
+    selfs = Counter(_self_refs(simple))
+    area = set(unit_config().get("self_forms", {}).get("area", []))
+    own = Counter({k: n for k, n in selfs.items() if k not in area})
+    best = (own or selfs).most_common(1)
+    return best[0][0] if best else None
+
+
+def _has_self(simple: str) -> bool:
+    return bool(_self_refs(simple))
 _GENERIC_UNITS = {"单位", "部门", "机关", "办公室", "党组", "党委", "支部", "党支部", "领导班子", "班子", "全局", "全办",
                   "全镇", "局", "办", "镇", "乡", "委", "市委", "县委", "区委", "省委", "政府", "市政府", "县政府",
                   "区政府", "宣传部", "市委宣传部", "县委宣传部", "区委宣传部", "乡镇", "街道", "社区", "村", "城乡"}
@@ -438,7 +486,12 @@ def _strip_party(unit: str) -> str:
     """The unit behind its party body: 县审计局党组 -> 县审计局; 中共灵璧县公安局委员会 (a
     signature's full form of 公安局党委) -> 灵璧县公安局, 中共沣西村支部委员会 -> 沣西村. A
     committee of a place (中共XX县委员会, the county committee itself) stays as written."""
-    u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", unit)
+    u = unit
+    for _ in range(2):                  # 局党委党支部 -> 局
+        u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", u) or u
+    m = re.match(r"^(.+?)(?:党支部|党总支|党|支部|总支部)委员会$", u)     # 中学党支部委员会 -> 中学
+    if m and not u.startswith("中共") and unit_type_of(m.group(1)):
+        u = m.group(1)
     if u.startswith("中共"):
         u = u[2:]
         m = _PARTY_COMMITTEE.match(u)
@@ -456,7 +509,7 @@ def _anonymised(unit: str) -> bool:
     return bool(re.search(_ANON, unit))
 
 
-_TITLE_LEAD = re.compile(rf"^(?:关于|中共|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度)+")
+_TITLE_LEAD = re.compile(rf"^(?:关于|中共|引言|第[0-9一二三四五六七八九十]{{1,3}}篇|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度|\d{{1,2}}(?![\d年]))+")
 
 
 # a post after the unit in a 述职 title (攸县县委宣传部部长2022年度…述职报告)
@@ -476,17 +529,35 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     if not title:
         return None, False
     t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
+    t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
     m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
     if not m:
         return None, False
-    cand = _strip_party(m.group(1).strip(" 、,，"))
+    cand = _strip_party(re.sub(r"(?<=.)在$", "", m.group(1).strip(" 、,，")))
     post = _POST_TITLE.search(cand)       # 县委宣传部部长…述职报告: the unit is the 宣传部
     if post and unit_type_of(cand[:post.start()]):
-        cand = cand[:post.start()]
-    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK) or _false_name(cand)
-            or re.search(r"[我本]", cand)):
+        cand = _strip_party(cand[:post.start()])
+    masked_kind = bool(re.fullmatch(rf"{_ANON}[\u4e00-\u9fff]{{1,4}}", cand))     # XX部门, **村: a masked name
+    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK)
+            or (_false_name(cand) and not masked_kind) or re.search(r"[我本]", cand)):
         return None, False
     return cand, not _anonymised(cand)
+
+
+def generic_unit_from_title(title: str | None) -> str | None:
+    """The bare kind of unit a template title opens with (`学校2020年意识形态工作总结`,
+    `县委关于…的报告`, `街道街道意识形态工作总结` as a site generates it): no name, but
+    it says what kind of unit reports."""
+    if not title:
+        return None
+    t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
+    t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
+    m = re.match(rf"^(.{{1,8}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|巡察|\s)", t)
+    if not m:
+        return None
+    cand = m.group(1)
+    core = _strip_party(cand)
+    return cand if unit_type_of(cand) and _is_generic(core) and not _false_name(core) else None
 def _expand(unit: str, simple: str, named: int = 0) -> str:
     """The unit as the text names itself. A bare level (县 in 县政协机关, the run of Han
     characters before the mention being just that) is taken when the body uses it for a
@@ -548,10 +619,101 @@ _ADDRESSEE = re.compile(r"^(?:(?:[^\n，。,]{1,20}[:：]|[(（]?\s*(?:\d{4}|[�
                         r"[^\n，。,]{0,12}[)）]?)\s*\n)+")
 
 
+def _first_sentences(text: str, n: int = 4) -> list[str]:
+    """The first `n` sentences (or lines) of `text`, each with its end mark; short lines (a
+    repeated title, a by-line, a caption's first words) and table rows are passed over."""
+    out = [m.group() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)
+           if len(m.group()) >= 16 and "|" not in m.group()]
+    return out[:n]
+
+
+@functools.lru_cache(maxsize=1)
+def _body_name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(the unit's own plan document: 制定印发《*市中医医院2025年意识形态工作要点》;
+    a name opening a clause as the subject of its ideology work: …的第一年，阿力得尔苏木宣传
+    思想文化工作将以…). The name must end in a listed unit suffix."""
+    name = _unit_regex().pattern
+    doc = re.compile(rf"(?:制定|印发|出台|修订|下发|编制)了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,16}}"
+                     r"(?:要点|方案|计划|制度|办法|细则|清单|规定)》")
+    clause = re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{name}(?:党委|党工委|党组|党支部)?"
+                        r"(?:宣传思想文化|宣传思想|思想宣传|意识形态|精神文明建设|精神文明|宣传)工作"
+                        r"(?:将|始终|坚持|以|在|紧紧|紧扣|围绕|按照|认真|扎实)")
+    # the name in the report's own announcement: 现将临江市工业和信息化局网络意识形态工作…情况报告如下
+    announce = re.compile(rf"(?:现将|特将){name}(?:党委|党工委|党组|党支部)?(?:{_YEAR}\s*年度?)?(?:上半年|下半年|全年)?"
+                          r"(?:网络)?(?:意识形态|宣传思想|思想宣传|落实|贯彻)")
+    return doc, clause, announce
+
+
+def _named_unit(cand: str) -> str | None:
+    """`cand` as a reporting unit: a listed suffix, not a generic word, not a false name."""
+    core = _strip_party(cand)
+    if unit_type_of(core) and not _is_generic(core) and not _false_name(core) and not re.search(r"[我本全各该]", core):
+        return core
+    return None
+
+
+def _suffix_len(unit: str) -> int:
+    """Length of the longest listed suffix `unit` ends with (0 if none)."""
+    types, lengths, _ = _suffix_index()
+    return next((n for n in lengths if n <= len(unit) and unit[-n:] in types), 0)
+
+
+def _clause_initial_unit(opening: str) -> str | None:
+    """A named unit opening a clause of the first sentences, as a news-style piece speaks of
+    itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
+    has no subject, no self-reference and no signature. At each clause start the longest
+    run of Han characters (up to 16) that is a named unit and is followed by more text
+    (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
+    not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
+    for sentence in _first_sentences(opening):
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,16})", sentence):
+            run = clause.group(1)
+            best = None
+            for end in range(2, len(run)):
+                cand = run[:end]
+                u = _named_unit(cand)
+                if (u and cand == u and run[end] not in "的和与及等"
+                        and (_suffix_len(u) >= 2 or _starts_with_place(u))):
+                    best = u
+            if best and not best.startswith(not_start) and not re.search(r"[的了着]|工作|意识形态|宣传|思想", best):
+                return best
+    return None
+
+
+def _own_document_unit(simple: str) -> str | None:
+    m = _body_name_patterns()[0].search(simple)
+    return _named_unit(m.group(1)) if m else None
+
+
+def _clause_subject_unit(opening: str) -> str | None:
+    _, clause, announce = _body_name_patterns()
+    for pattern in (announce, clause):
+        for m in pattern.finditer(opening):
+            u = _named_unit(m.group(1))
+            if u:
+                return u
+    return None
+
+
+def _title_like_opening(simple: str) -> str | None:
+    """A body that opens with its title run into the text (`市文旅广体局2021年度落实…总结
+    报告市文旅广体局…`): the unit the title part names."""
+    m = re.match(rf"^[^，。,\n]{{2,40}}?(?:{_YEAR}|{_BLANK_YEAR})\s*年", simple)
+    if not m:
+        return None
+    u, explicit = unit_from_title_any(simple[:80])
+    return u
+
+
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
-    first = _ADDRESSEE.sub("", simple[:400])[:300]
-    m = _SUBJECT.match(first)
+    first = _ADDRESSEE.sub("", simple[:600])[:500]
+    m = None
+    for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
+        m = _SUBJECT.match(sentence)
+        if m and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))):
+            break
+        m = None
     anon_level = None
     if m:
         cand = m.group(1)
@@ -564,11 +726,13 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
             core = _strip_party(cand)
             if not _is_generic(core) or core in _SUBJECT_OK:
                 return core, True, "body"
-            if not _SELF.search(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
+            if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"
-    selfs = Counter(_SELF.findall(simple))
-    if selfs:
-        suffix = selfs.most_common(1)[0][0]
+    named = _title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
+    if named:
+        return named, not _anonymised(named), "body"
+    suffix = _main_self(simple)
+    if suffix:
         names = named_units(simple, suffix)
         if suffix not in ("镇", "乡", "街道", "社区", "村"):
             # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
@@ -585,6 +749,9 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         return (anon_level or "") + generic, False, "body"
     if m and re.search(_ANON, m.group(1)):
         return _strip_party(m.group(1)), False, "body"
+    named = _clause_initial_unit(first)
+    if named:
+        return named, not _anonymised(named), "body"
     return None, False, None
 
 
@@ -691,10 +858,10 @@ def manifest_values(row: dict | None) -> dict:
 def _type_for_generic(simple: str) -> str | None:
     """Type implied by the report's self-reference (我院, 我行, 我校) when it never names
     itself; an ambiguous one (我院: 医院, 法院/检察院 or 学院) is settled by keywords."""
-    selfs = Counter(_SELF.findall(simple))
-    if not selfs:
+    suffix = _main_self(simple)
+    if not suffix:
         return None
-    spec = unit_config()["self"].get("我" + selfs.most_common(1)[0][0])
+    spec = unit_config()["self"].get("我" + suffix)
     if not spec:
         return None
     candidates = spec[1:]
@@ -742,7 +909,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.period, a.sources["period"] = manifest["period"], "manifest"
     else:
         a.period = period_of(stitle, simple)
-        if a.period == "full_year" and a.year is None and not _THIS_YEAR.search(simple[:600]):
+        if (a.period == "full_year" and a.year is None and not _THIS_YEAR.search(simple[:600])
+                and not _YEARLY.search(" ".join(filter(None, [stitle, _opening(simple)])))):
             a.period = None
         a.sources["period"] = "title/body" if a.period else "none"
 
@@ -768,6 +936,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
                 a.sources["unit"] = "title" if t_unit else "signature"
             elif u:
                 a.unit, a.unit_explicit, a.sources["unit"] = u, False, how
+            elif generic_unit_from_title(stitle):
+                a.unit, a.unit_explicit, a.sources["unit"] = generic_unit_from_title(stitle), False, "title"
     if a.unit is None:
         a.sources["unit"] = "none"
 
@@ -776,11 +946,14 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.unit_type, a.sources["unit_type"] = manifest["unit_type"], "manifest"
     else:
         typ = unit_type_of(a.unit)
-        generic = _type_for_generic(simple) if a.unit and not a.unit_explicit else None
+        generic = _type_for_generic(simple) if not a.unit_explicit else None
+        title_kind = unit_type_of(generic_unit_from_title(stitle)) if not a.unit_explicit else None
         if typ and not (generic and _is_generic(a.unit)):
             a.unit_type, a.sources["unit_type"] = typ, "unit"
         elif generic:
             a.unit_type, a.sources["unit_type"] = generic, "unit"
+        elif title_kind:                # `局党委党支部2023年上半年…总结`: the kind of unit the title names
+            a.unit_type, a.sources["unit_type"] = title_kind, "title"
         else:
             kw = unit_config()["keywords"]
             scores = {t: sum(simple.count(w) for w in words) for t, words in kw.items()}
@@ -795,5 +968,5 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.sources["region"] = "text" if a.region else "none"
 
     # an essay about ideology work in general names no unit and speaks of no "we"
-    a.is_report = bool(a.unit) or bool(_SELF.search(simple)) or bool(_INTRO_CUE.search(simple[:3000]))
+    a.is_report = bool(a.unit) or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
     return a

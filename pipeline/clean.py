@@ -75,9 +75,60 @@ normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-
 drop_cjk_spaces = Step(
     "drop_cjk_spaces",
     re.compile(rf"(?= )(?:(?<=[{_HAN}{_CJK_PUNCT}0-9]) +(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}{_CJK_PUNCT}]) +(?=[0-9(])"
-               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}}))"),
+               rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{_HAN}])|(?<=[{_HAN}]) +(?=[Xx*＊×_]{{2}})"
+               # a one-letter placeholder between Han characters: `受众人数达到 X 人`
+               rf"|(?<=[{_HAN}]) +(?=[Xx*＊] *[{_HAN}])|(?<=[{_HAN}][Xx*＊]) +(?=[{_HAN}])|(?<=[{_HAN}] [Xx*＊]) +(?=[{_HAN}]))"),
     needs=(" ",),
 )
+# A count broken from its measure word by a wrapped line (`组织专题学习会 X\n场`, a PDF's
+# line end): the break goes, so the count reads whole.
+join_count_breaks = Step(
+    "join_count_breaks",
+    re.compile(r"(?<=[0-9Xx*＊])\n(?=(?:次|场|期|篇|人|名|条|个|项|份|件|余|多)(?:[，,。；;、\s]|$|[\u4e00-\u9fff]))"),
+    needs=("\n",),
+)
+# Pages copied without their line breaks keep a space where a break was. Before the spaces
+# next to Han characters are dropped, such a space becomes a line break again (one
+# character for one, so offsets hold) where what follows is plainly a new line:
+# - a heading (`一、`, `(二)`) after a sentence end: `…汇报如下: 一、总体情况 (一)加强…`;
+# - a numbered item `(二)` after any text: `…较少。 (二)…不严 (三)…`;
+# - the body after a title that opens the line: `学校 2020 年意识形态工作总结 以深入学习…`.
+restore_heading_breaks = Step(
+    "restore_heading_breaks",
+    re.compile(r"(?<=[。：:；;！？!?”）)]) (?=[一二三四五六七八九十]{1,3}、)"
+               r"|(?<=[^\s，,、]) (?=[(（][一二三四五六七八九十]{1,3}[)）])"),
+    "\n", needs=(" ",),
+)
+_RUN_IN_TITLE = re.compile(r"(?m)^(?!现将|特将|根据|按照)((?:[^\s。，,；;！？!?：:]{1,6} ){0,2}[^\s。，,；;！？!?：:]{0,30}?"
+                           r"(?:意识形态|意識形態|宣传|宣傳|思想)[^\s。，,；;！？!?：:]{0,30}?"
+                           r"(?:总结|總結|报告|報告|汇报|匯報|彙報|范文|範文|述职|述職|研判|情况|情況))(?: \(\d\))? (?=[^\s篇【第(（])")
+
+
+def _run_in_title_spans(text: str) -> list[tuple[int, int]]:
+    """The space after a title that opens a line and runs on into the body."""
+    return [(m.end() - 1, m.end()) for m in _RUN_IN_TITLE.finditer(text)]
+
+
+@dataclass(frozen=True)
+class BreakStep:
+    """Replace the one-character spans a function finds with line breaks (offsets kept)."""
+    name: str
+    spans: Callable[[str], list[tuple[int, int]]]
+
+    def __call__(self, text: str) -> str:
+        return self.mapped(Mapped.identity(text)).text
+
+    def mapped(self, m: Mapped) -> Mapped:
+        spans = self.spans(m.text)
+        if not spans:
+            return m
+        chars = list(m.text)
+        for a, _ in spans:
+            chars[a] = "\n"
+        return Mapped("".join(chars), m.pos)       # same length: the map is unchanged
+
+
+restore_title_break = BreakStep("restore_title_break", _run_in_title_spans)
 strip_line_edges = Step("strip_line_edges", re.compile(r"(?m)(?= )(?:^ +| +$)"), needs=(" ",))
 collapse_blank_lines = Step("collapse_blank_lines", re.compile(r"\n{2,}"), "\n", needs=("\n\n",))
 
@@ -123,6 +174,33 @@ def _spaced_out_spans(text: str) -> list[tuple[int, int]]:
 
 join_spaced_out = SpanStep("join_spaced_out", _spaced_out_spans)
 
+_TOC_HEAD = re.compile(r"(?m)^[ \t]*(?:目\s*录|提\s*纲|目录\s*/\s*提纲|目錄|文章目录)\s*[:：]?[\s.…·]*$")
+_TOC_LINE_END = re.compile(r"[。！？!?；;]")
+
+
+def _toc_spans(text: str) -> list[tuple[int, int]]:
+    """A table of contents printed before the report (`目录/提纲:……` then heading lines):
+    its lines repeat the report's headings, so a 存在问题 heading in it is no statement.
+    The block runs from the 目录 line over the short unpunctuated lines below it, up to the
+    first line that reads as text or repeats a listed line (where the report starts)."""
+    m = _TOC_HEAD.search(text)
+    if not m or m.start() > len(text) // 2:
+        return []
+    pos = m.end() + 1
+    listed: set[str] = set()
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        line = re.sub(r"\s+", "", text[pos:end])
+        if line and (len(line) > 60 or _TOC_LINE_END.search(line) or line in listed):
+            break                   # text, or the first listed heading again: the report itself
+        listed.add(line)
+        pos = end + 1
+    return [(m.start(), min(pos, len(text)))]
+
+
+drop_table_of_contents = SpanStep("drop_table_of_contents", _toc_spans)
+
 
 def _edge_space_spans(text: str) -> list[tuple[int, int]]:
     r"""Leading and trailing whitespace: what `re.sub(r"^\s+|\s+$", "", text)` deletes
@@ -147,12 +225,12 @@ def fold_width(text: str) -> str:
     return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
-_SECTIONS = ("any", "line", "tail")
+_SECTIONS = ("any", "head", "line", "tail")
 
 
 @functools.lru_cache(maxsize=4)
 def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None]:
-    """{'any'|'line'|'tail': pattern} compiled from `pipeline/data/boilerplate.txt`."""
+    """{'any'|'head'|'line'|'tail': pattern} compiled from `pipeline/data/boilerplate.txt`."""
     groups: dict[str, list[str]] = {k: [] for k in _SECTIONS}
     current = "line"
     lines = Path(path or data_file("boilerplate.txt")).read_text(encoding="utf-8").splitlines()
@@ -175,6 +253,7 @@ def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None
     # [line] patterns are tried line by line (after the cheap prose guard), not scanned over
     # the whole text: most lines are report prose and never need the regex at all
     compiled["line_full"] = re.compile("|".join(f"(?:{p})" for p in groups["line"])) if groups["line"] else None
+    compiled["head_full"] = re.compile("|".join(f"(?:{p})" for p in groups["head"])) if groups["head"] else None
     return compiled
 
 
@@ -196,6 +275,12 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
     pats = boilerplate_patterns()
     simple = to_simplified(text)  # patterns are written in simplified; same length
     spans = [m.span() for m in pats["any"].finditer(simple)] if pats["any"] else []
+    if pats["head"]:
+        head_end = min(len(simple) * 2 // 5, 3000)
+        cut = simple.find("\n", head_end)      # whole lines only: the regex stops at a line end
+        for m in pats["head"].finditer(simple, 0, cut + 1 if cut >= 0 else len(simple)):
+            if m.start() < head_end:
+                spans.append(_head_span(simple, m.start(), m.end(), pats["head_full"]))
     line_full = pats["line_full"]
     if line_full is not None:
         pos, n = 0, len(simple)
@@ -211,6 +296,25 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
                 spans = [s for s in spans if s[1] <= m.start()] + [(m.start(), len(simple))]
                 break
     return spans
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|$)")
+_SITE_TALK = re.compile(r"本文|本站|本网|版权|客服|下载|文档|网站|会员|侵权")
+
+
+def _head_span(text: str, start: int, end: int, pattern: re.Pattern) -> tuple[int, int]:
+    """The part of a matched preamble line to drop: the whole line, unless the report itself
+    runs on after the site's last preamble sentence on the same line ("…希望对大家有所帮助！
+    我支部以培育…"): then up to the end of that sentence."""
+    line = text[start:end].rstrip("\n")
+    last = None
+    for m in _SENTENCE.finditer(line):
+        if m.group().strip() and pattern.fullmatch(m.group()):
+            last = m.end()
+    rest = line[last:] if last is not None else ""
+    if len(rest.strip()) < 20 or _SITE_TALK.search(rest):
+        return start, end
+    return start, start + last
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -234,7 +338,8 @@ def strip_boilerplate(text: str) -> str:
 
 STEPS: list[Step | SpanStep | Callable] = [
     normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_line_edges,
-    strip_boilerplate, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
+    restore_heading_breaks, restore_title_break, restore_title_break, strip_boilerplate, drop_table_of_contents,
+    join_count_breaks, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
 ]
 
 
@@ -242,7 +347,7 @@ def clean(text: str | Mapped) -> Mapped:
     """Run every step in order, keeping the offset map."""
     m = text if isinstance(text, Mapped) else Mapped.identity(text)
     for step in STEPS:
-        if isinstance(step, (Step, SpanStep)):
+        if isinstance(step, (Step, SpanStep, BreakStep)):
             m = step.mapped(m)
         elif step is fold_width:
             m = m.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(m.text) else m

@@ -55,6 +55,16 @@ def _flat(obj) -> dict:
     return dict(vars(obj))
 
 
+def _is_page_header(part, simple: str) -> bool:
+    """A short untitled block before a file's first report that names no unit, no year and
+    no work done (site furniture or a preamble the cleaner did not know): not a report."""
+    body = simple[part.start:part.end]
+    if part.title or len(body) >= 400:
+        return False
+    a = attribute(None, body, "")
+    return not a.is_report and a.year is None and not extract_metrics(body, body, segment(body, body))
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -68,6 +78,8 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
     path = display_path or doc.path
     reports: list[ReportResult] = []
     simple_all = to_simplified(m.text)          # once per file; t2s keeps length, so slices align
+    if len(parts) > 1 and _is_page_header(parts[0], simple_all):
+        parts = parts[1:]
     for k, part in enumerate(parts, 1):
         body = m.text[part.start:part.end]
         # a text t2s left alone shares one string object: pickled once to the parent and

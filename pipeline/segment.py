@@ -181,7 +181,7 @@ def problem_cue(sentence: str, first: bool) -> bool:
     r = _rules()
     cue = (first and r["problems_opening"].search(sentence[:150])) or r["problems_cue"].search(sentence)
     # the exception last: most sentences are no cue at all, so it is rarely needed
-    return bool(cue) and not r["problems_cue_not"].search(sentence)
+    return (bool(cue) and not r["problems_cue_not"].search(sentence)) or bool(r["problems_found"].search(sentence))
 
 
 def segment(text: str, simple: str | None = None) -> list[Section]:
@@ -241,7 +241,10 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
             starts.append((off + lead, _headline(s), "marker", "下一步"))   # "下一步工作打算"
         elif st is None or st == "ordinal_word":     # a paragraph ("首先，…" too)
             _scan_paragraph(r, off + lead, s, starts, len(s) > 20, state)
-            if starts and starts[-1][3] == "存在问题" and r["list_intro"].search(s):
+            if starts and starts[-1][3] == "存在问题" and (
+                    r["list_intro"].search(s)
+                    or (starts[-1][2] not in (None, "marker") and _COLON_END.search(s) and not _REPORT_INTRO.search(s))):
+                # "…还存在以下问题。", or under a problems heading "医院现状是…具体如下："
                 list_expect, list_style = 1, None
         else:                                        # a sub-heading
             head = _headline(s)
@@ -290,6 +293,7 @@ _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?、]")
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"\d{4}年")
 _COLON_END = re.compile(r"[：:]\s*$")
+_REPORT_INTRO = re.compile(r"现将|特将|(汇报|报告|总结|说明|通报)如下")
 
 
 def _scan_rest(r: dict, off: int, line: str, head: str, starts: list, state: dict) -> None:
@@ -319,7 +323,8 @@ def _scan_paragraph(r: dict, off: int, para: str, starts: list, long_enough: boo
                                "marker", "存在问题"))
                 state["before"], current = current, "存在问题"
                 # "…还存在A、B、C等问题。" is a whole passage in one sentence
-                if r["problems_cue"].search(sent) and "等" in sent and not _COLON_END.search(sent) \
+                cue_m = r["problems_cue"].search(sent)
+                if cue_m and "等" in cue_m.group() and not _COLON_END.search(sent) \
                         and not r["list_intro"].search(sent):
                     state["inline_at"] = at
                 continue

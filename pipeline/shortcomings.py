@@ -431,7 +431,18 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
     kind, series = _series(s[a:b], frm - a)
     if series:
         series = [(a + x, a + y) for x, y in series]
-        return [sp for sp in _from_series(s, b, kind, series, 0) if not _is_plan(s[sp[0]:sp[1]])]
+        items = _from_series(s, b, kind, series, 0)
+        if cue and _RISK_ONLY.search(s[cue[0]:cue[1]]) and not _LACK_WORDS.search(s[cue[0]:cue[1]]):
+            # "风险主要有以下几点：" lists risks; only the ones the unit owns as a lack count
+            items = [sp for sp in items if c["negative"].search(s[sp[0]:sp[1]])]
+        if not items:
+            return []
+        plans = [_is_plan(s[x:y]) for x, y in items]
+        if 2 * sum(plans) >= len(items):
+            # mostly things to do ("一是强化组织领导…四是树先进立"): a work list under a title
+            # that mentions 不足, not a problems list; keep only items that admit a lack
+            return [sp for sp, plan in zip(items, plans) if not plan and c["negative"].search(s[sp[0]:sp[1]])]
+        return [sp for sp, plan in zip(items, plans) if not plan]
     seg = s[frm:b]
     for pat in c["inline_list"]:
         m = pat.search(seg)
@@ -446,6 +457,8 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
         x = frm + m.end()
         y = _sentence_end(s, x, b)
         return _clause_split(s, x, y)
+    if _ENDS_WITH_COLON.search(s[a:b]) and "\n" not in s[a:b].strip():
+        return []           # one paragraph that announces the numbered items below it ("…具体如下：")
     # sentence mode: the sentences after the cue (same paragraph), then each paragraph
     after = cue[1] if cue else (frm + m.end() if m else a)
     out = []
@@ -508,9 +521,12 @@ def _sub_items(s: str, a: int, b: int, depth: int) -> list[tuple[int, int]]:
 
 
 def _clause_split_inline(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Items of an inline list: cut at semicolons when it has them (an item may hold a comma:
+    "A；B弱化，C不够；D"), else at 、 and commas."""
+    seps = "；;" if any(c in "；;" for c in s[a:b]) else "、；;，,"
     pieces, prev = [], a
     for i in range(a, b):
-        if s[i] in "、；;，,":
+        if s[i] in seps:
             pieces.append((prev, i))
             prev = i + 1
     pieces.append((prev, b))
@@ -518,6 +534,9 @@ def _clause_split_inline(s: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
+_ENDS_WITH_COLON = re.compile(r"[：:]\s*$")
+_RISK_ONLY = re.compile(r"风险|隐患")
+_LACK_WORDS = re.compile(r"问题|不足|差距|短板|薄弱")
 
 
 def _sentence_end(s: str, a: int, b: int) -> int:
@@ -525,14 +544,54 @@ def _sentence_end(s: str, a: int, b: int) -> int:
     return m.start() if m else b
 
 
+_ENUMERATOR = re.compile(r"\s*(?:[(（]?[0-9一二三四五六七八九十]{1,3}[)）]|[0-9]{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}[、.．]|[一二三四五六七八九十]是)\s*")
+
+
+def _headless_lists(s: str, sections) -> list[tuple[int, int]]:
+    """A numbered list whose problems heading was lost (a page cut, a template gap): two or
+    more consecutive lines numbered from 1, each admitting a lack ("1.网络监管还需进一步强化…"
+    / "2.…时效性还需进一步强化"), none of them a plan, in work or unclassified text (the
+    items may each have become a section of their own). The items are the statements."""
+    c = _cues()
+    where = [(sec.start, sec.end) for sec in sections if sec.kind in ("工作开展", "其他")]
+
+    def item(line: str) -> bool:
+        body = line.strip()
+        lead = _ENUMERATOR.match(body)
+        rest = body[lead.end():] if lead else body
+        return (len(body) <= 90 and bool(c["negative"].search(rest)) and not _is_plan(rest)
+                and not c["plan_start"].search(rest))
+
+    out: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    pos = 0
+    for line in s.split("\n") + [""]:
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        inside = any(x <= a < y for x, y in where)
+        n = heading_number(line) if inside and line.strip() else None
+        if n is not None and n == len(run) + 1 and item(line):
+            run.append((a, b))
+            continue
+        if len(run) >= 2:
+            for x, y in run:
+                m = _ENUMERATOR.match(s, x)
+                out.append(_trim(s, m.end() if m else x, y))
+        run = [(a, b)] if n == 1 and item(line) else []
+    return out
+
+
 def extract_shortcomings(text: str, simple: str, sections) -> list[Shortcoming]:
     """Every shortcoming statement of a report, in order, with its categories."""
     out: list[Shortcoming] = []
     seen: list[tuple[int, int]] = []
-    for sec in sections:
-        if sec.kind != "存在问题":
-            continue
-        for a, b in _statements(simple, sec):
+    groups = [(sec, _statements(simple, sec)) for sec in sections if sec.kind == "存在问题"]
+    for a, b in _headless_lists(simple, sections):
+        owner = max((sec for sec in sections if sec.start <= a), key=lambda sec: sec.start)
+        groups.append((owner, [(a, b)]))
+    groups.sort(key=lambda g: g[1][0][0] if g[1] else g[0].start)      # report order
+    for sec, spans in groups:
+        for a, b in spans:
             if b - a < 2 or any(a < y and x < b for x, y in seen):
                 continue
             seen.append((a, b))

@@ -27,7 +27,7 @@ _ENUM_HEAD = re.compile(
 )
 _GENRE = re.compile(r"总结|报告|汇报|情况|材料|自查|述职|工作要点")
 _REPORT_TITLE = re.compile(r"(意识形态|宣传思想|思想宣传).*(总结|报告|汇报)|(总结|报告|汇报)$")
-_TOPIC = re.compile(r"意识形态|宣传思想|思想宣传")   # what a second report's title must be about
+_TOPIC = re.compile(r"意识形态|宣传思想|思想宣传|信息宣传|宣传(?:工作|文化)|精神文明")   # what a second report's title must be about
 _SENTENCE_END = re.compile(r"[。；;：:，,!！?？]$")
 # a line that closes what came before: a sentence end, a heading, a signature date
 _CLOSED = re.compile(r"[。；;！!？?：:”\"）)]$|^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）、.．])|\d{1,2}\s*日$")

@@ -69,10 +69,13 @@ def score(gold: list[dict], export: list[dict], corpus: Path) -> dict:
     c = dict.fromkeys("n found year_n year_ok unit_n unit_ok unit_exact type_n type_ok mg mp mok sg sp sok pg pok".split(), 0)
     for g in gold:
         c["n"] += 1
-        text = (corpus / g["file"]).read_text(encoding="utf-8")
-        pos = text.find(g["first_chars"]) + 10
         same = [p for p in export if Path(p["source"]).name == g["file"]]
-        p = next((p for p in same if p["char_start"] <= pos < p["char_end"]), None)
+        if g.get("first_chars"):
+            text = (corpus / g["file"]).read_text(encoding="utf-8")
+            pos = text.find(g["first_chars"]) + 10
+            p = next((p for p in same if p["char_start"] <= pos < p["char_end"]), None)
+        else:   # page openings are labelled without one: the widest report of the file (as ../shared/tools/score.py)
+            p = max(same, key=lambda p: p["char_end"] - p["char_start"], default=None)
         gm, gs, ph = g.get("metrics") or [], g.get("shortcomings") or [], g.get("placeholders") or []
         c["mg"] += len(gm)
         c["sg"] += len(gs)

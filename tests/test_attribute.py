@@ -527,15 +527,16 @@ def test_unit_type_of_is_the_longest_listed_suffix():
     bank or an insurer being 金融)."""
     import random
 
-    from pipeline.attribute import _suffix_types
+    from pipeline.attribute import _PARTY_TAIL, _inside_type, _suffix_types
 
     def reference(unit):
+        # the suffix part by brute force; the `inside` / sub-unit overrides are the module's own
+        # (tested on their own in test_inside_words_and_sub_units)
         if not unit:
             return None
-        u = re.sub(r"(党组|党委|党支部|党总支|党工委|机关党委)$", "", unit) or unit
+        u = _PARTY_TAIL.sub("", unit) or unit
         typ = next((typ for suffix, typ in _suffix_types() if u.endswith(suffix)), None)
-        finance = ("银行", "保险", "人寿", "财险", "证券", "信用社", "信托", "期货")
-        return "金融" if typ == "企业" and any(w in u for w in finance) else typ
+        return _inside_type(u, typ) if typ else None
 
     suffixes = [s for s, _ in _suffix_types()]
     rnd = random.Random(2)
@@ -543,3 +544,19 @@ def test_unit_type_of_is_the_longest_listed_suffix():
     units += ["".join(rnd.choice(suffixes + ["县", "市", "党委", "X"]) for _ in range(rnd.randint(1, 4))) for _ in range(5000)]
     for u in units:
         assert unit_type_of(u) == reference(u), u
+
+
+@pytest.mark.parametrize("unit,typ", [
+    ("中国人寿保险股份有限公司宁乡市支公司", "金融"),   # 企业 suffix, an insurer's name
+    ("中邮保险湖北分公司", "金融"),
+    ("扬中市公安局新闻中心", "政法"),                   # 党政机关 suffix inside a police bureau
+    ("文殊镇团结村新时代文明实践站", "社区村"),          # a village's station
+    ("XX镇综合文化站", "乡镇街道"),
+    ("县文化馆", "党政机关"),
+    ("中学党支部委员会", "学校"),
+    ("局党委党支部", "党政机关"),
+])
+def test_inside_words_and_sub_units(unit, typ):
+    from pipeline.attribute import unit_type_of
+
+    assert unit_type_of(unit) == typ

@@ -85,7 +85,8 @@ def test_lookahead_prefixes_change_no_match():
     plain = {
         strip_pinyin: rf"(?<=[{han}])[ \u00a0\u3000]?[(（] ?[{py}]*[{toned}][{py}]* ?[)）]",
         drop_cjk_spaces: rf"(?<=[{han}{punct}0-9]) +(?=[{han}{punct}])|(?<=[{han}{punct}]) +(?=[0-9(])"
-                         rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{han}])|(?<=[{han}]) +(?=[Xx*＊×_]{{2}})",
+                         rf"|(?<=[Xx*＊×_]{{2}}) +(?=[{han}])|(?<=[{han}]) +(?=[Xx*＊×_]{{2}})"
+                         rf"|(?<=[{han}]) +(?=[Xx*＊] *[{han}])|(?<=[{han}][Xx*＊]) +(?=[{han}])|(?<=[{han}] [Xx*＊]) +(?=[{han}])",
         clean_mod.strip_line_edges: r"(?m)^ +| +$",
     }
     pieces = [" ", "  ", "意", "識", "X", "x", "*", "＊", "×", "_", "1", "(", "（", ")", "）", "。", "，", "a", "\n",

@@ -1,0 +1,108 @@
+"""Gold-scored accuracy on REAL web pages, the text the product meets in the field.
+
+Two sets, scored separately (issue 11):
+- `fixtures/real_openings/` (gold `gold_real_openings.jsonl`): the 40 shared page openings of
+  `../shared/corpus/real-openings/`, copied byte for byte; the development set.
+- `fixtures/real_collected/` (gold `gold_real_collected.jsonl`): 100 page openings collected
+  in session 3 from public pages (a01-a35, b01-b35, c01-c30; each label carries its `url`),
+  labelled blind, before the pipeline ever ran on them. The c-pages were collected after the
+  rules had been tuned on a/b and scored first as a held-out set; see the figures below.
+
+Each figure is asserted against a floor a little under what the pipeline measures now, so a
+change that makes real pages worse fails here; where the issue's target is higher, a second
+(xfail) case names the target and the measured value, so the gap stays visible.
+Figures are this project's scorer (`tests/scoring.py`), which agrees with the shared
+`../shared/tools/score.py` on these sets.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .scoring import score
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# the issue's targets for real pages
+TARGETS = {"year_acc": 0.95, "unit_loose": 0.9, "unit_type_acc": 0.9, "metrics_P": 0.92, "metrics_R": 0.9,
+           "shortcomings_P": 0.9, "shortcomings_R": 0.85}
+
+# Measured (session 3, `tests/scoring.py`), first score at the start of the session -> now:
+# real_openings  year 0.955->0.955 unit_loose 0.50->0.875 unit_type 0.60->0.95 metrics_P 0.862->1.0
+#                metrics_R 0.962->0.962 shortcomings_P 0.667->1.0 shortcomings_R 0.20->1.0, extra 2->0
+# real_collected (a+b, 70 pages; first scores with the session-start code)
+#                unit_loose 0.5/0.58->0.875 unit_type 0.63/0.49->0.83 metrics_P 0.69/0.74->0.99
+#                shortcomings_P 0.41/1.0->0.91 shortcomings_R 0.47/0.38->0.91
+# c (31 reports), first score before any rule was tuned on it: year 0.50 (5 labels took the
+#                publish date; relabelled, see the notes) unit_loose 0.50 unit_type 0.61
+#                metrics_P 0.835 metrics_R 0.892 shortcomings_P 0.57 shortcomings_R 0.40
+FLOORS = {
+    "real_openings": {"year_acc": 0.95, "unit_loose": 0.85, "unit_type_acc": 0.92, "metrics_P": 0.97,
+                      "metrics_R": 0.94, "shortcomings_P": 0.95, "shortcomings_R": 0.95, "reports_found": 1.0},
+    "real_collected": {"year_acc": 0.88, "unit_loose": 0.75, "unit_type_acc": 0.80, "metrics_P": 0.95,
+                       "metrics_R": 0.9, "shortcomings_P": 0.8, "shortcomings_R": 0.72, "reports_found": 0.98},
+}
+EXTRA_REPORTS_AT_MOST = {"real_openings": 0, "real_collected": 3}
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def real_set(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def real_gold(real_set) -> list[dict]:
+    path = FIXTURES / f"gold_{real_set}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def real_export(real_set, tmp_path_factory) -> list[dict]:
+    from pipeline.export import export_jsonl
+    from pipeline.ingest import ingest_paths
+
+    tmp = tmp_path_factory.mktemp(real_set)
+    summary = ingest_paths([FIXTURES / real_set], db=tmp / "real.duckdb", workers=2)
+    assert not summary.rejected, summary.rejected
+    export_jsonl(tmp / "real.duckdb", tmp / "real.jsonl")
+    return [json.loads(line) for line in (tmp / "real.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def real_figures(real_set, real_gold, real_export):
+    f = score(real_gold, real_export, FIXTURES / real_set)
+    print(real_set, " ".join(f"{k}={v:.3f}" for k, v in f.items()))
+    return f
+
+
+def test_real_gold_is_consistent(real_set, real_gold):
+    """Every labelled string is an exact substring of its page, and every page has a label."""
+    files = {p.name for p in (FIXTURES / real_set).glob("*.txt")}
+    assert files == {g["file"] for g in real_gold}
+    for g in real_gold:
+        text = (FIXTURES / real_set / g["file"]).read_text(encoding="utf-8")
+        assert g.get("url") or real_set == "real_openings", g["file"]     # r28 came without one
+        for s in [m["text"] for m in g["metrics"]] + (g.get("placeholders") or []) + g["shortcomings"]:
+            assert s in text, (g["file"], s)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS["real_openings"]))
+def test_real_accuracy_floor(real_set, real_figures, name):
+    assert real_figures[name] >= FLOORS[real_set][name], real_figures
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_real_accuracy_target(real_set, real_figures, name):
+    if real_figures[name] < TARGETS[name]:
+        pytest.xfail(f"{real_set}: {name} measured {real_figures[name]:.3f}, target {TARGETS[name]}")
+    assert real_figures[name] >= TARGETS[name]
+
+
+def test_real_extra_reports(real_set, real_export, real_gold):
+    """Site preambles, page headers and essays on how to write are not exported as reports."""
+    files = {g["file"] for g in real_gold}
+    extra = len(real_export) - len(real_gold)
+    assert len({Path(p["source"]).name for p in real_export}) == len(files)
+    assert extra <= EXTRA_REPORTS_AT_MOST[real_set], extra

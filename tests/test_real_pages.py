@@ -1,0 +1,281 @@
+"""Stage tests for the rules learnt from real web pages (issue 11), one real snippet each.
+
+Every snippet is quoted from a page in `fixtures/real_openings/` or `fixtures/real_collected/`
+(file named in the comment), trimmed to the part the rule is about. The rules live in the
+data files (boilerplate.txt, metric_rules.toml, unit_types.toml, sections.toml,
+shortcoming_cues.toml); these tests say what each one is for.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.attribute import attribute, unit_type_of
+from pipeline.clean import clean_text
+from pipeline.metrics import extract_metrics
+from pipeline.process import process_bytes
+from pipeline.script import to_simplified
+from pipeline.segment import segment
+from pipeline.shortcomings import extract_shortcomings
+
+
+def counts(text: str) -> list[tuple[float | None, str]]:
+    body = clean_text(text)
+    simple = to_simplified(body)
+    return [(m.value, m.measure) for m in extract_metrics(body, simple, segment(body, simple))]
+
+
+def statements(text: str) -> list[str]:
+    body = clean_text(text)
+    simple = to_simplified(body)
+    return [s.text for s in extract_shortcomings(body, simple, segment(body, simple))]
+
+
+def reports(text: str) -> list:
+    return process_bytes(text.encode("utf-8"), "page.txt").reports
+
+
+# ---------------------------------------------------------------- site furniture and preambles
+@pytest.mark.parametrize("page,gone,kept", [
+    # r09: a site's preamble and an essay on how to write a summary
+    ("下面是小编为大家整理的2023年度街道意识形态工作总结(五篇)(全文完整),供大家参考。\n"
+     "总结不仅仅是总结成绩,更重要的是为了研究经验。以下我给大家整理了一些优质的总结范文,希望对大家能够有所帮助。\n"
+     "街道意识形态工作总结\n今年以来,我街道认真落实意识形态工作责任制。",
+     "小编", "我街道认真落实"),
+    # r34 / b11: a sharing site's file facts and notices
+    ("- 2021-04-19 发布 |\n- 37.5 KB |\n- 5页\n申明敬告: 本站不保证该用户上传的文档完整性。\n"
+     "学校2020年意识形态工作总结\n2020年,学校党委认真落实意识形态工作责任制。",
+     "37.5 KB", "学校党委认真落实"),
+    # a24: numbered notices of a document-sharing site
+    ("- 1、下载文档前请自行甄别文档内容的完整性,平台不提供额外的编辑服务。\n"
+     "- 3、如文档侵犯您的权益,请联系客服反馈,我们会尽快为您处理。\n社区宣传思想文化工作总结\n今年以来,我社区坚持以习近平新时代中国特色社会主义思想为指导。",
+     "甄别", "我社区坚持"),
+    # c27: a government portal's record header
+    ("索引号: | 11341823MB1566401C/202311-00052 | 组配分类: | 规划计划 |\n发布机构: | 青阳县卫生健康委员会 | 主题分类: | 卫生、体育 |\n"
+     "2023年,县卫生健康委坚持以习近平新时代中国特色社会主义思想为指导,扎实推进各项工作。",
+     "索引号", "县卫生健康委坚持"),
+])
+def test_site_chrome_and_preambles_are_dropped(page, gone, kept):
+    text = clean_text(page)
+    assert gone not in text and kept in text
+
+
+def test_a_preamble_sentence_run_into_the_report_drops_only_itself():
+    # c16: "…希望对大家有所帮助!我支部以培育…" on one line
+    text = clean_text("我的公文网今天为大家精心准备了学校党支部关于2020年第一季度意识形态领域研判报告,希望对大家有所帮助!"
+                      "我支部以培育和践行社会主义核心价值观为根本,积极开展了意识形态工作。")
+    assert text.startswith("我支部以培育")
+
+
+def test_table_of_contents_is_no_report_text():
+    # a27: "目录/提纲:……" then the headings, then the report repeating the first one
+    page = ("目录/提纲:……\n一、做好宣传思想工作,是实现***现代化的必然要求\n二、宣传思想工作简要回顾与存在问题\n"
+            "一是“两手抓”需加强\n二是宣传方式需创新\n一、做好宣传思想工作,是实现***现代化的必然要求\n"
+            "做好宣传思想工作,离不开良好的舆论环境。我行认真落实意识形态工作责任制。")
+    text = clean_text(page)
+    assert "目录" not in text and "宣传方式需创新" not in text
+    assert text.startswith("一、做好宣传思想工作")
+    assert statements(page) == []
+
+
+@pytest.mark.parametrize("page,first_line", [
+    # r27: lost line breaks; a title run into the body, headings inline
+    ("20XX年上半年意识形态工作分析研判报告 上半年以来,我乡按照上级部门的要求。现将有关情况汇报如下: 一、意识形态工作开展总体情况 (一)加强组织领导",
+     "20XX年上半年意识形态工作分析研判报告"),
+    # r34: a spaced title run into its body
+    ("学校 2020 年意识形态工作总结范文 以深入学习贯彻新时代中国特色社会主义思想为首要政治任务。", "学校2020年意识形态工作总结范文"),
+])
+def test_line_breaks_restored(page, first_line):
+    lines = clean_text(page).split("\n")
+    assert lines[0] == first_line and len(lines) >= 2
+
+
+def test_a_site_menu_is_not_taken_for_a_run_in_title():
+    # a menu holding genre words (個人總結 工作總結) is dropped whole, not cut into a title and a body
+    page = "網站首頁 個人文檔 個人總結 工作總結 述職報告 心得體會\n政協機關2020年意識形態工作總結\n"
+    assert clean_text(page) == "政協機關2020年意識形態工作總結"
+
+
+def test_a_page_header_before_the_first_report_is_not_a_report():
+    # r08: a sharing site's file facts ahead of the report's own title
+    page = ("- 56.48 KB\n- 2021-04-14 发布\n- 网站客服QQ:403074932\n精品文档,仅供参考\n"
+            "2020年社区宣传思想文化工作总结\n今年以来,在街道党工委的领导下,我社区坚持脚踏实地,丰富基层文化活动,组织学习12次。")
+    rs = reports(page)
+    assert len(rs) == 1 and rs[0].attrs["unit_type"] == "社区村"
+
+
+# ---------------------------------------------------------------- not activity counts
+@pytest.mark.parametrize("sentence", [
+    "意识形态工作情况自评报告(全文共1402字)",                        # r10: word count
+    "---此处隐藏2464字,下载后查看---",                              # r29
+    "//www.wm114.cn省略644字",                                       # a30
+    "下载本文档将扣除1次下载权益",
+    "新形势单位意识形态工作存在的问题及措施范文(精选五篇)",          # r22: collection title
+    "意识形态领域基础工作不够到位4个方面8个问题。",                  # r22: the tally of a list
+    "今天,我们济济一堂,召开学校2019年宣传思想政治暨意识形态工作会议。",  # r23
+    "明确了红色引擎四轮驱动三全育人工作思路与措施。",               # r23
+    "要求园区11个非公党支部将意识形态工作作为重要内容。",            # r32
+    "全村共265户,户籍人口1020人。",                                 # a22
+    "学校在职党员5人,教职员工21人。",                                # a07
+    "成立了宣传小组,配备2名宣传干事。",                              # a02
+    "把292名社区党员编入网格。",                                     # a18
+    "制定《理论学习中心组学习计划》,全年安排学习2次。",              # b19
+    "通过行政约谈、调解等方式为消费者挽回经济损失数百万元。",       # b35
+    "共发表稿件40篇(去年为32篇)。",                                   # b17: the comparison only
+    "学校每月对学习强国的学习情况进行考核,每1000分考核30元。",      # a07
+    "根据意识形态“十管”责任和党政同责22条,细化责任清单。",          # c02
+    "红事彩礼不高于4万元。",                                         # c12
+    "我镇共建立学习管理组织44个。",                                  # c12
+    "按类别划分4个网格,分别建立4个党支部。",                         # c29
+    "产生各类“先进单位”66个。",                                      # c17
+    "公司注册资本金1亿元。",                                         # c13
+    "在全省40个行业记者站中发稿数量保持排名第一。",                  # c23
+])
+def test_not_an_activity_count(sentence):
+    assert counts(sentence) == [] or counts(sentence) == [(40.0, "篇")], counts(sentence)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("在住院楼、门诊楼每层显眼位置设立公益广告牌60余块。", [(60.0, "块")]),       # a20: 每层 is no routine
+    ("共计开展宣讲活动百余场。", [(100.0, "场")]),                                # a22: a vague round count
+    ("各在职支部均按要求分别组织学习2次以上。", [(2.0, "次")]),                    # r14: 按要求 is no demand
+])
+def test_still_an_activity_count(sentence, expected):
+    assert counts(sentence) == expected
+
+
+# ---------------------------------------------------------------- units
+@pytest.mark.parametrize("title,body,unit_type", [
+    (None, "2025年,本局党组以习近平新时代中国特色社会主义思想为指导,全面贯彻落实党的二十大精神。", "党政机关"),   # r06
+    (None, "意识形态工作是党的一项极端重要的工作。今年以来,我县深入贯彻落实党中央的决策部署。", "党政机关"),      # r26
+    (None, "意識形態工作是黨的一項極端重要的工作。在縣委、縣政府的正確領導下,xx鄉認真貫徹落實意識形態工作責任制。", "乡镇街道"),  # r19
+    ("学校2020年意识形态工作总结范文", "以深入学习贯彻新时代中国特色社会主义思想为首要政治任务。", "学校"),        # r34
+    ("县委关于2025年度落实意识形态工作责任制情况的报告", "意识形态工作是为国家立心的工作。", "党政机关"),        # r39
+    ("局党委党支部2023年上半年意识形态工作总结", "2023年上半年以来,XX深入贯彻落实中央、省、市有关要求。", "党政机关"),  # b02
+    ("2024年XX部门落实意识形态工作责任制情况报告", "在2024年这个充满挑战的环境中,各级政府部门始终将意识形态工作放在首位。", "党政机关"),  # b21
+    (None, "2023年,局紧紧围绕市委、市政府关于意识形态工作的决策部署。", "党政机关"),                                # b05
+    (None, "青年理论学习小组在故居陈列馆组织现场研讨。\n中邮保险湖北分公司强化党对青年工作的全面领导,锻造了一支队伍。", "金融"),  # c21
+])
+def test_unit_type_without_a_name(title, body, unit_type):
+    assert attribute(title, to_simplified(body), "x.txt").unit_type == unit_type
+
+
+@pytest.mark.parametrize("title,body,unit", [
+    (None, "2017年是全面贯彻落实自治区第十次党代会精神的第一年,阿力得尔苏木宣传思想文化工作将以十八大精神为指导。", "阿力得尔苏木"),  # r30
+    ("医院2025年度意识形态工作情况总结报告",
+     "2025年,院党委在市卫健局党工委的坚强领导下,严格落实意识形态工作责任制。制定印发《*市中医医院2025年意识形态工作要点》。", "*市中医医院"),  # r13
+    (None, "根据通知要求,现将临江市工业和信息化局网络意识形态工作和网络安全工作情况报告如下:", "临江市工业和信息化局"),  # b23
+    (None, "今年来,孝义桥社区精神文明建设工作在办事处的领导下,创新思路、丰富载体。", "孝义桥社区"),            # a34
+    ("工业园区党工委2020上半年意识形态领域情况分析研判报告", "根据有关要求,园区党工委不断提高分析研判的能力水平。", "工业园区"),  # r28
+    ("街道街道意识形态工作总结篇1", "按照市委的要求,我院开展了一系列意识形态工作。现将学院党委意识形态工作汇报如下:", "院"),  # r09
+])
+def test_unit_named_in_the_opening(title, body, unit):
+    assert attribute(title, to_simplified(body), "x.txt").unit == unit
+
+
+def test_a_doubled_site_word_is_no_unit_and_the_self_reference_decides():
+    a = attribute("街道街道意识形态工作总结篇1", "按照市委的要求,我院开展了学院党委的一系列意识形态工作,学院师生积极参与。", "x.txt")
+    assert a.unit_type == "学校"
+
+
+def test_a_signer_never_opens_with_a_verb():
+    a = attribute("街道意识形态工作情况汇报", "现将我街道上半年意识形态工作情况汇报如下:\n一、健全工作机制\n根据区委区政府", "x.txt")
+    assert a.unit != "根据区委区政府" and a.unit_type == "乡镇街道"
+
+
+@pytest.mark.parametrize("unit,typ", [("**监区党支部", "政法"), ("XX部门", "党政机关"), ("工业园区", "党政机关")])
+def test_new_suffixes(unit, typ):
+    assert unit_type_of(unit) == typ
+
+
+# ---------------------------------------------------------------- year and period
+@pytest.mark.parametrize("title,body,period", [
+    ("县委党校2018年宣传思想文化工作半年度总结", "(一)围绕中心,服务大局。", "half_year"),                         # r25
+    ("學校意識形態工作總結篇一", "20__年,學校在區委、區政府的正確領導下,緊緊圍繞中心工作。", "full_year"),       # r35
+    (None, "根据会议安排,现将年度落实意识形态工作责任制情况述职如下:坚持将抓好意识形态工作作为政治责任。", "full_year"),  # r37
+])
+def test_period(title, body, period):
+    assert attribute(title and to_simplified(title), to_simplified(body), "x.txt").period == period
+
+
+# ---------------------------------------------------------------- shortcomings
+def test_problems_found_by_an_inspection_listed_by_aspect():
+    # r22: no 存在问题 heading; the list is one sentence counted by 方面
+    text = ("对照巡视反馈的问题认真梳理排查,查找出我局存在着意识形态工作看齐意识有待加强;意识形态领域党的领导弱化,"
+            "工作责任制层层压实不够;对新媒体作用发挥认识不足,政治敏锐性不强;意识形态领域基础工作不够到位4个方面8个问题。"
+            "针对存在的问题及时研究并制定了整改方案。")
+    assert statements(text) == ["意识形态工作看齐意识有待加强", "意识形态领域党的领导弱化,工作责任制层层压实不够",
+                                "对新媒体作用发挥认识不足,政治敏锐性不强", "意识形态领域基础工作不够到位"]
+
+
+def test_inline_problems_heading_after_lost_line_breaks():
+    # r27
+    text = ("今年以来,组织党员干部集中学习意识形态5次。 二、存在的问题 我乡对风险点进行逐一排查,主要存在的风险和隐患有: "
+            "(一)意识形态谈心谈话开展相对较少。 (二)本单位管理的微信工作群管控不严 (三)开展警示教育较少。")
+    assert len(statements(text)) == 3
+
+
+def test_risks_owned_as_a_lack_are_shortcomings():
+    # b24: "风险主要有以下几点:一是…;\n二是…"
+    text = ("经过认真分析研判,目前我区xx系统在意识形态领域的风险主要有以下几点:一是对于新媒体运营力度不够,应用和引导管理需要进一步探索;\n"
+            "二是引导舆论的力度不够,提高引导舆论的本领需要进一步增强;\n三是意识形态阵地建设力度不够,工作有待加强;\n"
+            "二、风险产生的根源\n一是宣传工作的队伍和理论水平有限")
+    assert len(statements(text)) == 3
+
+
+def test_numbered_deficiencies_without_their_heading():
+    # a33: the heading was lost between the work and the plan
+    text = ("加强各类社团管理。出台《学生校园文化活动管理规定》,明确管理体系。\n"
+            "1.网络监管还需进一步强化,尤其是对团属全媒体中心的监管。\n2.各类社团开展活动的报批时效性还需进一步强化。\n"
+            "3.学生思想政治工作的工作方法、手段还需进一步强化。\n1.校团委要认真负责对微信、微博内容进行审核及监督。")
+    assert [s[:6] for s in statements(text)] == ["网络监管还需", "各类社团开展", "学生思想政治"]
+
+
+def test_numbered_items_after_an_intro_under_a_problems_heading():
+    # a17
+    text = ("1.巩固拓展主题教育成果。规范开展三会一课。\n2.强化党性教育。坚持按月开展主题党日活动。\n五、存在的主要问题和不足\n"
+            "医院现状是,职工年龄严重老化,人力、物力不足。具体如下:\n1.人员不足,专业人员严重不足,部分科室无法开展工作。\n"
+            "2.经费不足,知识老化,诊疗技术不高。")
+    assert [s[:4] for s in statements(text)] == ["人员不足", "经费不足"]
+
+
+def test_a_work_list_under_a_title_about_shortcomings_is_no_problems_list():
+    # r21: "意识形态工作中存在的不足篇一" heads items of work done
+    text = ("意识形态工作中存在的不足\n一是强化组织领导,落实意识形态。\n二是强化学习教育,补足精神之钙。\n"
+            "三是强化宣传引导,营造浓厚氛围。\n四是树先进立")
+    assert statements(text) == []
+
+
+@pytest.mark.parametrize("body,unit,unit_type", [
+    ("近日,根据总行工作要求,临商银行朱保支行把握“赢在春天”宣传重点,高度重视信息宣传工作进展。", "临商银行朱保支行", "金融"),   # d04
+    ("总行机关是全行的首脑机关。近年来,中国银行总行机关各级党组织坚决贯彻全面从严治党要求,不断提升机关党建工作水平。", "中国银行总行机关", "金融"),  # d05
+    ("喜报\n过去一年,博野法院高度重视新闻宣传工作,深入学习贯彻习近平总书记的重要指示精神。", "博野法院", "政法"),   # d11
+])
+def test_a_news_style_report_names_its_unit(body, unit, unit_type):
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == (unit, unit_type)
+
+
+@pytest.mark.parametrize("body", [
+    "一、把握主旋律,围绕中心抓好理论学习。各村、社区结合自身要求自主挑选课程和教师。",           # a28: 围绕中心 is no unit
+    "加强宣传思想阵地管理。对于团委刊物实行三审三校,确保稿件质量。",                                # a33: 对于团委
+])
+def test_a_clause_that_opens_with_an_action_names_no_unit(body):
+    assert attribute(None, to_simplified(body), "x.txt").unit is None
+
+
+def test_placeholders_with_spaces_or_a_wrapped_line():
+    # d01: "组织专题学习会 X\n场", "受众人数达到 X 人"
+    body = clean_text("组织专题学习会 X\n场,受众人数达到 X 人。")
+    simple = to_simplified(body)
+    found = [(m.value, m.measure, m.placeholder) for m in extract_metrics(body, simple, segment(body, simple))]
+    assert found == [(None, "场", True), (None, "人", True)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "1名干警被省高院评为新闻宣传先进个人。",              # d11: an honour
+    "期货公司获得1个一等奖、1个二等奖。",                 # d29: prizes
+    "连续被央视1套报道。",                                # d19: a TV channel
+    "预览时标签不可点收录于话题上一篇下一篇",            # d11: WeChat links
+])
+def test_more_things_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
