@@ -169,7 +169,7 @@ def build(filters: dict | None, db=None) -> Brief:
     extra = [f"{int(qual[k])} 篇{t}" for k, t in (("no_unit", "没有识别出单位"), ("no_year", "没有识别出年份"))
              if int(qual.get(k, 0))]
     if extra:
-        b.gap_note += "另有" + "、".join(extra) + "。"
+        b.gap_note += "另有 " + "、".join(extra) + "。"
 
     # recurring shortcomings: the categories most units share, with example sentences
     shared = q.shared_categories.uncached(filters, db=db).head(TOP_CATEGORIES)
