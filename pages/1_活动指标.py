@@ -214,5 +214,17 @@ with ui.guard():
 
     with t_rows:
         rows = q.metrics(f, measure)
-        st.caption("每一条提取出的指标及其原句;“约数”“占位”两列标出不计入精确合计的条目。")
-        ui.table(rows, f"活动指标-明细-{measure or '全部'}", "act_rows", f, capped=True)
+        cats = sorted(rows["category"].dropna().unique())
+        picked = st.multiselect("类别", cats, key="act_rows_cat", placeholder="全部类别(可输入搜索)")
+        if picked:
+            rows = rows[rows["category"].isin(picked)]
+        st.caption("每一条提取出的指标及其原句;“约数”“占位”两列标出不计入精确合计的条目;"
+                   "“打开”在报告浏览中定位到这一句。")
+        # the sentence and the link first: on a narrow screen they are what is read
+        rows = rows.assign(link=[ui.report_link(r, f, highlight=c) for r, c in zip(rows["report_id"], rows["clause"])])
+        first = ["link", "unit", "year", "category", "sentence", "phrase", "value", "measure", "approx", "placeholder"]
+        rows = rows[first + [c for c in rows.columns if c not in first]]
+        ui.table(rows, f"活动指标-明细-{'+'.join(picked) + '-' if picked else ''}{measure or '全部'}", "act_rows", f,
+                 capped=True,
+                 column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
+                                "所在句子": st.column_config.TextColumn(width="large")})

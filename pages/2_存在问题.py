@@ -64,7 +64,7 @@ with ui.guard():
     year = c[1].selectbox("年度", years, key=K_YEAR, bind="query-params")
     stm = q.statements(f, None if cat == ALL_CATS else cat,
                        None if year in (ALL_YEARS, "年份不详") else int(year), any_year=year != "年份不详")
-    stm.insert(0, "link", [ui.report_link(r, f) for r in stm["report_id"]])
+    stm.insert(0, "link", [ui.report_link(r, f, highlight=s) for r, s in zip(stm["report_id"], stm["statement"])])
     stm["year"] = stm["year"].map(ui.year_label)
     st.caption(f"{len(stm)} 条表述;“查看报告”在报告浏览中打开原文(问题已高亮)。")
     ui.table(stm, f"存在问题-表述-{cat}-{year}", "sc_statements", f, capped=True,
