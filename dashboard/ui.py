@@ -374,6 +374,11 @@ def brief_panel(filters: dict) -> None:
                            mime=XLSX_MIME, icon=":material/table_view:", width="stretch")
 
 
+def shown_name(path: Any) -> str:
+    """A file as users know it: its name, not where the server keeps it."""
+    return "" if path is None else re.split(r"[\\/]", str(path))[-1]
+
+
 def table_rows() -> int:
     """Most rows a long table sends to the browser (`ZONGJIE_TABLE_ROWS`, default 2,000)."""
     try:

@@ -72,7 +72,7 @@ with ui.guard():
     shown = lst.drop(columns=["sources", "report_index", "publish_date"]).assign(
         year=lst["year"].map(lambda y: None if pd.isna(y) else int(y)),
         period=lst["period"].map(lambda p: ui.PERIODS.get(p, p)),
-        script=lst["script"].map(lambda s: SCRIPTS.get(s, s)))
+        script=lst["script"].map(lambda s: SCRIPTS.get(s, s)), source=lst["source"].map(ui.shown_name))
     ui.table(shown, "报告浏览-报告列表" + (f"-{search.strip()}" if search.strip() else ""), "rb_list", f,
              height=260)
 
@@ -114,7 +114,7 @@ with ui.guard():
     c[2].metric("字数", f"{int(rep.n_chars or 0):,}")
     c[3].metric("活动指标", len(mets))
     c[4].metric("问题表述", len(shorts))
-    st.caption(f"来源文件:{ui.md(rep.source)}(文件内第 {rep.report_index} 篇) · 报告编号 {ui.md(rep.report_id)}"
+    st.caption(f"来源文件:{ui.md(ui.shown_name(rep.source))}(文件内第 {rep.report_index} 篇)"
                + ("" if rep.is_report else " · 疑似非工作总结"))
 
     with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):

@@ -103,7 +103,7 @@ if RESULT in st.session_state:
         st.rerun()
 
 with st.expander("已拒收的文件(全库)"):
-    rej = q.rejects()
+    rej = q.rejects().assign(path=lambda d: d["path"].map(ui.shown_name))
     if rej.empty:
         st.caption("没有拒收的文件。")
     else:
