@@ -29,15 +29,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth
+from pipeline import filters as fdefs
 from pipeline import labels, sheets
 from pipeline import query as q
+from pipeline.filters import LIST_FILTERS, URL_PARAMS, YEARS_PARAM
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
-# Widget keys double as URL query parameter names (see `sidebar`).
-K_YEARS, K_UNITS, K_TYPES, K_REGIONS = "years", "unit", "unit_type", "region"
-FILTER_KEYS = (K_YEARS, K_UNITS, K_TYPES, K_REGIONS)
+# Widget keys double as URL query parameter names (see `sidebar`); the list filters are the
+# rows of `pipeline.filters.LIST_FILTERS` (column, label, URL parameter in one place).
+K_YEARS = YEARS_PARAM
+FILTER_KEYS = URL_PARAMS
 _FILTERS_STATE = "_zj_filters"      # the filter dict of the last run (current_filters)
 _SAVED_STATE = "_zj_filter_values"  # widget key -> value, carried across page switches
 _PAGE_STATE = "_zj_page"            # the page this session's last run was on
@@ -93,7 +96,7 @@ def _clamp_years(lo: int, hi: int) -> None:
 def _reset_filters(lo: int | None, hi: int | None) -> None:
     if lo is not None and hi is not None and lo < hi:
         st.session_state[K_YEARS] = (lo, hi)
-    for k in (K_UNITS, K_TYPES, K_REGIONS):
+    for k in (lf.param for lf in LIST_FILTERS):
         st.session_state[k] = []
 
 
@@ -126,9 +129,9 @@ def _wanted_filters(opts: dict, lo: int | None, hi: int | None) -> dict | None:
     out: dict[str, Any] = {}
     if lo is not None and hi is not None and lo < hi:
         out[K_YEARS] = _year_range(source.get(K_YEARS), lo, hi)
-    for key, fkey in ((K_UNITS, "units"), (K_TYPES, "unit_types"), (K_REGIONS, "regions")):
-        allowed = set(opts[fkey])
-        out[key] = [v for v in dict.fromkeys(source.get(key) or []) if v in allowed]
+    for lf in LIST_FILTERS:
+        allowed = set(opts[lf.key])
+        out[lf.param] = [v for v in dict.fromkeys(source.get(lf.param) or []) if v in allowed]
     return out
 
 
@@ -139,7 +142,7 @@ def _sync_url(values: dict, lo: int | None, hi: int | None) -> None:
     want: dict[str, list[str]] = {}
     if K_YEARS in values and tuple(values[K_YEARS]) != (lo, hi):
         want[K_YEARS] = [str(v) for v in values[K_YEARS]]
-    for key in (K_UNITS, K_TYPES, K_REGIONS):
+    for key in (lf.param for lf in LIST_FILTERS):
         if values.get(key):
             want[key] = [str(v) for v in values[key]]
     for key in FILTER_KEYS:
@@ -185,15 +188,12 @@ def sidebar(page: str | None = None) -> dict:
                 filters["year_min"], filters["year_max"] = int(y[0]), int(y[1])
         elif lo is not None:
             st.caption(f"年度:{lo}(只有一个年份)")
-        for key, label, options, fkey in (
-                (K_UNITS, "单位", opts["units"], "units"),
-                (K_TYPES, "单位类型", opts["unit_types"], "unit_types"),
-                (K_REGIONS, "地区", opts["regions"], "regions")):
-            chosen = st.multiselect(label, options, key=key, filter_mode="contains",
-                                    placeholder=f"全部{label}(可输入搜索)")
-            values[key] = list(chosen)
+        for lf in LIST_FILTERS:
+            chosen = st.multiselect(lf.label, opts[lf.key], key=lf.param, filter_mode="contains",
+                                    placeholder=f"全部{lf.label}(可输入搜索)")
+            values[lf.param] = list(chosen)
             if chosen:
-                filters[fkey] = list(chosen)
+                filters[lf.key] = list(chosen)
         if filters:
             st.button("清除筛选", on_click=_reset_filters, args=(lo, hi), icon=":material/filter_alt_off:",
                       key="zj_reset")
@@ -256,34 +256,21 @@ def page_setup(title: str) -> dict:
     return filters
 
 
-_years = labels._years
-
-
 def describe(filters: dict) -> str:
-    return labels.describe(q.normalize_filters(filters))
+    """The filter in words (`pipeline.filters.describe`)."""
+    return fdefs.describe(filters)
 
 
 def filter_slug(filters: dict | None) -> str:
     """A short, file-name-safe description of the filter for download names."""
-    f = q.normalize_filters(filters)
-    parts = [p for p in [_years(f, "-")] if p]
-    for key, label in (("units", "单位"), ("unit_types", "类型"), ("regions", "地区")):
-        vals = f.get(key)
-        if vals:
-            parts.append(label + "-" + ("+".join(vals) if len(vals) <= 2 else f"{vals[0]}等{len(vals)}个"))
-    return safe_name("_".join(parts) or "全部")[:80]
+    return safe_name(fdefs.slug(filters))[:80]
 
 
 def filter_params(filters: dict | None) -> list[tuple[str, str]]:
     """The URL query parameters that reproduce `filters` (the format bound widgets read)."""
     f = q.normalize_filters(filters)
-    out: list[tuple[str, str]] = []
-    if "year_min" in f or "year_max" in f:
-        opts = q.filter_options()["years"]
-        out += [(K_YEARS, str(f.get("year_min", min(opts)))), (K_YEARS, str(f.get("year_max", max(opts))))]
-    for fkey, key in (("units", K_UNITS), ("unit_types", K_TYPES), ("regions", K_REGIONS)):
-        out += [(key, v) for v in f.get(fkey, [])]
-    return out
+    years = q.filter_options()["years"] if "year_min" in f or "year_max" in f else ()
+    return fdefs.url_params(f, years)
 
 
 def report_link(report_id: str, filters: dict | None = None, url_path: str | None = None,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import secrets
 import stat
@@ -26,21 +25,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from pipeline import manifest, settings
 from pipeline.config import MAX_FILE_BYTES
+from pipeline.document import SKIP_NAMES, Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_EXTS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 UPLOAD_EXTS = (*DOC_EXTS, ".zip")
-MAX_UPLOAD_MB = int(os.environ.get("ZONGJIE_MAX_UPLOAD_MB", "200"))
+MAX_UPLOAD_MB = settings.get("ZONGJIE_MAX_UPLOAD_MB")
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-MAX_ZIP_TOTAL_BYTES = int(os.environ.get("ZONGJIE_MAX_ZIP_MB", "500")) * 1024 * 1024
+MAX_ZIP_TOTAL_BYTES = settings.get("ZONGJIE_MAX_ZIP_MB") * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
-MANIFEST_COLUMNS = ("file", "unit", "year", "unit_type", "region", "period")
+MANIFEST_COLUMNS = manifest.COLUMNS
 
 
 def upload_root() -> Path:
-    return Path(os.environ.get("ZONGJIE_UPLOAD_DIR") or ROOT / "data" / "uploads")
+    return Path(settings.get("ZONGJIE_UPLOAD_DIR") or ROOT / "data" / "uploads")
 
 
 @dataclass
@@ -176,7 +177,7 @@ class Saver:
                     continue
                 if any(p.startswith(".") for p in parts) or parts[0] == "__MACOSX":
                     continue                               # hidden files and macOS metadata
-                if parts[-1].lower().startswith(("readme", "license", "manifest")):
+                if parts[-1].lower().startswith(SKIP_NAMES):
                     self.skip(label, "说明文件,未导入")       # notes that travel with a folder
                     continue
                 ext = extension(entry)
@@ -206,16 +207,11 @@ class Saver:
                 self.batch.manifest_note = "清单文件过大,已忽略"
                 data = None
             else:
+                # the pipeline's own parser: the same headers (文件名,单位,年份 …) and encodings as the CLI
                 try:
-                    text = data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    text = data.decode("gb18030", errors="replace")
-                for row in csv.DictReader(io.StringIO(text)):
-                    row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                    f = row.pop("file", "")
-                    if f:
-                        rows_by_name[f.replace("\\", "/")] = row
-                        rows_by_name[f.replace("\\", "/").split("/")[-1]] = row
+                    rows_by_name = manifest.by_file(manifest.parse_rows(manifest.decode(data), name))
+                except (manifest.ManifestError, Rejected) as exc:
+                    self.batch.manifest_note = f"清单文件未使用:{exc}"
         out = []
         matched = 0
         for item in self.batch.items:

@@ -52,9 +52,12 @@ if go:
         summary = None
         if batch.paths:
             from pipeline.ingest import ingest_paths
+            from pipeline.rules import RulesError
             try:
                 summary = ingest_paths(batch.paths, db=db_path(), manifest=batch.manifest, workers=1,
                                        progress=progress)
+            except RulesError as exc:   # a broken rules file: nothing was written
+                st.error(f"导入未开始:{ui.md(exc)}。请联系管理员修正规则文件。", icon=":material/error:")
             except Exception as exc:  # the database refused (busy, disk full…): say so, keep the files
                 st.error(f"导入失败:{type(exc).__name__}: {ui.md(exc)}", icon=":material/error:")
         bar.progress(1.0, text="导入完成")

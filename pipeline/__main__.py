@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .config import db_path
+from .rules import RulesError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             s = ingest_paths(args.paths, db=db, manifest=args.manifest, workers=args.workers,
                              rebuild=args.rebuild, progress=progress)
+        except RulesError as exc:
+            print(f"错误:{exc}。导入未开始,数据库未改动。", file=sys.stderr)
+            return 2
         except ManifestError as exc:
             print(f"错误:{exc}", file=sys.stderr)
             return 2
@@ -70,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             s = map_to_parquet(args.paths, args.out, manifest=args.manifest, workers=args.workers,
                                progress=_progress_bar if sys.stderr.isatty() else None)
+        except RulesError as exc:
+            print(f"错误:{exc}。未处理任何文件。", file=sys.stderr)
+            return 2
         except ManifestError as exc:
             print(f"错误:{exc}", file=sys.stderr)
             return 2

@@ -13,13 +13,13 @@ import marshal
 import os
 import re
 import sys
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from .config import cache_dir, data_file
+from .config import cache_dir
+from .rules import load as load_rules
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区, XX县, 某局
@@ -46,8 +46,7 @@ class Attribution:
 # ---------------------------------------------------------------- domain data
 @functools.lru_cache(maxsize=1)
 def unit_config() -> dict:
-    with open(data_file("unit_types.toml"), "rb") as fh:
-        return tomllib.load(fh)
+    return load_rules("unit_types.toml")
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,12 +122,7 @@ def _false_name(unit: str) -> bool:
 
 
 def _lines(path: str) -> list[str]:
-    return [l.strip() for l in data_file(path).read_text(encoding="utf-8").splitlines()
-            if l.strip() and not l.startswith("#")]
-
-
-_GENERIC_SHORT = {"外县", "大县", "地县", "山县", "旧县", "府县", "郡县", "镇县", "同县", "北县", "东县", "中县",
-                  "五县", "本县", "全县", "各县"}
+    return load_rules(path)
 
 
 @functools.lru_cache(maxsize=1)
@@ -431,6 +425,7 @@ def multi_year(simple: str) -> bool:
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
     r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
+    r"(?:近年来|今年以来|近日|近期|目前|当前|日前)?"
     r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
     r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
     rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
@@ -472,11 +467,14 @@ def _main_self(simple: str) -> str | None:
 
 def _has_self(simple: str) -> bool:
     return bool(_self_refs(simple))
-_GENERIC_UNITS = {"单位", "部门", "机关", "办公室", "党组", "党委", "支部", "党支部", "领导班子", "班子", "全局", "全办",
-                  "全镇", "局", "办", "镇", "乡", "委", "市委", "县委", "区委", "省委", "政府", "市政府", "县政府",
-                  "区政府", "宣传部", "市委宣传部", "县委宣传部", "区委宣传部", "乡镇", "街道", "社区", "村", "城乡"}
-# as the subject of the opening sentence these do name the reporting unit
-_SUBJECT_OK = {"市委宣传部", "县委宣传部", "区委宣传部", "市政府", "县政府", "区政府"}
+
+
+@functools.lru_cache(maxsize=1)
+def _generic() -> tuple[frozenset[str], frozenset[str]]:
+    """(words that name no particular unit: 单位, 党委, 县政府 …; those of them that do name
+    the reporting unit as the subject of the opening sentence) - `[generic]` in unit_types.toml."""
+    g = unit_config()["generic"]
+    return frozenset(g["units"]), frozenset(g["subject_ok"])
 
 
 _PARTY_COMMITTEE = re.compile(r"^(.+?)(?:总支部|支部)?委员会$")
@@ -502,7 +500,7 @@ def _strip_party(unit: str) -> str:
 
 def _is_generic(unit: str) -> bool:
     """A word that names a kind of unit, not a unit: 办公室, 公司, 学校, 中心 (any bare suffix)."""
-    return unit in _GENERIC_UNITS or unit in _suffix_index()[2]
+    return unit in _generic()[0] or unit in _suffix_index()[2]
 
 
 def _anonymised(unit: str) -> bool:
@@ -538,7 +536,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     if post and unit_type_of(cand[:post.start()]):
         cand = _strip_party(cand[:post.start()])
     masked_kind = bool(re.fullmatch(rf"{_ANON}[\u4e00-\u9fff]{{1,4}}", cand))     # XX部门, **村: a masked name
-    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _SUBJECT_OK)
+    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _generic()[1])
             or (_false_name(cand) and not masked_kind) or re.search(r"[我本]", cand)):
         return None, False
     return cand, not _anonymised(cand)
@@ -607,7 +605,7 @@ def named_units(simple: str, suffix: str) -> Counter:
     for m in re.finditer(rf"{_BOUNDARY}([\u4e00-\u9fff]{{1,10}}?{re.escape(suffix)})(?![\u4e00-\u9fff]{{0,1}}(?:的正确领导|领导下))", simple):
         u = re.split(r"[在对把将为与和及的是由于向从被了给让使]", m.group(1))[-1]
         core = u[: -len(suffix)]
-        if (len(core) >= 2 and u not in _GENERIC_UNITS and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
+        if (len(core) >= 2 and u not in _generic()[0] and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
                 and not re.match(r"^(全|各|该|此|其|每|一|两|二|三|上级|下属|相关|有关|基层)", u)):
             out[u] += 1
     return out
@@ -666,10 +664,10 @@ def _clause_initial_unit(opening: str) -> str | None:
     (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
     not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
-        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,16})", sentence):
-            run = clause.group(1)
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,24})", sentence):
+            run = re.sub(r"^(?:近年来|近年|今年以来|今年|去年|近日|近期|目前|当前|日前)", "", clause.group(1))
             best = None
-            for end in range(2, len(run)):
+            for end in range(2, min(len(run), 17)):
                 cand = run[:end]
                 u = _named_unit(cand)
                 if (u and cand == u and run[end] not in "的和与及等"
@@ -724,7 +722,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
                 return _strip_party(cand), False, "body"
         elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
             core = _strip_party(cand)
-            if not _is_generic(core) or core in _SUBJECT_OK:
+            if not _is_generic(core) or core in _generic()[1]:
                 return core, True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"
@@ -792,7 +790,7 @@ def unit_from_path(path: str) -> tuple[str | None, int | None]:
 def _short_counties() -> frozenset[str]:
     """One-character counties (泗县, 沛县, 歙县) from jieba's `ns` words. Too short to look
     for in running text (外县, 产粮大县), they are only trusted opening a unit or a title."""
-    return _jieba_places()[1] - _GENERIC_SHORT - set(_lines("region_exclude.txt"))
+    return _jieba_places()[1] - set(_lines("region_exclude.txt"))
 
 
 def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
@@ -816,14 +814,9 @@ def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
 
 
 # ---------------------------------------------------------------- manifest values
-_PERIOD_WORDS = {"full_year": ("full_year", "full", "year", "annual", "全年", "年度", "一年", "整年"),
-                 "half_year": ("half_year", "half", "h1", "h2", "上半年", "下半年", "半年", "半年度"),
-                 "quarter": ("quarter", "q1", "q2", "q3", "q4", "季度", "一季度", "二季度", "三季度", "四季度",
-                             "第一季度", "第二季度", "第三季度", "第四季度", "前三季度")}
-_TYPE_WORDS = {"党政机关": ("机关", "党政", "政府", "部门"), "乡镇街道": ("乡镇", "街道", "乡", "镇"),
-               "社区村": ("社区", "村", "村居"), "学校": ("学校", "高校", "中学", "小学", "大学", "学院"),
-               "医院": ("医院", "卫生院", "卫生"), "企业": ("企业", "公司", "国企", "集团"),
-               "政法": ("政法", "公检法", "法院", "检察院", "公安"), "金融": ("金融", "银行", "保险")}
+def _manifest_words() -> dict:
+    """{'periods': period -> words, 'unit_types': type -> words} (data/manifest_values.toml)."""
+    return load_rules("manifest_values.toml")
 
 
 def manifest_values(row: dict | None) -> dict:
@@ -840,7 +833,7 @@ def manifest_values(row: dict | None) -> dict:
                 out["year"] = int(m.group())
         elif k == "period":
             low = v.lower()
-            for period, words in _PERIOD_WORDS.items():
+            for period, words in _manifest_words()["periods"].items():
                 if low in words:
                     out["period"] = period
                     break
@@ -848,7 +841,7 @@ def manifest_values(row: dict | None) -> dict:
             if v in UNIT_TYPES:
                 out["unit_type"] = v
             else:
-                out["unit_type"] = next((t for t, words in _TYPE_WORDS.items() if v in words),
+                out["unit_type"] = next((t for t, words in _manifest_words()["unit_types"].items() if v in words),
                                         unit_type_of(v) or "其他")
         elif k in ("unit", "region"):
             out[k] = v
@@ -871,6 +864,12 @@ def _type_for_generic(simple: str) -> str | None:
         best = max(candidates, key=lambda t: (scores[t], -candidates.index(t)))
         return best
     return candidates[0] if candidates else None
+
+
+def _reads_as_report(unit: str | None, simple: str) -> bool:
+    """One unit's report rather than an essay about ideology work in general: it names a
+    unit, speaks of a "we" (我局, 本镇) or announces itself (现将…汇报如下)."""
+    return bool(unit) or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
 
 
 # ---------------------------------------------------------------- all together
@@ -958,7 +957,16 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
             kw = unit_config()["keywords"]
             scores = {t: sum(simple.count(w) for w in words) for t, words in kw.items()}
             best = max(scores.items(), key=lambda kv: kv[1])
-            a.unit_type, a.sources["unit_type"] = (best[0], "keywords") if best[1] >= 5 else ("其他", "none")
+            fallback = unit_config().get("fallback", {})
+            bare = re.sub(rf"{_ANON}|中共", "", a.unit or "")
+            if best[1] >= 5:
+                a.unit_type, a.sources["unit_type"] = best[0], "keywords"
+            elif a.unit and re.fullmatch(r"(?:机关)?(?:党组|党委|党工委|党总支|党支部)?", bare) and fallback.get("party_body"):
+                a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
+            elif fallback.get("type") and _reads_as_report(a.unit, simple):      # not for an essay
+                a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
+            else:
+                a.unit_type, a.sources["unit_type"] = "其他", "none"
 
     # region
     if manifest.get("region"):
@@ -968,5 +976,5 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.sources["region"] = "text" if a.region else "none"
 
     # an essay about ideology work in general names no unit and speaks of no "we"
-    a.is_report = bool(a.unit) or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
+    a.is_report = _reads_as_report(a.unit, simple)
     return a

@@ -19,7 +19,7 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable
 
-from .config import data_file
+from . import rules
 from .script import to_simplified
 from .textmap import Mapped
 
@@ -225,29 +225,11 @@ def fold_width(text: str) -> str:
     return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
-_SECTIONS = ("any", "head", "line", "tail")
-
-
 @functools.lru_cache(maxsize=4)
 def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None]:
     """{'any'|'head'|'line'|'tail': pattern} compiled from `pipeline/data/boilerplate.txt`."""
-    groups: dict[str, list[str]] = {k: [] for k in _SECTIONS}
-    current = "line"
-    lines = Path(path or data_file("boilerplate.txt")).read_text(encoding="utf-8").splitlines()
-    for n, raw in enumerate(lines, 1):
-        line = raw.rstrip("\n")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if re.fullmatch(r"\s*\[(\w+)\]\s*", line):
-            current = line.strip()[1:-1]
-            if current not in groups:
-                raise ValueError(f"boilerplate.txt:{n}: unknown section [{current}] (use {_SECTIONS})")
-            continue
-        try:
-            re.compile(line)
-        except re.error as exc:  # fail loudly, naming the bad pattern
-            raise ValueError(f"boilerplate.txt:{n}: bad pattern {line!r}: {exc}") from None
-        groups[current].append(line)
+    # parsed and checked by `pipeline.rules` (a bad pattern or section names file:line)
+    groups = rules.parse(Path(path), "boilerplate.txt") if path else rules.load("boilerplate.txt")
     compiled = {k: re.compile("(?m)^(?:" + "|".join(f"(?:{p})" for p in pats) + r")$\n?") if pats else None
                 for k, pats in groups.items()}
     # [line] patterns are tried line by line (after the cheap prose guard), not scanned over

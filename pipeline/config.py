@@ -1,4 +1,5 @@
-"""Settings read from the environment, in one place.
+"""Paths and limits the pipeline derives from its settings (`pipeline.settings` holds every
+`ZONGJIE_*` variable; this module turns them into paths and byte counts).
 
 `ZONGJIE_DB` names the DuckDB file for the CLI, the app and the tests alike.
 """
@@ -7,20 +8,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILES = PACKAGE_DIR / "data"          # editable domain knowledge (taxonomies, word lists)
-DEFAULT_DB = "data/zongjie.duckdb"
+DEFAULT_DB = settings.BY_NAME["ZONGJIE_DB"].default
 
 # Files larger than this are rejected before reading (bounded memory; see README "Operating it").
-MAX_FILE_BYTES = int(os.environ.get("ZONGJIE_MAX_FILE_MB", "50")) * 1024 * 1024
+MAX_FILE_BYTES = settings.get("ZONGJIE_MAX_FILE_MB") * 1024 * 1024
 
 
 def db_path() -> Path:
-    return Path(os.environ.get("ZONGJIE_DB") or DEFAULT_DB)
+    return Path(settings.get("ZONGJIE_DB"))
 
 
 def data_file(name: str) -> Path:
-    return DATA_FILES / name
+    """A file in the rules folder (`rules.rules_dir()`: `ZONGJIE_RULES_DIR` or the bundled one)."""
+    from .rules import rules_dir
+
+    return rules_dir() / name
 
 
 def cache_dir() -> Path | None:
@@ -33,7 +39,7 @@ def cache_dir() -> Path | None:
     """
     import tempfile
 
-    d = Path(os.environ.get("ZONGJIE_CACHE_DIR") or Path(tempfile.gettempdir()) / f"zongjie-{os.getuid()}")
+    d = Path(settings.get("ZONGJIE_CACHE_DIR") or Path(tempfile.gettempdir()) / f"zongjie-{os.getuid()}")
     try:
         d.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = d.stat()
@@ -44,21 +50,9 @@ def cache_dir() -> Path | None:
     return d
 
 
-# Modules whose code decides what is stored for a file. The query layer, keyword queries,
-# export, CLI and orchestration read or move data without changing it, so editing them
-# must not force every stored file to be re-extracted.
-EXTRACTION_MODULES = ("read", "decode", "script", "clean", "textmap", "split", "attribute", "segment", "metrics",
-                      "numerals", "shortcomings", "tokenize", "process", "store")
-
-
 def pipeline_version() -> str:
-    """Hash of the extraction code and the data files: a change re-extracts stored files."""
-    import hashlib
+    """Hash of the extraction code (found from the import graph) and the rules folder:
+    a change re-extracts stored files. See `pipeline.version`."""
+    from .version import pipeline_version as version
 
-    h = hashlib.sha256()
-    paths = [PACKAGE_DIR / f"{m}.py" for m in EXTRACTION_MODULES] + sorted(DATA_FILES.glob("*"))
-    for p in paths:
-        if p.is_file():
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+    return version()

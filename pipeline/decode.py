@@ -15,7 +15,7 @@ from array import array
 from html import unescape
 from html.parser import HTMLParser
 
-from .read import RawDocument, Rejected
+from .document import RawDocument, Rejected
 from .textmap import Mapped
 
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.

@@ -12,10 +12,39 @@ to bind: nothing a user picked or typed is ever pasted into SQL.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-FILTER_KEYS = ("year_min", "year_max", "units", "unit_types", "regions")
-LIST_COLUMNS = {"units": "unit", "unit_types": "unit_type", "regions": "region"}
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """One "pick some values of a column" filter. Everything about it is in this row: the
+    SQL condition (`where`), the description and file-name slug (`describe`, `slug`), the
+    URL parameter and sidebar widget key (`param`), the widget's label and its options query
+    (`options_sql`). A new filter (期间, 报告类型) is one more row."""
+    key: str          # in the filter dict
+    column: str       # on `reports`
+    param: str        # URL query parameter = sidebar widget key
+    label: str        # sidebar widget label
+    short: str        # in descriptions and file names
+    order: str = "value"   # option order: "value" (alphabetical) or "count" (most reports first)
+
+    def options_sql(self) -> str:
+        by = f"count(*) DESC, {self.column}" if self.order == "count" else self.column
+        return (f"SELECT {self.column} FROM reports WHERE {self.column} IS NOT NULL "
+                f"GROUP BY {self.column} ORDER BY {by}")
+
+
+LIST_FILTERS = (
+    ListFilter("units", "unit", "unit", "单位", "单位", order="count"),
+    ListFilter("unit_types", "unit_type", "unit_type", "单位类型", "类型"),
+    ListFilter("regions", "region", "region", "地区", "地区"),
+)
+YEARS_PARAM = "years"     # the year range: URL parameter (given twice: from, to) and slider key
+FILTER_KEYS = ("year_min", "year_max", *(f.key for f in LIST_FILTERS))
+LIST_COLUMNS = {f.key: f.column for f in LIST_FILTERS}
+URL_PARAMS = (YEARS_PARAM, *(f.param for f in LIST_FILTERS))
 
 
 def normalize(filters: Mapping | None) -> dict:
@@ -57,8 +86,70 @@ def where(filters: Mapping | None, alias: str = "r") -> tuple[str, list]:
     if "year_max" in f:
         conds.append(f"{alias}.year <= ?")
         params.append(f["year_max"])
-    for key, col in LIST_COLUMNS.items():
-        if key in f:
-            conds.append(f"list_contains(?::VARCHAR[], {alias}.{col})")
-            params.append(f[key])
+    for lf in LIST_FILTERS:
+        if lf.key in f:
+            conds.append(f"list_contains(?::VARCHAR[], {alias}.{lf.column})")
+            params.append(f[lf.key])
     return (" AND ".join(conds) or "TRUE"), params
+
+
+def known(filters: Mapping | None) -> dict:
+    """The filter normalised, keys it does not know (stale URL parameters) dropped."""
+    return normalize({k: v for k, v in (filters or {}).items() if k in FILTER_KEYS})
+
+
+def _years(f: Mapping, sep: str) -> str | None:
+    a, b = f.get("year_min"), f.get("year_max")
+    if a is None and b is None:
+        return None
+    if a == b:
+        return f"{a}年"
+    return f"{a}年起" if b is None else f"{b}年及以前" if a is None else f"{a}{sep}{b}年"
+
+
+def describe(filters: Mapping | None) -> str:
+    """The filter in words, for captions and exports.
+
+    >>> describe({"year_min": 2019, "year_max": 2021, "unit_types": ["学校"], "units": list("甲乙丙丁")})
+    '2019–2021年;单位:丁、丙、乙等4个;类型:学校'
+    >>> describe({})
+    '全部数据'
+    """
+    f = known(filters)
+    parts = [p for p in [_years(f, "–")] if p]
+    for lf in LIST_FILTERS:
+        vals = f.get(lf.key)
+        if vals:
+            parts.append(f"{lf.short}:{'、'.join(vals[:3])}{f'等{len(vals)}个' if len(vals) > 3 else ''}")
+    return ";".join(parts) or "全部数据"
+
+
+def slug(filters: Mapping | None) -> str:
+    """A short description for download file names (not yet made file-name safe).
+
+    >>> slug({"year_min": 2020, "regions": ["谷城县"], "units": ["甲局", "乙局", "丙局"]})
+    '2020年起_单位-丙局等3个_地区-谷城县'
+    """
+    f = known(filters)
+    parts = [p for p in [_years(f, "-")] if p]
+    for lf in LIST_FILTERS:
+        vals = f.get(lf.key)
+        if vals:
+            parts.append(lf.short + "-" + ("+".join(vals) if len(vals) <= 2 else f"{vals[0]}等{len(vals)}个"))
+    return "_".join(parts) or "全部"
+
+
+def url_params(filters: Mapping | None, years: list[int] | tuple[int, ...] = ()) -> list[tuple[str, str]]:
+    """The URL query parameters that reproduce `filters` (what the sidebar widgets read);
+    an open end of the year range is filled from `years`, the years on offer.
+
+    >>> url_params({"year_min": 2020, "unit_types": ["学校", "医院"]}, years=[2018, 2021])
+    [('years', '2020'), ('years', '2021'), ('unit_type', '医院'), ('unit_type', '学校')]
+    """
+    f = known(filters)
+    out: list[tuple[str, str]] = []
+    if "year_min" in f or "year_max" in f:
+        out += [(YEARS_PARAM, str(f.get("year_min", min(years)))), (YEARS_PARAM, str(f.get("year_max", max(years))))]
+    for lf in LIST_FILTERS:
+        out += [(lf.param, v) for v in f.get(lf.key, [])]
+    return out

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import os
 import sys
@@ -24,17 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import store
+from . import rules, settings, store
 from .config import MAX_FILE_BYTES, pipeline_version
+from .document import SKIP_NAMES  # noqa: F401  (shared with the upload page)
+from .manifest import ManifestError, read_manifest  # noqa: F401  (parsed in one place for the CLI and the 数据导入 page)
 from .process import FileResult, process_path
 from .read import Rejected
 
 # Files per write transaction: each commit costs DuckDB tens of milliseconds, so batches are
 # large (bench: 64 files/commit 2.6 ms/file, 160 files 1.3 ms/file); a crash loses at most
 # one batch of work, never a half file.
-BATCH_FILES = int(os.environ.get("ZONGJIE_BATCH_FILES", "200"))
+BATCH_FILES = settings.get("ZONGJIE_BATCH_FILES")
 BATCH_TERMS = 250_000     # ... or fewer, when their term rows add up to this (bounds memory)
-SKIP_NAMES = ("readme", "license", "manifest")   # notes that travel with a folder of reports
 
 
 @dataclass
@@ -62,51 +62,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-class ManifestError(ValueError):
-    """A manifest that cannot be used; the message names the file and the problem."""
-
-
-# manifest column names as people write them (Excel sheets often have Chinese headers)
-_MANIFEST_COLUMNS = {
-    "file": ("file", "filename", "file_name", "path", "文件", "文件名", "文件名称", "路径"),
-    "unit": ("unit", "单位", "单位名称", "报告单位"),
-    "year": ("year", "年份", "年度", "年"),
-    "unit_type": ("unit_type", "type", "单位类型", "类型", "类别"),
-    "region": ("region", "地区", "区域", "所在地区"),
-    "period": ("period", "期间", "周期", "时段", "报告期"),
-}
-_COLUMN_OF = {alias: col for col, aliases in _MANIFEST_COLUMNS.items() for alias in aliases}
-
-
-def read_manifest(path: str | Path | None) -> dict[str, dict]:
-    """`file,unit,year,unit_type,region,period` (any column optional, Chinese headers such as
-    文件名/单位/年份 too; UTF-8 with or without BOM, or GBK as Excel saves it), keyed by file
-    name and by path as written."""
-    if not path:
-        return {}
-    from .decode import decode_bytes
-
-    try:
-        data = Path(path).read_bytes()
-        text, _ = decode_bytes(data)
-    except FileNotFoundError:
-        raise ManifestError(f"清单文件不存在:{path}") from None
-    except (OSError, Rejected) as exc:
-        raise ManifestError(f"清单文件无法读取:{path}({exc})") from None
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    columns = {h: _COLUMN_OF.get((h or "").strip().lower()) for h in reader.fieldnames or []}
-    if "file" not in columns.values():
-        raise ManifestError(f"清单文件 {path} 缺少 file(文件名)列:第一行应为 file,unit,year,unit_type,region,period")
-    rows: dict[str, dict] = {}
-    for raw in reader:
-        row = {columns[k]: (v or "").strip() for k, v in raw.items() if columns.get(k) and isinstance(v, str)}
-        f = row.pop("file", "")
-        if f:
-            rows[f] = row
-            rows[Path(f).name] = row
-    return rows
 
 
 def _manifest_applied(stored: list[tuple], row: dict | None) -> bool:
@@ -210,6 +165,7 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
 def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, manifest: str | Path | None = None,
                  workers: int | None = None, rebuild: bool = False,
                  progress: Callable[[int, int, str], None] | None = None) -> Summary:
+    rules.check_all()                      # a broken rules file stops here: nothing opened, nothing written
     files = expand_paths(paths)
     version = pipeline_version()
     todo = plan(files, db, read_manifest(manifest), version, rebuild)
@@ -283,6 +239,7 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
     """The per-file stages with no database: results go to Parquet parts under `out_dir`
     (`store.write_parquet`), rejects to `out_dir/rejects.csv`. Run it on as many machines
     (or Ray/Spark tasks) as you like over disjoint inputs, then `load_parquet` once."""
+    rules.check_all()
     files = expand_paths(paths)
     man = read_manifest(manifest)
     summary = Summary()

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from .filters import normalize
+from .filters import LIST_FILTERS, _years, known
+from .filters import describe as fdescribe
 
 LABELS: dict[str, str] = {
     "report_id": "报告编号", "title": "标题", "unit": "单位", "unit_explicit": "单位明确署名",
@@ -58,27 +59,16 @@ def sources_text(raw: Any) -> str:
                     if v not in (None, ""))
 
 
-def _years(f: dict, sep: str) -> str | None:
-    a, b = f.get("year_min"), f.get("year_max")
-    if a is None and b is None:
-        return None
-    if a == b:
-        return f"{a}年"
-    return f"{a}年起" if b is None else f"{b}年及以前" if a is None else f"{a}{sep}{b}年"
-
-
 def describe(filters: dict | None, *, full: bool = False) -> str:
-    """`2019–2021年;类型:学校` - the filter in words ("全部数据" when nothing is filtered).
-    `full` lists every chosen value (the brief's cover line), else the first three."""
-    f = normalize(filters)
+    """The filter in words (`pipeline.filters.describe`); `full` lists every chosen value
+    (the brief's cover line and the workbook's 说明 sheet) instead of the first three."""
+    if not full:
+        return fdescribe(filters)
+    f = known(filters)
     parts = [p for p in [_years(f, "–")] if p]
-    for key, label in (("units", "单位"), ("unit_types", "类型"), ("regions", "地区")):
-        vals = f.get(key)
-        if vals:
-            if full or len(vals) <= 3:
-                parts.append(f"{label}:{'、'.join(vals)}")
-            else:
-                parts.append(f"{label}:{'、'.join(vals[:3])}等{len(vals)}个")
+    for lf in LIST_FILTERS:
+        if f.get(lf.key):
+            parts.append(f"{lf.short}:{'、'.join(f[lf.key])}")
     return ";".join(parts) or "全部数据"
 
 

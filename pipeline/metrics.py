@@ -23,10 +23,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 
-from .config import data_file
+from .rules import load as load_rules
 from .numerals import CHINESE_CHARS, MAGNITUDES, parse_number
 
 
@@ -182,11 +181,7 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
 
 @functools.lru_cache(maxsize=1)
 def rules() -> Rules:
-    with open(data_file("metric_rules.toml"), "rb") as fh:
-        r = tomllib.load(fh)
-    with open(data_file("activity_taxonomy.toml"), "rb") as fh:
-        t = tomllib.load(fh)
-    return compile_rules(r, t)
+    return compile_rules(load_rules("metric_rules.toml"), load_rules("activity_taxonomy.toml"))
 
 
 # ---------------------------------------------------------------- finding counts

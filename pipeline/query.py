@@ -5,9 +5,11 @@ Rules:
     SQL is fixed code (column names picked from the whitelists below, `?` placeholders);
   * one helper, `where()`, turns the shared filter dict into a condition on `reports r`;
   * connections are short-lived and read-only (`store.read_connection`);
-  * results are cached with `st.cache_data`, keyed on `store.data_version()` (inode, mtime,
-    size of the DB file), so a re-ingest - from the CLI or the 数据导入 page - invalidates
-    every cache at once, in every session, without a restart.
+  * results may be cached by the caller: every call goes through one function keyed on
+    `store.data_version()` (inode, mtime, size of the DB file), and the dashboard wraps it
+    in `st.cache_data` (`use_cache`, called by `dashboard/cache.py`), so a re-ingest - from
+    the CLI or the 数据导入 page - invalidates every cache at once, in every session,
+    without a restart. This module itself never imports Streamlit.
 
 Public functions take the filter dict first (keys: year_min, year_max, units, unit_types,
 regions - any may be missing) and `db=` last, and return pandas DataFrames with English
@@ -24,11 +26,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
-import streamlit as st
 
 from . import keywords, store
 from .config import db_path
-from .filters import FILTER_KEYS, normalize, where
+from .filters import LIST_FILTERS, known, where
 
 
 # Grouping columns a caller may ask for, mapped to fixed SQL expressions (never user text).
@@ -39,7 +40,7 @@ _GROUPS = {"year": "r.year", "unit": "r.unit", "unit_type": "r.unit_type", "regi
 # ---------------------------------------------------------------- filters
 def normalize_filters(filters: dict | None) -> dict:
     """The shared filter, cleaned; unknown keys (stale URL parameters) are dropped here."""
-    return normalize({k: v for k, v in (filters or {}).items() if k in FILTER_KEYS})
+    return known(filters)
 
 
 # ---------------------------------------------------------------- connection + cache
@@ -58,9 +59,19 @@ def _df(con, sql: str, params: list | tuple = ()) -> pd.DataFrame:
 _QUERIES: dict[str, Callable] = {}
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _run_cached(name: str, db: str, version: tuple, fkey: str, args: tuple, kwargs: tuple):
+def _run_keyed(name: str, db: str, version: tuple, fkey: str, args: tuple, kwargs: tuple):
+    """One query by plain, hashable arguments: what a cache keys on (`version` is unused
+    here; it is in the key so a new database version misses the cache)."""
     return _run(name, db, json.loads(fkey), args, dict(kwargs))
+
+
+_runner: Callable = _run_keyed       # no cache unless the caller installs one
+
+
+def use_cache(decorate: Callable[[Callable], Callable]) -> None:
+    """Cache every query with `decorate` (the dashboard passes `st.cache_data(...)`)."""
+    global _runner
+    _runner = decorate(_run_keyed)
 
 
 def _run(name: str, db: str, filters: dict, args: tuple, kwargs: dict):
@@ -80,8 +91,8 @@ def cached(fn: Callable) -> Callable:
     def wrapper(filters: dict | None = None, *args, db: str | Path | None = None, **kwargs):
         path = resolve_db(db)
         fkey = json.dumps(normalize_filters(filters), ensure_ascii=False, sort_keys=True)
-        return _run_cached(fn.__name__, path, data_version(path), fkey, tuple(args),
-                           tuple(sorted(kwargs.items())))
+        return _runner(fn.__name__, path, data_version(path), fkey, tuple(args),
+                       tuple(sorted(kwargs.items())))
 
     wrapper.uncached = lambda filters=None, *args, db=None, **kw: _run(  # type: ignore[attr-defined]
         fn.__name__, resolve_db(db), normalize_filters(filters), tuple(args), kw)
@@ -94,12 +105,8 @@ def filter_options(con, _filters) -> dict[str, list]:
     """Every value the sidebar can offer (not filtered)."""
     def col(sql):
         return [r[0] for r in con.execute(sql).fetchall()]
-    return {
-        "years": col("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1"),
-        "units": col("SELECT unit FROM reports WHERE unit IS NOT NULL GROUP BY unit ORDER BY count(*) DESC, unit"),
-        "unit_types": col("SELECT DISTINCT unit_type FROM reports WHERE unit_type IS NOT NULL ORDER BY 1"),
-        "regions": col("SELECT DISTINCT region FROM reports WHERE region IS NOT NULL ORDER BY 1"),
-    }
+    return {"years": col("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1"),
+            **{lf.key: col(lf.options_sql()) for lf in LIST_FILTERS}}     # pipeline/filters.py
 
 
 @cached

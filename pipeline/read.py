@@ -7,22 +7,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from .config import MAX_FILE_BYTES
-
-
-class Rejected(Exception):
-    """A file the pipeline will not ingest; the message is shown to the user as is."""
-
-
-@dataclass
-class RawDocument:
-    path: str
-    file_type: str            # txt | docx | pdf | html
-    data: bytes               # the file's bytes (hashing, decoding of text files)
-    text: str | None = None   # already-extracted text for docx/pdf/.mht (plain html is decoded first)
+from .document import RawDocument, Rejected  # noqa: F401  (defined apart so decode need not import read)
 
 
 TEXT_TYPES = {".txt": "txt", ".md": "txt", ".text": "txt"}

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 
-from .config import data_file
+from .rules import load as load_rules
 
 _CN = "一二三四五六七八九十"
 # heading styles, each with a name; a report's top level is the first style it uses
@@ -77,8 +76,7 @@ _PER_SENTENCE = frozenset({"problems_cue"})
 
 @functools.lru_cache(maxsize=1)
 def _rules() -> dict[str, re.Pattern | AnyOf]:
-    with open(data_file("sections.toml"), "rb") as fh:
-        rules = tomllib.load(fh)
+    rules = load_rules("sections.toml")
     return {k: AnyOf(v) if k in _PER_SENTENCE else re.compile("|".join(v)) for k, v in rules["patterns"].items()}
 
 

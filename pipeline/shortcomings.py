@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 
-from .config import data_file
+from .rules import load as load_rules
 from .segment import HEADING_STYLES, classify, heading_number, heading_style, problem_cue, sentences
 
 
@@ -37,8 +36,7 @@ class Shortcoming:
 # ---------------------------------------------------------------- rules from the data files
 @functools.lru_cache(maxsize=1)
 def _cues() -> dict[str, re.Pattern]:
-    with open(data_file("shortcoming_cues.toml"), "rb") as fh:
-        pats = tomllib.load(fh)["patterns"]
+    pats = load_rules("shortcoming_cues.toml")["patterns"]
     out = {}
     for k, v in pats.items():
         if k == "negative":
@@ -62,8 +60,7 @@ class Category:
 @functools.lru_cache(maxsize=1)
 def taxonomy() -> tuple[Category, ...]:
     """The categories of `data/shortcoming_taxonomy.toml`, in file order (= tie order)."""
-    with open(data_file("shortcoming_taxonomy.toml"), "rb") as fh:
-        cats = tomllib.load(fh)["category"]
+    cats = load_rules("shortcoming_taxonomy.toml")["category"]
     out = []
     for c in cats:
         keywords = tuple(c.get("keywords", []))
@@ -506,7 +503,9 @@ def _from_series(s: str, b: int, kind: str, series: list[tuple[int, int]], depth
             spans += _sub_items(s, head_end, stop, depth + 1) or [_trim(s, y, head_end)]
             continue
         end = _cut_at_stop(s, y, _paragraph_end(s, y, b)) if last else stop
-        spans.append(_trim(s, y, end))
+        # "首先，机构不健全。一是…。二是…。" - an item that holds its own 一是/二是 series
+        inner = _sub_items(s, y, end, depth + 1) if kind != "shi" else []
+        spans += inner or [_trim(s, y, end)]
     return spans
 
 

@@ -7,9 +7,11 @@ it two or three times) is one title, not another report.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from .rules import load as load_rules
 from .script import t2s_unchanged, to_simplified
 
 _NUM = r"[0-9一二三四五六七八九十百零〇]+"
@@ -25,15 +27,17 @@ _ENUM_HEAD = re.compile(
     rf"^\s*(?:[(（]?{_NUM}\s*[)）、.．]|第{_NUM}[、,，部章节]|[一二三四五六七八九十]+是|[①-⑳⑴-⒇⒈-⒛]"
     rf"|[(（]?[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫIVX]+\s*[)）、.．])"
 )
-_GENRE = re.compile(r"总结|报告|汇报|情况|材料|自查|述职|工作要点")
-_REPORT_TITLE = re.compile(r"(意识形态|宣传思想|思想宣传).*(总结|报告|汇报)|(总结|报告|汇报)$")
-_TOPIC = re.compile(r"意识形态|宣传思想|思想宣传|信息宣传|宣传(?:工作|文化)|精神文明")   # what a second report's title must be about
 _SENTENCE_END = re.compile(r"[。；;：:，,!！?？]$")
 # a line that closes what came before: a sentence end, a heading, a signature date
 _CLOSED = re.compile(r"[。；;！!？?：:”\"）)]$|^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）、.．])|\d{1,2}\s*日$")
-# lines that name a report without being one: `附件：…总结`, `现将…工作总结`
-_NOT_A_TITLE = re.compile(r"^(?:附件|附[:：]|现将|特将|将|把|按照|根据|经|对照|结合|围绕|形成|撰写|报送|上报|起草)")
 _MIN_REPORT = 150   # characters a report body needs before another title may start a new one
+
+
+@functools.lru_cache(maxsize=1)
+def _titles() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """(genre, report title, topic, not a title) from `[titles]` in data/sections.toml."""
+    t = load_rules("sections.toml")["titles"]
+    return tuple(re.compile(t[k]) for k in ("genre", "report_title", "topic", "not_a_title"))
 
 
 @dataclass
@@ -57,7 +61,7 @@ def is_title_line(line: str) -> bool:
     """Short, unpunctuated, names the genre, and is not a numbered heading."""
     s = to_simplified(line.strip())
     return (2 <= len(s) <= 60 and not _SENTENCE_END.search(s) and not _ENUM_HEAD.match(s)
-            and bool(_GENRE.search(s)) and s.count("，") + s.count(",") == 0)
+            and bool(_titles()[0].search(s)) and s.count("，") + s.count(",") == 0)
 
 
 def _norm(s: str) -> str:
@@ -170,11 +174,12 @@ def split_reports(text: str) -> list[Part]:
     starts = [(b, _pick_title(titles), titles)]
     last_title = _norm(starts[0][1] or "")
     i = b + 1
+    _, report_title, topic, not_a_title = _titles()
     while i < len(lines):
         s = simple[i]
         # cheapest test first: most lines are body text, longer than any title
-        if (len(s) <= 40 and _REPORT_TITLE.search(s) and _TOPIC.search(s) and is_title_line(s)
-                and not _NOT_A_TITLE.match(s) and (_closed_before(lines, i) or _opens_report(simple, i))
+        if (len(s) <= 40 and report_title.search(s) and topic.search(s) and is_title_line(s)
+                and not not_a_title.match(s) and (_closed_before(lines, i) or _opens_report(simple, i))
                 and lines[i][0] - lines[starts[-1][0]][0] > _MIN_REPORT and _norm(s) != last_title):
             nb, ts = _body_start(lines, i, len(lines))
             if nb < len(lines) and nb > i:

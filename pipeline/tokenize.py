@@ -13,7 +13,7 @@ one core of the 2-core dev box at low load, best of 5): 1,070,000-1,200,000 char
 (860,000-960,000 with the HMM memo emptied before every report), against
 450,000-470,000 chars/s for `jieba.Tokenizer.cut` plus the same filter run alongside it:
 
-    .venv/bin/python -m pipeline.tokenize --bench data/sample
+    .venv/bin/python -m bench.tokenize data/sample
 
 The segmenter is a dedicated `jieba.Tokenizer` (the global `jieba.dt` is left alone for
 anyone else) built once per process on first use: jieba's prefix dictionary comes from
@@ -21,9 +21,9 @@ its marshal cache in the temp dir, then the domain words of `data/userdict.txt` 
 added and the log-probability table is built, so a worker pays ~0.7-1 s once. Words
 counted are those that survive the filter: at least two characters, not in
 `data/stopwords.txt`, not a number (十九, 两万) and not a numbered word (一是, 第三, 三个,
-十九届). There is no single-character whitelist: lone characters such as 党 / 网 are
-almost always pieces of longer words jieba did not join, and counting them would put them
-at the top of every list.
+十九届: the characters are in `data/tokenize.toml`). There is no single-character
+whitelist: lone characters such as 党 / 网 are almost always pieces of longer words jieba
+did not join, and counting them would put them at the top of every list.
 
 Input must be the *simplified* copy (`script.to_simplified`): the dictionaries are
 simplified, and a traditional text would be counted as different, mostly unknown words.
@@ -38,15 +38,13 @@ from collections import Counter
 from dataclasses import dataclass
 from math import log
 
-from .config import data_file
+from .rules import load as load_rules
 
 USERDICT = "userdict.txt"
 STOPWORDS = "stopwords.txt"
 
 HAN_RUN = re.compile("[\u4e00-\u9fd5]{2,}")        # jieba's Han range; one character cannot make a word
 NUMERALS = "〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟"
-# A numeral plus one of these is a count or an ordinal, not a keyword: 三个 一是 第三 十九届.
-NUMBERED = frozenset("第是要个次年月日号条项名人位家场期批轮篇届点种类")
 # Separators a user-dictionary phrase such as 不忘初心、牢记使命 may be written with.
 PHRASE_SEPARATORS = r"[、，,\s]?"
 
@@ -59,6 +57,7 @@ class _Segmenter:
     stop: frozenset
     phrases: re.Pattern | None   # user phrases with separators, matched to rewrite them joined
     joined: dict            # joined phrase -> the spelling in the user dictionary
+    numbered: frozenset = frozenset()   # a numeral + one of these is a count or ordinal (data/tokenize.toml)
 
 
 _lock = threading.Lock()
@@ -66,12 +65,8 @@ _seg: _Segmenter | None = None
 
 
 def _words(name: str) -> list[list[str]]:
-    rows = []
-    for line in data_file(name).read_text(encoding="utf-8").splitlines():
-        line = line.strip().lstrip("\ufeff")
-        if line and not line.startswith("#"):
-            rows.append(line.split())
-    return rows
+    """The rows of a word file in the rules folder (`pipeline.rules`)."""
+    return load_rules(name)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -111,7 +106,7 @@ def _build() -> _Segmenter:
     # same expression `log(f) - logtotal`, so scores are bit-identical to computing it inline
     logp = {w: log(f) - logtotal if f else None for w, f in tk.FREQ.items()}
     return _Segmenter(logp=logp, logtotal=logtotal, hmm_cut=_hmm_words, stop=stop,
-                      phrases=phrases, joined=joined)
+                      phrases=phrases, joined=joined, numbered=frozenset(load_rules("tokenize.toml")["numbered"]))
 
 
 def _segmenter() -> _Segmenter:
@@ -185,14 +180,14 @@ def tokenize(simple: str) -> list[str]:
     sg = _seg or _segmenter()
     if sg.phrases is not None:
         simple = sg.phrases.sub(lambda m: re.sub(r"[^\u4e00-\u9fd5]", "", m.group()), simple)
-    logp, logtotal, hmm_cut, stop, joined = sg.logp, sg.logtotal, sg.hmm_cut, sg.stop, sg.joined
+    logp, logtotal, hmm_cut, stop, joined, numbered = sg.logp, sg.logtotal, sg.hmm_cut, sg.stop, sg.joined, sg.numbered
     out: list[str] = []
     for run in HAN_RUN.findall(simple):
         for w in _cut_run(run, logp, logtotal, hmm_cut):
             if w in stop:
                 continue
             rest = w.strip(NUMERALS)
-            if not rest or (len(rest) == 1 and rest in NUMBERED):
+            if not rest or (len(rest) == 1 and rest in numbered):
                 continue
             out.append(joined.get(w, w))
     return out
@@ -203,35 +198,8 @@ def term_counts(simple: str) -> Counter:
     return Counter(tokenize(simple))
 
 
-def _bench(paths: list[str], repeat: int = 5) -> None:
-    import time
-    from pathlib import Path
-
-    from .process import process_path
-
-    files = [p for a in paths for p in (sorted(Path(a).rglob("*")) if Path(a).is_dir() else [Path(a)])
-             if p.is_file() and not p.name.startswith(("README", "."))]
-    texts = [r.text_simplified for p in files for r in process_path(p).reports]
-    chars = sum(map(len, texts))
-    t0 = time.perf_counter()
-    _segmenter()
-    load = time.perf_counter() - t0
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for t in texts:
-            term_counts(t)
-        best = min(best, time.perf_counter() - t0)
-    print(f"{len(texts)} reports, {chars} chars: load {load:.2f} s, "
-          f"{chars / best:,.0f} chars/s (best of {repeat})")
-
-
 if __name__ == "__main__":
     import sys
 
-    args = sys.argv[1:]
-    if args[:1] == ["--bench"]:
-        _bench(args[1:] or ["data/sample"])
-    else:
-        for line in sys.stdin:
-            print(" ".join(tokenize(line)))
+    for line in sys.stdin:                      # simplified text in, its counted words out
+        print(" ".join(tokenize(line)))

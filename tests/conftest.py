@@ -1,4 +1,5 @@
-"""Shared fixtures: a database built once per test session from the bundled sample."""
+"""Shared fixtures and helpers: a database built once per test session from the bundled
+sample, and the few ways tests look into a database file (`db_rows`, `table_counts`)."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 GOLD = Path(__file__).resolve().parent / "fixtures" / "gold_seeds.jsonl"
+
+
+STORE_TABLES = ("files", "file_paths", "rejects", "reports", "sections", "metrics", "shortcomings", "term_counts")
+
+
+def db_rows(db: Path, sql: str, params=()) -> list[tuple]:
+    """The rows of one query on a database file, through a short read-only connection."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def table_counts(db: Path, tables=STORE_TABLES) -> dict[str, int]:
+    """Rows per table: what a test compares to prove a database was left alone."""
+    return {t: db_rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
 
 
 @pytest.fixture(scope="session")

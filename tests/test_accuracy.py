@@ -21,3 +21,10 @@ def test_accuracy(figures, name, threshold):
 
 def test_no_extra_reports(sample_export, gold):
     assert len(sample_export) == len(gold)
+
+
+@pytest.mark.parametrize("name", [name for name, _ in THRESHOLDS])
+def test_seeds_stay_perfect(figures, name):
+    """The seeds are the product's own sample: a rule learnt on real pages must not cost them
+    a single value (issue 11: 'Seeds stay at 1.0 on every field')."""
+    assert figures[name] == 1.0, figures

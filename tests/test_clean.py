@@ -228,11 +228,11 @@ def test_patterns_come_from_the_data_file(tmp_path):
     assert pats["any"].search("本页由某系统生成\n") and pats["line"].search("广告\n") and pats["tail"].search("相关阅读\n")
     bad = tmp_path / "bad.txt"
     bad.write_text("[line]\n(unclosed\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=":2: bad pattern"):
+    with pytest.raises(ValueError, match=r"bad.txt:2:正则表达式有误"):
         boilerplate_patterns(str(bad))
     unknown = tmp_path / "unknown.txt"
     unknown.write_text("[lines]\nx\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown section"):
+    with pytest.raises(ValueError, match="未知的分节"):
         boilerplate_patterns(str(unknown))
 
 

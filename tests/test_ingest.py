@@ -24,6 +24,7 @@ from pipeline.export import export_jsonl
 from pipeline import store
 from pipeline.ingest import ingest_paths
 from pipeline.read import read_path
+from tests.conftest import db_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -111,12 +112,7 @@ def make_corpus(d: Path) -> dict[str, str]:
     return bad
 
 
-def rows(db: Path, sql: str, params=()) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
+rows = db_rows      # (tests/conftest.py)
 
 
 def snapshot(db: Path) -> dict:

@@ -279,3 +279,39 @@ def test_placeholders_with_spaces_or_a_wrapped_line():
 ])
 def test_more_things_that_are_not_activity_counts(sentence):
     assert counts(sentence) == []
+
+
+def test_items_inside_first_and_second_paragraphs():
+    # d23: "首先，…。一是…。二是…。\n其次，…。一是…" - the 一是 items are the statements
+    text = ("二、当前宣传工作存在的不足\n首先,宣传机构不健全,宣传队伍能力不够强。一是没有专门的宣传科室和专职宣传人员。"
+            "二是从事统战宣传工作的实践经验不足。\n其次,各类体制机制不够完善。一是考核机制执行不够完善。二是激励机制发挥作用小,缺乏干事热情。\n"
+            "三、开展宣传工作的对策建议\n一是完善宣传工作联络机制。")
+    assert [s[:6] for s in statements(text)] == ["没有专门的宣", "从事统战宣传", "考核机制执行", "激励机制发挥"]
+
+
+def test_problems_listed_after_such_as():
+    # c09: "但也存在一些问题,如A;B;C"
+    text = ("近几年来,我国高等院校的意识形态工作总体平稳,但也存在一些问题,如某些高校在意识形态工作上真抓实干不足;"
+            "高校意识形态队伍理论水平不扎实;高校意识形态工作的体制机制与工作要求不相适应。")
+    assert len(statements(text)) == 3
+
+
+def test_a_time_word_run_into_the_unit_is_not_part_of_it():
+    # d06: "近年来邮储银行青海省分行…" without a comma
+    a = attribute(None, to_simplified("党的十八大以来,党中央高度重视思想政治工作。近年来邮储银行青海省分行坚持把思想政治工作摆在突出位置。"), "x.txt")
+    assert a.unit == "邮储银行青海省分行" and a.unit_type == "金融"
+
+
+@pytest.mark.parametrize("title,body,unit_type,source", [
+    ("2022年第二季度网络意识形态工作研判情况的报告", "XX党委按照区委的部署要求,坚持党管意识形态不动摇。现将第二季度研判情况报告如下:", "党政机关", "unit"),  # b03
+    (None, "根据会议安排,现将年度落实意识形态工作责任制情况述职如下:坚持将抓好意识形态工作作为应尽的政治责任。", "党政机关", "default"),  # r37
+])
+def test_a_report_with_no_clue_to_its_type(title, body, unit_type, source):
+    a = attribute(title, to_simplified(body), "x.txt")
+    assert (a.unit_type, a.sources["unit_type"]) == (unit_type, source)
+
+
+def test_an_essay_is_not_given_the_default_type():
+    essay = "意识形态工作是党的一项极端重要的工作。做好意识形态工作,必须坚持党管意识形态原则。"
+    a = attribute(None, essay, "x.txt")
+    assert (a.unit_type, a.is_report) == ("其他", False)

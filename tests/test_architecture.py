@@ -1,0 +1,113 @@
+"""How the modules meet: no import cycle in `pipeline/`, no Streamlit in it, and an
+extraction version that follows the import graph (a module the chain starts to import
+changes the version; a module it does not import never does)."""
+from __future__ import annotations
+
+import ast
+import shutil
+
+from pipeline import rules, version
+from pipeline.version import PACKAGE_DIR, extraction_modules, import_graph, pipeline_version
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_the_cycle_finder_bites():
+    assert _cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_pipeline_has_no_import_cycle():
+    graph = {m: deps - {"__init__"} for m, deps in import_graph().items()}   # the package docstring imports nothing
+    assert graph["process"] >= {"read", "decode", "tokenize"} and "process" in graph["ingest"]   # the walk sees imports
+    assert _cycles(graph) == []
+
+
+def test_pipeline_never_imports_streamlit():
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            assert not any(n.split(".")[0] == "streamlit" for n in names), path.name
+
+
+def test_extraction_modules_come_from_the_chain():
+    mods = set(extraction_modules())
+    assert {"read", "decode", "document", "script", "clean", "textmap", "split", "attribute", "segment", "metrics",
+            "numerals", "shortcomings", "tokenize", "process", "store", "rules"} <= mods
+    assert not mods & {"query", "keywords", "filters", "export", "ingest", "__main__"}
+
+
+def test_a_module_the_chain_imports_changes_the_version(tmp_path):
+    pkg = tmp_path / "pipeline"
+    shutil.copytree(PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    v0 = pipeline_version(pkg, rules.BUNDLED)
+    assert v0 == pipeline_version(PACKAGE_DIR, rules.BUNDLED)
+    (pkg / "sentences.py").write_text("END = '。'\n", encoding="utf-8")
+    assert pipeline_version(pkg, rules.BUNDLED) == v0             # nobody imports it yet
+    seg = pkg / "segment.py"
+    seg.write_text(seg.read_text(encoding="utf-8").replace(
+        "from __future__ import annotations\n", "from __future__ import annotations\n\nfrom .sentences import END\n", 1),
+        encoding="utf-8")
+    v1 = pipeline_version(pkg, rules.BUNDLED)
+    assert v1 != v0 and "sentences" in extraction_modules(pkg)
+    (pkg / "sentences.py").write_text("END = '。！？'\n", encoding="utf-8")
+    v2 = pipeline_version(pkg, rules.BUNDLED)
+    assert v2 != v1                                                # its edits count from now on
+    q = pkg / "query.py"
+    q.write_text(q.read_text(encoding="utf-8") + "\n# a dashboard query changed\n", encoding="utf-8")
+    assert pipeline_version(pkg, rules.BUNDLED) == v2              # not part of extraction
+
+
+def test_a_rules_edit_changes_the_version(tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(rules.BUNDLED, folder)
+    v0 = pipeline_version(PACKAGE_DIR, folder)
+    with open(folder / "stopwords.txt", "a", encoding="utf-8") as fh:
+        fh.write("总体而言\n")
+    assert pipeline_version(PACKAGE_DIR, folder) != v0
+
+
+def test_relative_imports_of_subpackages_resolve(tmp_path):
+    """Ready for the planned sub-packages: `from ..text import numerals` inside one."""
+    pkg = tmp_path / "pipeline"
+    (pkg / "extract").mkdir(parents=True)
+    (pkg / "text").mkdir()
+    for f in ("__init__.py", "extract/__init__.py", "text/__init__.py", "text/numerals.py", "store.py"):
+        (pkg / f).write_text("", encoding="utf-8")
+    (pkg / "extract" / "metrics.py").write_text("from ..text import numerals\nimport pipeline.store\n", encoding="utf-8")
+    graph = version.import_graph(pkg)
+    assert graph["extract.metrics"] == {"__init__", "text", "text.numerals", "store"}
