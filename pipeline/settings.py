@@ -76,6 +76,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ZONGJIE_TABLE_ROWS", "2000", _positive_int,
             "长表格在页面上显示的最多行数(CSV 下载含全部行)",
             "most rows a long table shows on a page (its CSV holds every row)"),
+    Setting("ZONGJIE_BASE_URL", None, _text,
+            "下载文件中“查看报告”链接的网址前缀,默认为浏览器访问看板所用的地址",
+            "address put in front of 查看报告 links in downloaded files; default the address the browser used"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

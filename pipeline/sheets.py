@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import io
 import numbers
-import os
 import re
 from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
 import pandas as pd
 
+from . import settings
 from .labels import LABELS, sources_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,7 +42,7 @@ TRUNCATED = "…(超出 Excel 单元格上限,已截断)"
 def base_url(served: str | None = None) -> str:
     """Where the dashboard is reached, for links in files: `ZONGJIE_BASE_URL`, else the
     address the request came to (`served`), else http://localhost:8501."""
-    return (os.environ.get("ZONGJIE_BASE_URL") or served or DEFAULT_BASE_URL).rstrip("/")
+    return (settings.get("ZONGJIE_BASE_URL") or served or DEFAULT_BASE_URL).rstrip("/")
 
 
 def reader_link(report_id: str, base: str | None = None, params: list[tuple[str, str]] | None = None) -> str:
