@@ -299,6 +299,7 @@ def test_report_link_opens_reader(page, server, browser_db):
 
     con = duckdb.connect(str(browser_db), read_only=True)
     rid, = con.execute("SELECT report_id FROM shortcomings ORDER BY report_id LIMIT 1").fetchone()
+    title, = con.execute("SELECT title FROM reports WHERE report_id = ?", [rid]).fetchone()
     con.close()
     # the link as the 查看报告 columns write it, and percent-encoded as a copied URL is
     for path in ("报告浏览", urllib.parse.quote("报告浏览")):
@@ -306,7 +307,8 @@ def test_report_link_opens_reader(page, server, browser_db):
         _settle(page, "报告浏览")
         page.wait_for_selector(".zj-reader mark", timeout=30000)
         assert page.locator(".zj-reader mark.zj-shortcoming, .zj-reader mark.zj-metric-shortcoming").count() > 0
-        assert rid in page.inner_text("body")
+        assert title in page.inner_text('[data-testid="stMain"] h3')    # that report, by its title
+        assert rid not in page.inner_text("body")                      # the hash id is not for reading
     _shoot(page, "reader")
     assert not _errors(page)
 
