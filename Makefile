@@ -44,6 +44,7 @@ test: setup sysdeps-test
 bench: setup
 	$(PY) -m bench.ingest all --reports 10000
 	$(PY) -m bench.dashboard
+	$(PY) -m bench.copies --reports 10000
 
 # Where ingest time goes: py-spy samples of a 2,500-report ingest (parent and workers).
 profile: setup

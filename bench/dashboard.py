@@ -57,6 +57,13 @@ def _calls(db: Path) -> dict[str, list]:
         "metric_totals": [((), {"by": ("year",), "measure": measure}), ((), {"by": ("unit",), "measure": measure})],
         "reports": [((), {}), ((), {"search": "学习"})],
     })
+    # 查重: one report's sources, its side-by-side with its main source, one year's heatmap
+    rank = q.copy_ranking.uncached({}, db=db)
+    top = rank[rank["n_sources"] > 0].head(1)
+    a, b = (top.report_id.iloc[0], top.source_report_id.iloc[0]) if len(top) else (rid, rid)
+    years = q.copy_years.uncached({}, db=db)
+    calls.update({"copy_sources": [((a,), {})], "copy_pair": [((a, b), {})], "copy_info": [((a,), {})],
+                  "copy_heatmap": [((), {"year": years[0] if years else None})]})
     return calls
 
 

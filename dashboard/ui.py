@@ -73,6 +73,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/3_关键词.py", "关键词", ":material/cloud:"),
     PageDef("pages/4_报告浏览.py", "报告浏览", ":material/article:"),
     PageDef("pages/5_数据导入.py", "数据导入", ":material/upload_file:", imports=True),
+    PageDef("pages/6_查重.py", "查重", ":material/content_copy:"),
 )
 PAGE_BY_TITLE = {p.title: p for p in PAGES}
 READER = PAGE_BY_TITLE["报告浏览"]

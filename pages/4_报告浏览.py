@@ -117,6 +117,15 @@ with ui.guard():
     st.caption(f"来源文件:{ui.md(ui.shown_name(rep.source))}(文件内第 {rep.report_index} 篇)"
                + ("" if rep.is_report else " · 疑似非工作总结"))
 
+    cp = q.copy_info(None, rid)        # 查重 (pipeline/copies.py): copied share, main source, red flags
+    if cp:
+        src = (f"最大来源:{ui.md(cp['source_unit'] or '(未识别单位)')} {ui.year_label(cp['source_year'])}"
+               f"({cp['kind']},占 {cp['source_share']:.0%})") if cp["source_report_id"] else "未找到复制来源"
+        flags = ";".join(f"{label}({ui.md(detail)})" for label, detail in cp["flags"])
+        (st.warning if cp["flags"] else st.caption)(
+            f"查重:总复制比 {cp['share']:.0%} · {src}" + (f" · 红旗:{flags}" if flags else ""),
+            **({"icon": ":material/content_copy:"} if cp["flags"] else {}))
+
     with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):
         ui.table(sources_table(rep), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
 

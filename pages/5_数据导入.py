@@ -30,6 +30,8 @@ with st.form("upload", clear_on_submit=False, border=True):
                                 help="第一行为列名:file(上传时的文件名,压缩包内写包内路径)、unit(单位)、"
                                      "year(年度)、unit_type(单位类型)、region(地区)、period(期间),"
                                      "除 file 外均可省略。清单中的值优先于从文本识别的值。")
+    template = st.checkbox("这些文件是范文模板(查重时作为复制来源,不作为被查报告)", key="up_template",
+                           help="如从文库网站下载的范文。查重页会显示哪些报告照抄了范文。")
     go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
 
 if go:
@@ -55,7 +57,7 @@ if go:
             from pipeline.rules import RulesError
             try:
                 summary = ingest_paths(batch.paths, db=db_path(), manifest=batch.manifest, workers=1,
-                                       progress=progress)
+                                       progress=progress, template=template)
             except RulesError as exc:   # a broken rules file: nothing was written
                 st.error(f"导入未开始:{ui.md(exc)}。请联系管理员修正规则文件。", icon=":material/error:")
             except Exception as exc:  # the database refused (busy, disk full…): say so, keep the files

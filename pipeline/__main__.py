@@ -1,6 +1,6 @@
 """CLI, a thin wrapper over the library:
 
-    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild]
+    python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild] [--template]
     python -m pipeline export [--db FILE] --out FILE.jsonl
     python -m pipeline map PATH... --out PARQUET_DIR      # per-file stages only, no database
     python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--manifest", help="CSV: file,unit,year,unit_type,region,period (any column optional)")
     ing.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     ing.add_argument("--rebuild", action="store_true", help="drop everything stored and ingest afresh")
+    ing.add_argument("--template", action="store_true",
+                     help="these files are known 范文 (templates): 查重 counts text copied from them")
     mp = sub.add_parser("map", help="run the per-file stages only, writing Parquet parts (no database)")
     mp.add_argument("paths", nargs="+")
     mp.add_argument("--out", required=True, help="folder for the Parquet parts")
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         progress = _progress_bar if sys.stderr.isatty() else None
         try:
             s = ingest_paths(args.paths, db=db, manifest=args.manifest, workers=args.workers,
-                             rebuild=args.rebuild, progress=progress)
+                             rebuild=args.rebuild, progress=progress, template=args.template)
         except RulesError as exc:
             print(f"错误:{exc}。导入未开始,数据库未改动。", file=sys.stderr)
             return 2

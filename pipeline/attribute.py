@@ -24,7 +24,7 @@ from .rules import load as load_rules
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区, XX县, 某局
 # a year left blank in a template: 20__年, 20XX年, 20**年, 二〇XX年
-_BLANK_YEAR = r"(?:20|二〇|二○|二零)[_＿xX*＊×某\-—－\s]{1,4}(?=年)"
+_BLANK_YEAR = r"(?:20|二〇|二○|二零)\d?[_＿xX*＊×某\-—－\s]{1,4}(?=年)"
 UNIT_TYPES = ("党政机关", "乡镇街道", "社区村", "学校", "医院", "企业", "政法", "金融", "其他")
 PERIODS = ("full_year", "half_year", "quarter")
 
@@ -362,6 +362,22 @@ def year_from_title(title: str | None) -> int | None:
     title = arabic_years(title)
     m = re.search(rf"(?<![0-9A-Za-z])(?<![-—~－至到])({_YEAR})(?![0-9A-Za-z])(?!\s*年?(?:以来|至|-|—|~|－|到))", title)
     return int(m.group(1)) if m else None
+
+
+# a site's preamble names the report it introduces: 下面是小编为大家整理的2023年度局党组上半年意识
+# 形态工作总结…，供大家参考 / 今天为大家精心准备了学校党支部关于2020年第一季度…研判报告
+_PREAMBLE_TITLE = re.compile(r"(?:整理|准备|收集|分享|带来|精选|挑选)(?:了|的)(?:关于)?([^，,。！!？?]{4,60}?(?:总结|报告|汇报|述职|材料|小结))")
+
+
+def preamble_title(header: str) -> str | None:
+    """The title a site's preamble gives the report (not a collection: `…总结(五篇)` is the
+    page's, not this report's)."""
+    found = None
+    for m in _PREAMBLE_TITLE.finditer(header[-1500:]):
+        found = m
+    if not found or re.search(r"篇|汇编|合集|大全|范文|精选", header[found.start(1):found.end(1) + 8]):
+        return None
+    return found.group(1)
 
 
 _MULTI_YEAR = re.compile(rf"近年来|近[两二三四五几]年|{_YEAR}\s*年?以来|{_YEAR}\s*[-—~至到]\s*{_YEAR}|[一二三四五]年来|历年来")
@@ -735,7 +751,8 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         if suffix not in ("镇", "乡", "街道", "社区", "村"):
             # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
             names = Counter({u: n for u, n in names.items()
-                             if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)})
+                             if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)
+                             or (len(u) >= 4 and _suffix_len(u) >= 2)})      # 我行 … 滨海支行
         if names:
             def score(kv):
                 name, n = kv
@@ -866,19 +883,22 @@ def _type_for_generic(simple: str) -> str | None:
     return candidates[0] if candidates else None
 
 
-def _reads_as_report(unit: str | None, simple: str) -> bool:
+def _reads_as_report(unit: str | None, simple: str, work_done: bool = False) -> bool:
     """One unit's report rather than an essay about ideology work in general: it names a
-    unit, speaks of a "we" (我局, 本镇) or announces itself (现将…汇报如下)."""
-    return bool(unit) or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
+    unit, speaks of a "we" (我局, 本镇), announces itself (现将…汇报如下) or counts work done
+    (`work_done`: an activity metric was found; an essay counts nothing)."""
+    return bool(unit) or work_done or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
 
 
 # ---------------------------------------------------------------- all together
 def attribute(title: str | None, simple: str, path: str, header: str = "",
-              manifest: dict | None = None, collection_title: str | None = None) -> Attribution:
+              manifest: dict | None = None, collection_title: str | None = None,
+              work_done: bool = False) -> Attribution:
     """Attribute one report. `simple` is the report body in simplified characters,
     `header` the file's text before the body (publish dates live there),
     `collection_title` the heading of the collection page the report is part of, if any
-    (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none)."""
+    (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none),
+    `work_done` whether activity counts were found in it (a report, not an essay)."""
     a = Attribution(title=title)
     manifest = manifest_values(manifest)
     stitle = title
@@ -888,9 +908,10 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
     # year: manifest > path > title > file name > body > collection heading > today's words
     # read against a date
     path_unit, path_year = unit_from_path(path)
+    announced = preamble_title(header) if not stitle else None
     for value, source in ((manifest.get("year"), "manifest"), (path_year, "path"), (year_from_title(stitle), "title"),
                           (year_from_title(PurePath(path).stem), "path"), (body_year(simple), "body"),
-                          (year_from_title(collection_title), "title")):
+                          (year_from_title(collection_title), "title"), (year_from_title(announced), "title")):
         if value:
             a.year, a.sources["year"] = int(value), source
             break
@@ -907,7 +928,7 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
     if manifest.get("period"):
         a.period, a.sources["period"] = manifest["period"], "manifest"
     else:
-        a.period = period_of(stitle, simple)
+        a.period = period_of(stitle or announced, simple)
         if (a.period == "full_year" and a.year is None and not _THIS_YEAR.search(simple[:600])
                 and not _YEARLY.search(" ".join(filter(None, [stitle, _opening(simple)])))):
             a.period = None
@@ -963,7 +984,7 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
                 a.unit_type, a.sources["unit_type"] = best[0], "keywords"
             elif a.unit and re.fullmatch(r"(?:机关)?(?:党组|党委|党工委|党总支|党支部)?", bare) and fallback.get("party_body"):
                 a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
-            elif fallback.get("type") and _reads_as_report(a.unit, simple):      # not for an essay
+            elif fallback.get("type") and _reads_as_report(a.unit, simple, work_done):      # not for an essay
                 a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
             else:
                 a.unit_type, a.sources["unit_type"] = "其他", "none"
@@ -976,5 +997,5 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.sources["region"] = "text" if a.region else "none"
 
     # an essay about ideology work in general names no unit and speaks of no "we"
-    a.is_report = _reads_as_report(a.unit, simple)
+    a.is_report = _reads_as_report(a.unit, simple, work_done)
     return a

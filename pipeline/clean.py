@@ -109,26 +109,6 @@ def _run_in_title_spans(text: str) -> list[tuple[int, int]]:
     return [(m.end() - 1, m.end()) for m in _RUN_IN_TITLE.finditer(text)]
 
 
-@dataclass(frozen=True)
-class BreakStep:
-    """Replace the one-character spans a function finds with line breaks (offsets kept)."""
-    name: str
-    spans: Callable[[str], list[tuple[int, int]]]
-
-    def __call__(self, text: str) -> str:
-        return self.mapped(Mapped.identity(text)).text
-
-    def mapped(self, m: Mapped) -> Mapped:
-        spans = self.spans(m.text)
-        if not spans:
-            return m
-        chars = list(m.text)
-        for a, _ in spans:
-            chars[a] = "\n"
-        return Mapped("".join(chars), m.pos)       # same length: the map is unchanged
-
-
-restore_title_break = BreakStep("restore_title_break", _run_in_title_spans)
 strip_line_edges = Step("strip_line_edges", re.compile(r"(?m)(?= )(?:^ +| +$)"), needs=(" ",))
 collapse_blank_lines = Step("collapse_blank_lines", re.compile(r"\n{2,}"), "\n", needs=("\n\n",))
 
@@ -137,15 +117,29 @@ _FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF4
 
 @dataclass(frozen=True)
 class SpanStep:
-    """A step that deletes spans a function finds; usable on `str` and on `Mapped`."""
+    """A step that deletes the spans a function finds, or, with `replace`, puts that one
+    character in place of each (one-character) span so offsets hold; usable on `str` and
+    on `Mapped`."""
     name: str
     spans: Callable[[str], list[tuple[int, int]]]
+    replace: str | None = None
 
     def __call__(self, text: str) -> str:
         return self.mapped(Mapped.identity(text)).text
 
     def mapped(self, m: Mapped) -> Mapped:
-        return m.delete_spans(self.spans(m.text))
+        spans = self.spans(m.text)
+        if self.replace is None:
+            return m.delete_spans(spans)
+        if not spans:
+            return m
+        chars = list(m.text)
+        for a, _ in spans:
+            chars[a] = self.replace
+        return Mapped("".join(chars), m.pos)       # same length: the map is unchanged
+
+
+restore_title_break = SpanStep("restore_title_break", _run_in_title_spans, replace="\n")
 
 
 _SPACED_LINE = re.compile(r"(?m)^.*$")
@@ -329,7 +323,7 @@ def clean(text: str | Mapped) -> Mapped:
     """Run every step in order, keeping the offset map."""
     m = text if isinstance(text, Mapped) else Mapped.identity(text)
     for step in STEPS:
-        if isinstance(step, (Step, SpanStep, BreakStep)):
+        if isinstance(step, (Step, SpanStep)):
             m = step.mapped(m)
         elif step is fold_width:
             m = m.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(m.text) else m

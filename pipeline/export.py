@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from . import store
+from .copies import FLAGS
 
 
 def _number(v):
@@ -33,6 +34,16 @@ def iter_reports(con):
             SELECT report_id, text, category, categories FROM shortcomings
             ORDER BY report_id, item_index""").fetchall():
         shortcomings.setdefault(rid, []).append(dict(text=text, category=category, categories=list(cats or [])))
+    # 查重: the copied share (总复制比), the largest single source, the red flags
+    copy = {rid: dict(share=share or 0.0, source_report=src, source_unit=su, source_year=sy)
+            for rid, share, src, su, sy in con.execute("""
+                SELECT s.report_id, s.share, s.source_report_id, r.unit, r.year
+                FROM copy_summary s LEFT JOIN reports r ON r.report_id = s.source_report_id""").fetchall()}
+    copy_flags: dict[str, list] = {}
+    for rid, flag, detail in con.execute("SELECT report_id, flag, detail FROM copy_flags ORDER BY report_id, flag"
+                                         ).fetchall():
+        copy_flags.setdefault(rid, []).append(dict(flag=flag, label=FLAGS.get(flag, flag), detail=detail))
+    no_copy = dict(share=None, source_report=None, source_unit=None, source_year=None)
     for (rid, source, cs, ce, idx, title, unit, explicit, utype, region, year, period, is_report,
          script, sources, text) in reports:
         yield dict(
@@ -40,6 +51,7 @@ def iter_reports(con):
             unit_explicit=explicit, unit_type=utype, region=region, year=year, period=period,
             is_report=is_report, script=script, sources=json.loads(sources or "{}"),
             metrics=metrics.get(rid, []), shortcomings=shortcomings.get(rid, []),
+            copy=copy.get(rid, no_copy), copy_flags=copy_flags.get(rid, []),
             # the cleaned report text: finds the report again even where offsets cannot be
             # exact (a web page's markup around the visible text)
             text=text)

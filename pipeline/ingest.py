@@ -43,6 +43,8 @@ class Summary:
     unchanged: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     reports: int = 0
+    copy_seconds: float = 0.0          # time spent bringing the 查重 tables up to date
+    copy_stats: dict = field(default_factory=dict)   # reports signed / compared by that step
 
     def line(self) -> str:
         return (f"导入 {len(self.ingested)} 个文件({self.reports} 篇报告),未变 {len(self.unchanged)} 个,"
@@ -162,9 +164,38 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
     return out
 
 
+def _copies_pending(db) -> bool:
+    """Whether some stored report's 查重 rows are missing or stale (an ingest killed before
+    its last step, edited 查重 code): then even an ingest with nothing new opens the writer."""
+    from . import copies
+
+    con = store.read_connection(db)
+    try:
+        return bool(copies.stale(con))
+    except Exception:
+        return False
+    finally:
+        con.close()
+
+
+def _update_copies(con, summary: Summary, templates: list[str] | None = None) -> None:
+    """The 查重 step, last in every write: only new, changed or affected reports are compared."""
+    import time
+
+    from . import copies
+
+    t0 = time.perf_counter()
+    with store.transaction(con):
+        if templates:
+            copies.mark_templates(con, templates)
+        summary.copy_stats = copies.update(con)
+    summary.copy_seconds += time.perf_counter() - t0
+
+
 def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, manifest: str | Path | None = None,
                  workers: int | None = None, rebuild: bool = False,
-                 progress: Callable[[int, int, str], None] | None = None) -> Summary:
+                 progress: Callable[[int, int, str], None] | None = None, template: bool = False) -> Summary:
+    """`template`: the files are known 范文 (templates), sources in 查重 for reports of any year."""
     rules.check_all()                      # a broken rules file stops here: nothing opened, nothing written
     files = expand_paths(paths)
     version = pipeline_version()
@@ -180,7 +211,8 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
 
     if progress and done:
         progress(done, total, "")
-    if not (todo.process or todo.alias or todo.twin or todo.reject or rebuild):
+    if not (todo.process or todo.alias or todo.twin or todo.reject or rebuild or template) \
+            and not _copies_pending(db):
         return summary                     # nothing to write: the database is left alone
     with store.writer(db) as con:
         if rebuild:
@@ -230,6 +262,7 @@ def ingest_paths(paths: Iterable[str | Path], db: str | Path | None = None, mani
             else:
                 summary.unchanged.append(key)
             tick(Path(key).name)
+        _update_copies(con, summary, [str(f) for f in files] if template else None)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline_version', ?)", [version])
     return summary
 
@@ -281,6 +314,7 @@ def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
             with open(f, encoding="utf-8", newline="") as fh:
                 for path, reason in csv.reader(fh):
                     store.record_reject(con, path, reason)
+        _update_copies(con, Summary())
     return n
 
 

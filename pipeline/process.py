@@ -89,11 +89,12 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
         header = to_simplified(text[:start][-3000:])
         title = part.title
         coll = part.collection_title
-        a = attribute(to_simplified(title) if title else None, simple, path, header=header, manifest=manifest,
-                      collection_title=to_simplified(coll) if coll else None)
         sections = segment(body, simple)
         metrics = extract_metrics(body, simple, sections)
         shortcomings = extract_shortcomings(body, simple, sections)
+        a = attribute(to_simplified(title) if title else None, simple, path, header=header, manifest=manifest,
+                      collection_title=to_simplified(coll) if coll else None,
+                      work_done=any(not x.placeholder for x in metrics))
         reports.append(ReportResult(
             report_index=k, text=body, text_simplified=simple,
             # a web page's offsets go on through its markup to the decoded file

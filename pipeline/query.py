@@ -447,3 +447,111 @@ def raw_extract(kind: str, filters: dict | None, db: str | Path | None = None) -
             con.close()
     fn = {"metrics": metrics, "shortcomings": shortcomings, "term_counts": term_counts}[kind]
     return fn.uncached(filters, db=db)
+
+
+# ---------------------------------------------------------------- 查重 (tables from pipeline/copies.py)
+def _flag_labels(df: pd.DataFrame, col: str = "flags") -> pd.DataFrame:
+    from .copies import FLAGS
+
+    df[col] = df[col].map(lambda v: "、".join(FLAGS.get(x, x) for x in v.split(",")) if isinstance(v, str) and v
+                          else "")
+    return df
+
+
+def _kind_labels(df: pd.DataFrame, col: str = "kind") -> pd.DataFrame:
+    from .copies import KINDS
+
+    df[col] = df[col].map(lambda v: KINDS.get(v, v) if isinstance(v, str) else "")
+    return df
+
+
+@cached
+def copy_ranking(con, filters) -> pd.DataFrame:
+    """Reports by copied share (总复制比), with the largest single source and the red flags."""
+    cond, params = where(filters)
+    df = _df(con, f"""
+        SELECT r.report_id, r.unit, r.year, r.title, s.share, s.source_share, s.source_kind AS kind,
+               src.unit AS source_unit, src.year AS source_year, src.title AS source_title,
+               s.source_report_id, s.n_sources, f.flags
+        FROM reports r JOIN copy_summary s USING (report_id)
+        LEFT JOIN reports src ON src.report_id = s.source_report_id
+        LEFT JOIN (SELECT report_id, string_agg(flag, ',' ORDER BY flag) AS flags
+                   FROM copy_flags GROUP BY report_id) f ON f.report_id = r.report_id
+        WHERE {cond}
+        ORDER BY s.share DESC, f.flags IS NULL, r.year NULLS LAST, r.unit NULLS LAST, r.report_id""", params)
+    return _kind_labels(_flag_labels(df))
+
+
+@cached
+def copy_sources(con, _filters, report_id: str) -> pd.DataFrame:
+    """Every source of one report (share of the report found in it), largest first."""
+    df = _df(con, """
+        SELECT m.source_report_id, src.unit AS source_unit, src.year AS source_year, src.title AS source_title,
+               m.share, m.kind
+        FROM copy_matches m JOIN reports src ON src.report_id = m.source_report_id
+        WHERE m.report_id = ? ORDER BY m.share DESC, m.source_report_id""", [report_id])
+    return _kind_labels(df)
+
+
+@cached
+def copy_pair(con, _filters, report_a: str, report_b: str) -> dict:
+    """Both texts with the passages each shares with the other (offsets in each text)."""
+    from .copies import shared_passages
+
+    rows = dict((r[0], r[1:]) for r in con.execute(
+        "SELECT report_id, text_simplified, unit, year, title FROM reports WHERE report_id IN (?, ?)",
+        [report_a, report_b]).fetchall())
+    if report_a not in rows or report_b not in rows:
+        return {}
+    ta, tb = rows[report_a][0] or "", rows[report_b][0] or ""
+    sa, sb, share = shared_passages(ta, tb)
+    return dict(text_a=ta, text_b=tb, spans_a=sa, spans_b=sb, share=share,
+                meta_a=rows[report_a][1:], meta_b=rows[report_b][1:])
+
+
+@cached
+def copy_years(con, filters) -> list[int]:
+    cond, params = where(filters)
+    return [y for (y,) in con.execute(f"""
+        SELECT DISTINCT r.year FROM copy_matches m JOIN reports r USING (report_id)
+        WHERE {cond} AND r.year IS NOT NULL ORDER BY 1 DESC""", params).fetchall()]
+
+
+@cached
+def copy_heatmap(con, filters, year: int | None = None) -> pd.DataFrame:
+    """(unit, source_unit, share): the largest share of a unit's report found in another
+    unit's report of the same year (pairs MinHash did not bring together count as 0)."""
+    cond, params = where(filters)
+    return _df(con, f"""
+        SELECT r.unit, src.unit AS source_unit, max(m.share) AS share
+        FROM copy_matches m JOIN reports r USING (report_id) JOIN reports src ON src.report_id = m.source_report_id
+        WHERE {cond} AND r.year = ? AND src.year = ? AND r.unit IS NOT NULL AND src.unit IS NOT NULL
+          AND r.unit <> src.unit
+        GROUP BY ALL ORDER BY share DESC, r.unit, source_unit""", [*params, year, year])
+
+
+@cached
+def copy_flag_list(con, filters) -> pd.DataFrame:
+    cond, params = where(filters)
+    df = _df(con, f"""
+        SELECT f.report_id, r.unit, r.year, r.title, f.flag, f.flag AS flags, f.detail
+        FROM copy_flags f JOIN reports r USING (report_id)
+        WHERE {cond} ORDER BY f.flag, r.year NULLS LAST, r.unit NULLS LAST, f.report_id""", params)
+    return _flag_labels(df)
+
+
+@cached
+def copy_info(con, _filters, report_id: str) -> dict:
+    """One report's copied share, main source and flags (for the reader); {} when not computed."""
+    row = con.execute("""
+        SELECT s.share, s.source_share, s.source_kind, s.source_report_id, src.unit, src.year, src.title
+        FROM copy_summary s LEFT JOIN reports src ON src.report_id = s.source_report_id
+        WHERE s.report_id = ?""", [report_id]).fetchone()
+    if row is None:
+        return {}
+    from .copies import FLAGS, KINDS
+
+    flags = [(FLAGS.get(f, f), d) for f, d in con.execute(
+        "SELECT flag, detail FROM copy_flags WHERE report_id = ? ORDER BY flag", [report_id]).fetchall()]
+    return dict(share=row[0], source_share=row[1], kind=KINDS.get(row[2], row[2]), source_report_id=row[3],
+                source_unit=row[4], source_year=row[5], source_title=row[6], flags=flags)

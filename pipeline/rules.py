@@ -160,6 +160,8 @@ def _kind(v) -> str:
 
 
 _WORDS, _REGEXES = List(Str()), List(Regex())
+_COPY_COMPARE = ("run_chars", "shingle_chars", "sample", "num_perm", "bands", "rows", "max_candidates",
+                 "template_min_equal", "min_share", "min_chars")
 
 SCHEMAS: dict[str, Any] = {
     "metric_rules.toml": Table({
@@ -217,6 +219,16 @@ SCHEMAS: dict[str, Any] = {
         "unit_types": MapOf(_WORDS),
     }, required=("periods", "unit_types")),
     "tokenize.toml": Table({"numbered": Str()}, required=("numbered",)),
+    # 查重 (pipeline/copies.py)
+    "copy_rules.toml": Table({
+        "compare": Table({k: Num() for k in _COPY_COMPARE}, required=_COPY_COMPARE),
+        "flag": Table({"high_share": Num(), "min_name_chars": Num(), "edge_chars": Num(), "min_counts": Num(),
+                       "specific_unit": Regex(), "placeholders": _REGEXES,
+                       "congress": Tables(Table({"label": Str(), "from_year": Num(), "pattern": Regex()},
+                                                required=("label", "from_year", "pattern")))},
+                      required=("high_share", "min_name_chars", "edge_chars", "min_counts", "specific_unit",
+                                "placeholders")),
+    }, required=("compare", "flag")),
 }
 
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,
@@ -224,6 +236,7 @@ SCHEMAS: dict[str, Any] = {
 TEXT_FILES = {
     "region_exclude.txt": "lines", "regions_extra.txt": "lines", "unit_false_names.txt": "lines",
     "stopwords.txt": "words", "userdict.txt": "userdict", "boilerplate.txt": "boilerplate",
+    "standard_phrases.txt": "phrases",
 }
 BOILERPLATE_SECTIONS = ("any", "head", "line", "tail")
 
@@ -370,8 +383,24 @@ def _parse_boilerplate(text: str, file: str) -> dict[str, list[str]]:
     return groups
 
 
+def _parse_phrases(text: str, file: str) -> list[str]:
+    """One phrase a line, or `re:` and a regular expression (checked here)."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("re:"):
+            try:
+                re.compile(line[3:])
+            except re.error as exc:
+                raise RulesError(file, f"正则表达式有误 {line[3:]!r}({exc})", line=n) from None
+        out.append(line)
+    return out
+
+
 _TEXT_PARSERS = {"lines": _parse_lines, "words": _parse_words, "userdict": _parse_userdict,
-                 "boilerplate": _parse_boilerplate}
+                 "boilerplate": _parse_boilerplate, "phrases": _parse_phrases}
 
 
 def rule_files(folder: Path | None = None) -> list[Path]:

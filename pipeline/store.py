@@ -65,6 +65,32 @@ CREATE TABLE IF NOT EXISTS term_counts (report_id VARCHAR, term VARCHAR, n INTEG
 -- schema 3 dropped term_counts.file_id
 ALTER TABLE term_counts DROP COLUMN IF EXISTS file_id;
 """
+
+# ---------------------------------------------------------------- 查重 tables (pipeline/copies.py)
+# Derived from `reports` by `copies.update` at the end of every write; keyed by report_id
+# (a report's rows go when `copies.update` finds the report gone).
+#   copy_templates   files marked as 范文 (`ingest --template`)
+#   copy_signatures  MinHash signature per report (n_counted: comparable characters; fingerprint:
+#                    what its rows were computed from - a change recomputes them)
+#   copy_bands       (report_id, band, hash): candidate pairs are a self-join on (band, hash)
+#   copy_matches     share of the report found in one source (containment), kind of source
+#   copy_summary     总复制比 (share found in any source) and the largest single source
+#   copy_flags       red flags (placeholder, other_unit, other_place, outdated_congress, ...)
+COPY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS copy_templates (file_id VARCHAR PRIMARY KEY, marked_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS copy_signatures (
+    report_id VARCHAR PRIMARY KEY, n_counted INTEGER, minhash UINTEGER[], fingerprint VARCHAR);
+CREATE TABLE IF NOT EXISTS copy_bands (report_id VARCHAR, band SMALLINT, hash BIGINT);
+CREATE TABLE IF NOT EXISTS copy_matches (
+    report_id VARCHAR, source_report_id VARCHAR, share DOUBLE, kind VARCHAR, n_chars INTEGER);
+CREATE TABLE IF NOT EXISTS copy_summary (
+    report_id VARCHAR PRIMARY KEY, share DOUBLE, n_counted INTEGER, source_report_id VARCHAR,
+    source_share DOUBLE, source_kind VARCHAR, n_sources INTEGER);
+CREATE TABLE IF NOT EXISTS copy_flags (report_id VARCHAR, flag VARCHAR, detail VARCHAR);
+"""
+COPY_TABLES = ("copy_templates", "copy_signatures", "copy_bands", "copy_matches", "copy_summary", "copy_flags")
+# ---------------------------------------------------------------- end of 查重 tables
+
 CHILD_TABLES = ("sections", "metrics", "shortcomings", "term_counts")
 TABLES = ("reports", *CHILD_TABLES)
 
@@ -194,11 +220,12 @@ def _usable(building: Path, published: Path) -> bool:
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
+    con.execute(COPY_SCHEMA)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 
 def drop_all(con: duckdb.DuckDBPyConnection) -> None:
-    for t in (*TABLES, "files", "file_paths", "rejects", "meta"):
+    for t in (*TABLES, *COPY_TABLES, "files", "file_paths", "rejects", "meta"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     init_schema(con)
 

@@ -32,6 +32,18 @@ def table_counts(db: Path, tables=STORE_TABLES) -> dict[str, int]:
     return {t: db_rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
 
 
+def ingest_and_export(folder: Path, tmp: Path, workers: int = 1) -> list[dict]:
+    """`folder` ingested into a fresh database under `tmp` (no file may be rejected) and
+    exported: the export rows, as the accuracy tests score them."""
+    from pipeline.export import export_jsonl
+    from pipeline.ingest import ingest_paths
+
+    summary = ingest_paths([folder], db=tmp / "set.duckdb", workers=workers)
+    assert not summary.rejected, summary.rejected
+    export_jsonl(tmp / "set.duckdb", tmp / "set.jsonl")
+    return [json.loads(line) for line in (tmp / "set.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory) -> Path:
     """The bundled sample ingested into a fresh DuckDB file (single process, deterministic)."""

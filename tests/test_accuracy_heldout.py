@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ingest_and_export
 from .scoring import THRESHOLDS, score
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -49,16 +50,7 @@ def heldout_gold(heldout) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def heldout_export(heldout, tmp_path_factory) -> list[dict]:
-    from pipeline.export import export_jsonl
-    from pipeline.ingest import ingest_paths
-
-    tmp = tmp_path_factory.mktemp(heldout)
-    db = tmp / "heldout.duckdb"
-    summary = ingest_paths([FIXTURES / heldout], db=db, workers=1)
-    assert not summary.rejected, summary.rejected
-    out = tmp / "heldout.jsonl"
-    export_jsonl(db, out)
-    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return ingest_and_export(FIXTURES / heldout, tmp_path_factory.mktemp(heldout))
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ingest_and_export
 from .scoring import score
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -42,15 +43,15 @@ TARGETS = {"year_acc": 0.95, "unit_loose": 0.9, "unit_type_acc": 0.9, "metrics_P
 # d (30 reports), first score before any rule was tuned on it (session-start code in brackets):
 #                year 0.94 (0.94) unit_loose 0.50 (0.33) unit_type 0.57 (0.47) metrics_P 0.71 (0.68)
 #                metrics_R 1.0 placeholders 0.23 shortcomings_P 1.0 shortcomings_R 0.69
-# all 130 (a-d) now: year 0.925 unit_loose 0.81 unit_type 0.85 metrics_P 0.93 metrics_R 0.95
-#                placeholders 0.87 shortcomings_P 0.90 shortcomings_R 0.96, extra reports 3
+# all 130 (a-d) now: year 0.955 unit_loose 0.857 unit_type 0.863 metrics_P 0.944 metrics_R 0.989
+#                placeholders 0.87 shortcomings_P 0.957 shortcomings_R 0.957, extra reports 2
 FLOORS = {
     "real_openings": {"year_acc": 0.95, "unit_loose": 0.85, "unit_type_acc": 0.97, "metrics_P": 0.97,
                       "metrics_R": 0.94, "shortcomings_P": 0.95, "shortcomings_R": 0.95, "reports_found": 1.0},
-    "real_collected": {"year_acc": 0.9, "unit_loose": 0.78, "unit_type_acc": 0.82, "metrics_P": 0.91,
-                       "metrics_R": 0.92, "shortcomings_P": 0.86, "shortcomings_R": 0.92, "reports_found": 0.98},
+    "real_collected": {"year_acc": 0.93, "unit_loose": 0.83, "unit_type_acc": 0.84, "metrics_P": 0.92,
+                       "metrics_R": 0.96, "shortcomings_P": 0.93, "shortcomings_R": 0.93, "reports_found": 0.99},
 }
-EXTRA_REPORTS_AT_MOST = {"real_openings": 0, "real_collected": 3}
+EXTRA_REPORTS_AT_MOST = {"real_openings": 0, "real_collected": 2}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
@@ -66,14 +67,7 @@ def real_gold(real_set) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def real_export(real_set, tmp_path_factory) -> list[dict]:
-    from pipeline.export import export_jsonl
-    from pipeline.ingest import ingest_paths
-
-    tmp = tmp_path_factory.mktemp(real_set)
-    summary = ingest_paths([FIXTURES / real_set], db=tmp / "real.duckdb", workers=2)
-    assert not summary.rejected, summary.rejected
-    export_jsonl(tmp / "real.duckdb", tmp / "real.jsonl")
-    return [json.loads(line) for line in (tmp / "real.jsonl").read_text(encoding="utf-8").splitlines()]
+    return ingest_and_export(FIXTURES / real_set, tmp_path_factory.mktemp(real_set), workers=2)
 
 
 @pytest.fixture(scope="module")

@@ -106,6 +106,7 @@ PAGES = {  # short name -> (title, plotly charts expected on the seeded sample)
     "keywords": ("关键词", 3),
     "reports": ("报告浏览", 0),
     "upload": ("数据导入", 0),
+    "copies": ("查重", 0),
 }
 
 
@@ -282,7 +283,7 @@ def test_navigation_links_carry_the_filter(monkeypatch, dash_db):
 
 
 def test_pages_folder_matches_the_page_list():
-    """`pages/` holds exactly the five pages in order, their URL paths are what Streamlit
+    """`pages/` holds exactly the pages in order, their URL paths are what Streamlit
     derives from the file names, and each page starts with the one shared setup call."""
     import ast
 
@@ -292,7 +293,7 @@ def test_pages_folder_matches_the_page_list():
 
     files = sorted((ROOT / "pages").glob("*.py"), key=page_sort_key)
     assert [f"pages/{f.name}" for f in files] == [p.script for p in ui.PAGES[1:]]
-    assert [p.title for p in ui.PAGES] == ["总览", "活动指标", "存在问题", "关键词", "报告浏览", "数据导入"]
+    assert [p.title for p in ui.PAGES] == ["总览", "活动指标", "存在问题", "关键词", "报告浏览", "数据导入", "查重"]
     for p in ui.PAGES[1:]:
         assert page_icon_and_name(ROOT / p.script)[1] == p.url_path == p.title
     assert not (ROOT / "views").exists()

@@ -11,10 +11,12 @@ pytestmark = pytest.mark.slow
 def _bench_out(tmp_path, monkeypatch):
     """Write corpora and databases to a temp folder, never to bench/out or BENCHMARKS.md."""
     import bench.common as common
+    import bench.copies as copies
     import bench.ingest as ingest
 
     monkeypatch.setattr(common, "OUT", tmp_path)
     monkeypatch.setattr(ingest, "OUT", tmp_path)
+    monkeypatch.setattr(copies, "OUT", tmp_path)
     monkeypatch.setattr(common, "BENCHMARKS", tmp_path / "BENCHMARKS.md")
 
 
@@ -63,7 +65,7 @@ def test_dashboard_benchmark_small(sample_db):
     assert {r[0].strip("`") for r in rows} == set(q._QUERIES) - {"term_counts"}
     assert all(float(r[2]) >= 0 for r in rows)
     page_rows = bench_pages(sample_db)
-    assert [r[0] for r in page_rows] == [p.name for p in pages()] and len(page_rows) == 6
+    assert [r[0] for r in page_rows] == [p.name for p in pages()] and len(page_rows) == 7
 
 
 def test_profile_summary_splits_workers_by_stage_and_skips_parent_waits(tmp_path):
@@ -81,3 +83,12 @@ def test_profile_summary_splits_workers_by_stage_and_skips_parent_waits(tmp_path
     worker, parent = summarise(raw)
     assert worker == {"tokenize": 7, "(hand-off) Connection._send": 2}
     assert parent == {"main > flush > transaction": 5}
+
+
+def test_copies_benchmark_small():
+    from bench.copies import bench_copies
+
+    r = bench_copies(100, workers=2, write=False)
+    assert r["reports"] >= 100 and r["changed"] == 1 and r["copy_first"] > 0 and r["t_page"] > 0
+    # incremental: the changed report and its neighbours, not the corpus
+    assert 0 < r["compared_again"] < r["reports"]

@@ -42,6 +42,7 @@ PAGES = [
     ("关键词", "关键词", 3, 1, "keywords"),
     ("报告浏览", "报告浏览", 0, 0, "reports"),
     ("数据导入", "数据导入", 0, 0, "upload"),
+    ("查重", "查重", 0, 0, "copies"),
 ]
 NAV = [p[1] for p in PAGES]
 PASSWORD = "浏览器-测试-口令"
@@ -181,7 +182,7 @@ def _errors(page) -> list[str]:
 
 
 def _sidebar_ok(page) -> None:
-    """Our sidebar: the six Chinese page links, the shared filters; Streamlit's own page list
+    """Our sidebar: the Chinese page links, the shared filters; Streamlit's own page list
     and the English Deploy button are not there."""
     page.wait_for_function(
         f"() => document.querySelectorAll('[data-testid=\"stSidebar\"] a').length >= {len(NAV)}", timeout=30000)

@@ -315,3 +315,27 @@ def test_an_essay_is_not_given_the_default_type():
     essay = "意识形态工作是党的一项极端重要的工作。做好意识形态工作,必须坚持党管意识形态原则。"
     a = attribute(None, essay, "x.txt")
     assert (a.unit_type, a.is_report) == ("其他", False)
+
+
+@pytest.mark.parametrize("page,year,period", [
+    # b01: the preamble names the report; the report itself has no title
+    ("下面是小编为大家整理的2023年度局党组上半年意识形态工作总结及下半年意识形态工作安排,供大家参考。\n"
+     "意识形态工作是党的一项极端重要的工作。今年以来,我局党组坚持不懈用习近平新时代中国特色社会主义思想凝心铸魂。", 2023, "half_year"),
+    # c16: one line, the preamble's sentence dropped, its title kept for the year and period
+    ("我的公文网今天为大家精心准备了学校党支部关于2020年第一季度意识形态领域研判报告,希望对大家有所帮助!"
+     "我支部以培育和践行社会主义核心价值观为根本,积极开展了意识形态工作。", 2020, "quarter"),
+    # r09: a preamble about a whole collection gives the report no year
+    ("下面是小编为大家整理的2023年度街道意识形态工作总结(五篇)(全文完整),供大家参考。\n"
+     "街道意识形态工作总结篇1\n为了深入贯彻落实中共中央办公厅《实施办法》,按照市委的要求,我院开展了一系列意识形态工作。", None, None),
+])
+def test_the_report_a_preamble_names(page, year, period):
+    r = reports(page)[-1]
+    assert (r.attrs["year"], r.attrs["period"]) == (year, period)
+
+
+@pytest.mark.parametrize("sentence", [
+    "镇关于宣传思想文化2022年工作总结及2023年工作计划(4050字)",   # d22: a word count after a title
+    "行业内共获得奖项40余个。",                                   # d29: prizes
+])
+def test_still_more_things_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []

@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard import ui
+
 from tests.test_app_pages import (NEW_REPORT, PAGES, assert_clean, dash_db, new_app,  # noqa: F401
                                   run_page, script)
 
@@ -103,7 +105,7 @@ def test_gate_off_every_page_renders(monkeypatch, dash_db):
             at.switch_page(script(page)).run()
         assert_clean(at, title)
         assert not at.get("text_input") or all(t.key != "zj_password" for t in at.text_input)
-        assert len(at.get("page_link")) == 6
+        assert len(at.get("page_link")) == len(ui.PAGES)
     assert all(b.key != "zj_logout" for b in at.button)
 
 
@@ -139,7 +141,7 @@ def test_right_password_unlocks_for_the_session(monkeypatch, dash_db, no_delay):
     assert not at.error
     assert int(next(m.value for m in at.metric if m.label == "报告")) == \
         int(q.overview({"unit_types": ["学校"]}, db=dash_db).iloc[0]["reports"])   # the link's filter applies
-    assert len(at.get("page_link")) == 6 and at.get("plotly_chart")
+    assert len(at.get("page_link")) == len(ui.PAGES) and at.get("plotly_chart")
     # remembered per session, across pages; never the password itself
     for page in ("reports", "keywords", "upload"):
         at.switch_page(script(page)).run()
