@@ -549,6 +549,8 @@ def test_upload_a_doc_says_save_as_docx(browser, server):
     page.goto(f"{server}/数据导入")
     _settle(page, "数据导入")
     # Streamlit's English words are still in the DOM, drawn at size 0; ours in their place
+    page.wait_for_selector('[data-testid="stFileUploaderDropzone"] button p', timeout=30000)
+    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInstructions"] span', timeout=30000)
     shown = page.evaluate("""() => [...document.querySelectorAll(
         '[data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzone"] button p')]
         .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])""")
