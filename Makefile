@@ -5,6 +5,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export ZONGJIE_DB ?= data/zongjie.duckdb
 PORT   ?= 8501
+# Only this machine can connect unless told otherwise: `make run ADDRESS=0.0.0.0` to serve a LAN
+# (set a password first, README "Access password").
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test setup sysdeps sysdeps-test ingest serve bench profile clean
 
@@ -30,7 +33,7 @@ ingest: setup
 	$(PY) -m pipeline ingest data/sample --db $(ZONGJIE_DB)
 
 serve:
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
 
 run: ingest serve
 

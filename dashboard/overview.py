@@ -63,13 +63,14 @@ def coverage_matrix(cov: pd.DataFrame, f: dict, has_roster: bool) -> None:
     top = int(shown[cols].to_numpy().max()) if len(shown) and cols else 0
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=list(shown.index), text=text, texttemplate="%{text}",
-        colorscale=_colorscale(top), zmin=-1, zmax=max(top, 0), showscale=False,
-        hovertemplate="单位:%{y}<br>年度:%{x}<br>报告数:%{text}<extra></extra>", xgap=2, ygap=2))
+        colorscale=_colorscale(top), zmin=-1, zmax=max(top, 0), showscale=False, xgap=2, ygap=2))
+    ui.clickable_cells(fig, "单位:%{y}<br>年度:%{x}<br>报告数:%{text}<extra></extra>")
     fig.update_layout(xaxis=dict(type="category", side="top", title=None), yaxis=dict(autorange="reversed"),
                       height=max(220, 28 * len(shown) + 80))
     table = shown.reset_index().rename(columns={"unit": "单位"})
     table.insert(1, "在名单中", table["单位"].isin(list(roster_units)))
-    ui.chart(fig, table, "总览-覆盖矩阵", "coverage", f)
+    ev = ui.chart(fig, table, "总览-覆盖矩阵", "coverage", f, on_select="rerun", selection_mode="points")
+    _reports_behind(ev, f)
     if len(matrix) > MAX_MATRIX_UNITS:
         st.caption(f"图中显示 {MAX_MATRIX_UNITS} 个单位(未报送最多者在前,共 {len(matrix)} 个),完整矩阵见下表。")
     with st.expander("覆盖矩阵(表格)"):
@@ -84,6 +85,26 @@ def render(f: dict) -> None:
         _content(f)
 
 
+def _reports_behind(event, f: dict) -> None:
+    """The reports behind a clicked cell of the coverage matrix, each with an 打开 link."""
+    pts = ui.selected_points(event)
+    if not pts:
+        st.caption("点击格子,下方列出该单位该年的报告。")
+        return
+    unit, year = ui.unesc(pts[0].get("y")), ui.unesc(pts[0].get("x"))
+    reps = q.reports(f)
+    pick = (reps["unit"].fillna(NO_UNIT) == unit) & (reps["year"].map(ui.year_label) == year)
+    hit = reps[pick]
+    st.markdown(f"**{ui.md(unit)} · {ui.md(year)}:{len(hit)} 篇报告**")
+    if hit.empty:
+        st.caption("这一年没有这个单位的报告(覆盖缺口)。")
+        return
+    hit = hit.assign(link=[ui.report_link(r, f) for r in hit["report_id"]])
+    ui.table(hit[["link", "title", "unit", "year", "period", "n_chars", "source"]].assign(
+        period=hit["period"].map(lambda p: ui.PERIODS.get(p, p))), f"总览-所选-{unit}-{year}", "cov_pick", f,
+        column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small")})
+
+
 def _content(f: dict) -> None:
     ov = q.overview(f).iloc[0]
     c = st.columns(4)
@@ -96,7 +117,10 @@ def _content(f: dict) -> None:
     cov = q.coverage_roster(f)
     has_roster = bool(cov["in_roster"].any())
     if int(ov.reports) == 0 and not has_roster:
-        ui.empty("当前筛选下没有报告。", "请放宽左侧筛选条件。" if f else ui.NO_DATA_HINT)
+        if not f:                                   # first run: an empty database, not a filter
+            ui.empty("数据库中还没有报告。", ui.NO_DATA_HINT)
+            return
+        ui.empty("当前筛选下没有报告。", "请放宽左侧筛选条件。")
     else:
         coverage_matrix(cov, f, has_roster)
         if int(ov.reports) == 0:
@@ -125,7 +149,7 @@ def _content(f: dict) -> None:
     cols[2].metric("占位数值", int(pick["placeholders"]), border=True, help="如“开展X次”:只计条数,不计入合计")
     cols[3].metric("拒收文件", int(pick["rejects"]), border=True, help="全库计数,不受筛选影响")
     ui.table(qual.drop(columns="check"), "总览-数据质量", "quality", f)
-    rej = q.rejects()
+    rej = q.rejects().assign(path=lambda d: d["path"].map(ui.shown_name))
     if len(rej):
         with st.expander(f"拒收文件({len(rej)} 个)及原因"):
             ui.table(rej, "总览-拒收文件", "rejects")

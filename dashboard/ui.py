@@ -23,12 +23,14 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import quote, urlencode
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth
 from pipeline import filters as fdefs
+from pipeline import labels, sheets
 from pipeline import query as q
 from pipeline.filters import LIST_FILTERS, NONREPORTS_PARAM, URL_PARAMS, YEARS_PARAM
 
@@ -79,40 +81,12 @@ PAGE_BY_TITLE = {p.title: p for p in PAGES}
 READER = PAGE_BY_TITLE["报告浏览"]
 
 # ---------------------------------------------------------------- labels
-LABELS: dict[str, str] = {
-    "report_id": "报告编号", "title": "标题", "unit": "单位", "unit_explicit": "单位明确署名",
-    "unit_type": "单位类型", "region": "地区", "year": "年度", "period": "期间", "is_report": "是工作总结",
-    "script": "字体", "n_chars": "字数", "source": "来源文件", "report_index": "文件内序号",
-    "publish_date": "发布日期", "sources": "取值来源", "text": "原文", "text_simplified": "简体文本",
-    "reports": "报告数", "units": "单位数", "years": "年份数", "files": "文件数", "chars": "总字数",
-    "year_first": "最早年度", "year_last": "最晚年度",
-    "check": "检查项代码", "item": "检查项", "count": "数量",
-    "path": "文件", "reason": "原因", "rejected_at": "时间",
-    "category": "类别", "categories": "全部类别", "triggers": "触发词", "phrase": "指标短语",
-    "value": "数值", "measure": "计量单位", "base_value": "折算数值", "base_measure": "折算单位", "approx": "约数", "placeholder": "占位", "section_kind": "所在部分",
-    "sentence": "所在句子", "exact_sum": "精确合计", "approx_sum": "约数合计", "placeholders": "占位条数",
-    "mentions": "提及条数", "statements": "问题条数", "n_years": "出现年数", "n_units": "单位数",
-    "unit_list": "涉及单位", "term": "词语", "n": "出现次数", "per_10k_chars": "每万字频次",
-    "n_group": "本组次数", "n_rest": "其余次数", "score": "显著度", "llr": "显著度(对数似然比)",
-    "left": "左侧上下文", "right": "右侧上下文", "kind": "部分", "heading": "标题行",
-    "metric_index": "序号", "item_index": "序号", "char_start": "起始位置", "char_end": "结束位置",
-    "link": "查看报告", "statement": "问题表述", "clause": "原文片段",
-    # roster, corrections, 待核查
-    "corrected": "已更正", "roster_name": "名单单位", "match_kind": "名单匹配方式", "match_score": "匹配相似度",
-    "unit_original": "原识别单位", "unit_type_original": "原识别类型", "region_original": "原识别地区",
-    "year_original": "原识别年度", "period_original": "原识别期间", "is_report_original": "原判断是工作总结",
-    "file_id": "文件哈希", "counted": "计入合计", "duplicate": "重复表述", "wrong": "标为错误",
-    "category_original": "原类别", "item_ordinal": "同文序号", "reasons": "待核查原因", "in_roster": "在名单中",
-    "duplicates": "重复表述条数", "uncounted_sum": "不计入合计", "aliases": "别名", "name": "单位",
-}
+# One set of Chinese names for the screen, the CSV/xlsx files and the brief (pipeline/labels.py).
+LABELS = labels.LABELS
+PERIODS = labels.PERIODS
+zh = labels.zh
 MATCH_KINDS = {"exact": "名称一致", "alias": "别名", "variant": "去掉地区/党委等后一致", "fuzzy": "模糊匹配",
                "correction": "人工更正"}
-PERIODS = {"full_year": "全年", "half_year": "上半年", "quarter": "季度", "month": "月度"}
-
-
-def zh(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with Chinese column headers (unknown columns keep their name)."""
-    return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
 
 
 # ---------------------------------------------------------------- filters
@@ -243,6 +217,7 @@ def sidebar(page: str | None = None) -> dict:
             for kind, name in q.RAW_EXTRACTS.items():
                 download_lazy(lambda kind=kind, f=dict(filters): zh(q.raw_extract(kind, f)),
                               f"原始数据-{name}", key=f"raw_{kind}", filters=filters, label=f"{name} CSV")
+        brief_panel(filters)
     st.session_state[_FILTERS_STATE] = filters
     st.session_state[_SAVED_STATE] = values
     _sync_url(values, lo, hi)
@@ -314,17 +289,40 @@ def filter_params(filters: dict | None) -> list[tuple[str, str]]:
     return fdefs.url_params(f, years)
 
 
-def report_link(report_id: str, filters: dict | None = None, url_path: str | None = None) -> str:
+def report_link(report_id: str, filters: dict | None = None, url_path: str | None = None,
+                highlight: str | None = None) -> str:
     """Relative link to a report in 报告浏览 (`报告浏览?report=<id>&...`), carrying the
-    current filter."""
+    current filter; `highlight` (a clause of the report) makes the reader scroll to it."""
     params = [("report", report_id), *filter_params(filters)]
+    if highlight:
+        params.append(("hl", str(highlight)[:120]))
     return f"{READER.url_path if url_path is None else url_path}?{urlencode(params, quote_via=quote)}"
 
 
 # ---------------------------------------------------------------- downloads
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel opens Chinese text correctly."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+def served_base() -> str:
+    """The address this session reached the app at (scheme, host, port, base path), for
+    absolute links in downloaded files; `ZONGJIE_BASE_URL` overrides it (pipeline/sheets.py)."""
+    from urllib.parse import urlsplit
+
+    try:
+        u = urlsplit(st.context.url or "")
+    except Exception:          # no request context (bare mode)
+        return sheets.base_url()
+    if not (u.scheme and u.netloc):
+        return sheets.base_url()
+    path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return sheets.base_url(f"{u.scheme}://{u.netloc}" + (f"/{path}" if path else ""))
+
+
+def csv_bytes(df: pd.DataFrame, base: str | None = None) -> bytes:
+    """UTF-8 with BOM, formula-like cells escaped, integers as integers, 是/否, absolute
+    links: `pipeline.sheets`, the one conversion every download goes through."""
+    return sheets.csv_bytes(df, base or served_base())
+
+
+def xlsx_bytes(df: pd.DataFrame, sheet: str, base: str | None = None) -> bytes:
+    return sheets.xlsx_bytes({sheet: df}, base or served_base())
 
 
 def safe_name(text: str) -> str:
@@ -332,20 +330,56 @@ def safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "", text)
 
 
-def file_name(what: str, filters: dict | None) -> str:
-    return safe_name(f"{what}_{filter_slug(filters)}") + ".csv"
+def file_name(what: str, filters: dict | None, ext: str = ".csv") -> str:
+    return safe_name(f"{what}_{filter_slug(filters)}") + ext
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, label: str = "下载 CSV") -> None:
-    """A CSV download of exactly `df` (as shown). The bytes are built only on click and the
-    click does not rerun the page."""
+    """CSV and Excel downloads of exactly `df` (as shown). The bytes are built only on
+    click and the click does not rerun the page."""
     download_lazy(lambda: df, what, key=key, filters=filters, label=label)
 
 
 def download_lazy(make_df, what: str, key: str, filters: dict | None = None, label: str = "下载 CSV") -> None:
-    st.download_button(label, data=lambda: csv_bytes(make_df()), file_name=file_name(what, filters),
-                       mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:",
-                       type="tertiary")
+    base = served_base()
+    sheet = what.split("-", 1)[-1] if "-" in what else what
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(label, data=lambda: csv_bytes(make_df(), base), file_name=file_name(what, filters),
+                           mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:",
+                           type="tertiary")
+        st.download_button(label.replace("CSV", "Excel") if "CSV" in label else "下载 Excel",
+                           data=lambda: xlsx_bytes(make_df(), sheet, base),
+                           file_name=file_name(what, filters, ".xlsx"), mime=XLSX_MIME, key=f"dlx_{key}",
+                           on_click="ignore", icon=":material/table_view:", type="tertiary")
+
+
+def brief_panel(filters: dict) -> None:
+    """生成简报 in the sidebar of every page: the meeting brief (.docx, .pdf) and the workbook
+    of every table, for the current filter, built only when clicked."""
+    from pipeline import brief, workbook
+
+    f = dict(filters)
+    base = served_base()
+    with st.expander("生成简报 · 导出 Excel", icon=":material/description:"):
+        st.caption("按当前筛选生成:主要数字、图表、覆盖缺口、反复出现的问题及例句。")
+        st.download_button("生成简报(Word)", data=lambda: brief.brief_bytes(f, "docx"),
+                           file_name=file_name("简报", f, ".docx"), key="zj_brief_docx", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           icon=":material/description:", width="stretch")
+        st.download_button("生成简报(PDF)", data=lambda: brief.brief_bytes(f, "pdf"),
+                           file_name=file_name("简报", f, ".pdf"), key="zj_brief_pdf", on_click="ignore",
+                           mime="application/pdf", icon=":material/picture_as_pdf:", width="stretch")
+        st.download_button("全部表格(Excel 工作簿)", data=lambda: workbook.workbook_bytes(f, base=base),
+                           file_name=file_name("工作簿", f, ".xlsx"), key="zj_workbook", on_click="ignore",
+                           mime=XLSX_MIME, icon=":material/table_view:", width="stretch")
+
+
+def shown_name(path: Any) -> str:
+    """A file as users know it: its name, not where the server keeps it."""
+    return "" if path is None else re.split(r"[\\/]", str(path))[-1]
 
 
 def table_rows() -> int:
@@ -370,6 +404,15 @@ def table(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, *,
         st.caption(f"共 {len(full):,} 条,表中显示前 {len(shown):,} 条;下载 CSV 含全部 {len(full):,} 条。")
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
+    # The report's hash id is for files and links, not for reading: hidden on screen, kept in
+    # the download. Empty cells show empty, not "None".
+    config = dict(kwargs.pop("column_config", None) or {})
+    if LABELS["report_id"] in shown.columns:
+        config.setdefault(LABELS["report_id"], None)
+    kwargs["column_config"] = config
+    text_cols = [c for c in shown.columns if shown[c].dtype == object or pd.api.types.is_string_dtype(shown[c])]
+    if text_cols:
+        shown = shown.assign(**{c: shown[c].fillna("") for c in text_cols})
     event = st.dataframe(shown, key=f"tbl_{key}", **kwargs)
     download(full, what, key=key, filters=filters)
     return event if kwargs.get("on_select") not in (None, "ignore") else shown
@@ -379,15 +422,118 @@ def chart(fig: go.Figure, df: pd.DataFrame, what: str, key: str, filters: dict |
           *, labelled: bool = True, **kwargs):
     """A plotly chart plus a CSV download of the data it plots (`df`, usually already zh)."""
     style(fig)
-    event = st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False}, **kwargs)
+    # No plotly toolbar: its tooltips are English, it covered the matrix's year headers on a
+    # phone, and the data is in the CSV/Excel buttons below every chart anyway.
+    event = st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False, "displayModeBar": False},
+                            **kwargs)
     download(df if labelled else zh(df), what, key=key, filters=filters)
     return event
 
 
+# Trace attributes plotly draws as (a subset of) HTML: axis categories, bar/heatmap text,
+# hover text and the values hover templates pull in, legend entries.
+_FIG_TEXT = ("x", "y", "text", "hovertext", "customdata", "labels", "name", "legendgrouptitle_text")
+
+
+def _esc_values(v: Any) -> Any:
+    if isinstance(v, str):
+        return html.escape(v, quote=False)
+    if isinstance(v, np.ndarray):
+        return v if v.dtype.kind in "biufcmM" else np.vectorize(_esc_values, otypes=[object])(v) if v.size else v
+    if isinstance(v, (list, tuple)):
+        return type(v)(_esc_values(x) for x in v) if isinstance(v, list) else tuple(_esc_values(x) for x in v)
+    return v
+
+
+def safe_figure(fig: go.Figure) -> go.Figure:
+    """Every piece of text from the data in `fig`, HTML-escaped: plotly renders <a>, <b>,
+    <span style> … in labels and hovers, so a unit called `<a href=…>` would become a link.
+    Entities show as the literal characters. Selections hand the escaped values back:
+    `unesc` them."""
+    for tr in fig.data:
+        for attr in _FIG_TEXT:
+            try:
+                v = tr[attr]
+            except (KeyError, ValueError):
+                continue
+            if v is not None:
+                tr[attr] = _esc_values(v)
+    return fig
+
+
+def unesc(v: Any) -> Any:
+    """A value from a chart selection, as in the data (undoes `safe_figure`)."""
+    return html.unescape(v) if isinstance(v, str) else v
+
+
+# Axis titles that count things: ticks at whole numbers only (no 0.5 报告).
+COUNT_TITLES = {"报告数", "问题条数", "单位数", "提及条数", "出现次数", "占位条数", "反复提到该类问题的单位数", "本组次数"}
+
+
+def integer_axes(fig: go.Figure) -> go.Figure:
+    """Count axes tick at integers: `,d` labels, and a step of 1 while the largest (stacked)
+    value is small enough that plotly would otherwise pick 0.5."""
+    for name in [k for k in fig.layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))]:
+        ax = fig.layout[name]
+        if ax.title is None or ax.title.text not in COUNT_TITLES:
+            continue
+        letter = name[0]
+        totals: dict = {}
+        for tr in fig.data:
+            vals, keys = (tr.x, tr.y) if letter == "x" else (tr.y, tr.x)
+            if vals is None:
+                continue
+            for k, v in zip(keys if keys is not None else range(len(vals)), vals):
+                try:
+                    totals[k] = totals.get(k, 0) + max(float(v), 0)
+                except (TypeError, ValueError):
+                    pass
+        top = max(totals.values(), default=0)
+        fig.layout[name].update(tickformat=",d", rangemode="tozero", **({"dtick": 1} if top <= 8 else {}))
+    return fig
+
+
+def clickable_cells(fig: go.Figure, hovertemplate: str, size: int = 22) -> go.Figure:
+    """Make a heatmap's cells clickable: plotly cannot select heatmap cells, so an invisible
+    square marker sits on every cell (it carries the hover text; the heatmap's own hover is
+    switched off). A click then selects (x, y) like a bar."""
+    hm = fig.data[0]
+    xs, ys = list(hm.x), list(hm.y)
+    text = hm.text
+    px_, py_, pt = [], [], []
+    for i, y in enumerate(ys):
+        for j, x in enumerate(xs):
+            px_.append(x)
+            py_.append(y)
+            pt.append(text[i][j] if text is not None else "")
+    hm.update(hoverinfo="skip", hovertemplate=None)
+    fig.add_trace(go.Scatter(x=px_, y=py_, text=pt, mode="markers", showlegend=False,
+                             marker=dict(symbol="square", size=size, color="rgba(0,0,0,0)"),
+                             hovertemplate=hovertemplate))
+    fig.update_layout(clickmode="event+select", dragmode=False)
+    return fig
+
+
+def selected_points(event: Any) -> list[dict]:
+    """The points a click on a chart selected (st.plotly_chart(on_select=…) event), [] if none."""
+    sel = event.get("selection") if isinstance(event, dict) else getattr(event, "selection", None)
+    if sel is None:
+        return []
+    pts = sel.get("points") if isinstance(sel, dict) else getattr(sel, "points", None)
+    return list(pts or [])
+
+
 def style(fig: go.Figure, height: int | None = None) -> go.Figure:
-    """Shared look: a CJK font, tight margins, and years in order on a categorical axis."""
+    """Shared look: a CJK font, tight margins, years in order on a categorical axis, and
+    every data label escaped (`safe_figure`). `chart` calls it for every chart."""
+    safe_figure(fig)
+    integer_axes(fig)
+    # The legend goes under the plot, in rows: on a phone a legend on the right took half
+    # the width and squeezed the bars into a strip.
     fig.update_layout(font_family=FONT_FAMILY, hoverlabel_font_family=FONT_FAMILY,
-                      margin=dict(l=10, r=10, t=40, b=10), legend_title_font_family=FONT_FAMILY)
+                      margin=dict(l=10, r=10, t=40, b=10), legend_title_font_family=FONT_FAMILY,
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0,
+                                  xanchor="left", title_side="top left"))
     for axis in ("xaxis", "yaxis"):
         ax = getattr(fig.layout, axis, None)
         if ax is not None and ax.title is not None and ax.title.text == "年度":
@@ -402,7 +548,7 @@ def empty(message: str, hint: str | None = None) -> None:
     st.info(message + (f"\n\n{hint}" if hint else ""), icon=":material/info:")
 
 
-NO_DATA_HINT = "可在「数据导入」页上传报告,或运行 `python -m pipeline ingest data/sample`。"
+NO_DATA_HINT = "请在左侧「数据导入」页上传报告(.docx、.pdf、.txt、.html 或 .zip 压缩包),导入完成后各页即显示统计结果。"
 
 
 def empty_extract(message: str, source_hint: str, filters: dict) -> None:
@@ -517,6 +663,8 @@ READER_CSS = """<style>
 .zj-reader .zj-sec{display:inline-block;font-size:12px;line-height:1.4;padding:0 6px;margin-right:4px;
   border-radius:8px;background:#E3ECFA;color:#1F4E9A}
 .zj-legend mark{padding:1px 6px;border-radius:3px}
+.zj-target + mark{outline:2px solid #E15759;animation:zjflash 1s ease-in-out 3}
+@keyframes zjflash{50%%{background:#E15759;color:#fff}}
 .zj-kwic{font-size:15px;line-height:1.8;font-family:%s}
 .zj-kwic td{padding:0 6px;white-space:nowrap}
 .zj-kwic td.l{text-align:right;color:#555}.zj-kwic td.r{color:#555}
@@ -549,7 +697,7 @@ def locate(text: str, start: Any, end: Any, snippet: Any) -> tuple[int, int] | N
 
 
 def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
-                   marks: Iterable[tuple[int, str]] = ()) -> str:
+                   marks: Iterable[tuple[int, str]] = (), anchor: int | None = None) -> str:
     """Report text as HTML: every piece of text is escaped first, then wrapped in <mark> for
     the spans (start, end, kind, label) covering it; `marks` (offset, label) put a small
     badge at an offset (section starts). Overlapping spans are handled piecewise."""
@@ -559,11 +707,16 @@ def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
     for off, label in marks:
         if 0 <= off <= n:
             badges.setdefault(off, []).append(label)
-    bounds = sorted({0, n, *(s for s, *_ in spans), *(e for _, e, *_ in spans), *badges})
+    if anchor is not None and not 0 <= anchor <= n:
+        anchor = None
+    bounds = sorted({0, n, *(s for s, *_ in spans), *(e for _, e, *_ in spans), *badges,
+                     *([anchor] if anchor is not None else [])})
     out = []
     for a, b in zip(bounds, bounds[1:] + [None]):
         for label in badges.get(a, []):
             out.append(f'<span class="zj-sec">{esc(label)}</span>')
+        if a == anchor:
+            out.append('<span id="zj-target" class="zj-target"></span>')
         if b is None:
             break
         piece = esc(text[a:b])
@@ -576,23 +729,39 @@ def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
     return f'<div class="zj-reader">{"".join(out)}</div>'
 
 
+# Streamlit's uploader speaks English ("Upload", "200MB per file") and has no setting for
+# it: the words are hidden and ours shown in their place (the limits are in the caption).
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span{font-size:0}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after{content:"拖放文件到此处";font-size:14px}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p{font-size:0}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after{content:"选择文件";
+  font-size:14px}
+</style>"""
+
+
+# Fixed code (no data in it): scrolls the reader - the page and its inner scroll box - to
+# the sentence a link asked for (#zj-target, put there by highlight_html).
+SCROLL_TO_TARGET = """<script>
+(function(){let n=0;const t=setInterval(()=>{const el=document.getElementById('zj-target');
+if(el){clearInterval(t);(el.nextElementSibling||el).scrollIntoView({block:'center'});}
+if(++n>50)clearInterval(t);},100);})();
+</script>"""
+
+
 def kwic_html(df: pd.DataFrame) -> str:
     rows = "".join(
         f'<tr><td class="l">{esc(r.left)}</td><td class="t"><b>{esc(r.term)}</b></td>'
         f'<td class="r">{esc(r.right)}</td><td>{esc(r.unit or "")} {esc("" if pd.isna(r.year) else int(r.year))}</td></tr>'
         for r in df.itertuples())
-    return f'<table class="zj-kwic">{rows}</table>'
+    return f'<div style="overflow-x:auto"><table class="zj-kwic">{rows}</table></div>'
 
 
 # ---------------------------------------------------------------- word cloud
 def cjk_font() -> str | None:
-    if Path(FONT_PATH).exists():
-        return FONT_PATH
-    for cand in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                 "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"):
-        if Path(cand).exists():
-            return cand
-    return None
+    from pipeline.brief import cjk_font as find
+
+    return find()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -617,8 +786,7 @@ def wordcloud_png(freqs: tuple[tuple[str, float], ...], width: int = 800, height
     return buf.getvalue()
 
 
-def year_label(y: Any) -> str:
-    return "年份不详" if y is None or (isinstance(y, float) and pd.isna(y)) or y is pd.NA else str(int(y))
+year_label = labels.year_label
 
 
 def fmt_num(x: Any) -> str:

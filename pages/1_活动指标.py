@@ -37,37 +37,97 @@ def long_form(df: pd.DataFrame, dims: list[str], measure: str | None) -> pd.Data
     return ui.zh(out.rename(columns={"value": value_label(measure)}))
 
 
-def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: str = "v") -> go.Figure:
-    """Bars colored by category (the shared color map), 约数 hatched."""
-    return px.bar(data, x=x, y=y, color="类别", orientation=orientation,
-                  pattern_shape="性质" if measure is not None else None,
-                  pattern_shape_map=PATTERNS if measure is not None else None,
-                  color_discrete_map=ui.category_colors(), hover_data={"性质": True})
+def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: str = "v",
+        dim: str = "年度") -> go.Figure:
+    """Bars colored by category (the shared color map). With a measure, exact and
+    approximate values go in two panels side by side (精确 | 约数, 约数 also hatched): a stack
+    of 12 exact and 300 approximate would read as 312."""
+    facet = {} if measure is None else {"facet_col": "性质", "facet_col_spacing": 0.06,
+                                        "category_orders": {"性质": ["精确", "约数"]}}
+    fig = px.bar(data, x=x, y=y, color="类别", orientation=orientation,
+                 pattern_shape="性质" if measure is not None else None,
+                 pattern_shape_map=PATTERNS if measure is not None else None,
+                 color_discrete_map=ui.category_colors(), hover_data={"性质": True},
+                 custom_data=["类别", dim], **facet)
+    if measure is not None:
+        fig.for_each_annotation(lambda a: a.update(text={"性质=精确": "精确数值", "性质=约数": "约数(不并入精确)"}
+                                                   .get(a.text, a.text)))
+        # legend entries: 党课 (solid) and 党课(约数) (hatched), not "党课, 精确"
+        fig.for_each_trace(lambda t: t.update(name=t.name.replace(", 精确", "").replace(", 约数", "(约数)")))
+        # exact and approximate values have their own scale in each panel
+        if orientation == "h":
+            fig.update_xaxes(matches=None)
+        else:
+            fig.update_yaxes(matches=None, showticklabels=True)
+    fig.update_layout(legend_title_text="类别" + ("(斜线为约数)" if measure is not None else ""))
+    return fig
+
+
+def behind(event, dim: str, fixed: dict | None = None) -> None:
+    """Under a chart: the metric mentions behind the clicked bar or cell, with their
+    sentences and an 打开 link that opens the report at the sentence."""
+    pts = ui.selected_points(event)
+    if not pts:
+        st.caption("点击柱子(或格子),下方列出它背后的每条指标及原句。")
+        return
+    p = pts[0]
+    cd = p.get("customdata") or []
+    if dim == "单位类别":                             # heatmap: x = category, y = unit
+        cat, unit, value = ui.unesc(p.get("x")), ui.unesc(p.get("y")), None
+    else:
+        cat, value = (ui.unesc(cd[0]), ui.unesc(cd[1])) if len(cd) >= 2 else (None, None)
+        unit = (fixed or {}).get("unit")
+        if dim == "单位":
+            unit, value = value, None
+    rows = q.metrics(f, measure)
+    pick = pd.Series(True, index=rows.index)
+    if cat:
+        pick &= rows["category"].fillna("未分类") == cat
+    if unit is not None:
+        pick &= rows["unit"].fillna("(未识别单位)") == unit
+    if value is not None:
+        pick &= rows["year"].map(ui.year_label) == value
+    hit = rows[pick]
+    what = " · ".join(ui.md(v) for v in (unit, value, cat) if v)
+    st.markdown(f"**{what}:{len(hit)} 条指标**")
+    hit = hit.assign(link=[ui.report_link(r, f, highlight=c) for r, c in zip(hit["report_id"], hit["clause"])])
+    cols = ["link", "unit", "year", "category", "phrase", "value", "measure", "approx", "placeholder", "sentence"]
+    ui.table(hit[cols], f"活动指标-所选-{what}", f"act_pick_{dim}", f, capped=True,
+             column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
+                            "所在句子": st.column_config.TextColumn(width="large")})
 
 
 with ui.guard():
     measures = q.metric_measures(f)
     if measures.empty:
         ui.empty_extract("当前筛选下还没有活动指标。",
-                         "活动指标由指标提取(pipeline/metrics.py)从报告正文中得出,提取结果入库后会自动显示。", f)
+                         "活动指标(开展学习12次、发稿30篇等)从报告正文中自动识别;导入的报告中没有识别出带数字的活动时,此页为空。", f)
         st.stop()
 
-    labels = {m: f"{m or '(无单位)'}({n} 条)" for m, n in zip(measures.measure, measures.mentions)}
+    # The label is what the URL holds (?measure=篇), so it carries no count that changes
+    # with the filter; the counts are in the help text.
+    labels = {m: m or "(无单位)" for m in measures.measure}
     labels[ALL] = "全部计量单位(只计条数)"
-    choice = st.selectbox("计量单位", list(labels), format_func=labels.get, key="act_measure",
-                          help="不同计量单位(次、篇、人次…)的数值不能相加,请选一个;选“全部”时只统计提及条数。")
+    choice = st.selectbox("计量单位", list(labels), format_func=labels.get, key="measure", bind="query-params",
+                          help="不同计量单位(次、篇、人次…)的数值不能相加,请选一个;选“全部”时只统计提及条数。\n\n"
+                               + "、".join(f"{m or '(无单位)'} {n} 条" for m, n in
+                                          zip(measures.measure.head(12), measures.mentions.head(12))))
     measure = None if choice == ALL else choice
 
     tot = q.metric_totals(f, ("year",), measure)
     c = st.columns(4)
-    c[0].metric("精确合计", ui.fmt_num(tot["exact_sum"].sum()) if measure else "–", border=True,
+    unit_word = f" {measure}" if measure else ""
+    c[0].metric(f"精确合计({measure or '选计量单位后显示'})",
+                ui.fmt_num(tot["exact_sum"].sum()) + unit_word if measure else "–", border=True,
                 help="明确数字之和,如“开展学习12次”")
-    c[1].metric("约数合计", ui.fmt_num(tot["approx_sum"].sum()) if measure else "–", border=True,
+    c[1].metric(f"约数合计({measure or '选计量单位后显示'})",
+                ui.fmt_num(tot["approx_sum"].sum()) + unit_word if measure else "–", border=True,
                 help="“20余次”“近30场”等约数之和,单独列出,不并入精确合计")
-    c[2].metric("占位条数", int(tot["placeholders"].sum()), border=True,
+    c[2].metric("占位条数", f"{int(tot['placeholders'].sum())} 条", border=True,
                 help="“X次”“若干次”等没有具体数字的条目:只计条数,不计入任何合计")
-    c[3].metric("提及条数", int(tot["mentions"].sum()), border=True)
-    st.caption("图中实心为精确数值,斜线为约数;占位数值(如“X次”)不画入柱中,只在表格“占位条数”中计数。")
+    c[3].metric("提及条数", f"{int(tot['mentions'].sum())} 条", border=True)
+    st.caption("精确数值与约数分两栏画(约数另加斜线),互不相加;占位数值(如“X次”)不画入柱中,"
+               "只在表格“占位条数”中计数。" if measure else "选“全部计量单位”时只画提及条数(不同单位的数值不能相加)。")
     other = tot[tot["category"] == OTHER_BUCKET]
     dups = int(tot["duplicates"].sum())
     st.caption(f"“{OTHER_BUCKET}”:{int(other['mentions'].sum())} 条不属于意识形态工作类别的计数"
@@ -76,14 +136,16 @@ with ui.guard():
     review.taxonomy_help("metric")
 
     t_year, t_unit, t_heat, t_one, t_rep, t_rows = st.tabs(
-        ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"])
+        ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"], key="tab", bind="query-params")
 
     with t_year:
         data = long_form(tot.assign(year=tot["year"].map(ui.year_label)), ["year"], measure)
         fig = bar(data, "年度", value_label(measure), measure)
         fig.update_xaxes(type="category")
         table = ui.zh(tot.assign(year=tot["year"].map(ui.year_label)))
-        ui.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f)
+        ev = ui.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f,
+                      on_select="rerun", selection_mode="points")
+        behind(ev, "年度")
         st.dataframe(table, hide_index=True, width="stretch")
 
     by_unit = q.metric_totals(f, ("unit",), measure)          # one query for both unit tabs
@@ -94,13 +156,15 @@ with ui.guard():
         top = by_unit.groupby("unit")[key].sum().sort_values(ascending=False).head(MAX_UNITS).index
         shown = by_unit[by_unit["unit"].isin(top)]
         data = long_form(shown, ["unit"], measure)
-        fig = bar(data, value_label(measure), "单位", measure, orientation="h")
+        fig = bar(data, value_label(measure), "单位", measure, orientation="h", dim="单位")
         fig.update_yaxes(categoryorder="total ascending")
         fig.update_layout(height=max(300, 26 * len(top) + 120))
         if len(by_unit["unit"].unique()) > MAX_UNITS:
             st.caption(f"显示合计最高的 {MAX_UNITS} 个单位。")
         table = ui.zh(shown)
-        ui.chart(fig, table, f"活动指标-各类别按单位合计-{measure or '条数'}", "act_unit", f)
+        ev = ui.chart(fig, table, f"活动指标-各类别按单位合计-{measure or '条数'}", "act_unit", f,
+                      on_select="rerun", selection_mode="points")
+        behind(ev, "单位")
         st.dataframe(table, hide_index=True, width="stretch")
 
     with t_heat:
@@ -123,11 +187,14 @@ with ui.guard():
         fig = go.Figure(go.Heatmap(
             z=z.fillna(0).to_numpy(), x=list(z.columns), y=list(z.index), text=text, texttemplate="%{text}",
             colorscale="Blues", colorbar_title="提及条数" if measure is None else "精确合计",
-            hovertemplate="单位:%{y}<br>类别:%{x}<br>%{text}<extra></extra>", xgap=2, ygap=2))
+            xgap=2, ygap=2))
+        ui.clickable_cells(fig, "单位:%{y}<br>类别:%{x}<br>%{text}<extra></extra>")
         fig.update_layout(yaxis=dict(autorange="reversed"), height=max(300, 26 * len(z) + 120))
         st.caption("颜色为" + ("提及条数" if measure is None else "精确合计") + ";格内另列约数合计与占位条数。")
         table = ui.zh(sub)
-        ui.chart(fig, table, f"活动指标-单位类别热力图-{measure or '条数'}", "act_heat", f)
+        ev = ui.chart(fig, table, f"活动指标-单位类别热力图-{measure or '条数'}", "act_heat", f,
+                      on_select="rerun", selection_mode="points")
+        behind(ev, "单位类别")
 
     with t_one:
         units = [u for u in q.metric_totals(f, ("unit",), measure)["unit"].dropna().unique()]
@@ -141,7 +208,9 @@ with ui.guard():
             fig = bar(data, "年度", value_label(measure), measure)
             fig.update_xaxes(type="category")
             table = ui.zh(one)
-            ui.chart(fig, table, f"活动指标-{unit}历年-{measure or '条数'}", "act_one", f)
+            ev = ui.chart(fig, table, f"活动指标-{unit}历年-{measure or '条数'}", "act_one", f,
+                          on_select="rerun", selection_mode="points")
+            behind(ev, "单个单位", {"unit": unit})
             st.dataframe(table, hide_index=True, width="stretch")
 
     with t_rep:
@@ -152,5 +221,17 @@ with ui.guard():
 
     with t_rows:
         rows = q.metrics(f, measure)
-        st.caption("每一条提取出的指标及其原句;“约数”“占位”两列标出不计入精确合计的条目。")
-        ui.table(rows, f"活动指标-明细-{measure or '全部'}", "act_rows", f, capped=True)
+        cats = sorted(rows["category"].dropna().unique())
+        picked = st.multiselect("类别", cats, key="act_rows_cat", placeholder="全部类别(可输入搜索)")
+        if picked:
+            rows = rows[rows["category"].isin(picked)]
+        st.caption("每一条提取出的指标及其原句;“约数”“占位”两列标出不计入精确合计的条目;"
+                   "“打开”在报告浏览中定位到这一句。")
+        # the sentence and the link first: on a narrow screen they are what is read
+        rows = rows.assign(link=[ui.report_link(r, f, highlight=c) for r, c in zip(rows["report_id"], rows["clause"])])
+        first = ["link", "unit", "year", "category", "sentence", "phrase", "value", "measure", "approx", "placeholder"]
+        rows = rows[first + [c for c in rows.columns if c not in first]]
+        ui.table(rows, f"活动指标-明细-{'+'.join(picked) + '-' if picked else ''}{measure or '全部'}", "act_rows", f,
+                 capped=True,
+                 column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
+                                "所在句子": st.column_config.TextColumn(width="large")})

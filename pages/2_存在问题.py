@@ -11,7 +11,9 @@ from pipeline import query as q
 f = ui.page_setup("存在问题")
 
 ALL_CATS, ALL_YEARS = "全部类别", "全部年度"
-K_CAT, K_YEAR, K_FIG = "sc_cat", "sc_year", "sc_year_bars"
+# The keys are also the URL parameters (`bind="query-params"`): ?cat=…&year=2021 is a link
+# to the statements of one bar.
+K_CAT, K_YEAR, K_FIG = "cat", "year", "sc_year_bars"
 
 ui.page_header("存在问题", f, "报告“存在问题/不足”部分的表述,按类别归纳")
 
@@ -24,15 +26,15 @@ def _on_select() -> None:
     if points:
         cd = points[0].get("customdata") or []
         if len(cd) >= 2:
-            st.session_state[K_CAT] = cd[0]
-            st.session_state[K_YEAR] = cd[1]
+            st.session_state[K_CAT] = ui.unesc(cd[0])
+            st.session_state[K_YEAR] = ui.unesc(cd[1])
 
 
 with ui.guard():
     freq = q.shortcoming_freq(f)
     if freq.empty:
         ui.empty_extract("当前筛选下还没有“存在问题”表述。",
-                         "问题表述由 pipeline/shortcomings.py 从报告中提取,结果入库后会自动显示。", f)
+                         "问题表述取自报告“存在问题/不足”部分;导入的报告没有这一部分时,此页为空。", f)
         st.stop()
 
     colors = ui.category_colors()
@@ -59,11 +61,11 @@ with ui.guard():
         if st.session_state.get(key) not in options:
             st.session_state.pop(key, None)
     c = st.columns(2)
-    cat = c[0].selectbox("类别", cats, key=K_CAT)
-    year = c[1].selectbox("年度", years, key=K_YEAR)
+    cat = c[0].selectbox("类别", cats, key=K_CAT, bind="query-params")
+    year = c[1].selectbox("年度", years, key=K_YEAR, bind="query-params")
     stm = q.statements(f, None if cat == ALL_CATS else cat,
                        None if year in (ALL_YEARS, "年份不详") else int(year), any_year=year != "年份不详")
-    stm.insert(0, "link", [ui.report_link(r, f) for r in stm["report_id"]])
+    stm.insert(0, "link", [ui.report_link(r, f, highlight=s) for r, s in zip(stm["report_id"], stm["statement"])])
     stm["year"] = stm["year"].map(ui.year_label)
     st.caption(f"{len(stm)} 条表述;“查看报告”在报告浏览中打开原文(问题已高亮)。")
     ui.table(stm, f"存在问题-表述-{cat}-{year}", "sc_statements", f, capped=True,
@@ -85,7 +87,7 @@ with ui.guard():
             fig.update_layout(showlegend=False)
             fig.update_yaxes(title="反复提到该类问题的单位数")
             ui.chart(fig, counts, "存在问题-反复出现-按类别", "sc_rec_bar", f)
-            ui.table(rec, "存在问题-同一单位多年出现", "sc_recurring", f)
+            ui.table(rec.rename(columns={"years": "出现年份"}), "存在问题-同一单位多年出现", "sc_recurring", f)
     with t_shared:
         shared = q.shared_categories(f)
         st.caption("每类问题有多少个单位提到(单位数从多到少)。")

@@ -2,6 +2,7 @@
 apart, and keyword-in-context lines."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -29,7 +30,7 @@ with ui.guard():
     top = q.top_terms(f, 200)
     if top.empty:
         ui.empty_extract("当前筛选下还没有词频数据。",
-                         "词频由分词(pipeline/tokenize.py)从报告简体文本中统计,结果入库后会自动显示。", f)
+                         "词频在导入报告时统计;导入完成后刷新此页即可显示。", f)
         st.stop()
 
     # -------------------------------------------------------------- top terms + word cloud
@@ -48,7 +49,7 @@ with ui.guard():
         cloud = ui.zh(top.head(CLOUD_WORDS))
         png = ui.wordcloud_png(tuple(zip(top.head(CLOUD_WORDS)["term"], top.head(CLOUD_WORDS)["n"].astype(float))))
         if png is None:
-            ui.empty("未找到中文字体,无法绘制词云。", "请安装 fonts-wqy-microhei(`make sysdeps`)。")
+            ui.empty("未找到中文字体,无法绘制词云。", "请联系管理员在服务器上安装中文字体(文泉驿微米黑)。")
         else:
             st.image(png, width="stretch", caption=f"字号与出现次数成正比(前 {CLOUD_WORDS} 个词)")
         ui.download(cloud, "关键词-词云词频", "kw_cloud", f)
@@ -71,10 +72,21 @@ with ui.guard():
         if trend.empty:
             ui.empty("当前筛选下没有带年份的报告,无法画趋势。")
         else:
-            data = ui.zh(trend.assign(year=trend["year"].map(ui.year_label)))
+            # every year of the range on the axis, with how many reports it has; a year
+            # without reports is a gap in the line, not a straight join from its neighbours
+            per_year = q.coverage(f).dropna(subset=["year"]).groupby("year")["reports"].sum()
+            years = list(range(int(per_year.index.min()), int(per_year.index.max()) + 1)) if len(per_year) else []
+            full = (trend.set_index(["year", "term"]).reindex(
+                pd.MultiIndex.from_product([years, list(terms)], names=["year", "term"])).reset_index())
+            full["reports"] = full["year"].map(per_year).fillna(0).astype(int)
+            full["year"] = [f"{y}({r} 篇)" for y, r in zip(full["year"], full["reports"])]
+            data = ui.zh(full)
             fig = px.line(data, x="年度", y="每万字频次", color="词语", markers=True,
-                          hover_data={"出现次数": True}, color_discrete_sequence=ui.PALETTE)
-            fig.update_xaxes(type="category")
+                          hover_data={"出现次数": True, "报告数": True}, color_discrete_sequence=ui.PALETTE)
+            fig.update_traces(connectgaps=False)
+            fig.update_xaxes(type="category", title="年度(该年报告篇数)")
+            if (full["reports"] == 0).any():
+                st.caption("没有报告的年份,折线断开。")
             ui.chart(fig, data, "关键词-词语趋势-" + "+".join(terms[:4]), "kw_trend", f)
 
     # -------------------------------------------------------------- distinctive terms
@@ -94,7 +106,8 @@ with ui.guard():
             st.session_state.pop("kw_group", None)
         value = c[1].selectbox(by, values, key="kw_group")
         dist = q.distinctive_terms(f, "unit" if by == "单位" else "year", value, 30)
-        st.caption(f"与当前筛选内其他{by}相比,「{ui.md(value)}」用得明显更多的词(按显著度排序)。")
+        st.caption(f"与当前筛选内其他{by}相比,「{ui.md(value)}」用得明显更多的词(按显著度排序)。"
+                   "显著度为对数似然比:数值越大,越不可能是偶然多用;大于 10.8 约相当于千分之一的偶然概率。")
         if dist.empty:
             ui.empty("没有找到明显的特色词。")
         else:
@@ -118,6 +131,9 @@ with ui.guard():
         if lines.empty:
             ui.empty(f"当前筛选下的报告中没有出现「{ui.md(term)}」。")
         else:
-            st.caption(f"共 {len(lines)} 处(最多显示 200 处)。")
+            total = q.kwic_total(f, term)
+            shown = (f"显示前 {len(lines)} 处,共 {total['occurrences']:,} 处" if total["occurrences"] > len(lines)
+                     else f"共 {len(lines)} 处")
+            st.caption(f"{shown}(出现在 {total['reports']:,} 篇报告中)。")
             st.html(ui.READER_CSS + ui.kwic_html(lines))
             ui.download(ui.zh(lines), f"关键词-上下文-{term}", "kw_kwic_dl", f)

@@ -8,17 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import review, ui
+from pipeline import labels
 from pipeline import query as q
 
 f = ui.page_setup("报告浏览")
 
-SOURCE_NAMES = {"title": "标题", "body": "正文", "text": "正文", "path": "文件路径", "manifest": "导入清单",
-                "unit": "由单位名推断", "keywords": "正文关键词", "none": "未找到", "title/body": "标题/正文",
-                "publish_date": "发布日期", "header": "页眉信息"}
-FIELD_NAMES = {"title": "标题", "unit": "单位", "unit_type": "单位类型", "region": "地区", "year": "年度",
-               "period": "期间", "publish_date": "发布日期"}
-
-SCRIPTS = {"simplified": "简体", "traditional": "繁体", "mixed": "繁简混合"}
+SOURCE_NAMES, FIELD_NAMES, SCRIPTS = labels.SOURCE_NAMES, labels.FIELD_NAMES, labels.SCRIPTS
 
 ui.page_header("报告浏览", f, "检索报告,查看元数据来源,阅读原文(提取结果高亮)")
 
@@ -87,7 +82,7 @@ with ui.guard():
     shown = lst.drop(columns=["sources", "report_index", "publish_date"]).assign(
         year=lst["year"].map(lambda y: None if pd.isna(y) else int(y)),
         period=lst["period"].map(lambda p: ui.PERIODS.get(p, p)),
-        script=lst["script"].map(lambda s: SCRIPTS.get(s, s)))
+        script=lst["script"].map(lambda s: SCRIPTS.get(s, s)), source=lst["source"].map(ui.shown_name))
     ui.table(shown, "报告浏览-报告列表" + (f"-{search.strip()}" if search.strip() else ""), "rb_list", f,
              height=260)
 
@@ -133,7 +128,7 @@ with ui.guard():
     c[2].metric("字数", f"{int(rep.n_chars or 0):,}")
     c[3].metric("活动指标", len(mets))
     c[4].metric("问题表述", len(shorts))
-    st.caption(f"来源文件:{ui.md(rep.source)}(文件内第 {rep.report_index} 篇) · 报告编号 {ui.md(rep.report_id)}"
+    st.caption(f"来源文件:{ui.md(ui.shown_name(rep.source))}(文件内第 {rep.report_index} 篇)"
                + ("" if rep.is_report else " · 疑似非工作总结(默认不计入统计)")
                + (f" · 已更正 {len(fixed)} 项" if fixed else ""))
 
@@ -153,10 +148,20 @@ with ui.guard():
     marks = [(int(s.char_start), s.kind) for s in secs.itertuples() if s.kind and s.kind != "其他"]
     traditional = rep.script not in (None, "simplified") and rep.text != rep.text_simplified
     tabs = st.tabs(["原文", "简体"] if traditional else ["原文"])
-    for tab, text in zip(tabs, [rep.text or "", rep.text_simplified or ""]):
+    # ?hl=<clause> (from an 打开 link beside a number): the reader scrolls to that clause
+    # and flashes it. Only in the report the link names.
+    hl = st.query_params.get("hl") if st.query_params.get("report") == rid else None
+    for n_tab, (tab, text) in enumerate(zip(tabs, [rep.text or "", rep.text_simplified or ""])):
         with tab:
             spans, lost = spans_for(text, mets, shorts)
-            st.html(ui.READER_CSS + ui.LEGEND_HTML + ui.highlight_html(text, spans, marks))
+            at = text.find(hl) if hl else -1
+            st.html(ui.READER_CSS + ui.LEGEND_HTML
+                    + ui.highlight_html(text, spans, marks, anchor=at if at >= 0 and n_tab == 0 else None))
+            if hl and n_tab == 0:
+                if at >= 0:
+                    st.html(ui.SCROLL_TO_TARGET, unsafe_allow_javascript=True)
+                else:
+                    st.caption("链接所指的句子未能在原文中找到。")
             if lost:
                 st.caption(f"{lost} 条提取结果未能在文中定位。")
     if not traditional:

@@ -6,12 +6,16 @@
     python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
     python -m pipeline roster import FILE [--db FILE]      # replace the roster (名单), CSV or .xlsx
     python -m pipeline roster export [--out FILE.csv]      # the roster as CSV (stdout without --out)
-    python -m pipeline checks [--db FILE] [--unit U] [--year-min Y] [--year-max Y] [--unit-type T] --out FILE.csv
+    python -m pipeline workbook [FILTERS] [--db FILE] --out FILE.xlsx   # one sheet per table
+    python -m pipeline brief [FILTERS] [--db FILE] --out FILE.docx|FILE.pdf
+        FILTERS: --unit U (repeatable) --unit-type T --region R --year-min Y --year-max Y
+    python -m pipeline checks [FILTERS] [--db FILE] [--rules FILE] --out FILE.csv   # 考核 verdicts
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .config import db_path
 from .rules import RulesError
@@ -49,10 +53,21 @@ def main(argv: list[str] | None = None) -> int:
     ro = ros_sub.add_parser("export", help="write the roster as CSV")
     ro.add_argument("--out", default=None)
     ro.add_argument("--db", default=None)
+    for name, helptext in (("workbook", "write an .xlsx workbook of the filter (one sheet per table)"),
+                           ("brief", "write a brief for the meeting (.docx or .pdf) for the filter")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--db", default=None)
+        p.add_argument("--out", required=True)
+        p.add_argument("--unit", action="append", default=[], help="a unit (repeat for several)")
+        p.add_argument("--unit-type", action="append", default=[], help="a unit type (repeatable)")
+        p.add_argument("--region", action="append", default=[], help="a region (repeatable)")
+        p.add_argument("--year-min", type=int, default=None)
+        p.add_argument("--year-max", type=int, default=None)
     chk = sub.add_parser("checks", help="考核: unit x rule verdicts (达标/未达标/未提及) as CSV")
     chk.add_argument("--db", default=None)
     chk.add_argument("--unit", action="append", default=[], help="a unit (repeat for several)")
     chk.add_argument("--unit-type", action="append", default=[], help="a unit type (repeat for several)")
+    chk.add_argument("--region", action="append", default=[], help="a region (repeatable)")
     chk.add_argument("--year-min", type=int, default=None)
     chk.add_argument("--year-max", type=int, default=None)
     chk.add_argument("--rules", default=None, help="rules file (default: the user copy, else the bundled one)")
@@ -145,12 +160,38 @@ def main(argv: list[str] | None = None) -> int:
         except RulesError as exc:
             print(f"错误:{exc}", file=sys.stderr)
             return 2
-        f = {"units": args.unit, "unit_types": args.unit_type, "year_min": args.year_min, "year_max": args.year_max}
+        f = {"units": args.unit, "unit_types": args.unit_type, "regions": args.region,
+             "year_min": args.year_min, "year_max": args.year_max}
         v = checks.verdicts(f, data, db=db)
         n = checks.write_csv(v, args.out)
         counts = v["verdict"].value_counts()
         print(f"{v[['unit', 'year']].drop_duplicates().shape[0]} 个单位年度、{n} 条结论 -> {args.out}("
               + "、".join(f"{k} {int(counts.get(k, 0))}" for k in checks.VERDICTS) + ")")
+        return 0
+    if args.cmd in ("workbook", "brief"):
+        filters = {"units": args.unit, "unit_types": args.unit_type, "regions": args.region,
+                   "year_min": args.year_min, "year_max": args.year_max}
+        if not Path(db).exists():
+            print(f"错误:数据库文件不存在:{db}", file=sys.stderr)
+            return 2
+        if args.cmd == "workbook":
+            from .workbook import write_workbook
+
+            if not args.out.lower().endswith(".xlsx"):
+                print("错误:输出文件须以 .xlsx 结尾", file=sys.stderr)
+                return 2
+            out = write_workbook(filters, args.out, db=db)
+        else:
+            from .brief import BriefError, write_brief
+
+            try:
+                out = write_brief(filters, args.out, db=db)
+            except BriefError as exc:
+                print(f"错误:{exc}", file=sys.stderr)
+                return 2
+        from .labels import describe
+
+        print(f"已写出 {out}(范围:{describe(filters, full=True)})")
         return 0
     return 2
 

@@ -514,6 +514,18 @@ def report_corrections(con, _filters, report_id: str) -> pd.DataFrame:
 
     return pd.DataFrame(corrections.for_report(con, report_id),
                         columns=["target", "item_text", "item_ordinal", "field", "value", "original", "who", "at"])
+@cached
+def kwic_total(con, filters, term: str = "") -> dict[str, int]:
+    """How many times `term` occurs (non-overlapping, as `kwic` walks them) and in how many
+    reports, for the filter: the 上下文 list is capped, its caption says of how many."""
+    if not term:
+        return {"occurrences": 0, "reports": 0}
+    cond, params = where(filters)
+    occ, reps = con.execute(f"""
+        SELECT coalesce(sum((length(r.text_simplified) - length(replace(r.text_simplified, ?, ''))) // length(?)), 0),
+               count(*)
+        FROM reports r WHERE contains(r.text_simplified, ?) AND {cond}""", [term, term, term, *params]).fetchone()
+    return {"occurrences": int(occ), "reports": int(reps)}
 
 
 # ---------------------------------------------------------------- raw extracts (downloads)

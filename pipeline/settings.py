@@ -115,6 +115,9 @@ SETTINGS: tuple[Setting, ...] = (
             "wrong passwords allowed server-wide within 5 minutes before logins are paused"),
     Setting("ZONGJIE_LOGIN_LOCKOUT", "300", _positive_int,
             "错误密码过多后暂停登录的秒数", "seconds logins stay paused after too many wrong passwords"),
+    Setting("ZONGJIE_BASE_URL", None, _text,
+            "下载文件中“查看报告”链接的网址前缀,默认为浏览器访问看板所用的地址",
+            "address put in front of 查看报告 links in downloaded files; default the address the browser used"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

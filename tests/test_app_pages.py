@@ -176,19 +176,26 @@ def assert_clean(at, title: str) -> None:
     assert at.title and at.title[0].value == title
 
 
-def csv_of(downloads: dict, at, name_prefix: str) -> tuple[str, pd.DataFrame, bytes]:
-    """The CSV a download button on the page would give, found by its file name."""
+def csv_of(downloads: dict, at, name_prefix: str, ext: str = ".csv") -> tuple[str, pd.DataFrame, bytes]:
+    """The CSV (or, with ext=".xlsx", the workbook) a download button on the page would
+    give, found by its file name."""
     ids = {b.proto.deferred_file_id for b in at.get("download_button")}
-    hits = [(n, fn) for fid, (n, fn) in downloads.items() if fid in ids and n.startswith(name_prefix)]
+    hits = [(n, fn) for fid, (n, fn) in downloads.items()
+            if fid in ids and n.startswith(name_prefix) and n.endswith(ext)]
     assert hits, (name_prefix, sorted(n for fid, (n, _) in downloads.items() if fid in ids))
     name, fn = hits[-1]
     raw = fn()
+    if ext == ".xlsx":
+        return name, pd.read_excel(io.BytesIO(raw), keep_default_na=False), raw
     return name, pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False), raw
 
 
 def same(csv: pd.DataFrame, df: pd.DataFrame) -> None:
-    """CSV content equals the DataFrame, compared as CSV text (types vanish in CSV)."""
-    expected = pd.read_csv(io.StringIO(df.to_csv(index=False)), keep_default_na=False)
+    """CSV content equals the DataFrame as every download writes it (pipeline.sheets: flags as
+    是/否, whole numbers as integers, formula-like text escaped), compared as CSV text."""
+    from pipeline import sheets
+
+    expected = pd.read_csv(io.StringIO(sheets.for_spreadsheet(df).to_csv(index=False)), keep_default_na=False)
     assert list(csv.columns) == list(expected.columns)
     pd.testing.assert_frame_equal(csv.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
 
@@ -223,7 +230,8 @@ def test_page_on_empty_database_shows_empty_state(monkeypatch, tmp_path, page):
 
 # ---------------------------------------------------------------- filters
 def _metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """A metric card's number, without its unit ("159 条" -> "159")."""
+    return next(m.value for m in at.metric if m.label == label).split(" ")[0].replace(",", "")
 
 
 def test_filter_changes_numbers_and_is_kept_across_pages(monkeypatch, dash_db):
@@ -327,7 +335,7 @@ def test_activity_filter_changes_totals(monkeypatch, dash_db):
     from pipeline import query as q
 
     at = run_page(monkeypatch, dash_db, "activity")
-    measure = at.selectbox(key="act_measure").value
+    measure = at.selectbox(key="measure").value
     all_n = int(_metric(at, "提及条数"))
     unit = q.metric_totals({}, ("unit",), measure, db=dash_db)["unit"].dropna().iloc[0]
     at.multiselect(key="unit").set_value([unit]).run()
@@ -357,9 +365,10 @@ def test_downloads_equal_query_results(monkeypatch, dash_db, downloads):
     assert len(csv) == int(q.overview(f, db=dash_db).iloc[0]["reports"]) and "原文" in csv.columns
 
     at.switch_page(script("activity")).run()
-    measure = at.selectbox(key="act_measure").value
+    measure = at.selectbox(key="measure").value
     _, csv, _ = csv_of(downloads, at, "活动指标-明细")
-    same(csv, ui.zh(q.metrics(f, measure, db=dash_db)))
+    assert csv["查看报告"].str.contains("hl=").all()
+    same(csv.drop(columns="查看报告"), ui.zh(q.metrics(f, measure, db=dash_db))[list(csv.columns[1:])])
 
     at.switch_page(script("problems")).run()
     _, csv, _ = csv_of(downloads, at, "存在问题-各类别按年度")
@@ -378,13 +387,16 @@ def test_statements_behind_a_bar_link_to_the_report(monkeypatch, dash_db, downlo
     freq = q.shortcoming_freq({}, db=dash_db).dropna(subset=["year"])
     row = freq.sort_values("statements", ascending=False).iloc[0]
     at = run_page(monkeypatch, dash_db, "problems")
-    at.selectbox(key="sc_cat").set_value(row.category)
-    at.selectbox(key="sc_year").set_value(str(int(row.year))).run()
+    at.selectbox(key="cat").set_value(row.category)
+    at.selectbox(key="year").set_value(str(int(row.year))).run()
     assert_clean(at, "存在问题")
     _, csv, _ = csv_of(downloads, at, ui.safe_name(f"存在问题-表述-{row.category}-{int(row.year)}"))
     assert len(csv) == int(row.statements)
-    assert set(csv["单位"].replace("", None).dropna()) <= set(q.coverage({}, db=dash_db)["unit"].dropna())
-    assert all(link.startswith("报告浏览?report=") for link in csv["查看报告"])
+    from pipeline.sheets import escape_cell
+
+    units = {escape_cell(u) for u in q.coverage({}, db=dash_db)["unit"].dropna()}   # '--社区 escaped
+    assert set(csv["单位"].replace("", None).dropna()) <= units
+    assert all(link.startswith("http://localhost:8501/报告浏览?report=") for link in csv["查看报告"])
     assert set(csv["年度"].astype(str)) == {str(int(row.year))}
 
 
@@ -516,11 +528,11 @@ def test_long_tables_show_their_first_rows_and_download_all(monkeypatch, dash_db
 
     monkeypatch.setenv("ZONGJIE_TABLE_ROWS", "7")
     at = run_page(monkeypatch, dash_db, "activity")
-    measure = at.selectbox(key="act_measure").value
+    measure = at.selectbox(key="measure").value
     every = q.metrics({}, measure, db=dash_db)
     assert len(every) > 7
     shown = [d for d in at.dataframe if len(d.value) == 7 and "所在句子" in d.value.columns]
     assert shown, [d.value.shape for d in at.dataframe]
     assert any(f"共 {len(every):,} 条,表中显示前 7 条" in c.value for c in at.caption)
     _, csv, _ = csv_of(downloads, at, "活动指标-明细")
-    same(csv, ui.zh(every))
+    same(csv.drop(columns="查看报告"), ui.zh(every)[list(csv.columns[1:])])

@@ -301,6 +301,7 @@ def test_report_link_opens_reader(page, server, browser_db):
 
     con = duckdb.connect(str(browser_db), read_only=True)
     rid, = con.execute("SELECT report_id FROM shortcomings ORDER BY report_id LIMIT 1").fetchone()
+    title, = con.execute("SELECT title FROM reports WHERE report_id = ?", [rid]).fetchone()
     con.close()
     # the link as the 查看报告 columns write it, and percent-encoded as a copied URL is
     for path in ("报告浏览", urllib.parse.quote("报告浏览")):
@@ -308,7 +309,8 @@ def test_report_link_opens_reader(page, server, browser_db):
         _settle(page, "报告浏览")
         page.wait_for_selector(".zj-reader mark", timeout=30000)
         assert page.locator(".zj-reader mark.zj-shortcoming, .zj-reader mark.zj-metric-shortcoming").count() > 0
-        assert rid in page.inner_text("body")
+        assert title in page.inner_text('[data-testid="stMain"] h3')    # that report, by its title
+        assert rid not in page.inner_text("body")                      # the hash id is not for reading
     _shoot(page, "reader")
     assert not _errors(page)
 
@@ -381,6 +383,189 @@ def test_csv_download_as_a_user(browser, server, browser_db):
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == before
     assert _url(page, server) == "/?unit_type=乡镇街道" and not _errors(page)
+
+
+# ---------------------------------------------------------------- exports, as a user gets them
+def _download(page, locator, timeout: int = 60_000):
+    with page.expect_download(timeout=timeout) as info:
+        locator.click()
+    d = info.value
+    return d.suggested_filename, Path(d.path()).read_bytes()
+
+
+def _downloads_page(browser):
+    return browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
+                               accept_downloads=True).new_page()
+
+
+def test_xlsx_and_escaped_csv_as_a_user(browser, server, browser_db):
+    """The sidebar's raw reports table as CSV and Excel: the unit `--社区` (Excel would show
+    #NAME?) comes back as '--社区 in the CSV and as text in the .xlsx; years are numbers,
+    headers Chinese, the header row frozen, links absolute to this server."""
+    import csv
+    import io
+
+    import openpyxl
+
+    page = _downloads_page(browser)
+    page.goto(f"{server}/")
+    _settle(page, "总览", 2)
+    side = page.locator('[data-testid="stSidebar"]')
+    side.get_by_text("下载原始数据(当前筛选)").click()
+    name, data = _download(page, side.get_by_role("button", name="报告 CSV"))
+    assert name.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    units = {r["单位"] for r in rows}
+    assert "'--社区" in units and "--社区" not in units
+    assert all(not r["年度"].endswith(".0") for r in rows) and {r["单位明确署名"] for r in rows} <= {"是", "否", ""}
+    name, data = _download(page, side.get_by_role("button", name="报告 Excel"))
+    assert name.endswith(".xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["报告编号", "标题", "单位"] and "年度" in header and ws.freeze_panes == "A2"
+    col = header.index("年度")
+    years = [r[col].value for r in ws.iter_rows(min_row=2)]
+    assert any(isinstance(y, int) for y in years) and not any(isinstance(y, str) for y in years)
+    assert "--社区" in [r[2].value for r in ws.iter_rows(min_row=2)]      # text in a cell, not a formula
+
+    page.goto(f"{server}/存在问题")
+    _settle(page, "存在问题", 1)
+    button = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button',
+                          has_text="CSV").nth(1)                         # 具体表述, under the chart's
+    name, data = _download(page, button)
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert name.startswith("存在问题-表述") and rows
+    assert all(r["查看报告"].startswith(f"{server}/报告浏览?report=") for r in rows)
+    assert not _errors(page)
+    page.context.close()
+
+
+def test_brief_as_a_user(browser, server, browser_db):
+    """生成简报 in the sidebar of a filtered page: the .docx and the .pdf name the filter and
+    give the figures; the PDF carries its CJK font."""
+    import io
+
+    import duckdb
+    from docx import Document
+    from pypdf import PdfReader
+
+    con = duckdb.connect(str(browser_db), read_only=True)
+    n = con.execute("SELECT count(*) FROM reports WHERE unit_type = '学校'").fetchone()[0]
+    con.close()
+    page = _downloads_page(browser)
+    page.goto(f"{server}/存在问题?unit_type=学校")
+    _settle(page, "存在问题", 1)
+    side = page.locator('[data-testid="stSidebar"]')
+    side.get_by_text("生成简报 · 导出 Excel").click()
+    name, data = _download(page, side.get_by_role("button", name="生成简报(Word)"))
+    assert name.endswith(".docx") and "学校" in name
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "范围:类型:学校" in text and f"报告 {n} 篇" in text
+    name, data = _download(page, side.get_by_role("button", name="生成简报(PDF)"))
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert name.endswith(".pdf") and "范围:类型:学校" in text and f"报告 {n} 篇" in text
+    fonts = [f.get_object() for p in reader.pages for f in (p["/Resources"].get("/Font") or {}).values()]
+    assert any("WenQuanYi" in str(f["/BaseFont"]) and "/FontFile2" in
+               f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() for f in fonts)
+    name, data = _download(page, side.get_by_role("button", name="全部表格(Excel 工作簿)"))
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert name.endswith(".xlsx") and wb["报告"].max_row - 1 == n and wb["说明"]["B2"].value == "类型:学校"
+    assert not _errors(page)
+    page.context.close()
+
+
+def test_click_a_heatmap_cell_lands_on_its_sentences(browser, server, browser_db):
+    """A shared link opens 活动指标 on the 单位 × 类别 tab with its 计量单位; clicking a cell
+    lists the mentions behind it, and 打开 opens the reader scrolled to the sentence."""
+    import urllib.parse as up
+
+    import csv
+    import io
+
+    page = _downloads_page(browser)
+    page.goto(f"{server}/活动指标?measure=次&tab=" + up.quote("单位 × 类别"))
+    _settle(page, "活动指标", 1)
+    assert page.get_by_role("tab", name="单位 × 类别").get_attribute("aria-selected") == "true"
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           ".some(g => g.data && g.data[0] && g.data[0].type === 'heatmap' && g.offsetParent)",
+                           timeout=30000)
+    # the centre of the top-left cell, from plotly's own axes
+    xy = page.evaluate("""() => {
+        const g = [...document.querySelectorAll('.js-plotly-plot')].find(
+            g => g.data && g.data[0] && g.data[0].type === 'heatmap' && g.offsetParent);
+        const fl = g._fullLayout, xa = fl.xaxis, ya = fl.yaxis, r = g.getBoundingClientRect();
+        const z = g.data[0].z; let i = 0, j = 0;
+        outer: for (i = 0; i < z.length; i++) for (j = 0; j < z[i].length; j++) if (z[i][j] > 0) break outer;
+        return [r.left + xa._offset + xa.l2p(j), r.top + ya._offset + ya.l2p(i)];
+    }""")
+    page.mouse.click(xy[0], xy[1])
+    page.wait_for_function("() => /:\\d+ 条指标/.test(document.body.innerText)", timeout=30000)
+    import re
+
+    n = int(re.search(r":(\d+) 条指标", page.inner_text('[data-testid="stMain"]')).group(1))
+    assert n >= 1
+    # the table's links are drawn on a canvas: read them from its CSV
+    buttons = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button:visible', has_text="CSV")
+    name, data = _download(page, buttons.nth(1))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert name.startswith("活动指标-所选") and len(rows) == n
+    href = rows[0]["查看报告"]
+    assert href.startswith(f"{server}/报告浏览?report=") and "hl=" in href
+    page.goto(href)
+    _settle(page, "报告浏览")
+    page.wait_for_selector("#zj-target", state="attached", timeout=30000)
+    page.wait_for_timeout(1500)
+    inside = page.evaluate("""() => { const m = document.getElementById('zj-target').nextElementSibling;
+        const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }""")
+    assert inside and not _errors(page)
+    page.context.close()
+
+
+@pytest.mark.parametrize("path,title,charts,images,shot", PAGES, ids=[p[4] for p in PAGES])
+def test_phone_layout(browser, server, path, title, charts, images, shot):
+    """390×844 (a phone): every page renders, nothing is wider than the screen; screenshots
+    to tests/artifacts/phone-*.png."""
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                               device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
+    page.goto(f"{server}/{path}")
+    _settle(page, title, min(charts, 1), 0)
+    wide = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 2 && e.offsetParent
+                && !e.closest('[data-testid="stDataFrame"], .js-plotly-plot, .zj-kwic, [data-testid="stTabs"] [role="tablist"]'))
+        .map(e => e.tagName + '.' + (e.getAttribute('data-testid') || e.className)).slice(0, 5)""")
+    assert not wide, wide
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 392
+    _shoot(page, f"phone-{shot}")
+    assert not _errors(page)
+    page.context.close()
+
+
+def test_upload_a_doc_says_save_as_docx(browser, server):
+    """A .doc chosen in the uploader is taken (no English hover refusal) and refused on 开始导入
+    with the Chinese reason and what to do; nothing imported is not a green success."""
+    page = _new_page(browser)
+    page.goto(f"{server}/数据导入")
+    _settle(page, "数据导入")
+    # Streamlit's English words are still in the DOM, drawn at size 0; ours in their place
+    page.wait_for_selector('[data-testid="stFileUploaderDropzone"] button p', timeout=30000)
+    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInstructions"] span', timeout=30000)
+    shown = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzone"] button p')]
+        .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])""")
+    assert shown and all(size == "0px" for size, _ in shown)
+    assert {after for _, after in shown} >= {'"拖放文件到此处"', '"选择文件"'}
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        [{"name": "年度总结.doc", "mimeType": "application/msword", "buffer": b"\xd0\xcf\x11\xe0old word"}])
+    page.wait_for_function("() => document.body.innerText.includes('年度总结.doc')", timeout=30000)
+    page.get_by_role("button", name="开始导入").click()
+    page.wait_for_function("() => document.body.innerText.includes('另存为')", timeout=60000)
+    body = page.inner_text('[data-testid="stMain"]')
+    assert "年度总结.doc" in body and "另存为” .docx" in body and "跳过 1 个" in body
+    assert "请先选择要上传的文件" not in body and "not allowed" not in body
+    assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 0
 
 
 def test_roster_corrections_survive_reingest(browser, server, browser_db, tmp_path):
