@@ -5,8 +5,6 @@ points and unit types (saved as this installation's copy). The verdicts come fro
 pipeline/checks.py; this page only shows them."""
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
 import pandas as pd
 import streamlit as st
 
@@ -36,12 +34,6 @@ ui.page_header("考核", f, "按意识形态工作责任制的考核规则,逐�
 
 def _zh(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
-
-
-def _links(ids) -> list:
-    tail = urlencode(ui.filter_params(f), quote_via=quote)
-    return [ui.READER.url_path + "?" + urlencode([("report", r)], quote_via=quote) + ("&" + tail if tail else "")
-            for r in ids]
 
 
 def _num(x):
@@ -165,7 +157,9 @@ with ui.guard():
             ui.empty("这份报告对所有考核项都没有提及。")
         else:
             ev = ev.assign(value=ev["value"].map(_num))
-            ev.insert(0, "link", _links(ev["report_id"]))
+            # the reader opens the report scrolled to the evidence sentence, highlighted
+            ev.insert(0, "link", [ui.report_link(r, f, highlight=t)
+                                  for r, t in zip(ev["report_id"], ev["text_original"])])
             ui.table(_zh(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
                      f"考核-依据-{row['unit']}-{int(row['year'])}", "kh_evidence", f, labelled=True,
                      column_config={"查看报告": LINK})

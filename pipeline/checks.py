@@ -207,7 +207,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     WITH rules AS ({rsql}),
     rep0 AS (
         SELECT r.report_id, r.unit, r.unit_type, r.year, coalesce(r.period, 'full_year') AS period,
-               r.text_simplified AS txt
+               r.text_simplified AS txt, r.text AS txt_original
         FROM reports_eff r          -- the supervisor's corrections and the roster applied (effective.py)
         WHERE {cond} AND coalesce(r.is_report, TRUE) AND r.unit IS NOT NULL AND r.year IS NOT NULL),
     rep1 AS (SELECT *, bool_or(period = 'full_year') OVER (PARTITION BY unit, year) AS has_full FROM rep0),
@@ -225,7 +225,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
               WHERE txt IS NOT NULL AND regexp_matches(txt, ?)),
     sent0 AS (SELECT report_id, unnest(p) AS s, unnest(range(len(p))) AS i FROM parts),
     sent1 AS (SELECT report_id, s,
-                     sum(length(s) + 1) OVER (PARTITION BY report_id ORDER BY i) - length(s) - 1 AS a
+                     (sum(length(s) + 1) OVER (PARTITION BY report_id ORDER BY i) - length(s) - 1)::BIGINT AS a
               FROM sent0),
     -- the sentences holding any cue, computed once (each rule's SELECT below reads them)
     sent AS MATERIALIZED (SELECT * FROM sent1 WHERE regexp_matches(s, ?)),
@@ -298,12 +298,14 @@ def _check_evidence(con, filters, rules_json: str) -> pd.DataFrame:
     data = json.loads(rules_json)
     if not data["rule"]:
         return pd.DataFrame(columns=["unit", "year", "rule_id", "rule", "kind", "text", "value", "report_id",
-                                     "char_start", "char_end"])
+                                     "char_start", "char_end", "text_original"])
     sql, params = _evidence_sql(con, filters, data, "unit")
     sql += """
     SELECT rep.unit, rep.year, ev.rule_id, ru.rule,
            CASE ev.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END AS kind,
-           ev.text, ev.value, ev.report_id, ev.char_start, ev.char_end
+           ev.text, ev.value, ev.report_id, ev.char_start, ev.char_end,
+           -- as written (traditional script stays traditional): what the reader searches for
+           trim(substr(rep.txt_original, ev.char_start + 1, ev.char_end - ev.char_start)) AS text_original
     FROM ev JOIN rep USING (report_id) JOIN rules ru USING (rule_id)
     ORDER BY rep.unit, rep.year, ru.ord, ev.report_id, ev.char_start"""
     return con.execute(sql, params).df()

@@ -38,7 +38,7 @@ def test_matrix_scores_and_sheet(monkeypatch, checks_db, user_rules, downloads):
     at.selectbox(key="kh_unit").set_value("县卫生健康局(2022年)").run()
     assert_clean(at, "考核")
     _, ev, _ = csv_of(downloads, at, "考核-依据-县卫生健康局-2022")
-    assert all(link.startswith("报告浏览?report=") for link in ev["查看报告"])
+    assert all(link.startswith("http://localhost:8501/报告浏览?report=") and "hl=" in link for link in ev["查看报告"])
     assert set(ev["依据类型"]) == {"指标", "存在问题"}
     assert "党组书记讲党课还不够经常" in " ".join(ev["原文"])
 
