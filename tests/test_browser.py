@@ -450,21 +450,21 @@ def test_brief_as_a_user(browser, server, browser_db):
     from pypdf import PdfReader
 
     con = duckdb.connect(str(browser_db), read_only=True)
-    n = con.execute("SELECT count(*) FROM reports WHERE unit_type = '学校'").fetchone()[0]
+    n = con.execute("SELECT count(*) FROM reports WHERE unit_type = '乡镇街道' AND is_report").fetchone()[0]
     con.close()
     page = _downloads_page(browser)
-    page.goto(f"{server}/存在问题?unit_type=学校")
+    page.goto(f"{server}/存在问题?unit_type=乡镇街道")
     _settle(page, "存在问题", 1)
     side = page.locator('[data-testid="stSidebar"]')
     side.get_by_text("生成简报 · 导出 Excel").click()
     name, data = _download(page, side.get_by_role("button", name="生成简报(Word)"))
-    assert name.endswith(".docx") and "学校" in name
+    assert name.endswith(".docx") and "乡镇街道" in name
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert "范围:类型:学校" in text and f"报告 {n} 篇" in text
+    assert "范围:类型:乡镇街道" in text and f"报告 {n} 篇" in text
     name, data = _download(page, side.get_by_role("button", name="生成简报(PDF)"))
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(p.extract_text() for p in reader.pages)
-    assert name.endswith(".pdf") and "范围:类型:学校" in text and f"报告 {n} 篇" in text
+    assert name.endswith(".pdf") and "范围:类型:乡镇街道" in text and f"报告 {n} 篇" in text
     fonts = [f.get_object() for p in reader.pages for f in (p["/Resources"].get("/Font") or {}).values()]
     assert any("WenQuanYi" in str(f["/BaseFont"]) and "/FontFile2" in
                f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() for f in fonts)
@@ -472,7 +472,7 @@ def test_brief_as_a_user(browser, server, browser_db):
     import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert name.endswith(".xlsx") and wb["报告"].max_row - 1 == n and wb["说明"]["B2"].value == "类型:学校"
+    assert name.endswith(".xlsx") and wb["报告"].max_row - 1 == n and wb["说明"]["B2"].value == "类型:乡镇街道"
     assert not _errors(page)
     page.context.close()
 
@@ -635,7 +635,7 @@ def test_roster_corrections_survive_reingest(browser, server, browser_db, tmp_pa
         page.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"] button', has_text="报告 CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
     row = next(r for r in rows if r["报告编号"] == rid)
-    assert (row["单位"], row["年度"], row["原识别单位"], row["已更正"]) == ("县委宣传部", "2020", "办公室", "True")
+    assert (row["单位"], row["年度"], row["原识别单位"], row["已更正"]) == ("县委宣传部", "2020", "办公室", "是")
     # ... and in the export
     out = tmp_path / "export.jsonl"
     export_jsonl(browser_db, out)

@@ -150,11 +150,11 @@ def test_workbook_has_one_sheet_per_table(hostile_db):
     from pipeline import query as q
     from pipeline import workbook
 
-    f = {"unit_types": ["学校"]}
+    f = {"unit_types": ["乡镇街道"]}
     wb = openpyxl.load_workbook(io.BytesIO(workbook.workbook_bytes(f, db=hostile_db)))
     assert wb.sheetnames[:4] == ["说明", "报告", "覆盖情况", "活动指标合计"]
     assert "存在问题表述" in wb.sheetnames and "数据质量" in wb.sheetnames
-    assert wb["说明"]["B2"].value == "类型:学校"
+    assert wb["说明"]["B2"].value == "类型:乡镇街道"
     rep = wb["报告"]
     assert rep.max_row - 1 == int(q.overview(f, db=hostile_db).iloc[0]["reports"])
     header = [c.value for c in rep[1]]
@@ -207,13 +207,13 @@ def test_brief_docx_and_pdf_say_the_filter_and_the_figures(hostile_db, tmp_path)
     from pipeline import brief
     from pipeline import query as q
 
-    f = {"unit_types": ["学校"], "year_min": 2019}
+    f = {"unit_types": ["乡镇街道"], "year_min": 2019}
     ov = q.overview(f, db=hostile_db).iloc[0]
     n_st = len(q.shortcomings(f, db=hostile_db))
     top = q.shared_categories(f, db=hostile_db).iloc[0]
     docx = brief.write_brief(f, tmp_path / "b.docx", db=hostile_db).read_bytes()
     text = _docx_text(docx)
-    assert "2019年起;类型:学校" in text
+    assert "2019年起;类型:乡镇街道" in text
     assert f"报告 {int(ov.reports)} 篇" in text and f"单位 {int(ov.units)} 个" in text
     assert f"存在问题表述 {n_st} 条" in text and top.category in text
     assert "覆盖缺口" in text and "反复出现的问题" in text
@@ -226,7 +226,7 @@ def test_brief_docx_and_pdf_say_the_filter_and_the_figures(hostile_db, tmp_path)
 
     pdf = brief.brief_bytes(f, "pdf", db=hostile_db)
     text, fonts, embedded = _pdf_text_and_fonts(pdf)
-    assert "2019年起;类型:学校" in text and f"报告 {int(ov.reports)} 篇" in text and top.category in text
+    assert "2019年起;类型:乡镇街道" in text and f"报告 {int(ov.reports)} 篇" in text and top.category in text
     assert "第 1 页 / 共" in text
     assert any("WenQuanYi" in f for f in fonts) and embedded >= 1          # the CJK font is inside the file
     from pypdf import PdfReader
@@ -243,14 +243,14 @@ def test_brief_on_an_empty_filter_still_renders(hostile_db):
 
 
 def test_sidebar_brief_button_on_every_page(monkeypatch, hostile_db, downloads):
-    at = run_page(monkeypatch, hostile_db, query={"unit_type": ["学校"]})
+    at = run_page(monkeypatch, hostile_db, query={"unit_type": ["乡镇街道"]})
     for page in ("overview", "keywords"):
         if page != "overview":
             at.switch_page(script(page)).run()
         ids = {b.proto.deferred_file_id for b in at.get("download_button")}
         hits = {n: fn for fid, (n, fn) in downloads.items() if fid in ids}
         docx = next(fn for n, fn in hits.items() if n.startswith("简报") and n.endswith(".docx"))
-        assert "类型:学校" in _docx_text(docx())
+        assert "类型:乡镇街道" in _docx_text(docx())
         assert any(n.startswith("简报") and n.endswith(".pdf") for n in hits)
         assert any(n.startswith("工作簿") and n.endswith(".xlsx") for n in hits)
 
