@@ -253,3 +253,13 @@ def test_corrections_flow_into_the_verdicts(checks_db, shipped, tmp_path):
     corrections.save_report(db, rid, {"unit": "县教育体育局"})
     got, _ = _verdicts(db, shipped)
     assert ("县教育局", "zhongxinzu") not in got and got[("县教育体育局", "shuji_dangke")].verdict == "达标"
+
+
+def test_rule_categories_are_activity_categories(shipped):
+    """A rule names metric categories by name: a renamed category in activity_taxonomy.toml
+    would silently turn its counts into mere mentions."""
+    from pipeline import rules
+
+    names = {c["name"] for c in rules.load("activity_taxonomy.toml")["category"]}
+    used = {c for r in shipped["rule"] for c in r["categories"]}
+    assert used and used <= names, used - names
