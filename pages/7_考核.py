@@ -150,8 +150,9 @@ with ui.guard():
         st.dataframe(_zh(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), key="tbl_kh_sheet",
                      hide_index=True, width="stretch")
         ui.download(_zh(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
-        ev = checks.check_evidence(f, rules_json)
-        ev = ev[(ev["unit"] == row["unit"]) & (ev["year"] == row["year"])]
+        # only this unit-year's evidence is computed (the whole filter's would cost as much as the verdicts)
+        one = {**f, "units": [row["unit"]], "year_min": int(row["year"]), "year_max": int(row["year"])}
+        ev = checks.check_evidence(one, rules_json)
         st.markdown("**依据原文**")
         if ev.empty:
             ui.empty("这份报告对所有考核项都没有提及。")
