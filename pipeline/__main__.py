@@ -21,6 +21,20 @@ from .config import db_path
 from .rules import RulesError
 
 
+def _filter_arguments(p) -> None:
+    """The report filter as options (workbook, brief, checks): the same keys as the sidebar."""
+    p.add_argument("--unit", action="append", default=[], help="a unit (repeat for several)")
+    p.add_argument("--unit-type", action="append", default=[], help="a unit type (repeat for several)")
+    p.add_argument("--region", action="append", default=[], help="a region (repeat for several)")
+    p.add_argument("--year-min", type=int, default=None)
+    p.add_argument("--year-max", type=int, default=None)
+
+
+def _filters(args) -> dict:
+    return {"units": args.unit, "unit_types": args.unit_type, "regions": args.region,
+            "year_min": args.year_min, "year_max": args.year_max}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline", description="总结看板 ingestion pipeline")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -58,18 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--db", default=None)
         p.add_argument("--out", required=True)
-        p.add_argument("--unit", action="append", default=[], help="a unit (repeat for several)")
-        p.add_argument("--unit-type", action="append", default=[], help="a unit type (repeatable)")
-        p.add_argument("--region", action="append", default=[], help="a region (repeatable)")
-        p.add_argument("--year-min", type=int, default=None)
-        p.add_argument("--year-max", type=int, default=None)
+        _filter_arguments(p)
     chk = sub.add_parser("checks", help="考核: unit x rule verdicts (达标/未达标/未提及) as CSV")
     chk.add_argument("--db", default=None)
-    chk.add_argument("--unit", action="append", default=[], help="a unit (repeat for several)")
-    chk.add_argument("--unit-type", action="append", default=[], help="a unit type (repeat for several)")
-    chk.add_argument("--region", action="append", default=[], help="a region (repeatable)")
-    chk.add_argument("--year-min", type=int, default=None)
-    chk.add_argument("--year-max", type=int, default=None)
+    _filter_arguments(chk)
     chk.add_argument("--rules", default=None, help="rules file (default: the user copy, else the bundled one)")
     chk.add_argument("--out", required=True, help="CSV file (UTF-8 with BOM, Chinese headers)")
     args = ap.parse_args(argv)
@@ -160,17 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         except RulesError as exc:
             print(f"错误:{exc}", file=sys.stderr)
             return 2
-        f = {"units": args.unit, "unit_types": args.unit_type, "regions": args.region,
-             "year_min": args.year_min, "year_max": args.year_max}
-        v = checks.verdicts(f, data, db=db)
+        v = checks.verdicts(_filters(args), data, db=db)
         n = checks.write_csv(v, args.out)
         counts = v["verdict"].value_counts()
         print(f"{v[['unit', 'year']].drop_duplicates().shape[0]} 个单位年度、{n} 条结论 -> {args.out}("
               + "、".join(f"{k} {int(counts.get(k, 0))}" for k in checks.VERDICTS) + ")")
         return 0
     if args.cmd in ("workbook", "brief"):
-        filters = {"units": args.unit, "unit_types": args.unit_type, "regions": args.region,
-                   "year_min": args.year_min, "year_max": args.year_max}
+        filters = _filters(args)
         if not Path(db).exists():
             print(f"错误:数据库文件不存在:{db}", file=sys.stderr)
             return 2
