@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import query, rules, settings
+from . import check_sentences, query, rules, settings
 from .filters import where
 
 RULES_FILE = "check_rules.toml"
@@ -201,6 +201,17 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
                    st.a + length(st.s) AS char_end
             FROM sent st WHERE regexp_matches(st.s, ?){not_s}""")
         hit_params += [r["id"], r["cue"], *extra]
+    if check_sentences.ready(con, [r["cue"] for r in data["rule"]]):
+        # the candidate sentences stored at write time (check_sentences.py), filtered by the rules' cues
+        sent_sql = """sent AS MATERIALIZED (SELECT c.report_id, c.s, c.char_start AS a
+                                 FROM check_sentences c JOIN rep USING (report_id) WHERE regexp_matches(c.s, ?))"""
+        sent_params = [union]
+    else:
+        # a database written before that table, or a cue the stored words do not cover: split here
+        sent_sql = check_sentences.SPLIT_SQL.format(src="(SELECT report_id, txt FROM rep)") + """,
+    -- the sentences holding any cue, computed once (each rule's SELECT below reads them)
+    sent AS MATERIALIZED (SELECT * FROM sent1 WHERE regexp_matches(s, ?))"""
+        sent_params = [union, union]
     met_sql = " UNION ALL ".join(met_parts) or """
             SELECT report_id, NULL::VARCHAR, 'metric', clause, base_value, char_start, char_end FROM mcl WHERE FALSE"""
     sql = f"""
@@ -221,14 +232,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
           AND NOT coalesce(m.duplicate, FALSE)                 -- a figure restated later counts once
           AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, ''))),
     met AS MATERIALIZED ({met_sql}),
-    parts AS (SELECT report_id, string_split_regex(txt, '[。！？；!?;\\n]') AS p FROM rep
-              WHERE txt IS NOT NULL AND regexp_matches(txt, ?)),
-    sent0 AS (SELECT report_id, unnest(p) AS s, unnest(range(len(p))) AS i FROM parts),
-    sent1 AS (SELECT report_id, s,
-                     (sum(length(s) + 1) OVER (PARTITION BY report_id ORDER BY i) - length(s) - 1)::BIGINT AS a
-              FROM sent0),
-    -- the sentences holding any cue, computed once (each rule's SELECT below reads them)
-    sent AS MATERIALIZED (SELECT * FROM sent1 WHERE regexp_matches(s, ?)),
+    {sent_sql},
     hits0 AS ({" UNION ALL ".join(hit_parts)}),
     hits AS MATERIALIZED (
         SELECT h.*, sec.kind AS section_kind
@@ -251,7 +255,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         SELECT {key}, any_value(unit) AS unit_, any_value(year) AS year_, mode(unit_type) AS unit_type,
                bool_or(period = 'full_year') AS full_year, list(report_id ORDER BY report_id) AS report_ids
         FROM rep GROUP BY {key})"""
-    return sql, [*rparams, *fparams, data["skip_sections"], *met_params, union, union, *hit_params,
+    return sql, [*rparams, *fparams, data["skip_sections"], *met_params, *sent_params, *hit_params,
                  data["skip_sections"], data["problem_sections"]]
 
 

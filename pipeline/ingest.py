@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import roster  # noqa: F401  (registers the roster's and corrections' derived tables with the writer)
+from . import check_sentences  # noqa: F401  (registers the 考核 candidate sentences with the writer)
 from . import limits, rules, settings, store
 from .config import MAX_FILE_BYTES, pipeline_version
 from .document import SKIP_NAMES  # noqa: F401  (shared with the upload page)

@@ -246,6 +246,8 @@ SCHEMAS: dict[str, Any] = {
             "points": Num(), "source": Str()},
             required=("id", "name", "kind", "cue", "op", "threshold", "period", "points"))),
     }, required=("rule",)),
+    # the words that make a sentence a 考核 candidate (pipeline/check_sentences.py)
+    "check_cues.toml": Table({"keywords": List(Str(), min_len=1)}, required=("keywords",)),
 }
 
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,

@@ -91,7 +91,7 @@ def extraction_modules(package_dir: Path = PACKAGE_DIR, roots: tuple[str, ...] =
 
 # Rules files no extraction stage reads (the 考核 rules are applied at query time): editing
 # them must not re-extract every stored file.
-NOT_EXTRACTION_RULES = frozenset({"check_rules.toml"})
+NOT_EXTRACTION_RULES = frozenset({"check_rules.toml", "check_cues.toml"})   # check_cues: its own table (check_sentences.py)
 
 
 def pipeline_version(package_dir: Path = PACKAGE_DIR, rules_dir: Path | None = None) -> str:

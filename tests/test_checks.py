@@ -263,3 +263,88 @@ def test_rule_categories_are_activity_categories(shipped):
     names = {c["name"] for c in rules.load("activity_taxonomy.toml")["category"]}
     used = {c for r in shipped["rule"] for c in r["categories"]}
     assert used and used <= names, used - names
+
+
+# ---------------------------------------------------------------- candidate sentences (check_sentences.py)
+def test_candidate_sentences_are_stored_and_give_the_same_verdicts(checks_db, shipped, monkeypatch):
+    """The write-time table answers the shipped rules; splitting at query time (the fallback)
+    gives the same verdicts and evidence, row for row."""
+    from pipeline import check_sentences, checks, store
+    from tests.conftest import db_rows
+
+    rows = db_rows(checks_db, """SELECT c.s, c.cues, r.unit FROM check_sentences c JOIN reports r USING (report_id)
+                                 ORDER BY r.unit, c.char_start""")
+    mine = [(s.strip(), cues) for s, cues, unit in rows if unit == "县卫生健康局"]
+    assert ("局党组专题研究意识形态工作1次", ["专题"]) in mine
+    assert ("向县委专题汇报意识形态工作1次", ["专题", "汇报"]) in mine
+    assert not any("文艺演出" in s for s, _, _ in rows)                 # no cue word: not stored
+    con = store.read_connection(checks_db)
+    try:
+        assert check_sentences.ready(con, [r["cue"] for r in shipped["rule"]])
+        assert not check_sentences.ready(con, ["文艺演出"])              # not covered by the words
+    finally:
+        con.close()
+    fast = checks.check_verdicts.uncached({}, checks.to_json(shipped), "unit", db=checks_db)
+    fast_ev = checks.check_evidence.uncached({}, checks.to_json(shipped), db=checks_db)
+    monkeypatch.setattr(check_sentences, "ready", lambda con, cues: False)
+    slow = checks.check_verdicts.uncached({}, checks.to_json(shipped), "unit", db=checks_db)
+    slow_ev = checks.check_evidence.uncached({}, checks.to_json(shipped), db=checks_db)
+    pd.testing.assert_frame_equal(fast, slow)
+    pd.testing.assert_frame_equal(fast_ev, slow_ev)
+    assert len(fast) == 27 and (fast["verdict"] == "达标").sum() == 9
+
+
+def test_a_cue_outside_the_words_still_works(checks_db, shipped):
+    """A hand-edited cue the stored words do not cover falls back to splitting the reports."""
+    from pipeline import checks
+
+    rule = {**shipped["rule"][0], "id": "wenyi", "name": "文艺演出", "cue": "文艺演出", "cue_not": "",
+            "measures": ["场"], "threshold": 10}
+    got, _ = _verdicts(checks_db, {**shipped, "rule": [rule]})
+    r = got[("县文化旅游局", "wenyi")]
+    assert (r.verdict, r.value) == ("达标", 12) and "举办文艺演出12场" in r.evidence
+
+
+def test_cue_coverage():
+    from pipeline import check_sentences as cs
+
+    words = cs.keywords()
+    assert cs.covers("专题研究|专门研究|专题会议研究|专题(安排)?部署|研究部署意识形态", words)
+    assert cs.covers("(纳入|列入).{0,20}(年度.{0,6}计划|目标.{0,4}考核)", words)
+    assert not cs.covers("研究", words) and not cs.covers("(专题)?研究", words)
+    assert not cs.covers("专题|宣讲", words)           # one arm without a word
+    assert not cs.covers("专题(", words) and not cs.covers("", words)
+
+
+def test_candidate_table_follows_the_reports(tmp_path):
+    """A new report is split at the next write; a re-extracted or gone one loses its rows;
+    a new word list recomputes the table."""
+    from pipeline import check_sentences, store
+
+    db = tmp_path / "c.duckdb"
+    with store.writer(db) as con:
+        con.execute("INSERT INTO files (file_id, pipeline_version) VALUES ('f1', 'v1')")
+        con.execute("""INSERT INTO reports (report_id, file_id, text_simplified) VALUES
+                       ('f1-0', 'f1', '全年开展中心组学习4次。组织文艺演出。书记讲党课1次'),
+                       ('f1-1', 'f1', NULL)""")
+    from tests.conftest import db_rows
+
+    assert db_rows(db, "SELECT report_id, sentence_index, char_start, s FROM check_sentences ORDER BY 1, 2") == \
+        [("f1-0", 0, 0, "全年开展中心组学习4次"), ("f1-0", 2, 19, "书记讲党课1次")]
+    with store.writer(db) as con:
+        con.execute("UPDATE files SET pipeline_version = 'v2'")
+        con.execute("UPDATE reports SET text_simplified = '专题研究2次' WHERE report_id = 'f1-0'")
+    assert db_rows(db, "SELECT report_id, s FROM check_sentences") == [("f1-0", "专题研究2次")]
+    with store.writer(db) as con:
+        con.execute("DELETE FROM reports")
+    assert db_rows(db, "SELECT count(*) FROM check_sentences") == [(0,)]
+    con = store.read_connection(db)
+    try:
+        assert check_sentences.ready(con, ["专题"])
+        con.close()
+        with store.writer(db) as w:
+            w.execute("UPDATE meta SET value = 'old' WHERE key = ?", [check_sentences.META_KEY])
+            w.execute("INSERT INTO reports (report_id, file_id, text_simplified) VALUES ('f1-2', 'f1', '通报1次')")
+        assert db_rows(db, "SELECT s FROM check_sentences") == [("通报1次",)]
+    finally:
+        con.close()

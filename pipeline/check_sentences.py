@@ -1,0 +1,166 @@
+"""考核的候选句: the sentences of each report that a check rule could match, stored at write time.
+
+Why: the 考核 verdicts need every sentence matching a rule's cue. Splitting every report
+into sentences in each query cost 0.83 s on 2,000 reports; the few sentences holding one of
+the broad words of `pipeline/data/check_cues.toml` are stored instead (a derived table that
+every writer keeps current, like the restated metrics), and the query filters them by each
+rule's own pattern. A rule's threshold, points or even its cue can change without
+re-reading the reports, as long as the cue is covered by the words (`covers`); when it is
+not, the query splits the reports itself (`ready` says which path applies).
+
+The sentences are split exactly as the query did before (`SPLIT_SQL`): the same
+delimiters, offsets counted in characters of `text_simplified`, so verdicts and evidence
+are the same either way.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from . import rules, store
+
+CUES_FILE = "check_cues.toml"
+META_KEY = "check_sentences_cues"
+
+# ---------------------------------------------------------------- 考核候选句 tables (this module)
+# check_sentences         one row per candidate sentence: report, position (its index among the
+#                         report's sentences and its first character), the sentence as split
+#                         (untrimmed), and the cue words found in it
+# check_sentence_reports  the reports done, with the extraction version they were split from
+#                         (a re-extracted report is split again)
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS check_sentences (
+    report_id VARCHAR, sentence_index INTEGER, char_start BIGINT, s VARCHAR, cues VARCHAR[]);
+CREATE TABLE IF NOT EXISTS check_sentence_reports (report_id VARCHAR PRIMARY KEY, pipeline_version VARCHAR);
+"""
+# ---------------------------------------------------------------- end of 考核候选句 tables
+
+# `{src}` yields (report_id, txt); `?` is the cue regex (twice). Shared with the query's
+# fallback path in checks.py, so both split the same way.
+SPLIT_SQL = """
+    parts AS (SELECT report_id, string_split_regex(txt, '[。！？；!?;\\n]') AS p FROM {src}
+              WHERE txt IS NOT NULL AND regexp_matches(txt, ?)),
+    sent0 AS (SELECT report_id, unnest(p) AS s, unnest(range(len(p))) AS i FROM parts),
+    sent1 AS (SELECT report_id, s, i,
+                     (sum(length(s) + 1) OVER (PARTITION BY report_id ORDER BY i) - length(s) - 1)::BIGINT AS a
+              FROM sent0)"""
+
+
+def keywords() -> list[str]:
+    """The broad cue words (check_cues.toml), longest first."""
+    return sorted(set(rules.load(CUES_FILE)["keywords"]), key=lambda k: (-len(k), k))
+
+
+def keywords_regex(words: list[str] | None = None) -> str:
+    return "|".join(re.escape(w) for w in (words if words is not None else keywords()))
+
+
+def fingerprint(words: list[str] | None = None) -> str:
+    return hashlib.sha1("\n".join(sorted(words if words is not None else keywords())).encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- does a cue need more than the table?
+def covers(cue: str, words: list[str] | None = None) -> bool:
+    """Whether every text `cue` matches contains one of `words` literally - then every
+    sentence the cue can match is in the table. Conservative: a pattern it cannot read
+    (or one with a branch free of the words) is not covered.
+
+    >>> covers("专题研究|专门研究|专题(安排)?部署", ["专题", "专门研究"]), covers("研究", ["专题"])
+    (True, False)
+    >>> covers("(民主生活会|组织生活会).{0,30}意识形态", ["生活会"]), covers("(民主)?生活", ["民主"])
+    (True, False)
+    """
+    words = keywords() if words is None else words
+    try:
+        import re._parser as sre_parse          # Python 3.11+
+    except ImportError:                         # pragma: no cover
+        import sre_parse                        # type: ignore[no-redef]
+    try:
+        tree = sre_parse.parse(cue)
+    except Exception:
+        return False
+    return bool(cue) and _covered(tree, words, sre_parse)
+
+
+def _covered(seq, words, sp) -> bool:
+    """A sequence is covered when one of its required pieces is: a run of literal characters
+    holding a word, a group or a repeat (at least once) covered, a branch covered in every arm."""
+    c = sp
+    run = ""
+    for op, av in seq:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        if any(w in run for w in words):
+            return True
+        run = ""
+        if op is c.SUBPATTERN and _covered(av[-1], words, sp):
+            return True
+        if op is c.BRANCH and av[1] and all(_covered(b, words, sp) for b in av[1]):
+            return True
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1 and _covered(av[2], words, sp):
+            return True
+    return any(w in run for w in words)
+
+
+# ---------------------------------------------------------------- write time
+def create_tables(con) -> None:
+    con.execute(SCHEMA)
+
+
+def refresh(con) -> int:
+    """Bring the table up to date after a write: rows of gone or re-extracted reports go,
+    new reports are split; a new word list recomputes everything. Returns the rows added."""
+    words = keywords()
+    fp, rx = fingerprint(words), keywords_regex(words)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        old = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
+        if not old or old[0] != fp:
+            con.execute("DELETE FROM check_sentences")
+            con.execute("DELETE FROM check_sentence_reports")
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, fp])
+        stale = """SELECT c.report_id FROM check_sentence_reports c
+                   LEFT JOIN reports r USING (report_id) LEFT JOIN files f ON f.file_id = r.file_id
+                   WHERE r.report_id IS NULL OR f.pipeline_version IS DISTINCT FROM c.pipeline_version"""
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _cs_stale AS {stale}")
+        con.execute("DELETE FROM check_sentences WHERE report_id IN (SELECT report_id FROM _cs_stale)")
+        con.execute("DELETE FROM check_sentence_reports WHERE report_id IN (SELECT report_id FROM _cs_stale)")
+        con.execute("""CREATE OR REPLACE TEMP TABLE _cs_new AS
+                       SELECT r.report_id, r.text_simplified AS txt, f.pipeline_version
+                       FROM reports r LEFT JOIN files f USING (file_id)
+                       WHERE r.report_id NOT IN (SELECT report_id FROM check_sentence_reports)""")
+        n0 = con.execute("SELECT count(*) FROM check_sentences").fetchone()[0]
+        con.execute(f"""INSERT INTO check_sentences
+            WITH {SPLIT_SQL.format(src='_cs_new')}
+            SELECT report_id, i, a, s, list_distinct(regexp_extract_all(s, ?)) FROM sent1
+            WHERE regexp_matches(s, ?)""", [rx, rx, rx])
+        con.execute("INSERT INTO check_sentence_reports SELECT report_id, pipeline_version FROM _cs_new")
+        con.execute("DROP TABLE _cs_new")
+        con.execute("DROP TABLE _cs_stale")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return con.execute("SELECT count(*) FROM check_sentences").fetchone()[0] - n0
+
+
+store.on_schema(create_tables)
+store.on_publish(refresh)
+
+
+# ---------------------------------------------------------------- read time
+def ready(con, cues: list[str]) -> bool:
+    """Whether the stored sentences can answer rules with these cues: the table is there,
+    split with today's words, for every stored report, and every cue is covered."""
+    words = keywords()
+    if not all(covers(c, words) for c in cues):
+        return False
+    try:
+        return bool(con.execute(
+            """SELECT coalesce((SELECT value FROM meta WHERE key = ?), '') = ?
+                      AND NOT EXISTS (SELECT 1 FROM reports r
+                                      WHERE r.report_id NOT IN (SELECT report_id FROM check_sentence_reports))""",
+            [META_KEY, fingerprint(words)]).fetchone()[0])
+    except Exception:        # a database written before this table existed
+        return False
