@@ -133,7 +133,7 @@ def refresh(con) -> int:
         n0 = con.execute("SELECT count(*) FROM check_sentences").fetchone()[0]
         con.execute(f"""INSERT INTO check_sentences
             WITH {SPLIT_SQL.format(src='_cs_new')}
-            SELECT report_id, i, a, s, list_distinct(regexp_extract_all(s, ?)) FROM sent1
+            SELECT report_id, i, a, s, list_sort(list_distinct(regexp_extract_all(s, ?))) FROM sent1
             WHERE regexp_matches(s, ?)""", [rx, rx, rx])
         con.execute("INSERT INTO check_sentence_reports SELECT report_id, pipeline_version FROM _cs_new")
         con.execute("DROP TABLE _cs_new")
