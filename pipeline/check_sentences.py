@@ -21,16 +21,21 @@ from . import rules, store
 
 CUES_FILE = "check_cues.toml"
 META_KEY = "check_sentences_cues"
+TABLE_VERSION = "2"          # part of the fingerprint: a change in what the tables hold recomputes them
 
 # ---------------------------------------------------------------- 考核候选句 tables (this module)
 # check_sentences         one row per candidate sentence: report, position (its index among the
 #                         report's sentences and its first character), the sentence as split
-#                         (untrimmed), and the cue words found in it
+#                         (untrimmed), the cue words found in it, and the kind of the section
+#                         it opens in (存在问题, 下一步 …: a sentence there is not evidence of work done)
+# check_clauses           one row per stored metric whose clause holds a cue word: the clause in
+#                         simplified characters (as the query cut it from the report text) and the words
 # check_sentence_reports  the reports done, with the extraction version they were split from
 #                         (a re-extracted report is split again)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS check_sentences (
-    report_id VARCHAR, sentence_index INTEGER, char_start BIGINT, s VARCHAR, cues VARCHAR[]);
+    report_id VARCHAR, sentence_index INTEGER, char_start BIGINT, s VARCHAR, cues VARCHAR[], section_kind VARCHAR);
+CREATE TABLE IF NOT EXISTS check_clauses (report_id VARCHAR, metric_index INTEGER, clause VARCHAR, cues VARCHAR[]);
 CREATE TABLE IF NOT EXISTS check_sentence_reports (report_id VARCHAR PRIMARY KEY, pipeline_version VARCHAR);
 """
 # ---------------------------------------------------------------- end of 考核候选句 tables
@@ -44,6 +49,13 @@ SPLIT_SQL = """
     sent1 AS (SELECT report_id, s, i,
                      (sum(length(s) + 1) OVER (PARTITION BY report_id ORDER BY i) - length(s) - 1)::BIGINT AS a
               FROM sent0)"""
+# `{src}` yields (report_id, s, a, ...): adds the kind of the innermost section the sentence starts in
+SECTION_SQL = """{out} AS {materialized}(
+        SELECT x.*, sec.kind AS section_kind
+        FROM {src} x LEFT JOIN sections sec
+             ON sec.report_id = x.report_id AND x.a >= sec.char_start AND x.a < sec.char_end
+        WHERE regexp_matches(x.s, ?)
+        QUALIFY row_number() OVER (PARTITION BY x.report_id, x.a ORDER BY sec.char_start DESC NULLS LAST) = 1)"""
 
 
 def keywords() -> list[str]:
@@ -56,7 +68,8 @@ def keywords_regex(words: list[str] | None = None) -> str:
 
 
 def fingerprint(words: list[str] | None = None) -> str:
-    return hashlib.sha1("\n".join(sorted(words if words is not None else keywords())).encode()).hexdigest()[:16]
+    words = sorted(words if words is not None else keywords())
+    return hashlib.sha1("\n".join([TABLE_VERSION, *words]).encode()).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- does a cue need more than the table?
@@ -103,6 +116,12 @@ def _covered(seq, words, sp) -> bool:
     return any(w in run for w in words)
 
 
+def rule_words(cue: str, words: list[str] | None = None) -> list[str]:
+    """The cue words written in `cue`: a sentence the cue matches holds one of them (when
+    `covers(cue, rule_words(cue))`), so a rule looks only at sentences listing one."""
+    return [w for w in (keywords() if words is None else words) if w in cue]
+
+
 # ---------------------------------------------------------------- write time
 def create_tables(con) -> None:
     con.execute(SCHEMA)
@@ -117,14 +136,15 @@ def refresh(con) -> int:
     try:
         old = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
         if not old or old[0] != fp:
-            con.execute("DELETE FROM check_sentences")
-            con.execute("DELETE FROM check_sentence_reports")
+            for t in ("check_sentences", "check_clauses", "check_sentence_reports"):
+                con.execute(f"DELETE FROM {t}")
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, fp])
         stale = """SELECT c.report_id FROM check_sentence_reports c
                    LEFT JOIN reports r USING (report_id) LEFT JOIN files f ON f.file_id = r.file_id
                    WHERE r.report_id IS NULL OR f.pipeline_version IS DISTINCT FROM c.pipeline_version"""
         con.execute(f"CREATE OR REPLACE TEMP TABLE _cs_stale AS {stale}")
         con.execute("DELETE FROM check_sentences WHERE report_id IN (SELECT report_id FROM _cs_stale)")
+        con.execute("DELETE FROM check_clauses WHERE report_id IN (SELECT report_id FROM _cs_stale)")
         con.execute("DELETE FROM check_sentence_reports WHERE report_id IN (SELECT report_id FROM _cs_stale)")
         con.execute("""CREATE OR REPLACE TEMP TABLE _cs_new AS
                        SELECT r.report_id, r.text_simplified AS txt, f.pipeline_version
@@ -132,9 +152,15 @@ def refresh(con) -> int:
                        WHERE r.report_id NOT IN (SELECT report_id FROM check_sentence_reports)""")
         n0 = con.execute("SELECT count(*) FROM check_sentences").fetchone()[0]
         con.execute(f"""INSERT INTO check_sentences
-            WITH {SPLIT_SQL.format(src='_cs_new')}
-            SELECT report_id, i, a, s, list_sort(list_distinct(regexp_extract_all(s, ?))) FROM sent1
-            WHERE regexp_matches(s, ?)""", [rx, rx, rx])
+            WITH {SPLIT_SQL.format(src='_cs_new')}, {SECTION_SQL.format(src='sent1', out='sent', materialized='')}
+            SELECT report_id, i, a, s, list_filter(?::VARCHAR[], lambda w: contains(s, w)), section_kind FROM sent""",
+                    [rx, rx, words])
+        con.execute("""INSERT INTO check_clauses
+            SELECT report_id, metric_index, clause, list_filter(?::VARCHAR[], lambda w: contains(clause, w)) FROM (
+                SELECT m.report_id, m.metric_index,
+                       coalesce(substr(n.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
+                FROM metrics m JOIN _cs_new n USING (report_id))
+            WHERE regexp_matches(clause, ?)""", [words, rx])
         con.execute("INSERT INTO check_sentence_reports SELECT report_id, pipeline_version FROM _cs_new")
         con.execute("DROP TABLE _cs_new")
         con.execute("DROP TABLE _cs_stale")
@@ -154,7 +180,7 @@ def ready(con, cues: list[str]) -> bool:
     """Whether the stored sentences can answer rules with these cues: the table is there,
     split with today's words, for every stored report, and every cue is covered."""
     words = keywords()
-    if not all(covers(c, words) for c in cues):
+    if not all(covers(c, rule_words(c, words)) for c in cues):
         return False
     try:
         return bool(con.execute(

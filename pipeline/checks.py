@@ -182,11 +182,18 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         chosen, key = "", "report_id"
     else:
         raise ValueError(f"by must be 'unit' or 'report', not {by!r}")
+    # the candidate sentences and clauses stored at write time (check_sentences.py) when they can
+    # answer these cues; each rule then looks only at rows listing one of its words, then at its regex
+    fast = check_sentences.ready(con, [r["cue"] for r in data["rule"]])
+    words = check_sentences.keywords() if fast else []
     met_parts, met_params, hit_parts, hit_params = [], [], [], []
     for r in data["rule"]:
         not_m = " AND NOT regexp_matches(m.clause, ?)" if r["cue_not"] else ""
         not_s = " AND NOT regexp_matches(st.s, ?)" if r["cue_not"] else ""
         extra = [r["cue_not"]] if r["cue_not"] else []
+        pre_m, pre_s, pre = ("", "", []) if not fast else (
+            "list_has_any(m.cues, ?::VARCHAR[]) AND ", "list_has_any(st.cues, ?::VARCHAR[]) AND ",
+            [check_sentences.rule_words(r["cue"], words)])
         if r["kind"] == "count":
             met_parts.append(f"""
             SELECT m.report_id, ?::VARCHAR AS rule_id, 'metric' AS ev_kind, m.clause AS text,
@@ -194,24 +201,29 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
             FROM mcl m
             WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.category))
               AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.base_measure))
-              AND regexp_matches(m.clause, ?){not_m}""")
-            met_params += [r["id"], r["categories"], r["categories"], r["measures"], r["measures"], r["cue"], *extra]
+              AND {pre_m}regexp_matches(m.clause, ?){not_m}""")
+            met_params += [r["id"], r["categories"], r["categories"], r["measures"], r["measures"], *pre, r["cue"],
+                           *extra]
         hit_parts.append(f"""
             SELECT st.report_id, ?::VARCHAR AS rule_id, trim(st.s) AS text, st.a AS char_start,
-                   st.a + length(st.s) AS char_end
-            FROM sent st WHERE regexp_matches(st.s, ?){not_s}""")
-        hit_params += [r["id"], r["cue"], *extra]
-    if check_sentences.ready(con, [r["cue"] for r in data["rule"]]):
-        # the candidate sentences stored at write time (check_sentences.py), filtered by the rules' cues
-        sent_sql = """sent AS MATERIALIZED (SELECT c.report_id, c.s, c.char_start AS a
-                                 FROM check_sentences c JOIN rep USING (report_id) WHERE regexp_matches(c.s, ?))"""
-        sent_params = [union]
+                   st.a + length(st.s) AS char_end, st.section_kind
+            FROM sent st WHERE {pre_s}regexp_matches(st.s, ?){not_s}""")
+        hit_params += [r["id"], *pre, r["cue"], *extra]
+    if fast:
+        sent_sql = """sent AS MATERIALIZED (SELECT c.report_id, c.s, c.char_start AS a, c.section_kind, c.cues
+                                 FROM check_sentences c JOIN rep USING (report_id))"""
+        sent_params = []
+        clause_sql = """c.clause, c.cues
+        FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped
+             JOIN check_clauses c USING (report_id, metric_index)"""
     else:
-        # a database written before that table, or a cue the stored words do not cover: split here
+        # a database written before those tables, or a cue the stored words do not cover: split here
         sent_sql = check_sentences.SPLIT_SQL.format(src="(SELECT report_id, txt FROM rep)") + """,
     -- the sentences holding any cue, computed once (each rule's SELECT below reads them)
-    sent AS MATERIALIZED (SELECT * FROM sent1 WHERE regexp_matches(s, ?))"""
+    """ + check_sentences.SECTION_SQL.format(src="sent1", out="sent", materialized="MATERIALIZED ")
         sent_params = [union, union]
+        clause_sql = """coalesce(substr(rep.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
+        FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped"""
     met_sql = " UNION ALL ".join(met_parts) or """
             SELECT report_id, NULL::VARCHAR, 'metric', clause, base_value, char_start, char_end FROM mcl WHERE FALSE"""
     sql = f"""
@@ -224,22 +236,17 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     rep1 AS (SELECT *, bool_or(period = 'full_year') OVER (PARTITION BY unit, year) AS has_full FROM rep0),
     rep AS (SELECT * FROM rep1 {chosen}),
     -- a metric's clause in simplified characters (its offsets index the report text exactly)
-    mcl AS (
-        SELECT m.report_id, m.category, m.base_measure, m.base_value, m.char_start, m.char_end,
-               coalesce(substr(rep.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
-        FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped
+    mcl0 AS (
+        SELECT m.report_id, m.category, m.base_measure, m.base_value, m.char_start, m.char_end, {clause_sql}
         WHERE NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
           AND NOT coalesce(m.duplicate, FALSE)                 -- a figure restated later counts once
           AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, ''))),
+    -- only clauses holding some rule's cue (one regex pass; each rule's SELECT reads these few)
+    mcl AS MATERIALIZED (SELECT * FROM mcl0 WHERE regexp_matches(clause, ?)),
     met AS MATERIALIZED ({met_sql}),
     {sent_sql},
     hits0 AS ({" UNION ALL ".join(hit_parts)}),
-    hits AS MATERIALIZED (
-        SELECT h.*, sec.kind AS section_kind
-        FROM hits0 h LEFT JOIN sections sec
-             ON sec.report_id = h.report_id AND h.char_start >= sec.char_start AND h.char_start < sec.char_end
-        QUALIFY row_number() OVER (PARTITION BY h.report_id, h.rule_id, h.char_start
-                                   ORDER BY sec.char_start DESC NULLS LAST) = 1),
+    hits AS MATERIALIZED (SELECT * FROM hits0),
     ev AS (
         SELECT * FROM met
         UNION ALL
@@ -255,7 +262,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         SELECT {key}, any_value(unit) AS unit_, any_value(year) AS year_, mode(unit_type) AS unit_type,
                bool_or(period = 'full_year') AS full_year, list(report_id ORDER BY report_id) AS report_ids
         FROM rep GROUP BY {key})"""
-    return sql, [*rparams, *fparams, data["skip_sections"], *met_params, *sent_params, *hit_params,
+    return sql, [*rparams, *fparams, data["skip_sections"], union, *met_params, *sent_params, *hit_params,
                  data["skip_sections"], data["problem_sections"]]
 
 
