@@ -17,11 +17,15 @@ from __future__ import annotations
 import hashlib
 import re
 
-from . import rules, store
+from pathlib import Path
+
+from . import rules, settings, store
 
 CUES_FILE = "check_cues.toml"
 META_KEY = "check_sentences_cues"
-TABLE_VERSION = "2"          # part of the fingerprint: a change in what the tables hold recomputes them
+TABLES = ("check_sentences", "check_clauses", "check_cue_keys", "check_cue_hits", "check_sentence_reports")
+RULES_FILE = "check_rules.toml"
+TABLE_VERSION = "3"          # part of the fingerprint: a change in what the tables hold recomputes them
 
 # ---------------------------------------------------------------- 考核候选句 tables (this module)
 # check_sentences         one row per candidate sentence: report, position (its index among the
@@ -30,12 +34,19 @@ TABLE_VERSION = "2"          # part of the fingerprint: a change in what the tab
 #                         it opens in (存在问题, 下一步 …: a sentence there is not evidence of work done)
 # check_clauses           one row per stored metric whose clause holds a cue word: the clause in
 #                         simplified characters (as the query cut it from the report text) and the words
+# check_cue_keys          the rule cues (cue and cue_not: `cue_key`) whose matches are stored below
+#                         for every stored report: the rules in force at write time
+# check_cue_hits          (report, 'sentence' or 'clause', position: the sentence's first character
+#                         or the metric's index, cue key): the rule cue matched - the query joins
+#                         these instead of running the regexes; another cue is matched at query time
 # check_sentence_reports  the reports done, with the extraction version they were split from
 #                         (a re-extracted report is split again)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS check_sentences (
     report_id VARCHAR, sentence_index INTEGER, char_start BIGINT, s VARCHAR, cues VARCHAR[], section_kind VARCHAR);
 CREATE TABLE IF NOT EXISTS check_clauses (report_id VARCHAR, metric_index INTEGER, clause VARCHAR, cues VARCHAR[]);
+CREATE TABLE IF NOT EXISTS check_cue_keys (key VARCHAR PRIMARY KEY, cue VARCHAR, cue_not VARCHAR);
+CREATE TABLE IF NOT EXISTS check_cue_hits (report_id VARCHAR, kind VARCHAR, pos BIGINT, key VARCHAR);
 CREATE TABLE IF NOT EXISTS check_sentence_reports (report_id VARCHAR PRIMARY KEY, pipeline_version VARCHAR);
 """
 # ---------------------------------------------------------------- end of 考核候选句 tables
@@ -136,7 +147,7 @@ def refresh(con) -> int:
     try:
         old = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
         if not old or old[0] != fp:
-            for t in ("check_sentences", "check_clauses", "check_sentence_reports"):
+            for t in TABLES:
                 con.execute(f"DELETE FROM {t}")
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, fp])
         stale = """SELECT c.report_id FROM check_sentence_reports c
@@ -145,6 +156,7 @@ def refresh(con) -> int:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _cs_stale AS {stale}")
         con.execute("DELETE FROM check_sentences WHERE report_id IN (SELECT report_id FROM _cs_stale)")
         con.execute("DELETE FROM check_clauses WHERE report_id IN (SELECT report_id FROM _cs_stale)")
+        con.execute("DELETE FROM check_cue_hits WHERE report_id IN (SELECT report_id FROM _cs_stale)")
         con.execute("DELETE FROM check_sentence_reports WHERE report_id IN (SELECT report_id FROM _cs_stale)")
         con.execute("""CREATE OR REPLACE TEMP TABLE _cs_new AS
                        SELECT r.report_id, r.text_simplified AS txt, f.pipeline_version
@@ -161,6 +173,15 @@ def refresh(con) -> int:
                        coalesce(substr(n.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
                 FROM metrics m JOIN _cs_new n USING (report_id))
             WHERE regexp_matches(clause, ?)""", [words, rx])
+        # the rule cues: known ones matched on the new reports, new ones on every report
+        known = {k for (k,) in con.execute("SELECT key FROM check_cue_keys").fetchall()}
+        for cue, cue_not in rule_cues():
+            key = cue_key(cue, cue_not)
+            src = "(SELECT report_id FROM _cs_new)" if key in known else "(SELECT report_id FROM reports)"
+            _match(con, key, cue, cue_not, src, words)
+            if key not in known:
+                con.execute("INSERT INTO check_cue_keys VALUES (?, ?, ?)", [key, cue, cue_not])
+                known.add(key)
         con.execute("INSERT INTO check_sentence_reports SELECT report_id, pipeline_version FROM _cs_new")
         con.execute("DROP TABLE _cs_new")
         con.execute("DROP TABLE _cs_stale")
@@ -169,6 +190,54 @@ def refresh(con) -> int:
         con.execute("ROLLBACK")
         raise
     return con.execute("SELECT count(*) FROM check_sentences").fetchone()[0] - n0
+
+
+def _match(con, key: str, cue: str, cue_not: str, reports_sql: str, words: list[str]) -> None:
+    """Store where `cue` (and not `cue_not`) matches, in the sentences and clauses of `reports_sql`."""
+    w = rule_words(cue, words)
+    not_ = " AND NOT regexp_matches({col}, ?)" if cue_not else ""
+    extra = [cue_not] if cue_not else []
+    for kind, table, pos, col in (("sentence", "check_sentences", "char_start", "s"),
+                                  ("clause", "check_clauses", "metric_index", "clause")):
+        con.execute(f"""INSERT INTO check_cue_hits
+            SELECT report_id, '{kind}', {pos}, ? FROM {table}
+            WHERE report_id IN {reports_sql}
+              AND CASE WHEN list_has_any(cues, ?::VARCHAR[]) THEN regexp_matches({col}, ?){not_.format(col=col)}
+                       ELSE FALSE END""", [key, w, cue, *extra])
+
+
+def cue_key(cue: str, cue_not: str = "") -> str:
+    return hashlib.sha1(f"{cue}\x00{cue_not or ''}".encode()).hexdigest()[:16]
+
+
+def user_rules_path() -> Path:
+    """Where this installation's edited copy of the 考核 rules lives (`ZONGJIE_CHECK_RULES`,
+    else data/check_rules.toml)."""
+    return Path(settings.get("ZONGJIE_CHECK_RULES") or Path("data") / RULES_FILE)
+
+
+def rule_cues() -> list[tuple[str, str]]:
+    """(cue, cue_not) of the shipped rules and of the user copy: the cues worth storing
+    matches for. A file that does not parse gives none (the 考核 page reports it)."""
+    out: dict[tuple[str, str], None] = {}
+    for path in (rules.rules_dir() / RULES_FILE, user_rules_path()):
+        if not path.is_file():
+            continue
+        try:
+            data = rules.parse(path, RULES_FILE)
+        except Exception:
+            continue
+        for r in data.get("rule", []):
+            out[(r["cue"], r.get("cue_not", "") or "")] = None
+    return list(out)
+
+
+def stored_keys(con) -> set[str]:
+    """The cue keys whose matches are stored for every report (see `ready` first)."""
+    try:
+        return {k for (k,) in con.execute("SELECT key FROM check_cue_keys").fetchall()}
+    except Exception:
+        return set()
 
 
 store.on_schema(create_tables)

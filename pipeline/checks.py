@@ -39,7 +39,7 @@ _RULE_KEYS = ("id", "name", "kind", "categories", "measures", "cue", "cue_not", 
 # ---------------------------------------------------------------- the rules
 def user_path() -> Path:
     """Where this installation's edited copy lives (`ZONGJIE_CHECK_RULES`, else data/check_rules.toml)."""
-    return Path(settings.get("ZONGJIE_CHECK_RULES") or Path("data") / RULES_FILE)
+    return check_sentences.user_rules_path()
 
 
 def rules_path() -> Path:
@@ -182,18 +182,39 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         chosen, key = "", "report_id"
     else:
         raise ValueError(f"by must be 'unit' or 'report', not {by!r}")
-    # the candidate sentences and clauses stored at write time (check_sentences.py) when they can
-    # answer these cues; each rule then looks only at rows listing one of its words, then at its regex
+    # Write time stored the candidate sentences and clauses (check_sentences.py) and, for the cues
+    # of the rules in force then, where each matches. When those tables can answer these rules
+    # (`fast`), a rule whose cue was stored joins its matches (`known`); another one runs its regex
+    # on the rows listing one of its words only. Otherwise the reports are split here.
     fast = check_sentences.ready(con, [r["cue"] for r in data["rule"]])
     words = check_sentences.keywords() if fast else []
-    met_parts, met_params, hit_parts, hit_params = [], [], [], []
+    stored = check_sentences.stored_keys(con) if fast else set()
+    known = [(r["id"], k) for r in data["rule"] if (k := check_sentences.cue_key(r["cue"], r["cue_not"])) in stored]
+    cached = {i for i, _ in known}
+    met_parts, met_params, hit_parts, hit_params, pairs = [], [], [], [], []
+    if known:
+        met_parts.append("""
+            SELECT m.report_id, ru.rule_id, 'metric' AS ev_kind, m.clause AS text, m.base_value AS value,
+                   m.char_start, m.char_end
+            FROM check_cue_hits h JOIN known k USING (key) JOIN rules ru USING (rule_id)
+                 JOIN mcl m ON m.report_id = h.report_id AND m.metric_index = h.pos
+            WHERE h.kind = 'clause' AND ru.kind = 'count'
+              AND (len(ru.categories) = 0 OR list_contains(ru.categories, m.category))
+              AND (len(ru.measures) = 0 OR list_contains(ru.measures, m.base_measure))""")
     for r in data["rule"]:
+        if r["id"] in cached:
+            continue
         not_m = " AND NOT regexp_matches(m.clause, ?)" if r["cue_not"] else ""
         not_s = " AND NOT regexp_matches(st.s, ?)" if r["cue_not"] else ""
         extra = [r["cue_not"]] if r["cue_not"] else []
-        pre_m, pre_s, pre = ("", "", []) if not fast else (
-            "list_has_any(m.cues, ?::VARCHAR[]) AND ", "list_has_any(st.cues, ?::VARCHAR[]) AND ",
-            [check_sentences.rule_words(r["cue"], words)])
+        # CASE, not AND: DuckDB may run an AND's regex first; a CASE runs it only where the words are
+        if fast:
+            w = check_sentences.rule_words(r["cue"], words)
+            pre_m, end, pre = "CASE WHEN list_has_any(m.cues, ?::VARCHAR[]) THEN ", " ELSE FALSE END", [w]
+            pairs += [(r["id"], x) for x in w]
+        else:
+            pre_m = end = ""
+            pre = []
         if r["kind"] == "count":
             met_parts.append(f"""
             SELECT m.report_id, ?::VARCHAR AS rule_id, 'metric' AS ev_kind, m.clause AS text,
@@ -201,29 +222,56 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
             FROM mcl m
             WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.category))
               AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.base_measure))
-              AND {pre_m}regexp_matches(m.clause, ?){not_m}""")
+              AND {pre_m}regexp_matches(m.clause, ?){not_m}{end}""")
             met_params += [r["id"], r["categories"], r["categories"], r["measures"], r["measures"], *pre, r["cue"],
                            *extra]
-        hit_parts.append(f"""
+        if fast:       # one CASE branch per rule over the (sentence, rule) pairs
+            hit_parts.append(f"WHEN ? THEN regexp_matches(s, ?){not_s.replace('st.s', 's')}")
+        else:
+            hit_parts.append(f"""
             SELECT st.report_id, ?::VARCHAR AS rule_id, trim(st.s) AS text, st.a AS char_start,
                    st.a + length(st.s) AS char_end, st.section_kind
-            FROM sent st WHERE {pre_s}regexp_matches(st.s, ?){not_s}""")
-        hit_params += [r["id"], *pre, r["cue"], *extra]
+            FROM sent st WHERE regexp_matches(st.s, ?){not_s}""")
+        hit_params += [r["id"], r["cue"], *extra]
+    known_sql = ", ".join(["(?, ?)"] * len(known)) or "(NULL, NULL)"
+    known_params = [x for p in known for x in p]
     if fast:
         sent_sql = """sent AS MATERIALIZED (SELECT c.report_id, c.s, c.char_start AS a, c.section_kind, c.cues
                                  FROM check_sentences c JOIN rep USING (report_id))"""
         sent_params = []
-        clause_sql = """c.clause, c.cues
+        parts = []
+        if known:
+            parts.append("""
+            SELECT st.report_id, k.rule_id, trim(st.s) AS text, st.a AS char_start, st.a + length(st.s) AS char_end,
+                   st.section_kind
+            FROM check_cue_hits h JOIN known k USING (key) JOIN sent st ON st.report_id = h.report_id AND st.a = h.pos
+            WHERE h.kind = 'sentence'""")
+        if pairs:      # a sentence goes to the rules whose words it lists, once per rule, then to its regex
+            parts.append(f"""
+            SELECT report_id, rule_id, trim(s) AS text, a AS char_start, a + length(s) AS char_end, section_kind
+            FROM (SELECT st.report_id, st.a, rw.rule_id, any_value(st.s) AS s, any_value(st.section_kind) AS section_kind
+                  FROM (SELECT report_id, a, s, section_kind, unnest(cues) AS w FROM sent) st
+                  JOIN (SELECT * FROM (VALUES {', '.join(['(?, ?)'] * len(pairs))}) t(rule_id, w)) rw USING (w)
+                  GROUP BY st.report_id, st.a, rw.rule_id)
+            WHERE CASE rule_id {' '.join(hit_parts)} ELSE FALSE END""")
+            hit_params = [x for p in pairs for x in p] + hit_params
+        hits_sql = f"""hits0 AS ({" UNION ALL ".join(parts)})"""
+        clause_sql = """m.metric_index, c.clause, c.cues
         FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped
              JOIN check_clauses c USING (report_id, metric_index)"""
+        mcl_filter, mcl_params = "", []
     else:
         # a database written before those tables, or a cue the stored words do not cover: split here
         sent_sql = check_sentences.SPLIT_SQL.format(src="(SELECT report_id, txt FROM rep)") + """,
     -- the sentences holding any cue, computed once (each rule's SELECT below reads them)
     """ + check_sentences.SECTION_SQL.format(src="sent1", out="sent", materialized="MATERIALIZED ")
         sent_params = [union, union]
-        clause_sql = """coalesce(substr(rep.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
+        hits_sql = f"""hits0 AS ({" UNION ALL ".join(hit_parts)})"""
+        clause_sql = """m.metric_index,
+               coalesce(substr(rep.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
         FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped"""
+        # only clauses holding some rule's cue (one regex pass; each rule's SELECT reads these few)
+        mcl_filter, mcl_params = " WHERE regexp_matches(clause, ?)", [union]
     met_sql = " UNION ALL ".join(met_parts) or """
             SELECT report_id, NULL::VARCHAR, 'metric', clause, base_value, char_start, char_end FROM mcl WHERE FALSE"""
     sql = f"""
@@ -241,11 +289,11 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         WHERE NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
           AND NOT coalesce(m.duplicate, FALSE)                 -- a figure restated later counts once
           AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, ''))),
-    -- only clauses holding some rule's cue (one regex pass; each rule's SELECT reads these few)
-    mcl AS MATERIALIZED (SELECT * FROM mcl0 WHERE regexp_matches(clause, ?)),
+    mcl AS MATERIALIZED (SELECT * FROM mcl0{mcl_filter}),
+    known AS (SELECT * FROM (VALUES {known_sql}) t(rule_id, key)),
     met AS MATERIALIZED ({met_sql}),
     {sent_sql},
-    hits0 AS ({" UNION ALL ".join(hit_parts)}),
+    {hits_sql},
     hits AS MATERIALIZED (SELECT * FROM hits0),
     ev AS (
         SELECT * FROM met
@@ -262,7 +310,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         SELECT {key}, any_value(unit) AS unit_, any_value(year) AS year_, mode(unit_type) AS unit_type,
                bool_or(period = 'full_year') AS full_year, list(report_id ORDER BY report_id) AS report_ids
         FROM rep GROUP BY {key})"""
-    return sql, [*rparams, *fparams, data["skip_sections"], union, *met_params, *sent_params, *hit_params,
+    return sql, [*rparams, *fparams, data["skip_sections"], *mcl_params, *known_params, *met_params, *sent_params, *hit_params,
                  data["skip_sections"], data["problem_sections"]]
 
 
@@ -275,26 +323,32 @@ def _check_verdicts(con, filters, rules_json: str, by: str = "unit") -> pd.DataF
                                      "value", "threshold", "required", "points", "deducted", "evidence",
                                      "n_evidence", "report_ids"])
     sql, params = _evidence_sql(con, filters, data, by)
-    # equi-joins only: evidence carries its report's unit and year (a list test would be a nested loop)
-    on = "e.unit = g.unit AND e.year = g.year" if by == "unit" else "e.report_id = g.report_id"
+    # the evidence summed per unit-year (or report) and rule first, then joined to the grid of
+    # units × rules on equalities only (a list test or a GROUP BY over the grid would cost more)
+    keys = "e.unit, e.year" if by == "unit" else "e.report_id"
+    on = "a.unit = g.unit AND a.year = g.year" if by == "unit" else "a.report_id = g.report_id"
     rid = "NULL::VARCHAR" if by == "unit" else "g.report_id"
     sql += f""",
+    agg AS (
+        SELECT {keys}, e.rule_id,
+               sum(e.value) FILTER (WHERE e.ev_kind = 'metric') AS metric_value,
+               count(*) FILTER (WHERE e.ev_kind = 'mention') AS n_mentions,
+               count(*) AS n_evidence,
+               string_agg(CASE e.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
+                          || ':' || e.text || '(' || e.report_id || ')', ';'
+                          ORDER BY e.report_id, e.char_start) AS evidence
+        FROM (SELECT ev.*, rep.unit, rep.year FROM ev JOIN rep USING (report_id)) e
+        GROUP BY {keys}, e.rule_id),
     judged AS (
         SELECT g.unit_ AS unit, g.unit_type, g.year_ AS year, {rid} AS report_id, ru.ord, ru.rule_id, ru.rule,
                ru.kind, ru.threshold, ru.points,
                ru.threshold * CASE WHEN ru.period = 'half_year' AND g.full_year THEN 2 ELSE 1 END AS required,
                -- the counts when there are any, else one occasion per mention sentence
-               coalesce(sum(e.value) FILTER (WHERE e.ev_kind = 'metric'),
-                        count(*) FILTER (WHERE e.ev_kind = 'mention'), 0) AS value,
-               count(e.rule_id) AS n_evidence,
-               string_agg(CASE e.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
-                          || ':' || e.text || '(' || e.report_id || ')', ';'
-                          ORDER BY e.report_id, e.char_start) AS evidence,
+               coalesce(a.metric_value, a.n_mentions, 0) AS value,
+               coalesce(a.n_evidence, 0) AS n_evidence, a.evidence,
                array_to_string(g.report_ids, ';') AS report_ids
         FROM grp g JOIN rules ru ON len(ru.applies_to) = 0 OR list_contains(ru.applies_to, g.unit_type)
-        LEFT JOIN (SELECT ev.*, rep.unit, rep.year FROM ev JOIN rep USING (report_id)) e
-             ON e.rule_id = ru.rule_id AND {on}
-        GROUP BY ALL)
+        LEFT JOIN agg a ON a.rule_id = ru.rule_id AND {on})
     SELECT unit, unit_type, year, report_id, ord, rule_id, rule,
            CASE WHEN value >= required THEN '达标' WHEN n_evidence > 0 THEN '未达标' ELSE '未提及' END AS verdict,
            value, threshold, required, points,
