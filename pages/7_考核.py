@@ -27,6 +27,7 @@ LABELS = {"unit": "单位", "unit_type": "单位类型", "year": "年度", "rule
 RULE_LABELS = {"id": "编号", "name": "规则", "kind": "类型", "threshold": "阈值", "period": "周期", "points": "分值",
                "applies_to": "适用单位类型", "categories": "指标类别", "measures": "计量单位", "cue": "提及线索(正则)",
                "cue_not": "排除线索(正则)", "op": "比较", "source": "依据来源"}
+COLOR_ROWS = 300         # the matrix is coloured up to this many unit-years
 LINK = st.column_config.LinkColumn(display_text="查看报告", width="small")
 
 ui.page_header("考核", f, "按意识形态工作责任制的考核规则,逐单位、逐年度给出 达标 / 未达标 / 未提及 及其依据")
@@ -116,8 +117,11 @@ with ui.guard():
         grid = grid.merge(sc[["unit", "year", "score"]], on=["unit", "year"]).sort_values(["score", "unit", "year"])
         grid = _zh(grid)
         grid.columns.name = None
-        st.dataframe(grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1]), key="tbl_kh_matrix",
-                     hide_index=True, width="stretch")
+        # colours cost ~0.4 s per 1,000 rows to send: a long matrix is shown as text
+        shown = grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1]) if len(grid) <= COLOR_ROWS else grid
+        st.dataframe(shown, key="tbl_kh_matrix", hide_index=True, width="stretch")
+        if len(grid) > COLOR_ROWS:
+            st.caption(f"共 {len(grid)} 个单位年度,为加快显示未着色;缩小筛选范围(如单一年度或单位类型)即显示颜色。")
         ui.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
         ui.download(_zh(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
                            "deducted", "evidence"]]), "考核-全部结论", key="kh_all", filters=f,
@@ -199,7 +203,9 @@ with ui.guard():
                 for col in ("value", "peer_median", "peer_q1", "peer_q3", "prev_value", "change"):
                     cats[col] = cats[col].map(lambda x: None if pd.isna(x) else _num(float(x)))
                 ui.table(_zh(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
-            pv = checks.check_verdicts(pf, rules_json, "unit")
+            pv = checks.peer_verdicts_from(v, f, utype, year)
+            if pv is None:
+                pv = checks.check_verdicts(pf, rules_json, "unit")
             pr = checks.peer_rules(pv.assign(year=pv["year"].astype(int)) if not pv.empty else pv, unit, year)
             if not pr.empty:
                 pr["peer_pass_share"] = pr["peer_pass_share"].map(lambda x: f"{x:.0%}")
