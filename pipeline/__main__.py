@@ -10,6 +10,8 @@
     python -m pipeline brief [FILTERS] [--db FILE] --out FILE.docx|FILE.pdf
         FILTERS: --unit U (repeatable) --unit-type T --region R --year-min Y --year-max Y
     python -m pipeline checks [FILTERS] [--db FILE] [--rules FILE] --out FILE.csv   # 考核 verdicts
+    python -m pipeline checks [FILTERS] --out FILE.xlsx             # every 考核 view + 整改跟踪, one workbook
+    python -m pipeline checks [FILTERS] --followup --out FILE.csv   # 整改跟踪 (+ FILE-重复问题.csv)
 """
 from __future__ import annotations
 
@@ -77,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     chk.add_argument("--db", default=None)
     _filter_arguments(chk)
     chk.add_argument("--rules", default=None, help="rules file (default: the user copy, else the bundled one)")
-    chk.add_argument("--out", required=True, help="CSV file (UTF-8 with BOM, Chinese headers)")
+    chk.add_argument("--followup", action="store_true",
+                     help="整改跟踪 instead: 下一步 promises against next year's report (--out), and the "
+                          "shortcoming categories repeated the year after (next to it, -重复问题.csv)")
+    chk.add_argument("--out", required=True,
+                     help="CSV file (UTF-8 with BOM, Chinese headers); .xlsx: every 考核 view and 整改跟踪 in one workbook")
     args = ap.parse_args(argv)
 
     db = getattr(args, "db", None) or db_path()
@@ -166,6 +172,25 @@ def main(argv: list[str] | None = None) -> int:
         except RulesError as exc:
             print(f"错误:{exc}", file=sys.stderr)
             return 2
+        if args.followup:
+            from . import followup
+
+            p = followup.followup_promises(_filters(args), db=db)
+            r = followup.followup_recurring(_filters(args), db=db)
+            pc, rc = followup.csv_frames(p, r)
+            out = Path(args.out)
+            rec_out = out.with_name(f"{out.stem}-重复问题{out.suffix or '.csv'}")
+            pc.to_csv(out, index=False, encoding="utf-8-sig")
+            rc.to_csv(rec_out, index=False, encoding="utf-8-sig")
+            counts = p["verdict"].value_counts()
+            print(f"{len(p)} 条整改承诺 -> {out}("
+                  + "、".join(f"{k} {int(counts.get(k, 0))}" for k in followup.VERDICTS)
+                  + f");{len(r)} 条连续两年出现的问题 -> {rec_out}")
+            return 0
+        if args.out.lower().endswith(".xlsx"):
+            Path(args.out).write_bytes(checks.workbook_bytes(_filters(args), data if args.rules else None, db=db))
+            print(f"考核工作簿 -> {args.out}")
+            return 0
         v = checks.verdicts(_filters(args), data, db=db)
         n = checks.write_csv(v, args.out)
         counts = v["verdict"].value_counts()

@@ -416,6 +416,69 @@ def scores(v: pd.DataFrame, full_score: float = 100) -> pd.DataFrame:
                                  ignore_index=True)
 
 
+# ---------------------------------------------------------------- the views (page, workbook)
+def matrix(v: pd.DataFrame, sc: pd.DataFrame, data: dict) -> pd.DataFrame:
+    """Unit-year × rule verdicts (不适用 where a rule is not for the unit's type) and the
+    score, lowest score first: the 考核矩阵 of the page and the workbook."""
+    names = [r["name"] for r in data["rule"]]
+    if v.empty:
+        return pd.DataFrame(columns=["unit", "year", *names, "score"])
+    grid = v.pivot_table(index=["unit", "year"], columns="rule", values="verdict", aggfunc="first") \
+        .reindex(columns=[n for n in names if n in set(v["rule"])]).fillna("不适用").reset_index()
+    grid = grid.merge(sc[["unit", "year", "score"]], on=["unit", "year"]).sort_values(["score", "unit", "year"])
+    grid.columns.name = None
+    return grid.reset_index(drop=True)
+
+
+VIEW_LABELS = {"unit": "单位", "unit_type": "单位类型", "year": "年度", "rule": "规则", "verdict": "结论",
+               "value": "实际值", "required": "应达到", "points": "分值", "deducted": "扣分", "evidence": "依据",
+               "score": "得分", "n_pass": "达标", "n_fail": "未达标", "n_silent": "未提及", "deductions": "扣分明细"}
+
+
+def _zh(df: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    return df.rename(columns={c: labels.get(c, c) for c in df.columns})
+
+
+def workbook_sheets(v: pd.DataFrame, data: dict, promises: pd.DataFrame | None = None,
+                    recurring: pd.DataFrame | None = None, unit: tuple[str, int] | None = None) -> dict:
+    """The 考核 views as sheets (Chinese headers): 考核矩阵, 得分与扣分, 全部结论, one unit's
+    考核表 (`unit` = (name, year)), and 整改跟踪 / 重复问题 when given."""
+    from . import followup
+
+    sc = scores(v, data["full_score"])
+    out = {"考核矩阵": _zh(matrix(v, sc, data), VIEW_LABELS), "得分与扣分": _zh(sc, VIEW_LABELS),
+           "全部结论": _zh(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
+                             "deducted", "evidence"]], VIEW_LABELS)}
+    if unit is not None:
+        mine = v[(v["unit"] == unit[0]) & (v["year"].astype(int) == int(unit[1]))]
+        out[f"考核表-{unit[0]}-{int(unit[1])}"] = _zh(
+            mine[["rule", "verdict", "value", "required", "points", "deducted", "evidence"]], VIEW_LABELS)
+    if promises is not None and recurring is not None:
+        p, r = followup.csv_frames(promises, recurring)
+        out["整改跟踪"], out["重复问题"] = p, r
+    return out
+
+
+def workbook_bytes(filters: dict | None = None, data: dict | None = None, *, followups: bool = True,
+                   unit: tuple[str, int] | None = None, base: str | None = None, db=None) -> bytes:
+    """The 考核 views of a filter as one .xlsx (pipeline/sheets.py: typed cells, frozen
+    headers, formula-safe text), with a 说明 sheet naming the filter and the rules file."""
+    from datetime import date
+
+    from . import followup, sheets
+    from .filters import describe
+
+    rules_note = "当前规则(调用方给出)" if data else str(rules_path())
+    data = data or load_rules()
+    v = verdicts(filters, data, db=db)
+    p = followup.followup_promises(filters, db=db) if followups else None
+    r = followup.followup_recurring(filters, db=db) if followups else None
+    notes = [("筛选", describe(filters) or "全部"), ("生成日期", date.today().isoformat()),
+             ("考核规则", rules_note),
+             ("说明", "未提及:报告对此只字未提,不等于没有做;未见落实:次年报告未提及该承诺,不等于没有落实。")]
+    return sheets.xlsx_bytes(workbook_sheets(v, data, p, r, unit), base, notes=notes)
+
+
 # ---------------------------------------------------------------- CSV
 CSV_LABELS = {"unit": "单位", "year": "年度", "rule": "规则", "verdict": "结论", "value": "实际值",
               "required": "阈值", "points": "分值", "evidence": "依据"}

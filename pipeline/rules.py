@@ -248,6 +248,12 @@ SCHEMAS: dict[str, Any] = {
     }, required=("rule",)),
     # the words that make a sentence a 考核 candidate (pipeline/check_sentences.py)
     "check_cues.toml": Table({"keywords": List(Str(), min_len=1)}, required=("keywords",)),
+    # 整改跟踪 (pipeline/followup.py)
+    "followup_rules.toml": Table({
+        "item_delimiters": Regex(), "min_item_chars": Num(), "not_item": Regex(), "marker": Regex(),
+        "generic": _WORDS, "min_shared": Num(), "min_share": Num(), "skip_sections": _WORDS},
+        required=("item_delimiters", "min_item_chars", "not_item", "marker", "generic", "min_shared", "min_share",
+                  "skip_sections")),
 }
 
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,

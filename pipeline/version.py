@@ -91,7 +91,8 @@ def extraction_modules(package_dir: Path = PACKAGE_DIR, roots: tuple[str, ...] =
 
 # Rules files no extraction stage reads (the 考核 rules are applied at query time): editing
 # them must not re-extract every stored file.
-NOT_EXTRACTION_RULES = frozenset({"check_rules.toml", "check_cues.toml"})   # check_cues: its own table (check_sentences.py)
+# check_cues.toml: its own derived table (check_sentences.py); followup_rules.toml: query time
+NOT_EXTRACTION_RULES = frozenset({"check_rules.toml", "check_cues.toml", "followup_rules.toml"})
 
 
 def pipeline_version(package_dir: Path = PACKAGE_DIR, rules_dir: Path | None = None) -> str:
