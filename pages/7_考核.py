@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from pipeline import checks
+from pipeline import checks, followup
 from pipeline import query as q
 from pipeline.rules import RulesError
 
@@ -23,7 +23,11 @@ LABELS = {"unit": "单位", "unit_type": "单位类型", "year": "年度", "rule
           "kind": "依据类型", "text": "原文", "report_id": "报告编号", "link": "查看报告",
           "category": "活动类别", "peer_median": "同类中位数", "peer_q1": "同类下四分位", "peer_q3": "同类上四分位",
           "rank": "排名", "n_peers": "同类单位数", "prev_value": "上年", "change": "同比变化",
-          "peer_pass_share": "同类达标比例", "prev_verdict": "上年结论"}
+          "peer_pass_share": "同类达标比例", "prev_verdict": "上年结论",
+          "next_year": "核对年度", "item_no": "序号", "item": "整改承诺", "share": "词语重合比例", "shared": "重合词语",
+          "next_link": "次年依据原文"}
+FOLLOW_COLORS = {"已落实": "background-color:#C8E6C9", "未见落实": "background-color:#FFE0B2",
+                 "无次年报告": "background-color:#E0E0E0"}
 RULE_LABELS = {"id": "编号", "name": "规则", "kind": "类型", "threshold": "阈值", "period": "周期", "points": "分值",
                "applies_to": "适用单位类型", "categories": "指标类别", "measures": "计量单位", "cue": "提及线索(正则)",
                "cue_not": "排除线索(正则)", "op": "比较", "source": "依据来源"}
@@ -55,7 +59,8 @@ with ui.guard():
     rules_json = checks.to_json(rules_data)
     v = checks.check_verdicts(f, rules_json, "unit")
 
-    t_matrix, t_score, t_sheet, t_peer, t_rules = st.tabs(["考核矩阵", "得分与扣分", "单位考核表", "对标", "考核规则"])
+    t_matrix, t_score, t_sheet, t_peer, t_follow, t_rules = st.tabs(
+        ["考核矩阵", "得分与扣分", "单位考核表", "对标", "整改跟踪", "考核规则"])
 
     # ------------------------------------------------------------ rules (shown even without data)
     with t_rules:
@@ -92,7 +97,7 @@ with ui.guard():
                      labelled=True)
 
     if v.empty:
-        for tab in (t_matrix, t_score, t_sheet, t_peer):
+        for tab in (t_matrix, t_score, t_sheet, t_peer, t_follow):
             with tab:
                 ui.empty_extract("当前筛选下没有可考核的报告(需识别出单位和年度)。",
                                  "考核依据导入时提取的指标和报告原文,导入报告后即可显示。", f)
@@ -111,12 +116,7 @@ with ui.guard():
 
     # ------------------------------------------------------------ matrix
     with t_matrix:
-        names = [r["name"] for r in rules_data["rule"]]
-        grid = v.pivot_table(index=["unit", "year"], columns="rule", values="verdict", aggfunc="first") \
-            .reindex(columns=[n for n in names if n in set(v["rule"])]).fillna("不适用").reset_index()
-        grid = grid.merge(sc[["unit", "year", "score"]], on=["unit", "year"]).sort_values(["score", "unit", "year"])
-        grid = _zh(grid)
-        grid.columns.name = None
+        grid = _zh(checks.matrix(v, sc, rules_data))
         # colours cost ~0.4 s per 1,000 rows to send: a long matrix is shown as text
         shown = grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1]) if len(grid) <= COLOR_ROWS else grid
         st.dataframe(shown, key="tbl_kh_matrix", hide_index=True, width="stretch")
@@ -126,6 +126,12 @@ with ui.guard():
         ui.download(_zh(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
                            "deducted", "evidence"]]), "考核-全部结论", key="kh_all", filters=f,
                     label="下载全部结论及依据 CSV")
+        # every 考核 view in one workbook (pipeline/sheets.py), built only when clicked
+        wb_filters, wb_base = dict(f), ui.served_base()
+        st.download_button("考核工作簿(Excel:矩阵、得分、全部结论、整改跟踪)", key="kh_workbook", on_click="ignore",
+                           data=lambda: checks.workbook_bytes(wb_filters, rules_data, base=wb_base),
+                           file_name=ui.file_name("考核工作簿", f, ".xlsx"), mime=ui.XLSX_MIME,
+                           icon=":material/table_view:", type="tertiary")
 
     # ------------------------------------------------------------ scores
     with t_score:
@@ -168,6 +174,41 @@ with ui.guard():
             ui.table(_zh(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
                      f"考核-依据-{row['unit']}-{int(row['year'])}", "kh_evidence", f, labelled=True,
                      column_config={"查看报告": LINK})
+
+    # ------------------------------------------------------------ 整改跟踪
+    with t_follow:
+        st.caption("上一年度报告“下一步工作打算 / 整改措施”中的每一句承诺,与同一单位下一年度报告(“存在问题”“下一步”以外)"
+                   "逐句比对:有一句与承诺共有足够多的双字词语即为“已落实”,并给出该句和重合词语;否则为“未见落实”——"
+                   "次年报告没有提到,不等于没有落实。阈值和不计入比较的常用词见 pipeline/data/followup_rules.toml。")
+        units = sorted(set(sc["unit"]))
+        if st.session_state.get("kh_follow_unit") not in units:
+            st.session_state["kh_follow_unit"] = sc["unit"].iloc[0]
+        funit = st.selectbox("单位", units, key="kh_follow_unit")
+        uf = {**f, "units": [funit]}
+        fp = followup.followup_promises(uf)
+        fr = followup.followup_recurring(uf)
+        if fp.empty:
+            ui.empty(f"{funit} 的报告中没有识别出“下一步”承诺。")
+        else:
+            summ = followup.summary(fp)
+            st.markdown("**各年度承诺落实情况:** " + ui.md("；".join(
+                f"{int(y)}年 {n} 条:已落实 {k}、未见落实 {u}" + (f"、无次年报告 {x}" if x else "")
+                for y, n, k, u, x in zip(summ["year"], summ["n_items"], summ["n_kept"], summ["n_unseen"],
+                                         summ["n_no_next"]))))
+            shown = fp.assign(share=fp["share"].map(lambda x: f"{x:.0%}"),
+                              link=[ui.report_link(r, f, highlight=t) for r, t in zip(fp["report_id"], fp["item"])],
+                              next_link=[ui.report_link(r, f, highlight=e) if isinstance(r, str) and e else None
+                                         for r, e in zip(fp["next_report_id"], fp["evidence"])])
+            cols = ["year", "next_year", "item_no", "item", "verdict", "share", "shared", "evidence", "link", "next_link"]
+            st.dataframe(_zh(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
+                         key="tbl_kh_follow", hide_index=True, width="stretch",
+                         column_config={"查看报告": LINK, "次年依据原文": LINK})
+            ui.download(followup.csv_frames(fp, fr)[0], f"考核-整改跟踪-{funit}", key="kh_follow", filters=f)
+        st.markdown("**连续两年出现的同类问题**")
+        if fr.empty:
+            ui.empty(f"{funit} 没有连续两年报告同一类问题。")
+        else:
+            ui.table(followup.csv_frames(fp, fr)[1], f"考核-重复问题-{funit}", "kh_recurring", f, labelled=True)
 
     # ------------------------------------------------------------ 对标
     with t_peer:

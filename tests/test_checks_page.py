@@ -7,6 +7,7 @@ import pytest
 
 from tests.test_app_pages import assert_clean, csv_of, downloads, run_page  # noqa: F401 (fixture)
 from tests.test_checks import checks_db  # noqa: F401 (fixture)
+from tests.test_followup import followup_db  # noqa: F401 (fixture)
 
 @pytest.fixture
 def user_rules(monkeypatch, tmp_path):
@@ -80,3 +81,20 @@ def test_peer_tab_compares_with_same_type_units(monkeypatch, checks_db, user_rul
     _, rules, _ = csv_of(downloads, at, "考核-对标-考核项-县卫生健康局-2022")
     r = rules.set_index("规则").loc["理论学习中心组学习"]
     assert (r["结论"], r["同类达标比例"], r["上年结论"]) == ("未达标", "33%", "(无上年报告)")
+
+
+def test_followup_tab_shows_promises_and_repeats(monkeypatch, followup_db, user_rules, downloads):
+    """整改跟踪: the 2021 promises of 县审计局 against its 2022 report, with the evidence
+    sentence linked to the reader; the shortcoming category reported in both years."""
+    at = run_page(monkeypatch, followup_db, "考核")
+    at.selectbox(key="kh_follow_unit").set_value("县审计局").run()
+    assert_clean(at, "考核")
+    shown = next(d.value for d in at.dataframe if "整改承诺" in d.value.columns)
+    y = shown[shown["年度"] == 2021]
+    assert list(y["结论"]) == ["已落实", "未见落实", "已落实"]
+    assert "组建了12人的网评员队伍" in y.iloc[0]["依据"]
+    assert y.iloc[0]["次年依据原文"].startswith("报告浏览?report=") and "hl=" in y.iloc[0]["次年依据原文"]
+    assert not isinstance(y.iloc[1]["次年依据原文"], str)          # nothing to open
+    assert any("2021年 3 条:已落实 2、未见落实 1" in m.value for m in at.markdown)
+    _, csv, _ = csv_of(downloads, at, "考核-重复问题-县审计局")
+    assert list(csv["问题类别"]) == ["新媒体/网络阵地运用不足"]
