@@ -165,7 +165,7 @@ RECURRING_LABELS = {"unit": "单位", "category": "问题类别", "year": "年�
 
 def csv_frames(promises: pd.DataFrame, recurring: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tables with Chinese headers, formula-safe cells (what the CLI writes)."""
-    from .checks import safe_cell
+    from .sheets import escape_cell as safe_cell
 
     p = promises[list(PROMISE_LABELS)].assign(share=promises["share"].round(2)).rename(columns=PROMISE_LABELS)
     r = recurring[list(RECURRING_LABELS)].rename(columns=RECURRING_LABELS)
