@@ -25,9 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import check_sentences, query, rules, settings
-from .filters import where
+from .filters import known, where
 
 RULES_FILE = "check_rules.toml"
+NARROW_REPORTS = 500         # up to this many reports, a units filter binds their ids into the scans
 VERDICTS = ("达标", "未达标", "未提及")
 EVIDENCE_KINDS = {"metric": "指标", "mention": "提及", "problem": "存在问题"}
 PERIODS = {"year": "每年", "half_year": "每半年"}
@@ -173,6 +174,14 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     DuckDB compiles a bound pattern once, while a pattern read from a joined column is
     compiled again for every row (100 s instead of 1 s on 2,000 reports)."""
     cond, fparams = where(filters)
+    # a filter naming units holds few reports: their ids, bound as a list, are pushed into the
+    # scans of the metrics and sentences (a join would read every row of those first)
+    few: list[str] | None = None
+    if known(filters).get("units"):
+        few = [i for (i,) in con.execute(f"SELECT r.report_id FROM reports_eff r WHERE {cond}", fparams).fetchall()]
+        few = few if len(few) <= NARROW_REPORTS else None
+    narrow_m = " AND list_contains(?::VARCHAR[], m.report_id)" if few is not None else ""
+    narrow_params = [few] if few is not None else []
     rsql, rparams = _rules_sql(data)
     union = "|".join(f"(?:{r['cue']})" for r in data["rule"])
     if by == "unit":
@@ -189,10 +198,10 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     fast = check_sentences.ready(con, [r["cue"] for r in data["rule"]])
     words = check_sentences.keywords() if fast else []
     stored = check_sentences.stored_keys(con) if fast else set()
-    known = [(r["id"], k) for r in data["rule"] if (k := check_sentences.cue_key(r["cue"], r["cue_not"])) in stored]
-    cached = {i for i, _ in known}
+    known_rules = [(r["id"], k) for r in data["rule"] if (k := check_sentences.cue_key(r["cue"], r["cue_not"])) in stored]
+    cached = {i for i, _ in known_rules}
     met_parts, met_params, hit_parts, hit_params, pairs = [], [], [], [], []
-    if known:
+    if known_rules:
         met_parts.append("""
             SELECT m.report_id, ru.rule_id, 'metric' AS ev_kind, m.clause AS text, m.base_value AS value,
                    m.char_start, m.char_end
@@ -233,14 +242,15 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
                    st.a + length(st.s) AS char_end, st.section_kind
             FROM sent st WHERE regexp_matches(st.s, ?){not_s}""")
         hit_params += [r["id"], r["cue"], *extra]
-    known_sql = ", ".join(["(?, ?)"] * len(known)) or "(NULL, NULL)"
-    known_params = [x for p in known for x in p]
+    known_sql = ", ".join(["(?, ?)"] * len(known_rules)) or "(NULL, NULL)"
+    known_params = [x for p in known_rules for x in p]
     if fast:
         sent_sql = """sent AS MATERIALIZED (SELECT c.report_id, c.s, c.char_start AS a, c.section_kind, c.cues
-                                 FROM check_sentences c JOIN rep USING (report_id))"""
-        sent_params = []
+                                 FROM check_sentences c JOIN rep USING (report_id)""" + \
+            (" WHERE list_contains(?::VARCHAR[], c.report_id))" if few is not None else ")")
+        sent_params = narrow_params
         parts = []
-        if known:
+        if known_rules:
             parts.append("""
             SELECT st.report_id, k.rule_id, trim(st.s) AS text, st.a AS char_start, st.a + length(st.s) AS char_end,
                    st.section_kind
@@ -290,7 +300,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         SELECT m.report_id, m.category, m.base_measure, m.base_value, m.char_start, m.char_end, {clause_sql}
         WHERE NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
           AND NOT coalesce(m.duplicate, FALSE)                 -- a figure restated later counts once
-          AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, ''))),
+          AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, '')){narrow_m}),
     mcl AS MATERIALIZED (SELECT * FROM mcl0{mcl_filter}),
     known AS (SELECT * FROM (VALUES {known_sql}) t(rule_id, key)),
     met AS MATERIALIZED ({met_sql}),
@@ -312,7 +322,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         SELECT {key}, any_value(unit) AS unit_, any_value(year) AS year_, mode(unit_type) AS unit_type,
                bool_or(period = 'full_year') AS full_year, list(report_id ORDER BY report_id) AS report_ids
         FROM rep GROUP BY {key})"""
-    return sql, [*rparams, *fparams, data["skip_sections"], *mcl_params, *known_params, *met_params, *sent_params, *hit_params,
+    return sql, [*rparams, *fparams, data["skip_sections"], *narrow_params, *mcl_params, *known_params, *met_params, *sent_params, *hit_params,
                  data["skip_sections"], data["problem_sections"]]
 
 
