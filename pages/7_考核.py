@@ -60,41 +60,42 @@ with ui.guard():
     v = checks.check_verdicts(f, rules_json, "unit")
 
     t_matrix, t_score, t_sheet, t_peer, t_follow, t_rules = st.tabs(
-        ["考核矩阵", "得分与扣分", "单位考核表", "对标", "整改跟踪", "考核规则"])
+        ["考核矩阵", "得分与扣分", "单位考核表", "对标", "整改跟踪", "考核规则"], key="kh_tab", on_change="rerun")
 
     # ------------------------------------------------------------ rules (shown even without data)
-    with t_rules:
-        user = checks.user_path()
-        in_force = checks.rules_path()
-        st.caption(f"当前使用:{'本机副本 ' + str(in_force) if in_force == user else '内置规则 pipeline/data/check_rules.toml'}。"
-                   "可修改阈值、分值和适用单位类型(多个类型用“、”分隔,留空为全部),保存后立即按新规则重新判定。"
-                   "“每半年”的规则对全年报告按阈值的 2 倍判定。")
-        frame = checks.rules_frame(rules_data)
-        frame["kind"] = frame["kind"].map(checks.KINDS)
-        frame["period"] = frame["period"].map(checks.PERIODS)
-        shown_rules = frame[["id", "name", "kind", "threshold", "period", "points", "applies_to", "source"]]
-        edited = st.data_editor(
-            shown_rules.rename(columns=RULE_LABELS), key="kh_rules", hide_index=True, width="stretch",
-            disabled=[RULE_LABELS[k] for k in ("id", "name", "kind", "period", "source")],
-            column_config={"阈值": st.column_config.NumberColumn(min_value=0, step=1),
-                           "分值": st.column_config.NumberColumn(min_value=0, step=1)})
-        c1, c2 = st.columns(2)
-        if c1.button("保存规则", key="kh_save", icon=":material/save:", type="primary"):
-            back = edited.rename(columns={v_: k for k, v_ in RULE_LABELS.items()})
-            try:
-                checks.save_user_rules(checks.from_frame(rules_data, back))
-            except (ValueError, RulesError) as exc:
-                st.error(f"未保存:{exc}", icon=":material/error:")
-            except OSError as exc:
-                st.error(f"未保存:无法写入 {user}({exc.strerror or exc})", icon=":material/error:")
-            else:
+    if t_rules.open:          # only the tab in view runs (st.tabs on_change="rerun")
+        with t_rules:
+            user = checks.user_path()
+            in_force = checks.rules_path()
+            st.caption(f"当前使用:{'本机副本 ' + str(in_force) if in_force == user else '内置规则 pipeline/data/check_rules.toml'}。"
+                       "可修改阈值、分值和适用单位类型(多个类型用“、”分隔,留空为全部),保存后立即按新规则重新判定。"
+                       "“每半年”的规则对全年报告按阈值的 2 倍判定。")
+            frame = checks.rules_frame(rules_data)
+            frame["kind"] = frame["kind"].map(checks.KINDS)
+            frame["period"] = frame["period"].map(checks.PERIODS)
+            shown_rules = frame[["id", "name", "kind", "threshold", "period", "points", "applies_to", "source"]]
+            edited = st.data_editor(
+                shown_rules.rename(columns=RULE_LABELS), key="kh_rules", hide_index=True, width="stretch",
+                disabled=[RULE_LABELS[k] for k in ("id", "name", "kind", "period", "source")],
+                column_config={"阈值": st.column_config.NumberColumn(min_value=0, step=1),
+                               "分值": st.column_config.NumberColumn(min_value=0, step=1)})
+            c1, c2 = st.columns(2)
+            if c1.button("保存规则", key="kh_save", icon=":material/save:", type="primary"):
+                back = edited.rename(columns={v_: k for k, v_ in RULE_LABELS.items()})
+                try:
+                    checks.save_user_rules(checks.from_frame(rules_data, back))
+                except (ValueError, RulesError) as exc:
+                    st.error(f"未保存:{exc}", icon=":material/error:")
+                except OSError as exc:
+                    st.error(f"未保存:无法写入 {user}({exc.strerror or exc})", icon=":material/error:")
+                else:
+                    st.rerun()
+            if in_force == user and c2.button("恢复内置规则", key="kh_reset", icon=":material/restart_alt:"):
+                user.unlink(missing_ok=True)
                 st.rerun()
-        if in_force == user and c2.button("恢复内置规则", key="kh_reset", icon=":material/restart_alt:"):
-            user.unlink(missing_ok=True)
-            st.rerun()
-        with st.expander("规则详情(证据类别与提及线索)"):
-            ui.table(checks.rules_frame(rules_data).rename(columns=RULE_LABELS), "考核-规则", "kh_rule_detail", f,
-                     labelled=True)
+            with st.expander("规则详情(证据类别与提及线索)"):
+                ui.table(checks.rules_frame(rules_data).rename(columns=RULE_LABELS), "考核-规则", "kh_rule_detail", f,
+                         labelled=True)
 
     if v.empty:
         for tab in (t_matrix, t_score, t_sheet, t_peer, t_follow):
@@ -114,144 +115,151 @@ with ui.guard():
                "未提及:报告对此只字未提——不等于没有做,需核实。"
                + ("未提及同样扣分。" if rules_data["deduct_unmentioned"] else "未提及不扣分。"))
 
+    keys = list(dict.fromkeys(_unit_year(sc)))       # the unit-years, lowest score first
+
     # ------------------------------------------------------------ matrix
-    with t_matrix:
-        grid = _zh(checks.matrix(v, sc, rules_data))
-        # colours cost ~0.4 s per 1,000 rows to send: a long matrix is shown as text
-        shown = grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1]) if len(grid) <= COLOR_ROWS else grid
-        st.dataframe(shown, key="tbl_kh_matrix", hide_index=True, width="stretch")
-        if len(grid) > COLOR_ROWS:
-            st.caption(f"共 {len(grid)} 个单位年度,为加快显示未着色;缩小筛选范围(如单一年度或单位类型)即显示颜色。")
-        ui.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
-        ui.download(_zh(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
-                           "deducted", "evidence"]]), "考核-全部结论", key="kh_all", filters=f,
-                    label="下载全部结论及依据 CSV")
-        # every 考核 view in one workbook (pipeline/sheets.py), built only when clicked
-        wb_filters, wb_base = dict(f), ui.served_base()
-        st.download_button("考核工作簿(Excel:矩阵、得分、全部结论、整改跟踪)", key="kh_workbook", on_click="ignore",
-                           data=lambda: checks.workbook_bytes(wb_filters, rules_data, base=wb_base),
-                           file_name=ui.file_name("考核工作簿", f, ".xlsx"), mime=ui.XLSX_MIME,
-                           icon=":material/table_view:", type="tertiary")
+    if t_matrix.open:          # only the tab in view runs (st.tabs on_change="rerun")
+        with t_matrix:
+            grid = _zh(checks.matrix(v, sc, rules_data))
+            # colours cost ~0.4 s per 1,000 rows to send: a long matrix is shown as text
+            shown = (grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1])
+                     if len(grid) <= COLOR_ROWS else grid)
+            st.dataframe(shown, key="tbl_kh_matrix", hide_index=True, width="stretch")
+            if len(grid) > COLOR_ROWS:
+                st.caption(f"共 {len(grid)} 个单位年度,为加快显示未着色;缩小筛选范围(如单一年度或单位类型)即显示颜色。")
+            ui.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
+            ui.download(_zh(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
+                               "deducted", "evidence"]]), "考核-全部结论", key="kh_all", filters=f,
+                        label="下载全部结论及依据 CSV")
+            # every 考核 view in one workbook (pipeline/sheets.py), built only when clicked
+            wb_filters, wb_base = dict(f), ui.served_base()
+            st.download_button("考核工作簿(Excel:矩阵、得分、全部结论、整改跟踪)", key="kh_workbook", on_click="ignore",
+                               data=lambda: checks.workbook_bytes(wb_filters, rules_data, base=wb_base),
+                               file_name=ui.file_name("考核工作簿", f, ".xlsx"), mime=ui.XLSX_MIME,
+                               icon=":material/table_view:", type="tertiary")
 
     # ------------------------------------------------------------ scores
-    with t_score:
-        st.caption(f"得分 = {rules_data['full_score']:g} − 未达标"
-                   + ("及未提及" if rules_data["deduct_unmentioned"] else "") + "规则的分值;按得分从低到高排列,"
-                   "排在前面的单位优先跟进(同分时未达标多者在前)。")
-        follow = sc.head(10)
-        st.markdown("**优先跟进:** " + ui.md("、".join(f"{u}({y}年,{s:g}分)" for u, y, s in
-                                                zip(follow["unit"], follow["year"], follow["score"]))))
-        ui.table(_zh(sc.assign(score=sc["score"].map(_num), deducted=sc["deducted"].map(_num))), "考核-得分", "kh_scores",
-                 f, labelled=True)
+    if t_score.open:          # only the tab in view runs (st.tabs on_change="rerun")
+        with t_score:
+            st.caption(f"得分 = {rules_data['full_score']:g} − 未达标"
+                       + ("及未提及" if rules_data["deduct_unmentioned"] else "") + "规则的分值;按得分从低到高排列,"
+                       "排在前面的单位优先跟进(同分时未达标多者在前)。")
+            follow = sc.head(10)
+            st.markdown("**优先跟进:** " + ui.md("、".join(f"{u}({y}年,{s:g}分)" for u, y, s in
+                                                    zip(follow["unit"], follow["year"], follow["score"]))))
+            ui.table(_zh(sc.assign(score=sc["score"].map(_num), deducted=sc["deducted"].map(_num))), "考核-得分", "kh_scores",
+                     f, labelled=True)
 
     # ------------------------------------------------------------ one unit
-    with t_sheet:
-        keys = list(dict.fromkeys(_unit_year(sc)))
-        if st.session_state.get("kh_unit") not in keys:
-            st.session_state["kh_unit"] = keys[0]
-        pick = st.selectbox("单位(年度)", keys, key="kh_unit")
-        row = sc[_unit_year(sc) == pick].iloc[0]
-        st.markdown(f"**{ui.md(row['unit'])} · {int(row['year'])} 年 · 得分 {row['score']:g}**"
-                    f"(达标 {row['n_pass']}、未达标 {row['n_fail']}、未提及 {row['n_silent']})")
-        mine = v[(v["unit"] == row["unit"]) & (v["year"] == row["year"])]
-        sheet = mine[["rule", "verdict", "value", "required", "points", "deducted"]].copy()
-        for col in ("value", "required", "points", "deducted"):
-            sheet[col] = sheet[col].map(_num)
-        st.dataframe(_zh(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), key="tbl_kh_sheet",
-                     hide_index=True, width="stretch")
-        ui.download(_zh(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
-        # only this unit-year's evidence is computed (the whole filter's would cost as much as the verdicts)
-        one = {**f, "units": [row["unit"]], "year_min": int(row["year"]), "year_max": int(row["year"])}
-        ev = checks.check_evidence(one, rules_json)
-        st.markdown("**依据原文**")
-        if ev.empty:
-            ui.empty("这份报告对所有考核项都没有提及。")
-        else:
-            ev = ev.assign(value=ev["value"].map(_num))
-            # the reader opens the report scrolled to the evidence sentence, highlighted
-            ev.insert(0, "link", [ui.report_link(r, f, highlight=t)
-                                  for r, t in zip(ev["report_id"], ev["text_original"])])
-            ui.table(_zh(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
-                     f"考核-依据-{row['unit']}-{int(row['year'])}", "kh_evidence", f, labelled=True,
-                     column_config={"查看报告": LINK})
+    if t_sheet.open:          # only the tab in view runs (st.tabs on_change="rerun")
+        with t_sheet:
+            if st.session_state.get("kh_unit") not in keys:
+                st.session_state["kh_unit"] = keys[0]
+            pick = st.selectbox("单位(年度)", keys, key="kh_unit")
+            row = sc[_unit_year(sc) == pick].iloc[0]
+            st.markdown(f"**{ui.md(row['unit'])} · {int(row['year'])} 年 · 得分 {row['score']:g}**"
+                        f"(达标 {row['n_pass']}、未达标 {row['n_fail']}、未提及 {row['n_silent']})")
+            mine = v[(v["unit"] == row["unit"]) & (v["year"] == row["year"])]
+            sheet = mine[["rule", "verdict", "value", "required", "points", "deducted"]].copy()
+            for col in ("value", "required", "points", "deducted"):
+                sheet[col] = sheet[col].map(_num)
+            st.dataframe(_zh(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), key="tbl_kh_sheet",
+                         hide_index=True, width="stretch")
+            ui.download(_zh(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
+            # only this unit-year's evidence is computed (the whole filter's would cost as much as the verdicts)
+            one = {**f, "units": [row["unit"]], "year_min": int(row["year"]), "year_max": int(row["year"])}
+            ev = checks.check_evidence(one, rules_json)
+            st.markdown("**依据原文**")
+            if ev.empty:
+                ui.empty("这份报告对所有考核项都没有提及。")
+            else:
+                ev = ev.assign(value=ev["value"].map(_num))
+                # the reader opens the report scrolled to the evidence sentence, highlighted
+                ev.insert(0, "link", [ui.report_link(r, f, highlight=t)
+                                      for r, t in zip(ev["report_id"], ev["text_original"])])
+                ui.table(_zh(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
+                         f"考核-依据-{row['unit']}-{int(row['year'])}", "kh_evidence", f, labelled=True,
+                         column_config={"查看报告": LINK})
 
     # ------------------------------------------------------------ 整改跟踪
-    with t_follow:
-        st.caption("上一年度报告“下一步工作打算 / 整改措施”中的每一句承诺,与同一单位下一年度报告(“存在问题”“下一步”以外)"
-                   "逐句比对:有一句与承诺共有足够多的双字词语即为“已落实”,并给出该句和重合词语;否则为“未见落实”——"
-                   "次年报告没有提到,不等于没有落实。阈值和不计入比较的常用词见 pipeline/data/followup_rules.toml。")
-        units = sorted(set(sc["unit"]))
-        if st.session_state.get("kh_follow_unit") not in units:
-            st.session_state["kh_follow_unit"] = sc["unit"].iloc[0]
-        funit = st.selectbox("单位", units, key="kh_follow_unit")
-        uf = {**f, "units": [funit]}
-        fp = followup.followup_promises(uf)
-        fr = followup.followup_recurring(uf)
-        if fp.empty:
-            ui.empty(f"{funit} 的报告中没有识别出“下一步”承诺。")
-        else:
-            summ = followup.summary(fp)
-            st.markdown("**各年度承诺落实情况:** " + ui.md("；".join(
-                f"{int(y)}年 {n} 条:已落实 {k}、未见落实 {u}" + (f"、无次年报告 {x}" if x else "")
-                for y, n, k, u, x in zip(summ["year"], summ["n_items"], summ["n_kept"], summ["n_unseen"],
-                                         summ["n_no_next"]))))
-            shown = fp.assign(share=fp["share"].map(lambda x: f"{x:.0%}"),
-                              link=[ui.report_link(r, f, highlight=t) for r, t in zip(fp["report_id"], fp["item"])],
-                              next_link=[ui.report_link(r, f, highlight=e) if isinstance(r, str) and e else None
-                                         for r, e in zip(fp["next_report_id"], fp["evidence"])])
-            cols = ["year", "next_year", "item_no", "item", "verdict", "share", "shared", "evidence", "link", "next_link"]
-            st.dataframe(_zh(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
-                         key="tbl_kh_follow", hide_index=True, width="stretch",
-                         column_config={"查看报告": LINK, "次年依据原文": LINK})
-            ui.download(followup.csv_frames(fp, fr)[0], f"考核-整改跟踪-{funit}", key="kh_follow", filters=f)
-        st.markdown("**连续两年出现的同类问题**")
-        if fr.empty:
-            ui.empty(f"{funit} 没有连续两年报告同一类问题。")
-        else:
-            ui.table(followup.csv_frames(fp, fr)[1], f"考核-重复问题-{funit}", "kh_recurring", f, labelled=True)
+    if t_follow.open:          # only the tab in view runs (st.tabs on_change="rerun")
+        with t_follow:
+            st.caption("上一年度报告“下一步工作打算 / 整改措施”中的每一句承诺,与同一单位下一年度报告(“存在问题”“下一步”以外)"
+                       "逐句比对:有一句与承诺共有足够多的双字词语即为“已落实”,并给出该句和重合词语;否则为“未见落实”——"
+                       "次年报告没有提到,不等于没有落实。阈值和不计入比较的常用词见 pipeline/data/followup_rules.toml。")
+            units = sorted(set(sc["unit"]))
+            if st.session_state.get("kh_follow_unit") not in units:
+                st.session_state["kh_follow_unit"] = sc["unit"].iloc[0]
+            funit = st.selectbox("单位", units, key="kh_follow_unit")
+            uf = {**f, "units": [funit]}
+            fp = followup.followup_promises(uf)
+            fr = followup.followup_recurring(uf)
+            if fp.empty:
+                ui.empty(f"{funit} 的报告中没有识别出“下一步”承诺。")
+            else:
+                summ = followup.summary(fp)
+                st.markdown("**各年度承诺落实情况:** " + ui.md("；".join(
+                    f"{int(y)}年 {n} 条:已落实 {k}、未见落实 {u}" + (f"、无次年报告 {x}" if x else "")
+                    for y, n, k, u, x in zip(summ["year"], summ["n_items"], summ["n_kept"], summ["n_unseen"],
+                                             summ["n_no_next"]))))
+                shown = fp.assign(share=fp["share"].map(lambda x: f"{x:.0%}"),
+                                  link=[ui.report_link(r, f, highlight=t) for r, t in zip(fp["report_id"], fp["item"])],
+                                  next_link=[ui.report_link(r, f, highlight=e) if isinstance(r, str) and e else None
+                                             for r, e in zip(fp["next_report_id"], fp["evidence"])])
+                cols = ["year", "next_year", "item_no", "item", "verdict", "share", "shared", "evidence", "link", "next_link"]
+                st.dataframe(_zh(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
+                             key="tbl_kh_follow", hide_index=True, width="stretch",
+                             column_config={"查看报告": LINK, "次年依据原文": LINK})
+                ui.download(followup.csv_frames(fp, fr)[0], f"考核-整改跟踪-{funit}", key="kh_follow", filters=f)
+            st.markdown("**连续两年出现的同类问题**")
+            if fr.empty:
+                ui.empty(f"{funit} 没有连续两年报告同一类问题。")
+            else:
+                ui.table(followup.csv_frames(fp, fr)[1], f"考核-重复问题-{funit}", "kh_recurring", f, labelled=True)
 
     # ------------------------------------------------------------ 对标
-    with t_peer:
-        st.caption("与同类型单位(同一年度,含本单位)比较:各活动类别的合计与同类的中位数、四分位数,"
-                   "各考核项的结论与同类达标比例,排名(数值从高到低)和与上年相比的变化。")
-        c1, c2, c3 = st.columns([2, 1, 1])
-        if st.session_state.get("kh_peer_unit") not in keys:
-            st.session_state["kh_peer_unit"] = keys[0]
-        pick = c1.selectbox("单位(年度)", keys, key="kh_peer_unit")
-        prow = sc[_unit_year(sc) == pick].iloc[0]
-        unit, year, utype = prow["unit"], int(prow["year"]), prow["unit_type"]
-        measures = list(q.metric_measures({"units": [unit]})["measure"]) or ["次"]
-        if st.session_state.get("kh_peer_measure") not in measures:
-            st.session_state["kh_peer_measure"] = "次" if "次" in measures else measures[0]
-        measure = c2.selectbox("计量单位", measures, key="kh_peer_measure")
-        same_region = c3.checkbox("仅同地区", key="kh_peer_region")
-        if not isinstance(utype, str) or not utype:
-            ui.empty("这个单位没有识别出单位类型,无法确定同类单位。")
-        else:
-            region = None
-            if same_region:
-                regs = q.reports({"units": [unit], "year_min": year, "year_max": year})["region"].dropna()
-                region = regs.mode().iloc[0] if not regs.empty else None
-                if region is None:
-                    st.caption("这个单位没有识别出地区,按全部地区比较。")
-            pf = checks.peer_filters(f, utype, year, region)
-            st.markdown(f"**{ui.md(unit)} · {year} 年 · 同类:{ui.md(utype)}"
-                        + (f" · {ui.md(region)}" if region else "") + "**")
-            cats = checks.check_peer_categories(pf, unit, year, measure)
-            if cats.empty:
-                ui.empty(f"同类单位在 {year} 年没有以“{measure}”计的活动指标。")
+    if t_peer.open:          # only the tab in view runs (st.tabs on_change="rerun")
+        with t_peer:
+            st.caption("与同类型单位(同一年度,含本单位)比较:各活动类别的合计与同类的中位数、四分位数,"
+                       "各考核项的结论与同类达标比例,排名(数值从高到低)和与上年相比的变化。")
+            c1, c2, c3 = st.columns([2, 1, 1])
+            if st.session_state.get("kh_peer_unit") not in keys:
+                st.session_state["kh_peer_unit"] = keys[0]
+            pick = c1.selectbox("单位(年度)", keys, key="kh_peer_unit")
+            prow = sc[_unit_year(sc) == pick].iloc[0]
+            unit, year, utype = prow["unit"], int(prow["year"]), prow["unit_type"]
+            measures = list(q.metric_measures({"units": [unit]})["measure"]) or ["次"]
+            if st.session_state.get("kh_peer_measure") not in measures:
+                st.session_state["kh_peer_measure"] = "次" if "次" in measures else measures[0]
+            measure = c2.selectbox("计量单位", measures, key="kh_peer_measure")
+            same_region = c3.checkbox("仅同地区", key="kh_peer_region")
+            if not isinstance(utype, str) or not utype:
+                ui.empty("这个单位没有识别出单位类型,无法确定同类单位。")
             else:
-                for col in ("value", "peer_median", "peer_q1", "peer_q3", "prev_value", "change"):
-                    cats[col] = cats[col].map(lambda x: None if pd.isna(x) else _num(float(x)))
-                ui.table(_zh(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
-            pv = checks.peer_verdicts_from(v, f, utype, year)
-            if pv is None:
-                pv = checks.check_verdicts(pf, rules_json, "unit")
-            pr = checks.peer_rules(pv.assign(year=pv["year"].astype(int)) if not pv.empty else pv, unit, year)
-            if not pr.empty:
-                pr["peer_pass_share"] = pr["peer_pass_share"].map(lambda x: f"{x:.0%}")
-                for col in ("value", "peer_median", "rank"):
-                    pr[col] = pr[col].map(lambda x: _num(float(x)))
-                st.dataframe(_zh(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]),
-                             key="tbl_kh_peer_rules", hide_index=True, width="stretch")
-                ui.download(_zh(pr), f"考核-对标-考核项-{unit}-{year}", key="kh_peer_rules", filters=f)
+                region = None
+                if same_region:
+                    regs = q.reports({"units": [unit], "year_min": year, "year_max": year})["region"].dropna()
+                    region = regs.mode().iloc[0] if not regs.empty else None
+                    if region is None:
+                        st.caption("这个单位没有识别出地区,按全部地区比较。")
+                pf = checks.peer_filters(f, utype, year, region)
+                st.markdown(f"**{ui.md(unit)} · {year} 年 · 同类:{ui.md(utype)}"
+                            + (f" · {ui.md(region)}" if region else "") + "**")
+                cats = checks.check_peer_categories(pf, unit, year, measure)
+                if cats.empty:
+                    ui.empty(f"同类单位在 {year} 年没有以“{measure}”计的活动指标。")
+                else:
+                    for col in ("value", "peer_median", "peer_q1", "peer_q3", "prev_value", "change"):
+                        cats[col] = cats[col].map(lambda x: None if pd.isna(x) else _num(float(x)))
+                    ui.table(_zh(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
+                pv = checks.peer_verdicts_from(v, f, utype, year)
+                if pv is None:
+                    pv = checks.check_verdicts(pf, rules_json, "unit")
+                pr = checks.peer_rules(pv.assign(year=pv["year"].astype(int)) if not pv.empty else pv, unit, year)
+                if not pr.empty:
+                    pr["peer_pass_share"] = pr["peer_pass_share"].map(lambda x: f"{x:.0%}")
+                    for col in ("value", "peer_median", "rank"):
+                        pr[col] = pr[col].map(lambda x: _num(float(x)))
+                    st.dataframe(_zh(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]),
+                                 key="tbl_kh_peer_rules", hide_index=True, width="stretch")
+                    ui.download(_zh(pr), f"考核-对标-考核项-{unit}-{year}", key="kh_peer_rules", filters=f)

@@ -16,7 +16,14 @@ def user_rules(monkeypatch, tmp_path):
     return path
 
 
+def _tab(at, name: str):
+    """Open a tab of the page (only the tab in view runs) and run it."""
+    at.session_state["kh_tab"] = name
+    return at.run()
+
+
 def _matrix(at):
+    _tab(at, "考核矩阵")
     df = next(d.value for d in at.dataframe if {"得分", "理论学习中心组学习"} <= set(d.value.columns))
     return df.set_index("单位")
 
@@ -31,11 +38,14 @@ def test_matrix_scores_and_sheet(monkeypatch, checks_db, user_rules, downloads):
     assert list(m.index) == ["县卫生健康局", "县文化旅游局", "县教育局"]         # lowest score first
     _, csv, raw = csv_of(downloads, at, "考核-矩阵")
     assert raw.startswith(b"\xef\xbb\xbf") and len(csv) == 3
+    assert not any(d.key == "kh_unit" for d in at.selectbox)          # the other tabs did not run
+    _tab(at, "得分与扣分")
     _, csv, _ = csv_of(downloads, at, "考核-得分")
     assert dict(zip(csv["单位"], csv["得分"])) == {"县卫生健康局": 0, "县文化旅游局": 0, "县教育局": 100}
     assert "书记讲党课(未达标 −10)" in csv.set_index("单位").loc["县卫生健康局", "扣分明细"]
     assert any("优先跟进" in md.value for md in at.markdown)
 
+    _tab(at, "单位考核表")
     at.selectbox(key="kh_unit").set_value("县卫生健康局(2022年)").run()
     assert_clean(at, "考核")
     _, ev, _ = csv_of(downloads, at, "考核-依据-县卫生健康局-2022")
@@ -47,6 +57,7 @@ def test_matrix_scores_and_sheet(monkeypatch, checks_db, user_rules, downloads):
 def test_editing_a_threshold_changes_a_verdict(monkeypatch, checks_db, user_rules):
     at = run_page(monkeypatch, checks_db, "考核")
     assert _matrix(at).loc["县教育局", "理论学习中心组学习"] == "达标"
+    _tab(at, "考核规则")
     editor = at.data_editor(key="kh_rules")
     rules = editor.value
     row = int(rules.index[rules["编号"] == "zhongxinzu"][0])
@@ -57,6 +68,7 @@ def test_editing_a_threshold_changes_a_verdict(monkeypatch, checks_db, user_rule
     assert_clean(at, "考核")
     assert user_rules.exists() and "threshold = 13" in user_rules.read_text(encoding="utf-8")
     assert _matrix(at).loc["县教育局", "理论学习中心组学习"] == "未达标"
+    _tab(at, "考核规则")
     assert at.button(key="kh_reset")                                  # a user copy can be dropped again
     at.button(key="kh_reset").click().run()
     assert not user_rules.exists()
@@ -72,6 +84,7 @@ def test_a_bad_edit_is_refused_in_chinese(monkeypatch, checks_db, user_rules):
 
 def test_peer_tab_compares_with_same_type_units(monkeypatch, checks_db, user_rules, downloads):
     at = run_page(monkeypatch, checks_db, "考核")
+    _tab(at, "对标")
     at.selectbox(key="kh_peer_unit").set_value("县卫生健康局(2022年)").run()
     assert_clean(at, "考核")
     _, cats, _ = csv_of(downloads, at, "考核-对标-活动-县卫生健康局-2022")
@@ -87,6 +100,7 @@ def test_followup_tab_shows_promises_and_repeats(monkeypatch, followup_db, user_
     """整改跟踪: the 2021 promises of 县审计局 against its 2022 report, with the evidence
     sentence linked to the reader; the shortcoming category reported in both years."""
     at = run_page(monkeypatch, followup_db, "考核")
+    _tab(at, "整改跟踪")
     at.selectbox(key="kh_follow_unit").set_value("县审计局").run()
     assert_clean(at, "考核")
     shown = next(d.value for d in at.dataframe if "整改承诺" in d.value.columns)
