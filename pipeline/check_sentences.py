@@ -106,24 +106,24 @@ def covers(cue: str, words: list[str] | None = None) -> bool:
     return bool(cue) and _covered(tree, words, sre_parse)
 
 
-def _covered(seq, words, sp) -> bool:
+def _covered(seq, words, sp, run: str = "") -> bool:
     """A sequence is covered when one of its required pieces is: a run of literal characters
-    holding a word, a group or a repeat (at least once) covered, a branch covered in every arm."""
-    c = sp
-    run = ""
+    holding a word, a group or a repeat (at least once) covered, a branch covered in every arm.
+    `run` is the literal text just before the sequence (Python's parser moves a prefix common
+    to every arm out of a branch: 专题研究|专门研究 is 专 + (题研究|门研究))."""
     for op, av in seq:
-        if op is c.LITERAL:
+        if op is sp.LITERAL:
             run += chr(av)
             continue
         if any(w in run for w in words):
             return True
+        if op is sp.SUBPATTERN and _covered(av[-1], words, sp, run):
+            return True
+        if op is sp.BRANCH and av[1] and all(_covered(b, words, sp, run) for b in av[1]):
+            return True
+        if op in (sp.MAX_REPEAT, sp.MIN_REPEAT) and av[0] >= 1 and _covered(av[2], words, sp, run):
+            return True
         run = ""
-        if op is c.SUBPATTERN and _covered(av[-1], words, sp):
-            return True
-        if op is c.BRANCH and av[1] and all(_covered(b, words, sp) for b in av[1]):
-            return True
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1 and _covered(av[2], words, sp):
-            return True
     return any(w in run for w in words)
 
 
