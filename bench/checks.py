@@ -102,20 +102,31 @@ def run(db: Path, repeat: int) -> tuple[list[list], dict]:
     return rows, {"reports": n_rep, "sentences": n_sent, "write_s": write_s}
 
 
-def page(db: Path) -> list[float]:
+def page(db: Path) -> list[list]:
+    """The page as a visitor meets it: the default tab (考核矩阵) cold, then warm; then each
+    other tab's first visit (only the tab in view runs; the verdicts are cached by then)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["ZONGJIE_DB"] = str(db)
-    runs = []
-    for _ in range(2):      # cold caches, then warm
+
+    def run(tab: str | None) -> float:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        if tab:
+            at.session_state["kh_tab"] = tab
         at.switch_page("pages/7_考核.py")
         t0 = time.perf_counter()
         at.run()
-        runs.append(time.perf_counter() - t0)
+        took = time.perf_counter() - t0
         if at.exception:
-            raise RuntimeError(f"7_考核.py: {at.exception[0].value}")
-    return runs
+            raise RuntimeError(f"7_考核.py ({tab or '考核矩阵'}): {at.exception[0].value}")
+        return took
+
+    cold, warm = run(None), run(None)
+    rows = [["考核矩阵 (default)", f"{cold:.2f}", f"{warm:.2f}", "met" if cold <= TARGET_PAGE_S else "MISSED"]]
+    for tab in ("得分与扣分", "单位考核表", "对标", "整改跟踪", "考核规则"):
+        first = run(tab)
+        rows.append([tab, f"{first:.2f}", f"{run(tab):.2f}", "met" if first <= TARGET_PAGE_S else "MISSED"])
+    return rows
 
 
 def main(argv=None) -> int:
@@ -135,9 +146,8 @@ def main(argv=None) -> int:
     body += table("考核 queries (uncached, median ms)", ["call", "stored sentences", "split at query time",
                                                       f"target ≤ {TARGET_QUERY_MS} ms"], rows)
     if not a.no_page:
-        cold, warm = page(db)
-        body += "\n" + table("考核 page, full AppTest run", ["page", "cold s", "warm s", f"target ≤ {TARGET_PAGE_S} s"],
-                             [["7_考核.py", f"{cold:.2f}", f"{warm:.2f}", "met" if cold <= TARGET_PAGE_S else "MISSED"]])
+        body += "\n" + table("考核 page, full AppTest run per tab (default tab cold; others: first visit after it)",
+                             ["tab", "first s", "again s", f"target ≤ {TARGET_PAGE_S} s"], page(db))
     cmd = f"python -m bench.checks --db {a.db.relative_to(ROOT) if a.db.is_relative_to(ROOT) else a.db}" + \
         (f" --reports {a.reports}" if a.reports else "")
     record("考核", body, cmd, not a.no_record)
