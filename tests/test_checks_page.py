@@ -39,6 +39,15 @@ def test_matrix_scores_and_sheet(monkeypatch, checks_db, user_rules, downloads):
     _, csv, raw = csv_of(downloads, at, "考核-矩阵")
     assert raw.startswith(b"\xef\xbb\xbf") and len(csv) == 3
     assert not any(d.key == "kh_unit" for d in at.selectbox)          # the other tabs did not run
+    # the workbook of every 考核 view (its first sheet is 说明; pd.read_excel reads that one)
+    import io
+
+    import openpyxl
+
+    _, _, raw = csv_of(downloads, at, "考核工作簿", ".xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(raw))
+    assert wb.sheetnames == ["说明", "考核矩阵", "得分与扣分", "全部结论", "整改跟踪", "重复问题"]
+    assert [c.value for c in wb["得分与扣分"]["A"]][1:] == ["县卫生健康局", "县文化旅游局", "县教育局"]
     _tab(at, "得分与扣分")
     _, csv, _ = csv_of(downloads, at, "考核-得分")
     assert dict(zip(csv["单位"], csv["得分"])) == {"县卫生健康局": 0, "县文化旅游局": 0, "县教育局": 100}
