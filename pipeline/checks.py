@@ -245,6 +245,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     known_sql = ", ".join(["(?, ?)"] * len(known_rules)) or "(NULL, NULL)"
     known_params = [x for p in known_rules for x in p]
     if fast:
+        # (read only by rules whose cue matches were not stored)
         sent_sql = """sent AS MATERIALIZED (SELECT c.report_id, c.s, c.char_start AS a, c.section_kind, c.cues
                                  FROM check_sentences c JOIN rep USING (report_id)""" + \
             (" WHERE list_contains(?::VARCHAR[], c.report_id))" if few is not None else ")")
@@ -252,10 +253,11 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
         parts = []
         if known_rules:
             parts.append("""
-            SELECT st.report_id, k.rule_id, trim(st.s) AS text, st.a AS char_start, st.a + length(st.s) AS char_end,
-                   st.section_kind
-            FROM check_cue_hits h JOIN known k USING (key) JOIN sent st ON st.report_id = h.report_id AND st.a = h.pos
-            WHERE h.kind = 'sentence'""")
+            SELECT c.report_id, k.rule_id, trim(c.s) AS text, c.char_start, c.char_start + length(c.s) AS char_end,
+                   c.section_kind
+            FROM check_cue_hits h JOIN known k USING (key)
+                 JOIN check_sentences c ON c.report_id = h.report_id AND c.char_start = h.pos
+            WHERE h.kind = 'sentence' AND h.report_id IN (SELECT report_id FROM rep)""")
         if pairs:      # a sentence goes to the rules whose words it lists, once per rule, then to its regex
             parts.append(f"""
             SELECT report_id, rule_id, trim(s) AS text, a AS char_start, a + length(s) AS char_end, section_kind
