@@ -55,8 +55,10 @@ def _median_ms(fn, repeat: int) -> float:
 
 
 def run(db: Path, repeat: int) -> tuple[list[list], dict]:
-    from pipeline import check_sentences, checks, store
-    from pipeline import query as q
+    from pipeline import store
+    from pipeline.queries import checks
+    from pipeline.store import check_sentences
+    from pipeline.queries import query as q
 
     # the write-time cost: one writer recomputing the candidate tables from nothing (its
     # word-list stamp dropped), against one with nothing to do (the writer's own copy and publish)
@@ -96,7 +98,7 @@ def run(db: Path, repeat: int) -> tuple[list[list], dict]:
             check_sentences.ready = real_ready
         rows.append([name, f"{fast:.0f}", f"{slow:.0f}", "met" if fast <= TARGET_QUERY_MS else "MISSED"])
     # 整改跟踪: the page asks for one unit; the CLI / workbook for the whole filter (once)
-    from pipeline import followup
+    from pipeline.queries import followup
 
     busiest = v.groupby("unit").size().idxmax()
     fu = _median_ms(lambda: followup.followup_promises.uncached({"units": [busiest]}, db=db), repeat)

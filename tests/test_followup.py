@@ -1,4 +1,4 @@
-"""整改跟踪 (pipeline/followup.py): a unit's 2021 report promises things in its 下一步
+"""整改跟踪 (pipeline/queries/followup.py): a unit's 2021 report promises things in its 下一步
 section; its 2022 report says which it did. Two years of the same unit (written the way such
 reports are) ingested into a temporary database; each promise's verdict, the evidence
 sentence, the shared terms; the shortcoming category reported in both years; the CLI."""
@@ -73,7 +73,7 @@ def followup_db(tmp_path_factory) -> Path:
 
 
 def test_promises_kept_and_not_seen(followup_db):
-    from pipeline import followup
+    from pipeline.queries import followup
 
     p = followup.followup_promises({"units": ["县审计局"]}, db=followup_db)
     y = p[p["year"] == 2021].set_index("item_no")
@@ -92,7 +92,7 @@ def test_promises_kept_and_not_seen(followup_db):
 
 
 def test_evidence_offsets_point_into_the_reports(followup_db):
-    from pipeline import followup
+    from pipeline.queries import followup
     from tests.conftest import db_rows
 
     p = followup.followup_promises({"units": ["县审计局"]}, db=followup_db)
@@ -105,7 +105,7 @@ def test_evidence_offsets_point_into_the_reports(followup_db):
 
 
 def test_recurring_shortcomings(followup_db):
-    from pipeline import followup
+    from pipeline.queries import followup
 
     r = followup.followup_recurring({}, db=followup_db)
     assert list(r["category"]) == ["新媒体/网络阵地运用不足"]
@@ -116,7 +116,7 @@ def test_recurring_shortcomings(followup_db):
 
 
 def test_summary_counts(followup_db):
-    from pipeline import followup
+    from pipeline.queries import followup
 
     s = followup.summary(followup.followup_promises({}, db=followup_db)).set_index(["unit", "year"])
     assert tuple(s.loc[("县审计局", 2021), ["n_items", "n_kept", "n_unseen", "n_no_next"]]) == (3, 2, 1, 0)
@@ -128,7 +128,8 @@ def test_a_corrected_year_moves_the_pairing(followup_db, tmp_path):
     """Corrections flow in: the 2022 report re-dated 2023 leaves the 2021 promises unchecked."""
     import shutil
 
-    from pipeline import corrections, followup
+    from pipeline.queries import followup
+    from pipeline.store import corrections
     from tests.conftest import db_rows
 
     db = tmp_path / "c.duckdb"
