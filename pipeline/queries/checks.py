@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import rules, settings
+from pipeline import rules
 from pipeline.queries import query
 from pipeline.queries.filters import known, where
 from pipeline.store import check_sentences

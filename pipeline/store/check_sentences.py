@@ -140,8 +140,13 @@ def create_tables(con) -> None:
 
 def refresh(con) -> int:
     """Bring the table up to date after a write: rows of gone or re-extracted reports go,
-    new reports are split; a new word list recomputes everything. Returns the rows added."""
-    words = keywords()
+    new reports are split; a new word list recomputes everything. Returns the rows added.
+    An installation whose rules folder lacks the word list keeps the table as it is (the
+    考核 query then splits the reports itself): an ingest never fails for want of it."""
+    try:
+        words = keywords()
+    except (rules.RulesError, OSError):
+        return 0
     fp, rx = fingerprint(words), keywords_regex(words)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -248,7 +253,10 @@ store.on_publish(refresh)
 def ready(con, cues: list[str]) -> bool:
     """Whether the stored sentences can answer rules with these cues: the table is there,
     split with today's words, for every stored report, and every cue is covered."""
-    words = keywords()
+    try:
+        words = keywords()
+    except (rules.RulesError, OSError):
+        return False
     if not all(covers(c, rule_words(c, words)) for c in cues):
         return False
     try:
