@@ -15,7 +15,6 @@ are in `limits.py`.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import hashlib
 import json
@@ -368,54 +367,22 @@ def _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template
 
 
 def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: str | Path | None = None,
-                   workers: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> Summary:
-    """The per-file stages with no database: results go to Parquet parts under `out_dir`
-    (`store.write_parquet`), rejects to `out_dir/rejects.csv`. Run it on as many machines
-    (or Ray/Spark tasks) as you like over disjoint inputs, then `load_parquet` once."""
-    rules.check_all()
-    files, skipped = expand(paths)
-    man = read_manifest(manifest)
-    summary = Summary(rejected=[(display_name(p), why) for p, why in skipped])
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    batch: list[FileResult] = []
-    version = pipeline_version()
+                   workers: int | None = None, progress: Callable[[int, int, str], None] | None = None,
+                   engine: str = "process", scheduler: str | None = None) -> Summary:
+    """The per-file stages with no database: Parquet parts under `out_dir`, partitioned by
+    year, for `load_parquet_dir`. `engine`: "process" (this machine) or "dask" (a cluster at
+    `scheduler`, else a local one). Engines and the parts' layout: `pipeline/engines.py`."""
+    from .engines import map_files
 
-    def flush() -> None:
-        nonlocal batch
-        if batch:
-            store.write_parquet(store.arrow_tables(batch, version), out)
-            summary.ingested.extend(r.path for r in batch)
-            summary.reports += sum(len(r.reports) for r in batch)
-            batch = []
-
-    todo = [(str(f), man.get(str(f)) or man.get(f.name), display_name(str(f))) for f in files]
-    for k, result in enumerate(_run(todo, workers), 1):
-        if isinstance(result, tuple):
-            summary.rejected.append(result)
-        else:
-            batch.append(result)
-            if len(batch) >= BATCH_FILES:
-                flush()
-        if progress:
-            progress(k, len(todo), Path(todo[k - 1][2]).name)
-    flush()
-    if summary.rejected:
-        with open(out / f"rejects-{os.getpid()}.csv", "a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerows(summary.rejected)
-    return summary
+    return map_files(paths, out_dir, manifest=manifest, workers=workers, progress=progress, engine=engine,
+                     scheduler=scheduler)
 
 
 def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
-    """Bring a `map_to_parquet` folder into the database (one writer, one transaction)."""
-    with store.writer(db) as con:
-        n = store.load_parquet(con, src)
-        for f in sorted(Path(src).glob("rejects-*.csv")):
-            with open(f, encoding="utf-8", newline="") as fh:
-                for path, reason in csv.reader(fh):
-                    store.record_reject(con, path, reason)
-        _update_copies(con, Summary())
-    return n
+    """Bring a `map_to_parquet` folder into the database, as a direct ingest would leave it."""
+    from .engines import load_parts
+
+    return load_parts(src, db=db)
 
 
 def _work_chunk(items: list[tuple[str, dict | None, str]]) -> list[FileResult | tuple[str, str]]:

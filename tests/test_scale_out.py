@@ -37,7 +37,11 @@ def test_map_in_parts_then_load_equals_direct_ingest(tmp_path):
     # two "machines", each mapping half the files into the same folder
     map_to_parquet(files[:2], parts, workers=1)
     map_to_parquet(files[2:], parts, workers=1)
-    assert len(list((parts / "reports").glob("*.parquet"))) == 2
+    # hive layout: DIR/<table>/year=Y/part-<uuid>.parquet, one uuid per batch written
+    written = list((parts / "reports").rglob("*.parquet"))
+    assert {p.parent.name for p in written} == {"year=2018", "year=2020", "year=2021",
+                                                 "year=__HIVE_DEFAULT_PARTITION__"}
+    assert len({p.name for p in written}) == 2
     loaded = tmp_path / "loaded.duckdb"
     assert load_parquet_dir(parts, db=loaded) == 14
     assert _dump(loaded) == _dump(direct)
