@@ -37,7 +37,13 @@ serve:
 
 run: ingest serve
 
-test: setup sysdeps-test
+# The tests also run the Dask engine: its extra is installed here, not by `setup` (`make run` stays light).
+SCALE_STAMP := $(VENV)/.installed-scale
+$(SCALE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,scale]'
+	touch $(SCALE_STAMP)
+
+test: setup $(SCALE_STAMP) sysdeps-test
 	$(PY) -m pytest -q
 
 # Every benchmark at full size (10,000 reports); results are appended to BENCHMARKS.md.

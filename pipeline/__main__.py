@@ -119,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                                          "copy_stats": s.copy_stats}})
         return 0
     if args.cmd == "map":
-        from .engines import EngineError
-        from .ingest import ManifestError, _progress_bar, map_to_parquet
+        from .engines import EngineError, map_to_parquet
+        from .ingest import ManifestError, _progress_bar
 
         if args.scheduler and args.engine != "dask":
             print("错误:--scheduler 只用于 --engine dask", file=sys.stderr)
@@ -140,8 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  拒收 {path}: {reason}")
         return 0
     if args.cmd == "load":
-        from .engines import EngineError
-        from .ingest import load_parquet_dir
+        from .engines import EngineError, load_parquet_dir
         from .store import StoreError
 
         try:

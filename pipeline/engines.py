@@ -160,7 +160,7 @@ def _one_part_per_file(con, tables: dict) -> dict:
     return {t: tbl.drop_columns(["_part"]) for t, tbl in tables.items()}
 
 
-def load_parts(src: str | Path, db: str | Path | None = None) -> int:
+def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
     """Bring a map folder into the database through the same writer as `ingest`: its rows
     (a file already stored is replaced), the twins' paths, the rejects, then the 查重 step
     and the pipeline version - what a direct ingest of the same files leaves. Returns reports."""
@@ -196,10 +196,12 @@ def load_parts(src: str | Path, db: str | Path | None = None) -> int:
 
 # ---------------------------------------------------------------- the map
 
-def map_files(paths: Iterable[str | Path], out_dir: str | Path, manifest: str | Path | None = None,
+def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: str | Path | None = None,
               workers: int | None = None, progress: Callable[[int, int, str], None] | None = None,
               engine: str = "process", scheduler: str | None = None):
-    """Run the per-file stages of `paths` on `engine` and leave parts under `out_dir`."""
+    """The per-file stages with no database: `paths` processed on `engine` ("process": this
+    machine; "dask": the cluster at `scheduler`, else a local one), Parquet parts under `out_dir`
+    for `load_parquet_dir`. Several runs (machines) may write into one folder."""
     from . import rules
     from .config import pipeline_version
     from .ingest import Summary, display_name, expand, plan, read_manifest
@@ -319,7 +321,7 @@ def _map_dask(items, out, version, summary, workers, progress, scheduler) -> Non
     with contextlib.ExitStack() as stack:
         if scheduler:
             try:
-                client = stack.enter_context(Client(scheduler, timeout="30s"))
+                client = stack.enter_context(Client(scheduler))   # waits distributed.comm.timeouts.connect
             except (OSError, TimeoutError) as exc:
                 raise EngineError(f"无法连接 Dask 调度器 {scheduler}:{exc}") from None
         else:

@@ -366,25 +366,6 @@ def _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template
     return summary
 
 
-def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: str | Path | None = None,
-                   workers: int | None = None, progress: Callable[[int, int, str], None] | None = None,
-                   engine: str = "process", scheduler: str | None = None) -> Summary:
-    """The per-file stages with no database: Parquet parts under `out_dir`, partitioned by
-    year, for `load_parquet_dir`. `engine`: "process" (this machine) or "dask" (a cluster at
-    `scheduler`, else a local one). Engines and the parts' layout: `pipeline/engines.py`."""
-    from .engines import map_files
-
-    return map_files(paths, out_dir, manifest=manifest, workers=workers, progress=progress, engine=engine,
-                     scheduler=scheduler)
-
-
-def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
-    """Bring a `map_to_parquet` folder into the database, as a direct ingest would leave it."""
-    from .engines import load_parts
-
-    return load_parts(src, db=db)
-
-
 def _work_chunk(items: list[tuple[str, dict | None, str]]) -> list[FileResult | tuple[str, str]]:
     return [_work(item) for item in items]
 
