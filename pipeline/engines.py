@@ -256,7 +256,6 @@ def map_chunk(items: list, out_dir: str, version: str) -> dict:
     """A Dask task: a chunk of files -> parts under `out_dir`; returns what happened to each
     file. A worker whose code or rules differ from the driver's refuses (its rows would differ)."""
     from . import store
-    from .config import pipeline_version
     from .ingest import _work
 
     mine = _worker_version()
@@ -367,9 +366,8 @@ def _map_dask(items, out, version, summary, workers, progress, scheduler) -> Non
             except Exception as exc:
                 if type(exc).__name__ != "KilledWorker":
                     raise EngineError(f"Dask 任务失败({type(exc).__name__}: {str(exc)[:300]})") from None
-                from .ingest import _crashed
-
-                summary.rejected.append(_crashed(item))
+                summary.rejected.append((item[2], "处理该文件时 Dask 工作节点意外终止(可能超出 dask worker 的内存上限"
+                                                  " --memory-limit),已跳过;其余文件照常处理"))
             done += 1
             if progress:
                 progress(done, total, Path(item[2]).name)
