@@ -152,3 +152,34 @@ def test_unknown_scheduler_is_a_chinese_message(inbox, tmp_path):
                           "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], cwd=ROOT,
                          capture_output=True, text=True, timeout=TIMEOUT, env=env)
     assert out.returncode == 2 and "无法连接 Dask 调度器" in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+def test_a_file_that_kills_its_dask_worker_costs_only_that_file(tmp_path):
+    """The worker dies (as under the OOM killer): the chunk is retried file by file, the file
+    that kills again is rejected with a Chinese reason, the others are mapped."""
+    import os
+
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLE, folder)
+    (folder / "zz_killer.txt").write_bytes(b"KILL-THE-WORKER\n" + (SAMPLE / "000_5fe2496659bc15d4.txt").read_bytes())
+    hook = tmp_path / "hook"            # the trap reaches the spawned workers through a site hook
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import os\n"
+        "def _trap():\n"
+        "    import pipeline.process as p\n"
+        "    real = p.decode_with_offsets\n"
+        "    def trap(doc):\n"
+        "        if b'KILL-THE-WORKER' in doc.data:\n"
+        "            os.kill(os.getpid(), 9)\n"
+        "        return real(doc)\n"
+        "    p.decode_with_offsets = trap\n"
+        "try:\n    _trap()\nexcept Exception:\n    pass\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{ROOT}",
+           "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}     # give up on a task at its first killed worker
+    out = subprocess.run([sys.executable, "-m", "pipeline", "map", str(folder), "--out", str(tmp_path / "p"),
+                          "--engine", "dask", "--workers", "2"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=TIMEOUT, env=env)
+    assert out.returncode == 0 and "Traceback" not in out.stdout, out.stdout + out.stderr[-3000:]
+    assert "处理 5 个文件(14 篇报告)" in out.stdout and "拒收 1 个" in out.stdout, out.stdout
+    assert "zz_killer.txt: 处理该文件时 Dask 工作节点意外终止" in out.stdout
