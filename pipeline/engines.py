@@ -97,26 +97,44 @@ def _csv_rows(src: Path, pattern: str) -> list[list[str]]:
     return out
 
 
-def read_parts(con, src: str | Path, version: str) -> dict:
-    """The parts under `src` as Arrow tables, one per stored table (hive folders or the older
-    flat `DIR/<table>/part-*.parquet`). Content mapped twice into one folder (two map runs over
-    overlapping inputs) keeps the rows of one part: the one holding its first path."""
+def _part_files(src: Path) -> dict[str, list[str]]:
     from . import store
 
-    src = Path(src)
     names = sorted({*store.PARQUET_TABLES, *(d.name for d in src.iterdir() if d.is_dir())}) if src.is_dir() else []
-    files = {t: sorted(str(p) for p in (src / t).rglob("*.parquet")) for t in names}
-    if not files.get("files"):
-        return {}
-    found = [v for (v,) in con.execute("SELECT DISTINCT pipeline_version FROM read_parquet($f)",
-                                       {"f": files["files"]}).fetchall()]
+    return {t: sorted(str(p) for p in (src / t).rglob("*.parquet")) for t in names}
+
+
+def check_version(src: str | Path, version: str) -> None:
+    """Refuse parts made by other extraction code or rules (before the writer is opened)."""
+    import duckdb
+
+    files = _part_files(Path(src)).get("files")
+    if not files:
+        return
+    con = duckdb.connect(":memory:")
+    try:
+        found = [v for (v,) in con.execute("SELECT DISTINCT pipeline_version FROM read_parquet($f)",
+                                           {"f": files}).fetchall()]
+    finally:
+        con.close()
     other = [v for v in found if v != version]
     if other:
         raise EngineError(f"分片由另一版本的处理代码或规则生成(分片版本 {'、'.join(sorted(map(str, other)))},"
                           f"本机版本 {version}):请让所有工作节点与本机使用同一版本的代码和同一份规则文件夹,"
                           f"再重新运行 map。数据库未改动。")
+
+
+def read_parts(con, src: str | Path) -> dict:
+    """The parts under `src` as Arrow tables, one per stored table (hive folders or the older
+    flat `DIR/<table>/part-*.parquet`). Content mapped twice into one folder (two map runs over
+    overlapping inputs) keeps the rows of one part: the one holding its first path."""
+    from . import store
+
+    files = _part_files(Path(src))
+    if not files.get("files"):
+        return {}
     tables = {}
-    for t in names:
+    for t in files:
         if files[t]:
             rel = con.sql("SELECT * FROM read_parquet($f, union_by_name = true, hive_partitioning = false, "
                           "filename = '_part')", params={"f": files[t]})
@@ -172,13 +190,16 @@ def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
     if not src.is_dir():
         raise EngineError(f"找不到分片文件夹 {src}")
     version = pipeline_version()
+    check_version(src, version)
     with store.writer(db) as con:
-        tables = read_parts(con, src, version)
-        n = 0
+        tables = read_parts(con, src)
+        n, stored = 0, set()
         if tables:
             tables["file_paths"] = tables["file_paths"].select(["path", "file_id", "seen_at"])
             n = store.write_tables(con, tables)
-        rejects = _csv_rows(src, "rejects-*.csv")
+            stored = set(tables["file_paths"].column("path").to_pylist())
+        # a path rejected by one map run and stored by another (fixed, mapped again) stays stored
+        rejects = [(p, r) for p, r in _csv_rows(src, "rejects-*.csv") if p not in stored]
         for path, reason in rejects:
             store.record_reject(con, path, reason)
         # a twin shares its content's fate: stored, or rejected with the same reason (as in ingest)
@@ -197,8 +218,8 @@ def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
 # ---------------------------------------------------------------- the map
 
 def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: str | Path | None = None,
-              workers: int | None = None, progress: Callable[[int, int, str], None] | None = None,
-              engine: str = "process", scheduler: str | None = None):
+                   workers: int | None = None, progress: Callable[[int, int, str], None] | None = None,
+                   engine: str = "process", scheduler: str | None = None):
     """The per-file stages with no database: `paths` processed on `engine` ("process": this
     machine; "dask": the cluster at `scheduler`, else a local one), Parquet parts under `out_dir`
     for `load_parquet_dir`. Several runs (machines) may write into one folder."""
