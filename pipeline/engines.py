@@ -98,7 +98,7 @@ def _csv_rows(src: Path, pattern: str) -> list[list[str]]:
 
 
 def _part_files(src: Path) -> dict[str, list[str]]:
-    from . import store
+    from pipeline import store
 
     names = sorted({*store.PARQUET_TABLES, *(d.name for d in src.iterdir() if d.is_dir())}) if src.is_dir() else []
     return {t: sorted(str(p) for p in (src / t).rglob("*.parquet")) for t in names}
@@ -128,7 +128,7 @@ def read_parts(con, src: str | Path) -> dict:
     """The parts under `src` as Arrow tables, one per stored table (hive folders or the older
     flat `DIR/<table>/part-*.parquet`). Content mapped twice into one folder (two map runs over
     overlapping inputs) keeps the rows of one part: the one holding its first path."""
-    from . import store
+    from pipeline import store
 
     files = _part_files(Path(src))
     if not files.get("files"):
@@ -182,9 +182,9 @@ def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
     """Bring a map folder into the database through the same writer as `ingest`: its rows
     (a file already stored is replaced), the twins' paths, the rejects, then the 查重 step
     and the pipeline version - what a direct ingest of the same files leaves. Returns reports."""
-    from . import store
-    from .config import pipeline_version
-    from .ingest import Summary, _update_copies
+    from pipeline import store
+    from pipeline.config import pipeline_version
+    from pipeline.ingest import Summary, _update_copies
 
     src = Path(src)
     if not src.is_dir():
@@ -223,9 +223,9 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
     """The per-file stages with no database: `paths` processed on `engine` ("process": this
     machine; "dask": the cluster at `scheduler`, else a local one), Parquet parts under `out_dir`
     for `load_parquet_dir`. Several runs (machines) may write into one folder."""
-    from . import rules
-    from .config import pipeline_version
-    from .ingest import Summary, display_name, expand, plan, read_manifest
+    from pipeline import rules
+    from pipeline.config import pipeline_version
+    from pipeline.ingest import Summary, display_name, expand, plan, read_manifest
 
     if engine not in ENGINES:
         raise EngineError(f"未知的引擎 {engine}:可选 {'、'.join(ENGINES)}")
@@ -247,8 +247,8 @@ def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: s
 
 
 def _map_local(items, out, version, summary, workers, progress, scheduler=None) -> None:
-    from . import store
-    from .ingest import BATCH_FILES, BATCH_TERMS, _run
+    from pipeline import store
+    from pipeline.ingest import BATCH_FILES, BATCH_TERMS, _run
 
     batch, terms = [], 0
 
@@ -276,8 +276,8 @@ def _map_local(items, out, version, summary, workers, progress, scheduler=None) 
 def map_chunk(items: list, out_dir: str, version: str) -> dict:
     """A Dask task: a chunk of files -> parts under `out_dir`; returns what happened to each
     file. A worker whose code or rules differ from the driver's refuses (its rows would differ)."""
-    from . import store
-    from .ingest import _work
+    from pipeline import store
+    from pipeline.ingest import _work
 
     mine = _worker_version()
     if mine != version:
@@ -305,7 +305,7 @@ def _worker_version() -> str:
     """This worker's pipeline version (code + rules folder), computed once per process."""
     global _VERSION
     if _VERSION is None:
-        from .config import pipeline_version
+        from pipeline.config import pipeline_version
 
         _VERSION = pipeline_version()
     return _VERSION
@@ -313,7 +313,7 @@ def _worker_version() -> str:
 
 def _warm() -> str:
     """Run once on every worker before the map: load the dictionaries, report the version."""
-    from . import warm  # noqa: F401
+    from pipeline import warm  # noqa: F401
 
     return _worker_version()
 

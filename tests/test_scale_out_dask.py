@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import corrections
-from pipeline.export import iter_reports
+from pipeline.store import corrections
+from pipeline.outputs.export import iter_reports
 from pipeline.ingest import ingest_paths
 from pipeline.store import read_connection
 
@@ -167,7 +167,7 @@ def test_a_file_that_kills_its_dask_worker_costs_only_that_file(tmp_path):
     (hook / "sitecustomize.py").write_text(
         "import os\n"
         "def _trap():\n"
-        "    import pipeline.process as p\n"
+        "    import pipeline.extract.process as p\n"
         "    real = p.decode_with_offsets\n"
         "    def trap(doc):\n"
         "        if b'KILL-THE-WORKER' in doc.data:\n"
