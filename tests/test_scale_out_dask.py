@@ -121,10 +121,12 @@ def test_dask_without_scheduler_starts_its_own_cluster(inbox, tmp_path):
     """No --scheduler: a LocalCluster on this machine, closed when the map ends."""
     parts = tmp_path / "parts"
     out = _cli("map", str(inbox / "sample"), "--out", str(parts), "--engine", "dask", "--workers", "1")
-    assert "处理 5 个文件(14 篇报告)" in out.stdout, out.stdout
+    # the sample's 5 files (14 reports) and the edited copy; the twin is not processed again
+    assert "处理 6 个文件(15 篇报告)" in out.stdout, out.stdout
     db = tmp_path / "z.duckdb"
     _cli("load", str(parts), "--db", str(db))
-    assert db_rows(db, "SELECT count(*) FROM reports") == [(14,)]
+    assert db_rows(db, "SELECT count(*) FROM reports") == [(15,)]
+    assert db_rows(db, "SELECT count(*) FROM file_paths") == [(7,)]
 
 
 def test_load_refuses_parts_of_another_pipeline_version(inbox, tmp_path):
