@@ -65,7 +65,7 @@ def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
     return types, tuple(sorted({len(s) for s in types if s}, reverse=True)), frozenset(types)
 
 
-_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|(?:党支部|党总支|党|支部|总支部)委员会)$")
+_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|支部|总支|(?:党支部|党总支|党|支部|总支部)委员会)$")
 
 
 def unit_type_of(unit: str | None) -> str | None:
@@ -441,7 +441,7 @@ def multi_year(simple: str) -> bool:
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
     r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
-    r"(?:近年来|今年以来|近日|近期|目前|当前|日前)?"
+    r"(?:近年来|今年以来|近日|近期|目前|当前|日前)?(?:我们)?"
     r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
     r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
     rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
@@ -502,7 +502,7 @@ def _strip_party(unit: str) -> str:
     committee of a place (中共XX县委员会, the county committee itself) stays as written."""
     u = unit
     for _ in range(2):                  # 局党委党支部 -> 局
-        u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", u) or u
+        u = re.sub(r"(党组|党委|党支部|党总支|党工委|总支部|支部|总支)$", "", u) or u
     m = re.match(r"^(.+?)(?:党支部|党总支|党|支部|总支部)委员会$", u)     # 中学党支部委员会 -> 中学
     if m and not u.startswith("中共") and unit_type_of(m.group(1)):
         u = m.group(1)
@@ -544,6 +544,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
         return None, False
     t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
     t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
+    t = re.sub(r"^\d{4}(?![\d年])", "", t)         # 2023社区党建工作总结: a bare year opens no name
     m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
     if not m:
         return None, False
@@ -566,6 +567,7 @@ def generic_unit_from_title(title: str | None) -> str | None:
         return None
     t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
     t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
+    t = re.sub(r"^\d{4}(?![\d年])", "", t)         # 2023社区党建工作总结: a bare year opens no name
     m = re.match(rf"^(.{{1,8}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|巡察|\s)", t)
     if not m:
         return None
@@ -883,6 +885,45 @@ def _type_for_generic(simple: str) -> str | None:
     return candidates[0] if candidates else None
 
 
+def _context_scores(simple: str) -> list[tuple[int, str]]:
+    """(cues, type) for each kind in `[context.cues]`, most cues first."""
+    cues = unit_config().get("context", {}).get("cues", {})
+    return sorted(((sum(simple.count(w) for w in words), t) for t, words in cues.items()), reverse=True)
+
+
+def context_type(simple: str) -> str | None:
+    """The kind of unit the text's people and work speak of (员工, 全行, 患者…) for a report
+    that names no unit: `min_score` cues, leading the next kind by `min_lead`."""
+    ctx = unit_config().get("context", {})
+    ranked = _context_scores(simple)
+    if not ranked:
+        return None
+    (top, typ), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0)
+    if top < ctx.get("override_score", 5) and any(w in simple for w in ctx.get("area", ())):
+        return None
+    return typ if top >= ctx.get("min_score", 2) and top - second >= ctx.get("min_lead", 1) else None
+
+
+def context_override(unit: str | None, typ: str | None, simple: str) -> str | None:
+    """An office-like name that says nothing of its parent body (平高电气研发中心, 政治部宣传处,
+    总行机关, 水电基础局) typed 党政机关 by its suffix: the text's cues decide when one kind
+    has `override_score` of them and twice the next. A name that opens with a place (市交通
+    运输局, 区委统战部) is a government office and keeps its type."""
+    if typ != "党政机关" or not unit:
+        return None
+    ctx = unit_config().get("context", {})
+    core = _strip_party(unit)
+    if not core.endswith(tuple(ctx.get("override_suffixes", ()))) or _anonymised(core):
+        return None
+    if re.match(r"[省市县区州旗镇乡]", core) or _starts_with_place(core):
+        return None
+    ranked = _context_scores(simple)
+    if not ranked:
+        return None
+    (top, best), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0)
+    return best if top >= ctx.get("override_score", 5) and top >= 2 * second else None
+
+
 def _reads_as_report(unit: str | None, simple: str, work_done: bool = False) -> bool:
     """One unit's report rather than an essay about ideology work in general: it names a
     unit, speaks of a "we" (我局, 本镇), announces itself (现将…汇报如下) or counts work done
@@ -970,6 +1011,9 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         title_kind = unit_type_of(generic_unit_from_title(stitle)) if not a.unit_explicit else None
         if typ and not (generic and _is_generic(a.unit)):
             a.unit_type, a.sources["unit_type"] = typ, "unit"
+            override = context_override(a.unit, typ, simple)
+            if override:
+                a.unit_type, a.sources["unit_type"] = override, "context"
         elif generic:
             a.unit_type, a.sources["unit_type"] = generic, "unit"
         elif title_kind:                # `局党委党支部2023年上半年…总结`: the kind of unit the title names
@@ -980,7 +1024,10 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
             best = max(scores.items(), key=lambda kv: kv[1])
             fallback = unit_config().get("fallback", {})
             bare = re.sub(rf"{_ANON}|中共", "", a.unit or "")
-            if best[1] >= 5:
+            ctx = context_type(simple)
+            if ctx:
+                a.unit_type, a.sources["unit_type"] = ctx, "context"
+            elif best[1] >= 5:
                 a.unit_type, a.sources["unit_type"] = best[0], "keywords"
             elif a.unit and re.fullmatch(r"(?:机关)?(?:党组|党委|党工委|党总支|党支部)?", bare) and fallback.get("party_body"):
                 a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
