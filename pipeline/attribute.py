@@ -678,22 +678,58 @@ def _clause_initial_unit(opening: str) -> str | None:
     """A named unit opening a clause of the first sentences, as a news-style piece speaks of
     itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
     has no subject, no self-reference and no signature. At each clause start the longest
-    run of Han characters (up to 16) that is a named unit and is followed by more text
+    run of Han characters (up to 28) that is a named unit and is followed by more text
     (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
     not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
-        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,24})", sentence):
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,32})", sentence):
             run = re.sub(r"^(?:近年来|近年|今年以来|今年|去年|近日|近期|目前|当前|日前)", "", clause.group(1))
             best = None
-            for end in range(2, min(len(run), 17)):
+            for end in range(2, min(len(run), 29)):
                 cand = run[:end]
                 u = _named_unit(cand)
-                if (u and cand == u and run[end] not in "的和与及等"
+                if (u and cand == u and (run[end] not in "的和与及等" or re.match(r"的(?:这一年|一年|今年|全年)", run[end:]))
                         and (_suffix_len(u) >= 2 or _starts_with_place(u))):
                     best = u
             if best and not best.startswith(not_start) and not re.search(r"[的了着]|工作|意识形态|宣传|思想", best):
                 return best
     return None
+
+
+_TIMED_CLAUSE = re.compile(r"(?:目前|截至目前|截止目前|到目前为止)[，,]\s*(?=[\u4e00-\u9fff]{2,16})")
+
+
+def _timed_clause_unit(simple: str) -> str | None:
+    """A named unit opening a clause after a time word anywhere in the body (`目前，农建中心
+    参加…学习强国的人数为28人`): a report with no subject sentence names itself where it gives
+    a figure. Only after 目前 (the state it reports now), so an essay's topic words (中心组,
+    各部门) and the examples it cites (近年来，北京大学建立了…) do not count."""
+    runs = "。".join(simple[m.end():m.end() + 24] for m in _TIMED_CLAUSE.finditer(simple[:6000]))
+    return _clause_initial_unit(runs + "。") if runs else None
+
+
+_FULL_FORM_EXTRA = frozenset("省市县区州旗镇乡局")      # a level left out, 公安 for 公安局
+
+
+def _full_form(unit: str, simple: str) -> str:
+    """The full name the text also uses for a short form it opens with (温泉公安 -> 温泉县公安局,
+    the short form's characters in order inside a longer valid name of the same kind, the
+    added characters only a level or 局: 隧道公司 is not 隧道工程有限公司)."""
+    typ = unit_type_of(unit)
+    best = unit
+    i = simple.find(unit[:2])
+    while i >= 0 and typ:
+        window = simple[i:i + len(unit) + 4]
+        for end in range(len(window), len(unit), -1):
+            cand = window[:end]
+            it = iter(cand)
+            extra = Counter(cand) - Counter(unit)
+            if (all(c in it for c in unit) and set(extra) <= _FULL_FORM_EXTRA and _named_unit(cand) == cand
+                    and unit_type_of(cand) == typ and len(cand) > len(best)):
+                best = cand
+                break
+        i = simple.find(unit[:2], i + 2)
+    return best
 
 
 def _own_document_unit(simple: str) -> str | None:
@@ -741,7 +777,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
             core = _strip_party(cand)
             if not _is_generic(core) or core in _generic()[1]:
-                return core, True, "body"
+                return _full_form(core, simple), True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"
     named = _title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
@@ -755,6 +791,11 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
             names = Counter({u: n for u, n in names.items()
                              if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)
                              or (len(u) >= 4 and _suffix_len(u) >= 2)})      # 我行 … 滨海支行
+        tails = Counter(u[-len(suffix) - 1:] for u in names)
+        shared = [t for t, n in tails.items() if n >= 2 and len(names) >= 2]
+        if shared and suffix in ("村", "社区", "镇", "乡"):
+            # 美丽侯村、幸福侯村、百年侯村: the words before the name vary, the name is what they share
+            return shared[0], True, "body"
         if names:
             def score(kv):
                 name, n = kv
@@ -767,6 +808,9 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     if m and re.search(_ANON, m.group(1)):
         return _strip_party(m.group(1)), False, "body"
     named = _clause_initial_unit(first)
+    if named:
+        return _full_form(named, simple), not _anonymised(named), "body"
+    named = _timed_clause_unit(simple)
     if named:
         return named, not _anonymised(named), "body"
     return None, False, None
