@@ -456,3 +456,19 @@ def test_what_is_no_part_of_a_name(title, body, unit):
     a = attribute(title, body, "")
     assert a.unit == unit
     assert unit_type_of("晒经学区") == "学校" and unit_type_of("十八站森林分局") == "党政机关"
+
+
+@pytest.mark.parametrize("sentence", [
+    "認真貫徹黨的十八大、市九次全國共產黨代表大會精神。",           # e13: which congress (traditional page)
+    "村党支部和村委会班子分别由4人和5人组成。",                       # e12: a body's size
+    "学区现有在职教职工46人,共有中共党员24人。(其中离退休党员7人)",    # e05: a head count's breakdown
+    "明确4大类15项具体任务,实行周调度、月通报。",                     # e11: a plan's items
+    "实现工商税收12756万元,比计划超收580万元。",                     # e18: revenue and the gap to plan
+])
+def test_session4_things_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_a_count_of_vehicle_checks_keeps_its_measure():
+    # e19: 台次 is a measure of its own (not 台 + 次)
+    assert counts("共查验车辆6196万台次、1.16亿人次。") == [(6196, "万台次"), (1.16, "亿人次")]
