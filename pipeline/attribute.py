@@ -405,7 +405,13 @@ def body_year(simple: str) -> int | None:
     m = re.search(rf"《[^》]{{0,10}}?({_YEAR})\s*年度?[^》]{{0,30}}(要点|计划|方案|安排|总结)》", simple)
     if m:
         return int(m.group(1))
-    return None
+    # a sentence further on that opens with the year and the unit speaking of itself
+    # (…先于启动各项工作。2020年,我园一直把政治思想教育放在首位): the year of the work
+    m = _SELF_YEAR.search(simple[:min(len(simple), sig_start, 6000)])
+    return int(m.group(1)) if m else None
+
+
+_SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
 
 def period_of(title: str | None, simple: str) -> str | None:

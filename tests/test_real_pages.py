@@ -472,3 +472,12 @@ def test_session4_things_that_are_not_activity_counts(sentence):
 def test_a_count_of_vehicle_checks_keeps_its_measure():
     # e19: 台次 is a measure of its own (not 台 + 次)
     assert counts("共查验车辆6196万台次、1.16亿人次。") == [(6196, "万台次"), (1.16, "亿人次")]
+
+
+def test_a_later_sentence_that_opens_with_the_year_and_we():
+    # e02: no year in the title or the opening; a section's first sentence gives it
+    body = ("幼儿园党支部在局党委和四屯镇中心学校党总支的领导下,不断探索,形成了围绕中心抓党建的工作特色。现总结如下。\n"
+            "一、党建思想认识高度统一,责任明确\n我园党政领导通过不断深入学习,高度认识到党支部是党建工作的责任主体。\n"
+            "二、切合实际的政治思想教育先行先导\n思想决定行动,政治思想教育先于启动各项工作。2020年,我园一直把政治思想教育放在首位。")
+    a = attribute("幼儿园党支部年度党建工作总结", body, "")
+    assert a.year == 2020 and a.sources["year"] == "body"
