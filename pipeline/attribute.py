@@ -1083,6 +1083,9 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
                 a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
             elif fallback.get("type") and _reads_as_report(a.unit, simple, work_done):      # not for an essay
                 a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
+            elif sum(simple.count(w) for w in unit_config().get("context", {}).get("area", ())) >= 2:
+                # 今年以来，全区宣传思想战线按照区委的部署…: an area's own body speaks
+                a.unit_type, a.sources["unit_type"] = "党政机关", "context"
             else:
                 a.unit_type, a.sources["unit_type"] = "其他", "none"
 

@@ -481,3 +481,11 @@ def test_a_later_sentence_that_opens_with_the_year_and_we():
             "二、切合实际的政治思想教育先行先导\n思想决定行动,政治思想教育先于启动各项工作。2020年,我园一直把政治思想教育放在首位。")
     a = attribute("幼儿园党支部年度党建工作总结", body, "")
     assert a.year == 2020 and a.sources["year"] == "body"
+
+
+def test_an_area_report_with_no_we_is_a_government_bodys():
+    # b30: no unit, no 我X, no count in the opening; the area's propaganda front speaks
+    body = ("今年以来,全区宣传思想战线按照区委的部署和上级宣传部门的要求,坚持贴近实际、贴近生活、贴近群众的工作方针,"
+            "紧紧围绕经济建设中心,服从服务于全区改革发展稳定的大局。")
+    a = attribute("宣传思想工作总结及工作设想", body, "")
+    assert a.unit_type == "党政机关" and a.sources["unit_type"] == "context"
