@@ -19,7 +19,8 @@ its evidence: the sentence the corrected value stands on (the sentence naming th
 unit or year, else the report's title or opening sentence; for a metric or a shortcoming its
 own text), with whitespace removed. After every write (`carry_over`, a store.on_publish hook)
 a correction whose report is gone - or no longer holds its evidence - moves to the report of
-the same file (same content or same path) whose text still holds that sentence; one that
+the same file (same content, same path, or the same file name: a folder moved and the
+database rebuilt) whose text still holds that sentence; one that
 finds none is kept with status `lost` and a Chinese note, and the reader and the import page
 say so (`lost`). It is never applied to a report it was not made on.
 """
@@ -217,12 +218,14 @@ def carry_over(con) -> dict[str, int]:
                OR c.status IS NOT NULL)""").fetchall()
     for target, file_id, index, item_text, ordinal, field, path, evidence, status in misplaced:
         pk = [target, file_id, index, item_text, ordinal, field]
+        # the same content, the same path, or the same file name (a folder moved and the
+        # database rebuilt) - and the evidence in the text
         cands = con.execute("""
             SELECT report_id, file_id, report_index FROM reports
-            WHERE (file_id = ? OR source = ?)
+            WHERE (file_id = ? OR source = ? OR regexp_extract(source, '[^/\\\\]+$') = regexp_extract(?, '[^/\\\\]+$'))
               AND strpos(regexp_replace(text_simplified, '\\s+', '', 'g'), ?) > 0
-            ORDER BY file_id = ? DESC, report_index = ? DESC, report_index""",
-                            [file_id, path, evidence, file_id, index]).fetchall()
+            ORDER BY file_id = ? DESC, source = ? DESC, report_index = ? DESC, report_index""",
+                            [file_id, path, path or "", evidence, file_id, path, index]).fetchall()
         dest = None
         for rid, fid, idx in cands:
             if target == "report":

@@ -150,3 +150,17 @@ def test_the_reader_and_the_import_page_say_what_was_not_carried_over(monkeypatc
     assert_clean(at, "数据导入")
     assert not any("未能沿用" in w.value for w in at.warning)
     assert any("已删除 2 项未沿用的更正" in s.value for s in at.success)
+
+
+def test_an_edited_file_under_another_folder_keeps_its_corrections(tmp_path):
+    # the folder moved and the file was edited, then the database rebuilt from the new place:
+    # the same file name and the sentences still there carry the corrections
+    folder, doc, db, text = _setup(tmp_path)
+    moved = tmp_path / "in2"
+    moved.mkdir()
+    (moved / doc.name).write_text(REPORT + "四、附记\n本材料已经党组会审定。\n", encoding="utf-8")
+    ingest_paths([moved], db=db, workers=1, rebuild=True)
+    assert _rows(db, "SELECT source FROM reports") == [(str(moved / doc.name),)]
+    rid, unit, year, *_ = _report(db)
+    assert (unit, year) == ("盐池县审计局", 2020)
+    assert _rows(db, "SELECT text FROM metrics_all_eff WHERE wrong") == [(text,)]
