@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline import corrections, effective, store
+from pipeline import store
+from pipeline.store import corrections, effective
 from pipeline.ingest import ingest_paths
 
 REPORT = """县审计局2021年意识形态工作总结
@@ -83,7 +84,7 @@ def test_corrections_follow_an_edited_file(tmp_path):
     assert {(f["field"], f["value"], f["who"]) for f in fixes} == {
         ("unit", "盐池县审计局", "张三"), ("year", "2020", "张三"), ("wrong", "true", "本机")}
     out = tmp_path / "out.jsonl"
-    from pipeline.export import export_jsonl
+    from pipeline.outputs.export import export_jsonl
     export_jsonl(db, out)
     row = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert (row["unit"], row["year"]) == ("盐池县审计局", 2020) and len(row["corrections"]) == 3
@@ -164,3 +165,16 @@ def test_an_edited_file_under_another_folder_keeps_its_corrections(tmp_path):
     rid, unit, year, *_ = _report(db)
     assert (unit, year) == ("盐池县审计局", 2020)
     assert _rows(db, "SELECT text FROM metrics_all_eff WHERE wrong") == [(text,)]
+
+
+def test_the_command_line_ingest_carries_them_too(tmp_path):
+    import subprocess
+    import sys
+
+    folder, doc, db, _ = _setup(tmp_path)
+    doc.write_text(REPORT.replace("继续加强理论武装。", "继续加强理论武装,抓好阵地管理。"), encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", str(db), "--workers", "1"],
+                          cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert _report(db)[1:3] == ("盐池县审计局", 2020)

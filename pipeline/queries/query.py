@@ -520,7 +520,7 @@ def report_corrections(con, _filters, report_id: str) -> pd.DataFrame:
 def lost_corrections(con, _filters, path: str | None = None) -> pd.DataFrame:
     """Corrections that could not be carried over to an edited file's new version
     (pipeline/corrections.py `carry_over`): all, or one file's."""
-    from . import corrections
+    from pipeline.store import corrections
 
     return pd.DataFrame(corrections.lost(con, path),
                         columns=["path", "target", "item_text", "field", "value", "original", "who", "at", "note"])
