@@ -519,7 +519,7 @@ def report_corrections(con, _filters, report_id: str) -> pd.DataFrame:
 @cached
 def lost_corrections(con, _filters, path: str | None = None) -> pd.DataFrame:
     """Corrections that could not be carried over to an edited file's new version
-    (pipeline/corrections.py `carry_over`): all, or one file's."""
+    (pipeline/store/corrections.py `carry_over`): all, or one file's."""
     from pipeline.store import corrections
 
     return pd.DataFrame(corrections.lost(con, path),
