@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from pipeline.store import roster  # noqa: F401  (registers the roster's and corrections' derived tables with the writer)
+from pipeline.store import corrections, roster  # noqa: F401  (register the roster's and corrections' derived tables and carry-over with the writer)
 from pipeline import limits, rules, settings, store
 from pipeline.config import MAX_FILE_BYTES, pipeline_version
 from pipeline.load.document import SKIP_NAMES  # noqa: F401  (shared with the upload page)

@@ -383,9 +383,11 @@ def on_schema(fn: Callable) -> Callable:
     return fn
 
 
-def on_publish(fn: Callable) -> Callable:
+def on_publish(fn: Callable, first: bool = False) -> Callable:
+    """Run `fn(con)` before every publish; `first`: before the hooks already registered (a
+    hook others read from, such as corrections.carry_over)."""
     if fn not in _ON_PUBLISH:
-        _ON_PUBLISH.append(fn)
+        _ON_PUBLISH.insert(0, fn) if first else _ON_PUBLISH.append(fn)
     return fn
 
 
