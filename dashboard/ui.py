@@ -430,7 +430,8 @@ PRINT_ROWS = 300
 def print_table(df: pd.DataFrame, hidden: Iterable[str] = ()) -> str:
     """`df` as an escaped HTML table for print only (class zj-print: not shown on screen);
     at most PRINT_ROWS rows, saying so when cut (the CSV holds every row)."""
-    cols = [c for c in df.columns if c not in set(hidden)]
+    # link columns (查看报告, 查看来源) mean nothing on paper
+    cols = [c for c in df.columns if c not in set(hidden) and not str(c).startswith("查看")]
     part = df.head(PRINT_ROWS)
 
     def cell(v: Any) -> str:
