@@ -8,6 +8,7 @@ Served like tests/test_browser.py (same fixtures, its own server)."""
 from __future__ import annotations
 
 import io
+import os
 import re
 
 import pytest
@@ -190,3 +191,44 @@ def test_phone_tap_shows_what_hover_shows(browser, server, browser_db):
                            arg=before, timeout=30000)
     assert page.locator(".hoverlayer .hovertext").count() >= 1       # the hover label, shown by the tap
     ctx.close()
+
+
+def test_an_escaped_exception_is_a_chinese_message(browser, tmp_path):
+    """A page that raises (a bug) shows the generic message in Chinese, no traceback, no
+    exception type: the committed config (showErrorDetails = "none") plus the script."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.test_browser import ROOT, _free_port
+
+    app = tmp_path / "boom.py"
+    app.write_text("import streamlit as st\nfrom dashboard import chrome\nchrome.inject()\n"
+                   "st.title('出错页')\nraise ValueError('内部细节 secret-detail')\n", encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.fileWatcherType", "none"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        page = browser.new_context(locale="zh-CN").new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector('[data-testid="stException"]', timeout=30000)
+        page.wait_for_function("() => document.body.innerText.includes('页面出错了')", timeout=10000)
+        body = page.inner_text("body")
+        assert "ValueError" not in body and "secret-detail" not in body and "Traceback" not in body
+        assert not _english(page), _english(page)
+        page.context.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)            # our own process group only
+        proc.wait(timeout=10)
