@@ -32,8 +32,9 @@ def copied_db(sample_db, tmp_path_factory):
 
 
 def test_brief_lists_the_copy_and_the_check_scores(copied_db):
-    from pipeline import brief, checks
-    from pipeline import query as q
+    from pipeline.outputs import brief
+    from pipeline.queries import checks
+    from pipeline.queries import query as q
 
     rank = q.copy_ranking({}, db=copied_db)
     top = rank.iloc[0]
@@ -67,7 +68,7 @@ def test_brief_lists_the_copy_and_the_check_scores(copied_db):
 
 def test_brief_sections_follow_the_filter(copied_db):
     """A filter with no copies and no checkable unit-year says so, in Chinese, no table."""
-    from pipeline import brief
+    from pipeline.outputs import brief
 
     b = brief.build({"units": ["不存在的单位"]}, db=copied_db)
     assert not b.copies and b.check_scores.empty
