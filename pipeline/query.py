@@ -197,19 +197,32 @@ _ORIGINAL_COLS = """r.unit_original, r.unit_type_original, r.region_original, r.
                     r.is_report_original, r.match_score, r.file_id"""
 
 
-@cached
-def reports(con, filters, search: str = "") -> pd.DataFrame:
-    """Report metadata (no text) for the filter; `search` matches title, unit, source or text
-    (original or simplified), as a plain substring."""
+def _report_search(filters, search: str) -> tuple[str, list]:
     cond, params = where(filters)
-    sql = f"SELECT {_REPORT_COLS} FROM reports_eff r WHERE {cond}"
     search = (search or "").strip()
     if search:
-        sql += """ AND (strpos(coalesce(r.title, ''), ?) > 0 OR strpos(coalesce(r.unit, ''), ?) > 0
+        cond += """ AND (strpos(coalesce(r.title, ''), ?) > 0 OR strpos(coalesce(r.unit, ''), ?) > 0
                    OR strpos(r.source, ?) > 0 OR strpos(coalesce(r.text, ''), ?) > 0
                    OR strpos(coalesce(r.text_simplified, ''), ?) > 0)"""
         params = [*params, *[search] * 5]
-    return _df(con, sql + " ORDER BY r.year DESC NULLS LAST, r.unit NULLS LAST, r.source, r.report_index", params)
+    return cond, params
+
+
+@cached
+def reports(con, filters, search: str = "", limit: int | None = None) -> pd.DataFrame:
+    """Report metadata (no text) for the filter; `search` matches title, unit, source or text
+    (original or simplified), as a plain substring; `limit`: the first rows only (the list a
+    page shows; `report_count` says of how many)."""
+    cond, params = _report_search(filters, search)
+    return _df(con, f"SELECT {_REPORT_COLS} FROM reports_eff r WHERE {cond} "
+                    "ORDER BY r.year DESC NULLS LAST, r.unit NULLS LAST, r.source, r.report_index" + _limit(limit),
+               params)
+
+
+@cached
+def report_count(con, filters, search: str = "") -> int:
+    cond, params = _report_search(filters, search)
+    return int(con.execute(f"SELECT count(*) FROM reports_eff r WHERE {cond}", params).fetchone()[0])
 
 
 @cached
