@@ -24,7 +24,7 @@ CAP = 2000      # dashboard.ui.table_rows(): the rows a capped table asks for
 
 
 def _filters(db: Path) -> list[dict]:
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     opts = q.filter_options.uncached({}, db=db)
     years, units, types = opts["years"], opts["units"], opts["unit_types"]
@@ -41,7 +41,7 @@ def _filters(db: Path) -> list[dict]:
 
 def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
     """(name -> list of (args, kwargs)) for every query-layer function a page calls."""
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     top = q.top_terms.uncached({}, 5, db=db)
     terms = tuple(top.term.head(3)) if len(top) else ("意识形态",)
@@ -76,11 +76,11 @@ def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
     years = q.copy_years.uncached({}, db=db)
     calls.update({"copy_sources": [((a,), {})], "copy_pair": [((a, b), {})], "copy_info": [((a,), {})],
                   "copy_heatmap": [((), {"year": years[0] if years else None})]})
-    # 考核 (pipeline/checks.py registers its queries with the query layer): the shipped rules,
+    # 考核 (pipeline/queries/checks.py registers its queries with the query layer): the shipped rules,
     # one unit-year's peers
     if not checks_too:
         return calls
-    from pipeline import checks
+    from pipeline.queries import checks
 
     rj = checks.to_json(checks.load_rules(checks.rules.rules_dir() / checks.RULES_FILE))
     v = checks.check_verdicts.uncached({}, rj, "unit", db=db)
@@ -91,8 +91,8 @@ def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
 
 
 def bench_queries(db: Path, repeat: int, only: set[str] | None = None, skip: set[str] = frozenset()) -> list[list]:
-    from pipeline import checks
-    from pipeline import query as q
+    from pipeline.queries import checks
+    from pipeline.queries import query as q
 
     rows = []
     filters = _filters(db)
@@ -119,7 +119,7 @@ EXTRACTS = {"metrics": ((), {}), "metric_report_totals": ((), {}), "shortcomings
 
 
 def bench_extracts(db: Path) -> list[list]:
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     rows = []
     for name, (args, kwargs) in EXTRACTS.items():
@@ -130,7 +130,7 @@ def bench_extracts(db: Path) -> list[list]:
 
 
 def pages() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    return sorted((ROOT / "pages").glob("*.py"))       # 0_总览.py is the default page
 
 
 def bench_pages(db: Path) -> list[list]:
@@ -143,8 +143,7 @@ def bench_pages(db: Path) -> list[list]:
         runs = []
         for _ in range(2):      # cold caches, then warm
             at = AppTest.from_file(str(app), default_timeout=120)
-            if page != app:
-                at.switch_page(str(page.relative_to(ROOT)))
+            at.switch_page(str(page.relative_to(ROOT)))
             t0 = time.perf_counter()
             at.run()
             runs.append(time.perf_counter() - t0)
@@ -166,7 +165,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if not a.db.exists():
         sys.exit(f"{a.db} is missing: run `python -m bench.ingest tokenizer --reports 10000` first")
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     n = int(q.overview.uncached({}, db=a.db).iloc[0]["reports"])
     body = table(f"Query layer, {n:,} reports (uncached; median and p95 over {len(_filters(a.db))} filters × {a.repeat})",

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench.common import OUT, ROOT, corpus
 
-STAGE_MODULES = ("read", "decode", "clean", "split", "attribute", "segment", "metrics", "numerals",
-                 "shortcomings", "tokenize", "textmap")
+STAGE_MODULES = ("load/read", "load/decode", "text/clean", "extract/split", "extract/attribute", "extract/segment",
+                 "extract/metrics", "text/numerals", "extract/shortcomings", "extract/tokenize", "text/textmap")
 IDLE = ("select", "wait", "Condition.wait", "_PollLikeSelector.select", "Queue._feed")
 
 
@@ -35,7 +35,7 @@ def summarise(raw: Path) -> tuple[Counter, Counter]:
         frames = stack.split(";")
         names = [f.split(" (")[0] for f in frames]
         if any(x.startswith("_process_worker") for x in names):
-            stage = next((m for f in frames for m in STAGE_MODULES if f"(pipeline/{m}.py" in f), None)
+            stage = next((m.rpartition("/")[2] for f in frames for m in STAGE_MODULES if f"(pipeline/{m}.py" in f), None)
             worker[stage or f"(hand-off) {names[-1]}"] += int(n)
         elif not names[-1].endswith(IDLE):
             parent[" > ".join(names[-3:])] += int(n)

@@ -11,8 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import corrections, keywords, summaries
-from pipeline import query as q
+from pipeline.queries import keywords
+from pipeline.store import corrections, summaries
+from pipeline.queries import query as q
 
 ROOT = Path(__file__).resolve().parent.parent
 
