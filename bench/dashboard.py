@@ -79,7 +79,7 @@ def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
     # 考核 (pipeline/queries/checks.py registers its queries with the query layer): the shipped rules,
     # one unit-year's peers
     if not checks_too:
-        return calls
+        return {k: v for k, v in calls.items() if not k.startswith("_check")}
     from pipeline.queries import checks
 
     rj = checks.to_json(checks.load_rules(checks.rules.rules_dir() / checks.RULES_FILE))
