@@ -3,22 +3,32 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 export ZONGJIE_DB ?= data/zongjie.duckdb
 PORT   ?= 8501
 # Only this machine can connect unless told otherwise: `make run ADDRESS=0.0.0.0` to serve a LAN
 # (set a password first, README "Access password").
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test setup sysdeps sysdeps-test ingest serve bench profile clean
+.PHONY: run test setup setup-test sysdeps sysdeps-test ingest serve bench profile clean
 
+# Runtime only (what `make run` needs): no pytest, no playwright.
 setup: $(STAMP) sysdeps
+
+# Runtime plus the `test` and `scale` extras (pytest, playwright, dask): what `make test` needs.
+setup-test: $(TEST_STAMP) sysdeps-test
 
 # The venv is rebuilt whenever pyproject.toml (the pins) changes.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
+
+# The tests also run the Dask engine, so its `scale` extra comes with the test tools.
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,scale]'
+	touch $(TEST_STAMP)
 
 # A CJK font for the word cloud (Debian package, only when missing).
 sysdeps:
@@ -37,7 +47,6 @@ serve:
 
 run: ingest serve
 
-test: setup sysdeps-test
 	$(PY) -m pytest -q
 
 # Every benchmark at full size (10,000 reports); results are appended to BENCHMARKS.md.

@@ -14,7 +14,7 @@ import threading
 
 import streamlit as st
 
-from dashboard import auth, ui
+from dashboard import auth, chrome, ui
 
 
 _run = threading.local()      # set while the frame draws and runs a page (one script run per thread)
@@ -51,6 +51,7 @@ def run() -> None:
 
 def _draw_and_run() -> None:
     st.set_page_config(page_title=ui.APP_NAME, page_icon="📊", layout="wide")
+    chrome.inject()          # Streamlit's own English in Chinese, the print stylesheet
     auth.gate()
     pages = _pages()
     current = st.navigation(list(pages.values()), position="hidden")

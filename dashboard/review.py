@@ -156,6 +156,38 @@ def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame) -> None:
                       dict.fromkeys(undo))
 
 
+TARGET_NAMES = {"report": "报告", "metric": "活动指标", "shortcoming": "问题表述"}
+
+
+def lost_corrections_notice(path: str | None = None) -> None:
+    """Say, in the reader (one file) or on 数据导入 (all files), which corrections could not be
+    carried over to a file's edited version: the sentence they stood on is gone, so they are
+    kept aside, not applied. The supervisor re-checks the report and may discard them."""
+    lost = q.lost_corrections(None, path)
+    if lost.empty:
+        return
+    where = "此文件" if path else "有文件"
+    lines = []
+    for r in lost.head(20).itertuples():
+        what = FIELD_NAMES.get(r.field, r.field)
+        item = f"({TARGET_NAMES.get(r.target, r.target)}“{ui.md(str(r.item_text)[:30])}”)" if r.item_text else ""
+        value = ui.PERIODS.get(r.value, r.value) if r.field == "period" else r.value
+        lines.append(f"- {'' if path else ui.md(ui.shown_name(r.path)) + ':'}{what}{item} 更正为"
+                     f"“{ui.md(value)}”({ui.md(r.who)} {str(r.at or '')[:16].replace('T', ' ')})—— {ui.md(r.note)}")
+    more = f"\n- ……另有 {len(lost) - 20} 项" if len(lost) > 20 else ""
+    st.warning(f"{where}内容已改变,{len(lost)} 项更正未能沿用到新版本(原依据的句子在新版本中找不到),"
+               "这些更正没有生效,请重新核对后再更正:\n" + "\n".join(lines) + more, icon=":material/history:")
+    if _writable() and st.button("不再保留这些未沿用的更正", key=f"lost_discard_{path or 'all'}",
+                                 icon=":material/delete:"):
+        try:
+            n = corrections.discard_lost(db_path(), path)
+        except Exception as exc:
+            st.error(f"未删除:{type(exc).__name__}: {ui.md(exc)}", icon=":material/error:")
+        else:
+            st.session_state["_fix_msg"] = f"已删除 {n} 项未沿用的更正。"
+            st.rerun()
+
+
 def _save(write, changes: dict) -> None:
     if not changes:
         st.warning("没有要保存的更改。")

@@ -338,7 +338,8 @@ def download(df: pd.DataFrame, what: str, key: str, filters: dict | None = None,
 def download_lazy(make_df, what: str, key: str, filters: dict | None = None, label: str = "下载 CSV") -> None:
     base = served_base()
     sheet = what.split("-", 1)[-1] if "-" in what else what
-    with st.container(horizontal=True, gap="small"):
+    # keyed: the print stylesheet hides every download row (dashboard/chrome.py)
+    with st.container(horizontal=True, gap="small", key=f"zjdl-{key}"):
         st.download_button(label, data=lambda: csv_bytes(make_df(), base), file_name=file_name(what, filters),
                            mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:",
                            type="tertiary")
@@ -405,7 +406,11 @@ def table(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, *,
     text_cols = [c for c in shown.columns if shown[c].dtype == object or pd.api.types.is_string_dtype(shown[c])]
     if text_cols:
         shown = shown.assign(**{c: shown[c].fillna("") for c in text_cols})
-    event = st.dataframe(shown, key=f"tbl_{key}", **kwargs)
+    # The data grid is a canvas that prints only the rows on screen: a plain HTML copy
+    # (hidden on screen) stands in for it on paper (dashboard/chrome.py, @media print).
+    with st.container(key=f"zjtbl-{key}"):
+        event = st.dataframe(shown, key=f"tbl_{key}", **kwargs)
+        st.html(print_table(shown, hidden=[c for c, v in config.items() if v is None]))
     download(full, what, key=key, filters=filters)
     return event if kwargs.get("on_select") not in (None, "ignore") else shown
 
@@ -428,15 +433,49 @@ def table_capped(fetch: Callable[[int | None], pd.DataFrame], total: int, what: 
     text_cols = [c for c in out.columns if out[c].dtype == object or pd.api.types.is_string_dtype(out[c])]
     if text_cols:
         out = out.assign(**{c: out[c].fillna("") for c in text_cols})
-    st.dataframe(out, key=f"tbl_{key}", column_config=config, **kwargs)
+    with st.container(key=f"zjtbl-{key}"):      # as `table`: a print copy beside the grid
+        st.dataframe(out, key=f"tbl_{key}", column_config=config, **kwargs)
+        st.html(print_table(out, hidden=[c for c, v in config.items() if v is None]))
     download_lazy(lambda: zh(fetch(None)), what, key=key, filters=filters)
     return shown
+
+
+PRINT_ROWS = 300
+
+
+def print_table(df: pd.DataFrame, hidden: Iterable[str] = ()) -> str:
+    """`df` as an escaped HTML table for print only (class zj-print: not shown on screen);
+    at most PRINT_ROWS rows, saying so when cut (the CSV holds every row)."""
+    # link columns (查看报告, 查看来源) mean nothing on paper
+    cols = [c for c in df.columns if c not in set(hidden) and not str(c).startswith("查看")]
+    part = df.head(PRINT_ROWS)
+
+    def cell(v: Any) -> str:
+        if v is None or (not isinstance(v, (list, tuple, np.ndarray)) and pd.isna(v)):
+            return ""
+        if isinstance(v, bool) or isinstance(v, np.bool_):
+            return "是" if v else "否"
+        if isinstance(v, (float, np.floating)):
+            return fmt_num(float(v))
+        s = str(v)
+        return "链接" if s.startswith((READER.url_path + "?", "http://", "https://")) else esc(s)
+
+    head = "".join(f"<th>{esc(c)}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+                   for row in part[cols].itertuples(index=False, name=None))
+    note = (f'<p>共 {len(df):,} 条,打印前 {PRINT_ROWS} 条;全部数据见 CSV/Excel 下载。</p>'
+            if len(df) > PRINT_ROWS else "")
+    return f'<div class="zj-print"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</div>'
 
 
 def chart(fig: go.Figure, df: pd.DataFrame, what: str, key: str, filters: dict | None = None,
           *, labelled: bool = True, **kwargs):
     """A plotly chart plus a CSV download of the data it plots (`df`, usually already zh)."""
     style(fig)
+    if kwargs.get("on_select") not in (None, "ignore"):
+        # A chart whose bars/cells are clicked: no drag mode, so a tap on a phone selects
+        # (with pan, plotly took the tap for the start of a drag) and a swipe scrolls the page.
+        fig.update_layout(dragmode=False, clickmode="event+select")
     # No plotly toolbar: its tooltips are English, it covered the matrix's year headers on a
     # phone, and the data is in the CSV/Excel buttons below every chart anyway.
     event = st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False, "displayModeBar": False},
@@ -613,8 +652,8 @@ def db_banner() -> None:
     from pipeline.config import db_path
 
     if not Path(db_path()).exists():      # (a corrupt file is reported by `guard` where queries fail)
-        st.warning(f"还没有数据库文件 {md(db_path())}:尚未导入报告,或文件已被删除、移走。请在「数据导入」页上传报告,"
-                   f"或运行 python -m pipeline ingest 报告文件夹。(若首次导入正在进行,请稍后刷新。)",
+        st.warning("还没有数据库文件:尚未导入报告,或数据文件已被删除、移走。请在「数据导入」页上传报告。"
+                   "(若首次导入正在进行,请稍后刷新。)",
                    icon=":material/info:")
 
 
@@ -690,7 +729,7 @@ LEGEND_HTML = ('<div class="zj-legend"><mark class="zj-metric" style="background
                '<mark class="zj-shortcoming" style="background:#FFC9C9">存在问题</mark> '
                '<mark style="background:#FFB36B">两者重叠</mark> '
                '<span class="zj-sec" style="background:#E3ECFA;padding:0 6px;border-radius:8px">部分</span>'
-               '(鼠标悬停查看提取结果)</div>')
+               '(点按或鼠标悬停查看提取结果)</div>')
 
 
 def locate(text: str, start: Any, end: Any, snippet: Any) -> tuple[int, int] | None:
@@ -739,7 +778,8 @@ def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]],
         if active:
             kinds = "-".join(sorted({k for k, _ in active}))
             title = esc(" | ".join(dict.fromkeys(l for _, l in active)))
-            piece = f'<mark class="zj-{kinds}" title="{title}">{piece}</mark>'
+            # tabindex: a tap (phone) focuses the mark and the stylesheet shows the title
+            piece = f'<mark class="zj-{kinds}" title="{title}" tabindex="0">{piece}</mark>'
         out.append(piece)
     return f'<div class="zj-reader">{"".join(out)}</div>'
 

@@ -145,6 +145,7 @@ with ui.guard():
 
     with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):
         ui.table(sources_table(rep, fixed), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
+    review.lost_corrections_notice(rep.source)
     review.report_corrections_form(rep, fixes)
 
     marks = [(int(s.char_start), s.kind) for s in secs.itertuples() if s.kind and s.kind != "其他"]

@@ -117,6 +117,8 @@ if RESULT in st.session_state:
         st.rerun()
 
 with ui.guard():
+    review.saved_message()
+    review.lost_corrections_notice()
     review.roster_panel()
 
 with st.expander("已拒收的文件(全库)"), ui.guard():

@@ -72,7 +72,7 @@ with ui.guard():
     c[3].metric("平均总复制比", f"{rank['share'].mean():.1%}", border=True)
     st.caption("总复制比:报告中能在其他报告(不晚于本报告的年度)或范文模板中找到的文字所占比例,"
                "连续 8 个字以上相同才计入;“四个意识”“两个维护”等规范提法、文件标题和引用的上级讲话不计入。"
-               "只比较 MinHash 判定为相近的报告,详见 README “查重”。")
+               "先按文字指纹找出相近的报告,再逐字比对。")
 
     t_rank, t_pair, t_heat, t_flags = st.tabs(["复制比排行", "对照查看", "单位相似度热力图", "红旗明细"])
 
@@ -173,6 +173,6 @@ with ui.guard():
             sel = fl if kind == "全部红旗" else fl[fl["flags"] == kind]
             sel = sel.assign(year=sel["year"].map(_year))
             sel.insert(0, "link", _links(sel["report_id"]))
-            st.caption("规则见 pipeline/data/copy_rules.toml;“依据”列给出文中命中的文字。")
+            st.caption("“依据”列给出文中命中的文字。")
             ui.table(_label(sel.drop(columns=["flag"])), f"查重-红旗-{kind}", "cp_flags", f, labelled=True, capped=True,
                      column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small")})

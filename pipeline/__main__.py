@@ -2,7 +2,8 @@
 
     python -m pipeline ingest PATH... [--db FILE] [--manifest CSV] [--workers N] [--rebuild] [--template] [--json FILE]
     python -m pipeline export [--db FILE] --out FILE.jsonl
-    python -m pipeline map PATH... --out PARQUET_DIR      # per-file stages only, no database
+    python -m pipeline map PATH... --out PARQUET_DIR [--engine process|dask [--scheduler ADDRESS]]
+                                                          # per-file stages only, no database
     python -m pipeline load PARQUET_DIR [--db FILE]        # bring map output into DuckDB
     python -m pipeline roster import FILE [--db FILE]      # replace the roster (名单), CSV or .xlsx
     python -m pipeline roster export [--out FILE.csv]      # the roster as CSV (stdout without --out)
@@ -52,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     mp.add_argument("paths", nargs="+")
     mp.add_argument("--out", required=True, help="folder for the Parquet parts")
     mp.add_argument("--manifest")
-    mp.add_argument("--workers", type=int, default=None)
+    mp.add_argument("--workers", type=int, default=None,
+                    help="worker processes (default: CPU count); with --engine dask and no --scheduler: local workers")
+    mp.add_argument("--engine", choices=["process", "dask"], default="process",
+                    help="process: this machine's worker processes (default); dask: a Dask cluster (pip install -e '.[scale]')")
+    mp.add_argument("--scheduler", default=None,
+                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster on this machine)")
     ld = sub.add_parser("load", help="load a folder of Parquet parts written by `map` into DuckDB")
     ld.add_argument("src")
     ld.add_argument("--db", default=None)
@@ -113,15 +119,20 @@ def main(argv: list[str] | None = None) -> int:
                                          "copy_stats": s.copy_stats}})
         return 0
     if args.cmd == "map":
-        from pipeline.ingest import ManifestError, _progress_bar, map_to_parquet
+        from pipeline.engines import EngineError, map_to_parquet
+        from pipeline.ingest import ManifestError, _progress_bar
 
+        if args.scheduler and args.engine != "dask":
+            print("错误:--scheduler 只用于 --engine dask", file=sys.stderr)
+            return 2
         try:
             s = map_to_parquet(args.paths, args.out, manifest=args.manifest, workers=args.workers,
-                               progress=_progress_bar if sys.stderr.isatty() else None)
+                               progress=_progress_bar if sys.stderr.isatty() else None,
+                               engine=args.engine, scheduler=args.scheduler)
         except RulesError as exc:
             print(f"错误:{exc}。未处理任何文件。", file=sys.stderr)
             return 2
-        except ManifestError as exc:
+        except (ManifestError, EngineError) as exc:
             print(f"错误:{exc}", file=sys.stderr)
             return 2
         print(f"处理 {len(s.ingested)} 个文件({s.reports} 篇报告)-> {args.out},拒收 {len(s.rejected)} 个")
@@ -129,9 +140,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  拒收 {path}: {reason}")
         return 0
     if args.cmd == "load":
-        from pipeline.ingest import load_parquet_dir
+        from pipeline.engines import EngineError, load_parquet_dir
+        from pipeline.store import StoreError
 
-        n = load_parquet_dir(args.src, db=db)
+        try:
+            n = load_parquet_dir(args.src, db=db)
+        except (EngineError, StoreError) as exc:
+            print(f"错误:{exc}", file=sys.stderr)
+            return 2
         print(f"载入 {n} 篇报告 -> {db}")
         return 0
     if args.cmd == "roster":

@@ -15,7 +15,6 @@ are in `limits.py`.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import hashlib
 import json
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from pipeline.store import roster  # noqa: F401  (registers the roster's and corrections' derived tables with the writer)
+from pipeline.store import corrections, roster  # noqa: F401  (register the roster's and corrections' derived tables and carry-over with the writer)
 from pipeline import limits, rules, settings, store
 from pipeline.config import MAX_FILE_BYTES, pipeline_version
 from pipeline.load.document import SKIP_NAMES  # noqa: F401  (shared with the upload page)
@@ -365,57 +364,6 @@ def _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template
         _update_copies(con, summary, [display_name(str(f)) for f in files] if template else None)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline_version', ?)", [version])
     return summary
-
-
-def map_to_parquet(paths: Iterable[str | Path], out_dir: str | Path, manifest: str | Path | None = None,
-                   workers: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> Summary:
-    """The per-file stages with no database: results go to Parquet parts under `out_dir`
-    (`store.write_parquet`), rejects to `out_dir/rejects.csv`. Run it on as many machines
-    (or Ray/Spark tasks) as you like over disjoint inputs, then `load_parquet` once."""
-    rules.check_all()
-    files, skipped = expand(paths)
-    man = read_manifest(manifest)
-    summary = Summary(rejected=[(display_name(p), why) for p, why in skipped])
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    batch: list[FileResult] = []
-    version = pipeline_version()
-
-    def flush() -> None:
-        nonlocal batch
-        if batch:
-            store.write_parquet(store.arrow_tables(batch, version), out)
-            summary.ingested.extend(r.path for r in batch)
-            summary.reports += sum(len(r.reports) for r in batch)
-            batch = []
-
-    todo = [(str(f), man.get(str(f)) or man.get(f.name), display_name(str(f))) for f in files]
-    for k, result in enumerate(_run(todo, workers), 1):
-        if isinstance(result, tuple):
-            summary.rejected.append(result)
-        else:
-            batch.append(result)
-            if len(batch) >= BATCH_FILES:
-                flush()
-        if progress:
-            progress(k, len(todo), Path(todo[k - 1][2]).name)
-    flush()
-    if summary.rejected:
-        with open(out / f"rejects-{os.getpid()}.csv", "a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerows(summary.rejected)
-    return summary
-
-
-def load_parquet_dir(src: str | Path, db: str | Path | None = None) -> int:
-    """Bring a `map_to_parquet` folder into the database (one writer, one transaction)."""
-    with store.writer(db) as con:
-        n = store.load_parquet(con, src)
-        for f in sorted(Path(src).glob("rejects-*.csv")):
-            with open(f, encoding="utf-8", newline="") as fh:
-                for path, reason in csv.reader(fh):
-                    store.record_reject(con, path, reason)
-        _update_copies(con, Summary())
-    return n
 
 
 def _work_chunk(items: list[tuple[str, dict | None, str]]) -> list[FileResult | tuple[str, str]]:

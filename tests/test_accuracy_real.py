@@ -5,13 +5,13 @@ Two sets, scored separately (issue 11):
   `../shared/corpus/real-openings/`, copied byte for byte; the development set.
 - `fixtures/real_collected/` (gold `gold_real_collected.jsonl`): 130 page openings collected
   in session 3 from public pages (a01-a35, b01-b35, c01-c30, d01-d30; each label carries its
-  `url`), labelled blind, before the pipeline ever ran on them. The c- and d-pages were
-  collected after the rules had been tuned on what came before and scored first as held-out
-  sets; see the figures below.
+  `url`), labelled blind, before the pipeline ever ran on them, and 19 more in session 4
+  (e01-e19). The c-, d- and e-pages were collected after the rules had been tuned on what
+  came before and scored first as held-out sets; see the figures below.
 
 Each figure is asserted against a floor a little under what the pipeline measures now, so a
-change that makes real pages worse fails here; where the issue's target is higher, a second
-(xfail) case names the target and the measured value, so the gap stays visible.
+change that makes real pages worse fails here; the issue's targets are asserted as well
+(both sets meet every one since session 4).
 Figures are this project's scorer (`tests/scoring.py`), which agrees with the shared
 `../shared/tools/score.py` on these sets.
 """
@@ -43,15 +43,22 @@ TARGETS = {"year_acc": 0.95, "unit_loose": 0.9, "unit_type_acc": 0.9, "metrics_P
 # d (30 reports), first score before any rule was tuned on it (session-start code in brackets):
 #                year 0.94 (0.94) unit_loose 0.50 (0.33) unit_type 0.57 (0.47) metrics_P 0.71 (0.68)
 #                metrics_R 1.0 placeholders 0.23 shortcomings_P 1.0 shortcomings_R 0.69
-# all 130 (a-d) now: year 0.955 unit_loose 0.857 unit_type 0.863 metrics_P 0.944 metrics_R 0.989
-#                placeholders 0.87 shortcomings_P 0.957 shortcomings_R 0.957, extra reports 2
+# all 130 (a-d) at session 3's end: year 0.955 unit_loose 0.857 unit_type 0.863 metrics_P 0.944
+#                metrics_R 0.989 placeholders 0.87 shortcomings_P 0.957 shortcomings_R 0.957, extra 2
+# e (19 reports, session 4), first score before any rule was tuned on it: year 0.857
+#                unit_loose 0.769 unit_type 0.895 period 0.929 metrics_P 0.829 metrics_R 0.895
+#                (after fixing a convention slip in its own labels: e19's 万 values) placeholders 1.0
+# session 4 end (`tests/scoring.py`): real_openings year 0.955 unit_loose 1.0 unit_type 1.0
+#                metrics 1.0/0.962 shortcomings 1.0/1.0, extra 0;
+#                real_collected (a-e, 150) year 0.951 unit_loose 0.909 unit_type 0.953
+#                metrics 0.953/0.978 placeholders 0.889 shortcomings 0.957/0.957, extra 0
 FLOORS = {
-    "real_openings": {"year_acc": 0.95, "unit_loose": 0.85, "unit_type_acc": 0.97, "metrics_P": 0.97,
+    "real_openings": {"year_acc": 0.95, "unit_loose": 0.97, "unit_type_acc": 0.97, "metrics_P": 0.97,
                       "metrics_R": 0.94, "shortcomings_P": 0.95, "shortcomings_R": 0.95, "reports_found": 1.0},
-    "real_collected": {"year_acc": 0.93, "unit_loose": 0.83, "unit_type_acc": 0.84, "metrics_P": 0.92,
+    "real_collected": {"year_acc": 0.95, "unit_loose": 0.9, "unit_type_acc": 0.93, "metrics_P": 0.94,
                        "metrics_R": 0.96, "shortcomings_P": 0.93, "shortcomings_R": 0.93, "reports_found": 0.99},
 }
-EXTRA_REPORTS_AT_MOST = {"real_openings": 0, "real_collected": 2}
+EXTRA_REPORTS_AT_MOST = {"real_openings": 0, "real_collected": 0}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
@@ -95,9 +102,7 @@ def test_real_accuracy_floor(real_set, real_figures, name):
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_real_accuracy_target(real_set, real_figures, name):
-    if real_figures[name] < TARGETS[name]:
-        pytest.xfail(f"{real_set}: {name} measured {real_figures[name]:.3f}, target {TARGETS[name]}")
-    assert real_figures[name] >= TARGETS[name]
+    assert real_figures[name] >= TARGETS[name], f"{real_set}: {name} measured {real_figures[name]:.3f}, target {TARGETS[name]}"
 
 
 def test_real_extra_reports(real_set, real_export, real_gold):

@@ -259,7 +259,7 @@ def test_unit_type_of(unit, typ):
 def test_unit_type_of_an_essay_from_keywords():
     a = one("加强高校意识形态工作的思考\n高校是意识形态工作的前沿阵地，高校师生思想活跃，学生和教师"
             "在校园中接触各种思潮，大学生群体尤其需要引导，辅导员队伍要发挥作用。")
-    assert a.unit is None and a.unit_type == "学校" and a.sources["unit_type"] == "keywords"
+    assert a.unit is None and a.unit_type == "学校" and a.sources["unit_type"] == "context"
     assert not a.is_report
 
 

@@ -12,11 +12,13 @@ def _bench_out(tmp_path, monkeypatch):
     """Write corpora and databases to a temp folder, never to bench/out or BENCHMARKS.md."""
     import bench.common as common
     import bench.copies as copies
+    import bench.engines as engines
     import bench.ingest as ingest
 
     monkeypatch.setattr(common, "OUT", tmp_path)
     monkeypatch.setattr(ingest, "OUT", tmp_path)
     monkeypatch.setattr(copies, "OUT", tmp_path)
+    monkeypatch.setattr(engines, "OUT", tmp_path)
     monkeypatch.setattr(common, "BENCHMARKS", tmp_path / "BENCHMARKS.md")
 
 
@@ -85,6 +87,14 @@ def test_dashboard_extracts_small(sample_db):
                                     f"{len(q.metric_report_totals.uncached({}, db=sample_db)):,}",
                                     f"{len(q.shortcomings.uncached({}, db=sample_db)):,}",
                                     f"{len(q.reports.uncached({}, db=sample_db)):,}"]
+
+
+def test_engines_benchmark_small():
+    pytest.importorskip("distributed", reason="the `scale` extra (make test installs it)")
+    from bench.engines import bench_engines
+
+    r = bench_engines(40, workers=2, write=False, repeat=1)
+    assert r["reports"] == 40 and set(r["loads"]) == {"process", "dask_own", "dask_running"}
 
 
 def test_dashboard_benchmark_small(sample_db):

@@ -339,3 +339,153 @@ def test_the_report_a_preamble_names(page, year, period):
 ])
 def test_still_more_things_that_are_not_activity_counts(sentence):
     assert counts(sentence) == []
+
+
+# ---------------------------------------------------------------- session 4 (helper "real")
+@pytest.mark.parametrize("page,gone,kept", [
+    # a05: a site's preface announcing its samples, with a reader-mode toggle before it
+    ("学校意识形态工作总结\n\nzhenzhen 总结与计划1阅读模式\n\n学校意识形态工作是立德树人根本任务的核心内容。"
+     "本文旨在深入探讨学校意识形态工作的重要性与实践路径,并提供三篇不同侧重点的《学校意识形态工作总结》范文,"
+     "以期为各级各类学校提供有益参考。\n\n篇一:《学校意识形态工作总结》\n\n本年度,我校在教育主管单位的正确领导下,"
+     "始终坚持以思想为指导。", "本文旨在", "我校在教育主管单位"),
+    # c26: a portal's record header without table bars
+    ("分享到:\n索引号: 431102009/2026-00501 发文日期: 2026-03-13 发布机构: 零陵区徐家井办事处\n"
+     "公开方式: 主动公开 公开范围: 面向社会 主题词:\n统一登记号: 信息时效性: 待评估 文号 :\n"
+     "徐家井街道2025年宣传思想文化工作总结及2026年工作计划\n一、2025年工作回顾\n组织党工委理论学习中心组集中学习10次。",
+     "统一登记号", "集中学习10次"),
+])
+def test_more_site_chrome_is_dropped(page, gone, kept):
+    text = clean_text(page)
+    assert gone not in text and kept in text
+
+
+def test_a_portal_record_header_is_no_report():
+    # c26: the header block before the title was exported as a report of its own
+    page = ("您现在所在的位置 : 首页 > 政务公开 > 政务动态 > 工作动态\n分享到:\n"
+            "索引号: 431102009/2026-00501 发文日期: 2026-03-13 发布机构: 零陵区徐家井办事处\n"
+            "公开方式: 主动公开 公开范围: 面向社会 主题词:\n统一登记号: 信息时效性: 待评估 文号 :\n"
+            "徐家井街道2025年宣传思想文化工作总结及2026年工作计划\n\n一、2025年工作回顾\n\n"
+            "压实意识形态工作责任制,组织党工委理论学习中心组集中学习10次,开展“微宣讲”40余场。")
+    got = reports(page)
+    assert len(got) == 1 and got[0].attrs["unit"] == "徐家井街道"
+
+
+@pytest.mark.parametrize("title,body,unit_type", [
+    # a12: a company party branch with no name: 员工, 公司业务, 生产
+    (None, "为深入了解党支部党员和部门员工的思想政治状况,2020年上半年通过召开座谈会对全体党员进行了调查。"
+           "当前通信市场竞争激烈,公司业务发展形式严峻,员工最关心的是企业的发展。员工队伍总体稳定。", "企业"),
+    # a17: a hospital's summary that never names itself
+    (None, "1.强化党性教育,持续深化思想政治建设。\n五、存在的主要问题和不足\n医院现状是,职工年龄严重老化。"
+           "1.人员不足,专业人员严重不足。2.经费不足,诊疗技术不高。3.医院内部管理水平不高,医务人员服务意识有待提高。", "医院"),
+    # a30: a village's report speech, its name masked
+    (None, "尊敬的各位领导:\n我们用文化聚心汇力,组织村民开展活动,村干部带头,村民积极参与,全村面貌一新。",
+     "社区村"),
+])
+def test_the_kind_of_unit_from_what_the_text_says_of_its_people(title, body, unit_type):
+    a = attribute(title, to_simplified(body), "")
+    assert a.unit_type == unit_type and a.sources["unit_type"] == "context"
+
+
+def test_a_county_report_mentioning_schools_is_not_a_school():
+    # b17: a county propaganda report whose few 学生/教师 words are a sector it oversees
+    body = ("根据会议安排,现将2022年**宣传思想文化工作汇报如下:全市宣传思想文化系统深入推进文明创建,"
+            "教育发展稳步推进,学生素质提升,教师队伍建设加强。")
+    a = attribute(None, body, "")
+    assert a.unit_type == "党政机关"
+
+
+@pytest.mark.parametrize("unit,body,unit_type", [
+    # d24 (traditional in the page): an enterprise bureau's party committee
+    ("水电基础局", "2021年,水电基础局党委坚持以习近平新时代中国特色社会主义思想为引领,为公司实现高质量发展提供支撑。"
+                   "公司党委将党史教育贯穿全年宣传工作,公司员工积极参与,企业品牌宣传成效明显,公司在集团考核中名列前茅。", "企业"),
+    # d05: a bank's head-office organs
+    ("总行机关", "总行机关是全行的首脑机关。近年来,总行机关各级党组织坚决贯彻全面从严治党要求,"
+                 "总行机关党委细化支部设置,全行各分行、支行跟进落实,银行党建与金融业务深度融合。", "金融"),
+])
+def test_an_office_name_takes_the_kind_its_text_speaks_of(unit, body, unit_type):
+    a = attribute(None, to_simplified(body), "")
+    assert a.unit == unit and a.unit_type == unit_type and a.sources["unit_type"] == "context"
+
+
+def test_an_office_with_a_place_keeps_its_kind():
+    body = ("2022年,市交通运输局坚持以习近平新时代中国特色社会主义思想为指导。协助重点企业办理电子通行证7289张,"
+            "企业复工复产,企业运输保障,企业物流畅通,企业满意度提升。")
+    a = attribute(None, body, "")
+    assert a.unit == "市交通运输局" and a.unit_type == "党政机关"
+
+
+@pytest.mark.parametrize("body,unit", [
+    # r21: no subject sentence; the unit names itself where it gives a figure
+    ("一是强化组织领导,落实意识形态。既抓好中心业务工作,又抓好意识形态工作,真正做到两手抓。\n"
+     "二是强化学习教育。目前,农建中心参加参与“学习”强国的人数为28人,100%参加,排在全县前列。", "农建中心"),
+    # b25: the short form the text opens with, and the full name it also uses
+    ("温泉公安坚持对内营造氛围、鼓舞士气,对外加大宣传、树立形象,打开了温泉公安宣传新局面。"
+     "温泉县公安局累计在国家级媒体发布稿件251篇。", "温泉县公安局"),
+    # a22: the village named only inside varying phrases
+    ("很荣幸在结业式上作汇报发言。我村位于沁河岸畔,全村共265户。我们坚持学以致用,着力打造美丽侯村、幸福侯村、百年侯村,"
+     "取得了良好效果。", "侯村"),
+    # d12: a long name, then 的这一年
+    ("岁月不居,时节如流。黑龙江省大兴安岭地区行政公署公安局十八站森林分局的这一年……\n这一年,驿站公安不忘初心。",
+     "黑龙江省大兴安岭地区行政公署公安局十八站森林分局"),
+    # e18: 我们<unit>
+    ("几年来,我们荣成市税务局紧紧围绕税收工作的实际,始终把思想政治工作放在首要位置上。", "荣成市税务局"),
+])
+def test_more_ways_a_report_names_itself(body, unit):
+    a = attribute(None, body, "")
+    assert a.unit == unit and a.unit_explicit
+
+
+def test_a_cited_example_is_not_the_reporting_unit():
+    # seeds 004 (an essay on universities): 近年来,北京大学… is an example, not the author
+    body = ("高校是意识形态工作的前沿阵地,高校师生思想活跃。\n要健全网络舆情研判机制,提高对网络舆情的引导应对本事。\n"
+            "要建立应急预警机制和应对处置机制,提高对虚拟社会的管控本事。\n要加强队伍建设,发挥辅导员和教师的作用。\n"
+            "要完善总结评估机制,形成长效工作格局。近年来,北京大学建立了24小时舆情报送值班制度,设立专门队伍。")
+    a = attribute(None, body, "")
+    assert a.unit is None and not a.is_report
+
+
+@pytest.mark.parametrize("title,body,unit", [
+    # e03: a party branch's bare 支部 is no part of the unit
+    ("2021年度工作开展情况汇报(幼儿园)", "近年来,在县委组织部、教育局党委的正确领导和关心指导下,XX幼儿园支部班子始终坚持"
+                                         "“围绕教育抓党建”的工作思路。", "XX幼儿园"),
+    # e07: a title that opens with a bare year names no 2023社区
+    ("2023社区党建工作总结篇1", "___镇是___县县委、县政府驻地,辖11个居委会。近年来,镇党委以三个代表重要思想为指导,"
+                                  "着力加强社区居委会的党建工作。", "镇"),
+])
+def test_what_is_no_part_of_a_name(title, body, unit):
+    a = attribute(title, body, "")
+    assert a.unit == unit
+    assert unit_type_of("晒经学区") == "学校" and unit_type_of("十八站森林分局") == "党政机关"
+
+
+@pytest.mark.parametrize("sentence", [
+    "認真貫徹黨的十八大、市九次全國共產黨代表大會精神。",           # e13: which congress (traditional page)
+    "村党支部和村委会班子分别由4人和5人组成。",                       # e12: a body's size
+    "学区现有在职教职工46人,共有中共党员24人。(其中离退休党员7人)",    # e05: a head count's breakdown
+    "明确4大类15项具体任务,实行周调度、月通报。",                     # e11: a plan's items
+    "实现工商税收12756万元,比计划超收580万元。",                     # e18: revenue and the gap to plan
+])
+def test_session4_things_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_a_count_of_vehicle_checks_keeps_its_measure():
+    # e19: 台次 is a measure of its own (not 台 + 次)
+    assert counts("共查验车辆6196万台次、1.16亿人次。") == [(6196, "万台次"), (1.16, "亿人次")]
+
+
+def test_a_later_sentence_that_opens_with_the_year_and_we():
+    # e02: no year in the title or the opening; a section's first sentence gives it
+    body = ("幼儿园党支部在局党委和四屯镇中心学校党总支的领导下,不断探索,形成了围绕中心抓党建的工作特色。现总结如下。\n"
+            "一、党建思想认识高度统一,责任明确\n我园党政领导通过不断深入学习,高度认识到党支部是党建工作的责任主体。\n"
+            "二、切合实际的政治思想教育先行先导\n思想决定行动,政治思想教育先于启动各项工作。2020年,我园一直把政治思想教育放在首位。")
+    a = attribute("幼儿园党支部年度党建工作总结", body, "")
+    assert a.year == 2020 and a.sources["year"] == "body"
+
+
+def test_an_area_report_with_no_we_is_a_government_bodys():
+    # b30: no unit, no 我X, no count in the opening; the area's propaganda front speaks
+    body = ("今年以来,全区宣传思想战线按照区委的部署和上级宣传部门的要求,坚持贴近实际、贴近生活、贴近群众的工作方针,"
+            "紧紧围绕经济建设中心,服从服务于全区改革发展稳定的大局。")
+    a = attribute("宣传思想工作总结及工作设想", body, "")
+    assert a.unit_type == "党政机关" and a.sources["unit_type"] == "context"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.ingest import ingest_paths, load_parquet_dir, map_to_parquet
+from pipeline.engines import load_parquet_dir, map_to_parquet
+from pipeline.ingest import ingest_paths
 
 from .conftest import ROOT, SAMPLE
 
@@ -37,7 +38,11 @@ def test_map_in_parts_then_load_equals_direct_ingest(tmp_path):
     # two "machines", each mapping half the files into the same folder
     map_to_parquet(files[:2], parts, workers=1)
     map_to_parquet(files[2:], parts, workers=1)
-    assert len(list((parts / "reports").glob("*.parquet"))) == 2
+    # hive layout: DIR/<table>/year=Y/part-<uuid>.parquet, one uuid per batch written
+    written = list((parts / "reports").rglob("*.parquet"))
+    assert {p.parent.name for p in written} == {"year=2018", "year=2020", "year=2021",
+                                                 "year=__HIVE_DEFAULT_PARTITION__"}
+    assert len({p.name for p in written}) == 2
     loaded = tmp_path / "loaded.duckdb"
     assert load_parquet_dir(parts, db=loaded) == 14
     assert _dump(loaded) == _dump(direct)
@@ -64,3 +69,17 @@ def test_map_and_load_cli_with_a_rejected_file(tmp_path):
         assert con.execute("SELECT count(*) FROM rejects WHERE path LIKE '%empty.txt'").fetchone()[0] == 1
     finally:
         con.close()
+
+
+def test_overlapping_maps_into_one_folder_load_each_file_once(tmp_path):
+    """Two map runs that both took 002 (a re-run, overlapping inputs): its rows are loaded
+    once, from one part - not a primary-key error, not twice."""
+    direct = tmp_path / "direct.duckdb"
+    ingest_paths([SAMPLE], db=direct, workers=1)
+    parts = tmp_path / "parts"
+    files = sorted(p for p in SAMPLE.iterdir() if p.suffix == ".txt")
+    map_to_parquet(files[:3], parts, workers=1)
+    map_to_parquet(files[2:], parts, workers=1)
+    loaded = tmp_path / "loaded.duckdb"
+    assert load_parquet_dir(parts, db=loaded) == 14
+    assert _dump(loaded) == _dump(direct)

@@ -66,7 +66,7 @@ def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
     return types, tuple(sorted({len(s) for s in types if s}, reverse=True)), frozenset(types)
 
 
-_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|(?:党支部|党总支|党|支部|总支部)委员会)$")
+_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|支部|总支|(?:党支部|党总支|党|支部|总支部)委员会)$")
 
 
 def unit_type_of(unit: str | None) -> str | None:
@@ -389,7 +389,13 @@ def body_year(simple: str) -> int | None:
     m = re.search(rf"《[^》]{{0,10}}?({_YEAR})\s*年度?[^》]{{0,30}}(要点|计划|方案|安排|总结)》", simple)
     if m:
         return int(m.group(1))
-    return None
+    # a sentence further on that opens with the year and the unit speaking of itself
+    # (…先于启动各项工作。2020年,我园一直把政治思想教育放在首位): the year of the work
+    m = _SELF_YEAR.search(simple[:min(len(simple), sig_start, 6000)])
+    return int(m.group(1)) if m else None
+
+
+_SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
 
 def period_of(title: str | None, simple: str) -> str | None:
@@ -425,7 +431,7 @@ def multi_year(simple: str) -> bool:
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
 _SUBJECT = re.compile(
     r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
-    r"(?:近年来|今年以来|近日|近期|目前|当前|日前)?"
+    r"(?:近年来|今年以来|近日|近期|目前|当前|日前)?(?:我们)?"
     r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
     r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
     rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
@@ -486,7 +492,7 @@ def _strip_party(unit: str) -> str:
     committee of a place (中共XX县委员会, the county committee itself) stays as written."""
     u = unit
     for _ in range(2):                  # 局党委党支部 -> 局
-        u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", u) or u
+        u = re.sub(r"(党组|党委|党支部|党总支|党工委|总支部|支部|总支)$", "", u) or u
     m = re.match(r"^(.+?)(?:党支部|党总支|党|支部|总支部)委员会$", u)     # 中学党支部委员会 -> 中学
     if m and not u.startswith("中共") and unit_type_of(m.group(1)):
         u = m.group(1)
@@ -528,6 +534,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
         return None, False
     t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
     t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
+    t = re.sub(r"^\d{4}(?![\d年])", "", t)         # 2023社区党建工作总结: a bare year opens no name
     m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
     if not m:
         return None, False
@@ -550,6 +557,7 @@ def generic_unit_from_title(title: str | None) -> str | None:
         return None
     t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
     t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
+    t = re.sub(r"^\d{4}(?![\d年])", "", t)         # 2023社区党建工作总结: a bare year opens no name
     m = re.match(rf"^(.{{1,8}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|巡察|\s)", t)
     if not m:
         return None
@@ -660,22 +668,58 @@ def _clause_initial_unit(opening: str) -> str | None:
     """A named unit opening a clause of the first sentences, as a news-style piece speaks of
     itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
     has no subject, no self-reference and no signature. At each clause start the longest
-    run of Han characters (up to 16) that is a named unit and is followed by more text
+    run of Han characters (up to 28) that is a named unit and is followed by more text
     (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
     not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
-        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,24})", sentence):
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,32})", sentence):
             run = re.sub(r"^(?:近年来|近年|今年以来|今年|去年|近日|近期|目前|当前|日前)", "", clause.group(1))
             best = None
-            for end in range(2, min(len(run), 17)):
+            for end in range(2, min(len(run), 29)):
                 cand = run[:end]
                 u = _named_unit(cand)
-                if (u and cand == u and run[end] not in "的和与及等"
+                if (u and cand == u and (run[end] not in "的和与及等" or re.match(r"的(?:这一年|一年|今年|全年)", run[end:]))
                         and (_suffix_len(u) >= 2 or _starts_with_place(u))):
                     best = u
             if best and not best.startswith(not_start) and not re.search(r"[的了着]|工作|意识形态|宣传|思想", best):
                 return best
     return None
+
+
+_TIMED_CLAUSE = re.compile(r"(?:目前|截至目前|截止目前|到目前为止)[，,]\s*(?=[\u4e00-\u9fff]{2,16})")
+
+
+def _timed_clause_unit(simple: str) -> str | None:
+    """A named unit opening a clause after a time word anywhere in the body (`目前，农建中心
+    参加…学习强国的人数为28人`): a report with no subject sentence names itself where it gives
+    a figure. Only after 目前 (the state it reports now), so an essay's topic words (中心组,
+    各部门) and the examples it cites (近年来，北京大学建立了…) do not count."""
+    runs = "。".join(simple[m.end():m.end() + 24] for m in _TIMED_CLAUSE.finditer(simple[:6000]))
+    return _clause_initial_unit(runs + "。") if runs else None
+
+
+_FULL_FORM_EXTRA = frozenset("省市县区州旗镇乡局")      # a level left out, 公安 for 公安局
+
+
+def _full_form(unit: str, simple: str) -> str:
+    """The full name the text also uses for a short form it opens with (温泉公安 -> 温泉县公安局,
+    the short form's characters in order inside a longer valid name of the same kind, the
+    added characters only a level or 局: 隧道公司 is not 隧道工程有限公司)."""
+    typ = unit_type_of(unit)
+    best = unit
+    i = simple.find(unit[:2])
+    while i >= 0 and typ:
+        window = simple[i:i + len(unit) + 4]
+        for end in range(len(window), len(unit), -1):
+            cand = window[:end]
+            it = iter(cand)
+            extra = Counter(cand) - Counter(unit)
+            if (all(c in it for c in unit) and set(extra) <= _FULL_FORM_EXTRA and _named_unit(cand) == cand
+                    and unit_type_of(cand) == typ and len(cand) > len(best)):
+                best = cand
+                break
+        i = simple.find(unit[:2], i + 2)
+    return best
 
 
 def _own_document_unit(simple: str) -> str | None:
@@ -723,7 +767,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
             core = _strip_party(cand)
             if not _is_generic(core) or core in _generic()[1]:
-                return core, True, "body"
+                return _full_form(core, simple), True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 return core, False, "body"
     named = _title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
@@ -737,6 +781,11 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
             names = Counter({u: n for u, n in names.items()
                              if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)
                              or (len(u) >= 4 and _suffix_len(u) >= 2)})      # 我行 … 滨海支行
+        tails = Counter(u[-len(suffix) - 1:] for u in names)
+        shared = [t for t, n in tails.items() if n >= 2 and len(names) >= 2]
+        if shared and suffix in ("村", "社区", "镇", "乡"):
+            # 美丽侯村、幸福侯村、百年侯村: the words before the name vary, the name is what they share
+            return shared[0], True, "body"
         if names:
             def score(kv):
                 name, n = kv
@@ -749,6 +798,9 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     if m and re.search(_ANON, m.group(1)):
         return _strip_party(m.group(1)), False, "body"
     named = _clause_initial_unit(first)
+    if named:
+        return _full_form(named, simple), not _anonymised(named), "body"
+    named = _timed_clause_unit(simple)
     if named:
         return named, not _anonymised(named), "body"
     return None, False, None
@@ -867,6 +919,45 @@ def _type_for_generic(simple: str) -> str | None:
     return candidates[0] if candidates else None
 
 
+def _context_scores(simple: str) -> list[tuple[int, str]]:
+    """(cues, type) for each kind in `[context.cues]`, most cues first."""
+    cues = unit_config().get("context", {}).get("cues", {})
+    return sorted(((sum(simple.count(w) for w in words), t) for t, words in cues.items()), reverse=True)
+
+
+def context_type(simple: str) -> str | None:
+    """The kind of unit the text's people and work speak of (员工, 全行, 患者…) for a report
+    that names no unit: `min_score` cues, leading the next kind by `min_lead`."""
+    ctx = unit_config().get("context", {})
+    ranked = _context_scores(simple)
+    if not ranked:
+        return None
+    (top, typ), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0)
+    if top < ctx.get("override_score", 5) and any(w in simple for w in ctx.get("area", ())):
+        return None
+    return typ if top >= ctx.get("min_score", 2) and top - second >= ctx.get("min_lead", 1) else None
+
+
+def context_override(unit: str | None, typ: str | None, simple: str) -> str | None:
+    """An office-like name that says nothing of its parent body (平高电气研发中心, 政治部宣传处,
+    总行机关, 水电基础局) typed 党政机关 by its suffix: the text's cues decide when one kind
+    has `override_score` of them and twice the next. A name that opens with a place (市交通
+    运输局, 区委统战部) is a government office and keeps its type."""
+    if typ != "党政机关" or not unit:
+        return None
+    ctx = unit_config().get("context", {})
+    core = _strip_party(unit)
+    if not core.endswith(tuple(ctx.get("override_suffixes", ()))) or _anonymised(core):
+        return None
+    if re.match(r"[省市县区州旗镇乡]", core) or _starts_with_place(core):
+        return None
+    ranked = _context_scores(simple)
+    if not ranked:
+        return None
+    (top, best), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0)
+    return best if top >= ctx.get("override_score", 5) and top >= 2 * second else None
+
+
 def _reads_as_report(unit: str | None, simple: str, work_done: bool = False) -> bool:
     """One unit's report rather than an essay about ideology work in general: it names a
     unit, speaks of a "we" (我局, 本镇), announces itself (现将…汇报如下) or counts work done
@@ -954,6 +1045,9 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         title_kind = unit_type_of(generic_unit_from_title(stitle)) if not a.unit_explicit else None
         if typ and not (generic and _is_generic(a.unit)):
             a.unit_type, a.sources["unit_type"] = typ, "unit"
+            override = context_override(a.unit, typ, simple)
+            if override:
+                a.unit_type, a.sources["unit_type"] = override, "context"
         elif generic:
             a.unit_type, a.sources["unit_type"] = generic, "unit"
         elif title_kind:                # `局党委党支部2023年上半年…总结`: the kind of unit the title names
@@ -964,12 +1058,18 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
             best = max(scores.items(), key=lambda kv: kv[1])
             fallback = unit_config().get("fallback", {})
             bare = re.sub(rf"{_ANON}|中共", "", a.unit or "")
-            if best[1] >= 5:
+            ctx = context_type(simple)
+            if ctx:
+                a.unit_type, a.sources["unit_type"] = ctx, "context"
+            elif best[1] >= 5:
                 a.unit_type, a.sources["unit_type"] = best[0], "keywords"
             elif a.unit and re.fullmatch(r"(?:机关)?(?:党组|党委|党工委|党总支|党支部)?", bare) and fallback.get("party_body"):
                 a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
             elif fallback.get("type") and _reads_as_report(a.unit, simple, work_done):      # not for an essay
                 a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
+            elif sum(simple.count(w) for w in unit_config().get("context", {}).get("area", ())) >= 2:
+                # 今年以来，全区宣传思想战线按照区委的部署…: an area's own body speaks
+                a.unit_type, a.sources["unit_type"] = "党政机关", "context"
             else:
                 a.unit_type, a.sources["unit_type"] = "其他", "none"
 

@@ -1,6 +1,8 @@
 """A brief for the meeting: for the current filter (or one unit), a .docx or an A4 PDF with
-a cover line, the key figures, the main charts as images, the coverage gaps and the
-recurring shortcomings with example sentences. `python -m pipeline brief … --out FILE` and
+a cover line, the key figures, the main charts as images, the coverage gaps, the
+recurring shortcomings with example sentences, the suspected copies (查重) and the check
+scores (考核) with the units to follow up first - from the same query functions the 查重
+and 考核 pages call, so the paper and the screen give the same numbers. `python -m pipeline brief … --out FILE` and
 the dashboard's 生成简报 button both call `brief_bytes`.
 
 Charts are drawn with matplotlib (pure Python wheels, no browser; plotly's static export
@@ -29,6 +31,9 @@ TITLE = "意识形态工作总结简报"
 EXAMPLES = 2            # example sentences per recurring shortcoming category
 TOP_CATEGORIES = 8
 MAX_GAP_UNITS = 20
+TOP_COPIES = 10         # suspected copies listed (highest 总复制比 first)
+TOP_SCORES = 15         # unit-years in the score table (lowest score first)
+FOLLOW_UP = 5           # units to follow up first, with their deductions
 
 
 class BriefError(RuntimeError):
@@ -52,6 +57,12 @@ class Brief:
     gap_note: str = ""
     shortcomings: list[tuple[str, str, list[str]]] = field(default_factory=list)
     recurring: list[str] = field(default_factory=list)
+    copy_note: str = ""
+    copies: list[str] = field(default_factory=list)
+    check_note: str = ""
+    check_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
+    check_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    follow_up: list[str] = field(default_factory=list)
 
 
 def _n(x) -> str:
@@ -180,7 +191,78 @@ def build(filters: dict | None, db=None) -> Brief:
         b.shortcomings.append((r.category, f"{int(r.n_units)} 个单位、{int(r.statements)} 条表述", sentences))
     rec = q.recurring.uncached(filters, 2, db=db).head(15)
     b.recurring = [f"{r.unit}:{r.category}({r.years} 年)" for r in rec.itertuples()]
+    _copies(b, filters, db)
+    _checks(b, filters, db)
     return b
+
+
+def _year_txt(y) -> str:
+    return "年份不详" if y is None or pd.isna(y) else f"{int(y)}年"
+
+
+def _txt(v, default: str) -> str:
+    return default if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else str(v)
+
+
+def _copies(b: Brief, filters: dict | None, db) -> None:
+    """查重: the reports with the highest 总复制比 (the 查重 page's ranking), each with its
+    main source's kind and unit, and its red flags."""
+    from pipeline.store.copies import rules as copy_rules
+
+    rank = q.copy_ranking.uncached(filters, db=db)
+    if rank.empty:
+        b.copy_note = "当前筛选下还没有查重结果(查重在导入报告时计算)。"
+        return
+    high = float(copy_rules()["flag"]["high_share"])
+    n_high = int((rank["share"] >= high).sum())
+    n_flag = int((rank["flags"] != "").sum())
+    b.copy_note = (f"{len(rank):,} 篇报告中,总复制比 ≥ {high:.0%} 的 {n_high} 篇,有红旗的 {n_flag} 篇,"
+                   f"平均总复制比 {rank['share'].mean():.1%}。总复制比:报告中能在其他报告或范文模板中"
+                   "找到的文字所占比例(规范提法不计入)。")
+    top = rank[(rank["share"] > 0) | (rank["flags"] != "")].head(TOP_COPIES)
+    for r in top.itertuples():
+        src = ""
+        if _txt(r.kind, ""):
+            src = f",主要来源:{r.kind}"
+            if _txt(r.source_unit, ""):
+                src += f"({r.source_unit} {_year_txt(r.source_year)},占 {r.source_share:.0%})"
+        flags = f";红旗:{r.flags}" if r.flags else ""
+        b.copies.append(f"{_txt(r.unit, '(未识别单位)')}({_year_txt(r.year)})《{_txt(r.title, '无标题')[:40]}》:"
+                        f"总复制比 {r.share:.0%}{src}{flags}")
+
+
+def _checks(b: Brief, filters: dict | None, db) -> None:
+    """考核: the verdicts and scores of the 考核 page (pipeline/checks.py, the rules in
+    force): pass counts per rule, the lowest scores, the units to follow up first."""
+    from pipeline.queries import checks
+
+    try:
+        data = checks.load_rules()
+    except Exception as exc:          # a broken user copy of the rules: say so, keep the brief
+        b.check_note = f"考核规则文件有误,未计算:{exc}"
+        return
+    v = checks.check_verdicts.uncached(filters, checks.to_json(data), "unit", db=db)
+    if v.empty:
+        b.check_note = "当前筛选下没有可考核的报告(需识别出单位和年度)。"
+        return
+    v = v.assign(year=v["year"].astype(int))
+    sc = checks.scores(v, data["full_score"])
+    counts = {k: int((v["verdict"] == k).sum()) for k in checks.VERDICTS}
+    b.check_note = (f"{sc['unit'].nunique()} 个单位、{len(sc)} 个单位年度,平均得分 {sc['score'].mean():.1f}"
+                    f"(满分 {data['full_score']:g});达标 {counts['达标']} 项、未达标 {counts['未达标']} 项、"
+                    f"未提及 {counts['未提及']} 项。未提及指报告对此只字未提,不等于没有做,需核实。")
+    names = [r["name"] for r in data["rule"]]
+    per = (v.pivot_table(index="rule", columns="verdict", values="unit", aggfunc="count")
+           .reindex(index=[n for n in names if n in set(v["rule"])], columns=list(checks.VERDICTS)).fillna(0)
+           .astype(int))
+    b.check_rules = pd.DataFrame({"考核项": per.index, **{k: per[k].to_list() for k in checks.VERDICTS}})
+    low = sc.head(TOP_SCORES)
+    b.check_scores = pd.DataFrame({
+        "单位": low["unit"].to_list(), "年度": low["year"].astype(int).astype(str).to_list(),
+        "得分": low["score"].map(lambda x: f"{x:g}").to_list(), "达标": low["n_pass"].to_list(),
+        "未达标": low["n_fail"].to_list(), "未提及": low["n_silent"].to_list()})
+    b.follow_up = [f"{r.unit}({int(r.year)}年,{r.score:g} 分):{r.deductions or '无扣分'}"
+                   for r in sc.head(FOLLOW_UP).itertuples()]
 
 
 # ---------------------------------------------------------------- .docx
@@ -248,6 +330,26 @@ def render_docx(b: Brief) -> bytes:
     if b.recurring:
         doc.add_paragraph("同一单位在两个及以上年度提到的问题:")
         for s in b.recurring:
+            doc.add_paragraph(s, style="List Bullet")
+
+    doc.add_heading("五、查重:疑似复制", level=1)
+    doc.add_paragraph(b.copy_note or "当前筛选下没有报告。")
+    if b.copies:
+        doc.add_paragraph(f"总复制比最高或有红旗的 {len(b.copies)} 篇:")
+    for s in b.copies:
+        doc.add_paragraph(s, style="List Bullet")
+
+    doc.add_heading("六、考核", level=1)
+    doc.add_paragraph(b.check_note or "当前筛选下没有报告。")
+    if len(b.check_rules):
+        doc.add_paragraph("各考核项的结论(单位年度数):")
+        _docx_table(doc, b.check_rules)
+    if len(b.check_scores):
+        doc.add_paragraph(f"得分最低的 {len(b.check_scores)} 个单位年度:")
+        _docx_table(doc, b.check_scores)
+    if b.follow_up:
+        doc.add_paragraph("优先跟进(得分最低,扣分明细):")
+        for s in b.follow_up:
             doc.add_paragraph(s, style="List Bullet")
     buf = io.BytesIO()
     doc.save(buf)
@@ -339,6 +441,34 @@ def render_pdf(b: Brief) -> bytes:
     if b.recurring:
         para("同一单位在两个及以上年度提到的问题:")
         for s in b.recurring:
+            para(s, bullet=True)
+
+    def table(df: pd.DataFrame, widths: tuple, align: tuple) -> None:
+        pdf.set_font("cjk", size=9.5)
+        with pdf.table(col_widths=widths, text_align=align, line_height=6) as t:
+            for row in [list(df.columns), *df.astype(str).values.tolist()]:
+                r = t.row()
+                for v in row:
+                    r.cell(str(v))
+        pdf.ln(2)
+
+    heading("五、查重:疑似复制")
+    para(b.copy_note or "当前筛选下没有报告。")
+    if b.copies:
+        para(f"总复制比最高或有红旗的 {len(b.copies)} 篇:")
+    for s in b.copies:
+        para(s, bullet=True)
+    heading("六、考核")
+    para(b.check_note or "当前筛选下没有报告。")
+    if len(b.check_rules):
+        para("各考核项的结论(单位年度数):")
+        table(b.check_rules, (52, 16, 16, 16), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
+    if len(b.check_scores):
+        para(f"得分最低的 {len(b.check_scores)} 个单位年度:")
+        table(b.check_scores, (40, 12, 12, 12, 12, 12), ("LEFT", "CENTER", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
+    if b.follow_up:
+        para("优先跟进(得分最低,扣分明细):")
+        for s in b.follow_up:
             para(s, bullet=True)
     return bytes(pdf.output())
 

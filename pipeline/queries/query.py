@@ -623,6 +623,16 @@ def report_corrections(con, _filters, report_id: str) -> pd.DataFrame:
     return pd.DataFrame(corrections.for_report(con, report_id),
                         columns=["target", "item_text", "item_ordinal", "field", "value", "original", "who", "at"])
 @cached
+def lost_corrections(con, _filters, path: str | None = None) -> pd.DataFrame:
+    """Corrections that could not be carried over to an edited file's new version
+    (pipeline/store/corrections.py `carry_over`): all, or one file's."""
+    from pipeline.store import corrections
+
+    return pd.DataFrame(corrections.lost(con, path),
+                        columns=["path", "target", "item_text", "field", "value", "original", "who", "at", "note"])
+
+
+@cached
 def kwic_total(con, filters, term: str = "") -> dict[str, int]:
     """How many times `term` occurs (non-overlapping, as `kwic` walks them) and in how many
     reports, for the filter: the 上下文 list is capped, its caption says of how many."""

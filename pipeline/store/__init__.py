@@ -383,9 +383,11 @@ def on_schema(fn: Callable) -> Callable:
     return fn
 
 
-def on_publish(fn: Callable) -> Callable:
+def on_publish(fn: Callable, first: bool = False) -> Callable:
+    """Run `fn(con)` before every publish; `first`: before the hooks already registered (a
+    hook others read from, such as corrections.carry_over)."""
     if fn not in _ON_PUBLISH:
-        _ON_PUBLISH.append(fn)
+        _ON_PUBLISH.insert(0, fn) if first else _ON_PUBLISH.append(fn)
     return fn
 
 
@@ -625,7 +627,7 @@ def arrow_tables(results: list, version: str | None = None) -> dict:
 
     This columnar form is the hand-off between the per-file stages and the store: the
     local ingest writes it to DuckDB (`write_tables`), a distributed run writes it as
-    Parquet (`write_parquet`) and `load_parquet` brings it in later - same rows either way.
+    Parquet (`engines.write_parts`) and `pipeline load` brings it in later - same rows either way.
     """
     import pyarrow as pa
 
@@ -687,40 +689,7 @@ def write_files(con, results: list, version: str | None = None) -> int:
     return write_tables(con, arrow_tables(results, version)) if results else 0
 
 
-PARQUET_TABLES = ("files", "file_paths", *TABLES)
-
-
-def write_parquet(tables: dict, out_dir: str | Path) -> None:
-    """One Parquet part per table under `out_dir/<table>/` (a uuid name: parallel writers
-    never collide). Any engine that can run `process.process_path` can produce these."""
-    import uuid
-
-    import pyarrow.parquet as pq
-
-    part = f"part-{uuid.uuid4().hex}.parquet"
-    for t in PARQUET_TABLES:
-        d = Path(out_dir) / t
-        d.mkdir(parents=True, exist_ok=True)
-        pq.write_table(tables[t], d / part)
-
-
-def load_parquet(con, src: str | Path) -> int:
-    """Load a folder written by `write_parquet` (from one machine or many) in one transaction."""
-    src = Path(src)
-    if not (src / "files").is_dir() or not any((src / "files").glob("*.parquet")):
-        return 0
-    tables = {}
-    for t in PARQUET_TABLES:
-        files = sorted((src / t).glob("*.parquet"))
-        if files:
-            tables[t] = con.sql("SELECT * FROM read_parquet($files, union_by_name = true)",
-                                params={"files": [str(f) for f in files]}).to_arrow_table()
-        else:  # a table with no rows at all in this batch: an empty table of the right shape
-            tables[t] = con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table()
-    tables["file_paths"] = tables["file_paths"].select(["path", "file_id", "seen_at"])
-    return write_tables(con, tables)
-
-
+PARQUET_TABLES = ("files", "file_paths", *TABLES)     # what a map writes (pipeline/engines.py)
 
 
 def counts(con) -> dict[str, int]:
