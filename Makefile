@@ -47,6 +47,7 @@ serve:
 
 run: ingest serve
 
+test: setup-test
 	$(PY) -m pytest -q
 
 # Every benchmark at full size (10,000 reports); results are appended to BENCHMARKS.md.

@@ -37,7 +37,7 @@ def corpus(n: int, units: int | None = None, years: int = 5) -> Path:
     """The synthetic corpus of n reports, generated once and cached under bench/out/."""
     from bench.make_corpus import make_corpus
 
-    path = OUT / f"corpus_{n}"
+    path = OUT / (f"corpus_{n}" if years == 5 else f"corpus_{n}_{years}y")
     stamp = path / ".complete"
     if not stamp.exists():
         make_corpus(path, reports=n, units=units or max(10, n // 25), years=years)

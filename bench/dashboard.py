@@ -18,7 +18,9 @@ from pathlib import Path
 
 from bench.common import OUT, ROOT, record, table
 
-TARGET_QUERY_MS, TARGET_PAGE_S = 300, 2.0
+# issue 15: every query-layer call ≤ 150 ms median and ≤ 400 ms p95, every page ≤ 1.5 s (AppTest)
+TARGET_QUERY_MS, TARGET_P95_MS, TARGET_PAGE_S = 150, 400, 1.5
+CAP = 2000      # dashboard.ui.table_rows(): the rows a capped table asks for
 
 
 def _filters(db: Path) -> list[dict]:
@@ -37,7 +39,7 @@ def _filters(db: Path) -> list[dict]:
     return out
 
 
-def _calls(db: Path) -> dict[str, list]:
+def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
     """(name -> list of (args, kwargs)) for every query-layer function a page calls."""
     from pipeline.queries import query as q
 
@@ -58,7 +60,16 @@ def _calls(db: Path) -> dict[str, list]:
         "term_trend": [((terms,), {})], "kwic": [((), {"term": terms[0]})],
         "distinctive_terms": [((), {"group_col": "unit", "group_value": units[0] if units else None})],
         "metric_totals": [((), {"by": ("year",), "measure": measure}), ((), {"by": ("unit",), "measure": measure})],
-        "reports": [((), {}), ((), {"search": "学习"})],
+        # as the pages call them: the capped tables ask for their first CAP rows and a count
+        "reports": [((), {"limit": CAP}), ((), {"search": "学习", "limit": CAP})],
+        "report_count": [((), {}), ((), {"search": "学习"})],
+        "metrics": [((measure,), {"limit": CAP}), ((None,), {"limit": CAP})],
+        "metric_count": [((measure,), {})],
+        "metric_report_totals": [((measure, CAP), {})],
+        "metric_report_count": [((measure,), {})],
+        "shortcomings": [((), {"limit": CAP})],
+        "statements": [((None, None, True, CAP), {})],
+        "statement_count": [((), {})],
     })
     # 查重: one report's sources, its side-by-side with its main source, one year's heatmap
     rank = q.copy_ranking.uncached({}, db=db)
@@ -69,6 +80,8 @@ def _calls(db: Path) -> dict[str, list]:
                   "copy_heatmap": [((), {"year": years[0] if years else None})]})
     # 考核 (pipeline/queries/checks.py registers its queries with the query layer): the shipped rules,
     # one unit-year's peers
+    if not checks_too:
+        return {k: v for k, v in calls.items() if not k.startswith("_check")}
     from pipeline.queries import checks
 
     rj = checks.to_json(checks.load_rules(checks.rules.rules_dir() / checks.RULES_FILE))
@@ -79,14 +92,16 @@ def _calls(db: Path) -> dict[str, list]:
     return calls
 
 
-def bench_queries(db: Path, repeat: int) -> list[list]:
+def bench_queries(db: Path, repeat: int, only: set[str] | None = None, skip: set[str] = frozenset()) -> list[list]:
     from pipeline.queries import checks
     from pipeline.queries import query as q
 
     rows = []
     filters = _filters(db)
-    for name, variants in sorted(_calls(db).items()):
+    for name, variants in sorted(_calls(db, not {"_check_verdicts", "_check_evidence"} & set(skip)).items()):
         fn = getattr(q, name, None) or getattr(checks, name.lstrip("_"))
+        if (only and name not in only) or name in skip:
+            continue
         times = []
         for args, kwargs in variants:
             for f in filters:
@@ -97,7 +112,22 @@ def bench_queries(db: Path, repeat: int) -> list[list]:
         times.sort()
         med, p95 = statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
         rows.append([f"`{name}`", len(times), f"{med:.0f}", f"{p95:.0f}",
-                     "met" if med <= TARGET_QUERY_MS else "MISSED"])
+                     "met" if med <= TARGET_QUERY_MS and p95 <= TARGET_P95_MS else "MISSED"])
+    return rows
+
+
+# Not page calls: the whole extracts a CSV download (or the CLI) builds on demand; timed for the record.
+EXTRACTS = {"metrics": ((), {}), "metric_report_totals": ((), {}), "shortcomings": ((), {}), "reports": ((), {})}
+
+
+def bench_extracts(db: Path) -> list[list]:
+    from pipeline.queries import query as q
+
+    rows = []
+    for name, (args, kwargs) in EXTRACTS.items():
+        t0 = time.perf_counter()
+        n = len(getattr(q, name).uncached({}, *args, db=db, **kwargs))
+        rows.append([f"`{name}` (all rows)", f"{n:,}", f"{time.perf_counter() - t0:.2f}"])
     return rows
 
 
@@ -131,6 +161,9 @@ def main(argv=None) -> int:
     ap.add_argument("--db", type=Path, default=OUT / "bench_10000.duckdb")
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--no-record", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated query names to time (default: all)")
+    ap.add_argument("--skip", default="", help="comma-separated query names not to time")
+    ap.add_argument("--no-pages", action="store_true", help="query layer only")
     a = ap.parse_args(argv)
     if not a.db.exists():
         sys.exit(f"{a.db} is missing: run `python -m bench.ingest tokenizer --reports 10000` first")
@@ -138,11 +171,15 @@ def main(argv=None) -> int:
 
     n = int(q.overview.uncached({}, db=a.db).iloc[0]["reports"])
     body = table(f"Query layer, {n:,} reports (uncached; median and p95 over {len(_filters(a.db))} filters × {a.repeat})",
-                 ["call", "runs", "median ms", "p95 ms", f"target ≤ {TARGET_QUERY_MS} ms median"],
-                 bench_queries(a.db, a.repeat))
-    body += "\n" + table(f"Pages, full AppTest run on {n:,} reports", ["page", "cold s", "warm s",
-                                                                   f"target ≤ {TARGET_PAGE_S} s"], bench_pages(a.db))
-    record("Dashboard", body, f"python -m bench.dashboard --db {a.db.relative_to(ROOT) if a.db.is_relative_to(ROOT) else a.db}",
+                 ["call", "runs", "median ms", "p95 ms", f"target ≤ {TARGET_QUERY_MS} ms median, ≤ {TARGET_P95_MS} ms p95"],
+                 bench_queries(a.db, a.repeat, set(filter(None, a.only.split(","))) or None,
+                               set(filter(None, a.skip.split(",")))))
+    body += "\n" + table("Whole extracts (CSV downloads, built only on click; no target)", ["call", "rows", "s"],
+                         bench_extracts(a.db))
+    if not a.no_pages:
+        body += "\n" + table(f"Pages, full AppTest run on {n:,} reports", ["page", "cold s", "warm s",
+                                                                       f"target ≤ {TARGET_PAGE_S} s"], bench_pages(a.db))
+    record("Dashboard", body, f"python -m bench.dashboard --repeat {a.repeat} --db {a.db.relative_to(ROOT) if a.db.is_relative_to(ROOT) else a.db}",
            not a.no_record)
     return 0
 

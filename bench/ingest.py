@@ -151,24 +151,29 @@ def bench_incremental(n: int, workers: int, write: bool) -> dict:
     return dict(t_first=t_first, t_same=t_same, t_changed=t_changed, changed=len(changed))
 
 
-def bench_growth(sizes: list[int], workers: int, write: bool) -> dict:
+def bench_growth(sizes: list[int], workers: int, write: bool, years: int = 5) -> dict:
+    """Ingest each size into its own database. With --years other than 5 the corpus (and the
+    database name) carry the years, so 10 years × 10,000 does not overwrite the 5-year runs."""
     rows, per = [], []
+    tag = "" if years == 5 else f"_{years}y"
     for n in sizes:
-        root = corpus(n, units=400 if n >= 1000 else None)
-        db = OUT / f"growth_{n}.duckdb"
-        for p in OUT.glob(f"growth_{n}.duckdb*"):
+        root = corpus(n, units=400 if n >= 1000 else None, years=years)
+        db = OUT / f"growth_{n}{tag}.duckdb"
+        for p in OUT.glob(f"growth_{n}{tag}.duckdb*"):
             p.unlink()
-        t, _, _ = run_ingest([root], db, workers)
+        t, peak, _ = run_ingest([root], db, workers)
         files, reports = _counts(db)
         size = db.stat().st_size
         per.append(t / reports)
         rows.append([f"{reports:,}", f"{t:.1f}", f"{1000 * t / reports:.1f}", f"{size / 1048576:.1f}",
-                     f"{size / reports / 1024:.1f}"])
+                     f"{size / reports / 1024:.1f}", f"{peak / 1048576:.0f}"])
     growth = per[-1] / per[0] if per else 1.0
-    body = table(f"Growth ({workers} processes)", ["reports", "ingest s", "ms/report", "DB MB", "KB/report"], rows)
+    body = table(f"Growth ({workers} processes, {years} years)",
+                 ["reports", "ingest s", "ms/report", "DB MB", "KB/report", "peak RSS MB"], rows)
     body += (f"\nPer-report cost at the largest size is {growth:.2f}× the smallest: "
              f"{'linear (met)' if growth <= 1.25 else 'worse than linear (MISSED)'}.\n")
-    record("Growth", body, f"python -m bench.ingest growth --sizes {','.join(map(str, sizes))} --workers {workers}", write)
+    record("Growth", body, f"python -m bench.ingest growth --sizes {','.join(map(str, sizes))} --workers {workers}"
+           f" --years {years}", write)
     return dict(per_report=per, growth=growth)
 
 
@@ -178,6 +183,7 @@ def main(argv=None) -> int:
     ap.add_argument("--reports", type=int, default=10000)
     ap.add_argument("--sizes", default="1000,2500,5000,10000")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--years", type=int, default=5, help="years the growth corpus spreads over (10 = a province's ten)")
     ap.add_argument("--repeat", type=int, default=2, help="interleaved runs of the tokenizer benchmark (best counts)")
     ap.add_argument("--no-record", action="store_true", help="print only; do not append to BENCHMARKS.md")
     a = ap.parse_args(argv)
@@ -188,7 +194,7 @@ def main(argv=None) -> int:
     if a.what in ("incremental", "all"):
         bench_incremental(a.reports, a.workers, write)
     if a.what in ("growth", "all"):
-        bench_growth([int(s) for s in a.sizes.split(",")], a.workers, write)
+        bench_growth([int(s) for s in a.sizes.split(",")], a.workers, write, a.years)
     return 0
 
 

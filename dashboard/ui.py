@@ -19,7 +19,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote, urlencode
 
 import duckdb
@@ -413,6 +413,31 @@ def table(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, *,
         st.html(print_table(shown, hidden=[c for c, v in config.items() if v is None]))
     download(full, what, key=key, filters=filters)
     return event if kwargs.get("on_select") not in (None, "ignore") else shown
+
+
+def table_capped(fetch: Callable[[int | None], pd.DataFrame], total: int, what: str, key: str,
+                 filters: dict | None = None, **kwargs) -> pd.DataFrame:
+    """A long table whose query takes the cap itself: `fetch(limit)` returns the first
+    `limit` rows (None: all), `total` how many there are. At 100,000 reports a page asks the
+    database for 2,000 rows, not a million (BENCHMARKS.md, session 4); the CSV still holds
+    every row, fetched only when clicked."""
+    shown = fetch(table_rows())
+    if total > len(shown):
+        st.caption(f"共 {total:,} 条,表中显示前 {len(shown):,} 条;下载 CSV 含全部 {total:,} 条。")
+    config = dict(kwargs.pop("column_config", None) or {})
+    if "report_id" in shown.columns:
+        config.setdefault(LABELS["report_id"], None)
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    out = zh(shown)
+    text_cols = [c for c in out.columns if out[c].dtype == object or pd.api.types.is_string_dtype(out[c])]
+    if text_cols:
+        out = out.assign(**{c: out[c].fillna("") for c in text_cols})
+    with st.container(key=f"zjtbl-{key}"):      # as `table`: a print copy beside the grid
+        st.dataframe(out, key=f"tbl_{key}", column_config=config, **kwargs)
+        st.html(print_table(out, hidden=[c for c, v in config.items() if v is None]))
+    download_lazy(lambda: zh(fetch(None)), what, key=key, filters=filters)
+    return shown
 
 
 PRINT_ROWS = 300

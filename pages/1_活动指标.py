@@ -78,22 +78,20 @@ def behind(event, dim: str, fixed: dict | None = None) -> None:
         unit = (fixed or {}).get("unit")
         if dim == "单位":
             unit, value = value, None
-    rows = q.metrics(f, measure)
-    pick = pd.Series(True, index=rows.index)
-    if cat:
-        pick &= rows["category"].fillna("未分类") == cat
-    if unit is not None:
-        pick &= rows["unit"].fillna("(未识别单位)") == unit
-    if value is not None:
-        pick &= rows["year"].map(ui.year_label) == value
-    hit = rows[pick]
+    # the database picks the bar's rows (and only as many as the table shows)
+    bar = dict(category=cat or None, unit=unit, year=value)
     what = " · ".join(ui.md(v) for v in (unit, value, cat) if v)
-    st.markdown(f"**{what}:{len(hit)} 条指标**")
-    hit = hit.assign(link=[ui.report_link(r, f, highlight=c) for r, c in zip(hit["report_id"], hit["clause"])])
+    st.markdown(f"**{what}:{q.metric_count(f, measure, **bar)} 条指标**")
     cols = ["link", "unit", "year", "category", "phrase", "value", "measure", "approx", "placeholder", "sentence"]
-    ui.table(hit[cols], f"活动指标-所选-{what}", f"act_pick_{dim}", f, capped=True,
-             column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
-                            "所在句子": st.column_config.TextColumn(width="large")})
+
+    def fetch(limit):
+        hit = q.metrics(f, measure, limit=limit, **bar)
+        return hit.assign(link=[ui.report_link(r, f, highlight=c)
+                                for r, c in zip(hit["report_id"], hit["clause"])])[cols]
+
+    ui.table_capped(fetch, q.metric_count(f, measure, **bar), f"活动指标-所选-{what}", f"act_pick_{dim}", f,
+                    column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
+                                   "所在句子": st.column_config.TextColumn(width="large")})
 
 
 with ui.guard():
@@ -213,24 +211,30 @@ with ui.guard():
             st.dataframe(table, hide_index=True, width="stretch")
 
     with t_rep:
-        rep = q.metric_report_totals(f, measure)
-        rep.insert(0, "link", [ui.report_link(r, f) for r in rep["report_id"]])
-        ui.table(rep, f"活动指标-逐篇报告-{measure or '全部'}", "act_reports", f,
-                 column_config={"查看报告": st.column_config.LinkColumn(display_text="打开")})
+        def fetch_rep(limit):
+            rep = q.metric_report_totals(f, measure, limit)
+            rep.insert(0, "link", [ui.report_link(r, f) for r in rep["report_id"]])
+            return rep
+
+        ui.table_capped(fetch_rep, q.metric_report_count(f, measure), f"活动指标-逐篇报告-{measure or '全部'}",
+                        "act_reports", f, column_config={"查看报告": st.column_config.LinkColumn(display_text="打开")})
 
     with t_rows:
-        rows = q.metrics(f, measure)
-        cats = sorted(rows["category"].dropna().unique())
+        cats = sorted(tot["category"].dropna().unique())
         picked = st.multiselect("类别", cats, key="act_rows_cat", placeholder="全部类别(可输入搜索)")
-        if picked:
-            rows = rows[rows["category"].isin(picked)]
+        sel = tuple(picked) or None
         st.caption("每一条提取出的指标及其原句;“约数”“占位”两列标出不计入精确合计的条目;"
                    "“打开”在报告浏览中定位到这一句。")
         # the sentence and the link first: on a narrow screen they are what is read
-        rows = rows.assign(link=[ui.report_link(r, f, highlight=c) for r, c in zip(rows["report_id"], rows["clause"])])
         first = ["link", "unit", "year", "category", "sentence", "phrase", "value", "measure", "approx", "placeholder"]
-        rows = rows[first + [c for c in rows.columns if c not in first]]
-        ui.table(rows, f"活动指标-明细-{'+'.join(picked) + '-' if picked else ''}{measure or '全部'}", "act_rows", f,
-                 capped=True,
-                 column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
-                                "所在句子": st.column_config.TextColumn(width="large")})
+
+        def fetch_rows(limit):
+            rows = q.metrics(f, measure, category=sel, limit=limit)
+            rows = rows.assign(link=[ui.report_link(r, f, highlight=c)
+                                     for r, c in zip(rows["report_id"], rows["clause"])])
+            return rows[first + [c for c in rows.columns if c not in first]]
+
+        ui.table_capped(fetch_rows, q.metric_count(f, measure, category=sel),
+                        f"活动指标-明细-{'+'.join(picked) + '-' if picked else ''}{measure or '全部'}", "act_rows", f,
+                        column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
+                                       "所在句子": st.column_config.TextColumn(width="large")})

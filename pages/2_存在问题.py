@@ -40,7 +40,7 @@ with ui.guard():
     review.taxonomy_help("shortcoming")
     c = st.columns(3)
     c[0].metric("问题表述", int(freq["statements"].sum()), border=True)
-    c[1].metric("涉及报告", int(q.shortcomings(f)["report_id"].nunique()), border=True)
+    c[1].metric("涉及报告", q.shortcoming_reports(f), border=True)
     c[2].metric("问题类别", int(freq["category"].nunique()), border=True)
 
     # -------------------------------------------------------------- frequency by year
@@ -62,14 +62,19 @@ with ui.guard():
     c = st.columns(2)
     cat = c[0].selectbox("类别", cats, key=K_CAT, bind="query-params")
     year = c[1].selectbox("年度", years, key=K_YEAR, bind="query-params")
-    stm = q.statements(f, None if cat == ALL_CATS else cat,
-                       None if year in (ALL_YEARS, "年份不详") else int(year), any_year=year != "年份不详")
-    stm.insert(0, "link", [ui.report_link(r, f, highlight=s) for r, s in zip(stm["report_id"], stm["statement"])])
-    stm["year"] = stm["year"].map(ui.year_label)
-    st.caption(f"{len(stm)} 条表述;“查看报告”在报告浏览中打开原文(问题已高亮)。")
-    ui.table(stm, f"存在问题-表述-{cat}-{year}", "sc_statements", f, capped=True,
-             column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small"),
-                            "问题表述": st.column_config.TextColumn(width="large")})
+    pick = (None if cat == ALL_CATS else cat, None if year in (ALL_YEARS, "年份不详") else int(year),
+            year != "年份不详")
+
+    def fetch(limit):   # only the rows the table shows; the CSV asks for all of them
+        stm = q.statements(f, *pick, limit)
+        stm.insert(0, "link", [ui.report_link(r, f, highlight=s) for r, s in zip(stm["report_id"], stm["statement"])])
+        return stm.assign(year=stm["year"].map(ui.year_label))
+
+    n = q.statement_count(f, *pick)
+    st.caption(f"{n} 条表述;“查看报告”在报告浏览中打开原文(问题已高亮)。")
+    ui.table_capped(fetch, n, f"存在问题-表述-{cat}-{year}", "sc_statements", f,
+                    column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small"),
+                                   "问题表述": st.column_config.TextColumn(width="large")})
 
     # -------------------------------------------------------------- recurring
     st.subheader("反复出现的问题")

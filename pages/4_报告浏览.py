@@ -74,10 +74,13 @@ def spans_for(text: str, mets: pd.DataFrame, shorts: pd.DataFrame) -> tuple[list
 
 with ui.guard():
     search = st.text_input("搜索", key="rb_search", placeholder="标题、单位、文件名或正文中的文字(繁简均可)")
-    lst = q.reports(f, search.strip())
+    # the database returns only the rows the list shows (100,000 reports would be a million cells)
+    lst = q.reports(f, search.strip(), ui.table_rows())
+    total = q.report_count(f, search.strip()) if len(lst) >= ui.table_rows() else len(lst)
     wanted = st.query_params.get("report")
 
-    st.caption(f"共 {len(lst)} 篇报告" + (f"含「{ui.md(search.strip())}」" if search.strip() else "") + "。")
+    st.caption(f"共 {total} 篇报告" + (f"含「{ui.md(search.strip())}」" if search.strip() else "") + "。"
+               + (f"列表与下拉框只列前 {len(lst):,} 篇:请用搜索或侧栏筛选缩小范围。" if total > len(lst) else ""))
     shown = lst.drop(columns=["sources", "report_index", "publish_date"]).assign(
         year=lst["year"].map(lambda y: None if pd.isna(y) else int(y)),
         period=lst["period"].map(lambda p: ui.PERIODS.get(p, p)),

@@ -92,6 +92,9 @@ def seed_extracts(db: Path) -> dict[str, int]:
                 cols = ", ".join(store._COLUMNS[table])
                 con.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(data[0]))})", data)
             added[table] = len(data)
+        from pipeline.store import summaries
+
+        summaries.refresh(con)      # rows written behind the writer's back: refresh what it would
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -58,6 +58,37 @@ def test_growth_benchmark_small():
     assert len(r["per_report"]) == 2
 
 
+def test_growth_over_ten_years_small(tmp_path):
+    """The 100,000-report run in small: 10 years, its own corpus and database, the summary
+    tables built by the ingest (pipeline/store/summaries.py)."""
+    import duckdb
+
+    from bench.ingest import bench_growth
+
+    bench_growth([40], workers=2, write=False, years=10)
+    con = duckdb.connect(str(tmp_path / "growth_40_10y.duckdb"), read_only=True)
+    try:
+        # 10 units, a year every 10 reports: 40 reports cover 4 of the 10 years
+        assert con.execute("SELECT count(*), count(DISTINCT year) FROM reports").fetchone() == (40, 4)
+        assert con.execute("SELECT sum(mentions) FROM sum_metrics").fetchone()[0] == \
+            con.execute("SELECT count(*) FROM metrics").fetchone()[0]
+        assert con.execute("SELECT sum(n) FROM sum_terms").fetchone()[0] == \
+            con.execute("SELECT sum(n) FROM term_counts").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_dashboard_extracts_small(sample_db):
+    from bench.dashboard import bench_extracts
+    from pipeline.queries import query as q
+
+    rows = bench_extracts(sample_db)
+    assert [r[1] for r in rows] == [f"{len(q.metrics.uncached({}, db=sample_db)):,}",
+                                    f"{len(q.metric_report_totals.uncached({}, db=sample_db)):,}",
+                                    f"{len(q.shortcomings.uncached({}, db=sample_db)):,}",
+                                    f"{len(q.reports.uncached({}, db=sample_db)):,}"]
+
+
 def test_engines_benchmark_small():
     pytest.importorskip("distributed", reason="the `scale` extra (make test installs it)")
     from bench.engines import bench_engines

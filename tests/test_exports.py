@@ -34,6 +34,9 @@ def hostile_db(sample_db, tmp_path_factory) -> Path:
             "SELECT unit FROM reports WHERE unit IS NOT NULL GROUP BY unit ORDER BY count(*) DESC, unit LIMIT 2").fetchall()]
         for old, new in zip(units, (EVIL_LINK, EVIL_FORMULA)):
             con.execute("UPDATE reports SET unit = ? WHERE unit = ?", [new, old])
+        from pipeline.store import summaries
+
+        summaries.refresh(con)      # units changed behind the writer's back: refresh what it would
     finally:
         con.close()
     return db

@@ -20,7 +20,16 @@ from pipeline.queries.filters import FILTER_KEYS, where  # noqa: F401  (the shar
 GROUP_COLUMNS = {"unit": "unit", "year": "year"}   # distinctive_terms: allowed group columns
 
 
-def top_terms(con, filters: Mapping | None = None, limit: int = 50) -> pd.DataFrame:
+def _source(summed: bool) -> str:
+    """Term rows with the report's (corrected) attributes as `r`: n and reports per row.
+    `summed`: the per-year-unit table `sum_terms` (summaries.py; what the dashboard reads, the
+    same numbers from ~5x fewer rows), else term_counts per report (the definition)."""
+    if summed:
+        return "sum_terms r"
+    return "(SELECT t.term, t.n, 1 AS reports, r.* FROM term_counts t JOIN reports_eff r USING (report_id)) r"
+
+
+def top_terms(con, filters: Mapping | None = None, limit: int = 50, summed: bool = False) -> pd.DataFrame:
     """The most frequent terms: term, n (occurrences), reports (how many reports use it).
 
     term_counts holds one row per (report, term), so COUNT(*) is the number of reports;
@@ -28,15 +37,15 @@ def top_terms(con, filters: Mapping | None = None, limit: int = 50) -> pd.DataFr
     ensure_views(con)
     cond, params = where(filters)
     return con.execute(f"""
-        SELECT t.term, SUM(t.n)::BIGINT AS n, COUNT(*)::BIGINT AS reports
-        FROM term_counts t JOIN reports_eff r USING (report_id)
+        SELECT r.term, SUM(r.n)::BIGINT AS n, SUM(r.reports)::BIGINT AS reports
+        FROM {_source(summed)}
         WHERE {cond}
-        GROUP BY t.term
-        ORDER BY n DESC, reports DESC, t.term
+        GROUP BY r.term
+        ORDER BY n DESC, reports DESC, r.term
         LIMIT ?""", [*params, int(limit)]).df()
 
 
-def term_trend(con, terms: list[str], filters: Mapping | None = None) -> pd.DataFrame:
+def term_trend(con, terms: list[str], filters: Mapping | None = None, summed: bool = False) -> pd.DataFrame:
     """Per year and term: n, and per_10k_chars = n per 10,000 characters of that year's
     (filtered) reports, so a year with more or longer reports does not look busier.
 
@@ -52,19 +61,19 @@ def term_trend(con, terms: list[str], filters: Mapping | None = None) -> pd.Data
         years AS (SELECT year, SUM(n_chars) AS chars FROM sel GROUP BY year),
         wanted AS (SELECT unnest(?::VARCHAR[]) AS term),
         hits AS (
-            SELECT sel.year, t.term, SUM(t.n) AS n
-            FROM term_counts t JOIN sel USING (report_id)
-            WHERE t.term IN (SELECT term FROM wanted)
-            GROUP BY sel.year, t.term)
+            SELECT r.year, r.term, SUM(r.n) AS n
+            FROM {_source(summed)}
+            WHERE r.term IN (SELECT term FROM wanted) AND r.year IS NOT NULL AND {cond}
+            GROUP BY r.year, r.term)
         SELECT y.year, w.term, COALESCE(h.n, 0)::BIGINT AS n,
                10000.0 * COALESCE(h.n, 0) / NULLIF(y.chars, 0) AS per_10k_chars
         FROM years y CROSS JOIN wanted w
         LEFT JOIN hits h ON h.year = y.year AND h.term = w.term
-        ORDER BY y.year, w.term""", [*params, terms]).df()
+        ORDER BY y.year, w.term""", [*params, terms, *params]).df()
 
 
 def distinctive_terms(con, group_col: str, group_value, filters: Mapping | None = None,
-                      limit: int = 30, min_n: int = 2) -> pd.DataFrame:
+                      limit: int = 30, min_n: int = 2, summed: bool = False) -> pd.DataFrame:
     """Terms over-used by one unit (or year) against the rest of the filtered reports.
 
     Ranked by Dunning's log-likelihood G2 = 2 * sum(O * ln(O / E)) over the group and the
@@ -81,15 +90,13 @@ def distinctive_terms(con, group_col: str, group_value, filters: Mapping | None 
     ensure_views(con)
     cond, params = where(filters)
     return con.execute(f"""
-        WITH sel AS (
-            SELECT r.report_id, (r.{col} IS NOT DISTINCT FROM ?) AS in_group FROM reports_eff r
-            WHERE {cond}),
-        counts AS (
-            SELECT t.term,
-                   COALESCE(SUM(t.n) FILTER (WHERE sel.in_group), 0)::DOUBLE AS a,
-                   COALESCE(SUM(t.n) FILTER (WHERE NOT sel.in_group), 0)::DOUBLE AS b
-            FROM term_counts t JOIN sel USING (report_id)
-            GROUP BY t.term),
+        WITH counts AS (
+            SELECT r.term,
+                   COALESCE(SUM(r.n) FILTER (WHERE r.{col} IS NOT DISTINCT FROM ?), 0)::DOUBLE AS a,
+                   COALESCE(SUM(r.n) FILTER (WHERE r.{col} IS DISTINCT FROM ?), 0)::DOUBLE AS b
+            FROM {_source(summed)}
+            WHERE {cond}
+            GROUP BY r.term),
         totals AS (SELECT SUM(a) AS c, SUM(b) AS d FROM counts),
         expected AS (
             SELECT term, a, b, c, d, c * (a + b) / (c + d) AS e1, d * (a + b) / (c + d) AS e2
@@ -99,7 +106,7 @@ def distinctive_terms(con, group_col: str, group_value, filters: Mapping | None 
         FROM expected
         WHERE a >= ? AND a * d > b * c
         ORDER BY llr DESC, n_group DESC, term
-        LIMIT ?""", [group_value, *params, max(int(min_n), 1), int(limit)]).df()
+        LIMIT ?""", [group_value, group_value, *params, max(int(min_n), 1), int(limit)]).df()
 
 
 KWIC_COLUMNS = ["report_id", "unit", "year", "left", "term", "right"]

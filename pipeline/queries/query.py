@@ -28,7 +28,7 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
-from pipeline.store import effective
+from pipeline.store import effective, summaries
 from pipeline.queries import keywords
 from pipeline import store
 from pipeline.config import db_path
@@ -83,9 +83,10 @@ def _run(name: str, db: str, filters: dict, args: tuple, kwargs: dict):
         try:
             return _QUERIES[name](con, filters, *args, **kwargs)
         except duckdb.CatalogException:
-            # a file published before the effective views existed: TEMP copies, then again
-            # (checking first would cost every query a catalog look-up)
+            # a file published before the effective views or the summaries existed: TEMP
+            # copies, then again (checking first would cost every query a catalog look-up)
             effective.install(con)
+            summaries.install_temp(con)
             return _QUERIES[name](con, filters, *args, **kwargs)
     finally:
         con.close()
@@ -122,8 +123,8 @@ def filter_options(con, _filters) -> dict[str, list]:
 @cached
 def categories(con, _filters) -> dict[str, list[str]]:
     """Every category of metrics and of shortcomings, database-wide (for the one color map)."""
-    return {t: [r[0] for r in con.execute(
-                f"SELECT DISTINCT category FROM {t}_eff WHERE category IS NOT NULL ORDER BY 1").fetchall()]
+    return {t: [r[0] for r in con.execute(          # summaries.py: one row per report and category
+                f"SELECT DISTINCT category FROM sum_{t} WHERE category IS NOT NULL ORDER BY 1").fetchall()]
             for t in ("metrics", "shortcomings")}
 
 
@@ -168,9 +169,8 @@ def quality(con, filters) -> pd.DataFrame:
     rep = (*rep, con.execute(f"SELECT count(*) FILTER (WHERE NOT coalesce(r.is_report, TRUE)) FROM reports_eff r "
                              f"WHERE {cond_all}", params_all).fetchone()[0])
     met = con.execute(f"""
-        SELECT count(*) FILTER (WHERE m.placeholder), count(*) FILTER (WHERE m.approx AND NOT m.placeholder),
-               count(*)
-        FROM metrics_eff m JOIN reports_eff r USING (report_id) WHERE {cond}""", params).fetchone()
+        SELECT coalesce(sum(n_placeholder), 0), coalesce(sum(n_approx), 0), coalesce(sum(mentions), 0)
+        FROM sum_metrics r WHERE {cond}""", params).fetchone()
     rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
     rows = [
         ("no_unit", "没有识别出单位的报告", rep[0]),
@@ -199,19 +199,32 @@ _ORIGINAL_COLS = """r.unit_original, r.unit_type_original, r.region_original, r.
                     r.is_report_original, r.match_score, r.file_id"""
 
 
-@cached
-def reports(con, filters, search: str = "") -> pd.DataFrame:
-    """Report metadata (no text) for the filter; `search` matches title, unit, source or text
-    (original or simplified), as a plain substring."""
+def _report_search(filters, search: str) -> tuple[str, list]:
     cond, params = where(filters)
-    sql = f"SELECT {_REPORT_COLS} FROM reports_eff r WHERE {cond}"
     search = (search or "").strip()
     if search:
-        sql += """ AND (strpos(coalesce(r.title, ''), ?) > 0 OR strpos(coalesce(r.unit, ''), ?) > 0
+        cond += """ AND (strpos(coalesce(r.title, ''), ?) > 0 OR strpos(coalesce(r.unit, ''), ?) > 0
                    OR strpos(r.source, ?) > 0 OR strpos(coalesce(r.text, ''), ?) > 0
                    OR strpos(coalesce(r.text_simplified, ''), ?) > 0)"""
         params = [*params, *[search] * 5]
-    return _df(con, sql + " ORDER BY r.year DESC NULLS LAST, r.unit NULLS LAST, r.source, r.report_index", params)
+    return cond, params
+
+
+@cached
+def reports(con, filters, search: str = "", limit: int | None = None) -> pd.DataFrame:
+    """Report metadata (no text) for the filter; `search` matches title, unit, source or text
+    (original or simplified), as a plain substring; `limit`: the first rows only (the list a
+    page shows; `report_count` says of how many)."""
+    cond, params = _report_search(filters, search)
+    return _df(con, f"SELECT {_REPORT_COLS} FROM reports_eff r WHERE {cond} "
+                    "ORDER BY r.year DESC NULLS LAST, r.unit NULLS LAST, r.source, r.report_index" + _limit(limit),
+               params)
+
+
+@cached
+def report_count(con, filters, search: str = "") -> int:
+    cond, params = _report_search(filters, search)
+    return int(con.execute(f"SELECT count(*) FROM reports_eff r WHERE {cond}", params).fetchone()[0])
 
 
 @cached
@@ -281,9 +294,26 @@ def metric_measures(con, filters) -> pd.DataFrame:
     first; 万元 counts are mentions of 元."""
     cond, params = where(filters)
     return _df(con, f"""
-        SELECT coalesce(m.base_measure, '') AS measure, count(*) AS mentions
-        FROM metrics_eff m JOIN reports_eff r USING (report_id) WHERE {cond}
+        SELECT r.measure, sum(r.mentions)::BIGINT AS mentions
+        FROM sum_metrics r WHERE {cond}
         GROUP BY ALL ORDER BY mentions DESC, measure""", params)
+
+
+# The same sums over `sum_metrics` (summaries.py: already summed per report, category and
+# base measure, with the report's corrected attributes): sums of sums.
+_SUMMED = """
+    sum(r.exact_sum) AS exact_sum, sum(r.approx_sum) AS approx_sum, sum(r.placeholders)::BIGINT AS placeholders,
+    sum(r.mentions)::BIGINT AS mentions, sum(r.duplicates)::BIGINT AS duplicates,
+    sum(r.uncounted_sum) AS uncounted_sum"""
+
+
+def _limit(limit: int | None) -> str:
+    """A LIMIT for tables a page shows capped (the CSV asks again without it)."""
+    return f" LIMIT {int(limit)}" if limit is not None else ""
+
+
+def _summed_measure(measure: str | None) -> tuple[str, list]:
+    return ("r.measure = ?", [measure]) if measure is not None else ("TRUE", [])
 
 
 def _measure_cond(measure: str | None) -> tuple[str, list]:
@@ -298,68 +328,126 @@ def metric_totals(con, filters, by: tuple = ("year",), measure: str | None = Non
     cols = [_GROUPS[b] for b in by]           # KeyError for anything not whitelisted
     names = ", ".join(f"{c} AS {b}" for c, b in zip(cols, by))
     cond, params = where(filters)
-    mcond, mparams = _measure_cond(measure)
+    mcond, mparams = _summed_measure(measure)
     return _df(con, f"""
-        SELECT {names}, coalesce(m.category, '未分类') AS category, {_METRIC_SUMS}
-        FROM metrics_eff m JOIN reports_eff r USING (report_id)
+        SELECT {names}, coalesce(r.category, '未分类') AS category, {_SUMMED}
+        FROM sum_metrics r
         WHERE {cond} AND {mcond}
         GROUP BY ALL ORDER BY ALL""", [*params, *mparams])
 
 
 @cached
-def metric_report_totals(con, filters, measure: str | None = None) -> pd.DataFrame:
-    """Per report and category, with the report's metadata (the per-report table)."""
+def metric_report_totals(con, filters, measure: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Per report and category, with the report's metadata (the per-report table); `limit`:
+    the first rows only (the page shows a capped table)."""
     cond, params = where(filters)
-    mcond, mparams = _measure_cond(measure)
+    mcond, mparams = _summed_measure(measure)
     return _df(con, f"""
-        SELECT r.report_id, r.unit, r.year, r.title, coalesce(m.category, '未分类') AS category,
-               coalesce(m.base_measure, '') AS measure, {_METRIC_SUMS}
-        FROM metrics_eff m JOIN reports_eff r USING (report_id)
+        SELECT r.report_id, r.unit, r.year, r.title, coalesce(r.category, '未分类') AS category,
+               r.measure, {_SUMMED}
+        FROM sum_metrics r
         WHERE {cond} AND {mcond}
-        GROUP BY ALL ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id, category""", [*params, *mparams])
+        GROUP BY ALL ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id, category, r.measure"""
+               + _limit(limit), [*params, *mparams])
 
 
 @cached
-def metrics(con, filters, measure: str | None = None) -> pd.DataFrame:
+def metric_report_count(con, filters, measure: str | None = None) -> int:
+    """How many rows `metric_report_totals` returns without a limit."""
+    cond, params = where(filters)
+    mcond, mparams = _summed_measure(measure)
+    return int(con.execute(f"SELECT count(*) FROM sum_metrics r WHERE {cond} AND {mcond}",
+                           [*params, *mparams]).fetchone()[0])
+
+
+def _bar_cond(category, unit, year, alias: str) -> tuple[str, list]:
+    """One bar of a chart: a category (or several: a tuple), a unit, a year label; the blanks
+    as the charts label them ('未分类', '(未识别单位)', '年份不详')."""
+    sql, params = "", []
+    if category is not None:
+        cats = [category] if isinstance(category, str) else list(category)
+        sql += f" AND list_contains(?::VARCHAR[], coalesce({alias}.category, '未分类'))"
+        params.append(cats)
+    if unit is not None:
+        sql += " AND coalesce(r.unit, '(未识别单位)') = ?"
+        params.append(str(unit))
+    if year is not None:
+        sql += " AND coalesce(CAST(r.year AS VARCHAR), '年份不详') = ?"
+        params.append(str(year))
+    return sql, params
+
+
+@cached
+def metric_count(con, filters, measure: str | None = None, category: str | tuple | None = None,
+                 unit: str | None = None, year: str | None = None) -> int:
+    """How many metric mentions `metrics` returns for the same arguments (a capped table says
+    of how many)."""
+    cond, params = where(filters)
+    mcond, mparams = _summed_measure(measure)
+    extra, eparams = _bar_cond(category, unit, year, "r")
+    mcond, mparams = mcond + extra, [*mparams, *eparams]
+    return int(con.execute(f"SELECT coalesce(sum(r.mentions), 0) FROM sum_metrics r WHERE {cond} AND {mcond}",
+                           [*params, *mparams]).fetchone()[0])
+
+
+@cached
+def metrics(con, filters, measure: str | None = None, category: str | tuple | None = None,
+            unit: str | None = None, year: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Every metric mention with its report's unit/year (the raw extract): the count as written
-    (value, measure) and in its base measure (base_value, base_measure)."""
+    (value, measure) and in its base measure (base_value, base_measure). `category`, `unit`,
+    `year` narrow to one bar of a chart (`_bar_cond`; a tuple of categories picks several);
+    `limit`: the first rows only (a capped table; its CSV asks again without it)."""
     cond, params = where(filters)
     mcond, mparams = _measure_cond(measure)
+    extra, eparams = _bar_cond(category, unit, year, "m")
+    mcond, mparams = mcond + extra, [*mparams, *eparams]
     return _df(con, f"""
         SELECT m.report_id, r.unit, r.year, r.title, m.category, m.phrase, m.value, m.measure,
                m.base_value, m.base_measure, m.approx, m.placeholder, m.counted, m.duplicate,
                m.section_kind, m.text AS clause, m.sentence
         FROM metrics_eff m JOIN reports_eff r USING (report_id)
         WHERE {cond} AND {mcond}
-        ORDER BY r.year NULLS LAST, r.unit NULLS LAST, m.report_id, m.metric_index""", [*params, *mparams])
+        ORDER BY r.year NULLS LAST, r.unit NULLS LAST, m.report_id, m.metric_index""" + _limit(limit),
+               [*params, *mparams])
 
 
 # ---------------------------------------------------------------- shortcomings
 @cached
-def shortcomings(con, filters) -> pd.DataFrame:
+def shortcomings(con, filters, limit: int | None = None) -> pd.DataFrame:
     cond, params = where(filters)
     return _df(con, f"""
         SELECT s.report_id, r.unit, r.year, r.title, coalesce(s.category, '未分类') AS category,
                array_to_string(s.categories, '、') AS categories, array_to_string(s.triggers, '、') AS triggers,
                s.text AS statement
         FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
-        WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, s.report_id, s.item_index""", params)
+        WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, s.report_id, s.item_index""" + _limit(limit),
+               params)
 
 
+# The aggregates below read `sum_shortcomings` (summaries.py: statements per report and
+# corrected category, with the report's corrected attributes).
 @cached
 def shortcoming_freq(con, filters) -> pd.DataFrame:
     """(year, category, statements, reports) - by primary category."""
     cond, params = where(filters)
     return _df(con, f"""
-        SELECT r.year, coalesce(s.category, '未分类') AS category, count(*) AS statements,
-               count(DISTINCT s.report_id) AS reports
-        FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
+        SELECT r.year, coalesce(r.category, '未分类') AS category, sum(r.statements)::BIGINT AS statements,
+               count(DISTINCT r.report_id) AS reports
+        FROM sum_shortcomings r
         WHERE {cond} GROUP BY ALL ORDER BY r.year NULLS LAST, statements DESC, category""", params)
 
 
 @cached
+def shortcoming_reports(con, filters) -> int:
+    """How many reports state at least one shortcoming (the 涉及报告 figure)."""
+    cond, params = where(filters)
+    return int(con.execute(f"SELECT count(DISTINCT r.report_id) FROM sum_shortcomings r WHERE {cond}",
+                           params).fetchone()[0])
+
+
+@cached
 def statements(con, filters, category: str | None = None, year: int | None = None,
-               any_year: bool = True) -> pd.DataFrame:
+               any_year: bool = True, limit: int | None = None) -> pd.DataFrame:
     """The statements behind one bar: category (None = all), year (None + any_year=False = no year)."""
     cond, params = where(filters)
     extra = []
@@ -376,7 +464,25 @@ def statements(con, filters, category: str | None = None, year: int | None = Non
         SELECT r.unit, r.year, coalesce(s.category, '未分类') AS category, s.text AS statement,
                array_to_string(s.triggers, '、') AS triggers, r.title, s.report_id
         FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
-        WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, s.report_id, s.item_index""", params)
+        WHERE {cond} ORDER BY r.year NULLS LAST, r.unit NULLS LAST, s.report_id, s.item_index""" + _limit(limit),
+               params)
+
+
+@cached
+def statement_count(con, filters, category: str | None = None, year: int | None = None,
+                    any_year: bool = True) -> int:
+    """How many rows `statements` returns without a limit."""
+    cond, params = where(filters)
+    if category is not None:
+        cond += " AND coalesce(r.category, '未分类') = ?"
+        params = [*params, category]
+    if year is not None:
+        cond += " AND r.year = ?"
+        params = [*params, int(year)]
+    elif not any_year:
+        cond += " AND r.year IS NULL"
+    return int(con.execute(f"SELECT coalesce(sum(r.statements), 0) FROM sum_shortcomings r WHERE {cond}",
+                           params).fetchone()[0])
 
 
 @cached
@@ -384,10 +490,10 @@ def recurring(con, filters, min_years: int = 2) -> pd.DataFrame:
     """Categories a unit reports in `min_years` or more different years."""
     cond, params = where(filters)
     return _df(con, f"""
-        SELECT r.unit, coalesce(s.category, '未分类') AS category, count(DISTINCT r.year) AS n_years,
+        SELECT r.unit, coalesce(r.category, '未分类') AS category, count(DISTINCT r.year) AS n_years,
                string_agg(DISTINCT CAST(r.year AS VARCHAR), '、' ORDER BY CAST(r.year AS VARCHAR)) AS years,
-               count(*) AS statements
-        FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
+               sum(r.statements)::BIGINT AS statements
+        FROM sum_shortcomings r
         WHERE {cond} AND r.unit IS NOT NULL AND r.year IS NOT NULL
         GROUP BY ALL HAVING count(DISTINCT r.year) >= ?
         ORDER BY n_years DESC, statements DESC, r.unit, category""", [*params, int(min_years)])
@@ -398,10 +504,10 @@ def shared_categories(con, filters) -> pd.DataFrame:
     """Categories by how many units report them."""
     cond, params = where(filters)
     return _df(con, f"""
-        SELECT coalesce(s.category, '未分类') AS category, count(DISTINCT r.unit) AS n_units,
-               count(*) AS statements, count(DISTINCT s.report_id) AS reports,
+        SELECT coalesce(r.category, '未分类') AS category, count(DISTINCT r.unit) AS n_units,
+               sum(r.statements)::BIGINT AS statements, count(DISTINCT r.report_id) AS reports,
                string_agg(DISTINCT r.unit, '、' ORDER BY r.unit) AS unit_list
-        FROM shortcomings_eff s JOIN reports_eff r USING (report_id)
+        FROM sum_shortcomings r
         WHERE {cond} GROUP BY ALL ORDER BY n_units DESC, statements DESC, category""", params)
 
 
@@ -417,21 +523,21 @@ def term_counts(con, filters) -> pd.DataFrame:
 
 @cached
 def top_terms(con, filters, limit: int = 50) -> pd.DataFrame:
-    return keywords.top_terms(con, filters, limit)
+    return keywords.top_terms(con, filters, limit, summed=True)
 
 
 @cached
 def term_trend(con, filters, terms: tuple = ()) -> pd.DataFrame:
     if not terms:
         return pd.DataFrame({"year": [], "term": [], "n": [], "per_10k_chars": []})
-    return keywords.term_trend(con, list(terms), filters)
+    return keywords.term_trend(con, list(terms), filters, summed=True)
 
 
 @cached
 def distinctive_terms(con, filters, group_col: str = "unit", group_value: Any = None,
                       limit: int = 30) -> pd.DataFrame:
     """Ranked by Dunning G2 (`keywords.distinctive_terms`); the column is called `score` here."""
-    return keywords.distinctive_terms(con, group_col, group_value, filters, limit).rename(columns={"llr": "score"})
+    return keywords.distinctive_terms(con, group_col, group_value, filters, limit, summed=True).rename(columns={"llr": "score"})
 
 
 @cached

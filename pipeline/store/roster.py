@@ -354,3 +354,6 @@ def import_file(path: str | Path, db=None) -> int:
 
 
 store.on_publish(refresh_matches)
+
+# the summaries read the matches above and the restated metrics: their refresh registers after both
+from pipeline.store import summaries  # noqa: E402,F401
