@@ -320,7 +320,7 @@ def _compare(con, dirty: set[str]) -> None:
 
 
 _STATE: dict = {}        # what `_compare_ids` reads (set by `_compare`)
-GRAM_CACHE_BYTES = 384 * 1024 * 1024   # sorted k-runs of sources kept between reports (sources recur)
+GRAM_CACHE_BYTES = 256 * 1024 * 1024   # sorted k-runs of sources kept between reports (sources recur)
 
 
 @dataclass
