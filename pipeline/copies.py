@@ -21,6 +21,7 @@ report, e.g. a 范文/心得 essay), which is a source for any year.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -28,7 +29,7 @@ from typing import Iterable
 import numpy as np
 
 from .config import data_file
-from .shingles import Seq, Signed, bands, kgrams, sequence, sign, signature  # noqa: F401  (also this module's API)
+from .shingles import Seq, Signed, bands, kgrams, sequence, sign, signature, standard_re  # noqa: F401  (also this module's API)
 
 # ---------------------------------------------------------------- tables (schema: store.COPY_SCHEMA)
 TABLES = ("copy_signatures", "copy_bands", "copy_matches", "copy_summary", "copy_flags")
@@ -297,15 +298,15 @@ def _compare(con, dirty: set[str]) -> None:
         texts[rid] = text or ""
     counts = _counts(con)
     roster = _roster_re(con, fr)
-    _STATE.clear()
-    _STATE.update(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster)
-    ids = sorted(r for r in dirty if r in meta)
-    # One process: forking this writer for the comparisons doubled the ingest's peak memory
-    # (each child counted the writer's pages as its own) for a step now cheap enough alone.
-    try:
-        parts = [_compare_ids(ids)]
-    finally:
-        _STATE.clear()
+    state = dict(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster)
+    # earliest year first: a source is mostly an earlier report, whose sorted k-runs are then
+    # kept from its own turn instead of being computed again
+    ids = sorted((r for r in dirty if r in meta), key=lambda r: (meta[r]["year"] or 0, r))
+    procs = min(os.cpu_count() or 1, MAX_PROCS)
+    if procs > 1 and len(ids) >= PARALLEL_MIN:
+        parts = _compare_parallel(state, ids, procs)
+    else:
+        parts = [_compare_with(state, ids)]
     match_rows, summ_rows, flag_rows = ({col: [v for part in parts for v in part[j][col]] for col in parts[0][j]}
                                         for j in range(3))
     for t in ("copy_matches", "copy_summary", "copy_flags"):
@@ -319,7 +320,43 @@ def _compare(con, dirty: set[str]) -> None:
                 con.unregister("_copy_rows")
 
 
-_STATE: dict = {}        # what `_compare_ids` reads (set by `_compare`)
+_STATE: dict = {}        # what `_compare_ids` reads (set by `_compare_with`)
+PARALLEL_MIN = 1000      # reports to compare before a second process pays (a first ingest of a large corpus)
+MAX_PROCS = 2
+
+
+def _compare_with(state: dict, ids: list[str]) -> tuple[dict, dict, dict]:
+    _STATE.clear()
+    _STATE.update(state)
+    try:
+        return _compare_ids(ids)
+    finally:
+        _STATE.clear()
+
+
+def _compare_parallel(state: dict, ids: list[str], procs: int) -> list[tuple[dict, dict, dict]]:
+    """The comparisons split over processes started from the ingest's fork server (small,
+    warm), each sent only the texts its reports and their sources need. Not forked from
+    the writer: a forked child counts all the writer's pages as its own (session 3's peak
+    of 2.7 GB at 10,000 reports was the writer and two such children)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.warm"])
+    chunks = [ids[i::procs] for i in range(procs)]
+    with ProcessPoolExecutor(max_workers=procs, mp_context=ctx) as pool:
+        futures = []
+        for chunk in chunks:
+            need = set(chunk)
+            for rid in chunk:
+                need.update(state["cand"].get(rid, ()))
+                need.update(state["templates"].get(rid, ()))
+            part = dict(state, texts={r: state["texts"][r] for r in need if r in state["texts"]},
+                        cand={r: state["cand"][r] for r in chunk if r in state["cand"]},
+                        templates={r: state["templates"][r] for r in chunk if r in state["templates"]})
+            futures.append(pool.submit(_compare_with, part, chunk))
+        return [f.result() for f in futures]
 GRAM_CACHE_BYTES = 256 * 1024 * 1024   # sorted k-runs of sources kept between reports (sources recur)
 
 
@@ -335,10 +372,10 @@ class _Prepared:
     hi: np.ndarray
 
 
-def _prepare(seq: Seq, k: int) -> _Prepared:
-    g = kgrams(seq.codes, k)
+def _prepare(n: int, g: np.ndarray, k: int) -> _Prepared:
+    """`n` comparable characters whose k-runs hash to `g` (`kgrams`)."""
     order = np.argsort(g, kind="stable")
-    n, m = len(seq), len(g)
+    m = len(g)
     j = np.arange(n)
     return _Prepared(n, g[order], order, np.clip(j - k + 1, 0, m), np.minimum(j + 1, m))
 
@@ -362,8 +399,9 @@ def _covered_fast(a: _Prepared, b_sorted: np.ndarray) -> np.ndarray:
 
 def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
     """Matches, summary and flags of the reports `ids` (rows as column lists)."""
-    c = rules()["compare"]
+    c, fr = rules()["compare"], rules()["flag"]
     k = c["run_chars"]
+    phrases = standard_re()
     meta, texts, cand, templates = _STATE["meta"], _STATE["texts"], _STATE["cand"], _STATE["templates"]
     grams: dict[str, np.ndarray] = {}     # sorted k-run hashes of sources, kept within GRAM_CACHE_BYTES
     held = 0
@@ -375,9 +413,16 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
         grams[rid] = sg
         held += sg.nbytes
 
+    todo = set(ids)
+    early: dict[str, tuple[int, np.ndarray]] = {}   # sources met before their own turn: (n, k-runs)
+
     def gram_set(rid: str) -> np.ndarray:
         if rid not in grams:
-            keep(rid, np.sort(kgrams(sequence(texts.get(rid)).codes, k)))
+            s_ = sequence(texts.get(rid), phrases)
+            g = kgrams(s_.codes, k)
+            keep(rid, np.sort(g))
+            if rid in todo and held < GRAM_CACHE_BYTES:
+                early[rid] = (len(s_), g)         # its own turn then skips `sequence`
         return grams[rid]
 
     match_rows = {"report_id": [], "source_report_id": [], "share": [], "kind": [], "n_chars": []}
@@ -385,12 +430,16 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
                                    "source_kind", "n_sources")}
     flag_rows = {"report_id": [], "flag": [], "detail": []}
     for rid in ids:
+        todo.discard(rid)
         a = meta[rid]
-        s = sequence(texts.get(rid))
-        n = len(s)
+        if rid in early:
+            n, g = early.pop(rid)
+        else:
+            s = sequence(texts.get(rid), phrases)
+            n, g = len(s), None
         best, union, found = None, np.zeros(n, dtype=bool), 0
         if n >= c["min_chars"] and not a["template"]:
-            pa_ = _prepare(s, k)
+            pa_ = _prepare(n, kgrams(s.codes, k) if g is None else g, k)
             if rid not in grams:
                 keep(rid, pa_.sg)        # this report is likely a source of a later one
             sources = dict.fromkeys([*cand.get(rid, []), *(t for t in templates.get(rid, ()) if t != rid)])
@@ -422,7 +471,7 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
         if a["template"]:
             continue
         for flag, detail in flags(texts.get(rid, ""), a, total, [meta[m] for m, sh in _best_sources(match_rows, rid)],
-                                  _STATE["counts"], _STATE["roster"]):
+                                  _STATE["counts"], _STATE["roster"], fr):
             flag_rows["report_id"].append(rid)
             flag_rows["flag"].append(flag)
             flag_rows["detail"].append(detail)
@@ -494,9 +543,9 @@ def _own(name: str, a: dict) -> bool:
 
 
 def flags(text: str, a: dict, share: float, sources: list[dict], counts: dict,
-          roster: re.Pattern | None = None) -> list[tuple[str, str]]:
-    """The red flags of one report: [(flag, detail)]."""
-    fr = rules()["flag"]
+          roster: re.Pattern | None = None, fr: dict | None = None) -> list[tuple[str, str]]:
+    """The red flags of one report: [(flag, detail)]. `fr`: rules()["flag"], when the caller has it."""
+    fr = fr or rules()["flag"]
     out: list[tuple[str, str]] = []
     if share >= fr["high_share"]:
         out.append(("high_share", f"{share:.0%}"))

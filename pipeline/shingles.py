@@ -44,14 +44,15 @@ class Seq:
         return len(self.codes)
 
 
-def sequence(text: str | None) -> Seq:
+def sequence(text: str | None, phrases: re.Pattern | None = None) -> Seq:
+    """`phrases`: `standard_re()`, when the caller has it (a loop over many reports)."""
     text = text or ""
     if not text:
         return Seq(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     keep = (((cp >= 0x3400) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF)) | ((cp >= 0x30) & (cp <= 0x39))
             | ((cp | 0x20) >= 0x61) & ((cp | 0x20) <= 0x7A) & (cp < 0x80))
-    for m in standard_re().finditer(text):
+    for m in (phrases or standard_re()).finditer(text):
         keep[m.start():m.end()] = False
     pos = np.flatnonzero(keep).astype(np.int32)
     return Seq(cp[pos].astype(np.uint64), pos)
