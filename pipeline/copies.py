@@ -321,7 +321,7 @@ def _compare(con, dirty: set[str]) -> None:
 
 
 _STATE: dict = {}        # what `_compare_ids` reads (set by `_compare_with`)
-PARALLEL_MIN = 1000      # reports to compare before a second process pays (a first ingest of a large corpus)
+PARALLEL_MIN = 2000      # reports to compare before a second process pays (a first ingest of a large corpus)
 MAX_PROCS = 2
 
 
