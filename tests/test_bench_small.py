@@ -13,10 +13,12 @@ def _bench_out(tmp_path, monkeypatch):
     import bench.common as common
     import bench.copies as copies
     import bench.ingest as ingest
+    import bench.profile as profile
 
     monkeypatch.setattr(common, "OUT", tmp_path)
     monkeypatch.setattr(ingest, "OUT", tmp_path)
     monkeypatch.setattr(copies, "OUT", tmp_path)
+    monkeypatch.setattr(profile, "OUT", tmp_path)
     monkeypatch.setattr(common, "BENCHMARKS", tmp_path / "BENCHMARKS.md")
 
 
@@ -83,6 +85,15 @@ def test_profile_summary_splits_workers_by_stage_and_skips_parent_waits(tmp_path
     worker, parent = summarise(raw)
     assert worker == {"tokenize": 7, "(hand-off) Connection._send": 2}
     assert parent == {"main > flush > transaction": 5}
+
+
+def test_cprofile_steps_small():
+    """`bench.profile --cprofile` finds every step it reports in a real (small) ingest."""
+    from bench.profile import STEPS, cprofile_steps
+
+    steps = dict(cprofile_steps(40))
+    assert list(steps) == [label for label, _, _ in STEPS]
+    assert all(sec > 0 for sec in steps.values()), steps
 
 
 def test_copies_benchmark_small():
