@@ -22,7 +22,7 @@ TARGET_QUERY_MS, TARGET_PAGE_S = 300, 2.0
 
 
 def _filters(db: Path) -> list[dict]:
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     opts = q.filter_options.uncached({}, db=db)
     years, units, types = opts["years"], opts["units"], opts["unit_types"]
@@ -39,7 +39,7 @@ def _filters(db: Path) -> list[dict]:
 
 def _calls(db: Path) -> dict[str, list]:
     """(name -> list of (args, kwargs)) for every query-layer function a page calls."""
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     top = q.top_terms.uncached({}, 5, db=db)
     terms = tuple(top.term.head(3)) if len(top) else ("意识形态",)
@@ -65,9 +65,9 @@ def _calls(db: Path) -> dict[str, list]:
     years = q.copy_years.uncached({}, db=db)
     calls.update({"copy_sources": [((a,), {})], "copy_pair": [((a, b), {})], "copy_info": [((a,), {})],
                   "copy_heatmap": [((), {"year": years[0] if years else None})]})
-    # 考核 (pipeline/checks.py registers its queries with the query layer): the shipped rules,
+    # 考核 (pipeline/queries/checks.py registers its queries with the query layer): the shipped rules,
     # one unit-year's peers
-    from pipeline import checks
+    from pipeline.queries import checks
 
     rj = checks.to_json(checks.load_rules(checks.rules.rules_dir() / checks.RULES_FILE))
     v = checks.check_verdicts.uncached({}, rj, "unit", db=db)
@@ -78,8 +78,8 @@ def _calls(db: Path) -> dict[str, list]:
 
 
 def bench_queries(db: Path, repeat: int) -> list[list]:
-    from pipeline import checks
-    from pipeline import query as q
+    from pipeline.queries import checks
+    from pipeline.queries import query as q
 
     rows = []
     filters = _filters(db)
@@ -100,7 +100,7 @@ def bench_queries(db: Path, repeat: int) -> list[list]:
 
 
 def pages() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    return sorted((ROOT / "pages").glob("*.py"))       # 0_总览.py is the default page
 
 
 def bench_pages(db: Path) -> list[list]:
@@ -113,8 +113,7 @@ def bench_pages(db: Path) -> list[list]:
         runs = []
         for _ in range(2):      # cold caches, then warm
             at = AppTest.from_file(str(app), default_timeout=120)
-            if page != app:
-                at.switch_page(str(page.relative_to(ROOT)))
+            at.switch_page(str(page.relative_to(ROOT)))
             t0 = time.perf_counter()
             at.run()
             runs.append(time.perf_counter() - t0)
@@ -133,7 +132,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if not a.db.exists():
         sys.exit(f"{a.db} is missing: run `python -m bench.ingest tokenizer --reports 10000` first")
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     n = int(q.overview.uncached({}, db=a.db).iloc[0]["reports"])
     body = table(f"Query layer, {n:,} reports (uncached; median and p95 over {len(_filters(a.db))} filters × {a.repeat})",

@@ -26,9 +26,9 @@ TARGET_RATIO, TARGET_INCR, TARGET_RSS = 0.33, 0.05, 1.5 * 1024 ** 3
 
 def _texts(root: Path) -> list[str]:
     """Every file's decoded text (not timed: the baseline is tokenization alone)."""
-    from pipeline.decode import decode
+    from pipeline.load.decode import decode
     from pipeline.ingest import expand_paths
-    from pipeline.read import read_path
+    from pipeline.load.read import read_path
 
     return [decode(read_path(p))[0] for p in expand_paths([root])]
 
@@ -50,14 +50,14 @@ def _jieba_chunk(texts: list[str]) -> int:
 
 
 def _ours_chunk(texts: list[str]) -> int:
-    from pipeline.script import to_simplified
-    from pipeline.tokenize import term_counts
+    from pipeline.text.script import to_simplified
+    from pipeline.extract.tokenize import term_counts
 
     return sum(len(term_counts(to_simplified(t))) for t in texts)
 
 
 def _backend() -> str:
-    from pipeline.tokenize import _default_backend
+    from pipeline.extract.tokenize import _default_backend
 
     return _default_backend()
 

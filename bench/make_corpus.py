@@ -34,10 +34,10 @@ reports. Used only for benchmarks; never ingest them into a real database.
 
 def _paragraphs() -> dict[str, list[str]]:
     """Paragraphs of the sample by section kind, in simplified characters."""
-    from pipeline.clean import clean
-    from pipeline.script import to_simplified
-    from pipeline.segment import segment
-    from pipeline.split import split_reports
+    from pipeline.text.clean import clean
+    from pipeline.text.script import to_simplified
+    from pipeline.extract.segment import segment
+    from pipeline.extract.split import split_reports
 
     by_kind: dict[str, list[str]] = {"工作开展": [], "存在问题": [], "下一步": [], "其他": []}
     for f in sorted(SAMPLE.glob("*.txt")):
@@ -108,7 +108,7 @@ def _docx_bytes(text: str) -> bytes:
 def make_corpus(out: Path, reports: int, units: int, years: int, seed: int = 20261122,
                 first_year: int = 2017) -> dict[str, int]:
     """Write the corpus; return counts per file type."""
-    from pipeline.script import _t2s  # noqa: F401  (loads OpenCC once)
+    from pipeline.text.script import _t2s  # noqa: F401  (loads OpenCC once)
     import opencc
 
     s2t = opencc.OpenCC("s2t").convert

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from bench.common import OUT, ROOT, corpus
 
-STAGE_MODULES = ("read", "decode", "clean", "split", "attribute", "segment", "metrics", "numerals",
-                 "shortcomings", "tokenize", "textmap")
+STAGE_MODULES = ("load/read", "load/decode", "text/clean", "extract/split", "extract/attribute", "extract/segment",
+                 "extract/metrics", "text/numerals", "extract/shortcomings", "extract/tokenize", "text/textmap",
+                 "text/shingles")
 IDLE = ("select", "wait", "Condition.wait", "_PollLikeSelector.select", "Queue._feed")
 
 
@@ -40,7 +41,7 @@ def summarise(raw: Path) -> tuple[Counter, Counter]:
         frames = stack.split(";")
         names = [f.split(" (")[0] for f in frames]
         if any(x.startswith("_process_worker") for x in names):
-            stage = next((m for f in frames for m in STAGE_MODULES if f"(pipeline/{m}.py" in f), None)
+            stage = next((m.rpartition("/")[2] for f in frames for m in STAGE_MODULES if f"(pipeline/{m}.py" in f), None)
             worker[stage or f"(hand-off) {names[-1]}"] += int(n)
         elif not names[-1].endswith(IDLE):
             parent[" > ".join(names[-3:])] += int(n)
@@ -48,13 +49,13 @@ def summarise(raw: Path) -> tuple[Counter, Counter]:
 
 
 # (label, module file, function) whose cumulative CPU `--cprofile` reports
-STEPS = [("read", "read.py", "read_path"), ("decode", "decode.py", "decode_with_offsets"), ("clean", "clean.py", "clean"),
-         ("split", "split.py", "split_reports"), ("attribute", "attribute.py", "attribute"),
-         ("segment", "segment.py", "segment"), ("metrics", "metrics.py", "extract_metrics"),
-         ("shortcomings", "shortcomings.py", "extract_shortcomings"), ("tokenize", "tokenize.py", "term_counts"),
-         ("查重 signature (worker)", "shingles.py", "sign"), ("per-file chain, all", "process.py", "process_document"),
-         ("parent: Arrow tables", "store.py", "arrow_tables"), ("parent: DuckDB writes", "store.py", "write_tables"),
-         ("查重 step (writer)", "copies.py", "update"), ("ingest, all", "ingest.py", "ingest_paths")]
+STEPS = [("read", "load/read.py", "read_path"), ("decode", "load/decode.py", "decode_with_offsets"), ("clean", "text/clean.py", "clean"),
+         ("split", "extract/split.py", "split_reports"), ("attribute", "extract/attribute.py", "attribute"),
+         ("segment", "extract/segment.py", "segment"), ("metrics", "extract/metrics.py", "extract_metrics"),
+         ("shortcomings", "extract/shortcomings.py", "extract_shortcomings"), ("tokenize", "extract/tokenize.py", "term_counts"),
+         ("查重 signature (worker)", "text/shingles.py", "sign"), ("per-file chain, all", "extract/process.py", "process_document"),
+         ("parent: Arrow tables", "store/__init__.py", "arrow_tables"), ("parent: DuckDB writes", "store/__init__.py", "write_tables"),
+         ("查重 step (writer)", "store/copies.py", "update"), ("ingest, all", "ingest.py", "ingest_paths")]
 
 
 def cprofile_steps(reports: int) -> list[tuple[str, float]]:

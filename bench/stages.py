@@ -21,7 +21,7 @@ def main(argv=None) -> None:
     ap.add_argument("--files", type=int, default=300)
     a = ap.parse_args(argv)
 
-    import pipeline.process as P
+    import pipeline.extract.process as P
     from pipeline.ingest import expand_paths
 
     files = expand_paths([corpus(a.reports, units=400 if a.reports >= 1000 else None)])[: a.files]
@@ -42,7 +42,7 @@ def main(argv=None) -> None:
         if hasattr(P, name):
             originals[name] = getattr(P, name)
             setattr(P, name, timed(name, originals[name]))
-    import pipeline.read as R
+    import pipeline.load.read as R
     originals["read_path_mod"] = R.read_path
     R.read_path = timed("read_path", R.read_path)
     P.process_path(files[0])            # warm up: dictionaries, regex caches
@@ -57,8 +57,8 @@ def main(argv=None) -> None:
     import logging
 
     import jieba
-    from pipeline.decode import decode
-    from pipeline.read import read_path
+    from pipeline.load.decode import decode
+    from pipeline.load.read import read_path
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.tokenize data/sample
 
-Lives here, not in `pipeline/tokenize.py`: it runs the whole chain (`process_path`) to get
+Lives here, not in `pipeline/extract/tokenize.py`: it runs the whole chain (`process_path`) to get
 the simplified texts, and the chain imports the tokenizer.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ def bench(paths: list[str], repeat: int = 5) -> None:
     import time
     from pathlib import Path
 
-    from pipeline.process import process_path
-    from pipeline.tokenize import _segmenter, term_counts
+    from pipeline.extract.process import process_path
+    from pipeline.extract.tokenize import _segmenter, term_counts
 
     files = [p for a in paths for p in (sorted(Path(a).rglob("*")) if Path(a).is_dir() else [Path(a)])
              if p.is_file() and not p.name.startswith(("README", "."))]

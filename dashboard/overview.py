@@ -1,4 +1,4 @@
-"""总览 (the main page, run from app.py): how much is there (reports, units, years), who
+"""总览 (the default page, pages/0_总览.py): how much is there (reports, units, years), who
 reported when, and data quality."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import review, ui
-from pipeline import query as q
+from pipeline.queries import query as q
 
 MAX_MATRIX_UNITS = 60
 NO_UNIT = "(未识别单位)"

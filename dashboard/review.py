@@ -1,6 +1,6 @@
 """The supervisor's own input, in the browser: the roster (名单) on 数据导入, corrections in
 报告浏览, the 待核查 list on 总览. Pages call these; every write goes through the same library
-functions as the CLI (`pipeline.roster.save_roster`, `pipeline.corrections.save_*`), i.e.
+functions as the CLI (`pipeline.store.roster.save_roster`, `pipeline.store.corrections.save_*`), i.e.
 through the store's writer (exclusive lock, atomic publish), and the query caches follow the
 new database version by themselves.
 
@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, ui
-from pipeline import corrections, roster
-from pipeline import query as q
+from pipeline.store import corrections, roster
+from pipeline.queries import query as q
 from pipeline.config import db_path
-from pipeline.effective import activity_categories, shortcoming_categories
+from pipeline.store.effective import activity_categories, shortcoming_categories
 
 KEEP = "(不改)"
 FIELD_NAMES = {"unit": "单位", "unit_type": "单位类型", "region": "地区", "year": "年度", "period": "期间",
@@ -182,7 +182,7 @@ def saved_message() -> None:
 def items_editor(kind: str, rep: pd.Series, items: pd.DataFrame) -> None:
     """Mark metrics / shortcomings wrong or move them to another category, in a table. A
     metric moved to 其他(不计入) leaves the taxonomy (and every total)."""
-    from pipeline.effective import OTHER_BUCKET
+    from pipeline.store.effective import OTHER_BUCKET
 
     if items.empty or not _writable():
         return
@@ -232,7 +232,7 @@ def review_section(f: dict) -> None:
 # ---------------------------------------------------------------- category descriptions
 def taxonomy_help(kind: str) -> None:
     """The one-line description of every category (data/*_taxonomy.toml), in an expander."""
-    from pipeline.effective import OTHER_BUCKET
+    from pipeline.store.effective import OTHER_BUCKET
 
     cats = activity_categories() if kind == "metric" else shortcoming_categories()
     rows = [{"类别": n, "说明": d} for n, d in cats.items()]

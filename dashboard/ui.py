@@ -1,15 +1,15 @@
-"""What every dashboard page shares: `page_setup` (page config, the password gate, the
-sidebar with our navigation and the shared filters), Chinese column labels, the one category
+"""What every dashboard page shares: the sidebar the frame draws (`frame_sidebar`: our
+navigation and the shared filters; `current_filters` for the page), Chinese column labels, the one category
 color map, chart/table helpers that always come with a CSV download of exactly the data
 shown, empty states, and HTML/Markdown escaping and highlighting for report text.
 
-Pages stay thin: each starts with `f = ui.page_setup("<title>")`, asks `pipeline.query` for
+Pages stay thin: each starts with `f = frame.filters()`, asks `pipeline.queries.query` for
 DataFrames and hands them to these helpers.
 
-The app uses Streamlit's `pages/` folder layout: `app.py` is the 总览 page and each file in
-`pages/` is run on its own (without `app.py`), which is why everything shared happens in
-`page_setup`. Streamlit derives a page's URL from its file name (`pages/4_报告浏览.py` ->
-`/报告浏览`); `PAGES` below is the one list of pages, their titles, icons and URLs.
+`app.py` is an `st.navigation` frame (dashboard/frame.py): it draws the page config, the
+password gate and this sidebar once per run, then runs the page. `PAGES` below is the one
+list of pages, their titles, icons and URLs (the URL is the one Streamlit used to derive from
+the file name, `pages/4_报告浏览.py` -> `/报告浏览`, so old links keep working).
 """
 from __future__ import annotations
 
@@ -29,16 +29,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth
-from pipeline import filters as fdefs
-from pipeline import labels, sheets
-from pipeline import query as q
-from pipeline.filters import LIST_FILTERS, NONREPORTS_PARAM, URL_PARAMS, YEARS_PARAM
+from pipeline.queries import filters as fdefs
+from pipeline.queries import labels
+from pipeline.outputs import sheets
+from pipeline.queries import query as q
+from pipeline.queries.filters import LIST_FILTERS, NONREPORTS_PARAM, URL_PARAMS, YEARS_PARAM
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
 # Widget keys double as URL query parameter names (see `sidebar`); the list filters are the
-# rows of `pipeline.filters.LIST_FILTERS` (column, label, URL parameter in one place).
+# rows of `pipeline.queries.filters.LIST_FILTERS` (column, label, URL parameter in one place).
 K_YEARS = YEARS_PARAM
 K_NONREPORTS = NONREPORTS_PARAM     # 包含非工作报告 (essays etc. are out of every count by default)
 FILTER_KEYS = URL_PARAMS
@@ -56,19 +57,20 @@ class PageDef:
     title: str
     icon: str
     imports: bool = False       # uploads and ingests files: needs auth.import_allowed()
+    default: bool = False       # the page at the root URL
 
     @property
     def url_path(self) -> str:
-        """The URL path Streamlit derives from the file name ("" for the main page):
-        `pages/1_活动指标.py` -> `活动指标` (leading number and `_` dropped)."""
-        if "/" not in self.script:
+        """The URL path Streamlit derived from the file name in the old `pages/` mode ("" for
+        the default page): `pages/1_活动指标.py` -> `活动指标` (leading number and `_` dropped)."""
+        if self.default:
             return ""
         stem = Path(self.script).stem
         return re.sub(r"[_ ]+", "_", re.sub(r"^[0-9]*[_ -]*", "", stem)).strip()
 
 
 PAGES: tuple[PageDef, ...] = (
-    PageDef("app.py", "总览", ":material/dashboard:"),
+    PageDef("pages/0_总览.py", "总览", ":material/dashboard:", default=True),
     PageDef("pages/1_活动指标.py", "活动指标", ":material/bar_chart:"),
     PageDef("pages/2_存在问题.py", "存在问题", ":material/report_problem:"),
     PageDef("pages/3_关键词.py", "关键词", ":material/cloud:"),
@@ -81,7 +83,7 @@ PAGE_BY_TITLE = {p.title: p for p in PAGES}
 READER = PAGE_BY_TITLE["报告浏览"]
 
 # ---------------------------------------------------------------- labels
-# One set of Chinese names for the screen, the CSV/xlsx files and the brief (pipeline/labels.py).
+# One set of Chinese names for the screen, the CSV/xlsx files and the brief (pipeline/queries/labels.py).
 LABELS = labels.LABELS
 PERIODS = labels.PERIODS
 zh = labels.zh
@@ -228,7 +230,7 @@ def current_filters() -> dict:
     return dict(st.session_state.get(_FILTERS_STATE, {}))
 
 
-def nav(filters: dict) -> None:
+def nav(filters: dict, pages: dict) -> None:
     """Our own page links (Streamlit's page list is hidden by `client.showSidebarNavigation
     = false`): Chinese labels and icons, and each link carries the current filter in its
     query string, so the page it opens has the same filter in its URL."""
@@ -239,18 +241,14 @@ def nav(filters: dict) -> None:
     allowed, why = auth.import_allowed()
     for p in PAGES:
         locked = p.imports and not allowed
-        st.page_link(p.script, label=p.title, icon=p.icon, query_params=params or None,
+        st.page_link(pages[p.title], label=p.title, icon=p.icon, query_params=params or None,
                      disabled=locked, help=why if locked else "")
 
 
-def page_setup(title: str) -> dict:
-    """The one call every page starts with: page config, the password gate (stops the page
-    until the password is entered, when one is configured), then the sidebar: app name, our
-    navigation, the shared filters (and 退出登录 when the gate is on). A page that imports
-    data stops here with a message when importing is not allowed. Returns the filter dict."""
-    page = PAGE_BY_TITLE[title]
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon="📊", layout="wide")
-    auth.gate()
+def frame_sidebar(title: str, pages: dict) -> dict:
+    """The sidebar the frame (dashboard/frame.py) draws on every run: app name, our
+    navigation, the shared filters (and 退出登录 when the gate is on), and the banner when
+    there is no database. Returns the filter dict (also kept for `current_filters`)."""
     with st.sidebar:
         st.markdown(f"**{APP_NAME}** · 意识形态工作总结分析")
         links = st.container()
@@ -258,22 +256,16 @@ def page_setup(title: str) -> dict:
         sidebar(title)
     filters = current_filters()
     with links:
-        nav(filters)
+        nav(filters, pages)
     if auth.enabled():
         st.sidebar.button("退出登录", on_click=auth.logout, icon=":material/logout:", key="zj_logout",
                           type="tertiary")
     db_banner()
-    if page.imports:
-        allowed, why = auth.import_allowed()
-        if not allowed:
-            st.title(title)
-            st.info(why, icon=":material/lock:")
-            st.stop()
     return filters
 
 
 def describe(filters: dict) -> str:
-    """The filter in words (`pipeline.filters.describe`)."""
+    """The filter in words (`pipeline.queries.filters.describe`)."""
     return fdefs.describe(filters)
 
 
@@ -302,7 +294,7 @@ def report_link(report_id: str, filters: dict | None = None, url_path: str | Non
 # ---------------------------------------------------------------- downloads
 def served_base() -> str:
     """The address this session reached the app at (scheme, host, port, base path), for
-    absolute links in downloaded files; `ZONGJIE_BASE_URL` overrides it (pipeline/sheets.py)."""
+    absolute links in downloaded files; `ZONGJIE_BASE_URL` overrides it (pipeline/outputs/sheets.py)."""
     from urllib.parse import urlsplit
 
     try:
@@ -317,7 +309,7 @@ def served_base() -> str:
 
 def csv_bytes(df: pd.DataFrame, base: str | None = None) -> bytes:
     """UTF-8 with BOM, formula-like cells escaped, integers as integers, 是/否, absolute
-    links: `pipeline.sheets`, the one conversion every download goes through."""
+    links: `pipeline.outputs.sheets`, the one conversion every download goes through."""
     return sheets.csv_bytes(df, base or served_base())
 
 
@@ -359,7 +351,7 @@ def download_lazy(make_df, what: str, key: str, filters: dict | None = None, lab
 def brief_panel(filters: dict) -> None:
     """生成简报 in the sidebar of every page: the meeting brief (.docx, .pdf) and the workbook
     of every table, for the current filter, built only when clicked."""
-    from pipeline import brief, workbook
+    from pipeline.outputs import brief, workbook
 
     f = dict(filters)
     base = served_base()
@@ -759,7 +751,7 @@ def kwic_html(df: pd.DataFrame) -> str:
 
 # ---------------------------------------------------------------- word cloud
 def cjk_font() -> str | None:
-    from pipeline.brief import cjk_font as find
+    from pipeline.outputs.brief import cjk_font as find
 
     return find()
 

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from pipeline import manifest, settings
+from pipeline.load import manifest
+from pipeline import settings
 from pipeline.config import MAX_FILE_BYTES
-from pipeline.document import SKIP_NAMES, Rejected
+from pipeline.load.document import SKIP_NAMES, Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_EXTS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
@@ -108,7 +109,7 @@ def _decode_name(info: zipfile.ZipInfo) -> str:
 def folder_hint(relpath: str) -> dict:
     """year (and unit) a folder layout implies, the way the pipeline reads `2021/单位.docx`."""
     try:
-        from pipeline.attribute import unit_from_path
+        from pipeline.extract.attribute import unit_from_path
     except ImportError:
         return {}
     unit, year = unit_from_path(relpath)

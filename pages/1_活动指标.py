@@ -7,12 +7,11 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import review, ui
-from pipeline import query as q
-from pipeline.effective import OTHER_BUCKET
+from dashboard import frame, review, ui
+from pipeline.queries import query as q
+from pipeline.store.effective import OTHER_BUCKET
 
-f = ui.page_setup("活动指标")
-
+f = frame.filters()
 ALL = "__all__"
 PATTERNS = {"精确": "", "约数": "/"}
 MAX_UNITS = 30

@@ -5,11 +5,10 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from dashboard import review, ui
-from pipeline import query as q
+from dashboard import frame, review, ui
+from pipeline.queries import query as q
 
-f = ui.page_setup("存在问题")
-
+f = frame.filters()
 ALL_CATS, ALL_YEARS = "全部类别", "全部年度"
 # The keys are also the URL parameters (`bind="query-params"`): ?cat=…&year=2021 is a link
 # to the statements of one bar.

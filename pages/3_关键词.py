@@ -6,11 +6,10 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import ui
-from pipeline import query as q
+from dashboard import frame, ui
+from pipeline.queries import query as q
 
-f = ui.page_setup("关键词")
-
+f = frame.filters()
 # Layout time grows with the words placed: 100 keep the first (cold) page run under 2 s
 # on a 10,000-report database (BENCHMARKS.md); the CSV beside it has the same 100.
 CLOUD_WORDS = 100
@@ -20,7 +19,7 @@ ui.page_header("关键词", f, "基于分词词频(简体),每万字频次消除
 
 def simplified(term: str) -> str:
     try:
-        from pipeline.script import to_simplified
+        from pipeline.text.script import to_simplified
         return to_simplified(term)
     except Exception:  # the converter is optional here; the typed term still works
         return term

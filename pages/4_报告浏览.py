@@ -7,12 +7,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import review, ui
-from pipeline import labels
-from pipeline import query as q
+from dashboard import frame, review, ui
+from pipeline.queries import labels
+from pipeline.queries import query as q
 
-f = ui.page_setup("报告浏览")
-
+f = frame.filters()
 SOURCE_NAMES, FIELD_NAMES, SCRIPTS = labels.SOURCE_NAMES, labels.FIELD_NAMES, labels.SCRIPTS
 
 ui.page_header("报告浏览", f, "检索报告,查看元数据来源,阅读原文(提取结果高亮)")
@@ -132,7 +131,7 @@ with ui.guard():
                + ("" if rep.is_report else " · 疑似非工作总结(默认不计入统计)")
                + (f" · 已更正 {len(fixed)} 项" if fixed else ""))
 
-    cp = q.copy_info(None, rid)        # 查重 (pipeline/copies.py): copied share, main source, red flags
+    cp = q.copy_info(None, rid)        # 查重 (pipeline/store/copies.py): copied share, main source, red flags
     if cp:
         src = (f"最大来源:{ui.md(cp['source_unit'] or '(未识别单位)')} {ui.year_label(cp['source_year'])}"
                f"({cp['kind']},占 {cp['source_share']:.0%})") if cp["source_report_id"] else "未找到复制来源"

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, messages, review, ui, uploads
-from pipeline import query as q
+from dashboard import auth, frame, messages, review, ui, uploads
+from pipeline.queries import query as q
 from pipeline.config import MAX_FILE_BYTES, db_path
 
-ui.page_setup("数据导入")   # stops here unless importing is allowed (dashboard/auth.py)
+frame.filters()   # the frame stops here unless importing is allowed (dashboard/auth.py)
+
 
 RESULT = "_zj_upload_result"
 
@@ -35,7 +36,7 @@ with st.form("upload", clear_on_submit=False, border=True):
     go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
 
 if go:
-    if not auth.import_allowed()[0]:      # page_setup has checked; the one write path checks again
+    if not auth.import_allowed()[0]:      # the frame has checked; the one write path checks again
         st.stop()
     if not files:
         st.warning("请先选择要上传的文件。")

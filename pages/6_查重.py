@@ -1,7 +1,7 @@
 """查重: which reports are copied - from the unit's own earlier report, another unit's report
 of the same year or a template (范文) - how much, and the cheap red flags (placeholders left
 in, another unit's or place's name, an outdated congress, counts identical to last year).
-The figures are computed at ingest (pipeline/copies.py); this page only reads them."""
+The figures are computed at ingest (pipeline/store/copies.py); this page only reads them."""
 from __future__ import annotations
 
 from urllib.parse import quote, urlencode
@@ -10,12 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import ui
-from pipeline import copies
-from pipeline import query as q
+from dashboard import frame, ui
+from pipeline.store import copies
+from pipeline.queries import query as q
 
-f = ui.page_setup("查重")
-
+f = frame.filters()
 LABELS = {
     "report_id": "报告编号", "unit": "单位", "year": "年度", "title": "标题", "share": "总复制比",
     "source_share": "最大来源占比", "kind": "来源类型", "source_unit": "来源单位", "source_year": "来源年度",

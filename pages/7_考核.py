@@ -2,19 +2,18 @@
 未达标 / 未提及, a score per unit with the deductions itemised, the units to follow up first,
 a per-unit sheet with the evidence sentences, and an editor for the rules' thresholds,
 points and unit types (saved as this installation's copy). The verdicts come from
-pipeline/checks.py; this page only shows them."""
+pipeline/queries/checks.py; this page only shows them."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
-from pipeline import checks
-from pipeline import query as q
+from dashboard import frame, ui
+from pipeline.queries import checks
+from pipeline.queries import query as q
 from pipeline.rules import RulesError
 
-f = ui.page_setup("考核")
-
+f = frame.filters()
 COLORS = {"达标": "background-color:#C8E6C9", "未达标": "background-color:#FFCDD2", "未提及": "background-color:#E0E0E0"}
 LABELS = {"unit": "单位", "unit_type": "单位类型", "year": "年度", "rule": "规则", "rule_id": "规则编号",
           "verdict": "结论", "value": "实际值", "threshold": "阈值(每期)", "required": "应达到", "points": "分值",
@@ -63,10 +62,10 @@ with ui.guard():
         st.caption(f"当前使用:{'本机副本 ' + str(in_force) if in_force == user else '内置规则 pipeline/data/check_rules.toml'}。"
                    "可修改阈值、分值和适用单位类型(多个类型用“、”分隔,留空为全部),保存后立即按新规则重新判定。"
                    "“每半年”的规则对全年报告按阈值的 2 倍判定。")
-        frame = checks.rules_frame(rules_data)
-        frame["kind"] = frame["kind"].map(checks.KINDS)
-        frame["period"] = frame["period"].map(checks.PERIODS)
-        shown_rules = frame[["id", "name", "kind", "threshold", "period", "points", "applies_to", "source"]]
+        rules_table = checks.rules_frame(rules_data)
+        rules_table["kind"] = rules_table["kind"].map(checks.KINDS)
+        rules_table["period"] = rules_table["period"].map(checks.PERIODS)
+        shown_rules = rules_table[["id", "name", "kind", "threshold", "period", "points", "applies_to", "source"]]
         edited = st.data_editor(
             shown_rules.rename(columns=RULE_LABELS), key="kh_rules", hide_index=True, width="stretch",
             disabled=[RULE_LABELS[k] for k in ("id", "name", "kind", "period", "source")],

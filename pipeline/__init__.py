@@ -2,18 +2,19 @@
 
 A library first, the CLI (`python -m pipeline`) a thin wrapper over it:
 
-    from pipeline import ingest, export
+    from pipeline import ingest
+    from pipeline.outputs import export
     summary = ingest.ingest_paths(["data/sample"], db="data/zongjie.duckdb")
     export.export_jsonl("data/zongjie.duckdb", "out.jsonl")
 
-Stages, one module each, in order: read, decode, clean, split, attribute, segment,
-metrics + shortcomings (extract), tokenize, store. `process` chains the pure ones for one
-file; `ingest` runs them over many files and hands results to `store`.
-
-Around them: `rules` (the files under data/, loaded and checked in one place), `settings`
-(every ZONGJIE_* variable), `manifest` (the import manifest), `version` (the extraction
-version, from the import graph), `document` (what read hands to decode). The dashboard
-reads through `filters` (the filter table), `query` and `keywords`; none imports Streamlit.
-See docs/architecture.md.
+Sub-packages, imports pointing one way (queries/outputs -> store <- ingest -> extract -> text):
+`load` (read, decode, manifest), `text` (clean, textmap, script, numerals), `extract` (split,
+attribute, segment, metrics, shortcomings, tokenize; `process` chains them for one file),
+`store` (the schema and writer; effective views, corrections, roster, copies), `queries`
+(filters, query, keywords, checks, labels: what the dashboard asks, no Streamlit), `outputs`
+(export, sheets, workbook, brief). At the top: `ingest` (runs the chain over many files and
+hands results to the store), `rules` (every file under data/, loaded and checked in one
+place), `settings` (every ZONGJIE_* variable), `config`, `version` (the extraction version,
+from the import graph), `limits`, the CLI `__main__`. See docs/architecture.md.
 """
 __version__ = "0.1.0"

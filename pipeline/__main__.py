@@ -17,8 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import db_path
-from .rules import RulesError
+from pipeline.config import db_path
+from pipeline.rules import RulesError
 
 
 def _filter_arguments(p) -> None:
@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
     db = getattr(args, "db", None) or db_path()
     if args.cmd == "ingest":
-        from .ingest import ManifestError, _progress_bar, ingest_paths
-        from .store import StoreError
+        from pipeline.ingest import ManifestError, _progress_bar, ingest_paths
+        from pipeline.store import StoreError
 
         progress = _progress_bar if sys.stderr.isatty() else None
         out = open(args.json, "w", encoding="utf-8", buffering=1) if args.json else None
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                                          "copy_stats": s.copy_stats}})
         return 0
     if args.cmd == "map":
-        from .ingest import ManifestError, _progress_bar, map_to_parquet
+        from pipeline.ingest import ManifestError, _progress_bar, map_to_parquet
 
         try:
             s = map_to_parquet(args.paths, args.out, manifest=args.manifest, workers=args.workers,
@@ -129,13 +129,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  拒收 {path}: {reason}")
         return 0
     if args.cmd == "load":
-        from .ingest import load_parquet_dir
+        from pipeline.ingest import load_parquet_dir
 
         n = load_parquet_dir(args.src, db=db)
         print(f"载入 {n} 篇报告 -> {db}")
         return 0
     if args.cmd == "roster":
-        from . import roster
+        from pipeline.store import roster
 
         if args.roster_cmd == "import":
             try:
@@ -153,13 +153,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"导出名单 {n} 个单位 -> {args.out}")
         return 0
     if args.cmd == "export":
-        from .export import export_jsonl
+        from pipeline.outputs.export import export_jsonl
 
         n = export_jsonl(db, args.out)
         print(f"导出 {n} 篇报告 -> {args.out}")
         return 0
     if args.cmd == "checks":
-        from . import checks
+        from pipeline.queries import checks
 
         try:
             data = checks.load_rules(args.rules)
@@ -178,21 +178,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误:数据库文件不存在:{db}", file=sys.stderr)
             return 2
         if args.cmd == "workbook":
-            from .workbook import write_workbook
+            from pipeline.outputs.workbook import write_workbook
 
             if not args.out.lower().endswith(".xlsx"):
                 print("错误:输出文件须以 .xlsx 结尾", file=sys.stderr)
                 return 2
             out = write_workbook(filters, args.out, db=db)
         else:
-            from .brief import BriefError, write_brief
+            from pipeline.outputs.brief import BriefError, write_brief
 
             try:
                 out = write_brief(filters, args.out, db=db)
             except BriefError as exc:
                 print(f"错误:{exc}", file=sys.stderr)
                 return 2
-        from .labels import describe
+        from pipeline.queries.labels import describe
 
         print(f"已写出 {out}(范围:{describe(filters, full=True)})")
         return 0

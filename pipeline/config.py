@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import settings
+from pipeline import settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILES = PACKAGE_DIR / "data"          # editable domain knowledge (taxonomies, word lists)
@@ -24,7 +24,7 @@ def db_path() -> Path:
 
 def data_file(name: str) -> Path:
     """A file in the rules folder (`rules.rules_dir()`: `ZONGJIE_RULES_DIR` or the bundled one)."""
-    from .rules import rules_dir
+    from pipeline.rules import rules_dir
 
     return rules_dir() / name
 
@@ -53,6 +53,6 @@ def cache_dir() -> Path | None:
 def pipeline_version() -> str:
     """Hash of the extraction code (found from the import graph) and the rules folder:
     a change re-extracts stored files. See `pipeline.version`."""
-    from .version import pipeline_version as version
+    from pipeline.version import pipeline_version as version
 
     return version()

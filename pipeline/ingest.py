@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import roster  # noqa: F401  (registers the roster's and corrections' derived tables with the writer)
-from . import limits, rules, settings, store
-from .config import MAX_FILE_BYTES, pipeline_version
-from .document import SKIP_NAMES  # noqa: F401  (shared with the upload page)
-from .manifest import ManifestError, read_manifest  # noqa: F401  (parsed in one place for the CLI and the 数据导入 page)
-from .process import FileResult, process_document
-from .read import Rejected, read_path
+from pipeline.store import roster  # noqa: F401  (registers the roster's and corrections' derived tables with the writer)
+from pipeline import limits, rules, settings, store
+from pipeline.config import MAX_FILE_BYTES, pipeline_version
+from pipeline.load.document import SKIP_NAMES  # noqa: F401  (shared with the upload page)
+from pipeline.load.manifest import ManifestError, read_manifest  # noqa: F401  (parsed in one place for the CLI and the 数据导入 page)
+from pipeline.extract.process import FileResult, process_document
+from pipeline.load.read import Rejected, read_path
 
 # Files per write transaction: each commit costs DuckDB tens of milliseconds, so batches are
 # large (bench: 64 files/commit 2.6 ms/file, 160 files 1.3 ms/file); a crash loses at most
@@ -138,7 +138,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def _manifest_applied(stored: list[tuple], row: dict | None) -> bool:
     """Whether the stored reports already carry what the manifest row says (so a manifest
     given or edited after a first ingest still reaches files whose content did not change)."""
-    from .attribute import manifest_values
+    from pipeline.extract.attribute import manifest_values
 
     want = manifest_values(row)
     if not want:
@@ -251,7 +251,7 @@ def plan(files: list[Path], db, manifest: dict[str, dict], version: str, rebuild
 def _copies_pending(db) -> bool:
     """Whether some stored report's 查重 rows are missing or stale (an ingest killed before
     its last step, edited 查重 code): then even an ingest with nothing new opens the writer."""
-    from . import copies
+    from pipeline.store import copies
 
     con = store.read_connection(db)
     try:
@@ -266,7 +266,7 @@ def _update_copies(con, summary: Summary, templates: list[str] | None = None, pr
     """The 查重 step, last in every write: only new, changed or affected reports are compared."""
     import time
 
-    from . import copies
+    from pipeline.store import copies
 
     t0 = time.perf_counter()
     with store.transaction(con):

@@ -20,7 +20,7 @@ import contextlib
 import os
 from typing import Iterator
 
-from . import settings
+from pipeline import settings
 
 
 def max_unpacked_bytes() -> int:

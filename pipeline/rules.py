@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import settings
+from pipeline import settings
 
 BUNDLED = Path(__file__).resolve().parent / "data"
 
@@ -221,11 +221,11 @@ SCHEMAS: dict[str, Any] = {
         "unit_types": MapOf(_WORDS),
     }, required=("periods", "unit_types")),
     "tokenize.toml": Table({"numbered": Str()}, required=("numbered",)),
-    # matching report units against the roster (pipeline/roster.py)
+    # matching report units against the roster (pipeline/store/roster.py)
     "roster_match.toml": Table({"party_suffixes": _WORDS, "party_prefixes": _WORDS, "region_suffixes": _WORDS,
                                 "max_region_chars": Num(), "fuzzy_threshold": Num()},
                                required=("party_suffixes", "region_suffixes", "max_region_chars", "fuzzy_threshold")),
-    # 查重 (pipeline/copies.py)
+    # 查重 (pipeline/store/copies.py)
     "copy_rules.toml": Table({
         "compare": Table({k: Num() for k in _COPY_COMPARE}, required=_COPY_COMPARE),
         "flag": Table({"high_share": Num(), "min_name_chars": Num(), "edge_chars": Num(), "min_counts": Num(),
@@ -235,7 +235,7 @@ SCHEMAS: dict[str, Any] = {
                       required=("high_share", "min_name_chars", "edge_chars", "min_counts", "specific_unit",
                                 "placeholders")),
     }, required=("compare", "flag")),
-    # 考核 (pipeline/checks.py)
+    # 考核 (pipeline/queries/checks.py)
     "check_rules.toml": Table({
         "full_score": Num(), "deduct_unmentioned": Bool(), "skip_sections": _WORDS, "problem_sections": _WORDS,
         "rule": Tables(Table({

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-ROOTS = ("process", "store")     # the per-file chain, and the writer that turns its results into rows
+ROOTS = ("extract.process", "store")     # the per-file chain, and the writer that turns its results into rows
 
 
 def modules(package_dir: Path = PACKAGE_DIR) -> dict[str, Path]:
@@ -73,9 +73,9 @@ def import_graph(package_dir: Path = PACKAGE_DIR) -> dict[str, set[str]]:
 def extraction_modules(package_dir: Path = PACKAGE_DIR, roots: tuple[str, ...] = ROOTS) -> list[str]:
     """The roots and everything they import, transitively, sorted.
 
-    >>> {"process", "tokenize", "rules", "store"} <= set(extraction_modules())
+    >>> {"extract.process", "extract.tokenize", "rules", "store"} <= set(extraction_modules())
     True
-    >>> {"query", "export", "keywords", "__main__"} & set(extraction_modules())
+    >>> {"queries.query", "outputs.export", "queries.keywords", "__main__"} & set(extraction_modules())
     set()
     """
     graph = import_graph(package_dir)
@@ -97,7 +97,7 @@ NOT_EXTRACTION_RULES = frozenset({"check_rules.toml"})
 def pipeline_version(package_dir: Path = PACKAGE_DIR, rules_dir: Path | None = None) -> str:
     """Hash of the extraction code and the rules files: a change re-extracts stored files."""
     if rules_dir is None:
-        from .rules import rules_dir as current
+        from pipeline.rules import rules_dir as current
 
         rules_dir = current()
     known = modules(package_dir)

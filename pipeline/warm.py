@@ -4,7 +4,7 @@ Every worker then starts warm, and its first file's time limit counts only that 
 from __future__ import annotations
 
 try:
-    from .process import process_bytes
+    from pipeline.extract.process import process_bytes
 
     process_bytes("示例县2021年意识形态工作总结\n今年以来,示例县开展专题学习3次,覆盖干部120人次。\n"
                   "存在问题:学习不够深入。\n下一步:加强学习。\n".encode("utf-8"), "warm.txt")

@@ -35,7 +35,7 @@ def table_counts(db: Path, tables=STORE_TABLES) -> dict[str, int]:
 def ingest_and_export(folder: Path, tmp: Path, workers: int = 1) -> list[dict]:
     """`folder` ingested into a fresh database under `tmp` (no file may be rejected) and
     exported: the export rows, as the accuracy tests score them."""
-    from pipeline.export import export_jsonl
+    from pipeline.outputs.export import export_jsonl
     from pipeline.ingest import ingest_paths
 
     summary = ingest_paths([folder], db=tmp / "set.duckdb", workers=workers)
@@ -57,7 +57,7 @@ def sample_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_export(sample_db, tmp_path_factory) -> list[dict]:
-    from pipeline.export import export_jsonl
+    from pipeline.outputs.export import export_jsonl
 
     out = tmp_path_factory.mktemp("export") / "out.jsonl"
     export_jsonl(sample_db, out)

@@ -12,7 +12,7 @@ import unicodedata
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from pipeline.script import to_simplified
+from pipeline.text.script import to_simplified
 
 _PINYIN = re.compile(r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]+\)")
 _PUNCT = re.compile(r"[\W_]+")

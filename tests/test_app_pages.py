@@ -1,7 +1,7 @@
 """The dashboard pages, run headless with streamlit.testing.v1.AppTest on the bundled sample.
 
-The app uses Streamlit's `pages/` layout (app.py = 总览, `pages/*.py` the other pages, each
-run on its own), so AppTest runs it the way the server does: `switch_page("pages/...")`.
+app.py is an `st.navigation` frame (dashboard/frame.py) around the page files in `pages/`
+(`0_总览.py` the default): AppTest runs app.py and switches pages by file, as the server does.
 
 Two databases: the sample as the pipeline ingests it today (every page must render, with
 friendly empty states where the extraction tables are still empty), and the same sample with
@@ -191,9 +191,9 @@ def csv_of(downloads: dict, at, name_prefix: str, ext: str = ".csv") -> tuple[st
 
 
 def same(csv: pd.DataFrame, df: pd.DataFrame) -> None:
-    """CSV content equals the DataFrame as every download writes it (pipeline.sheets: flags as
+    """CSV content equals the DataFrame as every download writes it (pipeline.outputs.sheets: flags as
     是/否, whole numbers as integers, formula-like text escaped), compared as CSV text."""
-    from pipeline import sheets
+    from pipeline.outputs import sheets
 
     expected = pd.read_csv(io.StringIO(sheets.for_spreadsheet(df).to_csv(index=False)), keep_default_na=False)
     assert list(csv.columns) == list(expected.columns)
@@ -235,7 +235,7 @@ def _metric(at, label: str) -> str:
 
 
 def test_filter_changes_numbers_and_is_kept_across_pages(monkeypatch, dash_db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     at = run_page(monkeypatch, dash_db)
     total = int(_metric(at, "报告"))
@@ -295,22 +295,29 @@ def test_pages_folder_matches_the_page_list():
     from dashboard import ui
 
     files = sorted((ROOT / "pages").glob("*.py"), key=page_sort_key)
-    assert [f"pages/{f.name}" for f in files] == [p.script for p in ui.PAGES[1:]]
+    assert [f"pages/{f.name}" for f in files] == [p.script for p in ui.PAGES]
     assert [p.title for p in ui.PAGES] == ["总览", "活动指标", "存在问题", "关键词", "报告浏览", "数据导入", "查重",
                                              "考核"]
+    assert ui.PAGES[0].default and ui.PAGES[0].url_path == "" and not any(p.default for p in ui.PAGES[1:])
     for p in ui.PAGES[1:]:
         assert page_icon_and_name(ROOT / p.script)[1] == p.url_path == p.title
     assert not (ROOT / "views").exists()
-    for p in ui.PAGES:
-        body = [n for n in ast.parse((ROOT / p.script).read_text(encoding="utf-8")).body
+    def first_call(path):
+        body = [n for n in ast.parse((ROOT / path).read_text(encoding="utf-8")).body
                 if not isinstance(n, (ast.Import, ast.ImportFrom))
                 and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
-        call = body[0].value if isinstance(body[0], (ast.Assign, ast.Expr)) else None
-        assert isinstance(call, ast.Call) and ast.unparse(call) == f"ui.page_setup({p.title!r})", p.script
+        return ast.unparse(body[0].value) if isinstance(body[0], (ast.Assign, ast.Expr)) else None
+
+    # the frame draws the gate, the sidebar and the navigation once; a page only reads the filter
+    assert first_call("app.py") == "frame.run()"
+    for p in ui.PAGES:
+        src = (ROOT / p.script).read_text(encoding="utf-8")
+        assert "set_page_config" not in src and "auth.gate" not in src, p.script
+        assert "frame.filters()" in (first_call(p.script) or ""), p.script
 
 
 def test_year_range_filter(monkeypatch, dash_db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     at = run_page(monkeypatch, dash_db)
     lo, hi = at.slider(key="years").value
@@ -323,7 +330,7 @@ def test_year_range_filter(monkeypatch, dash_db):
 
 
 def test_url_query_string_reproduces_the_view(monkeypatch, dash_db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     unit = q.filter_options(db=dash_db)["units"][0]
     at = run_page(monkeypatch, dash_db, query={"unit": [unit]})
@@ -332,7 +339,7 @@ def test_url_query_string_reproduces_the_view(monkeypatch, dash_db):
 
 
 def test_activity_filter_changes_totals(monkeypatch, dash_db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     at = run_page(monkeypatch, dash_db, "activity")
     measure = at.selectbox(key="measure").value
@@ -346,7 +353,7 @@ def test_activity_filter_changes_totals(monkeypatch, dash_db):
 # ---------------------------------------------------------------- downloads = query results
 def test_downloads_equal_query_results(monkeypatch, dash_db, downloads):
     from dashboard import ui
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     f = {"unit_types": ["党政机关"]}
     at = run_page(monkeypatch, dash_db, query={"unit_type": ["党政机关"]})
@@ -382,7 +389,7 @@ def test_downloads_equal_query_results(monkeypatch, dash_db, downloads):
 
 def test_statements_behind_a_bar_link_to_the_report(monkeypatch, dash_db, downloads):
     from dashboard import ui
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     freq = q.shortcoming_freq({}, db=dash_db).dropna(subset=["year"])
     row = freq.sort_values("statements", ascending=False).iloc[0]
@@ -392,7 +399,7 @@ def test_statements_behind_a_bar_link_to_the_report(monkeypatch, dash_db, downlo
     assert_clean(at, "存在问题")
     _, csv, _ = csv_of(downloads, at, ui.safe_name(f"存在问题-表述-{row.category}-{int(row.year)}"))
     assert len(csv) == int(row.statements)
-    from pipeline.sheets import escape_cell
+    from pipeline.outputs.sheets import escape_cell
 
     units = {escape_cell(u) for u in q.coverage({}, db=dash_db)["unit"].dropna()}   # '--社区 escaped
     assert set(csv["单位"].replace("", None).dropna()) <= units
@@ -417,7 +424,7 @@ def test_report_link_opens_the_reader_with_highlights(monkeypatch, dash_db):
 
 
 def test_report_search(monkeypatch, dash_db, downloads):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     at = run_page(monkeypatch, dash_db, "reports")
     at.text_input(key="rb_search").set_value("政協").run()      # traditional script, in the original text
@@ -524,7 +531,7 @@ def test_long_tables_show_their_first_rows_and_download_all(monkeypatch, dash_db
     """The metric mentions grow with the corpus: the table shows ZONGJIE_TABLE_ROWS of them,
     says how many there are, and its CSV still holds every row."""
     from dashboard import ui
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     monkeypatch.setenv("ZONGJIE_TABLE_ROWS", "7")
     at = run_page(monkeypatch, dash_db, "activity")

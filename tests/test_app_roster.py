@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import roster
+from pipeline.store import roster
 from tests.test_app_pages import assert_clean, run_page
 from tests.test_roster import ROSTER_CSV
 
@@ -49,7 +49,7 @@ def test_year_filter_counts_not_reported_cells(monkeypatch, db):
 
 
 def test_correct_unit_and_year_in_the_reader(monkeypatch, db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     rid = q.reports.uncached({"units": ["办公室"]}, db=db)["report_id"].iloc[0]
     at = run_page(monkeypatch, db, "reports", query={"report": rid})
@@ -63,7 +63,7 @@ def test_correct_unit_and_year_in_the_reader(monkeypatch, db):
     meta = at.dataframe[1].value if len(at.dataframe) > 1 else None
     assert meta is not None and meta.set_index("字段").loc["单位", "更正"].startswith("已更正(原值:办公室;本机")
     # 总览: the corrected report fills 县委宣传部's 2020 cell
-    at.switch_page("app.py").run()
+    at.switch_page("pages/0_总览.py").run()
     at.slider(key="years").set_value((2020, 2020)).run()
     assert "名单内 10 个单位:8 个单位未报送(共 8 格“未报送”)" in _captions(at)   # 县政协机关 and now 县委宣传部
     # undo one field
@@ -75,7 +75,7 @@ def test_correct_unit_and_year_in_the_reader(monkeypatch, db):
 
 
 def test_bad_year_gets_a_message(monkeypatch, db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     rid = q.reports.uncached({"units": ["办公室"]}, db=db)["report_id"].iloc[0]
     at = run_page(monkeypatch, db, "reports", query={"report": rid})
@@ -144,7 +144,7 @@ def test_edit_roster_in_the_browser(monkeypatch, db):
 
 
 def test_mark_a_metric_wrong_in_the_reader(monkeypatch, db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     rid = q.reports.uncached({"units": ["行署办公室"]}, db=db)["report_id"].iloc[0]
     mets = q.report_metrics.uncached(None, rid, db=db)
@@ -161,7 +161,7 @@ def test_mark_a_metric_wrong_in_the_reader(monkeypatch, db):
 
 
 def test_move_a_metric_to_another_category_in_the_reader(monkeypatch, db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     rid = q.reports.uncached({"units": ["行署办公室"]}, db=db)["report_id"].iloc[0]
     mets = q.report_metrics.uncached(None, rid, db=db)

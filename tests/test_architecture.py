@@ -52,7 +52,7 @@ def test_the_cycle_finder_bites():
 
 def test_pipeline_has_no_import_cycle():
     graph = {m: deps - {"__init__"} for m, deps in import_graph().items()}   # the package docstring imports nothing
-    assert graph["process"] >= {"read", "decode", "tokenize"} and "process" in graph["ingest"]   # the walk sees imports
+    assert graph["extract.process"] >= {"load.read", "load.decode", "extract.tokenize"} and "extract.process" in graph["ingest"]   # the walk sees imports
     assert _cycles(graph) == []
 
 
@@ -66,9 +66,10 @@ def test_pipeline_never_imports_streamlit():
 
 def test_extraction_modules_come_from_the_chain():
     mods = set(extraction_modules())
-    assert {"read", "decode", "document", "script", "clean", "textmap", "split", "attribute", "segment", "metrics",
-            "numerals", "shortcomings", "tokenize", "process", "store", "rules"} <= mods
-    assert not mods & {"query", "keywords", "filters", "export", "ingest", "__main__"}
+    assert {"load.read", "load.decode", "load.document", "text.script", "text.clean", "text.textmap",
+            "extract.split", "extract.attribute", "extract.segment", "extract.metrics", "text.numerals",
+            "extract.shortcomings", "extract.tokenize", "extract.process", "store", "rules"} <= mods
+    assert not mods & {"queries.query", "queries.keywords", "queries.filters", "outputs.export", "ingest", "__main__"}
 
 
 def test_a_module_the_chain_imports_changes_the_version(tmp_path):
@@ -76,18 +77,18 @@ def test_a_module_the_chain_imports_changes_the_version(tmp_path):
     shutil.copytree(PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__", "data"))
     v0 = pipeline_version(pkg, rules.BUNDLED)
     assert v0 == pipeline_version(PACKAGE_DIR, rules.BUNDLED)
-    (pkg / "sentences.py").write_text("END = '。'\n", encoding="utf-8")
+    (pkg / "text" / "sentences.py").write_text("END = '。'\n", encoding="utf-8")
     assert pipeline_version(pkg, rules.BUNDLED) == v0             # nobody imports it yet
-    seg = pkg / "segment.py"
+    seg = pkg / "extract" / "segment.py"
     seg.write_text(seg.read_text(encoding="utf-8").replace(
-        "from __future__ import annotations\n", "from __future__ import annotations\n\nfrom .sentences import END\n", 1),
+        "from __future__ import annotations\n", "from __future__ import annotations\n\nfrom pipeline.text.sentences import END\n", 1),
         encoding="utf-8")
     v1 = pipeline_version(pkg, rules.BUNDLED)
-    assert v1 != v0 and "sentences" in extraction_modules(pkg)
-    (pkg / "sentences.py").write_text("END = '。！？'\n", encoding="utf-8")
+    assert v1 != v0 and "text.sentences" in extraction_modules(pkg)
+    (pkg / "text" / "sentences.py").write_text("END = '。！？'\n", encoding="utf-8")
     v2 = pipeline_version(pkg, rules.BUNDLED)
     assert v2 != v1                                                # its edits count from now on
-    q = pkg / "query.py"
+    q = pkg / "queries" / "query.py"
     q.write_text(q.read_text(encoding="utf-8") + "\n# a dashboard query changed\n", encoding="utf-8")
     assert pipeline_version(pkg, rules.BUNDLED) == v2              # not part of extraction
 
@@ -111,3 +112,54 @@ def test_relative_imports_of_subpackages_resolve(tmp_path):
     (pkg / "extract" / "metrics.py").write_text("from ..text import numerals\nimport pipeline.store\n", encoding="utf-8")
     graph = version.import_graph(pkg)
     assert graph["extract.metrics"] == {"__init__", "text", "text.numerals", "store"}
+
+
+# Which layers each layer may import (besides its own and the base: settings, rules, config,
+# version, limits, the package itself). Imports point one way:
+# dashboard -> queries/outputs -> store <- ingest -> extract -> load/text.
+BASE = {"__init__", "settings", "rules", "config", "version", "limits"}
+MAY_IMPORT = {
+    "text": set(),
+    "load": {"text"},
+    "extract": {"load", "text"},
+    "store": set(),
+    "queries": {"store"},
+    "outputs": {"queries", "store"},
+    "ingest": {"load", "text", "extract", "store"},
+    "warm": {"extract", "load", "text"},
+}
+# One edge against the picture, on purpose: the roster types its unit names with the
+# extraction's own unit-type rules, so a name is typed the same in a report and in the roster.
+# And the 查重 writer compares reports in the same comparable form the workers signed them
+# in (text.shingles: characters, MinHash, bands - one definition for both sides).
+ALLOWED_EDGES = {("store.roster", "extract.attribute"), ("store.copies", "text.shingles")}
+
+
+def _layer(module: str) -> str:
+    return module.split(".")[0]
+
+
+def _violations(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    bad = []
+    for mod, deps in sorted(graph.items()):
+        layer = _layer(mod)
+        if layer in BASE or layer == "__main__":
+            continue
+        allowed = MAY_IMPORT[layer] | {layer} | BASE
+        bad += [(mod, d) for d in sorted(deps) if _layer(d) not in allowed and (mod, d) not in ALLOWED_EDGES]
+    return bad
+
+
+def test_layers_import_one_way():
+    assert _violations(import_graph()) == []
+
+
+def test_the_layer_check_bites():
+    assert _violations({"text.clean": {"store"}, "store": {"text.clean", "rules"}, "queries.query": {"store"},
+                        "store.roster": {"extract.attribute"}, "store.copies": {"extract.split"}}) == [
+        ("store", "text.clean"), ("store.copies", "extract.split"), ("text.clean", "store")]
+
+
+def test_base_modules_import_no_layer():
+    for mod in BASE - {"__init__"}:
+        assert {_layer(d) for d in import_graph()[mod]} <= BASE, mod

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.attribute import (_strip_party, attribute, body_year, manifest_values, period_of, publish_date,
-                                signature_block, unit_from_path, unit_type_of, year_from_title)
-from pipeline.clean import clean
-from pipeline.script import to_simplified
-from pipeline.decode import decode
-from pipeline.read import read_bytes
-from pipeline.split import split_reports
+from pipeline.extract.attribute import _strip_party, attribute, body_year, manifest_values, period_of, publish_date, signature_block, unit_from_path, unit_type_of, year_from_title
+from pipeline.text.clean import clean
+from pipeline.text.script import to_simplified
+from pipeline.load.decode import decode
+from pipeline.load.read import read_bytes
+from pipeline.extract.split import split_reports
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -413,7 +412,7 @@ def test_collection_heading_gives_the_year_of_parts_without_one():
 
 
 def test_one_character_county_trusted_only_opening_a_unit_or_title():
-    from pipeline.attribute import region_of
+    from pipeline.extract.attribute import region_of
 
     assert region_of("泗县人民医院", None, "") == "泗县"
     assert region_of(None, "沛县教育局2021年意识形态工作总结", "") == "沛县"
@@ -424,7 +423,7 @@ def test_one_character_county_trusted_only_opening_a_unit_or_title():
 @pytest.fixture
 def places_in(tmp_path, monkeypatch):
     """_jieba_places() with its cache in an empty private folder; the in-process memo cleared."""
-    from pipeline import attribute as attribute_mod
+    from pipeline.extract import attribute as attribute_mod
 
     monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(tmp_path))
     attribute_mod._jieba_places.cache_clear()
@@ -496,7 +495,7 @@ def _findall_reference():
     """What find_places replaces: every name in one alternation, longest first, re.findall."""
     import re
 
-    from pipeline.attribute import place_names
+    from pipeline.extract.attribute import place_names
 
     alt = "|".join(sorted(map(re.escape, place_names()), key=len, reverse=True))
     return re.compile(f"(?:{alt})")
@@ -505,7 +504,7 @@ def _findall_reference():
 def test_find_places_lists_what_the_alternation_found(samples):
     import random
 
-    from pipeline.attribute import _starts_with_place, find_places, place_names
+    from pipeline.extract.attribute import _starts_with_place, find_places, place_names
 
     ref = _findall_reference()
     texts = [to_simplified(clean(decode(read_bytes(p.read_bytes(), p.name))[0]).text) for p in sorted(SAMPLE.glob("*.txt"))]
@@ -527,7 +526,7 @@ def test_unit_type_of_is_the_longest_listed_suffix():
     bank or an insurer being 金融)."""
     import random
 
-    from pipeline.attribute import _PARTY_TAIL, _inside_type, _suffix_types
+    from pipeline.extract.attribute import _PARTY_TAIL, _inside_type, _suffix_types
 
     def reference(unit):
         # the suffix part by brute force; the `inside` / sub-unit overrides are the module's own
@@ -557,6 +556,6 @@ def test_unit_type_of_is_the_longest_listed_suffix():
     ("局党委党支部", "党政机关"),
 ])
 def test_inside_words_and_sub_units(unit, typ):
-    from pipeline.attribute import unit_type_of
+    from pipeline.extract.attribute import unit_type_of
 
     assert unit_type_of(unit) == typ

@@ -63,7 +63,7 @@ def test_dashboard_benchmark_small(sample_db):
     from bench.dashboard import bench_pages, bench_queries, pages
 
     rows = bench_queries(sample_db, repeat=1)
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     assert {r[0].strip("`") for r in rows} == set(q._QUERIES) - {"term_counts"}
     assert all(float(r[2]) >= 0 for r in rows)
@@ -77,7 +77,7 @@ def test_profile_summary_splits_workers_by_stage_and_skips_parent_waits(tmp_path
     raw = tmp_path / "raw.txt"
     raw.write_text(
         'process 1:"python -m pipeline ingest";_process_worker (concurrent/futures/process.py:261);'
-        "process_path (pipeline/process.py:104);term_counts (pipeline/tokenize.py:200);_cut_run (pipeline/tokenize.py:130) 7\n"
+        "process_path (pipeline/extract/process.py:104);term_counts (pipeline/extract/tokenize.py:200);_cut_run (pipeline/extract/tokenize.py:130) 7\n"
         'process 1:"x";_process_worker (concurrent/futures/process.py:261);_sendback_result (p.py:1);'
         "Connection._send (multiprocessing/connection.py:373) 2\n"
         'process 1:"x";main (pipeline/__main__.py:44);flush (pipeline/ingest.py:238);transaction (pipeline/store.py:202) 5\n'

@@ -579,7 +579,7 @@ def test_roster_corrections_survive_reingest(browser, server, browser_db, tmp_pa
 
     import duckdb
 
-    from pipeline.export import export_jsonl
+    from pipeline.outputs.export import export_jsonl
     from pipeline.ingest import ingest_paths
     from tests.test_roster import ROSTER_CSV
 

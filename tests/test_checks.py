@@ -1,4 +1,4 @@
-"""考核 (pipeline/checks.py): every shipped rule on three real-style reports - one that meets
+"""考核 (pipeline/queries/checks.py): every shipped rule on three real-style reports - one that meets
 it, one below it, one silent on it - ingested into a temporary database; the verdicts, their
 evidence, the score, the user copy of the rules and the CLI's CSV."""
 from __future__ import annotations
@@ -89,14 +89,14 @@ def checks_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def shipped(monkeypatch, tmp_path):
     """The bundled rules, whatever user copy the developer has (the user copy is a tmp path)."""
-    from pipeline import checks
+    from pipeline.queries import checks
 
     monkeypatch.setenv("ZONGJIE_CHECK_RULES", str(tmp_path / "user_rules.toml"))
     return checks.load_rules()
 
 
 def _verdicts(db, data):
-    from pipeline import checks
+    from pipeline.queries import checks
 
     v = checks.verdicts({}, data, db=db)
     return {(r.unit, r.rule_id): r for r in v.itertuples()}, v
@@ -129,7 +129,7 @@ def test_half_year_rule_doubles_for_a_full_year_report(checks_db, shipped):
 
 
 def test_evidence_rows_point_into_the_report(checks_db, shipped):
-    from pipeline import checks
+    from pipeline.queries import checks
     from tests.conftest import db_rows
 
     ev = checks.evidence({}, shipped, db=checks_db)
@@ -143,7 +143,7 @@ def test_evidence_rows_point_into_the_report(checks_db, shipped):
 
 
 def test_scores_itemise_deductions(checks_db, shipped):
-    from pipeline import checks
+    from pipeline.queries import checks
 
     _, v = _verdicts(checks_db, shipped)
     s = checks.scores(v, shipped["full_score"]).set_index("unit")
@@ -160,7 +160,7 @@ def test_scores_itemise_deductions(checks_db, shipped):
 
 
 def test_threshold_and_applies_to_edits_change_verdicts(checks_db, shipped, tmp_path, monkeypatch):
-    from pipeline import checks
+    from pipeline.queries import checks
 
     table = checks.rules_frame(shipped)
     table.loc[table["id"] == "zhongxinzu", "threshold"] = 13              # 12 no longer enough
@@ -180,7 +180,8 @@ def test_threshold_and_applies_to_edits_change_verdicts(checks_db, shipped, tmp_
 
 
 def test_a_broken_user_copy_is_refused(shipped, tmp_path):
-    from pipeline import checks, rules
+    from pipeline.queries import checks
+    from pipeline import rules
 
     broken = {**shipped, "rule": [{**shipped["rule"][0], "cue": "专题(研究"}]}
     with pytest.raises(rules.RulesError, match="正则表达式有误"):
@@ -211,7 +212,7 @@ def test_cli_writes_the_verdicts_csv(checks_db, shipped, tmp_path, capsys):
 
 
 def test_formula_cells_are_defused():
-    from pipeline import checks
+    from pipeline.queries import checks
 
     v = pd.DataFrame([{"unit": "=HYPERLINK(\"x\")", "year": 2022, "rule": "+r", "verdict": "达标", "value": 2.0,
                        "required": 2.0, "points": 10.0, "evidence": "@x"}])
@@ -239,7 +240,7 @@ def test_corrections_flow_into_the_verdicts(checks_db, shipped, tmp_path):
     """A count marked wrong in the reader stops counting; a corrected unit moves the verdicts."""
     import shutil
 
-    from pipeline import corrections
+    from pipeline.store import corrections
     from tests.conftest import db_rows
 
     db = tmp_path / "corrected.duckdb"

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import clean as clean_mod
-from pipeline.clean import (boilerplate_patterns, clean, clean_text, collapse_blank_lines, drop_cjk_spaces,
-                            fold_width, is_prose, join_spaced_out, normalize_newlines, normalize_spaces,
-                            strip_boilerplate, strip_pinyin, trim)
-from pipeline.decode import decode_bytes
+from pipeline.text import clean as clean_mod
+from pipeline.text.clean import boilerplate_patterns, clean, clean_text, collapse_blank_lines, drop_cjk_spaces, fold_width, is_prose, join_spaced_out, normalize_newlines, normalize_spaces, strip_boilerplate, strip_pinyin, trim
+from pipeline.load.decode import decode_bytes
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 

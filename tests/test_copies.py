@@ -1,4 +1,4 @@
-"""查重 (pipeline/copies.py): constructed copies are found with the right source and a
+"""查重 (pipeline/store/copies.py): constructed copies are found with the right source and a
 copied share within 5 points of the truth; independent reports are not flagged; the
 index is updated incrementally; the red flags fire on their rules and only there."""
 from __future__ import annotations
@@ -49,7 +49,7 @@ def edit(text: str, pairs: list[tuple[str, str, int]]) -> tuple[str, np.ndarray]
 
 def truth(text: str, inserted: np.ndarray) -> float:
     """Share of the comparable characters (standard phrases and punctuation out) not inserted."""
-    from pipeline.copies import sequence
+    from pipeline.store.copies import sequence
 
     s = sequence(text)
     return 1 - float(inserted[s.pos].mean())
@@ -196,7 +196,7 @@ def test_the_original_is_not_said_to_copy_its_later_copy(built):
 def test_index_is_incremental_and_follows_changes(built, tmp_path):
     """Re-ingesting one changed file recomputes that report and its neighbours only; a
     removed source takes its matches with it."""
-    from pipeline import copies
+    from pipeline.store import copies
     from pipeline.ingest import ingest_paths
 
     db = tmp_path / "inc.duckdb"
@@ -225,7 +225,7 @@ def test_index_is_incremental_and_follows_changes(built, tmp_path):
 
 
 def test_shared_passages_cover_both_texts():
-    from pipeline.copies import shared_passages
+    from pipeline.store.copies import shared_passages
 
     a = "一、加强组织领导。" + "我局坚持把意识形态工作摆在重要位置，定期召开专题会议研究部署。" + "今年新建了图书角。"
     b = "首先。" + "我局坚持把意识形态工作摆在重要位置，定期召开专题会议研究部署。" + "另有其他内容若干条。"
@@ -236,7 +236,7 @@ def test_shared_passages_cover_both_texts():
 
 
 def test_standard_phrases_do_not_count_as_copying():
-    from pipeline.copies import shared_passages
+    from pipeline.store.copies import shared_passages
 
     slogan = "深入学习贯彻习近平新时代中国特色社会主义思想，增强“四个意识”、坚定“四个自信”、做到“两个维护”"
     a = slogan + "，本单位全年开展了十二场读书活动并表彰先进。"
@@ -255,14 +255,14 @@ def test_standard_phrases_do_not_count_as_copying():
     (2023, "党的十九大以来的五年。", False),
 ])
 def test_outdated_congress_rule(year, text, flagged):
-    from pipeline.copies import flags
+    from pipeline.store.copies import flags
 
     got = dict(flags(text, {"year": year, "unit": None}, 0.0, [], {}))
     assert ("outdated_congress" in got) == flagged
 
 
 def test_identical_counts_rule():
-    from pipeline.copies import flags
+    from pipeline.store.copies import flags
 
     counts = {("县审计局", None, 2021): ["12.0 次", "3.0 场", "40.0 篇"],
               ("县审计局", None, 2020): ["12.0 次", "3.0 场", "40.0 篇"]}
@@ -286,7 +286,7 @@ from tests.test_app_pages import assert_clean, csv_of, downloads, run_page  # no
 
 
 def test_copies_page_ranks_compares_and_downloads(monkeypatch, built, downloads):  # noqa: F811
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     db = built[0]
     at = run_page(monkeypatch, db, "查重")
@@ -318,7 +318,7 @@ def test_copies_page_ranks_compares_and_downloads(monkeypatch, built, downloads)
 
 
 def test_copies_page_follows_the_filter(monkeypatch, built):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     db = built[0]
     at = run_page(monkeypatch, db, "查重", query={"unit": ["龙潭镇"]})
@@ -330,7 +330,7 @@ def test_copies_page_follows_the_filter(monkeypatch, built):
 def test_reader_and_export_carry_the_copy(monkeypatch, built, tmp_path):
     import json
 
-    from pipeline.export import export_jsonl
+    from pipeline.outputs.export import export_jsonl
 
     db = built[0]
     out = tmp_path / "x.jsonl"
@@ -374,7 +374,7 @@ def test_upload_page_can_mark_templates(monkeypatch, sample_db, tmp_path):
 def test_changed_attribution_recomputes_the_report(built, tmp_path):
     """Same content, new unit/year (a manifest, a new pipeline version): the report's rows are
     recomputed - here its year moves before its source's, which can then no longer be it."""
-    from pipeline import copies
+    from pipeline.store import copies
 
     db = tmp_path / "fp.duckdb"
     shutil.copyfile(built[0], db)
@@ -394,7 +394,7 @@ def test_changed_attribution_recomputes_the_report(built, tmp_path):
 
 def test_fast_containment_kernel_gives_the_covered_mask():
     """`_covered_fast` (the 查重 step's kernel) marks exactly the characters `covered` marks."""
-    from pipeline.copies import _covered_fast, _prepare, covered, kgrams, sequence
+    from pipeline.store.copies import _covered_fast, _prepare, covered, kgrams, sequence
 
     rng = np.random.default_rng(7)
     alphabet = np.array(list("意识形态工作责任制学习宣传教育开展加强党委"))
@@ -417,7 +417,7 @@ def test_writer_signs_as_the_workers_did_and_two_processes_compare_as_one(built,
     """The ingest's workers sign each report (`shingles.sign`); with the signatures gone, the
     writer re-signs every report from its stored text and, comparing in two processes, gets
     back every row: same bands, matches, summaries and flags."""
-    from pipeline import copies
+    from pipeline.store import copies
 
     db = tmp_path / "resign.duckdb"
     shutil.copyfile(built[0], db)

@@ -41,7 +41,7 @@ def hostile_db(sample_db, tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------- the one conversion
 def test_for_spreadsheet_escapes_types_flags_links(monkeypatch):
-    from pipeline import sheets
+    from pipeline.outputs import sheets
 
     monkeypatch.setenv("ZONGJIE_BASE_URL", "https://kanban.example/zj/")
     df = pd.DataFrame({
@@ -69,7 +69,7 @@ def test_for_spreadsheet_escapes_types_flags_links(monkeypatch):
 def test_xlsx_is_typed_with_a_frozen_chinese_header():
     import openpyxl
 
-    from pipeline import sheets
+    from pipeline.outputs import sheets
 
     df = pd.DataFrame({"单位": ["=1+2", "甲局"], "年度": [2021.0, None], "约数": [True, False],
                        "查看报告": ["报告浏览?report=a", "报告浏览?report=b"], "原文": ["长" * 40000, "短"]})
@@ -147,8 +147,8 @@ def test_chart_selection_gives_back_the_data_value():
 def test_workbook_has_one_sheet_per_table(hostile_db):
     import openpyxl
 
-    from pipeline import query as q
-    from pipeline import workbook
+    from pipeline.queries import query as q
+    from pipeline.outputs import workbook
 
     f = {"unit_types": ["乡镇街道"]}
     wb = openpyxl.load_workbook(io.BytesIO(workbook.workbook_bytes(f, db=hostile_db)))
@@ -204,8 +204,8 @@ def _pdf_text_and_fonts(data: bytes) -> tuple[str, set[str], int]:
 
 
 def test_brief_docx_and_pdf_say_the_filter_and_the_figures(hostile_db, tmp_path):
-    from pipeline import brief
-    from pipeline import query as q
+    from pipeline.outputs import brief
+    from pipeline.queries import query as q
 
     f = {"unit_types": ["乡镇街道"], "year_min": 2019}
     ov = q.overview(f, db=hostile_db).iloc[0]
@@ -236,7 +236,7 @@ def test_brief_docx_and_pdf_say_the_filter_and_the_figures(hostile_db, tmp_path)
 
 
 def test_brief_on_an_empty_filter_still_renders(hostile_db):
-    from pipeline import brief
+    from pipeline.outputs import brief
 
     text = _docx_text(brief.brief_bytes({"units": ["不存在的单位"]}, "docx", db=hostile_db))
     assert "报告 0 篇" in text and "单位:不存在的单位" in text
@@ -283,7 +283,7 @@ def test_refused_uploads_say_why_in_chinese(monkeypatch, sample_db, tmp_path):
 
 # ---------------------------------------------------------------- page state in the URL
 def test_shared_link_restores_category_year_measure_and_tab(monkeypatch, hostile_db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     freq = q.shortcoming_freq({}, db=hostile_db).dropna(subset=["year"])
     row = freq.sort_values("statements", ascending=False).iloc[0]
@@ -305,7 +305,7 @@ def _figs(at) -> dict[str, dict]:
 
 
 def test_figures_do_not_mislead(monkeypatch, hostile_db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     at = run_page(monkeypatch, hostile_db, "activity", query={"measure": "次"})
     year = _figs(at)["fig_act_year"]

@@ -1,10 +1,10 @@
-"""The list filters are rows of one table (`pipeline.filters.LIST_FILTERS`): each row's SQL
+"""The list filters are rows of one table (`pipeline.queries.filters.LIST_FILTERS`): each row's SQL
 condition, options query, description, file-name slug and URL parameters are generated
 from it and agree with each other on the sample database."""
 from __future__ import annotations
 
-from pipeline import filters as F
-from pipeline import query
+from pipeline.queries import filters as F
+from pipeline.queries import query
 from tests.conftest import db_rows
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.clean import clean_text
-from pipeline.decode import decode, decode_bytes, html_to_text
-from pipeline.export import export_jsonl
+from pipeline.text.clean import clean_text
+from pipeline.load.decode import decode, decode_bytes, html_to_text
+from pipeline.outputs.export import export_jsonl
 from pipeline import store
 from pipeline.ingest import ingest_paths
-from pipeline.read import read_path
+from pipeline.load.read import read_path
 from tests.conftest import db_rows
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from pipeline import keywords as K
+from pipeline.queries import keywords as K
 from pipeline import store
-from pipeline.tokenize import term_counts
+from pipeline.extract.tokenize import term_counts
 
 INJECTION = "' OR 1=1 --"
 

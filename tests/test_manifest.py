@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.uploads import save_uploads
 from pipeline.__main__ import main
-from pipeline.manifest import ManifestError, by_file, parse_rows
+from pipeline.load.manifest import ManifestError, by_file, parse_rows
 from tests.conftest import SAMPLE, db_rows
 
 HEADER = "文件名,单位,年份,单位类型,地区,期间\n"

@@ -1,4 +1,4 @@
-"""Activity-metric extraction (pipeline/metrics.py + data/metric_rules.toml + data/activity_taxonomy.toml)."""
+"""Activity-metric extraction (pipeline/extract/metrics.py + data/metric_rules.toml + data/activity_taxonomy.toml)."""
 from __future__ import annotations
 
 import doctest
@@ -6,12 +6,12 @@ import tomllib
 
 import pytest
 
-from pipeline import metrics as M
-from pipeline.clean import clean
-from pipeline.script import to_simplified
+from pipeline.extract import metrics as M
+from pipeline.text.clean import clean
+from pipeline.text.script import to_simplified
 from pipeline.config import data_file
-from pipeline.metrics import Metric, categorize, extract_metrics
-from pipeline.segment import Section, segment
+from pipeline.extract.metrics import Metric, categorize, extract_metrics
+from pipeline.extract.segment import Section, segment
 
 
 def run(text: str, sections=None) -> list[Metric]:

@@ -1,12 +1,12 @@
-"""Numerals as reports write them -> values (pipeline/numerals.py)."""
+"""Numerals as reports write them -> values (pipeline/text/numerals.py)."""
 from __future__ import annotations
 
 import doctest
 
 import pytest
 
-from pipeline import numerals
-from pipeline.numerals import is_chinese, is_placeholder, parse_chinese, parse_number
+from pipeline.text import numerals
+from pipeline.text.numerals import is_chinese, is_placeholder, parse_chinese, parse_number
 
 
 def test_doctests():

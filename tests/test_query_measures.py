@@ -41,7 +41,7 @@ def test_store_keeps_both_forms(db):
 
 
 def test_measures_and_sums_use_the_base_measure(db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     ms = q.metric_measures.uncached({}, db=db)
     measures = dict(zip(ms["measure"], ms["mentions"]))
@@ -59,7 +59,7 @@ def test_measures_and_sums_use_the_base_measure(db):
 
 
 def test_per_metric_tables_show_both(db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     rows = q.metrics.uncached({}, "元", db=db)
     assert list(zip(rows["value"], rows["measure"], rows["base_value"], rows["base_measure"])) == [
@@ -70,7 +70,7 @@ def test_per_metric_tables_show_both(db):
 
 
 def test_export_is_as_written(db, tmp_path):
-    from pipeline.export import export_jsonl
+    from pipeline.outputs.export import export_jsonl
 
     out = tmp_path / "x.jsonl"
     export_jsonl(db, out)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.decode import decode, decode_bytes, html_to_text
-from pipeline.read import Rejected, read_bytes, read_path
+from pipeline.load.decode import decode, decode_bytes, html_to_text
+from pipeline.load.read import Rejected, read_bytes, read_path
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
@@ -274,7 +274,7 @@ def test_ascii_heavy_utf16_without_bom_is_not_utf8_with_nuls():
 def test_control_characters_counted_as_the_definition_says():
     """Below " " except tab, newline, form feed and carriage return; counted in the first
     20,000 characters; more than 50 rejects the file."""
-    from pipeline.decode import _CONTROL
+    from pipeline.load.decode import _CONTROL
 
     for c in range(0x110000):
         if not 0xD800 <= c < 0xE000:
@@ -289,7 +289,7 @@ def test_control_characters_counted_as_the_definition_says():
 
 
 def test_mostly_utf8_counts_non_ascii_characters():
-    from pipeline.decode import _mostly_utf8
+    from pipeline.load.decode import _mostly_utf8
 
     good = "意识形态工作abc".encode() * 100
     assert _mostly_utf8(good[:-2] + b"\xff\xfe") is not None      # two bad bytes among 600 characters

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.attribute import attribute, unit_type_of
-from pipeline.clean import clean_text
-from pipeline.metrics import extract_metrics
-from pipeline.process import process_bytes
-from pipeline.script import to_simplified
-from pipeline.segment import segment
-from pipeline.shortcomings import extract_shortcomings
+from pipeline.extract.attribute import attribute, unit_type_of
+from pipeline.text.clean import clean_text
+from pipeline.extract.metrics import extract_metrics
+from pipeline.extract.process import process_bytes
+from pipeline.text.script import to_simplified
+from pipeline.extract.segment import segment
+from pipeline.extract.shortcomings import extract_shortcomings
 
 
 def counts(text: str) -> list[tuple[float | None, str]]:

@@ -115,7 +115,7 @@ def _leave_building(db: Path, files: list[Path]) -> None:
     """What a killed ingest leaves: a working copy holding `files`, never published."""
     script = ("import os, sys\n"
               "from pipeline import store\n"
-              "from pipeline.process import process_path\n"
+              "from pipeline.extract.process import process_path\n"
               "with store.writer(sys.argv[1]) as con:\n"
               "    store.write_files(con, [process_path(f) for f in sys.argv[2:]])\n"
               "    os._exit(9)\n")
@@ -221,20 +221,20 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
     _good(folder, 11)
     _killer_file(folder)
     db = tmp_path / "b.duckdb"
-    # the fork server imports pipeline.process afresh: the trap goes in through a site hook
+    # the fork server imports pipeline.extract.process afresh: the trap goes in through a site hook
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
         "import os\n"
         "def _trap():\n"
-        "    import pipeline.decode as d\n"
+        "    import pipeline.load.decode as d\n"
         "    real = d.decode_with_offsets\n"
         "    def trap(doc):\n"
         "        if b'KILL-THE-WORKER' in doc.data:\n"
         "            os.kill(os.getpid(), 9)\n"
         "        return real(doc)\n"
         "    d.decode_with_offsets = trap\n"
-        "    import pipeline.process as p\n"
+        "    import pipeline.extract.process as p\n"
         "    p.decode_with_offsets = trap\n"
         "try:\n    _trap()\nexcept Exception:\n    pass\n", encoding="utf-8")
     out = _cli("ingest", str(folder), "--db", str(db), "--workers", "2",
@@ -286,7 +286,7 @@ def test_per_file_time_limit_in_workers(tmp_path):
     (hook / "sitecustomize.py").write_text(
         "import time\n"
         "def _trap():\n"
-        "    import pipeline.process as p\n"
+        "    import pipeline.extract.process as p\n"
         "    real = p.decode_with_offsets\n"
         "    def trap(doc):\n"
         "        if b'SLOW-FILE' in doc.data:\n"
@@ -400,7 +400,7 @@ def test_per_file_memory_limit_in_workers(tmp_path):
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
         "def _trap():\n"
-        "    import pipeline.process as p\n"
+        "    import pipeline.extract.process as p\n"
         "    real = p.decode_with_offsets\n"
         "    def trap(doc):\n"
         "        if b'GREEDY-FILE' in doc.data:\n"

@@ -133,7 +133,7 @@ def test_wrong_password_stays_locked(monkeypatch, dash_db, no_delay):
 
 
 def test_right_password_unlocks_for_the_session(monkeypatch, dash_db, no_delay):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     at = locked_app(monkeypatch, dash_db, query={"unit_type": ["乡镇街道"]})
     log_in(at, PASSWORD)
@@ -240,7 +240,7 @@ def test_import_allowed_locally_without_password(monkeypatch, dash_db):
 
 # ---------------------------------------------------------------- SQL injection
 def test_where_is_parameterized_and_cache_follows_the_database(sample_db, tmp_path):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     cond, params = q.where({"units": ["x') OR 1=1 --"], "year_min": "2020", "regions": []})
     assert "OR 1=1" not in cond and params == [2020, ["x') OR 1=1 --"]]
@@ -260,7 +260,7 @@ def test_where_is_parameterized_and_cache_follows_the_database(sample_db, tmp_pa
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_injection_in_filters_is_plain_text(dash_db, value):
     """Through the query layer every filter value is a bound parameter: zero rows, no error."""
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     before = table_count(dash_db)
     for f in ({"units": [value]}, {"unit_types": [value]}, {"regions": [value]},

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import corrections, roster
+from pipeline.store import corrections, roster
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSTER_CSV = """单位,类型,地区,别名
@@ -40,7 +40,8 @@ def db(sample_db, tmp_path) -> Path:
 
 
 def _q(db, sql, params=()):
-    from pipeline import effective, store
+    from pipeline.store import effective
+    from pipeline import store
 
     con = store.read_connection(db)
     try:
@@ -130,7 +131,7 @@ def test_roster_applies_without_reingest(db):
 
 # ---------------------------------------------------------------- coverage with the roster
 def test_coverage_counts_not_reported_under_any_filter(db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     roster.save_roster(roster.parse_roster(ROSTER_CSV.encode(), "r.csv"), db)
     # a year range with no reports at all: every roster unit is a 未报送 cell, not "没有报告"
@@ -154,8 +155,8 @@ def _rid(db, unit):
 
 
 def test_report_correction_applies_everywhere_and_survives_reingest(db, tmp_path):
-    from pipeline import query as q
-    from pipeline.export import export_jsonl
+    from pipeline.queries import query as q
+    from pipeline.outputs.export import export_jsonl
     from pipeline.ingest import ingest_paths
 
     roster.save_roster(roster.parse_roster(ROSTER_CSV.encode(), "r.csv"), db)
@@ -200,7 +201,7 @@ def test_bad_corrections_are_refused(db):
 
 
 def test_not_a_report_and_the_switch(db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     essays = _q(db, "SELECT count(*) FROM reports WHERE NOT is_report")[0][0]
     total = _q(db, "SELECT count(*) FROM reports")[0][0]
@@ -215,7 +216,7 @@ def test_not_a_report_and_the_switch(db):
 
 
 def test_metric_and_shortcoming_corrections(db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     rid = _rid(db, "行署办公室")
     mets = q.report_metrics.uncached(None, rid, db=db)
@@ -246,7 +247,7 @@ def test_metric_and_shortcoming_corrections(db):
 
 
 def test_review_list_reasons(db):
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     rev = q.review.uncached({}, db=db).set_index("unit")
     assert "单位非明确署名" in rev.loc["办公室", "reasons"] and "没有年份" in rev.loc["市局", "reasons"]
@@ -283,7 +284,7 @@ def test_cli_roster_import_export(db, tmp_path):
 def test_a_file_from_before_the_roster_still_reads(db):
     """A database published before these tables and views existed (and not re-ingested since)
     reads through TEMP copies: same counts, no roster, no corrections."""
-    from pipeline import query as q
+    from pipeline.queries import query as q
 
     expected = q.overview.uncached({}, db=db).iloc[0]["reports"]
     con = duckdb.connect(str(db))

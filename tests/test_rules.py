@@ -131,7 +131,7 @@ def test_error_names_line_of_a_nested_key():
 @pytest.fixture()
 def fresh_attribute_rules():
     """Attribute's compiled rules re-read from the rules folder now, and again afterwards."""
-    from pipeline import attribute
+    from pipeline.extract import attribute
 
     caches = (attribute.unit_config, attribute._self_regex, attribute._suffix_types, attribute._suffix_index,
               attribute._generic)

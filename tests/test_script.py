@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import script as script_mod
-from pipeline.clean import clean_text
-from pipeline.decode import decode_bytes
-from pipeline.script import script_of, t2s_unchanged, to_simplified
+from pipeline.text import script as script_mod
+from pipeline.text.clean import clean_text
+from pipeline.load.decode import decode_bytes
+from pipeline.text.script import script_of, t2s_unchanged, to_simplified
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.script import to_simplified
-from pipeline.segment import classify, heading_number, heading_style, segment
+from pipeline.text.script import to_simplified
+from pipeline.extract.segment import classify, heading_number, heading_style, segment
 
 
 def kinds(text: str) -> list[tuple[str, str | None]]:

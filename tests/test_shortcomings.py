@@ -6,10 +6,10 @@ import tomllib
 
 import pytest
 
-from pipeline.script import to_simplified
+from pipeline.text.script import to_simplified
 from pipeline.config import data_file
-from pipeline.segment import segment
-from pipeline.shortcomings import categorize, extract_shortcomings, taxonomy
+from pipeline.extract.segment import segment
+from pipeline.extract.shortcomings import categorize, extract_shortcomings, taxonomy
 
 
 def extract(text: str):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import clean_text
-from pipeline.decode import decode_bytes
-from pipeline.split import is_title_line, split_reports
+from pipeline.text.clean import clean_text
+from pipeline.load.decode import decode_bytes
+from pipeline.extract.split import is_title_line, split_reports
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -212,7 +212,7 @@ def test_collection_heading_is_kept_for_attribution():
 
 
 def _all_lines_converted(monkeypatch, text):
-    import pipeline.split as split_mod
+    import pipeline.extract.split as split_mod
 
     monkeypatch.setattr(split_mod, "t2s_unchanged", lambda t: False)
     try:

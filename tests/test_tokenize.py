@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from pipeline import store
-from pipeline.script import to_simplified
-from pipeline.tokenize import _cut_run, _segmenter, _words, HAN_RUN, USERDICT, term_counts, tokenize
+from pipeline.text.script import to_simplified
+from pipeline.extract.tokenize import _cut_run, _segmenter, _words, HAN_RUN, USERDICT, term_counts, tokenize
 
 
 @pytest.mark.parametrize("text,term", [
@@ -143,7 +143,7 @@ def test_log_probability_table_matches_jieba_frequencies():
 def test_hmm_words_memoised_and_as_jieba_gives_them():
     import jieba.finalseg
 
-    from pipeline.tokenize import _hmm_words
+    from pipeline.extract.tokenize import _hmm_words
 
     for buf in ["一是", "现将", "我局", "小明硕士", "他来到了网易杭研大厦", "abc意识", "一"]:
         assert _hmm_words(buf) == tuple(w for w in jieba.finalseg.cut(buf) if len(w) > 1), buf
@@ -175,8 +175,8 @@ def test_both_backends_count_the_same_words(folder):
     from pathlib import Path
 
     from pipeline.ingest import expand_paths
-    from pipeline.process import process_path
-    from pipeline.tokenize import _tokenize
+    from pipeline.extract.process import process_path
+    from pipeline.extract.tokenize import _tokenize
 
     root = Path(__file__).resolve().parent.parent / folder
     texts = [r.text_simplified for f in expand_paths([root]) for r in process_path(f).reports]

@@ -1,0 +1,985 @@
+"""Stage 5 - attribute: who reported, for which year and period, from where.
+
+Every value comes with its source, strongest first:
+manifest > path (folder layout `2021/县政府办公室.docx`) > title > body > publish_date.
+Rules read the simplified copy (same length as the cleaned text, so offsets agree).
+Domain lists live in `pipeline/data/` (unit_types.toml, regions_extra.txt, region_exclude.txt).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePath
+
+from pipeline.config import cache_dir
+from pipeline.rules import load as load_rules
+from pipeline.text.numerals import YEAR_DIGITS, date_number
+
+_YEAR = r"(?:19[89]\d|20[0-4]\d)"
+_ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区, XX县, 某局
+# a year left blank in a template: 20__年, 20XX年, 20**年, 二〇XX年
+_BLANK_YEAR = r"(?:20|二〇|二○|二零)\d?[_＿xX*＊×某\-—－\s]{1,4}(?=年)"
+UNIT_TYPES = ("党政机关", "乡镇街道", "社区村", "学校", "医院", "企业", "政法", "金融", "其他")
+PERIODS = ("full_year", "half_year", "quarter")
+
+
+@dataclass
+class Attribution:
+    title: str | None = None
+    unit: str | None = None
+    unit_explicit: bool = False
+    unit_type: str = "其他"
+    region: str | None = None
+    year: int | None = None
+    period: str | None = None
+    is_report: bool = True
+    publish_date: date | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- domain data
+@functools.lru_cache(maxsize=1)
+def unit_config() -> dict:
+    return load_rules("unit_types.toml")
+
+
+@functools.lru_cache(maxsize=1)
+def _suffix_types() -> list[tuple[str, str]]:
+    pairs = [(s, t) for t, spec in unit_config()["types"].items() for s in spec["suffixes"]]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@functools.lru_cache(maxsize=1)
+def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
+    """(suffix -> type, the first listed winning as in `_suffix_types`; the suffix lengths,
+    longest first; the suffixes as a set)."""
+    types: dict[str, str] = {}
+    for suffix, typ in _suffix_types():
+        types.setdefault(suffix, typ)
+    return types, tuple(sorted({len(s) for s in types if s}, reverse=True)), frozenset(types)
+
+
+_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|(?:党支部|党总支|党|支部|总支部)委员会)$")
+
+
+def unit_type_of(unit: str | None) -> str | None:
+    """Type from the unit's suffix; the longest suffix wins (one dictionary look-up per
+    suffix length, not an endswith per suffix).
+
+    >>> unit_type_of("县公安局"), unit_type_of("敖泉镇"), unit_type_of("市安监局")
+    ('政法', '乡镇街道', '党政机关')
+    """
+    if not unit:
+        return None
+    u = _PARTY_TAIL.sub("", unit) or unit
+    types, lengths, _ = _suffix_index()
+    for n in lengths:
+        if n <= len(u):
+            typ = types.get(u[-n:])
+            if typ is not None:
+                return _inside_type(u, typ)
+    return types.get("")            # an empty suffix, if one were listed, ends every name
+
+
+def _inside_type(unit: str, typ: str) -> str:
+    """A type's `inside` words override a generic suffix: 中国人寿…支公司 is 金融, not 企业;
+    扬中市公安局新闻中心 is 政法, not 党政机关. For an office-like suffix (站, 中心, 所) the level
+    it belongs to decides (`[sub_units]`: 团结村新时代文明实践站 is 社区村)."""
+    if typ not in ("企业", "党政机关"):
+        return typ
+    for t, spec in unit_config()["types"].items():
+        if t != typ and any(w in unit for w in spec.get("inside", ())):
+            return t
+    subs = unit_config().get("sub_units", {})
+    if typ == "党政机关" and unit.endswith(tuple(subs.get("suffixes", ()))):
+        for level, words in subs.get("levels", {}).items():
+            if any(w in unit for w in words):
+                return level
+    return typ
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_regex() -> re.Pattern:
+    suffixes = sorted({s for s, _ in _suffix_types()}, key=len, reverse=True)
+    alt = "|".join(map(re.escape, suffixes))
+    return re.compile(rf"((?:中共)?[\u4e00-\u9fff*＊×\-—_]{{1,14}}?(?:{alt}))")
+
+
+@functools.lru_cache(maxsize=1)
+def _false_names() -> tuple[str, ...]:
+    return tuple(_lines("unit_false_names.txt"))
+
+
+def _false_name(unit: str) -> bool:
+    """`工作格局`, `文明村镇`: ends like a unit, is not one (unit_false_names.txt)."""
+    return unit.endswith(_false_names())
+
+
+def _lines(path: str) -> list[str]:
+    return load_rules(path)
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_places() -> tuple[frozenset[str], frozenset[str]]:
+    """(place names with an administrative suffix and a stem of two or more characters,
+    one-character counties such as 泗县) among jieba's `ns` words.
+
+    Reading jieba's 350,000-line dictionary costs a worker ~0.2-0.4 s of CPU, so the result
+    is cached the way jieba caches its prefix dictionary: a marshal file in `config.cache_dir()`,
+    keyed by the dictionary's path, size and mtime and by this module's source (the rules
+    below); written atomically, and parsed again when missing or unreadable."""
+    import jieba
+
+    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    cache = _places_cache_path(path)
+    if cache is None:                   # no private cache folder: parse every time
+        return _parse_jieba_places(path)
+    try:
+        with open(cache, "rb") as fh:
+            names, short = marshal.load(fh)
+        if (isinstance(names, frozenset) and isinstance(short, frozenset)
+                and all(isinstance(w, str) for w in names) and all(isinstance(w, str) for w in short)):
+            return names, short
+    except (OSError, EOFError, ValueError, TypeError):
+        pass                            # missing or unreadable: parse the dictionary
+    names, short = _parse_jieba_places(path)
+    try:
+        tmp = f"{cache}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            marshal.dump((names, short), fh)
+        os.replace(tmp, cache)          # atomic: a concurrent reader sees the old file or the new one
+    except OSError:
+        pass
+    return names, short
+
+
+def _places_cache_path(dict_path: str) -> str | None:
+    st = os.stat(dict_path)
+    h = hashlib.sha256(f"{dict_path}|{st.st_size}|{st.st_mtime_ns}|{sys.version_info[:2]}".encode())
+    with open(__file__, "rb") as fh:
+        h.update(fh.read())
+    d = cache_dir()
+    return str(d / f"zongjie_places.{h.hexdigest()[:20]}.marshal") if d else None
+
+
+def _parse_jieba_places(dict_path: str) -> tuple[frozenset[str], frozenset[str]]:
+    """One pass over jieba's dictionary (see `_jieba_places`)."""
+    suffix = re.compile(r"(省|自治区|市|地区|自治州|州|盟|县|自治县|区|旗)$")
+    names, short = set(), set()
+    with open(dict_path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) != 3 or parts[2] != "ns":
+                continue
+            w = parts[0]
+            if len(w) == 2 and w[1] == "县":
+                short.add(w)
+            m = suffix.search(w)
+            if (m and len(w) - len(m.group()) >= 2 and not re.match(r"[一二三四五六七八九十东西南北中新老]", w[0])
+                    and not re.search(r"(城市|城区|市区|山区|库区|地区|特区|新区|园区|景区)$", w)):
+                names.add(w)
+    return frozenset(names), frozenset(short)
+
+
+@functools.lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Region names: jieba's own `ns` words with an administrative suffix + regions_extra.txt."""
+    return frozenset((set(_jieba_places()[0]) | set(_lines("regions_extra.txt"))) - set(_lines("region_exclude.txt")))
+
+
+@functools.lru_cache(maxsize=1)
+def _place_index() -> tuple[frozenset[str], re.Pattern, int]:
+    """(the names, a regex class of the characters they end with, the longest name's length)."""
+    names = place_names()
+    ends = "".join(sorted({re.escape(n[-1]) for n in names}))
+    return names, re.compile(f"[{ends}]" if ends else "(?!)"), max(map(len, names), default=0)
+
+
+def find_places(text: str) -> list[str]:
+    """The region names in `text`, in order: at the first position where a name starts, the
+    longest one starting there, then on from its end - what `re.findall` over the names
+    as one alternation, longest first, gives.
+
+    It starts from the few characters a name can end with (县 市 区 州 省 旗 盟) and looks
+    the possible names ending there up in a set: that regex tried some 3,000 alternatives
+    at every character where a name may start (中 大 新 …), ~3 ms for a 2,700-character
+    report.
+
+    >>> find_places("吴忠市盐池县审计局，在盐池县")
+    ['吴忠市', '盐池县', '盐池县']
+    """
+    names, ends, longest = _place_index()
+    found: dict[int, int] = {}          # start -> end of the longest name starting there
+    for m in ends.finditer(text):
+        j = m.end()
+        for i in range(max(0, j - longest), j):
+            if text[i:j] in names and found.get(i, 0) < j:
+                found[i] = j
+    out: list[str] = []
+    pos = 0
+    for i in sorted(found):
+        if i >= pos:
+            out.append(text[i:found[i]])
+            pos = found[i]
+    return out
+
+
+def _starts_with_place(text: str) -> bool:
+    """A region name opens `text`."""
+    names, _, longest = _place_index()
+    return any(text[:k] in names for k in range(1, min(longest, len(text)) + 1))
+
+
+_LEVEL = {"省": 0, "自治区": 0, "市": 1, "地区": 1, "自治州": 1, "州": 1, "盟": 1, "县": 2, "自治县": 2, "区": 2, "旗": 2}
+
+
+def _level(name: str) -> int:
+    for suf in ("自治区", "自治州", "自治县", "地区"):
+        if name.endswith(suf):
+            return _LEVEL[suf]
+    return _LEVEL.get(name[-1], 3)
+
+
+# ---------------------------------------------------------------- year & period
+_PUBLISH = re.compile(rf"(?:发布|发表|发布于|更新|日期|时间)[^\n\d]{{0,8}}({_YEAR})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})")
+
+
+def publish_date(header: str) -> date | None:
+    """The page's publish date from its header lines (`发布时间:2018-11-12`)."""
+    m = _PUBLISH.search(header)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+_CN = "〇○零一二三四五六七八九十"
+_DATE = re.compile(rf"({_YEAR}|[二][{_CN}]{{3}})\s*年\s*([0-9]{{1,2}}|[{_CN}]{{1,2}})\s*月\s*([0-9]{{1,2}}|[{_CN}]{{1,3}})\s*日"
+                   rf"|({_YEAR})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})")
+
+
+def _parse_date(m: re.Match) -> date | None:
+    y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    try:
+        return date(date_number(y), date_number(mo), date_number(d))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def signature_block(simple: str) -> tuple[int, str | None, date | None]:
+    """The signature at the end of a report: `中共XX县审计局党组\n2021年12月20日`
+    (or `二〇二一年十二月二十日`, or the two on one line). Returns (offset where the block
+    starts, the signing unit line or None, the date or None); (len, None, None) if none."""
+    lines = simple.rstrip().split("\n")
+    end = len(simple.rstrip())
+    pos = end
+    unit, when = None, None
+    for line in reversed(lines[-3:]):
+        t = line.strip().strip("()（）")
+        if not t:
+            pos -= len(line) + 1
+            continue
+        m = _DATE.search(t)
+        if m and when is None and len(t) <= 40 and not re.search(r"[，。；,;]", t):
+            when = _parse_date(m)
+            rest = (t[: m.start()] + t[m.end():]).strip(" ()（）")
+            if rest and _signer(rest):
+                unit = rest
+            pos -= len(line) + 1
+            continue
+        if unit is None and _signer(t):
+            unit = t
+            pos -= len(line) + 1
+            continue
+        break
+    if unit is None and when is None:
+        return len(simple), None, None
+    return max(pos + 1, 0), unit, when
+
+
+_NOT_A_SIGNER = re.compile(r"^(根据|按照|依据|为|在|对|以|经|由|向|关于|通过|结合|围绕)")
+
+
+def _signer(line: str) -> bool:
+    """A bare unit name on a line of its own (a signature or a by-line)."""
+    return (3 <= len(line) <= 30 and not _NOT_A_SIGNER.match(line) and not re.search(r"[，。；,;：:、]", line) and not re.search(r"\d", line)
+            and bool(unit_type_of(line)) and not _false_name(_strip_party(line)) and not _is_generic(_strip_party(line)))
+
+
+def reference_date(simple: str, header: str) -> tuple[date | None, str]:
+    """The date `今年`/`上半年` are read against: the report's own date (signature, or a date
+    line under the title), else the page's publish date. Returns (date, source)."""
+    _, _, signed = signature_block(simple)
+    if signed:
+        return signed, "body"
+    front = _ADDRESSEE.match(simple)
+    m = _DATE.search(front.group()) if front else None
+    if m and _parse_date(m):
+        return _parse_date(m), "body"
+    published = publish_date(header)
+    return (published, "publish_date") if published else (None, "none")
+
+
+def arabic_years(text: str) -> str:
+    """`二〇二一年` -> `2021年` (same length, so offsets agree).
+
+    >>> arabic_years("二〇二一年意识形态工作总结")
+    '2021年意识形态工作总结'
+    """
+    return re.sub(r"[二][〇○零][〇○零一二三四五六七八九]{2}(?=\s*年)",
+                  lambda m: "".join(str(YEAR_DIGITS[c]) for c in m.group()), text)
+
+
+def year_from_title(title: str | None) -> int | None:
+    """`行署办公室2018年度…总结` -> 2018; `20__年` (a blank) -> None."""
+    if not title:
+        return None
+    title = arabic_years(title)
+    m = re.search(rf"(?<![0-9A-Za-z])(?<![-—~－至到])({_YEAR})(?![0-9A-Za-z])(?!\s*年?(?:以来|至|-|—|~|－|到))", title)
+    return int(m.group(1)) if m else None
+
+
+# a site's preamble names the report it introduces: 下面是小编为大家整理的2023年度局党组上半年意识
+# 形态工作总结…，供大家参考 / 今天为大家精心准备了学校党支部关于2020年第一季度…研判报告
+_PREAMBLE_TITLE = re.compile(r"(?:整理|准备|收集|分享|带来|精选|挑选)(?:了|的)(?:关于)?([^，,。！!？?]{4,60}?(?:总结|报告|汇报|述职|材料|小结))")
+
+
+def preamble_title(header: str) -> str | None:
+    """The title a site's preamble gives the report (not a collection: `…总结(五篇)` is the
+    page's, not this report's)."""
+    found = None
+    for m in _PREAMBLE_TITLE.finditer(header[-1500:]):
+        found = m
+    if not found or re.search(r"篇|汇编|合集|大全|范文|精选", header[found.start(1):found.end(1) + 8]):
+        return None
+    return found.group(1)
+
+
+_MULTI_YEAR = re.compile(rf"近年来|近[两二三四五几]年|{_YEAR}\s*年?以来|{_YEAR}\s*[-—~至到]\s*{_YEAR}|[一二三四五]年来|历年来")
+# `年中` only as the period itself (年中总结, 2021年中，), never inside 今年中央 / 2021年中共
+_HALF = re.compile(r"上半年|半年来|半年以来|半年工作|半年度|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中(?=工作|总结|小结|汇报|意识形态|[，,])")
+# a year's report whose year is not given: 年度 (述职 "现将年度落实…情况述职如下", 上年度) or a
+# year left blank in a template title or opening (20__年…工作总结)
+_YEARLY = re.compile(rf"(?<![半季])年度|{_BLANK_YEAR}年")
+_QUARTER = re.compile(r"第?[一二三四1-4]季度|前三季度")
+_THIS_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年")
+# words that place the report in the year of its date: 今年以来, 上半年, 一季度, 前三季度
+_RELATIVE_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年|上半年|下半年|半年来|半年以来|第?[一二三四1-4]季度|前三季度")
+_INTRO_CUE = re.compile(r"现将[^。]{0,60}?(?:如下|汇报|报告)|[^。]{0,60}总结如下|[^。]{0,40}汇报如下")
+
+
+def body_year(simple: str) -> int | None:
+    """A year the body says it covers: `2018年,…` at the start, `2020年上半年`, or a plan
+    document of the year (`《2021年…工作要点》`). `2015年以来` is a starting point, not a year."""
+    sig_start, _, _ = signature_block(simple)
+    simple = arabic_years(simple)
+    front = _ADDRESSEE.match(simple)        # a date line under the title dates the text, not its year
+    opening = simple[front.end() if front else 0: min(400, sig_start)]
+    for m in re.finditer(rf"({_YEAR})\s*年(度)?(?!以来|以前|前|底前|至|到|-)", opening):
+        return int(m.group(1))
+    m = re.search(rf"《[^》]{{0,10}}?({_YEAR})\s*年度?[^》]{{0,30}}(要点|计划|方案|安排|总结)》", simple)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def period_of(title: str | None, simple: str) -> str | None:
+    intro_end = simple.find("\n") if 0 < simple.find("\n") < 600 else 400
+    intro = simple[: max(intro_end, 120)]
+    cue = _INTRO_CUE.search(simple[:2500])
+    for text in filter(None, [title, cue.group() if cue else None, intro]):
+        if _QUARTER.search(text):
+            return "quarter"
+        if _HALF.search(text):
+            return "half_year"
+    if year_from_title(title) and not _MULTI_YEAR.search(title or ""):
+        return "full_year"      # `…2021年…总结` is a year's report, whatever its opening looks back on
+    if multi_year(simple) or (_MULTI_YEAR.search(intro) and not _THIS_YEAR.search(intro)):
+        return None
+    return "full_year"
+
+
+def _opening(simple: str) -> str:
+    """The first sentence (or line), where a report says what time it covers."""
+    m = re.match(r"[^。\n]{0,200}", simple)
+    return m.group() if m else ""
+
+
+def multi_year(simple: str) -> bool:
+    """The opening looks back over several years (`近年来`, `2015年以来`, `近两年`) and does not
+    also say `今年`: a later `全年` is then no sign of a one-year report."""
+    first = _opening(simple)
+    return bool(_MULTI_YEAR.search(first)) and not _THIS_YEAR.search(first)
+
+
+# ---------------------------------------------------------------- unit
+# The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
+_SUBJECT = re.compile(
+    r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
+    r"(?:近年来|今年以来|近日|近期|目前|当前|日前)?"
+    r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
+    r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+    rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+    rf"|(?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
+    r"(?:党组|党委|党支部|党总支|党工委)?(?:班子)?"
+    r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在|作为|"
+    r"强化|加强|大力|持续|主动|立足|注重|统筹|抓实|抓好|位于|将(?=[^，。]{0,30}作为)|"
+    r"(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作(?:将|始终|坚持|以|在))"
+)
+_BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在])|(?<=由于)|(?<=作为)|(?<=现将))"
+
+
+@functools.lru_cache(maxsize=1)
+def _self_regex() -> re.Pattern:
+    """Self-references from `[self]` in unit_types.toml (我局 -> `局`), plus the `本` forms
+    listed in `[self_forms] ben` (本局党组, 本镇). Group 1 is the suffix, whichever prefix was used."""
+    cfg = unit_config()
+    mine = sorted((k[1:] for k in cfg["self"]), key=len, reverse=True)
+    ben = sorted(cfg.get("self_forms", {}).get("ben", []), key=len, reverse=True)
+    ben_alt = rf"(?<![基根日资成])本({'|'.join(map(re.escape, ben))})(?![业部级务身地])" if ben else "(?!)()"
+    return re.compile(rf"我({'|'.join(map(re.escape, mine))})|{ben_alt}")
+
+
+def _self_refs(simple: str) -> list[str]:
+    """The suffixes of every self-reference in `simple` (我局, 本局 -> 局)."""
+    return [a or b for a, b in _self_regex().findall(simple)] if "本" in simple or "我" in simple else []
+
+
+def _main_self(simple: str) -> str | None:
+    """The suffix of the report's usual self-reference. An area (我县, 我市: `[self_forms]
+    area`) only when the report never calls itself anything else: a township speaks of 我县
+    too, but names itself 我镇."""
+    selfs = Counter(_self_refs(simple))
+    area = set(unit_config().get("self_forms", {}).get("area", []))
+    own = Counter({k: n for k, n in selfs.items() if k not in area})
+    best = (own or selfs).most_common(1)
+    return best[0][0] if best else None
+
+
+def _has_self(simple: str) -> bool:
+    return bool(_self_refs(simple))
+
+
+@functools.lru_cache(maxsize=1)
+def _generic() -> tuple[frozenset[str], frozenset[str]]:
+    """(words that name no particular unit: 单位, 党委, 县政府 …; those of them that do name
+    the reporting unit as the subject of the opening sentence) - `[generic]` in unit_types.toml."""
+    g = unit_config()["generic"]
+    return frozenset(g["units"]), frozenset(g["subject_ok"])
+
+
+_PARTY_COMMITTEE = re.compile(r"^(.+?)(?:总支部|支部)?委员会$")
+
+
+def _strip_party(unit: str) -> str:
+    """The unit behind its party body: 县审计局党组 -> 县审计局; 中共灵璧县公安局委员会 (a
+    signature's full form of 公安局党委) -> 灵璧县公安局, 中共沣西村支部委员会 -> 沣西村. A
+    committee of a place (中共XX县委员会, the county committee itself) stays as written."""
+    u = unit
+    for _ in range(2):                  # 局党委党支部 -> 局
+        u = re.sub(r"(党组|党委|党支部|党总支|党工委)$", "", u) or u
+    m = re.match(r"^(.+?)(?:党支部|党总支|党|支部|总支部)委员会$", u)     # 中学党支部委员会 -> 中学
+    if m and not u.startswith("中共") and unit_type_of(m.group(1)):
+        u = m.group(1)
+    if u.startswith("中共"):
+        u = u[2:]
+        m = _PARTY_COMMITTEE.match(u)
+        if m and unit_type_of(m.group(1)):
+            u = m.group(1)
+    return u or unit
+
+
+def _is_generic(unit: str) -> bool:
+    """A word that names a kind of unit, not a unit: 办公室, 公司, 学校, 中心 (any bare suffix)."""
+    return unit in _generic()[0] or unit in _suffix_index()[2]
+
+
+def _anonymised(unit: str) -> bool:
+    return bool(re.search(_ANON, unit))
+
+
+_TITLE_LEAD = re.compile(rf"^(?:关于|中共|引言|第[0-9一二三四五六七八九十]{{1,3}}篇|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度|\d{{1,2}}(?![\d年]))+")
+
+
+# a post after the unit in a 述职 title (攸县县委宣传部部长2022年度…述职报告)
+_POST_TITLE = re.compile(r"(?:常务)?副?(?:部长|书记|局长|主任|校长|院长|所长|站长|行长|总经理|经理|董事长|镇长|乡长|"
+                         r"县长|市长|区长|主席|支书)$")
+
+
+def unit_from_title(title: str | None) -> str | None:
+    """`行署办公室2018年度思想宣传及意识形态工作总结` -> `行署办公室`. Anonymised names
+    (`XX县人民医院…`) are left to `unit_from_title_any`."""
+    u, explicit = unit_from_title_any(title)
+    return u if explicit else None
+
+
+def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
+    """(unit, explicit) from a title; anonymised names come back with explicit False."""
+    if not title:
+        return None, False
+    t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
+    t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
+    m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
+    if not m:
+        return None, False
+    cand = _strip_party(re.sub(r"(?<=.)在$", "", m.group(1).strip(" 、,，")))
+    post = _POST_TITLE.search(cand)       # 县委宣传部部长…述职报告: the unit is the 宣传部
+    if post and unit_type_of(cand[:post.start()]):
+        cand = _strip_party(cand[:post.start()])
+    masked_kind = bool(re.fullmatch(rf"{_ANON}[\u4e00-\u9fff]{{1,4}}", cand))     # XX部门, **村: a masked name
+    if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _generic()[1])
+            or (_false_name(cand) and not masked_kind) or re.search(r"[我本]", cand)):
+        return None, False
+    return cand, not _anonymised(cand)
+
+
+def generic_unit_from_title(title: str | None) -> str | None:
+    """The bare kind of unit a template title opens with (`学校2020年意识形态工作总结`,
+    `县委关于…的报告`, `街道街道意识形态工作总结` as a site generates it): no name, but
+    it says what kind of unit reports."""
+    if not title:
+        return None
+    t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
+    t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
+    m = re.match(rf"^(.{{1,8}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|巡察|\s)", t)
+    if not m:
+        return None
+    cand = m.group(1)
+    core = _strip_party(cand)
+    return cand if unit_type_of(cand) and _is_generic(core) and not _false_name(core) else None
+def _expand(unit: str, simple: str, named: int = 0) -> str:
+    """The unit as the text names itself. A bare level (县 in 县政协机关, the run of Han
+    characters before the mention being just that) is taken when the body uses it for a
+    third of the mentions or more (title `政协机关`, body 县政协机关 half the time); a place
+    name only when most mentions carry it - otherwise the place is the `region` and the unit
+    keeps the title's form (行署办公室 23 times, 阿里地区行署办公室 3; 双浮镇中心卫生院 in the
+    title, 太和县双浮镇中心卫生院 once in the signature). The end of a longer name is neither
+    (城西湖乡沣西村 gives no 乡沣西村). `named`: mentions outside `simple` (the title)."""
+    # up to 6 Han characters before each mention (str.find, not a regex built per unit:
+    # a new pattern per file thrashes the re cache on the ingest hot path)
+    m: Counter = Counter()
+    mentions = named
+    i = simple.find(unit)
+    while i >= 0:
+        mentions += 1
+        k = i
+        while k > 0 and i - k < 6 and "\u4e00" <= simple[k - 1] <= "\u9fff":
+            k -= 1
+        if k < i:
+            m[simple[k:i]] += 1
+        i = simple.find(unit, i + len(unit))
+    level: Counter = Counter()
+    place: Counter = Counter()      # each mention counted once, for the longest place it ends with
+    for prefix, n in m.items():
+        if prefix in _LEVELS:
+            level[prefix] += n
+            continue
+        for k in range(len(prefix) - 1):
+            if prefix[k:] in place_names():
+                place[prefix[k:]] += n
+                break
+    for pre, n in place.most_common(1):
+        if 2 * n > mentions:
+            return pre + unit
+    for pre, n in level.most_common(1):
+        if 3 * n >= mentions:
+            return pre + unit
+    return unit
+
+
+_LEVELS = ("省", "市", "县", "区", "州", "旗", "镇", "乡")
+
+
+def named_units(simple: str, suffix: str) -> Counter:
+    """Named units ending in `suffix` (from a self-reference 我局 -> …局), counted."""
+    out: Counter = Counter()
+    for m in re.finditer(rf"{_BOUNDARY}([\u4e00-\u9fff]{{1,10}}?{re.escape(suffix)})(?![\u4e00-\u9fff]{{0,1}}(?:的正确领导|领导下))", simple):
+        u = re.split(r"[在对把将为与和及的是由于向从被了给让使]", m.group(1))[-1]
+        core = u[: -len(suffix)]
+        if (len(core) >= 2 and u not in _generic()[0] and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
+                and not re.match(r"^(全|各|该|此|其|每|一|两|二|三|上级|下属|相关|有关|基层)", u)):
+            out[u] += 1
+    return out
+
+
+# front matter before the opening: an addressee (`县委：`, `各位领导：`) or a date line
+# (`（2021年12月20日）`, `2021年12月`) under the title
+_ADDRESSEE = re.compile(r"^(?:(?:[^\n，。,]{1,20}[:：]|[(（]?\s*(?:\d{4}|[二][〇○零一二三四五六七八九]{3})\s*年"
+                        r"[^\n，。,]{0,12}[)）]?)\s*\n)+")
+
+
+def _first_sentences(text: str, n: int = 4) -> list[str]:
+    """The first `n` sentences (or lines) of `text`, each with its end mark; short lines (a
+    repeated title, a by-line, a caption's first words) and table rows are passed over."""
+    out = [m.group() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)
+           if len(m.group()) >= 16 and "|" not in m.group()]
+    return out[:n]
+
+
+@functools.lru_cache(maxsize=1)
+def _body_name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(the unit's own plan document: 制定印发《*市中医医院2025年意识形态工作要点》;
+    a name opening a clause as the subject of its ideology work: …的第一年，阿力得尔苏木宣传
+    思想文化工作将以…). The name must end in a listed unit suffix."""
+    name = _unit_regex().pattern
+    doc = re.compile(rf"(?:制定|印发|出台|修订|下发|编制)了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,16}}"
+                     r"(?:要点|方案|计划|制度|办法|细则|清单|规定)》")
+    clause = re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{name}(?:党委|党工委|党组|党支部)?"
+                        r"(?:宣传思想文化|宣传思想|思想宣传|意识形态|精神文明建设|精神文明|宣传)工作"
+                        r"(?:将|始终|坚持|以|在|紧紧|紧扣|围绕|按照|认真|扎实)")
+    # the name in the report's own announcement: 现将临江市工业和信息化局网络意识形态工作…情况报告如下
+    announce = re.compile(rf"(?:现将|特将){name}(?:党委|党工委|党组|党支部)?(?:{_YEAR}\s*年度?)?(?:上半年|下半年|全年)?"
+                          r"(?:网络)?(?:意识形态|宣传思想|思想宣传|落实|贯彻)")
+    return doc, clause, announce
+
+
+def _named_unit(cand: str) -> str | None:
+    """`cand` as a reporting unit: a listed suffix, not a generic word, not a false name."""
+    core = _strip_party(cand)
+    if unit_type_of(core) and not _is_generic(core) and not _false_name(core) and not re.search(r"[我本全各该]", core):
+        return core
+    return None
+
+
+def _suffix_len(unit: str) -> int:
+    """Length of the longest listed suffix `unit` ends with (0 if none)."""
+    types, lengths, _ = _suffix_index()
+    return next((n for n in lengths if n <= len(unit) and unit[-n:] in types), 0)
+
+
+def _clause_initial_unit(opening: str) -> str | None:
+    """A named unit opening a clause of the first sentences, as a news-style piece speaks of
+    itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
+    has no subject, no self-reference and no signature. At each clause start the longest
+    run of Han characters (up to 16) that is a named unit and is followed by more text
+    (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
+    not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
+    for sentence in _first_sentences(opening):
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,24})", sentence):
+            run = re.sub(r"^(?:近年来|近年|今年以来|今年|去年|近日|近期|目前|当前|日前)", "", clause.group(1))
+            best = None
+            for end in range(2, min(len(run), 17)):
+                cand = run[:end]
+                u = _named_unit(cand)
+                if (u and cand == u and run[end] not in "的和与及等"
+                        and (_suffix_len(u) >= 2 or _starts_with_place(u))):
+                    best = u
+            if best and not best.startswith(not_start) and not re.search(r"[的了着]|工作|意识形态|宣传|思想", best):
+                return best
+    return None
+
+
+def _own_document_unit(simple: str) -> str | None:
+    m = _body_name_patterns()[0].search(simple)
+    return _named_unit(m.group(1)) if m else None
+
+
+def _clause_subject_unit(opening: str) -> str | None:
+    _, clause, announce = _body_name_patterns()
+    for pattern in (announce, clause):
+        for m in pattern.finditer(opening):
+            u = _named_unit(m.group(1))
+            if u:
+                return u
+    return None
+
+
+def _title_like_opening(simple: str) -> str | None:
+    """A body that opens with its title run into the text (`市文旅广体局2021年度落实…总结
+    报告市文旅广体局…`): the unit the title part names."""
+    m = re.match(rf"^[^，。,\n]{{2,40}}?(?:{_YEAR}|{_BLANK_YEAR})\s*年", simple)
+    if not m:
+        return None
+    u, explicit = unit_from_title_any(simple[:80])
+    return u
+
+
+def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
+    """(unit, explicit, how) from the opening sentence, self-references and signatures."""
+    first = _ADDRESSEE.sub("", simple[:600])[:500]
+    m = None
+    for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
+        m = _SUBJECT.match(sentence)
+        if m and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))):
+            break
+        m = None
+    anon_level = None
+    if m:
+        cand = m.group(1)
+        if re.search(_ANON, cand):
+            level = re.match(r"^(?:中共)?([省市县区镇乡])", cand)
+            anon_level = level.group(1) if level else None
+            if unit_type_of(cand) or re.search(r"社区|村|镇|街道", cand):
+                return _strip_party(cand), False, "body"
+        elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
+            core = _strip_party(cand)
+            if not _is_generic(core) or core in _generic()[1]:
+                return core, True, "body"
+            if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
+                return core, False, "body"
+    named = _title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
+    if named:
+        return named, not _anonymised(named), "body"
+    suffix = _main_self(simple)
+    if suffix:
+        names = named_units(simple, suffix)
+        if suffix not in ("镇", "乡", "街道", "社区", "村"):
+            # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
+            names = Counter({u: n for u, n in names.items()
+                             if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)
+                             or (len(u) >= 4 and _suffix_len(u) >= 2)})      # 我行 … 滨海支行
+        if names:
+            def score(kv):
+                name, n = kv
+                placed = bool(re.match(r"[省市县区镇乡]", name) or _starts_with_place(name))
+                return n + 2 * placed - 0.5 * (len(name) > 6)
+            best = max(names.items(), key=score)[0]
+            return best, True, "body"
+        generic = unit_config()["self"].get("我" + suffix, [suffix])[0]
+        return (anon_level or "") + generic, False, "body"
+    if m and re.search(_ANON, m.group(1)):
+        return _strip_party(m.group(1)), False, "body"
+    named = _clause_initial_unit(first)
+    if named:
+        return named, not _anonymised(named), "body"
+    return None, False, None
+
+
+def unit_from_signature(simple: str) -> tuple[str | None, bool]:
+    """(unit, explicit) from a signature block at the end (`中共XX县审计局党组\n2021年12月20日`)
+    or a by-line under the title (`中共盐池县审计局党组` alone on one of the first lines).
+    An anonymised name (`XX县审计局`) keeps its form and is not explicit."""
+    _, signer, _ = signature_block(simple)
+    if signer is None:
+        for line in simple.split("\n")[:2]:
+            if _signer(line.strip().strip("()（）")):
+                signer = line.strip().strip("()（）")
+                break
+    if signer is None:
+        return None, False
+    unit = _strip_party(signer)
+    return unit, not _anonymised(unit)
+
+
+def unit_from_path(path: str) -> tuple[str | None, int | None]:
+    """Folder layout `…/2021/县政府办公室.docx`: (unit from the file stem, year from a folder)."""
+    p = PurePath(path)
+    year = None
+    for part in reversed(p.parts[:-1]):
+        m = re.fullmatch(rf"({_YEAR})\s*年?(度)?", part)
+        if m:
+            year = int(m.group(1))
+            break
+    stem = re.sub(r"[\s_\-]+", "", p.stem)
+    unit = None
+    if year and not re.search(r"总结|报告|汇报|意识形态|\d{3}", stem) and unit_type_of(stem):
+        unit = _strip_party(stem)
+    return unit, year
+
+
+# ---------------------------------------------------------------- region
+@functools.lru_cache(maxsize=1)
+def _short_counties() -> frozenset[str]:
+    """One-character counties (泗县, 沛县, 歙县) from jieba's `ns` words. Too short to look
+    for in running text (外县, 产粮大县), they are only trusted opening a unit or a title."""
+    return _jieba_places()[1] - set(_lines("region_exclude.txt"))
+
+
+def region_of(unit: str | None, title: str | None, simple: str) -> str | None:
+    for text in (unit, title):
+        if text:
+            hits = find_places(text)
+            if hits:
+                return "".join(dict.fromkeys(hits))[:20]
+            if text[:2] in _short_counties():
+                return text[:2]
+    counts = Counter(find_places(simple))
+    if not counts:
+        return None
+    # The most mentioned name; a city and a county it names both -> `吴忠市盐池县`.
+    best = max(counts.items(), key=lambda kv: (kv[1], -simple.find(kv[0])))[0]
+    if _level(best) == 2:
+        upper = [n for n in counts if _level(n) == 1 and simple.find(n + best) >= 0]
+        if upper:
+            return upper[0] + best
+    return best
+
+
+# ---------------------------------------------------------------- manifest values
+def _manifest_words() -> dict:
+    """{'periods': period -> words, 'unit_types': type -> words} (data/manifest_values.toml)."""
+    return load_rules("manifest_values.toml")
+
+
+def manifest_values(row: dict | None) -> dict:
+    """A manifest row as typed values; blanks and values that cannot be read are dropped
+    (`2021年` -> 2021, `上半年` -> half_year, `乡镇` -> 乡镇街道)."""
+    out: dict = {}
+    for k, v in (row or {}).items():
+        v = str(v).strip() if v is not None else ""
+        if not v:
+            continue
+        if k == "year":
+            m = re.search(_YEAR, v)
+            if m:
+                out["year"] = int(m.group())
+        elif k == "period":
+            low = v.lower()
+            for period, words in _manifest_words()["periods"].items():
+                if low in words:
+                    out["period"] = period
+                    break
+        elif k == "unit_type":
+            if v in UNIT_TYPES:
+                out["unit_type"] = v
+            else:
+                out["unit_type"] = next((t for t, words in _manifest_words()["unit_types"].items() if v in words),
+                                        unit_type_of(v) or "其他")
+        elif k in ("unit", "region"):
+            out[k] = v
+    return out
+
+
+def _type_for_generic(simple: str) -> str | None:
+    """Type implied by the report's self-reference (我院, 我行, 我校) when it never names
+    itself; an ambiguous one (我院: 医院, 法院/检察院 or 学院) is settled by keywords."""
+    suffix = _main_self(simple)
+    if not suffix:
+        return None
+    spec = unit_config()["self"].get("我" + suffix)
+    if not spec:
+        return None
+    candidates = spec[1:]
+    if len(candidates) > 1:
+        kw = unit_config()["keywords"]
+        scores = {t: sum(simple.count(w) for w in kw.get(t, ())) for t in candidates}
+        best = max(candidates, key=lambda t: (scores[t], -candidates.index(t)))
+        return best
+    return candidates[0] if candidates else None
+
+
+def _reads_as_report(unit: str | None, simple: str, work_done: bool = False) -> bool:
+    """One unit's report rather than an essay about ideology work in general: it names a
+    unit, speaks of a "we" (我局, 本镇), announces itself (现将…汇报如下) or counts work done
+    (`work_done`: an activity metric was found; an essay counts nothing)."""
+    return bool(unit) or work_done or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
+
+
+# ---------------------------------------------------------------- all together
+def attribute(title: str | None, simple: str, path: str, header: str = "",
+              manifest: dict | None = None, collection_title: str | None = None,
+              work_done: bool = False) -> Attribution:
+    """Attribute one report. `simple` is the report body in simplified characters,
+    `header` the file's text before the body (publish dates live there),
+    `collection_title` the heading of the collection page the report is part of, if any
+    (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none),
+    `work_done` whether activity counts were found in it (a report, not an essay)."""
+    a = Attribution(title=title)
+    manifest = manifest_values(manifest)
+    stitle = title
+    a.sources["title"] = "title" if title else "none"
+    a.publish_date = publish_date(header)
+
+    # year: manifest > path > title > file name > body > collection heading > today's words
+    # read against a date
+    path_unit, path_year = unit_from_path(path)
+    announced = preamble_title(header) if not stitle else None
+    for value, source in ((manifest.get("year"), "manifest"), (path_year, "path"), (year_from_title(stitle), "title"),
+                          (year_from_title(PurePath(path).stem), "path"), (body_year(simple), "body"),
+                          (year_from_title(collection_title), "title"), (year_from_title(announced), "title")):
+        if value:
+            a.year, a.sources["year"] = int(value), source
+            break
+    if a.year is None and _RELATIVE_YEAR.search(simple[:600]) and not multi_year(simple):
+        ref, source = reference_date(simple, header)
+        if ref:
+            # a summary dated in January looks back on the year just ended
+            a.year, a.sources["year"] = (ref.year - 1 if ref.month == 1 else ref.year), source
+
+    if a.year is None:
+        a.sources["year"] = "none"
+
+    # period
+    if manifest.get("period"):
+        a.period, a.sources["period"] = manifest["period"], "manifest"
+    else:
+        a.period = period_of(stitle or announced, simple)
+        if (a.period == "full_year" and a.year is None and not _THIS_YEAR.search(simple[:600])
+                and not _YEARLY.search(" ".join(filter(None, [stitle, _opening(simple)])))):
+            a.period = None
+        a.sources["period"] = "title/body" if a.period else "none"
+
+    # unit: manifest > path > a name the text states (title, signature, opening) > an
+    # anonymised name (XX县审计局) > the generic form of a self-reference (我局 -> 局)
+    if manifest.get("unit"):
+        a.unit, a.unit_explicit, a.sources["unit"] = manifest["unit"], True, "manifest"
+    elif path_unit:
+        a.unit, a.unit_explicit, a.sources["unit"] = path_unit, True, "path"
+    else:
+        t_unit, t_explicit = unit_from_title_any(stitle)
+        s_unit, s_explicit = unit_from_signature(simple)
+        if t_unit and t_explicit:
+            a.unit, a.unit_explicit, a.sources["unit"] = _expand(t_unit, simple, named=1), True, "title"
+        elif s_unit and s_explicit:
+            a.unit, a.unit_explicit, a.sources["unit"] = s_unit, True, "signature"
+        else:
+            u, explicit, how = unit_from_body(simple)
+            if u and explicit:
+                a.unit, a.unit_explicit, a.sources["unit"] = _expand(u, simple), True, how
+            elif t_unit or s_unit:
+                a.unit, a.unit_explicit = t_unit or s_unit, False
+                a.sources["unit"] = "title" if t_unit else "signature"
+            elif u:
+                a.unit, a.unit_explicit, a.sources["unit"] = u, False, how
+            elif generic_unit_from_title(stitle):
+                a.unit, a.unit_explicit, a.sources["unit"] = generic_unit_from_title(stitle), False, "title"
+    if a.unit is None:
+        a.sources["unit"] = "none"
+
+    # unit type
+    if manifest.get("unit_type"):
+        a.unit_type, a.sources["unit_type"] = manifest["unit_type"], "manifest"
+    else:
+        typ = unit_type_of(a.unit)
+        generic = _type_for_generic(simple) if not a.unit_explicit else None
+        title_kind = unit_type_of(generic_unit_from_title(stitle)) if not a.unit_explicit else None
+        if typ and not (generic and _is_generic(a.unit)):
+            a.unit_type, a.sources["unit_type"] = typ, "unit"
+        elif generic:
+            a.unit_type, a.sources["unit_type"] = generic, "unit"
+        elif title_kind:                # `局党委党支部2023年上半年…总结`: the kind of unit the title names
+            a.unit_type, a.sources["unit_type"] = title_kind, "title"
+        else:
+            kw = unit_config()["keywords"]
+            scores = {t: sum(simple.count(w) for w in words) for t, words in kw.items()}
+            best = max(scores.items(), key=lambda kv: kv[1])
+            fallback = unit_config().get("fallback", {})
+            bare = re.sub(rf"{_ANON}|中共", "", a.unit or "")
+            if best[1] >= 5:
+                a.unit_type, a.sources["unit_type"] = best[0], "keywords"
+            elif a.unit and re.fullmatch(r"(?:机关)?(?:党组|党委|党工委|党总支|党支部)?", bare) and fallback.get("party_body"):
+                a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
+            elif fallback.get("type") and _reads_as_report(a.unit, simple, work_done):      # not for an essay
+                a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
+            else:
+                a.unit_type, a.sources["unit_type"] = "其他", "none"
+
+    # region
+    if manifest.get("region"):
+        a.region, a.sources["region"] = manifest["region"], "manifest"
+    else:
+        a.region = region_of(a.unit if a.unit_explicit else None, stitle, simple)
+        a.sources["region"] = "text" if a.region else "none"
+
+    # an essay about ideology work in general names no unit and speaks of no "we"
+    a.is_report = _reads_as_report(a.unit, simple, work_done)
+    return a

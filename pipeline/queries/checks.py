@@ -1,0 +1,440 @@
+"""考核: the supervisor's checks of the 意识形态工作责任制, scored per unit and year.
+
+Why: a supervising office checks reports against the rules (专题研究 at least twice a year,
+中心组学习 four times …) and scores units on a 100-point sheet with deductions, each
+verdict backed by a sentence. The rules are data (`pipeline/data/check_rules.toml`, or an
+installation's edited copy, see `rules_path`); the verdicts are one DuckDB query over the
+stored metrics, sections and report text (no Python loop over reports).
+
+Three verdicts, never two:
+  达标    the evidence reaches the threshold;
+  未达标  there is evidence (a count, a mention, or a matching sentence in 存在问题) but
+          below the threshold;
+  未提及  the report says nothing about it - not the same as not done.
+A unit's score is `full_score` minus the points of its 未达标 rules and, when
+`deduct_unmentioned` (the shipped default), of its 未提及 rules.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.queries import query
+from pipeline import rules, settings
+from pipeline.queries.filters import where
+
+RULES_FILE = "check_rules.toml"
+VERDICTS = ("达标", "未达标", "未提及")
+EVIDENCE_KINDS = {"metric": "指标", "mention": "提及", "problem": "存在问题"}
+PERIODS = {"year": "每年", "half_year": "每半年"}
+KINDS = {"count": "次数", "yes_no": "是否"}
+_RULE_KEYS = ("id", "name", "kind", "categories", "measures", "cue", "cue_not", "op", "threshold", "period",
+              "applies_to", "points", "source")
+
+
+# ---------------------------------------------------------------- the rules
+def user_path() -> Path:
+    """Where this installation's edited copy lives (`ZONGJIE_CHECK_RULES`, else data/check_rules.toml)."""
+    return Path(settings.get("ZONGJIE_CHECK_RULES") or Path("data") / RULES_FILE)
+
+
+def rules_path() -> Path:
+    """The rules in force: the user copy when it exists, else the shipped file."""
+    p = user_path()
+    return p if p.is_file() else rules.rules_dir() / RULES_FILE
+
+
+def load_rules(path: str | Path | None = None) -> dict:
+    """The rules file parsed, checked against its schema (`rules.SCHEMAS`) and for
+    duplicate ids; defaults filled in. Raises `rules.RulesError` (Chinese message)."""
+    path = Path(path) if path else rules_path()
+    data = rules.parse(path, RULES_FILE)
+    return normalise(data, path.name)
+
+
+def normalise(data: dict, file: str = RULES_FILE) -> dict:
+    out = {"full_score": float(data.get("full_score", 100)),
+           "deduct_unmentioned": bool(data.get("deduct_unmentioned", True)),
+           "skip_sections": list(data.get("skip_sections", ["存在问题", "下一步"])),
+           "problem_sections": list(data.get("problem_sections", ["存在问题"])), "rule": []}
+    seen = set()
+    for r in data["rule"]:
+        if r["id"] in seen:
+            raise rules.RulesError(file, f"规则编号 {r['id']} 重复", key="rule.id")
+        seen.add(r["id"])
+        out["rule"].append({"id": r["id"], "name": r["name"], "kind": r["kind"],
+                            "categories": list(r.get("categories", [])), "measures": list(r.get("measures", [])),
+                            "cue": r["cue"], "cue_not": r.get("cue_not", ""), "op": r["op"],
+                            "threshold": float(r["threshold"]), "period": r["period"],
+                            "applies_to": list(r.get("applies_to", [])), "points": float(r["points"]),
+                            "source": r.get("source", "")})
+    return out
+
+
+def to_json(data: dict) -> str:
+    """A stable string of the rules: what the cached queries key on."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(int(v)) if float(v).is_integer() else repr(float(v))
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return json.dumps(str(v), ensure_ascii=False)     # a JSON string is a TOML basic string
+
+
+def dumps(data: dict) -> str:
+    """The rules as TOML (the editor's user copy; comments of the shipped file are not kept)."""
+    lines = ["# 考核规则(本机副本,由“考核”页面的规则编辑器保存;格式见 pipeline/data/check_rules.toml)", ""]
+    for k in ("full_score", "deduct_unmentioned", "skip_sections", "problem_sections"):
+        lines.append(f"{k} = {_toml_value(data[k])}")
+    for r in data["rule"]:
+        lines += ["", "[[rule]]"] + [f"{k} = {_toml_value(r[k])}" for k in _RULE_KEYS if k in r]
+    return "\n".join(lines) + "\n"
+
+
+def save_user_rules(data: dict, path: str | Path | None = None) -> Path:
+    """Check `data` as the loader would, then write it atomically as the user copy."""
+    path = Path(path) if path else user_path()
+    text = dumps(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".check_rules.", suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        load_rules(tmp)                        # a broken edit never replaces a working copy
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def rules_frame(data: dict) -> pd.DataFrame:
+    """One row per rule, for the editor and the rules table (lists as 、-joined text)."""
+    rows = [{**r, "categories": "、".join(r["categories"]), "measures": "、".join(r["measures"]),
+             "applies_to": "、".join(r["applies_to"])} for r in data["rule"]]
+    return pd.DataFrame(rows, columns=list(_RULE_KEYS))
+
+
+def _split(v) -> list[str]:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return []
+    return [x for x in re.split(r"[、,,;;\s]+", str(v)) if x]
+
+
+def from_frame(data: dict, df: pd.DataFrame) -> dict:
+    """`data` with threshold, points and applies_to (and name) taken from the edited table,
+    matched by rule id. Raises ValueError (Chinese) for a value that cannot be used."""
+    edits = {r["id"]: r for r in df.to_dict("records")}
+    out = {**data, "rule": []}
+    for r in data["rule"]:
+        e = edits.get(r["id"], {})
+        new = dict(r)
+        for k in ("threshold", "points"):
+            if k in e:
+                try:
+                    new[k] = float(e[k])
+                except (TypeError, ValueError):
+                    raise ValueError(f"规则“{r['name']}”的{'阈值' if k == 'threshold' else '分值'}应为数字") from None
+                if pd.isna(new[k]) or new[k] < 0:
+                    raise ValueError(f"规则“{r['name']}”的{'阈值' if k == 'threshold' else '分值'}应为不小于 0 的数字")
+        if "applies_to" in e:
+            new["applies_to"] = _split(e["applies_to"])
+        out["rule"].append(new)
+    return out
+
+
+# ---------------------------------------------------------------- the query
+def _rules_sql(data: dict) -> tuple[str, list]:
+    """The rules as a VALUES table (every value a parameter)."""
+    rows, params = [], []
+    for i, r in enumerate(data["rule"]):
+        rows.append("(?::INTEGER, ?, ?, ?, ?::VARCHAR[], ?::VARCHAR[], ?, ?, ?::DOUBLE, ?, ?::VARCHAR[], ?::DOUBLE)")
+        params += [i, r["id"], r["name"], r["kind"], r["categories"], r["measures"], r["cue"], r["cue_not"] or "",
+                   r["threshold"], r["period"], r["applies_to"], r["points"]]
+    cols = "ord, rule_id, rule, kind, categories, measures, cue, cue_not, threshold, period, applies_to, points"
+    return f"SELECT * FROM (VALUES {', '.join(rows)}) t({cols})", params
+
+
+def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
+    """CTEs ending in `ev` (one row per piece of evidence) and `grp` (the units-years, or
+    reports, to judge). A unit-year is judged on its full-year reports when it has any,
+    else on its other reports (half-year, quarter).
+
+    Each rule's regexes go in as `?` parameters of its own SELECT (UNION ALL over the rules):
+    DuckDB compiles a bound pattern once, while a pattern read from a joined column is
+    compiled again for every row (100 s instead of 1 s on 2,000 reports)."""
+    cond, fparams = where(filters)
+    rsql, rparams = _rules_sql(data)
+    union = "|".join(f"(?:{r['cue']})" for r in data["rule"])
+    if by == "unit":
+        chosen = "WHERE period = 'full_year' OR NOT has_full"
+        key = "unit, year"
+    elif by == "report":
+        chosen, key = "", "report_id"
+    else:
+        raise ValueError(f"by must be 'unit' or 'report', not {by!r}")
+    met_parts, met_params, hit_parts, hit_params = [], [], [], []
+    for r in data["rule"]:
+        not_m = " AND NOT regexp_matches(m.clause, ?)" if r["cue_not"] else ""
+        not_s = " AND NOT regexp_matches(st.s, ?)" if r["cue_not"] else ""
+        extra = [r["cue_not"]] if r["cue_not"] else []
+        if r["kind"] == "count":
+            met_parts.append(f"""
+            SELECT m.report_id, ?::VARCHAR AS rule_id, 'metric' AS ev_kind, m.clause AS text,
+                   m.base_value AS value, m.char_start, m.char_end
+            FROM mcl m
+            WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.category))
+              AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.base_measure))
+              AND regexp_matches(m.clause, ?){not_m}""")
+            met_params += [r["id"], r["categories"], r["categories"], r["measures"], r["measures"], r["cue"], *extra]
+        hit_parts.append(f"""
+            SELECT st.report_id, ?::VARCHAR AS rule_id, trim(st.s) AS text, st.a AS char_start,
+                   st.a + length(st.s) AS char_end
+            FROM sent st WHERE regexp_matches(st.s, ?){not_s}""")
+        hit_params += [r["id"], r["cue"], *extra]
+    met_sql = " UNION ALL ".join(met_parts) or """
+            SELECT report_id, NULL::VARCHAR, 'metric', clause, base_value, char_start, char_end FROM mcl WHERE FALSE"""
+    sql = f"""
+    WITH rules AS ({rsql}),
+    rep0 AS (
+        SELECT r.report_id, r.unit, r.unit_type, r.year, coalesce(r.period, 'full_year') AS period,
+               r.text_simplified AS txt, r.text AS txt_original
+        FROM reports_eff r          -- the supervisor's corrections and the roster applied (effective.py)
+        WHERE {cond} AND coalesce(r.is_report, TRUE) AND r.unit IS NOT NULL AND r.year IS NOT NULL),
+    rep1 AS (SELECT *, bool_or(period = 'full_year') OVER (PARTITION BY unit, year) AS has_full FROM rep0),
+    rep AS (SELECT * FROM rep1 {chosen}),
+    -- a metric's clause in simplified characters (its offsets index the report text exactly)
+    mcl AS (
+        SELECT m.report_id, m.category, m.base_measure, m.base_value, m.char_start, m.char_end,
+               coalesce(substr(rep.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
+        FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped
+        WHERE NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
+          AND NOT coalesce(m.duplicate, FALSE)                 -- a figure restated later counts once
+          AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, ''))),
+    met AS MATERIALIZED ({met_sql}),
+    parts AS (SELECT report_id, string_split_regex(txt, '[。！？；!?;\\n]') AS p FROM rep
+              WHERE txt IS NOT NULL AND regexp_matches(txt, ?)),
+    sent0 AS (SELECT report_id, unnest(p) AS s, unnest(range(len(p))) AS i FROM parts),
+    sent1 AS (SELECT report_id, s,
+                     (sum(length(s) + 1) OVER (PARTITION BY report_id ORDER BY i) - length(s) - 1)::BIGINT AS a
+              FROM sent0),
+    -- the sentences holding any cue, computed once (each rule's SELECT below reads them)
+    sent AS MATERIALIZED (SELECT * FROM sent1 WHERE regexp_matches(s, ?)),
+    hits0 AS ({" UNION ALL ".join(hit_parts)}),
+    hits AS MATERIALIZED (
+        SELECT h.*, sec.kind AS section_kind
+        FROM hits0 h LEFT JOIN sections sec
+             ON sec.report_id = h.report_id AND h.char_start >= sec.char_start AND h.char_start < sec.char_end
+        QUALIFY row_number() OVER (PARTITION BY h.report_id, h.rule_id, h.char_start
+                                   ORDER BY sec.char_start DESC NULLS LAST) = 1),
+    ev AS (
+        SELECT * FROM met
+        UNION ALL
+        SELECT h.report_id, h.rule_id, 'mention', h.text, 1.0, h.char_start, h.char_end
+        FROM hits h
+        WHERE NOT list_contains(?::VARCHAR[], coalesce(h.section_kind, ''))
+          AND NOT EXISTS (SELECT 1 FROM met WHERE met.report_id = h.report_id AND met.rule_id = h.rule_id
+                          AND met.char_start >= h.char_start AND met.char_start < h.char_end)
+        UNION ALL
+        SELECT h.report_id, h.rule_id, 'problem', h.text, 0.0, h.char_start, h.char_end
+        FROM hits h WHERE list_contains(?::VARCHAR[], coalesce(h.section_kind, ''))),
+    grp AS (
+        SELECT {key}, any_value(unit) AS unit_, any_value(year) AS year_, mode(unit_type) AS unit_type,
+               bool_or(period = 'full_year') AS full_year, list(report_id ORDER BY report_id) AS report_ids
+        FROM rep GROUP BY {key})"""
+    return sql, [*rparams, *fparams, data["skip_sections"], *met_params, union, union, *hit_params,
+                 data["skip_sections"], data["problem_sections"]]
+
+
+def _check_verdicts(con, filters, rules_json: str, by: str = "unit") -> pd.DataFrame:
+    """(unit, year[, report_id], rule) verdicts with value, required, points deducted and
+    the evidence in one text cell. Rules that do not apply to a unit's type give no row."""
+    data = json.loads(rules_json)
+    if not data["rule"]:
+        return pd.DataFrame(columns=["unit", "unit_type", "year", "report_id", "ord", "rule_id", "rule", "verdict",
+                                     "value", "threshold", "required", "points", "deducted", "evidence",
+                                     "n_evidence", "report_ids"])
+    sql, params = _evidence_sql(con, filters, data, by)
+    # equi-joins only: evidence carries its report's unit and year (a list test would be a nested loop)
+    on = "e.unit = g.unit AND e.year = g.year" if by == "unit" else "e.report_id = g.report_id"
+    rid = "NULL::VARCHAR" if by == "unit" else "g.report_id"
+    sql += f""",
+    judged AS (
+        SELECT g.unit_ AS unit, g.unit_type, g.year_ AS year, {rid} AS report_id, ru.ord, ru.rule_id, ru.rule,
+               ru.kind, ru.threshold, ru.points,
+               ru.threshold * CASE WHEN ru.period = 'half_year' AND g.full_year THEN 2 ELSE 1 END AS required,
+               -- the counts when there are any, else one occasion per mention sentence
+               coalesce(sum(e.value) FILTER (WHERE e.ev_kind = 'metric'),
+                        count(*) FILTER (WHERE e.ev_kind = 'mention'), 0) AS value,
+               count(e.rule_id) AS n_evidence,
+               string_agg(CASE e.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
+                          || ':' || e.text || '(' || e.report_id || ')', ';'
+                          ORDER BY e.report_id, e.char_start) AS evidence,
+               array_to_string(g.report_ids, ';') AS report_ids
+        FROM grp g JOIN rules ru ON len(ru.applies_to) = 0 OR list_contains(ru.applies_to, g.unit_type)
+        LEFT JOIN (SELECT ev.*, rep.unit, rep.year FROM ev JOIN rep USING (report_id)) e
+             ON e.rule_id = ru.rule_id AND {on}
+        GROUP BY ALL)
+    SELECT unit, unit_type, year, report_id, ord, rule_id, rule,
+           CASE WHEN value >= required THEN '达标' WHEN n_evidence > 0 THEN '未达标' ELSE '未提及' END AS verdict,
+           value, threshold, required, points,
+           CASE WHEN value >= required THEN 0 WHEN n_evidence > 0 OR ? THEN points ELSE 0 END AS deducted,
+           coalesce(evidence, '') AS evidence, n_evidence, report_ids
+    FROM judged ORDER BY unit, year, report_id, ord"""
+    return con.execute(sql, [*params, bool(data["deduct_unmentioned"])]).df()
+
+
+def _check_evidence(con, filters, rules_json: str) -> pd.DataFrame:
+    """Every piece of evidence behind the unit-year verdicts: kind, text, value, report, offsets."""
+    data = json.loads(rules_json)
+    if not data["rule"]:
+        return pd.DataFrame(columns=["unit", "year", "rule_id", "rule", "kind", "text", "value", "report_id",
+                                     "char_start", "char_end", "text_original"])
+    sql, params = _evidence_sql(con, filters, data, "unit")
+    sql += """
+    SELECT rep.unit, rep.year, ev.rule_id, ru.rule,
+           CASE ev.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END AS kind,
+           ev.text, ev.value, ev.report_id, ev.char_start, ev.char_end,
+           -- as written (traditional script stays traditional): what the reader searches for
+           trim(substr(rep.txt_original, ev.char_start + 1, ev.char_end - ev.char_start)) AS text_original
+    FROM ev JOIN rep USING (report_id) JOIN rules ru USING (rule_id)
+    ORDER BY rep.unit, rep.year, ru.ord, ev.report_id, ev.char_start"""
+    return con.execute(sql, params).df()
+
+
+# registered with the query layer: cached on the data version and the rules text
+check_verdicts = query.cached(_check_verdicts)
+check_evidence = query.cached(_check_evidence)
+
+
+def verdicts(filters: dict | None = None, data: dict | None = None, by: str = "unit", db=None) -> pd.DataFrame:
+    """Verdicts for the filter under `data` (default: the rules in force)."""
+    return check_verdicts(filters, to_json(data or load_rules()), by, db=db)
+
+
+def evidence(filters: dict | None = None, data: dict | None = None, db=None) -> pd.DataFrame:
+    return check_evidence(filters, to_json(data or load_rules()), db=db)
+
+
+# ---------------------------------------------------------------- scores
+def scores(v: pd.DataFrame, full_score: float = 100) -> pd.DataFrame:
+    """Per unit and year: score = full_score − points deducted, the deductions itemised,
+    counts of each verdict; lowest score first (the units to follow up first)."""
+    cols = ["unit", "unit_type", "year", "score", "deducted", "n_pass", "n_fail", "n_silent", "deductions"]
+    if v.empty:
+        return pd.DataFrame(columns=cols)
+    d = v.assign(item=v["rule"] + "(" + v["verdict"] + " −" + v["deducted"].map(lambda x: f"{x:g}") + ")")
+    d["item"] = d["item"].where(d["deducted"] > 0)
+    g = d.groupby(["unit", "year"], sort=False)
+    out = g.agg(unit_type=("unit_type", "first"), deducted=("deducted", "sum"),
+                n_pass=("verdict", lambda s: int((s == "达标").sum())),
+                n_fail=("verdict", lambda s: int((s == "未达标").sum())),
+                n_silent=("verdict", lambda s: int((s == "未提及").sum())),
+                deductions=("item", lambda s: ";".join(s.dropna()))).reset_index()
+    out["score"] = full_score - out["deducted"]
+    return out[cols].sort_values(["score", "n_fail", "unit", "year"], ascending=[True, False, True, True],
+                                 ignore_index=True)
+
+
+# ---------------------------------------------------------------- CSV
+CSV_LABELS = {"unit": "单位", "year": "年度", "rule": "规则", "verdict": "结论", "value": "实际值",
+              "required": "阈值", "points": "分值", "evidence": "依据"}
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(v):
+    """A text cell that a spreadsheet would run as a formula gets a leading '.
+
+    >>> safe_cell("=1+1"), safe_cell("--社区"), safe_cell(3)
+    ("'=1+1", "'--社区", 3)
+    """
+    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v
+
+
+def _num(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def csv_frame(v: pd.DataFrame) -> pd.DataFrame:
+    """The verdicts as the CLI writes them: Chinese headers, whole numbers without .0, the
+    threshold as required for the year (a half-year rule doubled), formula-safe cells."""
+    out = v[list(CSV_LABELS)].astype(object).rename(columns=CSV_LABELS)
+    return out.apply(lambda col: col.map(lambda x: safe_cell(_num(x))))
+
+
+def write_csv(v: pd.DataFrame, out: str | Path) -> int:
+    csv_frame(v).to_csv(out, index=False, encoding="utf-8-sig")
+    return len(v)
+
+
+# ---------------------------------------------------------------- 对标 (a unit against its peers)
+def peer_filters(filters: dict | None, unit_type: str, year: int, region: str | None = None) -> dict:
+    """The peers of a unit: same type, the year and the one before, optionally the same
+    region; the unit filter of the page is dropped (peers are other units)."""
+    f = {"unit_types": [unit_type], "year_min": int(year) - 1, "year_max": int(year)}
+    if region:
+        f["regions"] = [region]
+    return f
+
+
+def _check_peer_categories(con, filters, unit: str, year: int, measure: str = "次") -> pd.DataFrame:
+    """Per activity category: the unit's total (in `measure`) in `year`, the median and
+    quartiles of its peers (every unit in `filters` that year, the unit included, a unit
+    without that category counting 0), its rank among them, last year's total and the change."""
+    cond, params = where(filters)
+    return con.execute(f"""
+        WITH u AS (SELECT DISTINCT r.unit, r.year FROM reports_eff r
+                   WHERE {cond} AND r.unit IS NOT NULL AND r.year IS NOT NULL AND coalesce(r.is_report, TRUE)),
+        tot AS (SELECT r.unit, r.year, coalesce(m.category, '未分类') AS category, sum(m.base_value) AS v
+                FROM metrics_eff m JOIN reports_eff r USING (report_id)
+                WHERE {cond} AND coalesce(r.is_report, TRUE) AND coalesce(m.base_measure, '') = ?
+                  AND NOT coalesce(m.duplicate, FALSE)
+                  AND NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
+                GROUP BY ALL),
+        cats AS (SELECT DISTINCT category FROM tot),
+        grid AS (SELECT u.unit, u.year, c.category, coalesce(t.v, 0) AS v
+                 FROM u CROSS JOIN cats c LEFT JOIN tot t USING (unit, year, category)),
+        cur AS (SELECT *, rank() OVER (PARTITION BY category ORDER BY v DESC) AS rk,
+                       median(v) OVER (PARTITION BY category) AS med,
+                       quantile_cont(v, 0.25) OVER (PARTITION BY category) AS q1,
+                       quantile_cont(v, 0.75) OVER (PARTITION BY category) AS q3,
+                       count(*) OVER (PARTITION BY category) AS n_peers
+                FROM grid WHERE year = ?)
+        SELECT c.category, c.v AS value, c.med AS peer_median, c.q1 AS peer_q1, c.q3 AS peer_q3,
+               c.rk AS rank, c.n_peers, p.v AS prev_value, c.v - p.v AS change
+        FROM cur c LEFT JOIN grid p ON p.unit = c.unit AND p.category = c.category AND p.year = c.year - 1
+        WHERE c.unit = ?
+        ORDER BY c.v DESC, c.category""", [*params, *params, measure, int(year), unit]).df()
+
+
+check_peer_categories = query.cached(_check_peer_categories)
+
+
+def peer_rules(v: pd.DataFrame, unit: str, year: int) -> pd.DataFrame:
+    """Per rule, from the peers' verdicts (`verdicts` under `peer_filters`): the unit's
+    value and verdict, the peers' median value and share 达标, its rank by value, and its
+    verdict the year before."""
+    cols = ["rule", "verdict", "value", "peer_median", "peer_pass_share", "rank", "n_peers", "prev_verdict"]
+    cur = v[v["year"] == year]
+    if cur.empty or not (cur["unit"] == unit).any():
+        return pd.DataFrame(columns=cols)
+    g = cur.groupby("rule_id")
+    stats = pd.DataFrame({"peer_median": g["value"].median(),
+                          "peer_pass_share": g["verdict"].apply(lambda s: float((s == "达标").mean())),
+                          "n_peers": g["unit"].nunique()})
+    ranks = cur.assign(rank=g["value"].rank(method="min", ascending=False))
+    mine = ranks[ranks["unit"] == unit].set_index("rule_id")
+    prev = v[(v["year"] == year - 1) & (v["unit"] == unit)].set_index("rule_id")["verdict"]
+    out = mine[["ord", "rule", "verdict", "value", "rank"]].join(stats).join(prev.rename("prev_verdict"))
+    out["prev_verdict"] = out["prev_verdict"].fillna("(无上年报告)")
+    return out.sort_values("ord")[cols].reset_index(drop=True)
