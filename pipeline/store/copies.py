@@ -245,17 +245,20 @@ def update(con, presigned: dict[str, Signed] | None = None) -> dict[str, int]:
         # than them, or a template): their share may now include it. Only the
         # `max_candidates` sharing most bands - a report compares with that many at most,
         # and in a genre full of shared boilerplate "any band in common" is most of the corpus.
-        dirty |= {r for (r,) in con.execute("""
-            SELECT b.report_id
-            FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
-            JOIN reports ra ON ra.report_id = a.report_id JOIN reports rb ON rb.report_id = b.report_id
-            WHERE a.report_id IN (SELECT report_id FROM _copy_new)
-              AND b.report_id NOT IN (SELECT report_id FROM _copy_new)
-              AND (ra.year IS NULL OR rb.year IS NULL OR ra.year <= rb.year OR NOT coalesce(ra.is_report, TRUE)
-                   OR ra.file_id IN (SELECT file_id FROM copy_templates))
-            GROUP BY a.report_id, b.report_id
-            QUALIFY row_number() OVER (PARTITION BY a.report_id ORDER BY count(*) DESC, b.report_id) <= ?""",
-                                             [c["max_candidates"]]).fetchall()}
+        # (skipped when every stored report is new: a first ingest compares them all anyway,
+        # and this band self-join is one of the step's two largest queries)
+        if len(dirty) < con.execute("SELECT count(*) FROM reports").fetchone()[0]:
+            dirty |= {r for (r,) in con.execute("""
+                SELECT b.report_id
+                FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
+                JOIN reports ra ON ra.report_id = a.report_id JOIN reports rb ON rb.report_id = b.report_id
+                WHERE a.report_id IN (SELECT report_id FROM _copy_new)
+                  AND b.report_id NOT IN (SELECT report_id FROM _copy_new)
+                  AND (ra.year IS NULL OR rb.year IS NULL OR ra.year <= rb.year OR NOT coalesce(ra.is_report, TRUE)
+                       OR ra.file_id IN (SELECT file_id FROM copy_templates))
+                GROUP BY a.report_id, b.report_id
+                QUALIFY row_number() OVER (PARTITION BY a.report_id ORDER BY count(*) DESC, b.report_id) <= ?""",
+                                                 [c["max_candidates"]]).fetchall()}
         # the same unit's next-year report (its "counts identical to last year" flag)
         dirty |= {r for (r,) in con.execute("""
             SELECT DISTINCT n.report_id FROM reports r JOIN reports n
@@ -352,6 +355,7 @@ def _compare_parallel(state: dict, ids: list[str], procs: int) -> list[tuple[dic
                 need.update(state["cand"].get(rid, ()))
                 need.update(state["templates"].get(rid, ()))
             part = dict(state, texts={r: state["texts"][r] for r in need if r in state["texts"]},
+                        gram_budget=GRAM_CACHE_BYTES // procs,     # the same memory in all as in one
                         cand={r: state["cand"][r] for r in chunk if r in state["cand"]},
                         templates={r: state["templates"][r] for r in chunk if r in state["templates"]})
             futures.append(pool.submit(_compare_with, part, chunk))
@@ -402,12 +406,13 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
     k = c["run_chars"]
     phrases = standard_re()
     meta, texts, cand, templates = _STATE["meta"], _STATE["texts"], _STATE["cand"], _STATE["templates"]
-    grams: dict[str, np.ndarray] = {}     # sorted k-run hashes of sources, kept within GRAM_CACHE_BYTES
+    grams: dict[str, np.ndarray] = {}     # sorted k-run hashes of sources, kept within the budget
     held = 0
+    budget = _STATE.get("gram_budget", GRAM_CACHE_BYTES)
 
     def keep(rid: str, sg: np.ndarray) -> None:
         nonlocal held
-        while grams and held + sg.nbytes > GRAM_CACHE_BYTES:
+        while grams and held + sg.nbytes > budget:
             held -= grams.pop(next(iter(grams))).nbytes      # the oldest first
         grams[rid] = sg
         held += sg.nbytes
@@ -420,7 +425,7 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
             s_ = sequence(texts.get(rid), phrases)
             g = kgrams(s_.codes, k)
             keep(rid, np.sort(g))
-            if rid in todo and held < GRAM_CACHE_BYTES:
+            if rid in todo and held < budget:
                 early[rid] = (len(s_), g)         # its own turn then skips `sequence`
         return grams[rid]
 
