@@ -77,15 +77,16 @@ def test_a_module_the_chain_imports_changes_the_version(tmp_path):
     shutil.copytree(PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__", "data"))
     v0 = pipeline_version(pkg, rules.BUNDLED)
     assert v0 == pipeline_version(PACKAGE_DIR, rules.BUNDLED)
-    (pkg / "text" / "sentences.py").write_text("END = '。'\n", encoding="utf-8")
+    # a new module (text.sentences is taken now, and the chain imports it)
+    (pkg / "text" / "probe.py").write_text("END = '。'\n", encoding="utf-8")
     assert pipeline_version(pkg, rules.BUNDLED) == v0             # nobody imports it yet
     seg = pkg / "extract" / "segment.py"
     seg.write_text(seg.read_text(encoding="utf-8").replace(
-        "from __future__ import annotations\n", "from __future__ import annotations\n\nfrom pipeline.text.sentences import END\n", 1),
+        "from __future__ import annotations\n", "from __future__ import annotations\n\nfrom pipeline.text.probe import END\n", 1),
         encoding="utf-8")
     v1 = pipeline_version(pkg, rules.BUNDLED)
-    assert v1 != v0 and "text.sentences" in extraction_modules(pkg)
-    (pkg / "text" / "sentences.py").write_text("END = '。！？'\n", encoding="utf-8")
+    assert v1 != v0 and "text.probe" in extraction_modules(pkg)
+    (pkg / "text" / "probe.py").write_text("END = '。！？'\n", encoding="utf-8")
     v2 = pipeline_version(pkg, rules.BUNDLED)
     assert v2 != v1                                                # its edits count from now on
     q = pkg / "queries" / "query.py"
