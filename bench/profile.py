@@ -2,6 +2,11 @@
 
     make profile                                 # installs py-spy (the `profile` extra), then:
     python -m bench.profile [--reports 2500] [--workers 2] [--rate 200]
+    python -m bench.profile --cprofile [--reports 1000]     # no py-spy needed: CPU per step
+
+`--cprofile` runs the ingest in this process (workers=1) under cProfile with CPU time (steady
+on a shared machine) and prints the CPU of each per-file stage, the parent's writes and the
+查重 step, summed over the run.
 
 `bench.stages` times the stages in one process; this samples the real thing (worker
 processes, the parent's writes, the hand-off between them), so it also shows cost that
@@ -21,7 +26,8 @@ from pathlib import Path
 from bench.common import OUT, ROOT, corpus
 
 STAGE_MODULES = ("load/read", "load/decode", "text/clean", "extract/split", "extract/attribute", "extract/segment",
-                 "extract/metrics", "text/numerals", "extract/shortcomings", "extract/tokenize", "text/textmap")
+                 "extract/metrics", "text/numerals", "extract/shortcomings", "extract/tokenize", "text/textmap",
+                 "text/shingles")
 IDLE = ("select", "wait", "Condition.wait", "_PollLikeSelector.select", "Queue._feed")
 
 
@@ -42,12 +48,52 @@ def summarise(raw: Path) -> tuple[Counter, Counter]:
     return worker, parent
 
 
+# (label, module file, function) whose cumulative CPU `--cprofile` reports
+STEPS = [("read", "load/read.py", "read_path"), ("decode", "load/decode.py", "decode_with_offsets"), ("clean", "text/clean.py", "clean"),
+         ("split", "extract/split.py", "split_reports"), ("attribute", "extract/attribute.py", "attribute"),
+         ("segment", "extract/segment.py", "segment"), ("metrics", "extract/metrics.py", "extract_metrics"),
+         ("shortcomings", "extract/shortcomings.py", "extract_shortcomings"), ("tokenize", "extract/tokenize.py", "term_counts"),
+         ("查重 signature (worker)", "text/shingles.py", "sign"), ("per-file chain, all", "extract/process.py", "process_document"),
+         ("parent: Arrow tables", "store/__init__.py", "arrow_tables"), ("parent: DuckDB writes", "store/__init__.py", "write_tables"),
+         ("查重 step (writer)", "store/copies.py", "update"), ("ingest, all", "ingest.py", "ingest_paths")]
+
+
+def cprofile_steps(reports: int) -> list[tuple[str, float]]:
+    """CPU seconds of each of STEPS over an in-process ingest of the synthetic corpus."""
+    import cProfile
+    import pstats
+    import time
+
+    from pipeline.ingest import ingest_paths
+
+    root = corpus(reports, units=400 if reports >= 1000 else None)
+    db = OUT / f"cprofile_{reports}.duckdb"
+    for p in OUT.glob(db.name + "*"):
+        p.unlink()
+    prof = cProfile.Profile(time.process_time)
+    prof.runcall(ingest_paths, [root], db=db, workers=1)
+    stats = pstats.Stats(prof).stats
+    out = []
+    for label, file, func in STEPS:
+        ct = sum(v[3] for (f, _, fn), v in stats.items() if fn == func and f.endswith("/" + file))
+        out.append((label, ct))
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cprofile", action="store_true", help="CPU per step in one process (no py-spy)")
     ap.add_argument("--reports", type=int, default=2500)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rate", type=int, default=200, help="samples per second")
     a = ap.parse_args(argv)
+    if a.cprofile:
+        steps = cprofile_steps(a.reports)
+        total = dict(steps)["ingest, all"] or 1
+        print(f"\nCPU seconds, {a.reports} reports, one process (cProfile adds its own overhead):")
+        for label, sec in steps:
+            print(f"  {label:<26}{sec:8.2f} {sec / total:7.1%}")
+        return 0
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists():
         print("py-spy is not installed: run `make profile` (pip install -e '.[profile]')", file=sys.stderr)

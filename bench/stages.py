@@ -38,7 +38,7 @@ def main(argv=None) -> None:
 
     originals = {}
     for name in ("read_path", "decode_with_offsets", "clean", "split_reports", "to_simplified", "attribute", "segment",
-                 "extract_metrics", "extract_shortcomings", "term_counts", "script_of"):
+                 "extract_metrics", "extract_shortcomings", "term_counts", "script_of", "sign"):
         if hasattr(P, name):
             originals[name] = getattr(P, name)
             setattr(P, name, timed(name, originals[name]))

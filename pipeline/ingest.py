@@ -262,7 +262,7 @@ def _copies_pending(db) -> bool:
         con.close()
 
 
-def _update_copies(con, summary: Summary, templates: list[str] | None = None) -> None:
+def _update_copies(con, summary: Summary, templates: list[str] | None = None, presigned: dict | None = None) -> None:
     """The 查重 step, last in every write: only new, changed or affected reports are compared."""
     import time
 
@@ -272,7 +272,7 @@ def _update_copies(con, summary: Summary, templates: list[str] | None = None) ->
     with store.transaction(con):
         if templates:
             copies.mark_templates(con, templates)
-        summary.copy_stats = copies.update(con)
+        summary.copy_stats = copies.update(con, presigned)
     summary.copy_seconds += time.perf_counter() - t0
 
 
@@ -331,10 +331,13 @@ def _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template
             tick(Path(key).name)
         batch: list[FileResult] = []
         terms = 0
+        presigned: dict = {}       # report_id -> 查重 signature from the workers (~1 KB each)
 
         def flush() -> None:
             nonlocal batch, terms
             if batch:
+                presigned.update((store.report_id(res.file_id, r.report_index), r.copy_sig)
+                                 for res in batch for r in res.reports if r.copy_sig is not None)
                 summary.reports += store.write_files(con, batch, version)
                 summary.ingested.extend(r.path for r in batch)
                 batch, terms = [], 0
@@ -362,7 +365,7 @@ def _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template
             else:
                 summary.unchanged.append(key)
             tick(Path(key).name)
-        _update_copies(con, summary, [display_name(str(f)) for f in files] if template else None)
+        _update_copies(con, summary, [display_name(str(f)) for f in files] if template else None, presigned)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline_version', ?)", [version])
     return summary
 

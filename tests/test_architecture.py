@@ -132,7 +132,9 @@ MAY_IMPORT = {
 }
 # One edge against the picture, on purpose: the roster types its unit names with the
 # extraction's own unit-type rules, so a name is typed the same in a report and in the roster.
-ALLOWED_EDGES = {("store.roster", "extract.attribute")}
+# And the 查重 writer compares reports in the same comparable form the workers signed them
+# in (text.shingles: characters, MinHash, bands - one definition for both sides).
+ALLOWED_EDGES = {("store.roster", "extract.attribute"), ("store.copies", "text.shingles")}
 
 
 def _layer(module: str) -> str:

@@ -14,11 +14,13 @@ def _bench_out(tmp_path, monkeypatch):
     import bench.copies as copies
     import bench.engines as engines
     import bench.ingest as ingest
+    import bench.profile as profile
 
     monkeypatch.setattr(common, "OUT", tmp_path)
     monkeypatch.setattr(ingest, "OUT", tmp_path)
     monkeypatch.setattr(copies, "OUT", tmp_path)
     monkeypatch.setattr(engines, "OUT", tmp_path)
+    monkeypatch.setattr(profile, "OUT", tmp_path)
     monkeypatch.setattr(common, "BENCHMARKS", tmp_path / "BENCHMARKS.md")
 
 
@@ -42,6 +44,7 @@ def test_tokenizer_benchmark_small():
     r = bench_tokenizer(120, workers=2, write=False, repeat=1)
     assert r["reports"] == 120 and r["t_jieba"] > 0 and r["t_ingest"] > 0 and r["rss"] > 0
     assert [len(v) for v in r["runs"].values()] == [1, 1, 1]
+    assert len(r["copy_seconds"]) == 1 and r["copy_seconds"][0] > 0
 
 
 def test_incremental_benchmark_small():
@@ -124,6 +127,15 @@ def test_profile_summary_splits_workers_by_stage_and_skips_parent_waits(tmp_path
     worker, parent = summarise(raw)
     assert worker == {"tokenize": 7, "(hand-off) Connection._send": 2}
     assert parent == {"main > flush > transaction": 5}
+
+
+def test_cprofile_steps_small():
+    """`bench.profile --cprofile` finds every step it reports in a real (small) ingest."""
+    from bench.profile import STEPS, cprofile_steps
+
+    steps = dict(cprofile_steps(40))
+    assert list(steps) == [label for label, _, _ in STEPS]
+    assert all(sec > 0 for sec in steps.values()), steps
 
 
 def test_copies_benchmark_small():

@@ -390,3 +390,50 @@ def test_changed_attribution_recomputes_the_report(built, tmp_path):
         assert src != AOQUAN
     finally:
         con.close()
+
+
+def test_fast_containment_kernel_gives_the_covered_mask():
+    """`_covered_fast` (the 查重 step's kernel) marks exactly the characters `covered` marks."""
+    from pipeline.store.copies import _covered_fast, _prepare, covered, kgrams, sequence
+
+    rng = np.random.default_rng(7)
+    alphabet = np.array(list("意识形态工作责任制学习宣传教育开展加强党委"))
+    texts = ["".join(rng.choice(alphabet, size=n)) for n in (0, 5, 9, 40, 300, 1200)]
+    texts.append(texts[-1][100:700] + "，" + texts[-2])       # shares long runs with two others
+    hits = 0
+    for k in (3, 8):
+        for ta in texts:
+            a = sequence(ta)
+            pa = _prepare(len(a), kgrams(a.codes, k), k)
+            for tb in texts:
+                b = np.sort(kgrams(sequence(tb).codes, k))
+                want = covered(a, b, k)
+                assert np.array_equal(_covered_fast(pa, b), want)
+                hits += int(want.sum())
+    assert hits > 5000
+
+
+def test_writer_signs_as_the_workers_did_and_two_processes_compare_as_one(built, tmp_path, monkeypatch):
+    """The ingest's workers sign each report (`shingles.sign`); with the signatures gone, the
+    writer re-signs every report from its stored text and, comparing in two processes, gets
+    back every row: same bands, matches, summaries and flags."""
+    from pipeline.store import copies
+
+    db = tmp_path / "resign.duckdb"
+    shutil.copyfile(built[0], db)
+    con = duckdb.connect(str(db))
+    try:
+        def rows() -> dict:
+            out = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str)
+                   for t in ("copy_bands", "copy_matches", "copy_summary", "copy_flags")}
+            out["sig"] = sorted(con.execute("SELECT report_id, n_counted, minhash FROM copy_signatures").fetchall())
+            return out
+
+        before = rows()
+        assert len(before["copy_matches"]) >= 3 and before["copy_flags"] and len(before["sig"]) >= 18
+        con.execute("DELETE FROM copy_signatures")
+        monkeypatch.setattr(copies, "PARALLEL_MIN", 1)
+        assert copies.update(con) == {"signed": len(before["sig"]), "compared": len(before["sig"])}
+        assert rows() == before
+    finally:
+        con.close()

@@ -119,7 +119,7 @@ def test_same_words_as_jieba_accurate_mode(sample_db):
         con.close()
     assert sum(map(len, texts)) > 20000
     tk = _jieba_with_userdict()
-    sg = _segmenter()
+    sg = _segmenter("python")
     runs = [run for t in texts for run in HAN_RUN.findall(t)]
     runs += ["研究生命起源", "结婚的和尚未结婚的", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院计算所"]
     for run in runs:
@@ -133,7 +133,7 @@ def test_log_probability_table_matches_jieba_frequencies():
 
     tk = _jieba_with_userdict()
     tk.check_initialized()
-    sg = _segmenter()
+    sg = _segmenter("python")
     assert sg.logtotal == log(tk.total)
     assert sg.logp.keys() == tk.FREQ.keys()
     for w, f in list(tk.FREQ.items())[::97]:
@@ -150,3 +150,40 @@ def test_hmm_words_memoised_and_as_jieba_gives_them():
     hits = _hmm_words.cache_info().hits
     _hmm_words("现将")
     assert _hmm_words.cache_info().hits == hits + 1
+
+
+def test_rjieba_is_the_default_and_cuts_runs_as_jieba(sample_db):
+    """rjieba (jieba-rs) must give jieba's words on every run of the sample, user words included."""
+    con = store.connect(sample_db, read_only=True)
+    try:
+        texts = [t for (t,) in con.execute("SELECT text_simplified FROM reports").fetchall()]
+    finally:
+        con.close()
+    sg = _segmenter()
+    assert sg.rj is not None and _segmenter("rjieba") is sg
+    tk = _jieba_with_userdict()
+    runs = [run for t in texts for run in HAN_RUN.findall(t)]
+    runs += ["研究生命起源", "结婚的和尚未结婚的", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院计算所"]
+    assert len(runs) > 3000
+    for run in runs:
+        assert [w for w in sg.rj.cut(run, True) if len(w) > 1] == [w for w in tk.cut(run) if len(w) > 1], run
+
+
+@pytest.mark.parametrize("folder", ["data/sample", "tests/fixtures/real_openings", "tests/fixtures/real_collected"])
+def test_both_backends_count_the_same_words(folder):
+    """The keyword counts do not depend on the backend: seeds and both real sets."""
+    from pathlib import Path
+
+    from pipeline.ingest import expand_paths
+    from pipeline.extract.process import process_path
+    from pipeline.extract.tokenize import _tokenize
+
+    root = Path(__file__).resolve().parent.parent / folder
+    texts = [r.text_simplified for f in expand_paths([root]) for r in process_path(f).reports]
+    rj, py = _segmenter("rjieba"), _segmenter("python")
+    words = 0
+    for t in texts:
+        a = _tokenize(rj, t)
+        assert a == _tokenize(py, t)
+        words += len(a)
+    assert words > 5000

@@ -18,6 +18,7 @@ from pipeline.extract.metrics import extract_metrics
 from pipeline.load.read import RawDocument, Rejected, read_bytes
 from pipeline.extract.segment import segment
 from pipeline.extract.shortcomings import extract_shortcomings
+from pipeline.text.shingles import Signed, sign
 from pipeline.extract.split import split_reports
 from pipeline.extract.tokenize import term_counts
 
@@ -37,6 +38,7 @@ class ReportResult:
     metrics: list[dict] = field(default_factory=list)
     shortcomings: list[dict] = field(default_factory=list)
     terms: dict[str, int] = field(default_factory=dict)
+    copy_sig: Signed | None = None      # 查重 signature, signed here (pure) so the writer only stores it
 
 
 @dataclass
@@ -116,6 +118,7 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
             metrics=[_flat(x) for x in metrics],
             shortcomings=[_flat(x) for x in shortcomings],
             terms=dict(term_counts(simple)),
+            copy_sig=sign(simple),
         ))
     return FileResult(path=path, file_id=content_hash(doc.data), file_type=doc.file_type, encoding=encoding,
                       size_bytes=len(doc.data), n_chars=len(text), reports=reports)

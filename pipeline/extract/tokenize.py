@@ -1,24 +1,22 @@
 """Stage 8 - tokenize: simplified report text -> keyword counts.
 
-Why it looks like this: tokenizing is the slowest stage of ingest, so it makes one pass.
-Only runs of two or more Han characters are segmented (punctuation, digits and Latin text
-never reach jieba), and each run goes through a re-implementation of jieba's accurate
-mode (prefix-dictionary DAG + max-probability route, HMM for unknown words) that fuses
-jieba's `get_DAG` and `calc` into a single loop, reads each word's log-probability from a
-table built once (not a `log()` per candidate) and memoises the HMM's words per unknown
-run (一是, 现将, 我局 come back in report after report). It gives exactly the words
-`jieba.Tokenizer.cut(run, HMM=True)` gives (tests/test_tokenize.py checks this) at about
-twice the speed or more. Measured on the bundled sample (14 reports, 41,822 characters,
-one core of the 2-core dev box at low load, best of 5): 1,070,000-1,200,000 chars/s
-(860,000-960,000 with the HMM memo emptied before every report), against
-450,000-470,000 chars/s for `jieba.Tokenizer.cut` plus the same filter run alongside it:
+Why it looks like this: tokenizing was the slowest stage of ingest. Only runs of two or
+more Han characters are segmented (punctuation, digits and Latin text never reach the
+segmenter), each in jieba's accurate mode (prefix-dictionary DAG + max-probability route,
+HMM for unknown words), by one of two backends giving the same words:
 
-    .venv/bin/python -m bench.tokenize data/sample
+* `rjieba` (default; bindings to jieba-rs, the same dictionary and HMM in Rust, the user
+  dictionary added with `add_word`): measured on 300 reports of the synthetic corpus, CPU
+  0.56 s against 1.98 s for the Python backend (3.5x), and 4x on the real pages; the same
+  counts on the seeds, both real sets and the corpus sample (session 4, BENCHMARKS.md);
+* `python` (when rjieba cannot be imported): a re-implementation that fuses jieba's
+  `get_DAG` and `calc` into one loop, reads log-probabilities from a table built once
+  and memoises the HMM's words per unknown run (一是, 现将, 我局 come back in report
+  after report); exactly `jieba.Tokenizer.cut(run, HMM=True)`'s words, about twice
+  jieba's speed. `python -m bench.tokenize data/sample` times it.
 
-The segmenter is a dedicated `jieba.Tokenizer` (the global `jieba.dt` is left alone for
-anyone else) built once per process on first use: jieba's prefix dictionary comes from
-its marshal cache in the temp dir, then the domain words of `data/userdict.txt` are
-added and the log-probability table is built, so a worker pays ~0.7-1 s once. Words
+Either segmenter is built once per process on first use (the global `jieba.dt` is left
+alone) with the domain words of `data/userdict.txt`. Words
 counted are those that survive the filter: at least two characters, not in
 `data/stopwords.txt`, not a number (十九, 两万) and not a numbered word (一是, 第三, 三个,
 十九届: the characters are in `data/tokenize.toml`). There is no single-character
@@ -58,10 +56,21 @@ class _Segmenter:
     phrases: re.Pattern | None   # user phrases with separators, matched to rewrite them joined
     joined: dict            # joined phrase -> the spelling in the user dictionary
     numbered: frozenset = frozenset()   # a numeral + one of these is a count or ordinal (data/tokenize.toml)
+    rj: object = None       # an `rjieba.Jieba` with the user words: cuts a run in Rust (None: `_cut_run`)
 
 
 _lock = threading.Lock()
 _seg: _Segmenter | None = None
+_segs: dict[str, _Segmenter] = {}
+
+
+def _default_backend() -> str:
+    """`rjieba` (a pinned dependency) when it imports, else the pure-Python `_cut_run`."""
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return "python"
+    return "rjieba"
 
 
 def _words(name: str) -> list[list[str]]:
@@ -79,43 +88,71 @@ def _hmm_words(buf: str) -> tuple[str, ...]:
     return tuple(w for w in jieba.finalseg.cut(buf) if len(w) > 1)
 
 
-def _build() -> _Segmenter:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)       # its "Building prefix dict ..." would garble the progress bar
-    tk = jieba.Tokenizer()
-    tk.initialize()                          # the prefix dictionary, from jieba's marshal cache
-    joined: dict[str, str] = {}
+def _user_words() -> tuple[list[tuple[str, int | None, str | None]], dict[str, str]]:
+    """The user dictionary as (word, freq, tag), phrases joined (不忘初心、牢记使命: jieba never
+    sees across the 、), and joined phrase -> the spelling in the user dictionary."""
+    words, joined = [], {}
     for row in _words(USERDICT):
         word, rest = row[0], row[1:]
         freq = int(rest[0]) if rest and rest[0].isdigit() else None
         tag = rest[-1] if rest and not rest[-1].isdigit() else None
         parts = [p for p in re.split(r"[^\u4e00-\u9fd5]+", word) if p]
-        if len(parts) > 1:                   # 不忘初心、牢记使命: jieba never sees across the 、
+        if len(parts) > 1:
             joined["".join(parts)] = word
             word = "".join(parts)
-        tk.add_word(word, freq, tag)
+        words.append((word, freq, tag))
+    return words, joined
+
+
+def _build(backend: str = "python") -> _Segmenter:
+    """`rjieba`: jieba-rs (the same dictionary, DAG, route and HMM as jieba, in Rust) with
+    the user words added; about 3.5x faster than `_cut_run` on the synthetic corpus and 4x on
+    real pages, with the same words on the seeds, the real sets and the sample corpus
+    (tests/test_tokenize.py). `python`: jieba's prefix dictionary and `_cut_run`."""
+    words, joined = _user_words()
     phrases = None
     if joined:
         alts = sorted((PHRASE_SEPARATORS.join(map(re.escape, re.split(r"[^\u4e00-\u9fd5]+", w)))
                        for w in joined.values()), key=len, reverse=True)
         phrases = re.compile("|".join(alts))
     stop = frozenset(w for row in _words(STOPWORDS) for w in row)
+    numbered = frozenset(load_rules("tokenize.toml")["numbered"])
+    if backend == "rjieba":
+        import rjieba
+
+        rj = rjieba.Jieba()
+        for word, freq, tag in words:
+            rj.add_word(word, freq, tag)
+        return _Segmenter(logp={}, logtotal=0.0, hmm_cut=None, stop=stop, phrases=phrases, joined=joined,
+                          numbered=numbered, rj=rj)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)       # its "Building prefix dict ..." would garble the progress bar
+    tk = jieba.Tokenizer()
+    tk.initialize()                          # the prefix dictionary, from jieba's marshal cache
+    for word, freq, tag in words:
+        tk.add_word(word, freq, tag)
     logtotal = log(tk.total)
     # log-probabilities once (~0.2 s), not a log() per dictionary candidate per run; the
     # same expression `log(f) - logtotal`, so scores are bit-identical to computing it inline
     logp = {w: log(f) - logtotal if f else None for w, f in tk.FREQ.items()}
     return _Segmenter(logp=logp, logtotal=logtotal, hmm_cut=_hmm_words, stop=stop,
-                      phrases=phrases, joined=joined, numbered=frozenset(load_rules("tokenize.toml")["numbered"]))
+                      phrases=phrases, joined=joined, numbered=numbered)
 
 
-def _segmenter() -> _Segmenter:
+def _segmenter(backend: str | None = None) -> _Segmenter:
+    """The segmenter of `backend` (default: `_default_backend()`), built once per process."""
     global _seg
-    if _seg is None:
+    if backend is None and _seg is not None:
+        return _seg
+    name = backend or _default_backend()
+    if name not in _segs:
         with _lock:
-            if _seg is None:
-                _seg = _build()
-    return _seg
+            if name not in _segs:
+                _segs[name] = _build(name)
+    if backend is None:
+        _seg = _segs[name]
+    return _segs[name]
 
 
 _MISSING = object()     # `logp.get(frag, _MISSING)`: not even a prefix of a dictionary word
@@ -177,19 +214,28 @@ def tokenize(simple: str) -> list[str]:
     >>> tokenize("深入学习习近平新时代中国特色社会主义思想，落实“一岗双责”，一是开展两学一做。")
     ['学习', '习近平新时代中国特色社会主义思想', '一岗双责', '两学一做']
     """
-    sg = _seg or _segmenter()
+    return _tokenize(_seg or _segmenter(), simple)
+
+
+def _tokenize(sg: _Segmenter, simple: str) -> list[str]:
     if sg.phrases is not None:
         simple = sg.phrases.sub(lambda m: re.sub(r"[^\u4e00-\u9fd5]", "", m.group()), simple)
     logp, logtotal, hmm_cut, stop, joined, numbered = sg.logp, sg.logtotal, sg.hmm_cut, sg.stop, sg.joined, sg.numbered
+    if sg.rj is not None:
+        # one Han run at a time, as `_cut_run`: a whole-text cut joins digits and Latin
+        # letters into blocks and cut 2 of 19,333 words of the real pages differently
+        cut = sg.rj.cut
+        words = (w for run in HAN_RUN.findall(simple) for w in cut(run, True) if len(w) > 1)
+    else:
+        words = (w for run in HAN_RUN.findall(simple) for w in _cut_run(run, logp, logtotal, hmm_cut))
     out: list[str] = []
-    for run in HAN_RUN.findall(simple):
-        for w in _cut_run(run, logp, logtotal, hmm_cut):
-            if w in stop:
-                continue
-            rest = w.strip(NUMERALS)
-            if not rest or (len(rest) == 1 and rest in numbered):
-                continue
-            out.append(joined.get(w, w))
+    for w in words:
+        if w in stop:
+            continue
+        rest = w.strip(NUMERALS)
+        if not rest or (len(rest) == 1 and rest in numbered):
+            continue
+        out.append(joined.get(w, w))
     return out
 
 

@@ -325,8 +325,12 @@ def writer(db: str | Path | None = None, wait: float | None = None, note: Callab
                 if path.exists():
                     shutil.copyfile(path, partial)      # a kill mid-copy leaves only .partial behind
                     os.replace(partial, building)
-            # one DuckDB thread: the CPUs belong to the worker processes during an ingest
-            con = duckdb.connect(str(building), config={"threads": 1})
+            # one DuckDB thread: the CPUs belong to the worker processes during an ingest;
+            # a memory limit: by default DuckDB keeps up to 80% of RAM of pages cached
+            from pipeline import settings
+
+            con = duckdb.connect(str(building), config={
+                "threads": 1, "memory_limit": f"{settings.get('ZONGJIE_WRITER_MEM_MB')}MB"})
             init_schema(con)
         except (OSError, duckdb.Error) as exc:
             if con is not None:

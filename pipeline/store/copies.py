@@ -29,6 +29,7 @@ from typing import Iterable
 import numpy as np
 
 from pipeline.config import data_file
+from pipeline.text.shingles import Seq, Signed, bands, kgrams, sequence, sign, signature, standard_re  # noqa: F401  (also this module's API)
 
 # ---------------------------------------------------------------- tables (schema: store.COPY_SCHEMA)
 TABLES = ("copy_signatures", "copy_bands", "copy_matches", "copy_summary", "copy_flags")
@@ -36,9 +37,6 @@ TABLES = ("copy_signatures", "copy_bands", "copy_matches", "copy_summary", "copy
 KINDS = {"own_previous": "本单位往年", "same_year_other": "同年其他单位", "template": "范文模板", "other": "其他报告"}
 FLAGS = {"high_share": "复制比高", "placeholder": "模板占位符未替换", "other_unit": "出现其他单位名称",
          "other_place": "出现其他地区名称", "outdated_congress": "会议提法过时", "identical_counts": "数字与上年完全相同"}
-
-_P = np.uint64(1_000_003)          # polynomial base of the k-gram rolling hash
-
 
 # ---------------------------------------------------------------- rules
 _COMPILED: dict = {}
@@ -58,88 +56,6 @@ def rules() -> dict:
             c["_re"] = re.compile(c["pattern"])
         _COMPILED.update(raw=raw, rules=r)
     return _COMPILED["rules"]
-
-
-def _standard_re() -> re.Pattern:
-    """One regex for every standard phrase (literal lines longest first, then `re:` lines)."""
-    from pipeline import rules as _rules
-
-    lines = _rules.load("standard_phrases.txt")
-    if _COMPILED.get("phrases") is not lines:
-        literal = sorted((re.escape(l) for l in lines if not l.startswith("re:")), key=len, reverse=True)
-        regexes = [l[3:] for l in lines if l.startswith("re:")]
-        _COMPILED.update(phrases=lines, phrases_re=re.compile("|".join([*regexes, *literal])))
-    return _COMPILED["phrases_re"]
-
-
-# ---------------------------------------------------------------- text -> comparable sequence
-@dataclass
-class Seq:
-    """The comparable characters of a text: standard phrases, punctuation and spaces taken
-    out; `pos[i]` is where character i of `codes` sits in the text."""
-    codes: np.ndarray      # uint64 code points
-    pos: np.ndarray        # int32 offsets into the text
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-
-def sequence(text: str | None) -> Seq:
-    text = text or ""
-    if not text:
-        return Seq(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    keep = (((cp >= 0x3400) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF)) | ((cp >= 0x30) & (cp <= 0x39))
-            | ((cp | 0x20) >= 0x61) & ((cp | 0x20) <= 0x7A) & (cp < 0x80))
-    for m in _standard_re().finditer(text):
-        keep[m.start():m.end()] = False
-    pos = np.flatnonzero(keep).astype(np.int32)
-    return Seq(cp[pos].astype(np.uint64), pos)
-
-
-def kgrams(codes: np.ndarray, k: int) -> np.ndarray:
-    """Hash of every k-character run (uint64, polynomial, wraps around)."""
-    n = len(codes) - k + 1
-    if n <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    h = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(k):
-            h = h * _P + codes[j:j + n]
-    return h
-
-
-# ---------------------------------------------------------------- signatures
-def _identity(x):
-    return x
-
-
-def signature(seq: Seq) -> np.ndarray:
-    """datasketch MinHash of the report's character shingles (uint32[num_perm])."""
-    from datasketch import MinHash
-
-    c = rules()["compare"]
-    m = MinHash(num_perm=c["num_perm"], seed=1, hashfunc=_identity)
-    g = kgrams(seq.codes, c["shingle_chars"])
-    # a fixed 1-in-`sample` subset of the shingles (chosen by their hash, so the same
-    # shingle is kept in every report): the Jaccard estimate is unchanged in expectation,
-    # the work is `sample` times smaller
-    g = g[(g & np.uint64(c["sample"] - 1)) == 0] >> np.uint64(32)
-    if len(g):
-        m.update_batch(np.unique(g))
-    return np.asarray(m.hashvalues, dtype=np.uint64)
-
-
-def bands(sig: np.ndarray) -> np.ndarray:
-    """One int64 key per band of `rows` MinHash values (deterministic across processes)."""
-    c = rules()["compare"]
-    b, r = c["bands"], c["rows"]
-    v = sig[:b * r].astype(np.uint64).reshape(b, r)
-    key = np.zeros(b, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(r):
-            key = key * np.uint64(0x9E3779B97F4A7C15) + v[:, j] + np.uint64(j + 1)
-    return key.view(np.int64)
 
 
 # ---------------------------------------------------------------- containment
@@ -221,7 +137,8 @@ def rules_version() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for path in (__file__, data_file("copy_rules.toml"), data_file("standard_phrases.txt")):
+    # this module, text/shingles.py (where `sign` lives) and the two rules files
+    for path in (__file__, sign.__code__.co_filename, data_file("copy_rules.toml"), data_file("standard_phrases.txt")):
         with open(path, "rb") as fh:
             h.update(fh.read())
     return h.hexdigest()[:16]
@@ -244,12 +161,53 @@ def mark_templates(con, paths: Iterable[str]) -> int:
     return con.execute("SELECT count(*) FROM copy_templates").fetchone()[0]
 
 
-def update(con) -> dict[str, int]:
+def _signatures(con, ids: list[str], presigned: dict[str, Signed]) -> dict[str, Signed]:
+    """Each report's `sign`: from the workers when they gave it, else from its stored text
+    (read in slices, so a re-sign of a large corpus never holds every text at once)."""
+    out = {r: presigned[r] for r in ids if r in presigned}
+    todo = [r for r in ids if r not in out]
+    for i in range(0, len(todo), 2000):
+        _ids_table(con, "_copy_sign", todo[i:i + 2000])
+        for rid, text in con.execute("""SELECT report_id, text_simplified FROM reports
+                                        WHERE report_id IN (SELECT report_id FROM _copy_sign)""").fetchall():
+            out[rid] = sign(text)
+    return out
+
+
+def _insert_signatures(con, pending: list[tuple[str, str]], signed: dict[str, Signed]) -> None:
+    """Signature and band rows in two Arrow inserts (columns built from numpy, not per row)."""
+    import pyarrow as pa
+
+    ids = [rid for rid, _ in pending]
+    sigs = [signed[rid] for rid in ids]
+    sig_tbl = pa.table({
+        "report_id": pa.array(ids, pa.string()),
+        "n_counted": pa.array([s.n_counted for s in sigs], pa.int32()),
+        "minhash": pa.array([s.minhash for s in sigs], pa.list_(pa.uint32())),
+        "fingerprint": pa.array([fp for _, fp in pending], pa.string())})
+    banded = [(rid, s.bands) for rid, s in zip(ids, sigs) if s.bands is not None]
+    tables = [("copy_signatures", sig_tbl)]
+    if banded:
+        nb = len(banded[0][1])
+        tables.append(("copy_bands", pa.table({
+            "report_id": pa.array(np.repeat(np.array([r for r, _ in banded], dtype=object), nb), pa.string()),
+            "band": pa.array(np.tile(np.arange(nb, dtype=np.int16), len(banded))),
+            "hash": pa.array(np.concatenate([b for _, b in banded]))})))
+    for table, tbl in tables:
+        con.register("_copy_rows", tbl)
+        try:
+            con.execute(f"INSERT INTO {table} ({', '.join(tbl.column_names)}) SELECT * FROM _copy_rows")
+        finally:
+            con.unregister("_copy_rows")
+
+
+def update(con, presigned: dict[str, Signed] | None = None) -> dict[str, int]:
     """Bring the 查重 tables up to date with `reports`, touching only what changed:
     reports gone -> their rows go and the reports that cited them are recomputed; reports
     without a signature (new or changed) get one, and they and their band neighbours are
     recomputed. Run by the writer at the end of every ingest (and safe to run any time:
-    an interrupted run is finished by the next)."""
+    an interrupted run is finished by the next). `presigned`: report_id -> `sign(text)`,
+    computed by the ingest's workers (a report missing from it is signed here)."""
     c = rules()["compare"]
     dirty: set[str] = set()
     gone = [r for (r,) in con.execute("""SELECT report_id FROM copy_signatures
@@ -270,62 +228,37 @@ def update(con) -> dict[str, int]:
     # version (same content, same report_id), a manifest that changed unit or year, a file
     # marked as a template, or edited 查重 rules
     pending = con.execute(f"""
-        SELECT r.report_id, r.text_simplified, {FINGERPRINT} AS fp FROM reports r JOIN files f USING (file_id)
+        SELECT r.report_id, {FINGERPRINT} AS fp FROM reports r JOIN files f USING (file_id)
         LEFT JOIN copy_signatures s USING (report_id)
         WHERE s.fingerprint IS DISTINCT FROM {FINGERPRINT}""", [rules_version(), rules_version()]).fetchall()
     if not pending and not gone:
         return {"signed": 0, "compared": 0}
     if pending:
-        import pyarrow as pa
-
-        sig_rows = {"report_id": [], "n_counted": [], "minhash": [], "fingerprint": []}
-        band_rows = {"report_id": [], "band": [], "hash": []}
-        for rid, text, fp in pending:
-            s = sequence(text)
-            sig_rows["fingerprint"].append(fp)
-            sig_rows["report_id"].append(rid)
-            sig_rows["n_counted"].append(len(s))
-            if len(s) < c["min_chars"]:
-                sig_rows["minhash"].append(None)
-                continue
-            sig = signature(s)
-            sig_rows["minhash"].append(sig.astype(np.uint32).tolist())
-            keys = bands(sig)
-            band_rows["report_id"].extend([rid] * len(keys))
-            band_rows["band"].extend(range(len(keys)))
-            band_rows["hash"].extend(keys.tolist())
-        ids = sig_rows["report_id"]
+        ids = [rid for rid, _ in pending]
+        signed = _signatures(con, ids, presigned or {})
         _ids_table(con, "_copy_new", ids)
         con.execute("DELETE FROM copy_bands WHERE report_id IN (SELECT report_id FROM _copy_new)")
         con.execute("DELETE FROM copy_signatures WHERE report_id IN (SELECT report_id FROM _copy_new)")
-        for table, cols in (("copy_signatures", sig_rows), ("copy_bands", band_rows)):
-            if cols["report_id"]:
-                tbl = pa.table(cols, schema=pa.schema(
-                    [("report_id", pa.string()), ("n_counted", pa.int32()), ("minhash", pa.list_(pa.uint32())),
-                     ("fingerprint", pa.string())]
-                    if table == "copy_signatures" else
-                    [("report_id", pa.string()), ("band", pa.int16()), ("hash", pa.int64())]))
-                con.register("_copy_rows", tbl)
-                try:
-                    con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _copy_rows")
-                finally:
-                    con.unregister("_copy_rows")
+        _insert_signatures(con, pending, signed)
         dirty |= set(ids)
         # the nearest neighbours of each new report that it can be a source for (not later
         # than them, or a template): their share may now include it. Only the
         # `max_candidates` sharing most bands - a report compares with that many at most,
         # and in a genre full of shared boilerplate "any band in common" is most of the corpus.
-        dirty |= {r for (r,) in con.execute("""
-            SELECT b.report_id
-            FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
-            JOIN reports ra ON ra.report_id = a.report_id JOIN reports rb ON rb.report_id = b.report_id
-            WHERE a.report_id IN (SELECT report_id FROM _copy_new)
-              AND b.report_id NOT IN (SELECT report_id FROM _copy_new)
-              AND (ra.year IS NULL OR rb.year IS NULL OR ra.year <= rb.year OR NOT coalesce(ra.is_report, TRUE)
-                   OR ra.file_id IN (SELECT file_id FROM copy_templates))
-            GROUP BY a.report_id, b.report_id
-            QUALIFY row_number() OVER (PARTITION BY a.report_id ORDER BY count(*) DESC, b.report_id) <= ?""",
-                                             [c["max_candidates"]]).fetchall()}
+        # (skipped when every stored report is new: a first ingest compares them all anyway,
+        # and this band self-join is one of the step's two largest queries)
+        if len(dirty) < con.execute("SELECT count(*) FROM reports").fetchone()[0]:
+            dirty |= {r for (r,) in con.execute("""
+                SELECT b.report_id
+                FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
+                JOIN reports ra ON ra.report_id = a.report_id JOIN reports rb ON rb.report_id = b.report_id
+                WHERE a.report_id IN (SELECT report_id FROM _copy_new)
+                  AND b.report_id NOT IN (SELECT report_id FROM _copy_new)
+                  AND (ra.year IS NULL OR rb.year IS NULL OR ra.year <= rb.year OR NOT coalesce(ra.is_report, TRUE)
+                       OR ra.file_id IN (SELECT file_id FROM copy_templates))
+                GROUP BY a.report_id, b.report_id
+                QUALIFY row_number() OVER (PARTITION BY a.report_id ORDER BY count(*) DESC, b.report_id) <= ?""",
+                                                 [c["max_candidates"]]).fetchall()}
         # the same unit's next-year report (its "counts identical to last year" flag)
         dirty |= {r for (r,) in con.execute("""
             SELECT DISTINCT n.report_id FROM reports r JOIN reports n
@@ -367,23 +300,15 @@ def _compare(con, dirty: set[str]) -> None:
         texts[rid] = text or ""
     counts = _counts(con)
     roster = _roster_re(con, fr)
-    _STATE.clear()
-    _STATE.update(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster,
-                  grams={})
-    ids = sorted(r for r in dirty if r in meta)
-    procs = min(os.cpu_count() or 1, 4)
-    try:
-        if procs > 1 and len(ids) >= PARALLEL_MIN:
-            # Forked children inherit the loaded texts (nothing is pickled but the ids and
-            # the rows they return); the ingest's own workers have finished by now.
-            import multiprocessing
-
-            with multiprocessing.get_context("fork").Pool(procs) as pool:
-                parts = pool.map(_compare_ids, [ids[i::procs] for i in range(procs)])
-        else:
-            parts = [_compare_ids(ids)]
-    finally:
-        _STATE.clear()
+    state = dict(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster)
+    # earliest year first: a source is mostly an earlier report, whose sorted k-runs are then
+    # kept from its own turn instead of being computed again
+    ids = sorted((r for r in dirty if r in meta), key=lambda r: (meta[r]["year"] or 0, r))
+    procs = min(os.cpu_count() or 1, MAX_PROCS)
+    if procs > 1 and len(ids) >= PARALLEL_MIN:
+        parts = _compare_parallel(state, ids, procs)
+    else:
+        parts = [_compare_with(state, ids)]
     match_rows, summ_rows, flag_rows = ({col: [v for part in parts for v in part[j][col]] for col in parts[0][j]}
                                         for j in range(3))
     for t in ("copy_matches", "copy_summary", "copy_flags"):
@@ -397,20 +322,111 @@ def _compare(con, dirty: set[str]) -> None:
                 con.unregister("_copy_rows")
 
 
-_STATE: dict = {}        # what `_compare_ids` reads (set by `_compare`, inherited by forked children)
-PARALLEL_MIN = 2000      # reports to compare before forking pays (a first ingest of a large corpus)
+_STATE: dict = {}        # what `_compare_ids` reads (set by `_compare_with`)
+PARALLEL_MIN = 2000      # reports to compare before a second process pays (a first ingest of a large corpus)
+MAX_PROCS = 2
+
+
+def _compare_with(state: dict, ids: list[str]) -> tuple[dict, dict, dict]:
+    _STATE.clear()
+    _STATE.update(state)
+    try:
+        return _compare_ids(ids)
+    finally:
+        _STATE.clear()
+
+
+def _compare_parallel(state: dict, ids: list[str], procs: int) -> list[tuple[dict, dict, dict]]:
+    """The comparisons split over processes started from the ingest's fork server (small,
+    warm), each sent only the texts its reports and their sources need. Not forked from
+    the writer: a forked child counts all the writer's pages as its own (session 3's peak
+    of 2.7 GB at 10,000 reports was the writer and two such children)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.warm"])
+    chunks = [ids[i::procs] for i in range(procs)]
+    with ProcessPoolExecutor(max_workers=procs, mp_context=ctx) as pool:
+        futures = []
+        for chunk in chunks:
+            need = set(chunk)
+            for rid in chunk:
+                need.update(state["cand"].get(rid, ()))
+                need.update(state["templates"].get(rid, ()))
+            part = dict(state, texts={r: state["texts"][r] for r in need if r in state["texts"]},
+                        gram_budget=GRAM_CACHE_BYTES // procs,     # the same memory in all as in one
+                        cand={r: state["cand"][r] for r in chunk if r in state["cand"]},
+                        templates={r: state["templates"][r] for r in chunk if r in state["templates"]})
+            futures.append(pool.submit(_compare_with, part, chunk))
+        return [f.result() for f in futures]
+GRAM_CACHE_BYTES = 256 * 1024 * 1024   # sorted k-runs of sources kept between reports (sources recur)
+
+
+@dataclass
+class _Prepared:
+    """A report ready to be compared: its comparable length, its k-run hashes sorted
+    (`sg`) with where each came from (`order`), and per character the first and one past
+    the last k-run that covers it (`lo`, `hi`)."""
+    n: int
+    sg: np.ndarray
+    order: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+def _prepare(n: int, g: np.ndarray, k: int) -> _Prepared:
+    """`n` comparable characters whose k-runs hash to `g` (`kgrams`)."""
+    order = np.argsort(g, kind="stable")
+    m = len(g)
+    j = np.arange(n)
+    return _Prepared(n, g[order], order, np.clip(j - k + 1, 0, m), np.minimum(j + 1, m))
+
+
+def _covered_fast(a: _Prepared, b_sorted: np.ndarray) -> np.ndarray:
+    """`covered` for a prepared report: the same mask, about three times faster (the
+    queries are searched in sorted order, and one cumulative sum marks the covered
+    characters instead of two bincounts)."""
+    m = len(a.sg)
+    if not m or not len(b_sorted):
+        return np.zeros(a.n, dtype=bool)
+    i = np.searchsorted(b_sorted, a.sg)
+    i[i == len(b_sorted)] = 0
+    h = np.empty(m, dtype=bool)
+    h[a.order] = b_sorted[i] == a.sg
+    c = np.empty(m + 1, dtype=np.int32)
+    c[0] = 0
+    np.cumsum(h, out=c[1:])
+    return c[a.hi] > c[a.lo]
 
 
 def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
     """Matches, summary and flags of the reports `ids` (rows as column lists)."""
-    c = rules()["compare"]
+    c, fr = rules()["compare"], rules()["flag"]
     k = c["run_chars"]
+    phrases = standard_re()
     meta, texts, cand, templates = _STATE["meta"], _STATE["texts"], _STATE["cand"], _STATE["templates"]
-    grams = _STATE["grams"]      # sorted k-run hashes of each source, kept (sources recur)
+    grams: dict[str, np.ndarray] = {}     # sorted k-run hashes of sources, kept within the budget
+    held = 0
+    budget = _STATE.get("gram_budget", GRAM_CACHE_BYTES)
+
+    def keep(rid: str, sg: np.ndarray) -> None:
+        nonlocal held
+        while grams and held + sg.nbytes > budget:
+            held -= grams.pop(next(iter(grams))).nbytes      # the oldest first
+        grams[rid] = sg
+        held += sg.nbytes
+
+    todo = set(ids)
+    early: dict[str, tuple[int, np.ndarray]] = {}   # sources met before their own turn: (n, k-runs)
 
     def gram_set(rid: str) -> np.ndarray:
         if rid not in grams:
-            grams[rid] = np.sort(kgrams(sequence(texts.get(rid)).codes, k))
+            s_ = sequence(texts.get(rid), phrases)
+            g = kgrams(s_.codes, k)
+            keep(rid, np.sort(g))
+            if rid in todo and held < budget:
+                early[rid] = (len(s_), g)         # its own turn then skips `sequence`
         return grams[rid]
 
     match_rows = {"report_id": [], "source_report_id": [], "share": [], "kind": [], "n_chars": []}
@@ -418,12 +434,18 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
                                    "source_kind", "n_sources")}
     flag_rows = {"report_id": [], "flag": [], "detail": []}
     for rid in ids:
+        todo.discard(rid)
         a = meta[rid]
-        s = sequence(texts.get(rid))
-        n = len(s)
+        if rid in early:
+            n, g = early.pop(rid)
+        else:
+            s = sequence(texts.get(rid), phrases)
+            n, g = len(s), None
         best, union, found = None, np.zeros(n, dtype=bool), 0
         if n >= c["min_chars"] and not a["template"]:
-            ga = kgrams(s.codes, k)
+            pa_ = _prepare(n, kgrams(s.codes, k) if g is None else g, k)
+            if rid not in grams:
+                keep(rid, pa_.sg)        # this report is likely a source of a later one
             sources = dict.fromkeys([*cand.get(rid, []), *(t for t in templates.get(rid, ()) if t != rid)])
             for src in sources:
                 b = meta.get(src)
@@ -432,14 +454,15 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
                 kind = _kind(a, b)
                 if kind is None:
                     continue
-                cov = covered(s, gram_set(src), k, ga)
-                share = float(cov.sum()) / n
+                cov = _covered_fast(pa_, gram_set(src))
+                n_cov = int(np.count_nonzero(cov))
+                share = n_cov / n
                 if share < c["min_share"]:
                     continue
                 union |= cov
                 found += 1
                 for col, v in (("report_id", rid), ("source_report_id", src), ("share", round(share, 4)),
-                               ("kind", kind), ("n_chars", int(cov.sum()))):
+                               ("kind", kind), ("n_chars", n_cov)):
                     match_rows[col].append(v)
                 if best is None or share > best[1]:
                     best = (src, share, kind)
@@ -452,7 +475,7 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
         if a["template"]:
             continue
         for flag, detail in flags(texts.get(rid, ""), a, total, [meta[m] for m, sh in _best_sources(match_rows, rid)],
-                                  _STATE["counts"], _STATE["roster"]):
+                                  _STATE["counts"], _STATE["roster"], fr):
             flag_rows["report_id"].append(rid)
             flag_rows["flag"].append(flag)
             flag_rows["detail"].append(detail)
@@ -524,9 +547,9 @@ def _own(name: str, a: dict) -> bool:
 
 
 def flags(text: str, a: dict, share: float, sources: list[dict], counts: dict,
-          roster: re.Pattern | None = None) -> list[tuple[str, str]]:
-    """The red flags of one report: [(flag, detail)]."""
-    fr = rules()["flag"]
+          roster: re.Pattern | None = None, fr: dict | None = None) -> list[tuple[str, str]]:
+    """The red flags of one report: [(flag, detail)]. `fr`: rules()["flag"], when the caller has it."""
+    fr = fr or rules()["flag"]
     out: list[tuple[str, str]] = []
     if share >= fr["high_share"]:
         out.append(("high_share", f"{share:.0%}"))

@@ -1,0 +1,130 @@
+"""The comparable form of a report for 查重 (pipeline/copies.py), and its MinHash signature.
+
+Pure functions of a report's simplified text, so the ingest's worker processes sign each
+report (`sign`) beside the other per-file stages and the writer only stores the rows:
+signing in the writer after the last batch cost a serial second per thousand reports.
+Signatures are datasketch MinHash values over character shingles (no word segmentation).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.rules import load as load_rules
+
+_P = np.uint64(1_000_003)          # polynomial base of the k-gram rolling hash
+_CACHE: dict = {}
+
+
+def compare_rules() -> dict:
+    """The [compare] table of copy_rules.toml (checked and re-read when edited by `pipeline.rules`)."""
+    return load_rules("copy_rules.toml")["compare"]
+
+
+def standard_re() -> re.Pattern:
+    """One regex for every standard phrase (literal lines longest first, then `re:` lines)."""
+    lines = load_rules("standard_phrases.txt")
+    if _CACHE.get("phrases") is not lines:
+        literal = sorted((re.escape(l) for l in lines if not l.startswith("re:")), key=len, reverse=True)
+        regexes = [l[3:] for l in lines if l.startswith("re:")]
+        _CACHE.update(phrases=lines, phrases_re=re.compile("|".join([*regexes, *literal])))
+    return _CACHE["phrases_re"]
+
+
+@dataclass
+class Seq:
+    """The comparable characters of a text: standard phrases, punctuation and spaces taken
+    out; `pos[i]` is where character i of `codes` sits in the text."""
+    codes: np.ndarray      # uint64 code points
+    pos: np.ndarray        # int32 offsets into the text
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def sequence(text: str | None, phrases: re.Pattern | None = None) -> Seq:
+    """`phrases`: `standard_re()`, when the caller has it (a loop over many reports)."""
+    text = text or ""
+    if not text:
+        return Seq(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    keep = (((cp >= 0x3400) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF)) | ((cp >= 0x30) & (cp <= 0x39))
+            | ((cp | 0x20) >= 0x61) & ((cp | 0x20) <= 0x7A) & (cp < 0x80))
+    for m in (phrases or standard_re()).finditer(text):
+        keep[m.start():m.end()] = False
+    pos = np.flatnonzero(keep).astype(np.int32)
+    return Seq(cp[pos].astype(np.uint64), pos)
+
+
+def kgrams(codes: np.ndarray, k: int) -> np.ndarray:
+    """Hash of every k-character run (uint64, polynomial, wraps around)."""
+    n = len(codes) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * _P + codes[j:j + n]
+    return h
+
+
+def _identity(x):
+    return x
+
+
+def _template(num_perm: int):
+    """An empty MinHash whose permutations are drawn once per process (drawing them per
+    report was half of the signing time); each report's MinHash reuses them."""
+    from datasketch import MinHash
+
+    if _CACHE.get("num_perm") != num_perm:
+        _CACHE.update(num_perm=num_perm, minhash=MinHash(num_perm=num_perm, seed=1, hashfunc=_identity))
+    return _CACHE["minhash"]
+
+
+def signature(seq: Seq) -> np.ndarray:
+    """datasketch MinHash of the report's character shingles (uint32[num_perm] as uint64)."""
+    from datasketch import MinHash
+
+    c = compare_rules()
+    t = _template(c["num_perm"])
+    m = MinHash(num_perm=c["num_perm"], seed=1, hashfunc=_identity, permutations=t.permutations, scheme=t.scheme)
+    g = kgrams(seq.codes, c["shingle_chars"])
+    # a fixed 1-in-`sample` subset of the shingles (chosen by their hash, so the same
+    # shingle is kept in every report): the Jaccard estimate is unchanged in expectation,
+    # the work is `sample` times smaller
+    g = g[(g & np.uint64(c["sample"] - 1)) == 0] >> np.uint64(32)
+    if len(g):
+        m.update_batch(np.unique(g))
+    return np.asarray(m.hashvalues, dtype=np.uint64)
+
+
+def bands(sig: np.ndarray) -> np.ndarray:
+    """One int64 key per band of `rows` MinHash values (deterministic across processes)."""
+    c = compare_rules()
+    b, r = c["bands"], c["rows"]
+    v = sig[:b * r].astype(np.uint64).reshape(b, r)
+    key = np.zeros(b, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(r):
+            key = key * np.uint64(0x9E3779B97F4A7C15) + v[:, j] + np.uint64(j + 1)
+    return key.view(np.int64)
+
+
+@dataclass
+class Signed:
+    """What the 查重 index stores for one report: its comparable length, and (when it is
+    long enough to compare) its MinHash and band keys."""
+    n_counted: int
+    minhash: np.ndarray | None     # uint32[num_perm]
+    bands: np.ndarray | None       # int64[bands]
+
+
+def sign(text: str | None) -> Signed:
+    s = sequence(text)
+    if len(s) < compare_rules()["min_chars"]:
+        return Signed(len(s), None, None)
+    sig = signature(s)
+    return Signed(len(s), sig.astype(np.uint32), bands(sig))
