@@ -388,7 +388,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["pipeline.warm"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=limits.worker_init,
-                               initargs=(os.getpid(),))
+                               initargs=(os.getpid(), limits.worker_state()))
 
 
 def _crashed(item) -> tuple[str, str]:

@@ -54,8 +54,58 @@ class FileTimeout(Exception):
 _IN_WORKER = False
 
 
-def worker_init(parent: int) -> None:
-    """Run first in every worker process: die with the ingest, and cap memory.
+# ---------------------------------------------------------------- what a worker shares with its ingest
+# Workers are forked from a fork server, which keeps the environment and the caches it
+# started with. A setting changed later in the same process (the dashboard's server, a test)
+# or an edited rules file would otherwise reach the workers stale - measured: after an
+# ingest with ZONGJIE_RULES_DIR pointing at a folder since removed, every worker of the next
+# ingest in that process died. So each pool hands its workers the ingest's settings and the
+# rules files' stamps, and a worker whose fork server saw others drops its cached rules.
+_WARMED: dict[str, str] | None = None      # the state the fork server warmed its caches with
+
+
+def worker_state() -> dict[str, str]:
+    """This process's ZONGJIE_* variables and the stamps (mtime, size) of the rules files."""
+    from pipeline.rules import rules_dir
+
+    state = {k: v for k, v in os.environ.items() if k.startswith("ZONGJIE_")}
+    try:
+        files = sorted(rules_dir().iterdir())
+        state["__rules__"] = ";".join(f"{f.name}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files)
+    except OSError:
+        state["__rules__"] = ""
+    return state
+
+
+def mark_warm() -> None:
+    """Called by `pipeline.warm` in the fork server once its caches are loaded."""
+    global _WARMED
+    _WARMED = worker_state()
+
+
+def adopt(state: dict[str, str]) -> None:
+    """Take on the ingest's settings; drop cached rules when the fork server warmed under others."""
+    for k in [k for k in os.environ if k.startswith("ZONGJIE_")]:
+        del os.environ[k]
+    os.environ.update({k: v for k, v in state.items() if k.startswith("ZONGJIE_")})
+    if _WARMED is not None and _WARMED != state:
+        _clear_caches()
+
+
+def _clear_caches() -> None:
+    """Every `functools` cache in the pipeline's modules (rules and what is derived from them)."""
+    import sys
+
+    for name, mod in list(sys.modules.items()):
+        if name == "pipeline" or name.startswith("pipeline."):
+            for value in list(vars(mod).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def worker_init(parent: int, state: dict[str, str] | None = None) -> None:
+    """Run first in every worker process: the ingest's settings (`adopt`), die with the
+    ingest, and cap memory.
 
     The worker asks the kernel for SIGKILL when its parent (the fork server, which itself
     exits when the ingest does) dies, and also watches the ingest's pid: a `kill -9` of
@@ -68,6 +118,8 @@ def worker_init(parent: int) -> None:
 
     global _IN_WORKER
     _IN_WORKER = True
+    if state is not None:
+        adopt(state)
     try:
         import ctypes
 

@@ -479,3 +479,25 @@ def test_a_twin_of_a_rejected_file_is_rejected_with_the_same_reason(tmp_path):
     assert sorted(Path(p).name for p, _ in s.rejected) == ["a.txt", "b.txt"]
     assert reasons[str(d / "a.txt")] == reasons[str(d / "b.txt")] and reasons[str(d / "a.txt")]
     assert [Path(p).name for p in s.ingested] == ["c.txt"]
+
+
+def test_workers_take_the_ingests_settings_not_the_fork_servers(tmp_path, monkeypatch):
+    """The fork server keeps the environment and caches it started with: an ingest after a
+    setting changed in the same process (here a rules folder that was then removed) must
+    still work, with the settings of the ingest that runs now."""
+    import shutil
+
+    from pipeline import rules
+    from pipeline.ingest import ingest_paths
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    folder = tmp_path / "rules"
+    shutil.copytree(rules.BUNDLED, folder)
+    monkeypatch.setenv("ZONGJIE_RULES_DIR", str(folder))
+    first = ingest_paths([sample], db=tmp_path / "a.duckdb", workers=2)
+    assert first.ingested and not first.rejected
+    shutil.rmtree(folder)
+    monkeypatch.delenv("ZONGJIE_RULES_DIR")
+    second = ingest_paths([sample], db=tmp_path / "b.duckdb", workers=2)
+    assert not second.rejected, second.rejected
+    assert len(second.ingested) == len(first.ingested) and second.reports == first.reports

@@ -28,6 +28,7 @@ from typing import Iterable
 
 import numpy as np
 
+from pipeline import limits
 from pipeline.config import data_file
 from pipeline.text.shingles import Seq, Signed, bands, kgrams, sequence, sign, signature, standard_re  # noqa: F401  (also this module's API)
 
@@ -347,7 +348,8 @@ def _compare_parallel(state: dict, ids: list[str], procs: int) -> list[tuple[dic
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["pipeline.warm"])
     chunks = [ids[i::procs] for i in range(procs)]
-    with ProcessPoolExecutor(max_workers=procs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=procs, mp_context=ctx, initializer=limits.adopt,
+                             initargs=(limits.worker_state(),)) as pool:
         futures = []
         for chunk in chunks:
             need = set(chunk)
