@@ -10,4 +10,8 @@ from __future__ import annotations
 
 from dashboard import frame
 
-frame.run()
+# Streamlit runs this file as __main__. A worker process that multiprocessing starts from a
+# process that ran it (an ingest from the 数据导入 page, Dask's workers) re-imports it as
+# __mp_main__: there it must draw nothing (outside a Streamlit run, st.navigation fails).
+if __name__ == "__main__":
+    frame.run()
