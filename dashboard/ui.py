@@ -443,6 +443,17 @@ def table_capped(fetch: Callable[[int | None], pd.DataFrame], total: int, what: 
 PRINT_ROWS = 300
 
 
+def grid(shown: Any, data: pd.DataFrame, key: str, **kwargs) -> None:
+    """st.dataframe of `shown` (a DataFrame, or a Styler for coloured verdicts) with the plain
+    print copy of `data` that `table` gives its tables: the grid is a canvas that prints only
+    the rows on screen. For tables whose download is made separately."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    with st.container(key=f"zjtbl-{key}"):
+        st.dataframe(shown, key=f"tbl_{key}", **kwargs)
+        st.html(print_table(data))
+
+
 def print_table(df: pd.DataFrame, hidden: Iterable[str] = ()) -> str:
     """`df` as an escaped HTML table for print only (class zj-print: not shown on screen);
     at most PRINT_ROWS rows, saying so when cut (the CSV holds every row)."""

@@ -67,7 +67,7 @@ with ui.guard():
         with t_rules:
             user = checks.user_path()
             in_force = checks.rules_path()
-            st.caption(f"当前使用:{'本机副本 ' + str(in_force) if in_force == user else '内置规则 pipeline/data/check_rules.toml'}。"
+            st.caption(f"当前使用:{'本机副本 ' + str(in_force) if in_force == user else '内置规则'}。"
                        "可修改阈值、分值和适用单位类型(多个类型用“、”分隔,留空为全部),保存后立即按新规则重新判定。"
                        "“每半年”的规则对全年报告按阈值的 2 倍判定。")
             rules_table = checks.rules_frame(rules_data)
@@ -124,7 +124,7 @@ with ui.guard():
             # colours cost ~0.4 s per 1,000 rows to send: a long matrix is shown as text
             shown = (grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1])
                      if len(grid) <= COLOR_ROWS else grid)
-            st.dataframe(shown, key="tbl_kh_matrix", hide_index=True, width="stretch")
+            ui.grid(shown, grid, "kh_matrix")
             if len(grid) > COLOR_ROWS:
                 st.caption(f"共 {len(grid)} 个单位年度,为加快显示未着色;缩小筛选范围(如单一年度或单位类型)即显示颜色。")
             ui.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
@@ -163,8 +163,7 @@ with ui.guard():
             sheet = mine[["rule", "verdict", "value", "required", "points", "deducted"]].copy()
             for col in ("value", "required", "points", "deducted"):
                 sheet[col] = sheet[col].map(_num)
-            st.dataframe(_zh(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), key="tbl_kh_sheet",
-                         hide_index=True, width="stretch")
+            ui.grid(_zh(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), _zh(sheet), "kh_sheet")
             ui.download(_zh(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
             # only this unit-year's evidence is computed (the whole filter's would cost as much as the verdicts)
             one = {**f, "units": [row["unit"]], "year_min": int(row["year"]), "year_max": int(row["year"])}
@@ -186,7 +185,7 @@ with ui.guard():
         with t_follow:
             st.caption("上一年度报告“下一步工作打算 / 整改措施”中的每一句承诺,与同一单位下一年度报告(“存在问题”“下一步”以外)"
                        "逐句比对:有一句与承诺共有足够多的双字词语即为“已落实”,并给出该句和重合词语;否则为“未见落实”——"
-                       "次年报告没有提到,不等于没有落实。阈值和不计入比较的常用词见 pipeline/data/followup_rules.toml。")
+                       "次年报告没有提到,不等于没有落实。阈值和不计入比较的常用词在规则文件 followup_rules.toml 中设置。")
             units = sorted(set(sc["unit"]))
             if st.session_state.get("kh_follow_unit") not in units:
                 st.session_state["kh_follow_unit"] = sc["unit"].iloc[0]
@@ -207,9 +206,9 @@ with ui.guard():
                                   next_link=[ui.report_link(r, f, highlight=e) if isinstance(r, str) and e else None
                                              for r, e in zip(fp["next_report_id"], fp["evidence"])])
                 cols = ["year", "next_year", "item_no", "item", "verdict", "share", "shared", "evidence", "link", "next_link"]
-                st.dataframe(_zh(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
-                             key="tbl_kh_follow", hide_index=True, width="stretch",
-                             column_config={"查看报告": LINK, "次年依据原文": LINK})
+                ui.grid(_zh(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
+                        _zh(shown[cols]).drop(columns=["次年依据原文"], errors="ignore"), "kh_follow",
+                        column_config={"查看报告": LINK, "次年依据原文": LINK})
                 ui.download(followup.csv_frames(fp, fr)[0], f"考核-整改跟踪-{funit}", key="kh_follow", filters=f)
             st.markdown("**连续两年出现的同类问题**")
             if fr.empty:
@@ -260,6 +259,6 @@ with ui.guard():
                     pr["peer_pass_share"] = pr["peer_pass_share"].map(lambda x: f"{x:.0%}")
                     for col in ("value", "peer_median", "rank"):
                         pr[col] = pr[col].map(lambda x: _num(float(x)))
-                    st.dataframe(_zh(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]),
-                                 key="tbl_kh_peer_rules", hide_index=True, width="stretch")
+                    ui.grid(_zh(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]), _zh(pr),
+                            "kh_peer_rules")
                     ui.download(_zh(pr), f"考核-对标-考核项-{unit}-{year}", key="kh_peer_rules", filters=f)

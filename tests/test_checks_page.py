@@ -38,6 +38,9 @@ def test_matrix_scores_and_sheet(monkeypatch, checks_db, user_rules, downloads):
     assert list(m.index) == ["县卫生健康局", "县文化旅游局", "县教育局"]         # lowest score first
     _, csv, raw = csv_of(downloads, at, "考核-矩阵")
     assert raw.startswith(b"\xef\xbb\xbf") and len(csv) == 3
+    # the coloured grid prints only its visible rows: a plain copy of every row stands in on paper
+    prints = [h.proto.body for h in at.get("html") if "zj-print" in h.proto.body]
+    assert any(all(u in body for u in ("县卫生健康局", "县文化旅游局", "县教育局")) for body in prints)
     assert not any(d.key == "kh_unit" for d in at.selectbox)          # the other tabs did not run
     # the workbook of every 考核 view (its first sheet is 说明; pd.read_excel reads that one)
     import io
