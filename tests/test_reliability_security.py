@@ -32,11 +32,17 @@ def nodes(at):
 
 
 def rendered_text(at, types: set[str] | None = None) -> str:
-    """The text of every rendered element (or of those of `types`), as JSON of its proto."""
+    """The text of every rendered element (or of those of `types`), as JSON of its proto;
+    the app's own fixed stylesheet and script (dashboard/chrome.py, the same on every page,
+    no data in it) left out."""
     from google.protobuf.json_format import MessageToDict
 
+    from dashboard import chrome
+
+    fixed = chrome.CSS + chrome.script()
     return "\n".join(json.dumps(MessageToDict(n.proto), ensure_ascii=False) for n in nodes(at)
-                     if hasattr(n.proto, "DESCRIPTOR") and (types is None or n.type in types))
+                     if hasattr(n.proto, "DESCRIPTOR") and (types is None or n.type in types)
+                     and not (n.type == "html" and getattr(n.proto, "body", None) == fixed))
 
 
 def db_values(db: Path) -> list[str]:
@@ -75,9 +81,13 @@ def assert_locked(at, db: Path) -> None:
     assert [t.value for t in at.title] == ["总结看板"]
     assert len(at.text_input) == 1 and at.text_input[0].proto.type == at.text_input[0].proto.PASSWORD
     assert not list(at.sidebar)[1:], "nothing in the sidebar"
-    for kind in ("page_link", "multiselect", "slider", "dataframe", "plotly_chart", "metric", "html",
+    for kind in ("page_link", "multiselect", "slider", "dataframe", "plotly_chart", "metric",
                  "download_button", "file_uploader", "selectbox"):
         assert not at.get(kind), kind
+    # one html element only: the fixed stylesheet and script (dashboard/chrome.py), no data
+    from dashboard import chrome
+
+    assert [h.proto.body for h in at.get("html")] in ([], [chrome.CSS + chrome.script()])
     text = rendered_text(at)
     leaked = [v for v in db_values(db) if v in text]
     assert not leaked, leaked
