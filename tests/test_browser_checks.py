@@ -72,3 +72,42 @@ def test_edit_a_threshold_in_the_browser(browser, checks_server):
     page.wait_for_selector("text=县教育局(2022年,85分)", timeout=30000)
     _shoot(page, "checks_rule_edited")
     page.context.close()
+
+
+def test_a_verdicts_evidence_opens_in_the_reader(browser, checks_server):
+    """单位考核表 → 依据原文: the evidence link (drawn on the grid's canvas, so read from the
+    table's CSV as a user who copies it would) opens 报告浏览 scrolled to the highlighted sentence."""
+    import csv
+    import io
+
+    from tests.test_browser import _download, _downloads_page
+
+    url, _ = checks_server
+    page = _downloads_page(browser)
+    page.goto(f"{url}/考核")
+    _settle(page, "考核")
+    page.get_by_role("tab", name="单位考核表").click()
+    page.wait_for_selector("text=依据原文", timeout=30000)
+    page.wait_for_timeout(1000)
+    buttons = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button:visible', has_text="CSV")
+    rows = None
+    for i in range(buttons.count()):
+        name, data = _download(page, buttons.nth(i))
+        if name.startswith("考核-依据"):
+            rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+            break
+    assert rows, "no evidence table"
+    href = rows[0]["查看报告"]
+    assert href.startswith(f"{url}/报告浏览?report=") and "hl=" in href
+    page.goto(href)
+    _settle(page, "报告浏览")
+    page.wait_for_selector("#zj-target", state="attached", timeout=30000)
+    page.wait_for_timeout(1500)
+    marked = page.evaluate("""() => { const m = document.getElementById('zj-target').nextElementSibling;
+        const r = m.getBoundingClientRect();
+        return {text: m.innerText, inside: r.top >= 0 && r.bottom <= window.innerHeight}; }""")
+    assert marked["inside"], marked
+    # the highlighted clause is the evidence sentence's (its first characters, markup aside)
+    assert rows[0]["原文"].strip()[:6] in marked["text"].replace("\n", ""), (rows[0]["原文"], marked["text"])
+    assert not _errors(page)
+    page.context.close()
