@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import duckdb
+
 from pipeline.store import corrections, roster  # noqa: F401  (register the roster's and corrections' derived tables and carry-over with the writer)
 from pipeline.store import check_sentences  # noqa: F401  (registers the 考核 candidate sentences with the writer)
 from pipeline import limits, rules, settings, store
@@ -269,10 +271,16 @@ def _update_copies(con, summary: Summary, templates: list[str] | None = None, pr
     from pipeline.store import copies
 
     t0 = time.perf_counter()
-    with store.transaction(con):
-        if templates:
-            copies.mark_templates(con, templates)
-        summary.copy_stats = copies.update(con, presigned)
+    try:
+        with store.transaction(con):
+            if templates:
+                copies.mark_templates(con, templates)
+            summary.copy_stats = copies.update(con, presigned)
+    except duckdb.OutOfMemoryException:
+        # The reports are written; only this step's rows are rolled back. Its reports stay
+        # unsigned, so the next ingest compares them again.
+        summary.notes.append(f"查重未完成:写入进程内存不足(上限 {settings.get('ZONGJIE_WRITER_MEM_MB')} MB),"
+                             "报告已全部导入,查重结果暂未更新;可调大 ZONGJIE_WRITER_MEM_MB 后再次导入同一批文件。")
     summary.copy_seconds += time.perf_counter() - t0
 
 

@@ -271,19 +271,28 @@ def update(con, presigned: dict[str, Signed] | None = None) -> dict[str, int]:
     return {"signed": len(pending), "compared": len(dirty)}
 
 
+CANDIDATE_PART = 2000      # reports whose band collisions one query gathers (see `_compare`)
+
+
 def _compare(con, dirty: set[str]) -> None:
     import pyarrow as pa
 
     c, fr = rules()["compare"], rules()["flag"]
     _ids_table(con, "_copy_dirty", dirty)
     cand: dict[str, list[str]] = {}
-    for a, b in con.execute("""
-            SELECT a.report_id, b.report_id FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
-            WHERE a.report_id IN (SELECT report_id FROM _copy_dirty) AND b.report_id <> a.report_id
-            GROUP BY a.report_id, b.report_id
-            QUALIFY row_number() OVER (PARTITION BY a.report_id ORDER BY count(*) DESC, b.report_id) <= ?""",
-                            [c["max_candidates"]]).fetchall():
-        cand.setdefault(a, []).append(b)
+    # In parts of CANDIDATE_PART reports: each report's candidates depend on its own band
+    # collisions only, so the parts give the same rows as one query, and the pairs held at
+    # once stay bounded (one query over 100,000 new reports ran the writer out of memory).
+    ordered = sorted(dirty)
+    for i in range(0, len(ordered), CANDIDATE_PART):
+        _ids_table(con, "_copy_part", ordered[i:i + CANDIDATE_PART])
+        for a, b in con.execute("""
+                SELECT a.report_id, b.report_id FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
+                WHERE a.report_id IN (SELECT report_id FROM _copy_part) AND b.report_id <> a.report_id
+                GROUP BY a.report_id, b.report_id
+                QUALIFY row_number() OVER (PARTITION BY a.report_id ORDER BY count(*) DESC, b.report_id) <= ?""",
+                                [c["max_candidates"]]).fetchall():
+            cand.setdefault(a, []).append(b)
     tsig = {r: np.asarray(m, dtype=np.uint32) for r, m in con.execute("""
         SELECT r.report_id, s.minhash FROM reports r JOIN copy_signatures s USING (report_id)
         WHERE s.minhash IS NOT NULL AND (r.file_id IN (SELECT file_id FROM copy_templates)
