@@ -354,16 +354,22 @@ def _split_runon(s: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def _clause_split(s: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A list's clauses: split on ；, else on 、 when every part says something is lacking."""
-    part = s[a:b]
-    seps = "；;" if "；" in part or ";" in part else "、"
+def _cut(s: str, a: int, b: int, seps: str) -> list[tuple[int, int]]:
+    """Spans of s[a:b] between separators (the separators left out)."""
     pieces, prev = [], a
     for i in range(a, b):
         if s[i] in seps:
             pieces.append((prev, i))
             prev = i + 1
     pieces.append((prev, b))
+    return pieces
+
+
+def _clause_split(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A list's clauses: split on ；, else on 、 when every part says something is lacking."""
+    part = s[a:b]
+    seps = "；;" if "；" in part or ";" in part else "、"
+    pieces = _cut(s, a, b, seps)
     pieces = [p for p in (_trim(s, x, y) for x, y in pieces) if p[1] - p[0] >= 2]
     if seps == "、" and len(pieces) > 1 and not all(_cues()["negative"].search(s[x:y]) for x, y in pieces):
         return [_trim(s, a, b)]
@@ -516,12 +522,7 @@ def _clause_split_inline(s: str, a: int, b: int) -> list[tuple[int, int]]:
     """Items of an inline list: cut at semicolons when it has them (an item may hold a comma:
     "A；B弱化，C不够；D"), else at 、 and commas."""
     seps = "；;" if any(c in "；;" for c in s[a:b]) else "、；;，,"
-    pieces, prev = [], a
-    for i in range(a, b):
-        if s[i] in seps:
-            pieces.append((prev, i))
-            prev = i + 1
-    pieces.append((prev, b))
+    pieces = _cut(s, a, b, seps)
     return pieces
 
 

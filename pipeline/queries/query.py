@@ -32,6 +32,7 @@ from pipeline.store import effective, summaries
 from pipeline.queries import keywords
 from pipeline import store
 from pipeline.config import db_path
+from pipeline.store.summaries import METRIC_SUMS
 from pipeline.queries.filters import LIST_FILTERS, known, where
 
 
@@ -276,16 +277,6 @@ def reports_by_source(con, _filters, paths: tuple) -> pd.DataFrame:
 # Totals add only `counted` metrics (effective.py): a category of the taxonomy, not a restatement
 # of a figure already counted in the same report. The rest stay visible: metrics outside the
 # taxonomy as the category 其他(不计入) (their sum in `uncounted_sum`), restatements in `duplicates`.
-_METRIC_SUMS = """
-    coalesce(sum(m.base_value) FILTER (WHERE m.counted AND NOT coalesce(m.approx, FALSE)
-                                       AND NOT coalesce(m.placeholder, FALSE)), 0) AS exact_sum,
-    coalesce(sum(m.base_value) FILTER (WHERE m.counted AND coalesce(m.approx, FALSE)
-                                       AND NOT coalesce(m.placeholder, FALSE)), 0) AS approx_sum,
-    count(*) FILTER (WHERE coalesce(m.placeholder, FALSE) OR m.base_value IS NULL) AS placeholders,
-    count(*) AS mentions,
-    count(*) FILTER (WHERE m.duplicate) AS duplicates,
-    coalesce(sum(m.base_value) FILTER (WHERE NOT m.in_taxonomy AND NOT coalesce(m.placeholder, FALSE)), 0)
-        AS uncounted_sum"""
 
 
 @cached

@@ -42,18 +42,23 @@ CREATE TABLE IF NOT EXISTS sum_terms_members (
 TABLES = ("sum_metrics", "sum_shortcomings", "sum_terms", "sum_terms_members")
 GROUP = ("year", "unit", "unit_type", "region", "is_report")
 
-METRICS = """
+# The six sums every metric total shows (exact, approximate, placeholders, mentions,
+# restatements, outside the taxonomy); `queries.query` sums the same columns.
+METRIC_SUMS = """
+    coalesce(sum(m.base_value) FILTER (WHERE m.counted AND NOT coalesce(m.approx, FALSE)
+                                       AND NOT coalesce(m.placeholder, FALSE)), 0) AS exact_sum,
+    coalesce(sum(m.base_value) FILTER (WHERE m.counted AND coalesce(m.approx, FALSE)
+                                       AND NOT coalesce(m.placeholder, FALSE)), 0) AS approx_sum,
+    count(*) FILTER (WHERE coalesce(m.placeholder, FALSE) OR m.base_value IS NULL) AS placeholders,
+    count(*) AS mentions,
+    count(*) FILTER (WHERE m.duplicate) AS duplicates,
+    coalesce(sum(m.base_value) FILTER (WHERE NOT m.in_taxonomy AND NOT coalesce(m.placeholder, FALSE)), 0)
+        AS uncounted_sum"""
+
+METRICS = f"""
 SELECT r.report_id, r.year, r.unit, r.unit_type, r.region, r.is_report, r.title,
        m.category, coalesce(m.base_measure, '') AS measure,
-       coalesce(sum(m.base_value) FILTER (WHERE m.counted AND NOT coalesce(m.approx, FALSE)
-                                          AND NOT coalesce(m.placeholder, FALSE)), 0) AS exact_sum,
-       coalesce(sum(m.base_value) FILTER (WHERE m.counted AND coalesce(m.approx, FALSE)
-                                          AND NOT coalesce(m.placeholder, FALSE)), 0) AS approx_sum,
-       count(*) FILTER (WHERE coalesce(m.placeholder, FALSE) OR m.base_value IS NULL) AS placeholders,
-       count(*) AS mentions,
-       count(*) FILTER (WHERE m.duplicate) AS duplicates,
-       coalesce(sum(m.base_value) FILTER (WHERE NOT m.in_taxonomy AND NOT coalesce(m.placeholder, FALSE)), 0)
-           AS uncounted_sum,
+       {METRIC_SUMS},
        count(*) FILTER (WHERE m.placeholder) AS n_placeholder,
        count(*) FILTER (WHERE m.approx AND NOT m.placeholder) AS n_approx
 FROM metrics_eff m JOIN reports_eff r USING (report_id)
