@@ -32,7 +32,6 @@ from pipeline.store import effective, summaries
 from pipeline.queries import keywords
 from pipeline import store
 from pipeline.config import db_path
-from pipeline.store.summaries import METRIC_SUMS
 from pipeline.queries.filters import LIST_FILTERS, known, where
 
 
@@ -277,6 +276,7 @@ def reports_by_source(con, _filters, paths: tuple) -> pd.DataFrame:
 # Totals add only `counted` metrics (effective.py): a category of the taxonomy, not a restatement
 # of a figure already counted in the same report. The rest stay visible: metrics outside the
 # taxonomy as the category 其他(不计入) (their sum in `uncounted_sum`), restatements in `duplicates`.
+# The sums themselves are computed once per report at publish: `pipeline.store.summaries.METRIC_SUMS`.
 
 
 @cached
