@@ -117,18 +117,20 @@ def test_relative_imports_of_subpackages_resolve(tmp_path):
 
 # Which layers each layer may import (besides its own and the base: settings, rules, config,
 # version, limits, the package itself). Imports point one way:
-# dashboard -> queries/outputs -> store <- ingest -> extract -> load/text.
+# dashboard -> queries/outputs -> store <- ingest -> extract -> load/text, and under extract and
+# store both, records (the typed records and the tables they become; it imports nothing).
 BASE = {"__init__", "settings", "rules", "config", "version", "limits"}
 MAY_IMPORT = {
+    "records": set(),
     "text": set(),
     "load": {"text"},
-    "extract": {"load", "text"},
-    "store": set(),
-    "queries": {"store"},
-    "outputs": {"queries", "store"},
-    "ingest": {"load", "text", "extract", "store"},
+    "extract": {"load", "text", "records"},
+    "store": {"records"},
+    "queries": {"store", "records"},
+    "outputs": {"queries", "store", "records"},
+    "ingest": {"load", "text", "extract", "store", "records"},
     "warm": {"extract", "load", "text"},
-    "engines": {"ingest", "store", "warm"},     # where `pipeline map` runs the chain (process pool, Dask)
+    "engines": {"ingest", "store", "warm", "records"},     # where `pipeline map` runs the chain (process pool, Dask)
 }
 # One edge against the picture, on purpose: the roster types its unit names with the
 # extraction's own unit-type rules, so a name is typed the same in a report and in the roster.
@@ -160,6 +162,14 @@ def test_the_layer_check_bites():
     assert _violations({"text.clean": {"store"}, "store": {"text.clean", "rules"}, "queries.query": {"store"},
                         "store.roster": {"extract.attribute"}, "store.copies": {"extract.split"}}) == [
         ("store", "text.clean"), ("store.copies", "extract.split"), ("text.clean", "store")]
+
+
+def test_records_import_nothing_from_the_package():
+    """records sits below extract and store: both import it, it imports neither (nor anything)."""
+    graph = import_graph()
+    assert graph["records"] == set()
+    assert "records" in graph["extract.process"] and "records" in graph["store"]
+    assert "records" in extraction_modules()          # so a change to a record re-extracts
 
 
 def test_base_modules_import_no_layer():

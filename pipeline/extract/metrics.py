@@ -25,26 +25,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from pipeline.records import Metric
 from pipeline.rules import load as load_rules
 from pipeline.text.numerals import CHINESE_CHARS, MAGNITUDES, parse_number
 
 
-@dataclass
-class Metric:
-    section_index: int
-    section_kind: str
-    phrase: str
-    category: str
-    value: float | None
-    measure: str
-    approx: bool
-    placeholder: bool
-    text: str            # the clause holding the count, as in the report text
-    start: int           # offsets of `text` in the report text
-    end: int
-    sentence: str = ""   # the whole sentence, for the reader
-    base_value: float | None = None   # the count in its base measure, for sums (3.2 万人次 -> 32000)
-    base_measure: str = ""            # the measure without 万/亿 (人次); see `normalise`
+# Metric: the record this stage produces, declared with its stored columns in pipeline/records.py
 
 
 @dataclass

@@ -6,7 +6,6 @@ processes; `store` writes its result in one transaction.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
@@ -21,40 +20,7 @@ from pipeline.extract.shortcomings import extract_shortcomings
 from pipeline.text.shingles import Signed, sign
 from pipeline.extract.split import split_reports
 from pipeline.extract.tokenize import term_counts
-
-
-@dataclass
-class ReportResult:
-    report_index: int
-    char_start: int                     # offsets in the file's decoded text
-    char_end: int
-    text: str                           # cleaned report text, original script
-    text_simplified: str
-    title: str | None
-    attrs: dict
-    sources: dict
-    script: str
-    sections: list[dict] = field(default_factory=list)
-    metrics: list[dict] = field(default_factory=list)
-    shortcomings: list[dict] = field(default_factory=list)
-    terms: dict[str, int] = field(default_factory=dict)
-    copy_sig: Signed | None = None      # 查重 signature, signed here (pure) so the writer only stores it
-
-
-@dataclass
-class FileResult:
-    path: str
-    file_id: str                        # sha256 of the bytes
-    file_type: str
-    encoding: str
-    size_bytes: int
-    n_chars: int
-    reports: list[ReportResult]
-
-
-def _flat(obj) -> dict:
-    """A flat dataclass as a dict (`asdict` deep-copies recursively: slow on the hot path)."""
-    return dict(vars(obj))
+from pipeline.records import FileResult, ReportResult   # noqa: F401  (the chain's output; importers name them here)
 
 
 def _is_page_header(part, simple: str) -> bool:
@@ -111,12 +77,10 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
             char_start=in_file[start] if in_file else start,
             char_end=(in_file[end - 1] + 1 if end > start else in_file[start]) if in_file else end,
             title=title,
-            attrs=dict(unit=a.unit, unit_explicit=a.unit_explicit, unit_type=a.unit_type, region=a.region,
-                       year=a.year, period=a.period, is_report=a.is_report, publish_date=a.publish_date),
+            unit=a.unit, unit_explicit=a.unit_explicit, unit_type=a.unit_type, region=a.region,
+            year=a.year, period=a.period, is_report=a.is_report, publish_date=a.publish_date,
             sources=a.sources, script=script_of(body, simple),
-            sections=[_flat(s) for s in sections],
-            metrics=[_flat(x) for x in metrics],
-            shortcomings=[_flat(x) for x in shortcomings],
+            sections=sections, metrics=metrics, shortcomings=shortcomings,
             terms=dict(term_counts(simple)),
             copy_sig=sign(simple),
         ))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
+from pipeline.records import Section
 from pipeline.rules import load as load_rules
 from pipeline.text.numerals import ENUM_DIGITS, enum_number
 from pipeline.text.sentences import SENTENCE
@@ -29,15 +29,7 @@ HEADING_STYLES: list[tuple[str, re.Pattern]] = [
 SECTION_KINDS = ("工作开展", "存在问题", "下一步", "其他")
 
 
-@dataclass
-class Section:
-    index: int
-    kind: str
-    heading: str | None
-    start: int          # offsets into the report text
-    end: int
-    style: str | None   # heading style, or 'marker' for an inline marker, None for the preamble
-    item: bool = False  # a numbered item of an announced problems list ("还存在以下不足：" then 1./2.)
+# Section: the record this stage produces, declared with its stored columns in pipeline/records.py
 
 
 class AnyOf:

@@ -15,24 +15,16 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from pipeline.records import Shortcoming
 from pipeline.rules import load as load_rules
 from pipeline.text.numerals import ENUM_DIGITS, enum_chinese
 from pipeline.text.sentences import END as SENTENCE_END
 from pipeline.extract.segment import HEADING_STYLES, classify, heading_number, heading_style, problem_cue, sentences
 
 
-@dataclass
-class Shortcoming:
-    section_index: int
-    position: int            # 1-based order within the report
-    text: str                # the statement, as in the report text
-    category: str            # primary category
-    categories: list[str] = field(default_factory=list)   # every category that matched
-    triggers: list[str] = field(default_factory=list)     # the words that matched
-    start: int = 0
-    end: int = 0
+# Shortcoming: the record this stage produces, declared with its stored columns in pipeline/records.py
 
 
 # ---------------------------------------------------------------- rules from the data files

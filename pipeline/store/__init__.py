@@ -23,52 +23,28 @@ The package also holds the tables kept beside the extracted rows, one module eac
 from __future__ import annotations
 
 import contextlib
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
 import duckdb
 
+from pipeline import records
 from pipeline.config import db_path, pipeline_version
 
 SCHEMA_VERSION = "3"
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS files (
-    file_id VARCHAR PRIMARY KEY, name VARCHAR, file_type VARCHAR, encoding VARCHAR,
-    size_bytes BIGINT, n_chars INTEGER, n_reports INTEGER, pipeline_version VARCHAR,
-    ingested_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS file_paths (path VARCHAR PRIMARY KEY, file_id VARCHAR, seen_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS rejects (path VARCHAR PRIMARY KEY, reason VARCHAR, rejected_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS reports (
-    report_id VARCHAR PRIMARY KEY, file_id VARCHAR, source VARCHAR, report_index INTEGER,
-    char_start INTEGER, char_end INTEGER, title VARCHAR,
-    unit VARCHAR, unit_explicit BOOLEAN, unit_type VARCHAR, region VARCHAR,
-    year INTEGER, period VARCHAR, is_report BOOLEAN, publish_date DATE, script VARCHAR,
-    sources VARCHAR,              -- JSON: which source gave each value
-    n_chars INTEGER, text VARCHAR, text_simplified VARCHAR);
-CREATE TABLE IF NOT EXISTS sections (
-    report_id VARCHAR, file_id VARCHAR, section_index INTEGER, kind VARCHAR, heading VARCHAR,
-    style VARCHAR, char_start INTEGER, char_end INTEGER);
-CREATE TABLE IF NOT EXISTS metrics (
-    report_id VARCHAR, file_id VARCHAR, metric_index INTEGER, section_index INTEGER, section_kind VARCHAR,
-    phrase VARCHAR, category VARCHAR,
-    value DOUBLE, measure VARCHAR,              -- as written: 3.2 万人次 (the export)
-    base_value DOUBLE, base_measure VARCHAR,    -- normalised for sums: 32000 人次 (metrics.normalise)
-    approx BOOLEAN, placeholder BOOLEAN,
-    text VARCHAR, sentence VARCHAR, char_start INTEGER, char_end INTEGER);
--- databases created before schema 2 (their rows are re-extracted by the next ingest: new pipeline version)
-ALTER TABLE metrics ADD COLUMN IF NOT EXISTS base_value DOUBLE;
-ALTER TABLE metrics ADD COLUMN IF NOT EXISTS base_measure VARCHAR;
-CREATE TABLE IF NOT EXISTS shortcomings (
-    report_id VARCHAR, file_id VARCHAR, item_index INTEGER, section_index INTEGER, text VARCHAR,
-    category VARCHAR, categories VARCHAR[], triggers VARCHAR[], char_start INTEGER, char_end INTEGER);
-CREATE TABLE IF NOT EXISTS term_counts (report_id VARCHAR, term VARCHAR, n INTEGER);
--- schema 3 dropped term_counts.file_id
-ALTER TABLE term_counts DROP COLUMN IF EXISTS file_id;
-"""
+# The extracted tables' columns are declared once, with the records they come from
+# (pipeline/records.py); the statements here only bring older databases up to date.
+SCHEMA = "\n".join([
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);",
+    *(t.ddl() for t in records.TABLES.values()),
+    "-- databases created before schema 2 (their rows are re-extracted by the next ingest: new pipeline version)",
+    "ALTER TABLE metrics ADD COLUMN IF NOT EXISTS base_value DOUBLE;",
+    "ALTER TABLE metrics ADD COLUMN IF NOT EXISTS base_measure VARCHAR;",
+    "-- schema 3 dropped term_counts.file_id",
+    "ALTER TABLE term_counts DROP COLUMN IF EXISTS file_id;",
+])
 
 # ---------------------------------------------------------------- roster and corrections
 # The supervisor's own data, kept apart from extracted rows: a re-ingest, a re-extraction or
@@ -566,59 +542,50 @@ def report_id(file_id: str, index: int) -> str:
     return f"{file_id[:16]}-{index}"
 
 
-_COLUMNS = {
-    "reports": ["report_id", "file_id", "source", "report_index", "char_start", "char_end", "title", "unit",
-                "unit_explicit", "unit_type", "region", "year", "period", "is_report", "publish_date", "script",
-                "sources", "n_chars", "text", "text_simplified"],
-    "sections": ["report_id", "file_id", "section_index", "kind", "heading", "style", "char_start", "char_end"],
-    "metrics": ["report_id", "file_id", "metric_index", "section_index", "section_kind", "phrase", "category",
-                "value", "measure", "base_value", "base_measure", "approx", "placeholder", "text", "sentence",
-                "char_start", "char_end"],
-    "shortcomings": ["report_id", "file_id", "item_index", "section_index", "text", "category", "categories",
-                     "triggers", "char_start", "char_end"],
-    "term_counts": ["report_id", "term", "n"],
-}
+_COLUMNS = {t: records.TABLES[t].names for t in TABLES}
 
 
 def _columns(results: list) -> dict[str, dict[str, list]]:
-    """Processed files -> one dict of column lists per table (cheap to hand to Arrow)."""
+    """Processed files -> one dict of column lists per table (cheap to hand to Arrow).
+
+    Each row is the record's stored fields (`records.Table.getter`, one C call for plain
+    fields) beside the keys the writer supplies (report_id, file_id, metric_index)."""
     out = {t: {c: [] for c in cols} for t, cols in _COLUMNS.items()}
+    plan = {}
+    for t in ("reports", "sections", "metrics", "shortcomings"):
+        spec = records.TABLES[t]
+        plan[t] = (spec.getter(), [out[t][c.name] for c in spec.fields()])
+    (rep_get, rep_cols), (sec_get, sec_cols), (met_get, met_cols), (sho_get, sho_cols) = (
+        plan[t] for t in ("reports", "sections", "metrics", "shortcomings"))
     rep, sec, met, sho, ter = (out[t] for t in ("reports", "sections", "metrics", "shortcomings", "term_counts"))
     for res in results:
         fid = res.file_id
         for r in res.reports:
             rid = report_id(fid, r.report_index)
-            a = r.attrs
-            for c, v in (("report_id", rid), ("file_id", fid), ("source", res.path), ("report_index", r.report_index),
-                         ("char_start", r.char_start), ("char_end", r.char_end), ("title", r.title),
-                         ("unit", a["unit"]), ("unit_explicit", a["unit_explicit"]), ("unit_type", a["unit_type"]),
-                         ("region", a["region"]), ("year", a["year"]), ("period", a["period"]),
-                         ("is_report", a["is_report"]), ("publish_date", a["publish_date"]), ("script", r.script),
-                         ("sources", json.dumps(r.sources, ensure_ascii=False)), ("n_chars", len(r.text)),
-                         ("text", r.text), ("text_simplified", r.text_simplified)):
-                rep[c].append(v)
+            rep["report_id"].append(rid)
+            rep["file_id"].append(fid)
+            rep["source"].append(res.path)
+            for col, v in zip(rep_cols, rep_get(r)):
+                col.append(v)
+            n = len(r.sections)
+            sec["report_id"].extend([rid] * n)
+            sec["file_id"].extend([fid] * n)
             for s in r.sections:
-                for c, v in (("report_id", rid), ("file_id", fid), ("section_index", s["index"]), ("kind", s["kind"]),
-                             ("heading", s["heading"]), ("style", s["style"]), ("char_start", s["start"]),
-                             ("char_end", s["end"])):
-                    sec[c].append(v)
-            for i, m in enumerate(r.metrics):
-                for c, v in (("report_id", rid), ("file_id", fid), ("metric_index", i),
-                             ("section_index", m["section_index"]), ("section_kind", m["section_kind"]),
-                             ("phrase", m["phrase"]), ("category", m["category"]),
-                             ("value", None if m["value"] is None else float(m["value"])), ("measure", m["measure"]),
-                             ("base_value", None if m["base_value"] is None else float(m["base_value"])),
-                             ("base_measure", m["base_measure"]),
-                             ("approx", m["approx"]), ("placeholder", m["placeholder"]), ("text", m["text"]),
-                             ("sentence", m.get("sentence") or m["text"]), ("char_start", m["start"]),
-                             ("char_end", m["end"])):
-                    met[c].append(v)
+                for col, v in zip(sec_cols, sec_get(s)):
+                    col.append(v)
+            n = len(r.metrics)
+            met["report_id"].extend([rid] * n)
+            met["file_id"].extend([fid] * n)
+            met["metric_index"].extend(range(n))
+            for m in r.metrics:
+                for col, v in zip(met_cols, met_get(m)):
+                    col.append(v)
+            n = len(r.shortcomings)
+            sho["report_id"].extend([rid] * n)
+            sho["file_id"].extend([fid] * n)
             for s in r.shortcomings:
-                for c, v in (("report_id", rid), ("file_id", fid), ("item_index", s["position"]),
-                             ("section_index", s["section_index"]), ("text", s["text"]), ("category", s["category"]),
-                             ("categories", list(s["categories"])), ("triggers", list(s["triggers"])),
-                             ("char_start", s["start"]), ("char_end", s["end"])):
-                    sho[c].append(v)
+                for col, v in zip(sho_cols, sho_get(s)):
+                    col.append(v)
             n = len(r.terms)
             ter["report_id"].extend([rid] * n)
             ter["term"].extend(r.terms.keys())
@@ -638,15 +605,14 @@ def arrow_tables(results: list, version: str | None = None) -> dict:
     version = version or pipeline_version()
     now = datetime.now()
     cols = _columns(results)
-    cols["files"] = {
-        "file_id": [r.file_id for r in results], "name": [Path(r.path).name for r in results],
-        "file_type": [r.file_type for r in results], "encoding": [r.encoding for r in results],
-        "size_bytes": [r.size_bytes for r in results], "n_chars": [r.n_chars for r in results],
-        "n_reports": [len(r.reports) for r in results], "pipeline_version": [version] * len(results),
-        "ingested_at": [now] * len(results)}
+    files = records.FILES
+    rows = list(map(files.getter(), results))
+    cols["files"] = {c.name: [row[k] for row in rows] for k, c in enumerate(files.fields())}
+    cols["files"].update(pipeline_version=[version] * len(results), ingested_at=[now] * len(results))
     cols["file_paths"] = {"path": [r.path for r in results], "file_id": [r.file_id for r in results],
                           "seen_at": [now] * len(results)}
-    return {t: pa.table(c) for t, c in cols.items()}
+    return {t: pa.table({c.name: cols[t][c.name] for c in records.TABLES[t].columns},
+                        schema=records.arrow_schema(records.TABLES[t])) for t in cols}
 
 
 def write_tables(con, tables: dict) -> int:
