@@ -4,14 +4,17 @@ Values are the effective ones (pipeline/store/effective.py): a supervisor's corr
 (unit, type, region, year, period, is_report; metrics and shortcomings marked wrong left out,
 moved ones in their new category) and the roster's canonical unit names; each report lists
 its `corrections` (field, value, original, who, when), and `roster_name`/`roster_match` say
-how its unit matched the roster."""
+how its unit matched the roster.
+
+Which stored columns a report, a metric and a shortcoming carry, and under which key
+(`measure` is the contract's `unit`), is read off the records (pipeline/records.py: EXPORT_*)."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from pipeline import records, store
 from pipeline.store import effective
-from pipeline import store
 from pipeline.store.copies import FLAGS
 
 
@@ -20,11 +23,30 @@ def _number(v):
     return int(v) if v is not None and float(v).is_integer() else v
 
 
+def _columns(table: records.Table, names: tuple[str, ...]) -> tuple[str, list]:
+    """The SELECT list and the columns (key, type) for the export's fields of `table`."""
+    cols = [table.column(n) for n in names]
+    return ", ".join(c.name for c in cols), cols
+
+
+def _value(c: records.Column, v):
+    """A stored value as the export writes it: numbers as written, lists as lists."""
+    if c.sql == "DOUBLE":
+        return _number(v)
+    if c.sql.endswith("[]"):
+        return list(v or [])
+    return v
+
+
+REPORT_SQL, REPORT_COLS = _columns(records.REPORTS, records.EXPORT_REPORT)
+METRIC_SQL, METRIC_COLS = _columns(records.METRICS, records.EXPORT_METRIC)
+SHORTCOMING_SQL, SHORTCOMING_COLS = _columns(records.SHORTCOMINGS, records.EXPORT_SHORTCOMING)
+
+
 def iter_reports(con):
     effective.ensure(con)
-    reports = con.execute("""
-        SELECT report_id, source, char_start, char_end, report_index, title, unit, unit_explicit,
-               unit_type, region, year, period, is_report, script, sources, text, roster_name, match_kind
+    reports = con.execute(f"""
+        SELECT report_id, {REPORT_SQL}, text, roster_name, match_kind
         FROM reports_eff ORDER BY source, report_index""").fetchall()
     fixes: dict[str, list] = {}
     for rid, target, item, ordinal, field, value, original, who, at in con.execute("""
@@ -36,21 +58,16 @@ def iter_reports(con):
             target=target, item_text=item or None, item_ordinal=None if ordinal < 0 else ordinal, field=field,
             value=value, original=original, who=who, at=at.isoformat(timespec="seconds") if at else None))
     metrics: dict[str, list] = {}
-    for rid, *m in con.execute("""
-            SELECT report_id, phrase, category, value, measure, approx, placeholder, text, section_kind,
-                   base_value, base_measure
+    # value/unit as written (3.2 万人次, the contract); base_* normalised (32000 人次), optional
+    for rid, *m in con.execute(f"""
+            SELECT report_id, {METRIC_SQL}
             FROM _metrics_fixed WHERE NOT wrong ORDER BY report_id, metric_index""").fetchall():  # taxonomy names as stored
-        phrase, category, value, measure, approx, placeholder, text, kind, base_value, base_measure = m
-        # value/unit as written (3.2 万人次, the contract); base_* normalised (32000 人次), optional
-        metrics.setdefault(rid, []).append(dict(
-            phrase=phrase, category=category, value=_number(value), unit=measure, approx=approx,
-            placeholder=placeholder, text=text, section_kind=kind,
-            base_value=_number(base_value), base_unit=base_measure))
+        metrics.setdefault(rid, []).append({c.key: _value(c, v) for c, v in zip(METRIC_COLS, m)})
     shortcomings: dict[str, list] = {}
-    for rid, text, category, cats in con.execute("""
-            SELECT report_id, text, category, categories FROM shortcomings_eff
+    for rid, *s in con.execute(f"""
+            SELECT report_id, {SHORTCOMING_SQL} FROM shortcomings_eff
             ORDER BY report_id, item_index""").fetchall():
-        shortcomings.setdefault(rid, []).append(dict(text=text, category=category, categories=list(cats or [])))
+        shortcomings.setdefault(rid, []).append({c.key: _value(c, v) for c, v in zip(SHORTCOMING_COLS, s)})
     # 查重: the copied share (总复制比), the largest single source, the red flags
     copy = {rid: dict(share=share or 0.0, source_report=src, source_unit=su, source_year=sy)
             for rid, share, src, su, sy in con.execute("""
@@ -61,17 +78,16 @@ def iter_reports(con):
                                          ).fetchall():
         copy_flags.setdefault(rid, []).append(dict(flag=flag, label=FLAGS.get(flag, flag), detail=detail))
     no_copy = dict(share=None, source_report=None, source_unit=None, source_year=None)
-    for (rid, source, cs, ce, idx, title, unit, explicit, utype, region, year, period, is_report,
-         script, sources, text, roster_name, match_kind) in reports:
-        yield dict(
-            source=source, char_start=cs, char_end=ce, report_index=idx, title=title, unit=unit,
-            unit_explicit=explicit, unit_type=utype, region=region, year=year, period=period,
-            is_report=is_report, script=script, sources=json.loads(sources or "{}"),
+    for rid, *row, text, roster_name, match_kind in reports:
+        out = {c.key: _value(c, v) for c, v in zip(REPORT_COLS, row)}
+        out["sources"] = json.loads(out["sources"] or "{}")
+        out.update(
             metrics=metrics.get(rid, []), shortcomings=shortcomings.get(rid, []),
             copy=copy.get(rid, no_copy), copy_flags=copy_flags.get(rid, []),
             # the cleaned report text: finds the report again even where offsets cannot be
             # exact (a web page's markup around the visible text)
             text=text, roster_name=roster_name, roster_match=match_kind, corrections=fixes.get(rid, []))
+        yield out
 
 
 def export_jsonl(db: str | Path | None, out: str | Path) -> int:

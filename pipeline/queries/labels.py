@@ -8,33 +8,28 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline import records
 from pipeline.queries.filters import LIST_FILTERS, _years, known
 from pipeline.queries.filters import describe as fdescribe
 
+# A stored column's label is declared with its record (pipeline/records.py); the rest name
+# what the queries compute (counts, sums, scores) and the supervisor's tables.
 LABELS: dict[str, str] = {
-    "report_id": "报告编号", "title": "标题", "unit": "单位", "unit_explicit": "单位明确署名",
-    "unit_type": "单位类型", "region": "地区", "year": "年度", "period": "期间", "is_report": "是工作总结",
-    "script": "繁简", "n_chars": "字数", "source": "来源文件", "report_index": "文件内序号",
-    "publish_date": "发布日期", "sources": "取值来源", "text": "原文", "text_simplified": "简体文本",
+    **records.labels(),
     "reports": "报告数", "units": "单位数", "years": "年份数", "files": "文件数", "chars": "总字数",
     "year_first": "最早年度", "year_last": "最晚年度",
     "check": "检查项代码", "item": "检查项", "count": "数量",
-    "path": "文件", "reason": "原因", "rejected_at": "时间",
-    "category": "类别", "categories": "全部类别", "triggers": "触发词", "phrase": "指标短语",
-    "value": "数值", "measure": "计量单位", "base_value": "折算数值", "base_measure": "折算单位", "approx": "约数",
-    "placeholder": "占位", "section_kind": "所在部分",
-    "sentence": "所在句子", "exact_sum": "精确合计", "approx_sum": "约数合计", "placeholders": "占位条数",
+    "exact_sum": "精确合计", "approx_sum": "约数合计", "placeholders": "占位条数",
     "mentions": "提及条数", "statements": "问题条数", "n_years": "出现年数", "n_units": "单位数",
-    "unit_list": "涉及单位", "term": "词语", "n": "出现次数", "per_10k_chars": "每万字频次",
+    "unit_list": "涉及单位", "per_10k_chars": "每万字频次",
     "n_group": "本组次数", "n_rest": "其余次数", "score": "显著度", "llr": "显著度(对数似然比)",
-    "left": "左侧上下文", "right": "右侧上下文", "kind": "部分", "heading": "标题行",
-    "metric_index": "序号", "item_index": "序号", "char_start": "起始位置", "char_end": "结束位置",
+    "left": "左侧上下文", "right": "右侧上下文",
     "link": "查看报告", "statement": "问题表述", "clause": "原文片段",
     # roster, corrections, 待核查
     "corrected": "已更正", "roster_name": "名单单位", "match_kind": "名单匹配方式", "match_score": "匹配相似度",
     "unit_original": "原识别单位", "unit_type_original": "原识别类型", "region_original": "原识别地区",
     "year_original": "原识别年度", "period_original": "原识别期间", "is_report_original": "原判断是工作总结",
-    "file_id": "文件哈希", "counted": "计入合计", "duplicate": "重复表述", "wrong": "标为错误",
+    "counted": "计入合计", "duplicate": "重复表述", "wrong": "标为错误",
     "category_original": "原类别", "item_ordinal": "同文序号", "reasons": "待核查原因", "in_roster": "在名单中",
     "duplicates": "重复表述条数", "uncounted_sum": "不计入合计", "aliases": "别名", "name": "单位",
 }
