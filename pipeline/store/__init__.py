@@ -1,5 +1,8 @@
 """Stage 9 - store: the one DuckDB schema, and the only place that opens connections.
 
+The extracted tables' columns (name, type, order) are declared with the records they come
+from, in pipeline/records.py; `SCHEMA` and the writer's Arrow tables are made from them.
+
 Tables (see README "Data model"):
   meta          key/value (schema and pipeline versions)
   files         one row per distinct file content (file_id = sha256 of the bytes)
