@@ -199,14 +199,15 @@ class Table:
         return f"CREATE TABLE IF NOT EXISTS {self.name} ({cols});"
 
     def fields(self) -> list[Column]:
-        """The columns read off the record (the others the writer supplies)."""
-        return [c for c in self.columns if c.attr is not None]
+        """The columns whose values come from the record (the others the writer supplies)."""
+        return [c for c in self.columns if c.attr is not None or c.get is not None]
 
     def getter(self) -> Callable:
-        """record -> the tuple of its values for `fields()`, in order (one C call for plain fields)."""
+        """record -> the tuple of its values for `fields()`, in order (one C call when every
+        value is a plain field)."""
         cols = self.fields()
         if not any(c.get for c in cols):
-            return attrgetter(*[c.attr for c in cols]) if len(cols) > 1 else (lambda r, g=attrgetter(cols[0].attr): (g(r),))
+            return attrgetter(*[c.attr for c in cols])
         gets = [c.get or attrgetter(c.attr) for c in cols]
         return lambda r: tuple(g(r) for g in gets)
 
@@ -222,7 +223,7 @@ def _table(name: str, record: type | None, order: str, supplied: tuple[Column, .
     for n in order.split():
         c = by_name.pop(n)
         if n in get:
-            c = Column(c.name, c.sql, c.attr or n, c.label, c.export, get[n])
+            c = Column(c.name, c.sql, c.attr, c.label, c.export, get[n])
         cols.append(c)
     assert not (set(by_name) & set(own)), f"{name}: stored fields without a column: {sorted(set(by_name) & set(own))}"
     return Table(name, tuple(cols), record, primary_key)
