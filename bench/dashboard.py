@@ -80,6 +80,7 @@ def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
 
     high = float(copies.rules()["flag"]["high_share"])
     calls.update({"copy_stats": [((high,), {})], "copy_ranking": [((), {"limit": CAP})],
+                  "copy_flag_list": [((), {"limit": CAP})],
                   "copy_sources": [((a,), {})], "copy_pair": [((a, b), {})], "copy_info": [((a,), {})],
                   "copy_heatmap": [((), {"year": years[0] if years else None})]})
     # 考核 (pipeline/queries/checks.py registers its queries with the query layer): the shipped rules,

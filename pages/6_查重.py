@@ -176,17 +176,23 @@ with ui.guard():
     # ------------------------------------------------------------ flags
     if t_flags.open:
         with t_flags:
-            fl = q.copy_flag_list(f)
-            if fl.empty:
+            counts = q.copy_flag_counts(f)
+            if counts.empty:
                 ui.empty("当前筛选下没有红旗。")
             else:
-                kinds = ["全部红旗", *dict.fromkeys(fl["flags"])]
-                if st.session_state.get("cp_flag") not in kinds:
+                n_of = {"全部红旗": int(counts["n"].sum()), **dict(zip(counts["label"], counts["n"].astype(int)))}
+                code_of = dict(zip(counts["label"], counts["flag"]))
+                if st.session_state.get("cp_flag") not in n_of:
                     st.session_state.pop("cp_flag", None)
-                kind = st.selectbox("红旗类型", kinds, key="cp_flag")
-                sel = fl if kind == "全部红旗" else fl[fl["flags"] == kind]
-                sel = sel.assign(year=sel["year"].map(_year))
-                sel.insert(0, "link", _links(sel["report_id"]))
+                kind = st.selectbox("红旗类型", list(n_of), key="cp_flag", format_func=lambda k: f"{k}({n_of[k]:,} 条)")
+                code, total = code_of.get(kind), n_of[kind]
+
+                def flag_rows(limit: int | None) -> pd.DataFrame:
+                    sel = q.copy_flag_list(f, code, limit=limit)
+                    sel = sel.assign(year=sel["year"].map(_year))
+                    sel.insert(0, "link", _links(sel["report_id"]))
+                    return _label(sel.drop(columns=["flag"]))
+
                 st.caption("“依据”列给出文中命中的文字。")
-                ui.table(_label(sel.drop(columns=["flag"])), f"查重-红旗-{kind}", "cp_flags", f, labelled=True, capped=True,
-                         column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small")})
+                ui.table_capped(flag_rows, total, f"查重-红旗-{kind}", "cp_flags", f,
+                                column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small")})

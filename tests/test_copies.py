@@ -323,6 +323,9 @@ def test_copies_page_ranks_compares_and_downloads(monkeypatch, built, downloads)
     at.run()
     _, flags, _ = csv_of(downloads, at, "查重-红旗-全部红旗")
     assert {"模板占位符未替换", "出现其他地区名称", "复制比高"} <= set(flags["红旗"])
+    counts = q.copy_flag_counts.uncached({}, db=db)        # what the picker says of each kind
+    assert len(flags) == counts["n"].sum() and dict(zip(counts["label"], counts["n"])) == \
+        flags["红旗"].value_counts().to_dict()
     at.selectbox(key="cp_flag").set_value("出现其他地区名称").run()
     _, one, _ = csv_of(downloads, at, "查重-红旗-出现其他地区名称")
     assert set(one["红旗"]) == {"出现其他地区名称"} and "桂阳县" in one.iloc[0]["依据"]

@@ -775,13 +775,30 @@ def copy_heatmap(con, filters, year: int | None = None) -> pd.DataFrame:
 
 
 @cached
-def copy_flag_list(con, filters) -> pd.DataFrame:
+def copy_flag_list(con, filters, flag: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The red flags under the filter, one row each; `flag`: one kind only (its code);
+    `limit`: the first rows (the table; `copy_flag_counts` says how many of each)."""
     cond, params = where(filters)
+    if flag:
+        cond, params = cond + " AND f.flag = ?", [*params, flag]
     df = _df(con, f"""
         SELECT f.report_id, r.unit, r.year, r.title, f.flag, f.flag AS flags, f.detail
         FROM copy_flags f JOIN reports r USING (report_id)
-        WHERE {cond} ORDER BY f.flag, r.year NULLS LAST, r.unit NULLS LAST, f.report_id""", params)
+        WHERE {cond} ORDER BY f.flag, r.year NULLS LAST, r.unit NULLS LAST, f.report_id""" + _limit(limit), params)
     return _flag_labels(df)
+
+
+@cached
+def copy_flag_counts(con, filters) -> pd.DataFrame:
+    """How many red flags of each kind under the filter: flag (code), label, n - in the order
+    the flag list has them."""
+    from pipeline.store.copies import FLAGS
+
+    cond, params = where(filters)
+    df = _df(con, f"""SELECT f.flag, count(*) AS n FROM copy_flags f JOIN reports r USING (report_id)
+                      WHERE {cond} GROUP BY f.flag ORDER BY f.flag""", params)
+    df.insert(1, "label", [FLAGS.get(x, x) for x in df["flag"]])
+    return df
 
 
 @cached
