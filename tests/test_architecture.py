@@ -126,7 +126,7 @@ MAY_IMPORT = {
     "load": {"text"},
     "extract": {"load", "text", "records"},
     "store": {"records"},
-    "queries": {"store", "records"},
+    "queries": {"store", "text", "records"},     # text: a search term simplified the way the texts were
     "outputs": {"queries", "store", "records"},
     "ingest": {"load", "text", "extract", "store", "records"},
     "warm": {"extract", "load", "text"},
