@@ -168,6 +168,7 @@ def _words_table(*keys: str) -> Table:
     return Table({k: _NONEMPTY for k in keys}, required=keys)
 
 
+_MANIFEST_COLUMNS = ("file", "unit", "year", "unit_type", "region", "period")
 _COPY_COMPARE = ("run_chars", "shingle_chars", "sample", "num_perm", "bands", "rows", "max_candidates",
                  "template_min_equal", "min_share", "min_chars")
 
@@ -202,12 +203,19 @@ SCHEMAS: dict[str, Any] = {
                                         "next_opening", "next_after_problems"), rest=_REGEXES),
         "titles": Table({"genre": Regex(), "report_title": Regex(), "topic": Regex(), "not_a_title": Regex()},
                         required=("genre", "report_title", "topic", "not_a_title")),
-    }, required=("patterns", "titles")),
+        "words": _words_table("ordinals", "ordinal_more", "report_intro_lead", "report_intro", "opening"),
+    }, required=("patterns", "titles", "words")),
     "shortcoming_cues.toml": Table({
         "patterns": Table({"negative": _WORDS}, required=("inline_list", "single", "generic", "announce", "colon_list",
                                                           "stop", "negative", "plan_start", "runon", "runon_not"),
                           rest=_REGEXES),
-    }, required=("patterns",)),
+        "words": _words_table("risk", "lack"),
+    }, required=("patterns", "words")),
+    # the words the clean stage joins into its regexes (pipeline/text/clean.py)
+    "clean_words.toml": Table({
+        "run_in_title": _words_table("not_opening", "topics", "genres"),
+        "site_talk": _words_table("words"),
+    }, required=("run_in_title", "site_talk")),
     "shortcoming_taxonomy.toml": Table({
         "category": Tables(Table({"name": Str(), "description": Str(), "keywords": _WORDS, "patterns": _REGEXES},
                                  required=("name",))),
@@ -227,7 +235,10 @@ SCHEMAS: dict[str, Any] = {
         "periods": Table({"full_year": _WORDS, "half_year": _WORDS, "quarter": _WORDS},
                          required=("full_year", "half_year", "quarter")),
         "unit_types": MapOf(_WORDS),
-    }, required=("periods", "unit_types")),
+        # a manifest's column headers (pipeline/load/manifest.py)
+        "columns": Table({c: _WORDS for c in _MANIFEST_COLUMNS},
+                         required=_MANIFEST_COLUMNS),
+    }, required=("periods", "unit_types", "columns")),
     # the words the attribute stage reads units, years and periods with (pipeline/extract/attribute.py)
     "attribution.toml": Table({
         "party": _words_table("tails", "committee_of", "strip", "bodies", "bodies_named"),

@@ -60,6 +60,10 @@ BREAKS = [
     ("attribution.toml", lambda p: _sub(p, r"^\[party\]", "[partys]"), "party"),
     ("attribution.toml", lambda p: _sub(p, r"^posts = \[", "post = ["), "posts"),
     ("attribution.toml", lambda p: _sub(p, r'^tails = \["', 'tails = ["", "'), "不能是空字符串"),
+    ("clean_words.toml", lambda p: _sub(p, r"^\[site_talk\]", "[site_talks]"), "site_talk"),
+    ("sections.toml", lambda p: _sub(p, r"^ordinals =", "ordinal ="), "ordinals"),
+    ("shortcoming_cues.toml", lambda p: _sub(p, r"^lack =", "lacks ="), "lack"),
+    ("manifest_values.toml", lambda p: _sub(p, r"^\[columns\]", "[column]"), "columns"),
     # not TOML at all
     *[(name, lambda p: _append(p, "[unclosed\n"), "TOML 格式错误") for name in rules.SCHEMAS],
     # a regex that does not compile
