@@ -215,7 +215,8 @@ SCHEMAS: dict[str, Any] = {
     "clean_words.toml": Table({
         "run_in_title": _words_table("not_opening", "topics", "genres"),
         "site_talk": _words_table("words"),
-    }, required=("run_in_title", "site_talk")),
+        "count_breaks": _words_table("measures"),
+    }, required=("run_in_title", "site_talk", "count_breaks")),
     "shortcoming_taxonomy.toml": Table({
         "category": Tables(Table({"name": Str(), "description": Str(), "keywords": _WORDS, "patterns": _REGEXES},
                                  required=("name",))),
@@ -245,11 +246,11 @@ SCHEMAS: dict[str, Any] = {
         "signature": _words_table("not_a_signer", "publish"),
         "preamble": _words_table("verbs", "genres", "collection"),
         "period": _words_table("multi_year", "half", "half_more", "mid_year_before", "quarter", "this_year",
-                               "relative_halves", "intro_ends", "plan_kinds"),
+                               "relative_halves", "intro_ends", "year_not_before", "plan_kinds"),
         "title": _words_table("lead", "lead_halves", "posts", "name_end", "generic_name_end", "not_a_unit_file"),
         "subject": _words_table("time_clause_ends", "time_words", "short_verbs", "verbs", "topics", "topic_verbs"),
         "named": _words_table("doc_verbs", "doc_kinds", "clause_topics", "clause_verbs", "announce", "announce_periods",
-                              "announce_topics", "not_start", "local_selves", "shared_name_selves"),
+                              "announce_topics", "not_start", "masked_local", "local_selves", "shared_name_selves"),
         "clause": _words_table("openers", "of_year", "not_name", "timed"),
         "places": Table({"levels": MapOf(Num()), "not_regions": _NONEMPTY, "bare_levels": _NONEMPTY},
                         required=("levels", "not_regions", "bare_levels")),

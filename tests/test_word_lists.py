@@ -14,8 +14,8 @@ import pytest
 from pipeline import rules
 from pipeline.version import PACKAGE_DIR, pipeline_version
 
-# several Chinese words as regex alternatives: 党组|党委|党支部|党总支
-_RUN = re.compile(r"[\u4e00-\u9fff]{2,}(?:\|[\u4e00-\u9fff]{2,}){3,}")
+# four or more Chinese words as regex alternatives: 党组|党委|党支部|党总支, 次|场|期|篇
+_RUN = re.compile(r"[\u4e00-\u9fff]+(?:\|[\u4e00-\u9fff]+){3,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 MIN_ITEMS = 4
 
@@ -69,6 +69,7 @@ def test_the_scan_bites():
     assert word_lists('_POST = re.compile(r"(?:部长|书记|局长|主任)$")\n') == [("_POST", 1, "部长|书记|局长|主任")]
     assert word_lists('def f(s):\n    return re.search(rf"{x}(?:制定|印发|出台|修订)", s)\n') == [
         ("f", 2, "制定|印发|出台|修订")]
+    assert word_lists('M = r"\\n(?=(?:次|场|期|篇))"\n') == [("M", 1, "次|场|期|篇")]
     assert word_lists('LEVELS = ("省", "市", "县", "区")\n') == [("LEVELS", 1, "省 市 县 区")]
     assert word_lists('def f(u):\n    return u in {"镇", "乡", "街道", "社区"}\n') == [("f", 2, "镇 乡 街道 社区")]
     # structure is not a word list: classes, three words, ASCII alternatives

@@ -405,7 +405,7 @@ def body_year(simple: str) -> int | None:
     simple = arabic_years(simple)
     front = _ADDRESSEE.match(simple)        # a date line under the title dates the text, not its year
     opening = simple[front.end() if front else 0: min(400, sig_start)]
-    for m in re.finditer(rf"({_YEAR})\s*年(度)?(?!以来|以前|前|底前|至|到|-)", opening):
+    for m in _OPENING_YEAR.finditer(opening):
         return int(m.group(1))
     m = _PLAN_YEAR.search(simple)
     if m:
@@ -416,6 +416,7 @@ def body_year(simple: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
 _SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
 
@@ -781,6 +782,9 @@ def _title_like_opening(simple: str) -> str | None:
     return u
 
 
+_MASKED_LOCAL = LazyRegex(lambda: _w("named.masked_local"))
+
+
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
@@ -796,7 +800,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         if re.search(_ANON, cand):
             level = re.match(r"^(?:中共)?([省市县区镇乡])", cand)
             anon_level = level.group(1) if level else None
-            if unit_type_of(cand) or re.search(r"社区|村|镇|街道", cand):
+            if unit_type_of(cand) or _MASKED_LOCAL.search(cand):
                 return _strip_party(cand), False, "body"
         elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
             core = _strip_party(cand)

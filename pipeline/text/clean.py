@@ -85,7 +85,7 @@ drop_cjk_spaces = Step(
 # line end): the break goes, so the count reads whole.
 join_count_breaks = Step(
     "join_count_breaks",
-    re.compile(r"(?<=[0-9Xx*＊])\n(?=(?:次|场|期|篇|人|名|条|个|项|份|件|余|多)(?:[，,。；;、\s]|$|[\u4e00-\u9fff]))"),
+    rules.LazyRegex(lambda: rf"(?<=[0-9Xx*＊])\n(?=(?:{_words('count_breaks', 'measures')})(?:[，,。；;、\s]|$|[\u4e00-\u9fff]))"),
     needs=("\n",),
 )
 # Pages copied without their line breaks keep a space where a break was. Before the spaces
