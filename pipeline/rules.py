@@ -161,6 +161,7 @@ def _kind(v) -> str:
 
 _WORDS, _REGEXES = List(Str()), List(Regex())
 _NONEMPTY = List(Matches(r"(?s).+", "不能是空字符串"), min_len=1)     # an empty word would match everywhere
+_CHARS = List(Matches(r"(?s).", "每项须为一个字"), min_len=1)         # compared character by character
 
 
 def _words_table(*keys: str) -> Table:
@@ -252,8 +253,9 @@ SCHEMAS: dict[str, Any] = {
         "named": _words_table("doc_verbs", "doc_kinds", "clause_topics", "clause_verbs", "announce", "announce_periods",
                               "announce_topics", "not_start", "masked_local", "local_selves", "shared_name_selves"),
         "clause": _words_table("openers", "of_year", "not_name", "timed"),
-        "places": Table({"levels": MapOf(Num()), "not_regions": _NONEMPTY, "bare_levels": _NONEMPTY},
-                        required=("levels", "not_regions", "bare_levels")),
+        "places": Table({"levels": MapOf(Num()), "not_regions": _NONEMPTY, "bare_levels": _CHARS,
+                         "full_form_extra": _CHARS},
+                        required=("levels", "not_regions", "bare_levels", "full_form_extra")),
     }, required=("party", "signature", "preamble", "period", "title", "subject", "named", "clause", "places")),
     "tokenize.toml": Table({"numbered": Str()}, required=("numbered",)),
     # matching report units against the roster (pipeline/store/roster.py)

@@ -60,6 +60,7 @@ BREAKS = [
     ("attribution.toml", lambda p: _sub(p, r"^\[party\]", "[partys]"), "party"),
     ("attribution.toml", lambda p: _sub(p, r"^posts = \[", "post = ["), "posts"),
     ("attribution.toml", lambda p: _sub(p, r'^tails = \["', 'tails = ["", "'), "不能是空字符串"),
+    ("attribution.toml", lambda p: _sub(p, r'^full_form_extra = \["局"\]', 'full_form_extra = ["公安局"]'), "每项须为一个字"),
     ("clean_words.toml", lambda p: _sub(p, r"^\[site_talk\]", "[site_talks]"), "site_talk"),
     ("sections.toml", lambda p: _sub(p, r"^ordinals =", "ordinal ="), "ordinals"),
     ("shortcoming_cues.toml", lambda p: _sub(p, r"^lack =", "lacks ="), "lack"),

@@ -126,6 +126,7 @@ def test_built_regexes_match_as_before():
     assert attribute._HALF.search("2021年中，") and not attribute._HALF.search("今年中央")
     assert attribute._THIS_YEAR.search("本年度") and attribute._QUARTER.search("前三季度")
     assert attribute._level("宁夏回族自治区") == 0 and attribute._level("阿里地区") == 1 and attribute._level("盐池县") == 2
+    assert attribute._full_form("温泉公安", "温泉公安认真落实…温泉县公安局") == "温泉县公安局"
     assert attribute._SUBJECT.match("今年以来，县审计局党组认真落实").group(1) == "县审计局"
     assert segment.heading_style("此外，还要") == "ordinal_word" and segment.heading_style("首先，") == "ordinal_word"
     assert shortcomings._inline_pattern("ordinal", 3).pattern == "(?:再次|第三)[，,、：:]"

@@ -733,7 +733,11 @@ def _timed_clause_unit(simple: str) -> str | None:
     return _clause_initial_unit(runs + "。") if runs else None
 
 
-_FULL_FORM_EXTRA = frozenset("省市县区州旗镇乡局")      # a level left out, 公安 for 公安局
+@functools.lru_cache(maxsize=1)
+def _full_form_extra() -> frozenset[str]:
+    """What a full name may add to its short form: a level left out, 公安 for 公安局."""
+    places = words()["places"]
+    return frozenset(places["bare_levels"]) | frozenset(places["full_form_extra"])
 
 
 def _full_form(unit: str, simple: str) -> str:
@@ -749,7 +753,7 @@ def _full_form(unit: str, simple: str) -> str:
             cand = window[:end]
             it = iter(cand)
             extra = Counter(cand) - Counter(unit)
-            if (all(c in it for c in unit) and set(extra) <= _FULL_FORM_EXTRA and _named_unit(cand) == cand
+            if (all(c in it for c in unit) and set(extra) <= _full_form_extra() and _named_unit(cand) == cand
                     and unit_type_of(cand) == typ and len(cand) > len(best)):
                 best = cand
                 break
@@ -979,6 +983,9 @@ def context_type(simple: str) -> str | None:
     return typ if top >= ctx.get("min_score", 2) and top - second >= ctx.get("min_lead", 1) else None
 
 
+_LEVEL_START = LazyRegex(lambda: rf"(?:{_w('places.bare_levels')})")
+
+
 def context_override(unit: str | None, typ: str | None, simple: str) -> str | None:
     """An office-like name that says nothing of its parent body (平高电气研发中心, 政治部宣传处,
     总行机关, 水电基础局) typed 党政机关 by its suffix: the text's cues decide when one kind
@@ -990,7 +997,7 @@ def context_override(unit: str | None, typ: str | None, simple: str) -> str | No
     core = _strip_party(unit)
     if not core.endswith(tuple(ctx.get("override_suffixes", ()))) or _anonymised(core):
         return None
-    if re.match(r"[省市县区州旗镇乡]", core) or _starts_with_place(core):
+    if _LEVEL_START.match(core) or _starts_with_place(core):
         return None
     ranked = _context_scores(simple)
     if not ranked:
