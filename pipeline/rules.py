@@ -334,6 +334,10 @@ class LazyRegex:
         for a in LazyRegex._ATTRS:
             self.__dict__.pop(a, None)
 
+    def __reduce__(self):
+        """Pickled (a worker, a copy) as the compiled pattern it stands for."""
+        return re.compile, (self.pattern, self.flags)
+
 
 _LAZY: list[LazyRegex] = []
 

@@ -113,6 +113,10 @@ def test_words_keep_their_order_and_are_escaped():
     assert rules.alternation(["本年度", "本年", "a.b"]) == r"本年度|本年|a\.b"
     rx = rules.LazyRegex(lambda: rf"^(?:{rules.alternation(['本年度', '本年'])})")
     assert rx.match("本年度工作").group() == "本年度" and rx.pattern == "^(?:本年度|本年)"
+    import copy
+    import pickle
+
+    assert pickle.loads(pickle.dumps(rx)).match("本年").group() == "本年" and copy.deepcopy(rx).pattern == rx.pattern
 
 
 def test_built_regexes_match_as_before():
