@@ -57,7 +57,7 @@ def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
         "report": [((rid,), {})], "report_metrics": [((rid,), {})], "report_shortcomings": [((rid,), {})],
         "report_sections": [((rid,), {})], "reports_by_source": [(((),), {})],
         "report_corrections": [((rid,), {})],
-        "term_trend": [((terms,), {})], "kwic": [((), {"term": terms[0]})],
+        "term_trend": [((terms,), {})], "kwic": [((), {"term": terms[0]})], "kwic_total": [((terms[0],), {})],
         "distinctive_terms": [((), {"group_col": "unit", "group_value": units[0] if units else None})],
         "metric_totals": [((), {"by": ("year",), "measure": measure}), ((), {"by": ("unit",), "measure": measure})],
         # as the pages call them: the capped tables ask for their first CAP rows and a count
@@ -76,7 +76,12 @@ def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
     top = rank[rank["n_sources"] > 0].head(1)
     a, b = (top.report_id.iloc[0], top.source_report_id.iloc[0]) if len(top) else (rid, rid)
     years = q.copy_years.uncached({}, db=db)
-    calls.update({"copy_sources": [((a,), {})], "copy_pair": [((a, b), {})], "copy_info": [((a,), {})],
+    from pipeline.store import copies
+
+    high = float(copies.rules()["flag"]["high_share"])
+    calls.update({"copy_stats": [((high,), {})], "copy_ranking": [((), {"limit": CAP})],
+                  "copy_flag_list": [((), {"limit": CAP})],
+                  "copy_sources": [((a,), {})], "copy_pair": [((a, b), {})], "copy_info": [((a,), {})],
                   "copy_heatmap": [((), {"year": years[0] if years else None})]})
     # 考核 (pipeline/queries/checks.py registers its queries with the query layer): the shipped rules,
     # one unit-year's peers
