@@ -209,8 +209,10 @@ class Table:
         cols = self.fields()
         if not any(c.get for c in cols):
             return attrgetter(*[c.attr for c in cols])
-        gets = [c.get or attrgetter(c.attr) for c in cols]
-        return lambda r: tuple(g(r) for g in gets)
+        # one tuple display, compiled once per table: no generator and no call per plain field
+        env = {f"_g{i}": c.get for i, c in enumerate(cols) if c.get}
+        parts = [f"_g{i}(r)" if c.get else f"r.{c.attr}" for i, c in enumerate(cols)]
+        return eval(f"lambda r: ({', '.join(parts)},)", env)  # noqa: S307 (names from this module)
 
 
 def _table(name: str, record: type | None, order: str, supplied: tuple[Column, ...] = (),
