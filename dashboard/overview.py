@@ -7,7 +7,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import review, ui
+from dashboard import charts, fmt, highlight, links, review, states, tables, theme
+from pipeline.queries import labels
 from pipeline.queries import query as q
 
 MAX_MATRIX_UNITS = 60
@@ -30,7 +31,7 @@ def coverage_matrix(cov: pd.DataFrame, f: dict, has_roster: bool) -> None:
     st.subheader("覆盖矩阵:单位 × 年度")
     cov = cov.copy()
     cov["unit"] = cov["unit"].fillna(NO_UNIT)
-    cov["年度"] = cov["year"].map(ui.year_label)
+    cov["年度"] = cov["year"].map(labels.year_label)
     known = sorted(int(y) for y in cov["year"].dropna().unique())
     cols = [str(y) for y in known]
     if (cov["year"].isna() & (cov["reports"] > 0)).any():
@@ -64,44 +65,44 @@ def coverage_matrix(cov: pd.DataFrame, f: dict, has_roster: bool) -> None:
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=list(shown.index), text=text, texttemplate="%{text}",
         colorscale=_colorscale(top), zmin=-1, zmax=max(top, 0), showscale=False, xgap=2, ygap=2))
-    ui.clickable_cells(fig, "单位:%{y}<br>年度:%{x}<br>报告数:%{text}<extra></extra>")
+    charts.clickable_cells(fig, "单位:%{y}<br>年度:%{x}<br>报告数:%{text}<extra></extra>")
     fig.update_layout(xaxis=dict(type="category", side="top", title=None), yaxis=dict(autorange="reversed"),
                       height=max(220, 28 * len(shown) + 80))
     table = shown.reset_index().rename(columns={"unit": "单位"})
     table.insert(1, "在名单中", table["单位"].isin(list(roster_units)))
-    ev = ui.chart(fig, table, "总览-覆盖矩阵", "coverage", f, on_select="rerun", selection_mode="points")
+    ev = charts.chart(fig, table, "总览-覆盖矩阵", "coverage", f, on_select="rerun", selection_mode="points")
     _reports_behind(ev, f)
     if len(matrix) > MAX_MATRIX_UNITS:
         st.caption(f"图中显示 {MAX_MATRIX_UNITS} 个单位(未报送最多者在前,共 {len(matrix)} 个),完整矩阵见下表。")
     with st.expander("覆盖矩阵(表格)"):
         full = matrix.reset_index().rename(columns={"unit": "单位"})
         full.insert(1, "在名单中", full["单位"].isin(list(roster_units)))
-        ui.table(full, "总览-覆盖矩阵全表", "coverage_all", f, labelled=True)
+        tables.table(full, "总览-覆盖矩阵全表", "coverage_all", f, labelled=True)
 
 
 def render(f: dict) -> None:
-    ui.page_header("总览", f, "报告、单位、年份的覆盖情况与数据质量")
-    with ui.guard():
+    states.page_header("总览", f, "报告、单位、年份的覆盖情况与数据质量")
+    with states.guard():
         _content(f)
 
 
 def _reports_behind(event, f: dict) -> None:
     """The reports behind a clicked cell of the coverage matrix, each with an 打开 link."""
-    pts = ui.selected_points(event)
+    pts = charts.selected_points(event)
     if not pts:
         st.caption("点击格子,下方列出该单位该年的报告。")
         return
-    unit, year = ui.unesc(pts[0].get("y")), ui.unesc(pts[0].get("x"))
+    unit, year = charts.unesc(pts[0].get("y")), charts.unesc(pts[0].get("x"))
     reps = q.reports(f)
-    pick = (reps["unit"].fillna(NO_UNIT) == unit) & (reps["year"].map(ui.year_label) == year)
+    pick = (reps["unit"].fillna(NO_UNIT) == unit) & (reps["year"].map(labels.year_label) == year)
     hit = reps[pick]
-    st.markdown(f"**{ui.md(unit)} · {ui.md(year)}:{len(hit)} 篇报告**")
+    st.markdown(f"**{highlight.md(unit)} · {highlight.md(year)}:{len(hit)} 篇报告**")
     if hit.empty:
         st.caption("这一年没有这个单位的报告(覆盖缺口)。")
         return
-    hit = hit.assign(link=[ui.report_link(r, f) for r in hit["report_id"]])
-    ui.table(hit[["link", "title", "unit", "year", "period", "n_chars", "source"]].assign(
-        period=hit["period"].map(lambda p: ui.PERIODS.get(p, p))), f"总览-所选-{unit}-{year}", "cov_pick", f,
+    hit = hit.assign(link=[links.report_link(r, f) for r in hit["report_id"]])
+    tables.table(hit[["link", "title", "unit", "year", "period", "n_chars", "source"]].assign(
+        period=hit["period"].map(lambda p: labels.PERIODS.get(p, p))), f"总览-所选-{unit}-{year}", "cov_pick", f,
         column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small")})
 
 
@@ -118,23 +119,23 @@ def _content(f: dict) -> None:
     has_roster = bool(cov["in_roster"].any())
     if int(ov.reports) == 0 and not has_roster:
         if not f:                                   # first run: an empty database, not a filter
-            ui.empty("数据库中还没有报告。", ui.NO_DATA_HINT)
+            states.empty("数据库中还没有报告。", states.NO_DATA_HINT)
             return
-        ui.empty("当前筛选下没有报告。", "请放宽左侧筛选条件。")
+        states.empty("当前筛选下没有报告。", "请放宽左侧筛选条件。")
     else:
         coverage_matrix(cov, f, has_roster)
         if int(ov.reports) == 0:
-            ui.empty("当前筛选下没有报告。", "上表列出名单中在所选年份未报送的单位。")
+            states.empty("当前筛选下没有报告。", "上表列出名单中在所选年份未报送的单位。")
     if int(ov.reports) > 0:
         # ---------------------------------------------------------- reports per year by unit type
         st.subheader("每年报告数(按单位类型)")
         by = q.reports_by_year_type(f)
-        by["年度"] = by["year"].map(ui.year_label)
-        data = ui.zh(by.drop(columns="year"))[["年度", "单位类型", "报告数"]]
+        by["年度"] = by["year"].map(labels.year_label)
+        data = labels.zh(by.drop(columns="year"))[["年度", "单位类型", "报告数"]]
         fig = px.bar(data, x="年度", y="报告数", color="单位类型", text_auto=True,
-                     color_discrete_map=ui.type_colors(data["单位类型"]))
+                     color_discrete_map=theme.type_colors(data["单位类型"]))
         fig.update_xaxes(type="category")
-        ui.chart(fig, data, "总览-每年报告数按单位类型", "by_type", f)
+        charts.chart(fig, data, "总览-每年报告数按单位类型", "by_type", f)
 
     review.review_section(f)
 
@@ -148,8 +149,8 @@ def _content(f: dict) -> None:
     cols[1].metric("无年份", int(pick["no_year"]), border=True)
     cols[2].metric("占位数值", int(pick["placeholders"]), border=True, help="如“开展X次”:只计条数,不计入合计")
     cols[3].metric("拒收文件", int(pick["rejects"]), border=True, help="全库计数,不受筛选影响")
-    ui.table(qual.drop(columns="check"), "总览-数据质量", "quality", f)
-    rej = q.rejects().assign(path=lambda d: d["path"].map(ui.shown_name))
+    tables.table(qual.drop(columns="check"), "总览-数据质量", "quality", f)
+    rej = q.rejects().assign(path=lambda d: d["path"].map(fmt.shown_name))
     if len(rej):
         with st.expander(f"拒收文件({len(rej)} 个)及原因"):
-            ui.table(rej, "总览-拒收文件", "rejects")
+            tables.table(rej, "总览-拒收文件", "rejects")

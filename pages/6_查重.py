@@ -4,13 +4,11 @@ in, another unit's or place's name, an outdated congress, counts identical to la
 The figures are computed at ingest (pipeline/store/copies.py); this page only reads them."""
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import frame, ui
+from dashboard import charts, downloads, frame, highlight, links, states, tables
 from pipeline.store import copies
 from pipeline.queries import query as q
 
@@ -28,7 +26,7 @@ HEAT_UNITS = 40
 COPY_CSS = ("<style>.zj-reader mark.zj-copy{background:#FFC9C9}"
             ".zj-reader{max-height:60vh}</style>")
 
-ui.page_header("查重", f, "报告中有多少文字来自本单位往年报告、同年其他单位报告或范文模板;红旗提示")
+states.page_header("查重", f, "报告中有多少文字来自本单位往年报告、同年其他单位报告或范文模板;红旗提示")
 
 
 def _txt(v, default: str) -> str:
@@ -37,14 +35,6 @@ def _txt(v, default: str) -> str:
 
 def _year(v) -> str:
     return "" if v is None or pd.isna(v) else str(int(v))
-
-
-def _links(ids) -> list:
-    """`ui.report_link` for many reports at once (it would look the filter up once per row)."""
-    tail = urlencode(ui.filter_params(f), quote_via=quote)
-    base = ui.READER.url_path + "?"
-    return [None if not isinstance(r, str) else base + urlencode([("report", r)], quote_via=quote)
-            + ("&" + tail if tail else "") for r in ids]
 
 
 def _label(df: pd.DataFrame) -> pd.DataFrame:
@@ -58,10 +48,10 @@ def _label(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
 
 
-with ui.guard():
+with states.guard():
     rank = q.copy_ranking(f)
     if rank.empty:
-        ui.empty_extract("当前筛选下还没有查重结果。", "查重结果在导入报告时自动计算,重新导入后即可显示。", f)
+        states.empty_extract("当前筛选下还没有查重结果。", "查重结果在导入报告时自动计算,重新导入后即可显示。", f)
         st.stop()
 
     high = float(copies.rules()["flag"]["high_share"])
@@ -79,9 +69,9 @@ with ui.guard():
     # ------------------------------------------------------------ ranking
     with t_rank:
         shown = rank.assign(year=rank["year"].map(_year), source_year=rank["source_year"].map(_year))
-        shown.insert(0, "link", _links(shown["report_id"]))
-        shown["source_link"] = _links(shown["source_report_id"])
-        ui.table(_label(shown), "查重-复制比排行", "cp_rank", f, labelled=True, capped=True,
+        shown.insert(0, "link", links.report_links(shown["report_id"], f))
+        shown["source_link"] = links.report_links(shown["source_report_id"], f)
+        tables.table(_label(shown), "查重-复制比排行", "cp_rank", f, labelled=True, capped=True,
                  column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small"),
                                 "查看来源": st.column_config.LinkColumn(display_text="查看来源", width="small"),
                                 "总复制比": PCT, "最大来源占比": PCT})
@@ -90,14 +80,14 @@ with ui.guard():
     with t_pair:
         copied = rank[rank["n_sources"] > 0]
         if copied.empty:
-            ui.empty("当前筛选下没有找到复制来源。")
+            states.empty("当前筛选下没有找到复制来源。")
         else:
-            labels = {r.report_id: f"{r.share:.0%} · {_year(r.year) or '年份不详'} · {_txt(r.unit, '(未识别单位)')} · "
+            titles = {r.report_id: f"{r.share:.0%} · {_year(r.year) or '年份不详'} · {_txt(r.unit, '(未识别单位)')} · "
                                    f"{_txt(r.title, '(无标题)')}" for r in copied.itertuples()}
-            ids = list(labels)
+            ids = list(titles)
             if st.session_state.get("cp_a") not in ids:
                 st.session_state["cp_a"] = ids[0]
-            a = st.selectbox("报告", ids, format_func=labels.get, key="cp_a")
+            a = st.selectbox("报告", ids, format_func=titles.get, key="cp_a")
             srcs = q.copy_sources(None, a)
             src_labels = {r.source_report_id: f"{r.share:.0%} · {r.kind} · {_year(r.source_year) or '年份不详'} · "
                                               f"{_txt(r.source_unit, '(未识别单位)')} · {_txt(r.source_title, '(无标题)')}"
@@ -108,7 +98,7 @@ with ui.guard():
             b = st.selectbox("来源", sids, format_func=src_labels.get, key="cp_b")
             pair = q.copy_pair(None, a, b)
             if not pair:
-                ui.empty("这两篇报告已不在数据库中,请刷新页面。")
+                states.empty("这两篇报告已不在数据库中,请刷新页面。")
             else:
                 st.caption(f"左侧报告中有 {pair['share']:.1%} 的文字可在右侧找到。高亮为共有片段;"
                            "未高亮的规范提法(如“习近平新时代中国特色社会主义思想”)不参与比较。")
@@ -116,16 +106,16 @@ with ui.guard():
                 for col, side, text, spans, meta in ((cols[0], "报告", pair["text_a"], pair["spans_a"], pair["meta_a"]),
                                                      (cols[1], "来源", pair["text_b"], pair["spans_b"], pair["meta_b"])):
                     with col:
-                        st.markdown(f"**{side}:{ui.md(_txt(meta[0], '(未识别单位)'))} {ui.md(_year(meta[1]))}**")
-                        st.html(ui.READER_CSS + COPY_CSS + ui.highlight_html(
+                        st.markdown(f"**{side}:{highlight.md(_txt(meta[0], '(未识别单位)'))} {highlight.md(_year(meta[1]))}**")
+                        st.html(highlight.READER_CSS + COPY_CSS + highlight.highlight_html(
                             text, [(s, e, "copy", "共有片段") for s, e in spans]))
                 rows = [{"side": side, "start": s, "end": e, "passage": text[s:e]}
                         for side, text, spans in (("报告", pair["text_a"], pair["spans_a"]),
                                                   ("来源", pair["text_b"], pair["spans_b"]))
                         for s, e in spans]
-                ui.download(_label(pd.DataFrame(rows, columns=["side", "start", "end", "passage"])),
+                downloads.download(_label(pd.DataFrame(rows, columns=["side", "start", "end", "passage"])),
                             f"查重-共有片段-{a}-{b}", key="cp_passages", filters=f, label="下载共有片段 CSV")
-                ui.table(_label(srcs.assign(source_year=srcs["source_year"].map(_year))
+                tables.table(_label(srcs.assign(source_year=srcs["source_year"].map(_year))
                                 .rename(columns={"share": "in_source"})),
                          f"查重-来源-{a}", "cp_sources", f, labelled=True,
                          column_config={"在该来源中找到的比例": PCT})
@@ -134,12 +124,12 @@ with ui.guard():
     with t_heat:
         years = q.copy_years(f)
         if not years:
-            ui.empty("当前筛选下没有同年单位之间的相似报告。")
+            states.empty("当前筛选下没有同年单位之间的相似报告。")
         else:
             year = st.selectbox("年度", years, key="cp_year")
             heat = q.copy_heatmap(f, int(year))
             if heat.empty:
-                ui.empty(f"{year} 年没有不同单位之间的相似报告。")
+                states.empty(f"{year} 年没有不同单位之间的相似报告。")
             else:
                 # the units with the highest shares (a 400 x 400 grid is unreadable); CSV: every pair
                 top = list(dict.fromkeys(heat["unit"]))[:HEAT_UNITS]
@@ -157,14 +147,14 @@ with ui.guard():
                                   height=max(360, 28 * len(units) + 160))
                 fig.update_xaxes(title="来源单位", tickangle=-45)
                 fig.update_yaxes(title="单位", autorange="reversed")
-                ui.chart(fig, _label(heat.rename(columns={"share": "pair_share"})), f"查重-单位相似度-{year}",
+                charts.chart(fig, _label(heat.rename(columns={"share": "pair_share"})), f"查重-单位相似度-{year}",
                          "cp_heat", f)
 
     # ------------------------------------------------------------ flags
     with t_flags:
         fl = q.copy_flag_list(f)
         if fl.empty:
-            ui.empty("当前筛选下没有红旗。")
+            states.empty("当前筛选下没有红旗。")
         else:
             kinds = ["全部红旗", *dict.fromkeys(fl["flags"])]
             if st.session_state.get("cp_flag") not in kinds:
@@ -172,7 +162,7 @@ with ui.guard():
             kind = st.selectbox("红旗类型", kinds, key="cp_flag")
             sel = fl if kind == "全部红旗" else fl[fl["flags"] == kind]
             sel = sel.assign(year=sel["year"].map(_year))
-            sel.insert(0, "link", _links(sel["report_id"]))
+            sel.insert(0, "link", links.report_links(sel["report_id"], f))
             st.caption("“依据”列给出文中命中的文字。")
-            ui.table(_label(sel.drop(columns=["flag"])), f"查重-红旗-{kind}", "cp_flags", f, labelled=True, capped=True,
+            tables.table(_label(sel.drop(columns=["flag"])), f"查重-红旗-{kind}", "cp_flags", f, labelled=True, capped=True,
                      column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small")})

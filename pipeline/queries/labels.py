@@ -47,6 +47,9 @@ SOURCE_NAMES = {"title": "标题", "body": "正文", "text": "正文", "path": "
                 "publish_date": "发布日期", "header": "页眉信息"}
 FIELD_NAMES = {"title": "标题", "unit": "单位", "unit_type": "单位类型", "region": "地区", "year": "年度",
                "period": "期间", "publish_date": "发布日期"}
+# How a report's unit was matched to the roster (reports_eff.match_kind).
+MATCH_KINDS = {"exact": "名称一致", "alias": "别名", "variant": "去掉地区/党委等后一致", "fuzzy": "模糊匹配",
+               "correction": "人工更正"}
 
 
 def zh(df: pd.DataFrame) -> pd.DataFrame:
