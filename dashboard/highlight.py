@@ -9,8 +9,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from dashboard.fmt import fmt_num
 from dashboard.theme import FONT_FAMILY
+from pipeline.queries.labels import fmt_num
 
 
 def esc(text: Any) -> str:

@@ -7,7 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, fmt, highlight, links, review, states, tables, theme
+from dashboard import charts, highlight, links, review, states, tables, theme
 from pipeline.queries import labels
 from pipeline.queries import query as q
 
@@ -150,7 +150,7 @@ def _content(f: dict) -> None:
     cols[2].metric("占位数值", int(pick["placeholders"]), border=True, help="如“开展X次”:只计条数,不计入合计")
     cols[3].metric("拒收文件", int(pick["rejects"]), border=True, help="全库计数,不受筛选影响")
     tables.table(qual.drop(columns="check"), "总览-数据质量", "quality", f)
-    rej = q.rejects().assign(path=lambda d: d["path"].map(fmt.shown_name))
+    rej = q.rejects().assign(path=lambda d: d["path"].map(labels.shown_name))
     if len(rej):
         with st.expander(f"拒收文件({len(rej)} 个)及原因"):
             tables.table(rej, "总览-拒收文件", "rejects")

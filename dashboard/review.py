@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, downloads, fmt, highlight, links, tables
+from dashboard import auth, downloads, highlight, links, tables
 from pipeline.queries import labels
 from pipeline.store import corrections, roster
 from pipeline.queries import query as q
@@ -173,7 +173,7 @@ def lost_corrections_notice(path: str | None = None) -> None:
         what = FIELD_NAMES.get(r.field, r.field)
         item = f"({TARGET_NAMES.get(r.target, r.target)}“{highlight.md(str(r.item_text)[:30])}”)" if r.item_text else ""
         value = labels.PERIODS.get(r.value, r.value) if r.field == "period" else r.value
-        lines.append(f"- {'' if path else highlight.md(fmt.shown_name(r.path)) + ':'}{what}{item} 更正为"
+        lines.append(f"- {'' if path else highlight.md(labels.shown_name(r.path)) + ':'}{what}{item} 更正为"
                      f"“{highlight.md(value)}”({highlight.md(r.who)} {str(r.at or '')[:16].replace('T', ' ')})—— {highlight.md(r.note)}")
     more = f"\n- ……另有 {len(lost) - 20} 项" if len(lost) > 20 else ""
     st.warning(f"{where}内容已改变,{len(lost)} 项更正未能沿用到新版本(原依据的句子在新版本中找不到),"

@@ -11,10 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.downloads import download, download_lazy
-from dashboard.fmt import fmt_num
 from dashboard.highlight import esc
 from dashboard.registry import READER
-from pipeline.queries.labels import LABELS, zh
+from pipeline.queries.labels import LABELS, fmt_num, zh
 
 
 def table_rows() -> int:

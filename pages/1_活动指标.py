@@ -7,9 +7,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, fmt, frame, highlight, links, review, states, tables, theme
+from dashboard import charts, frame, highlight, links, review, states, tables, theme
 from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 from pipeline.store.effective import OTHER_BUCKET
 
 f = frame.filters()
@@ -18,23 +19,6 @@ PATTERNS = {"精确": "", "约数": "/"}
 MAX_UNITS = 30
 
 states.page_header("活动指标", f, "按类别统计的活动次数、篇数、人次等")
-
-
-def value_label(measure: str | None) -> str:
-    return "提及条数" if measure is None else f"合计({measure})"
-
-
-def long_form(df: pd.DataFrame, dims: list[str], measure: str | None) -> pd.DataFrame:
-    """Totals -> one row per (dims, category, 性质), Chinese headers, for plotting:
-    精确 and 约数 stay separate rows, placeholders are left out (they have no value)."""
-    if measure is None:
-        out = df[[*dims, "category", "mentions"]].rename(columns={"mentions": "value"})
-        out["性质"] = "条数"
-    else:
-        out = df.melt(id_vars=[*dims, "category"], value_vars=["exact_sum", "approx_sum"], var_name="性质")
-        out["性质"] = out["性质"].map({"exact_sum": "精确", "approx_sum": "约数"})
-        out = out[out["value"].notna() & (out["value"] != 0)]
-    return labels.zh(out.rename(columns={"value": value_label(measure)}))
 
 
 def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: str = "v",
@@ -116,10 +100,10 @@ with states.guard():
     c = st.columns(4)
     unit_word = f" {measure}" if measure else ""
     c[0].metric(f"精确合计({measure or '选计量单位后显示'})",
-                fmt.fmt_num(tot["exact_sum"].sum()) + unit_word if measure else "–", border=True,
+                labels.fmt_num(tot["exact_sum"].sum()) + unit_word if measure else "–", border=True,
                 help="明确数字之和,如“开展学习12次”")
     c[1].metric(f"约数合计({measure or '选计量单位后显示'})",
-                fmt.fmt_num(tot["approx_sum"].sum()) + unit_word if measure else "–", border=True,
+                labels.fmt_num(tot["approx_sum"].sum()) + unit_word if measure else "–", border=True,
                 help="“20余次”“近30场”等约数之和,单独列出,不并入精确合计")
     c[2].metric("占位条数", f"{int(tot['placeholders'].sum())} 条", border=True,
                 help="“X次”“若干次”等没有具体数字的条目:只计条数,不计入任何合计")
@@ -129,7 +113,7 @@ with states.guard():
     other = tot[tot["category"] == OTHER_BUCKET]
     dups = int(tot["duplicates"].sum())
     st.caption(f"“{OTHER_BUCKET}”:{int(other['mentions'].sum())} 条不属于意识形态工作类别的计数"
-               + (f"(合计 {fmt.fmt_num(other['uncounted_sum'].sum())})" if measure else "")
+               + (f"(合计 {labels.fmt_num(other['uncounted_sum'].sum())})" if measure else "")
                + ",单列供核查,不计入合计;" + f"同一报告中重复表述的同一数字 {dups} 条,只计一次。")
     review.taxonomy_help("metric")
 
@@ -137,8 +121,8 @@ with states.guard():
         ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"], key="tab", bind="query-params")
 
     with t_year:
-        data = long_form(tot.assign(year=tot["year"].map(labels.year_label)), ["year"], measure)
-        fig = bar(data, "年度", value_label(measure), measure)
+        data = shape.metric_long_form(tot.assign(year=tot["year"].map(labels.year_label)), ["year"], measure)
+        fig = bar(data, "年度", shape.value_label(measure), measure)
         fig.update_xaxes(type="category")
         table = labels.zh(tot.assign(year=tot["year"].map(labels.year_label)))
         ev = charts.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f,
@@ -147,14 +131,13 @@ with states.guard():
         st.dataframe(table, hide_index=True, width="stretch")
 
     by_unit = q.metric_totals(f, ("unit",), measure)          # one query for both unit tabs
-    by_unit["unit"] = by_unit["unit"].fillna("(未识别单位)")
+    by_unit["unit"] = by_unit["unit"].fillna(shape.NO_UNIT)
 
     with t_unit:
-        key = "mentions" if measure is None else "exact_sum"
-        top = by_unit.groupby("unit")[key].sum().sort_values(ascending=False).head(MAX_UNITS).index
+        top = shape.top_units(by_unit, measure, MAX_UNITS)
         shown = by_unit[by_unit["unit"].isin(top)]
-        data = long_form(shown, ["unit"], measure)
-        fig = bar(data, value_label(measure), "单位", measure, orientation="h", dim="单位")
+        data = shape.metric_long_form(shown, ["unit"], measure)
+        fig = bar(data, shape.value_label(measure), "单位", measure, orientation="h", dim="单位")
         fig.update_yaxes(categoryorder="total ascending")
         fig.update_layout(height=max(300, 26 * len(top) + 120))
         if len(by_unit["unit"].unique()) > MAX_UNITS:
@@ -166,22 +149,7 @@ with states.guard():
         st.dataframe(table, hide_index=True, width="stretch")
 
     with t_heat:
-        zcol = "mentions" if measure is None else "exact_sum"
-        units = by_unit.groupby("unit")[zcol].sum().sort_values(ascending=False).head(MAX_UNITS * 2).index
-        sub = by_unit[by_unit["unit"].isin(units)]
-        z = sub.pivot_table(index="unit", columns="category", values=zcol, aggfunc="sum").reindex(units)
-        ap = sub.pivot_table(index="unit", columns="category", values="approx_sum", aggfunc="sum").reindex_like(z)
-        ph = sub.pivot_table(index="unit", columns="category", values="placeholders", aggfunc="sum").reindex_like(z)
-
-        def cell(v, a, p):
-            parts = [] if pd.isna(v) or v == 0 else [fmt.fmt_num(v)]
-            if measure and not pd.isna(a) and a:
-                parts.append(f"约{fmt.fmt_num(a)}")
-            if not pd.isna(p) and p:
-                parts.append(f"占位{int(p)}")
-            return " ".join(parts)
-
-        text = [[cell(z.iat[i, j], ap.iat[i, j], ph.iat[i, j]) for j in range(z.shape[1])] for i in range(z.shape[0])]
+        z, text, sub = shape.metric_heat(by_unit, measure, MAX_UNITS * 2)
         fig = go.Figure(go.Heatmap(
             z=z.fillna(0).to_numpy(), x=list(z.columns), y=list(z.index), text=text, texttemplate="%{text}",
             colorscale="Blues", colorbar_title="提及条数" if measure is None else "精确合计",
@@ -202,8 +170,8 @@ with states.guard():
             unit = st.selectbox("单位", sorted(units), key="act_unit_pick")
             one = q.metric_totals({**f, "units": [unit]}, ("year",), measure)
             one = one.assign(year=one["year"].map(labels.year_label))
-            data = long_form(one, ["year"], measure)
-            fig = bar(data, "年度", value_label(measure), measure)
+            data = shape.metric_long_form(one, ["year"], measure)
+            fig = bar(data, "年度", shape.value_label(measure), measure)
             fig.update_xaxes(type="category")
             table = labels.zh(one)
             ev = charts.chart(fig, table, f"活动指标-{unit}历年-{measure or '条数'}", "act_one", f,

@@ -2,13 +2,13 @@
 apart, and keyword-in-context lines."""
 from __future__ import annotations
 
-import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from dashboard import charts, downloads, frame, highlight, states, theme, word_cloud
 from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 
 f = frame.filters()
 # Layout time grows with the words placed: 100 keep the first (cold) page run under 2 s
@@ -73,13 +73,8 @@ with states.guard():
             states.empty("当前筛选下没有带年份的报告,无法画趋势。")
         else:
             # every year of the range on the axis, with how many reports it has; a year
-            # without reports is a gap in the line, not a straight join from its neighbours
-            per_year = q.coverage(f).dropna(subset=["year"]).groupby("year")["reports"].sum()
-            years = list(range(int(per_year.index.min()), int(per_year.index.max()) + 1)) if len(per_year) else []
-            full = (trend.set_index(["year", "term"]).reindex(
-                pd.MultiIndex.from_product([years, list(terms)], names=["year", "term"])).reset_index())
-            full["reports"] = full["year"].map(per_year).fillna(0).astype(int)
-            full["year"] = [f"{y}({r} 篇)" for y, r in zip(full["year"], full["reports"])]
+            # without reports is a gap in the line
+            full = shape.trend_by_year(trend, q.coverage(f), terms)
             data = labels.zh(full)
             fig = px.line(data, x="年度", y="每万字频次", color="词语", markers=True,
                           hover_data={"出现次数": True, "报告数": True}, color_discrete_sequence=theme.PALETTE)
@@ -94,11 +89,7 @@ with states.guard():
     cov = q.coverage(f)
     c = st.columns([1, 2])
     by = c[0].radio("比较对象", ["单位", "年度"], horizontal=True, key="kw_by")
-    if by == "单位":
-        values = list(cov.dropna(subset=["unit"]).groupby("unit")["reports"].sum()
-                      .sort_values(ascending=False).index)
-    else:
-        values = sorted(int(y) for y in cov["year"].dropna().unique())
+    values = shape.compare_groups(cov, "unit" if by == "单位" else "year")
     if len(values) < 2:
         states.empty(f"当前筛选下只有 {len(values)} 个{by},没有可比较的对象。")
     else:

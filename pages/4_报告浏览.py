@@ -2,49 +2,16 @@
 extracted metrics and shortcomings highlighted. `?report=<id>` opens a report directly."""
 from __future__ import annotations
 
-import json
-
-import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, frame, highlight, review, states, tables
+from dashboard import frame, highlight, review, states, tables
 from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 
 f = frame.filters()
-SOURCE_NAMES, FIELD_NAMES, SCRIPTS = labels.SOURCE_NAMES, labels.FIELD_NAMES, labels.SCRIPTS
 
 states.page_header("报告浏览", f, "检索报告,查看元数据来源,阅读原文(提取结果高亮)")
-
-
-def _label(row) -> str:
-    return f"{labels.year_label(row.year)} · {row.unit or '(未识别单位)'} · {row.title or '(无标题)'}"
-
-
-def sources_table(rep: pd.Series, fixed: dict[str, str] | None = None) -> pd.DataFrame:
-    try:
-        src = json.loads(rep.sources or "{}")
-    except (TypeError, ValueError):
-        src = {}
-    rows = []
-    for key, name in FIELD_NAMES.items():
-        value = rep.get(key)
-        if key == "year":
-            value = labels.year_label(value) if not pd.isna(value) else ""
-        elif key == "period":
-            value = labels.PERIODS.get(value, value)
-        value = "" if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)) \
-            else str(value)
-        how = src.get(key, "")
-        how = SOURCE_NAMES.get(how, how) or "–"
-        if key == "unit" and isinstance(rep.get("roster_name"), str) and key not in (fixed or {}):
-            how += f";名单:{labels.MATCH_KINDS.get(rep.match_kind, rep.match_kind)}"
-        rows.append({"字段": name, "取值": value or "(空)", "来源": how, "更正": (fixed or {}).get(key, "")})
-    if (fixed or {}).get("is_report"):
-        rows.append({"字段": "是工作总结", "取值": "是" if rep.is_report else "否", "来源": "–",
-                     "更正": fixed["is_report"]})
-    return pd.DataFrame(rows)
-
 
 with states.guard():
     search = st.text_input("搜索", key="rb_search", placeholder="标题、单位、文件名或正文中的文字(繁简均可)")
@@ -55,15 +22,11 @@ with states.guard():
 
     st.caption(f"共 {total} 篇报告" + (f"含「{highlight.md(search.strip())}」" if search.strip() else "") + "。"
                + (f"列表与下拉框只列前 {len(lst):,} 篇:请用搜索或侧栏筛选缩小范围。" if total > len(lst) else ""))
-    shown = lst.drop(columns=["sources", "report_index", "publish_date"]).assign(
-        year=lst["year"].map(lambda y: None if pd.isna(y) else int(y)),
-        period=lst["period"].map(lambda p: labels.PERIODS.get(p, p)),
-        script=lst["script"].map(lambda s: SCRIPTS.get(s, s)), source=lst["source"].map(fmt.shown_name))
-    tables.table(shown, "报告浏览-报告列表" + (f"-{search.strip()}" if search.strip() else ""), "rb_list", f,
+    tables.table(shape.report_list(lst), "报告浏览-报告列表" + (f"-{search.strip()}" if search.strip() else ""), "rb_list", f,
              height=260)
 
     options = list(lst["report_id"])
-    titles = {r.report_id: _label(r) for r in lst.itertuples()}
+    titles = {r.report_id: shape.report_label(r) for r in lst.itertuples()}
     # `?report=` from a link is a request to open that report, even outside the filter; the
     # value this page itself writes back to the URL (to make the view shareable) is not.
     external = bool(wanted) and wanted != st.session_state.get("_rb_written")
@@ -72,7 +35,7 @@ with states.guard():
         one = q.report(None, wanted)
         if len(one):
             options.insert(0, wanted)
-            titles[wanted] = _label(one.iloc[0])
+            titles[wanted] = shape.report_label(one.iloc[0])
             outside = True
     if not options:
         states.empty("没有符合条件的报告。", "请修改搜索词或放宽左侧筛选。" if (f or search) else states.NO_DATA_HINT)
@@ -104,7 +67,7 @@ with states.guard():
     c[2].metric("字数", f"{int(rep.n_chars or 0):,}")
     c[3].metric("活动指标", len(mets))
     c[4].metric("问题表述", len(shorts))
-    st.caption(f"来源文件:{highlight.md(fmt.shown_name(rep.source))}(文件内第 {rep.report_index} 篇)"
+    st.caption(f"来源文件:{highlight.md(labels.shown_name(rep.source))}(文件内第 {rep.report_index} 篇)"
                + ("" if rep.is_report else " · 疑似非工作总结(默认不计入统计)")
                + (f" · 已更正 {len(fixed)} 项" if fixed else ""))
 
@@ -118,7 +81,7 @@ with states.guard():
             **({"icon": ":material/content_copy:"} if cp["flags"] else {}))
 
     with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):
-        tables.table(sources_table(rep, fixed), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
+        tables.table(shape.report_sources(rep, fixed), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
     review.lost_corrections_notice(rep.source)
     review.report_corrections_form(rep, fixes)
 
@@ -148,8 +111,7 @@ with states.guard():
     if mets.empty:
         states.empty("本报告没有提取出活动指标。")
     else:
-        tables.table(mets.drop(columns=["char_start", "char_end", "metric_index", "item_ordinal"])
-                 .rename(columns={"text": "clause"}), f"报告浏览-活动指标-{rep.report_id}", "rb_metrics")
+        tables.table(shape.report_metric_rows(mets), f"报告浏览-活动指标-{rep.report_id}", "rb_metrics")
         st.caption("“计入合计”为否:类别不在活动分类中(其他(不计入)),或同一数字在本报告中重复表述(只计一次)。")
         with st.expander("更正活动指标(标为错误或改类别)", icon=":material/edit:"):
             review.items_editor("metric", rep, mets)
@@ -157,9 +119,6 @@ with states.guard():
     if shorts.empty:
         states.empty("本报告没有提取出问题表述。")
     else:
-        sh = shorts.drop(columns=["char_start", "char_end"]).rename(columns={"text": "statement"})
-        for col in ("categories", "triggers"):
-            sh[col] = sh[col].map(lambda v: "、".join(v) if v is not None and len(v) else "")
-        tables.table(sh.drop(columns=["item_ordinal"]), f"报告浏览-存在问题-{rep.report_id}", "rb_shortcomings")
+        tables.table(shape.report_shortcoming_rows(shorts), f"报告浏览-存在问题-{rep.report_id}", "rb_shortcomings")
         with st.expander("更正存在问题(标为错误或改类别)", icon=":material/edit:"):
             review.items_editor("shortcoming", rep, shorts)

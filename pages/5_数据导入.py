@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, chrome, fmt, frame, highlight, messages, review, states, tables, uploads
+from dashboard import auth, chrome, frame, highlight, messages, review, states, tables, uploads
+from pipeline.queries import labels
 from pipeline.queries import query as q
 from pipeline.config import MAX_FILE_BYTES, db_path
 
@@ -122,7 +123,7 @@ with states.guard():
     review.roster_panel()
 
 with st.expander("已拒收的文件(全库)"), states.guard():
-    rej = q.rejects().assign(path=lambda d: d["path"].map(fmt.shown_name))
+    rej = q.rejects().assign(path=lambda d: d["path"].map(labels.shown_name))
     if rej.empty:
         st.caption("没有拒收的文件。")
     else:

@@ -11,16 +11,9 @@ import streamlit as st
 from dashboard import charts, downloads, frame, highlight, links, states, tables
 from pipeline.store import copies
 from pipeline.queries import query as q
+from pipeline.queries import shape
 
 f = frame.filters()
-LABELS = {
-    "report_id": "报告编号", "unit": "单位", "year": "年度", "title": "标题", "share": "总复制比",
-    "source_share": "最大来源占比", "kind": "来源类型", "source_unit": "来源单位", "source_year": "来源年度",
-    "source_title": "来源标题", "source_report_id": "来源报告编号", "n_sources": "来源数", "flags": "红旗",
-    "flag": "红旗代码", "detail": "依据", "link": "查看报告", "source_link": "查看来源",
-    "in_source": "在该来源中找到的比例", "pair_share": "单位报告在来源单位报告中找到的比例",
-    "start": "起始位置", "end": "结束位置", "passage": "共有片段", "side": "所在报告",
-}
 PCT = st.column_config.NumberColumn(format="percent")
 HEAT_UNITS = 40
 COPY_CSS = ("<style>.zj-reader mark.zj-copy{background:#FFC9C9}"
@@ -35,17 +28,6 @@ def _txt(v, default: str) -> str:
 
 def _year(v) -> str:
     return "" if v is None or pd.isna(v) else str(int(v))
-
-
-def _label(df: pd.DataFrame) -> pd.DataFrame:
-    """Chinese headers; empty text cells blank and a missing source's share 0 (not "None")."""
-    df = df.copy()
-    for col in df.columns:
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            df[col] = df[col].fillna("")
-        elif col in ("share", "source_share", "in_source", "pair_share"):
-            df[col] = df[col].fillna(0.0)
-    return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
 
 
 with states.guard():
@@ -71,7 +53,7 @@ with states.guard():
         shown = rank.assign(year=rank["year"].map(_year), source_year=rank["source_year"].map(_year))
         shown.insert(0, "link", links.report_links(shown["report_id"], f))
         shown["source_link"] = links.report_links(shown["source_report_id"], f)
-        tables.table(_label(shown), "查重-复制比排行", "cp_rank", f, labelled=True, capped=True,
+        tables.table(shape.copy_table(shown), "查重-复制比排行", "cp_rank", f, labelled=True, capped=True,
                  column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small"),
                                 "查看来源": st.column_config.LinkColumn(display_text="查看来源", width="small"),
                                 "总复制比": PCT, "最大来源占比": PCT})
@@ -109,13 +91,9 @@ with states.guard():
                         st.markdown(f"**{side}:{highlight.md(_txt(meta[0], '(未识别单位)'))} {highlight.md(_year(meta[1]))}**")
                         st.html(highlight.READER_CSS + COPY_CSS + highlight.highlight_html(
                             text, [(s, e, "copy", "共有片段") for s, e in spans]))
-                rows = [{"side": side, "start": s, "end": e, "passage": text[s:e]}
-                        for side, text, spans in (("报告", pair["text_a"], pair["spans_a"]),
-                                                  ("来源", pair["text_b"], pair["spans_b"]))
-                        for s, e in spans]
-                downloads.download(_label(pd.DataFrame(rows, columns=["side", "start", "end", "passage"])),
+                downloads.download(shape.copy_table(shape.copy_passages(pair)),
                             f"查重-共有片段-{a}-{b}", key="cp_passages", filters=f, label="下载共有片段 CSV")
-                tables.table(_label(srcs.assign(source_year=srcs["source_year"].map(_year))
+                tables.table(shape.copy_table(srcs.assign(source_year=srcs["source_year"].map(_year))
                                 .rename(columns={"share": "in_source"})),
                          f"查重-来源-{a}", "cp_sources", f, labelled=True,
                          column_config={"在该来源中找到的比例": PCT})
@@ -132,13 +110,9 @@ with states.guard():
                 states.empty(f"{year} 年没有不同单位之间的相似报告。")
             else:
                 # the units with the highest shares (a 400 x 400 grid is unreadable); CSV: every pair
-                top = list(dict.fromkeys(heat["unit"]))[:HEAT_UNITS]
-                part = heat[heat["unit"].isin(top) & heat["source_unit"].isin(top)]
-                units = sorted(set(part["unit"]) | set(part["source_unit"]))
+                grid, units = shape.copy_grid(heat, HEAT_UNITS)
                 if heat["unit"].nunique() > HEAT_UNITS:
                     st.caption(f"图中为复制比最高的 {HEAT_UNITS} 个单位;下载 CSV 含全部 {len(heat):,} 对单位。")
-                grid = part.pivot_table(index="unit", columns="source_unit", values="share", aggfunc="max") \
-                    .reindex(index=units, columns=units)
                 fig = go.Figure(go.Heatmap(
                     z=grid.values, x=units, y=units, colorscale="Reds", zmin=0, zmax=1,
                     hovertemplate="%{y} 的报告中<br>%{z:.0%} 可在 %{x} 的报告中找到<extra></extra>",
@@ -147,7 +121,7 @@ with states.guard():
                                   height=max(360, 28 * len(units) + 160))
                 fig.update_xaxes(title="来源单位", tickangle=-45)
                 fig.update_yaxes(title="单位", autorange="reversed")
-                charts.chart(fig, _label(heat.rename(columns={"share": "pair_share"})), f"查重-单位相似度-{year}",
+                charts.chart(fig, shape.copy_table(heat.rename(columns={"share": "pair_share"})), f"查重-单位相似度-{year}",
                          "cp_heat", f)
 
     # ------------------------------------------------------------ flags
@@ -164,5 +138,5 @@ with states.guard():
             sel = sel.assign(year=sel["year"].map(_year))
             sel.insert(0, "link", links.report_links(sel["report_id"], f))
             st.caption("“依据”列给出文中命中的文字。")
-            tables.table(_label(sel.drop(columns=["flag"])), f"查重-红旗-{kind}", "cp_flags", f, labelled=True, capped=True,
+            tables.table(shape.copy_table(sel.drop(columns=["flag"])), f"查重-红旗-{kind}", "cp_flags", f, labelled=True, capped=True,
                      column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small")})
