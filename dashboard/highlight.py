@@ -123,29 +123,30 @@ def kwic_html(df: pd.DataFrame) -> str:
     return f'<div style="overflow-x:auto"><table class="zj-kwic">{rows}</table></div>'
 
 
+def _metric_label(m) -> str:
+    if m.placeholder or pd.isna(m.value):
+        val = "占位(无具体数字)"
+    else:
+        val = ("约" if m.approx else "") + fmt_num(m.value) + (m.measure or "")
+    return f"指标·{m.category or '未分类'}:{m.phrase or ''} = {val}"
+
+
+def _shortcoming_label(s) -> str:
+    trig = "、".join(s.triggers) if s.triggers is not None and len(s.triggers) else ""
+    return f"问题·{s.category or '未分类'}" + (f"(触发词:{trig})" if trig else "")
+
+
 def report_spans(text: str, mets: pd.DataFrame, shorts: pd.DataFrame) -> tuple[list, int]:
     """The reader's highlight spans (start, end, kind, label) for a report's metrics and
     shortcomings (items marked wrong left out), and how many could not be found in `text`."""
     spans, lost = [], 0
-    for m in mets.itertuples():
-        if m.wrong:
-            continue
-        where = locate(text, m.char_start, m.char_end, m.text)
-        if where is None:
-            lost += 1
-            continue
-        if m.placeholder or pd.isna(m.value):
-            val = "占位(无具体数字)"
-        else:
-            val = ("约" if m.approx else "") + fmt_num(m.value) + (m.measure or "")
-        spans.append((*where, "metric", f"指标·{m.category or '未分类'}:{m.phrase or ''} = {val}"))
-    for s in shorts.itertuples():
-        if s.wrong:
-            continue
-        where = locate(text, s.char_start, s.char_end, s.text)
-        if where is None:
-            lost += 1
-            continue
-        trig = "、".join(s.triggers) if s.triggers is not None and len(s.triggers) else ""
-        spans.append((*where, "shortcoming", f"问题·{s.category or '未分类'}" + (f"(触发词:{trig})" if trig else "")))
+    for kind, items, label in (("metric", mets, _metric_label), ("shortcoming", shorts, _shortcoming_label)):
+        for item in items.itertuples():
+            if item.wrong:
+                continue
+            where = locate(text, item.char_start, item.char_end, item.text)
+            if where is None:
+                lost += 1
+                continue
+            spans.append((*where, kind, label(item)))
     return spans, lost

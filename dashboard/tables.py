@@ -16,6 +16,12 @@ from dashboard.registry import READER
 from pipeline.queries.labels import LABELS, fmt_num, zh
 
 
+def blank_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Empty text cells show empty, not "None"."""
+    text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    return df.assign(**{c: df[c].fillna("") for c in text_cols}) if text_cols else df
+
+
 def table_rows() -> int:
     """Most rows a long table sends to the browser (`ZONGJIE_TABLE_ROWS`, default 2,000)."""
     try:
@@ -39,14 +45,12 @@ def table(df: pd.DataFrame, what: str, key: str, filters: dict | None = None, *,
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     # The report's hash id is for files and links, not for reading: hidden on screen, kept in
-    # the download. Empty cells show empty, not "None".
+    # the download.
     config = dict(kwargs.pop("column_config", None) or {})
     if LABELS["report_id"] in shown.columns:
         config.setdefault(LABELS["report_id"], None)
     kwargs["column_config"] = config
-    text_cols = [c for c in shown.columns if shown[c].dtype == object or pd.api.types.is_string_dtype(shown[c])]
-    if text_cols:
-        shown = shown.assign(**{c: shown[c].fillna("") for c in text_cols})
+    shown = blank_text(shown)
     # The data grid is a canvas that prints only the rows on screen: a plain HTML copy
     # (hidden on screen) stands in for it on paper (dashboard/chrome.py, @media print).
     with st.container(key=f"zjtbl-{key}"):
@@ -70,10 +74,7 @@ def table_capped(fetch: Callable[[int | None], pd.DataFrame], total: int, what: 
         config.setdefault(LABELS["report_id"], None)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    out = zh(shown)
-    text_cols = [c for c in out.columns if out[c].dtype == object or pd.api.types.is_string_dtype(out[c])]
-    if text_cols:
-        out = out.assign(**{c: out[c].fillna("") for c in text_cols})
+    out = blank_text(zh(shown))
     with st.container(key=f"zjtbl-{key}"):      # as `table`: a print copy beside the grid
         st.dataframe(out, key=f"tbl_{key}", column_config=config, **kwargs)
         st.html(print_table(out, hidden=[c for c, v in config.items() if v is None]))

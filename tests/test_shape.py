@@ -153,3 +153,20 @@ def test_long_form_of_the_sample_adds_up(sample_db, measure):
     else:
         assert out.loc[out["性质"] == "精确", col].sum() == pytest.approx(tot["exact_sum"].sum())
         assert out.loc[out["性质"] == "约数", col].sum() == pytest.approx(tot["approx_sum"].fillna(0).sum())
+
+
+def test_report_spans_mark_what_is_found_and_count_the_rest():
+    from dashboard.highlight import report_spans
+
+    text = "全年开展学习12次,约20余场。学习不够深入。"
+    mets = pd.DataFrame({"wrong": [False, False, True, False], "char_start": [4, 99, 0, -1], "char_end": [9, 105, 2, -1],
+                         "text": ["学习12次", "不存在的句子", "全年", "约20余场"], "placeholder": [False, False, False, False],
+                         "value": [12.0, 3.0, 1.0, 20.0], "approx": [False, False, False, True], "measure": ["次", "次", "次", "场"],
+                         "category": ["理论学习", "x", "x", "宣传"], "phrase": ["开展学习", "p", "p", "余场"]})
+    shorts = pd.DataFrame({"wrong": [False], "char_start": [15], "char_end": [21], "text": ["学习不够深入"],
+                           "triggers": [["不够"]], "category": ["学习"]})
+    spans, lost = report_spans(text, mets, shorts)
+    assert lost == 1                                   # the sentence not in the text; the wrong item is skipped
+    assert spans == [(4, 9, "metric", "指标·理论学习:开展学习 = 12次"),
+                     (10, 15, "metric", "指标·宣传:余场 = 约20场"),       # found by its text, not its offsets
+                     (15, 21, "shortcoming", "问题·学习(触发词:不够)")]
