@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, frame, links, review, states, tables, theme
 from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 
 f = frame.filters()
 ALL_CATS, ALL_YEARS = "全部类别", "全部年度"
@@ -55,7 +56,7 @@ with states.guard():
 
     # -------------------------------------------------------------- the statements behind a bar
     st.subheader("具体表述")
-    cats = [ALL_CATS, *sorted(freq["category"].unique(), key=lambda c: -freq[freq.category == c].statements.sum())]
+    cats = [ALL_CATS, *shape.categories_by_statements(freq)]
     years = [ALL_YEARS, *dict.fromkeys(data["年度"])]
     for key, options in ((K_CAT, cats), (K_YEAR, years)):
         if st.session_state.get(key) not in options:
@@ -87,7 +88,7 @@ with states.guard():
                      "需要同一单位多个年度的报告;可在「数据导入」补充历年报告。")
         else:
             st.caption("同一单位在两个及以上年度都提到的问题类别。")
-            counts = labels.zh(rec.groupby("category").size().reset_index(name="units"))
+            counts = labels.zh(shape.units_per_category(rec))
             fig = px.bar(counts, x="类别", y="单位数", color="类别", color_discrete_map=colors)
             fig.update_layout(showlegend=False)
             fig.update_yaxes(title="反复提到该类问题的单位数")

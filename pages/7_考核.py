@@ -11,21 +11,13 @@ import streamlit as st
 from dashboard import downloads, frame, highlight, links, states, tables
 from pipeline.outputs import checks_workbook
 from pipeline.queries import checks, followup
+from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 from pipeline.rules import RulesError
 
 f = frame.filters()
 COLORS = {"达标": "background-color:#C8E6C9", "未达标": "background-color:#FFCDD2", "未提及": "background-color:#E0E0E0"}
-LABELS = {"unit": "单位", "unit_type": "单位类型", "year": "年度", "rule": "规则", "rule_id": "规则编号",
-          "verdict": "结论", "value": "实际值", "threshold": "阈值(每期)", "required": "应达到", "points": "分值",
-          "deducted": "扣分", "evidence": "依据", "n_evidence": "依据条数", "report_ids": "报告编号",
-          "score": "得分", "n_pass": "达标", "n_fail": "未达标", "n_silent": "未提及", "deductions": "扣分明细",
-          "kind": "依据类型", "text": "原文", "report_id": "报告编号", "link": "查看报告",
-          "category": "活动类别", "peer_median": "同类中位数", "peer_q1": "同类下四分位", "peer_q3": "同类上四分位",
-          "rank": "排名", "n_peers": "同类单位数", "prev_value": "上年", "change": "同比变化",
-          "peer_pass_share": "同类达标比例", "prev_verdict": "上年结论",
-          "next_year": "核对年度", "item_no": "序号", "item": "整改承诺", "share": "词语重合比例", "shared": "重合词语",
-          "next_link": "次年依据原文"}
 FOLLOW_COLORS = {"已落实": "background-color:#C8E6C9", "未见落实": "background-color:#FFE0B2",
                  "无次年报告": "background-color:#E0E0E0"}
 RULE_LABELS = {"id": "编号", "name": "规则", "kind": "类型", "threshold": "阈值", "period": "周期", "points": "分值",
@@ -35,19 +27,6 @@ COLOR_ROWS = 300         # the matrix is coloured up to this many unit-years
 LINK = st.column_config.LinkColumn(display_text="查看报告", width="small")
 
 states.page_header("考核", f, "按意识形态工作责任制的考核规则,逐单位、逐年度给出 达标 / 未达标 / 未提及 及其依据")
-
-
-def _zh(df: pd.DataFrame) -> pd.DataFrame:
-    return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
-
-
-def _num(x):
-    return int(x) if isinstance(x, float) and x.is_integer() else x
-
-
-def _unit_year(df: pd.DataFrame) -> pd.Series:
-    return df["unit"] + "(" + df["year"].astype(int).astype(str) + "年)"
-
 
 with states.guard():
     try:
@@ -115,12 +94,12 @@ with states.guard():
                "未提及:报告对此只字未提——不等于没有做,需核实。"
                + ("未提及同样扣分。" if rules_data["deduct_unmentioned"] else "未提及不扣分。"))
 
-    keys = list(dict.fromkeys(_unit_year(sc)))       # the unit-years, lowest score first
+    keys = list(dict.fromkeys(shape.unit_year(sc)))       # the unit-years, lowest score first
 
     # ------------------------------------------------------------ matrix
     if t_matrix.open:          # only the tab in view runs (st.tabs on_change="rerun")
         with t_matrix:
-            grid = _zh(checks.matrix(v, sc, rules_data))
+            grid = shape.check_table(checks.matrix(v, sc, rules_data))
             # colours cost ~0.4 s per 1,000 rows to send: a long matrix is shown as text
             shown = (grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1])
                      if len(grid) <= COLOR_ROWS else grid)
@@ -128,7 +107,7 @@ with states.guard():
             if len(grid) > COLOR_ROWS:
                 st.caption(f"共 {len(grid)} 个单位年度,为加快显示未着色;缩小筛选范围(如单一年度或单位类型)即显示颜色。")
             downloads.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
-            downloads.download(_zh(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
+            downloads.download(shape.check_table(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
                                "deducted", "evidence"]]), "考核-全部结论", key="kh_all", filters=f,
                         label="下载全部结论及依据 CSV")
             # every 考核 view in one workbook (pipeline/outputs/sheets.py), built only when clicked
@@ -147,7 +126,7 @@ with states.guard():
             follow = sc.head(10)
             st.markdown("**优先跟进:** " + highlight.md("、".join(f"{u}({y}年,{s:g}分)" for u, y, s in
                                                     zip(follow["unit"], follow["year"], follow["score"]))))
-            tables.table(_zh(sc.assign(score=sc["score"].map(_num), deducted=sc["deducted"].map(_num))), "考核-得分", "kh_scores",
+            tables.table(shape.check_table(sc.assign(score=sc["score"].map(labels.whole), deducted=sc["deducted"].map(labels.whole))), "考核-得分", "kh_scores",
                      f, labelled=True)
 
     # ------------------------------------------------------------ one unit
@@ -156,15 +135,12 @@ with states.guard():
             if st.session_state.get("kh_unit") not in keys:
                 st.session_state["kh_unit"] = keys[0]
             pick = st.selectbox("单位(年度)", keys, key="kh_unit")
-            row = sc[_unit_year(sc) == pick].iloc[0]
+            row = sc[shape.unit_year(sc) == pick].iloc[0]
             st.markdown(f"**{highlight.md(row['unit'])} · {int(row['year'])} 年 · 得分 {row['score']:g}**"
                         f"(达标 {row['n_pass']}、未达标 {row['n_fail']}、未提及 {row['n_silent']})")
-            mine = v[(v["unit"] == row["unit"]) & (v["year"] == row["year"])]
-            sheet = mine[["rule", "verdict", "value", "required", "points", "deducted"]].copy()
-            for col in ("value", "required", "points", "deducted"):
-                sheet[col] = sheet[col].map(_num)
-            tables.grid(_zh(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), _zh(sheet), "kh_sheet")
-            downloads.download(_zh(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
+            sheet = shape.check_sheet(v, row["unit"], row["year"])
+            tables.grid(shape.check_table(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), shape.check_table(sheet), "kh_sheet")
+            downloads.download(shape.check_table(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
             # only this unit-year's evidence is computed (the whole filter's would cost as much as the verdicts)
             one = {**f, "units": [row["unit"]], "year_min": int(row["year"]), "year_max": int(row["year"])}
             ev = checks.check_evidence(one, rules_json)
@@ -172,11 +148,11 @@ with states.guard():
             if ev.empty:
                 states.empty("这份报告对所有考核项都没有提及。")
             else:
-                ev = ev.assign(value=ev["value"].map(_num))
+                ev = ev.assign(value=ev["value"].map(labels.whole))
                 # the reader opens the report scrolled to the evidence sentence, highlighted
                 ev.insert(0, "link", [links.report_link(r, f, highlight=t)
                                       for r, t in zip(ev["report_id"], ev["text_original"])])
-                tables.table(_zh(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
+                tables.table(shape.check_table(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
                          f"考核-依据-{row['unit']}-{int(row['year'])}", "kh_evidence", f, labelled=True,
                          column_config={"查看报告": LINK})
 
@@ -206,8 +182,8 @@ with states.guard():
                                   next_link=[links.report_link(r, f, highlight=e) if isinstance(r, str) and e else None
                                              for r, e in zip(fp["next_report_id"], fp["evidence"])])
                 cols = ["year", "next_year", "item_no", "item", "verdict", "share", "shared", "evidence", "link", "next_link"]
-                tables.grid(_zh(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
-                        _zh(shown[cols]).drop(columns=["次年依据原文"], errors="ignore"), "kh_follow",
+                tables.grid(shape.check_table(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
+                        shape.check_table(shown[cols]).drop(columns=["次年依据原文"], errors="ignore"), "kh_follow",
                         column_config={"查看报告": LINK, "次年依据原文": LINK})
                 downloads.download(followup.csv_frames(fp, fr)[0], f"考核-整改跟踪-{funit}", key="kh_follow", filters=f)
             st.markdown("**连续两年出现的同类问题**")
@@ -225,7 +201,7 @@ with states.guard():
             if st.session_state.get("kh_peer_unit") not in keys:
                 st.session_state["kh_peer_unit"] = keys[0]
             pick = c1.selectbox("单位(年度)", keys, key="kh_peer_unit")
-            prow = sc[_unit_year(sc) == pick].iloc[0]
+            prow = sc[shape.unit_year(sc) == pick].iloc[0]
             unit, year, utype = prow["unit"], int(prow["year"]), prow["unit_type"]
             measures = list(q.metric_measures({"units": [unit]})["measure"]) or ["次"]
             if st.session_state.get("kh_peer_measure") not in measures:
@@ -249,8 +225,8 @@ with states.guard():
                     states.empty(f"同类单位在 {year} 年没有以“{measure}”计的活动指标。")
                 else:
                     for col in ("value", "peer_median", "peer_q1", "peer_q3", "prev_value", "change"):
-                        cats[col] = cats[col].map(lambda x: None if pd.isna(x) else _num(float(x)))
-                    tables.table(_zh(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
+                        cats[col] = cats[col].map(lambda x: None if pd.isna(x) else labels.whole(float(x)))
+                    tables.table(shape.check_table(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
                 pv = checks.peer_verdicts_from(v, f, utype, year)
                 if pv is None:
                     pv = checks.check_verdicts(pf, rules_json, "unit")
@@ -258,7 +234,7 @@ with states.guard():
                 if not pr.empty:
                     pr["peer_pass_share"] = pr["peer_pass_share"].map(lambda x: f"{x:.0%}")
                     for col in ("value", "peer_median", "rank"):
-                        pr[col] = pr[col].map(lambda x: _num(float(x)))
-                    tables.grid(_zh(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]), _zh(pr),
+                        pr[col] = pr[col].map(lambda x: labels.whole(float(x)))
+                    tables.grid(shape.check_table(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]), shape.check_table(pr),
                             "kh_peer_rules")
-                    downloads.download(_zh(pr), f"考核-对标-考核项-{unit}-{year}", key="kh_peer_rules", filters=f)
+                    downloads.download(shape.check_table(pr), f"考核-对标-考核项-{unit}-{year}", key="kh_peer_rules", filters=f)

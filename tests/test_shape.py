@@ -170,3 +170,23 @@ def test_report_spans_mark_what_is_found_and_count_the_rest():
     assert spans == [(4, 9, "metric", "指标·理论学习:开展学习 = 12次"),
                      (10, 15, "metric", "指标·宣传:余场 = 约20场"),       # found by its text, not its offsets
                      (15, 21, "shortcoming", "问题·学习(触发词:不够)")]
+
+
+def test_check_sheet_and_unit_years():
+    v = pd.DataFrame({"unit": ["甲局", "甲局", "乙局"], "year": [2021, 2020, 2021], "rule": ["学习", "学习", "学习"],
+                      "verdict": ["达标", "未达标", "未提及"], "value": [12.0, 2.5, None], "required": [4.0, 4.0, 4.0],
+                      "points": [5.0, 5.0, 5.0], "deducted": [0.0, 5.0, 0.0]})
+    sheet = shape.check_sheet(v, "甲局", 2021)
+    assert sheet.to_dict("records") == [{"rule": "学习", "verdict": "达标", "value": 12, "required": 4, "points": 5,
+                                         "deducted": 0}]
+    assert shape.check_sheet(v, "甲局", 2020)["value"].tolist() == [2.5]
+    assert shape.unit_year(v).tolist() == ["甲局(2021年)", "甲局(2020年)", "乙局(2021年)"]
+    assert list(shape.check_table(sheet).columns) == ["规则", "结论", "实际值", "应达到", "分值", "扣分"]
+
+
+def test_shortcoming_categories_ordered_and_counted():
+    freq = pd.DataFrame({"category": ["作风", "学习", "作风", "阵地"], "year": [2020, 2020, 2021, 2021],
+                         "statements": [2, 4, 3, 1]})
+    assert shape.categories_by_statements(freq) == ["作风", "学习", "阵地"]          # 5, 4, 1
+    rec = pd.DataFrame({"unit": ["甲", "乙", "甲"], "category": ["学习", "学习", "作风"]})
+    assert shape.units_per_category(rec).values.tolist() == [["作风", 1], ["学习", 2]]

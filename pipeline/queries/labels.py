@@ -87,6 +87,15 @@ def year_label(y: Any) -> str:
     return "年份不详" if y is None or y is pd.NA or (isinstance(y, float) and pd.isna(y)) else str(int(y))
 
 
+def whole(x: Any) -> Any:
+    """A float that is a whole number as an int (12.0 -> 12), anything else unchanged.
+
+    >>> whole(12.0), whole(2.5), whole("x")
+    (12, 2.5, 'x')
+    """
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
 def fmt_num(x: Any) -> str:
     """Thousands separated, one decimal only when needed, – for a missing value (screen and brief).
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.queries.checks import VIEW_LABELS
 from pipeline.queries.labels import (FIELD_NAMES, LABELS, MATCH_KINDS, PERIODS, SCRIPTS, SOURCE_NAMES, fmt_num,
-                                     shown_name, year_label, zh)
+                                     shown_name, whole, year_label, zh)
 
 NO_UNIT = "(未识别单位)"
 
@@ -58,6 +59,17 @@ def metric_heat(by_unit: pd.DataFrame, measure: str | None, n: int) -> tuple[pd.
 
     text = [[cell(z.iat[i, j], ap.iat[i, j], ph.iat[i, j]) for j in range(z.shape[1])] for i in range(z.shape[0])]
     return z, text, sub
+
+
+# ---------------------------------------------------------------- 存在问题
+def categories_by_statements(freq: pd.DataFrame) -> list[str]:
+    """Shortcoming categories, the most statements first (`query.shortcoming_freq` rows)."""
+    return sorted(freq["category"].unique(), key=lambda c: -freq[freq.category == c].statements.sum())
+
+
+def units_per_category(recurring: pd.DataFrame) -> pd.DataFrame:
+    """How many units name a category in two or more years (`query.recurring` rows)."""
+    return recurring.groupby("category").size().reset_index(name="units")
 
 
 # ---------------------------------------------------------------- 关键词
@@ -180,3 +192,35 @@ def copy_passages(pair: dict) -> pd.DataFrame:
                                       ("来源", pair["text_b"], pair["spans_b"]))
             for s, e in spans]
     return pd.DataFrame(rows, columns=["side", "start", "end", "passage"])
+
+
+# ---------------------------------------------------------------- 考核
+CHECK_LABELS = {
+    **VIEW_LABELS, "rule_id": "规则编号", "threshold": "阈值(每期)", "n_evidence": "依据条数", "report_ids": "报告编号",
+    "kind": "依据类型", "text": "原文", "report_id": "报告编号", "link": "查看报告",
+    "category": "活动类别", "peer_median": "同类中位数", "peer_q1": "同类下四分位", "peer_q3": "同类上四分位",
+    "rank": "排名", "n_peers": "同类单位数", "prev_value": "上年", "change": "同比变化",
+    "peer_pass_share": "同类达标比例", "prev_verdict": "上年结论",
+    "next_year": "核对年度", "item_no": "序号", "item": "整改承诺", "share": "词语重合比例", "shared": "重合词语",
+    "next_link": "次年依据原文"}
+
+
+def check_table(df: pd.DataFrame) -> pd.DataFrame:
+    """A 考核 table with the page's Chinese headers."""
+    return df.rename(columns={c: CHECK_LABELS.get(c, c) for c in df.columns})
+
+
+def unit_year(df: pd.DataFrame) -> pd.Series:
+    """`甲局(2021年)`: how the 考核 page names a unit-year in its pickers."""
+    return df["unit"] + "(" + df["year"].astype(int).astype(str) + "年)"
+
+
+def check_sheet(verdicts: pd.DataFrame, unit: str, year: int) -> pd.DataFrame:
+    """One unit-year's 考核表: each rule's verdict, value, requirement and points, whole
+    numbers without .0."""
+    mine = verdicts[(verdicts["unit"] == unit) & (verdicts["year"] == year)]
+    sheet = mine[["rule", "verdict", "value", "required", "points", "deducted"]].copy()
+    for col in ("value", "required", "points", "deducted"):
+        sheet[col] = sheet[col].map(whole)
+    return sheet
+
