@@ -36,7 +36,8 @@ with states.guard():
         st.caption(f"规则文件:{checks.rules_path()}。可修正该文件,或删除本机副本以恢复内置规则。")
         st.stop()
     rules_json = checks.to_json(rules_data)
-    v = checks.check_verdicts(f, rules_json, "unit")
+    # the views show verdicts; the evidence text (most of the bytes) only in the CSV, built on click
+    v = checks.check_verdicts(f, rules_json, "unit", False)
 
     t_matrix, t_score, t_sheet, t_peer, t_follow, t_rules = st.tabs(
         ["考核矩阵", "得分与扣分", "单位考核表", "对标", "整改跟踪", "考核规则"], key="kh_tab", on_change="rerun")
@@ -107,9 +108,9 @@ with states.guard():
             if len(grid) > COLOR_ROWS:
                 st.caption(f"共 {len(grid)} 个单位年度,为加快显示未着色;缩小筛选范围(如单一年度或单位类型)即显示颜色。")
             downloads.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
-            downloads.download(shape.check_table(v[["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points",
-                               "deducted", "evidence"]]), "考核-全部结论", key="kh_all", filters=f,
-                        label="下载全部结论及依据 CSV")
+            downloads.download_lazy(lambda: shape.check_table(checks.check_verdicts(f, rules_json, "unit")[
+                ["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points", "deducted",
+                 "evidence"]]), "考核-全部结论", key="kh_all", filters=f, label="下载全部结论及依据 CSV")
             # every 考核 view in one workbook (pipeline/outputs/sheets.py), built only when clicked
             wb_filters, wb_base = dict(f), downloads.served_base()
             st.download_button("考核工作簿(Excel:矩阵、得分、全部结论、整改跟踪)", key="kh_workbook", on_click="ignore",
@@ -229,7 +230,7 @@ with states.guard():
                     tables.table(shape.check_table(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
                 pv = checks.peer_verdicts_from(v, f, utype, year)
                 if pv is None:
-                    pv = checks.check_verdicts(pf, rules_json, "unit")
+                    pv = checks.check_verdicts(pf, rules_json, "unit", False)
                 pr = checks.peer_rules(pv.assign(year=pv["year"].astype(int)) if not pv.empty else pv, unit, year)
                 if not pr.empty:
                     pr["peer_pass_share"] = pr["peer_pass_share"].map(lambda x: f"{x:.0%}")

@@ -435,6 +435,8 @@ def test_report_search(monkeypatch, dash_db, downloads):
     assert_clean(at, "报告浏览")
     hits = q.reports({}, "政協", db=dash_db)
     assert 0 < len(hits) < int(q.overview({}, db=dash_db).iloc[0]["reports"])
+    # the simplified term finds the same reports (their simplified copy is what is searched)
+    assert set(hits["report_id"]) <= set(q.reports({}, "政协", db=dash_db)["report_id"])
     assert f"共 {len(hits)} 篇报告" in " ".join(c.value for c in at.caption)
     _, csv, _ = csv_of(downloads, at, "报告浏览-报告列表-政協")
     assert list(csv["报告编号"]) == list(hits["report_id"])

@@ -124,7 +124,7 @@ MAY_IMPORT = {
     "load": {"text"},
     "extract": {"load", "text"},
     "store": set(),
-    "queries": {"store"},
+    "queries": {"store", "text"},               # text: a search term simplified the way the texts were
     "outputs": {"queries", "store"},
     "ingest": {"load", "text", "extract", "store"},
     "warm": {"extract", "load", "text"},

@@ -38,6 +38,11 @@ def test_matrix_scores_and_sheet(monkeypatch, checks_db, user_rules, downloads):
     assert list(m.index) == ["县卫生健康局", "县文化旅游局", "县教育局"]         # lowest score first
     _, csv, raw = csv_of(downloads, at, "考核-矩阵")
     assert raw.startswith(b"\xef\xbb\xbf") and len(csv) == 3
+    # the page's views ask for verdicts without their evidence text; the CSV of every verdict,
+    # built on click, carries it: each 达标 verdict of 县教育局 names the sentence it rests on
+    _, csv, _ = csv_of(downloads, at, "考核-全部结论")
+    mine = csv[(csv["单位"] == "县教育局") & (csv["结论"] == "达标")]
+    assert len(mine) > 3 and all(e.startswith(("指标:", "提及:")) for e in mine["依据"])
     # the coloured grid prints only its visible rows: a plain copy of every row stands in on paper
     prints = [h.proto.body for h in at.get("html") if "zj-print" in h.proto.body]
     assert any(all(u in body for u in ("县卫生健康局", "县文化旅游局", "县教育局")) for body in prints)

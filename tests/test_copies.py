@@ -297,12 +297,21 @@ def test_copies_page_ranks_compares_and_downloads(monkeypatch, built, downloads)
     name, csv, _ = csv_of(downloads, at, "查重-复制比排行")
     assert len(csv) == len(rank) and "总复制比" in csv.columns and "来源单位" in csv.columns
     assert list(csv["报告编号"]) == list(rank["report_id"])
+    # the headline figures (aggregated in the database) are the ranking's
+    metric = {m.label: m.value for m in at.metric}
+    assert metric["报告"] == str(len(rank)) and metric["有红旗的报告"] == str(int((rank["flags"] != "").sum()))
+    assert metric["平均总复制比"] == f"{rank['share'].mean():.1%}"
+    assert not any(s.key == "cp_a" for s in at.selectbox)         # only the tab in view ran
     # side by side: the top report and its main source, shared passages highlighted on both sides
+    at.session_state["cp_tab"] = "对照查看"
+    at.run()
     htmls = [h.proto.body for h in at.get("html")]
     assert sum('class="zj-copy"' in h for h in htmls) == 2
     _, passages, _ = csv_of(downloads, at, "查重-共有片段")
     assert set(passages["所在报告"]) == {"报告", "来源"} and passages["共有片段"].str.len().sum() > 500
     # heatmap of the year with two units alike (龙潭镇 made from 敖泉镇, 2021)
+    at.session_state["cp_tab"] = "单位相似度热力图"
+    at.run()
     at.selectbox(key="cp_year").set_value(2021).run()
     assert_clean(at, "查重")
     assert len(at.get("plotly_chart")) == 1
@@ -310,8 +319,13 @@ def test_copies_page_ranks_compares_and_downloads(monkeypatch, built, downloads)
     row = heat[(heat["单位"] == "龙潭镇") & (heat["来源单位"] == "敖泉镇")]
     assert len(row) == 1 and row.iloc[0]["单位报告在来源单位报告中找到的比例"] > 0.9
     # flags, filtered by kind
+    at.session_state["cp_tab"] = "红旗明细"
+    at.run()
     _, flags, _ = csv_of(downloads, at, "查重-红旗-全部红旗")
     assert {"模板占位符未替换", "出现其他地区名称", "复制比高"} <= set(flags["红旗"])
+    counts = q.copy_flag_counts.uncached({}, db=db)        # what the picker says of each kind
+    assert len(flags) == counts["n"].sum() and dict(zip(counts["label"], counts["n"])) == \
+        flags["红旗"].value_counts().to_dict()
     at.selectbox(key="cp_flag").set_value("出现其他地区名称").run()
     _, one, _ = csv_of(downloads, at, "查重-红旗-出现其他地区名称")
     assert set(one["红旗"]) == {"出现其他地区名称"} and "桂阳县" in one.iloc[0]["依据"]

@@ -145,3 +145,45 @@ def test_an_old_file_without_summaries_reads_the_same(db):
     con.close()
     pd.testing.assert_frame_equal(q.metric_totals.uncached({}, ("year",), db=db), want)
     pd.testing.assert_frame_equal(q.top_terms.uncached({}, 20, db=db), top)
+
+
+def test_a_rebuild_in_parts_gives_the_same_rows(db, monkeypatch):
+    """At 100,000 reports sum_terms is rebuilt in parts of whole year-units (one GROUP BY ran
+    the 1 GB writer out of memory); parts of 3 reports give exactly the direct aggregates."""
+    monkeypatch.setattr(summaries, "REBUILD_PART", 3)
+    con = duckdb.connect(str(db))
+    reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    assert reports > 6                       # so there is more than one part
+    summaries.refresh_terms(con, full=True)
+    con.close()
+    assert_summaries_exact(db)
+
+
+def test_a_failed_summary_refresh_is_said_and_leaves_no_wrong_numbers(db, monkeypatch):
+    """A summary refresh that fails (the writer out of memory at 100,000 reports) used to be
+    swallowed and published empty tables: 活动指标 said there were no metrics. Now the note
+    says so in Chinese, the tables are dropped and readers compute the same numbers from rows."""
+    from pipeline import store
+
+    want = q.metric_totals.uncached({}, ("year",), db=db)
+    top = q.top_terms.uncached({}, 20, db=db)
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM sum_metrics")         # stale content a failed refresh must not keep
+    con.close()
+
+    def out_of_memory(con, full=False):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+    monkeypatch.setattr(summaries, "refresh_terms", out_of_memory)
+    notes: list[str] = []
+    with store.writer(db, note=notes.append) as con:
+        con.execute("SELECT 1")
+    assert any(n.startswith("汇总表未能更新(写入进程内存不足)") for n in notes), notes
+    monkeypatch.undo()
+    con = duckdb.connect(str(db), read_only=True)
+    assert summaries.missing(con)
+    con.close()
+    pd.testing.assert_frame_equal(q.metric_totals.uncached({}, ("year",), db=db), want)
+    pd.testing.assert_frame_equal(q.top_terms.uncached({}, 20, db=db), top)
+    with store.writer(db) as con:                   # the next write rebuilds them
+        pass
+    assert_summaries_exact(db)

@@ -331,9 +331,13 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
                  data["skip_sections"], data["problem_sections"]]
 
 
-def _check_verdicts(con, filters, rules_json: str, by: str = "unit") -> pd.DataFrame:
+def _check_verdicts(con, filters, rules_json: str, by: str = "unit", with_evidence: bool = True) -> pd.DataFrame:
     """(unit, year[, report_id], rule) verdicts with value, required, points deducted and
-    the evidence in one text cell. Rules that do not apply to a unit's type give no row."""
+    the evidence in one text cell. Rules that do not apply to a unit's type give no row.
+
+    `with_evidence=False`: the evidence cell is left empty (the count stays). The cell is most
+    of the result (75 MB for 4,000 unit-years at 100,000 reports, 9 of every 10 ms): views that
+    only show verdicts ask without it, and a unit-year's evidence comes from `check_evidence`."""
     data = json.loads(rules_json)
     if not data["rule"]:
         return pd.DataFrame(columns=["unit", "unit_type", "year", "report_id", "ord", "rule_id", "rule", "verdict",
@@ -345,15 +349,16 @@ def _check_verdicts(con, filters, rules_json: str, by: str = "unit") -> pd.DataF
     keys = "e.unit, e.year" if by == "unit" else "e.report_id"
     on = "a.unit = g.unit AND a.year = g.year" if by == "unit" else "a.report_id = g.report_id"
     rid = "NULL::VARCHAR" if by == "unit" else "g.report_id"
+    evidence = """string_agg(CASE e.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
+                          || ':' || e.text || '(' || e.report_id || ')', ';'
+                          ORDER BY e.report_id, e.char_start)""" if with_evidence else "NULL::VARCHAR"
     sql += f""",
     agg AS (
         SELECT {keys}, e.rule_id,
                sum(e.value) FILTER (WHERE e.ev_kind = 'metric') AS metric_value,
                count(*) FILTER (WHERE e.ev_kind = 'mention') AS n_mentions,
                count(*) AS n_evidence,
-               string_agg(CASE e.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
-                          || ':' || e.text || '(' || e.report_id || ')', ';'
-                          ORDER BY e.report_id, e.char_start) AS evidence
+               {evidence} AS evidence
         FROM (SELECT ev.*, rep.unit, rep.year FROM ev JOIN rep USING (report_id)) e
         GROUP BY {keys}, e.rule_id),
     judged AS (

@@ -31,6 +31,7 @@ import pandas as pd
 from pipeline.store import effective, summaries
 from pipeline.queries import keywords
 from pipeline import store
+from pipeline.text.script import to_simplified
 from pipeline.config import db_path
 from pipeline.queries.filters import LIST_FILTERS, known, where
 
@@ -203,10 +204,17 @@ def _report_search(filters, search: str) -> tuple[str, list]:
     cond, params = where(filters)
     search = (search or "").strip()
     if search:
-        cond += """ AND (strpos(coalesce(r.title, ''), ?) > 0 OR strpos(coalesce(r.unit, ''), ?) > 0
-                   OR strpos(r.source, ?) > 0 OR strpos(coalesce(r.text, ''), ?) > 0
-                   OR strpos(coalesce(r.text_simplified, ''), ?) > 0)"""
-        params = [*params, *[search] * 5]
+        # The text is searched in its simplified copy with the term simplified the same way, so
+        # 學習 finds 学习 too; the original text is scanned as well only for a term that t2s
+        # changes (at 100,000 reports the texts are 750 MB: one scan, not two)
+        simple = to_simplified(search)
+        cond += """ AND (contains(coalesce(r.title, ''), ?) OR contains(coalesce(r.unit, ''), ?)
+                   OR contains(r.source, ?) OR contains(coalesce(r.text_simplified, ''), ?)"""
+        params = [*params, search, search, search, simple]
+        if simple != search:
+            cond += " OR contains(coalesce(r.text, ''), ?)"
+            params.append(search)
+        cond += ")"
     return cond, params
 
 
@@ -678,19 +686,43 @@ def _kind_labels(df: pd.DataFrame, col: str = "kind") -> pd.DataFrame:
 
 
 @cached
-def copy_ranking(con, filters) -> pd.DataFrame:
-    """Reports by copied share (总复制比), with the largest single source and the red flags."""
+def copy_stats(con, filters, high: float) -> dict:
+    """The 查重 headline figures for the filter: reports compared, how many at or above `high`,
+    how many carry a red flag, the mean copied share (aggregated here, not over the ranking)."""
     cond, params = where(filters)
+    n, n_high, n_flagged, mean = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE s.share >= ?),
+               count(*) FILTER (WHERE r.report_id IN (SELECT report_id FROM copy_flags)), avg(s.share)
+        FROM reports r JOIN copy_summary s USING (report_id) WHERE {cond}""", [high, *params]).fetchone()
+    return dict(reports=int(n), high=int(n_high), flagged=int(n_flagged), mean=float(mean or 0.0))
+
+
+@cached
+def copy_ranking(con, filters, limit: int | None = None) -> pd.DataFrame:
+    """Reports by copied share (总复制比), with the largest single source and the red flags;
+    `limit`: the first rows only (the table and the pair picker; `copy_stats` counts them all)."""
+    cond, params = where(filters)
+    # the order and the cut first (a flag's presence is all the order needs), then the sources'
+    # titles and the flags of the rows kept: at 100,000 reports the flags of every report were
+    # aggregated and sorted for a table that shows 2,000
     df = _df(con, f"""
-        SELECT r.report_id, r.unit, r.year, r.title, s.share, s.source_share, s.source_kind AS kind,
+        WITH top AS (
+            SELECT r.report_id, r.unit, r.year, r.title, s.share, s.source_share, s.source_kind AS kind,
+                   s.source_report_id, s.n_sources,
+                   fl.report_id IS NOT NULL AS flagged
+            FROM reports r JOIN copy_summary s USING (report_id)
+            LEFT JOIN (SELECT DISTINCT report_id FROM copy_flags) fl ON fl.report_id = r.report_id
+            WHERE {cond}
+            ORDER BY s.share DESC, NOT flagged, r.year NULLS LAST, r.unit NULLS LAST, r.report_id{_limit(limit)})
+        SELECT t.report_id, t.unit, t.year, t.title, t.share, t.source_share, t.kind,
                src.unit AS source_unit, src.year AS source_year, src.title AS source_title,
-               s.source_report_id, s.n_sources, f.flags
-        FROM reports r JOIN copy_summary s USING (report_id)
-        LEFT JOIN reports src ON src.report_id = s.source_report_id
-        LEFT JOIN (SELECT report_id, string_agg(flag, ',' ORDER BY flag) AS flags
-                   FROM copy_flags GROUP BY report_id) f ON f.report_id = r.report_id
-        WHERE {cond}
-        ORDER BY s.share DESC, f.flags IS NULL, r.year NULLS LAST, r.unit NULLS LAST, r.report_id""", params)
+               t.source_report_id, t.n_sources, f.flags
+        FROM top t
+        LEFT JOIN reports src ON src.report_id = t.source_report_id
+        LEFT JOIN (SELECT report_id, string_agg(flag, ',' ORDER BY flag) AS flags FROM copy_flags
+                   WHERE report_id IN (SELECT report_id FROM top WHERE flagged) GROUP BY report_id) f
+               ON f.report_id = t.report_id
+        ORDER BY t.share DESC, NOT t.flagged, t.year NULLS LAST, t.unit NULLS LAST, t.report_id""", params)
     return _kind_labels(_flag_labels(df))
 
 
@@ -743,13 +775,30 @@ def copy_heatmap(con, filters, year: int | None = None) -> pd.DataFrame:
 
 
 @cached
-def copy_flag_list(con, filters) -> pd.DataFrame:
+def copy_flag_list(con, filters, flag: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The red flags under the filter, one row each; `flag`: one kind only (its code);
+    `limit`: the first rows (the table; `copy_flag_counts` says how many of each)."""
     cond, params = where(filters)
+    if flag:
+        cond, params = cond + " AND f.flag = ?", [*params, flag]
     df = _df(con, f"""
         SELECT f.report_id, r.unit, r.year, r.title, f.flag, f.flag AS flags, f.detail
         FROM copy_flags f JOIN reports r USING (report_id)
-        WHERE {cond} ORDER BY f.flag, r.year NULLS LAST, r.unit NULLS LAST, f.report_id""", params)
+        WHERE {cond} ORDER BY f.flag, r.year NULLS LAST, r.unit NULLS LAST, f.report_id""" + _limit(limit), params)
     return _flag_labels(df)
+
+
+@cached
+def copy_flag_counts(con, filters) -> pd.DataFrame:
+    """How many red flags of each kind under the filter: flag (code), label, n - in the order
+    the flag list has them."""
+    from pipeline.store.copies import FLAGS
+
+    cond, params = where(filters)
+    df = _df(con, f"""SELECT f.flag, count(*) AS n FROM copy_flags f JOIN reports r USING (report_id)
+                      WHERE {cond} GROUP BY f.flag ORDER BY f.flag""", params)
+    df.insert(1, "label", [FLAGS.get(x, x) for x in df["flag"]])
+    return df
 
 
 @cached

@@ -354,12 +354,12 @@ def writer(db: str | Path | None = None, wait: float | None = None, note: Callab
                                  f"请释放 {path.parent} 所在磁盘的空间后重新导入。") from None
             if isinstance(exc, duckdb.Error):
                 raise  # the database itself failed: keep the copy aside, publish nothing
-            _refresh_derived(con)
+            _refresh_derived(con, note)
             _publish(con, building, path)  # committed files are whole: keep what landed
             con = None
             raise
         try:
-            _refresh_derived(con)
+            _refresh_derived(con, note)
             _publish(con, building, path)
         except (OSError, duckdb.Error) as exc:
             con = None
@@ -379,6 +379,7 @@ def writer(db: str | Path | None = None, wait: float | None = None, note: Callab
 # store (and with it the extraction version) does not depend on them.
 _ON_SCHEMA: list[Callable] = []      # fn(con) after the schema is created: views
 _ON_PUBLISH: list[Callable] = []     # fn(con) before a writer publishes: derived tables
+_LABELS: dict[Callable, str] = {}    # what each publish hook keeps, for a failure note
 
 
 def on_schema(fn: Callable) -> Callable:
@@ -387,22 +388,30 @@ def on_schema(fn: Callable) -> Callable:
     return fn
 
 
-def on_publish(fn: Callable, first: bool = False) -> Callable:
+def on_publish(fn: Callable, first: bool = False, label: str | None = None) -> Callable:
     """Run `fn(con)` before every publish; `first`: before the hooks already registered (a
-    hook others read from, such as corrections.carry_over)."""
+    hook others read from, such as corrections.carry_over); `label`: what it keeps, in the
+    words a failure note uses."""
     if fn not in _ON_PUBLISH:
         _ON_PUBLISH.insert(0, fn) if first else _ON_PUBLISH.append(fn)
+    _LABELS[fn] = label or fn.__name__
     return fn
 
 
-def _refresh_derived(con) -> None:
+def _refresh_derived(con, note: Callable[[str], None] | None = None) -> None:
     """Derived tables every write keeps current before publishing (roster matches, restated
-    metrics): they depend on extracted rows, the roster and corrections alike."""
+    metrics, summaries): they depend on extracted rows, the roster and corrections alike.
+    A failing one does not stop the publish (the rows are whole; the next write retries) but
+    is never silent: `note` is told which and why."""
     for refresh in _ON_PUBLISH:
         try:
             refresh(con)
-        except duckdb.Error:
-            pass   # a stale derived table is better than an unpublished ingest; the next write retries
+        except duckdb.Error as exc:
+            if note:
+                why = "写入进程内存不足" if isinstance(exc, duckdb.OutOfMemoryException) else \
+                    str(exc).splitlines()[0][:120]
+                note(f"{_LABELS.get(refresh, refresh.__name__)}未能更新({why}):导入的报告已保存,"
+                     f"下次导入时重试。")
 
 
 def _publish(con, building: Path, path: Path) -> None:

@@ -246,7 +246,7 @@ def stored_keys(con) -> set[str]:
 
 
 store.on_schema(create_tables)
-store.on_publish(refresh)
+store.on_publish(refresh, label="考核候选句")
 
 
 # ---------------------------------------------------------------- read time

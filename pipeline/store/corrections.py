@@ -261,7 +261,7 @@ def carry_over(con) -> dict[str, int]:
     return out
 
 
-store.on_publish(carry_over, first=True)
+store.on_publish(carry_over, first=True, label="人工更正")
 
 
 def lost(con, path: str | None = None) -> list[dict]:

@@ -194,4 +194,4 @@ CREATE OR REPLACE {TEMP}VIEW shortcomings_eff AS SELECT * FROM shortcomings_all_
 
 
 store.on_schema(create_views)
-store.on_publish(refresh_duplicates)
+store.on_publish(refresh_duplicates, label="重复指标标记")

@@ -353,7 +353,7 @@ def import_file(path: str | Path, db=None) -> int:
     return save_roster(parse_roster(p.read_bytes(), p.name), db)
 
 
-store.on_publish(refresh_matches)
+store.on_publish(refresh_matches, label="名册匹配")
 
 # the summaries read the matches above and the restated metrics: their refresh registers after both
 from pipeline.store import summaries  # noqa: E402,F401

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS sum_terms_members (
 """
 TABLES = ("sum_metrics", "sum_shortcomings", "sum_terms", "sum_terms_members")
 GROUP = ("year", "unit", "unit_type", "region", "is_report")
+REBUILD_PART = 10_000   # reports per part when sum_terms is rebuilt whole (bounds the writer's memory)
 
 # The six sums every metric total shows (exact, approximate, placeholders, mentions,
 # restatements, outside the taxonomy); `queries.query` sums the same columns.
@@ -84,7 +85,12 @@ def create(con, temp: bool = False) -> None:
 
 def refresh(con) -> None:
     """Bring every summary up to date with the rows, the roster and the corrections (run by
-    the writer before it publishes, after the roster matches and the restated metrics)."""
+    the writer before it publishes, after the roster matches and the restated metrics).
+
+    If it fails (the writer out of memory), the summaries are dropped rather than left stale:
+    a stale or empty summary would show wrong numbers (at 100,000 reports an ingest once
+    published empty ones and 活动指标 said there were no metrics); without them readers build
+    TEMP copies from the rows (`install_temp`: slower, right), and the next write rebuilds."""
     create(con)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -92,7 +98,13 @@ def refresh(con) -> None:
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
+        drop(con)
         raise
+
+
+def drop(con) -> None:
+    for table in TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _refresh(con, full: bool = False) -> None:
@@ -121,14 +133,20 @@ def refresh_terms(con, full: bool = False) -> int:
     if n_groups:
         total = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {cols} FROM _sum_now)").fetchone()[0]
         if full or n_groups >= total // 2:
-            # most groups changed (a first ingest): rebuild whole, sorted by term so a look-up
-            # of a few terms (the trend chart) skips most of the table
+            # most groups changed (a first ingest): rebuild whole, in parts of whole year-units
+            # (one GROUP BY over 40 million term rows ran the 1 GB writer out of memory at
+            # 100,000 reports), each part sorted by term so a look-up of a few terms (the trend
+            # chart) skips most of it
             con.execute("DELETE FROM sum_terms")
-            con.execute(f"""
-                INSERT INTO sum_terms
-                SELECT {', '.join('r.' + c for c in GROUP)}, t.term, sum(t.n)::BIGINT, count(*)::BIGINT
-                FROM term_counts t JOIN _sum_now r USING (report_id)
-                GROUP BY ALL ORDER BY t.term""")
+            reports = con.execute("SELECT count(*) FROM _sum_now").fetchone()[0]
+            parts = max(1, -(-reports // REBUILD_PART))
+            for part in range(parts):
+                con.execute(f"""
+                    INSERT INTO sum_terms
+                    SELECT {', '.join('r.' + c for c in GROUP)}, t.term, sum(t.n)::BIGINT, count(*)::BIGINT
+                    FROM term_counts t
+                    JOIN (SELECT * FROM _sum_now WHERE hash(year, unit) % {parts} = {part}) r USING (report_id)
+                    GROUP BY ALL ORDER BY t.term""")
         else:
             con.execute(f"DELETE FROM sum_terms s USING _sum_groups g WHERE {_SAME_GROUP.format(a='s', b='g')}")
             con.execute(f"""
@@ -160,4 +178,4 @@ def missing(con) -> bool:
     return not all(t in have for t in TABLES)
 
 
-store.on_publish(refresh)
+store.on_publish(refresh, label="汇总表")
