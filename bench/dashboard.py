@@ -57,7 +57,7 @@ def _calls(db: Path, checks_too: bool = True) -> dict[str, list]:
         "report": [((rid,), {})], "report_metrics": [((rid,), {})], "report_shortcomings": [((rid,), {})],
         "report_sections": [((rid,), {})], "reports_by_source": [(((),), {})],
         "report_corrections": [((rid,), {})],
-        "term_trend": [((terms,), {})], "kwic": [((), {"term": terms[0]})],
+        "term_trend": [((terms,), {})], "kwic": [((), {"term": terms[0]})], "kwic_total": [((terms[0],), {})],
         "distinctive_terms": [((), {"group_col": "unit", "group_value": units[0] if units else None})],
         "metric_totals": [((), {"by": ("year",), "measure": measure}), ((), {"by": ("unit",), "measure": measure})],
         # as the pages call them: the capped tables ask for their first CAP rows and a count

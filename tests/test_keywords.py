@@ -189,3 +189,20 @@ def test_sample_keywords(sample_con):
     assert later["意识形态"] < as_dict(top)["意识形态"]
     lines = K.kwic(sample_con, "两学一做", {}, limit=5)
     assert len(lines) == 5 and (lines.term == "两学一做").all()
+
+
+def test_kwic_total_counts_what_a_walk_of_the_texts_counts(sample_db):
+    """`kwic_total` counts occurrences in the database (non-overlapping, as the 上下文 list walks
+    them): the same numbers as str.count over every simplified text."""
+    import duckdb
+
+    from pipeline.queries import query as q
+
+    con = duckdb.connect(str(sample_db), read_only=True)
+    texts = [t for (t,) in con.execute("SELECT text_simplified FROM reports WHERE coalesce(is_report, TRUE)").fetchall()]
+    con.close()
+    for term in ("意识形态", "学习", "党", "网络意识形态", "没有这个词语"):
+        want = sum(t.count(term) for t in texts)
+        got = q.kwic_total.uncached({}, term, db=sample_db)
+        assert got == {"occurrences": want, "reports": sum(term in t for t in texts)}, term
+    assert q.kwic_total.uncached({}, "意识形态", db=sample_db)["occurrences"] > 50

@@ -30,6 +30,7 @@ import numpy as np
 
 from pipeline import limits
 from pipeline.config import data_file
+from pipeline.text.patterns import compile_fast
 from pipeline.text.shingles import Seq, Signed, bands, kgrams, sequence, sign, signature, standard_re  # noqa: F401  (also this module's API)
 
 # ---------------------------------------------------------------- tables (schema: store.COPY_SCHEMA)
@@ -51,7 +52,7 @@ def rules() -> dict:
     if _COMPILED.get("raw") is not raw:
         r = copy.deepcopy(raw)
         f = r["flag"]
-        f["_placeholders"] = re.compile("|".join(f"(?:{p})" for p in f["placeholders"]))
+        f["_placeholders"] = compile_fast("|".join(f"(?:{p})" for p in f["placeholders"]))
         f["_specific"] = re.compile(f["specific_unit"])
         for c in f.get("congress", []):
             c["_re"] = re.compile(c["pattern"])
@@ -60,10 +61,23 @@ def rules() -> dict:
 
 
 # ---------------------------------------------------------------- containment
+def runs(codes: np.ndarray, k: int) -> np.ndarray:
+    """The k-character runs the comparison matches, as 32-bit hashes: half the memory of
+    `kgrams`' 64-bit ones, so the sources kept between reports fit the cache at 10,000
+    reports instead of being recomputed. The 64-bit hash is mixed (Fibonacci hashing) before
+    its top half is kept - the polynomial's own top bits collide for CJK text (17 in a
+    report of 1,400 runs); mixed, a false match needs two runs to collide in 2^32."""
+    with np.errstate(over="ignore"):
+        return ((kgrams(codes, k) * _MIX) >> np.uint64(32)).astype(np.uint32)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
 def covered(a: Seq, b_grams: np.ndarray, k: int, ga: np.ndarray | None = None) -> np.ndarray:
     """Bool per character of `a`: lies in a k-run that `b` also has (b_grams: sorted; `ga`:
     a's own k-run hashes, when the caller has them already)."""
-    ga = kgrams(a.codes, k) if ga is None else ga
+    ga = runs(a.codes, k) if ga is None else ga
     n = len(a)
     if not len(ga) or not len(b_grams):
         return np.zeros(n, dtype=bool)
@@ -93,8 +107,8 @@ def shared_passages(text_a: str, text_b: str) -> tuple[list[tuple[int, int]], li
     """The passages of A found in B and of B found in A (offsets in each text), and the share of A in B."""
     k = rules()["compare"]["run_chars"]
     a, b = sequence(text_a), sequence(text_b)
-    ca = covered(a, np.sort(kgrams(b.codes, k)), k)
-    cb = covered(b, np.sort(kgrams(a.codes, k)), k)
+    ca = covered(a, np.sort(runs(b.codes, k)), k)
+    cb = covered(b, np.sort(runs(a.codes, k)), k)
     return spans(a, ca, text_a), spans(b, cb, text_b), (float(ca.mean()) if len(a) else 0.0)
 
 
@@ -283,16 +297,33 @@ def _compare(con, dirty: set[str]) -> None:
     # In parts of CANDIDATE_PART reports: each report's candidates depend on its own band
     # collisions only, so the parts give the same rows as one query, and the pairs held at
     # once stay bounded (one query over 100,000 new reports ran the writer out of memory).
+    # The join runs on integer stand-ins for the 64-character report ids (numbered in id
+    # order, so ties break as before): 2.6 times faster, the same pairs. Each report's
+    # candidates come most bands in common first (the source named among equal shares).
+    con.execute("""CREATE OR REPLACE TEMP TABLE _copy_ix AS
+                   SELECT report_id, (row_number() OVER (ORDER BY report_id))::INTEGER AS ix
+                   FROM (SELECT DISTINCT report_id FROM copy_bands)""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _copy_bi AS
+                   SELECT b.band, b.hash, i.ix FROM copy_bands b JOIN _copy_ix i USING (report_id)""")
     ordered = sorted(dirty)
     for i in range(0, len(ordered), CANDIDATE_PART):
         _ids_table(con, "_copy_part", ordered[i:i + CANDIDATE_PART])
         for a, b in con.execute("""
-                SELECT a.report_id, b.report_id FROM copy_bands a JOIN copy_bands b ON a.band = b.band AND a.hash = b.hash
-                WHERE a.report_id IN (SELECT report_id FROM _copy_part) AND b.report_id <> a.report_id
-                GROUP BY a.report_id, b.report_id
-                QUALIFY row_number() OVER (PARTITION BY a.report_id ORDER BY count(*) DESC, b.report_id) <= ?""",
+                WITH pairs AS (
+                    SELECT a.ix AS a, b.ix AS b,
+                           row_number() OVER (PARTITION BY a.ix ORDER BY count(*) DESC, b.ix) AS rank
+                    FROM _copy_bi a JOIN _copy_bi b ON a.band = b.band AND a.hash = b.hash
+                    WHERE a.ix IN (SELECT ix FROM _copy_ix WHERE report_id IN (SELECT report_id FROM _copy_part))
+                      AND b.ix <> a.ix
+                    GROUP BY a.ix, b.ix
+                    QUALIFY rank <= ?)
+                SELECT ia.report_id, ib.report_id
+                FROM pairs JOIN _copy_ix ia ON ia.ix = pairs.a JOIN _copy_ix ib ON ib.ix = pairs.b
+                ORDER BY pairs.a, pairs.rank""",
                                 [c["max_candidates"]]).fetchall():
             cand.setdefault(a, []).append(b)
+    con.execute("DROP TABLE _copy_bi")
+    con.execute("DROP TABLE _copy_ix")
     tsig = {r: np.asarray(m, dtype=np.uint32) for r, m in con.execute("""
         SELECT r.report_id, s.minhash FROM reports r JOIN copy_signatures s USING (report_id)
         WHERE s.minhash IS NOT NULL AND (r.file_id IN (SELECT file_id FROM copy_templates)
@@ -388,7 +419,7 @@ class _Prepared:
 
 def _prepare(n: int, g: np.ndarray, k: int) -> _Prepared:
     """`n` comparable characters whose k-runs hash to `g` (`kgrams`)."""
-    order = np.argsort(g, kind="stable")
+    order = np.argsort(g)           # any order of equal runs gives the same mask (introsort: 2x stable)
     m = len(g)
     j = np.arange(n)
     return _Prepared(n, g[order], order, np.clip(j - k + 1, 0, m), np.minimum(j + 1, m))
@@ -434,7 +465,7 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
     def gram_set(rid: str) -> np.ndarray:
         if rid not in grams:
             s_ = sequence(texts.get(rid), phrases)
-            g = kgrams(s_.codes, k)
+            g = runs(s_.codes, k)
             keep(rid, np.sort(g))
             if rid in todo and held < budget:
                 early[rid] = (len(s_), g)         # its own turn then skips `sequence`
@@ -454,7 +485,7 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
             n, g = len(s), None
         best, union, found = None, np.zeros(n, dtype=bool), 0
         if n >= c["min_chars"] and not a["template"]:
-            pa_ = _prepare(n, kgrams(s.codes, k) if g is None else g, k)
+            pa_ = _prepare(n, runs(s.codes, k) if g is None else g, k)
             if rid not in grams:
                 keep(rid, pa_.sg)        # this report is likely a source of a later one
             sources = dict.fromkeys([*cand.get(rid, []), *(t for t in templates.get(rid, ()) if t != rid)])
