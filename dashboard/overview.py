@@ -1,15 +1,15 @@
-"""总览 (the default page, pages/0_总览.py): how much is there (reports, units, years), who
-reported when, and data quality."""
+"""The 总览 page's coverage matrix (unit × year, 未报送 for roster units), drawn from the
+coverage rows the page hands in (pages/0_总览.py asks the queries)."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, highlight, links, review, states, tables, theme
+from dashboard import charts, tables
 from pipeline.queries import labels
-from pipeline.queries import query as q
 
 MAX_MATRIX_UNITS = 60
 NO_UNIT = "(未识别单位)"
@@ -25,9 +25,10 @@ def _colorscale(top: int) -> list:
     return [[0, red], [a, red], [a, grey], [b, grey], [b, "#C6DBEF"], [1, "#08519C"]]
 
 
-def coverage_matrix(cov: pd.DataFrame, f: dict, has_roster: bool) -> None:
+def coverage_matrix(cov: pd.DataFrame, f: dict, has_roster: bool, behind: Callable[[Any], None]) -> None:
     """Every roster unit (and every unit that reported) × every year of the filter's range:
-    a roster unit's empty year is 未报送, another unit's is 缺."""
+    a roster unit's empty year is 未报送, another unit's is 缺. `behind(event)` lists what
+    a click on a cell selected (the page queries the reports)."""
     st.subheader("覆盖矩阵:单位 × 年度")
     cov = cov.copy()
     cov["unit"] = cov["unit"].fillna(NO_UNIT)
@@ -71,86 +72,10 @@ def coverage_matrix(cov: pd.DataFrame, f: dict, has_roster: bool) -> None:
     table = shown.reset_index().rename(columns={"unit": "单位"})
     table.insert(1, "在名单中", table["单位"].isin(list(roster_units)))
     ev = charts.chart(fig, table, "总览-覆盖矩阵", "coverage", f, on_select="rerun", selection_mode="points")
-    _reports_behind(ev, f)
+    behind(ev)
     if len(matrix) > MAX_MATRIX_UNITS:
         st.caption(f"图中显示 {MAX_MATRIX_UNITS} 个单位(未报送最多者在前,共 {len(matrix)} 个),完整矩阵见下表。")
     with st.expander("覆盖矩阵(表格)"):
         full = matrix.reset_index().rename(columns={"unit": "单位"})
         full.insert(1, "在名单中", full["单位"].isin(list(roster_units)))
         tables.table(full, "总览-覆盖矩阵全表", "coverage_all", f, labelled=True)
-
-
-def render(f: dict) -> None:
-    states.page_header("总览", f, "报告、单位、年份的覆盖情况与数据质量")
-    with states.guard():
-        _content(f)
-
-
-def _reports_behind(event, f: dict) -> None:
-    """The reports behind a clicked cell of the coverage matrix, each with an 打开 link."""
-    pts = charts.selected_points(event)
-    if not pts:
-        st.caption("点击格子,下方列出该单位该年的报告。")
-        return
-    unit, year = charts.unesc(pts[0].get("y")), charts.unesc(pts[0].get("x"))
-    reps = q.reports(f)
-    pick = (reps["unit"].fillna(NO_UNIT) == unit) & (reps["year"].map(labels.year_label) == year)
-    hit = reps[pick]
-    st.markdown(f"**{highlight.md(unit)} · {highlight.md(year)}:{len(hit)} 篇报告**")
-    if hit.empty:
-        st.caption("这一年没有这个单位的报告(覆盖缺口)。")
-        return
-    hit = hit.assign(link=[links.report_link(r, f) for r in hit["report_id"]])
-    tables.table(hit[["link", "title", "unit", "year", "period", "n_chars", "source"]].assign(
-        period=hit["period"].map(lambda p: labels.PERIODS.get(p, p))), f"总览-所选-{unit}-{year}", "cov_pick", f,
-        column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small")})
-
-
-def _content(f: dict) -> None:
-    ov = q.overview(f).iloc[0]
-    c = st.columns(4)
-    c[0].metric("报告", int(ov.reports), border=True)
-    c[1].metric("单位", int(ov.units), border=True)
-    c[2].metric("年份", int(ov.years), border=True,
-                help=None if pd.isna(ov.year_first) else f"{int(ov.year_first)}–{int(ov.year_last)}")
-    c[3].metric("文件", int(ov.files), border=True)
-
-    cov = q.coverage_roster(f)
-    has_roster = bool(cov["in_roster"].any())
-    if int(ov.reports) == 0 and not has_roster:
-        if not f:                                   # first run: an empty database, not a filter
-            states.empty("数据库中还没有报告。", states.NO_DATA_HINT)
-            return
-        states.empty("当前筛选下没有报告。", "请放宽左侧筛选条件。")
-    else:
-        coverage_matrix(cov, f, has_roster)
-        if int(ov.reports) == 0:
-            states.empty("当前筛选下没有报告。", "上表列出名单中在所选年份未报送的单位。")
-    if int(ov.reports) > 0:
-        # ---------------------------------------------------------- reports per year by unit type
-        st.subheader("每年报告数(按单位类型)")
-        by = q.reports_by_year_type(f)
-        by["年度"] = by["year"].map(labels.year_label)
-        data = labels.zh(by.drop(columns="year"))[["年度", "单位类型", "报告数"]]
-        fig = px.bar(data, x="年度", y="报告数", color="单位类型", text_auto=True,
-                     color_discrete_map=theme.type_colors(data["单位类型"]))
-        fig.update_xaxes(type="category")
-        charts.chart(fig, data, "总览-每年报告数按单位类型", "by_type", f)
-
-    review.review_section(f)
-
-    # -------------------------------------------------------------- data quality
-    st.subheader("数据质量")
-    qual = q.quality(f)
-    cols = st.columns(4)
-    pick = dict(zip(qual["check"], qual["count"]))
-    cols[0].metric("无明确单位", int(pick["no_unit"] + pick["unit_implicit"]), border=True,
-                   help="没有识别出单位,或单位只是从正文推断")
-    cols[1].metric("无年份", int(pick["no_year"]), border=True)
-    cols[2].metric("占位数值", int(pick["placeholders"]), border=True, help="如“开展X次”:只计条数,不计入合计")
-    cols[3].metric("拒收文件", int(pick["rejects"]), border=True, help="全库计数,不受筛选影响")
-    tables.table(qual.drop(columns="check"), "总览-数据质量", "quality", f)
-    rej = q.rejects().assign(path=lambda d: d["path"].map(labels.shown_name))
-    if len(rej):
-        with st.expander(f"拒收文件({len(rej)} 个)及原因"):
-            tables.table(rej, "总览-拒收文件", "rejects")

@@ -15,7 +15,6 @@ import streamlit as st
 from dashboard import auth, downloads, highlight, links, tables
 from pipeline.queries import labels
 from pipeline.store import corrections, roster
-from pipeline.queries import query as q
 from pipeline.config import db_path
 from pipeline.store.effective import activity_categories, shortcoming_categories
 
@@ -111,9 +110,9 @@ def correction_status(rep: pd.Series, fixes: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame) -> None:
+def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame, roster_names: list[str]) -> None:
     """Correct unit (to a roster unit or free text), type, region, year, period, not-a-report."""
-    names = q.roster()["name"].tolist()
+    names = roster_names
     corrected = sorted(set(fixes.loc[fixes["target"] == "report", "field"]))
     with st.expander("更正本报告" + (f"(已更正 {len(corrected)} 项)" if corrected else ""),
                      icon=":material/edit:", expanded=bool(corrected)):
@@ -160,11 +159,10 @@ def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame) -> None:
 TARGET_NAMES = {"report": "报告", "metric": "活动指标", "shortcoming": "问题表述"}
 
 
-def lost_corrections_notice(path: str | None = None) -> None:
+def lost_corrections_notice(lost: pd.DataFrame, path: str | None = None) -> None:
     """Say, in the reader (one file) or on 数据导入 (all files), which corrections could not be
     carried over to a file's edited version: the sentence they stood on is gone, so they are
     kept aside, not applied. The supervisor re-checks the report and may discard them."""
-    lost = q.lost_corrections(None, path)
     if lost.empty:
         return
     where = "此文件" if path else "有文件"
@@ -247,9 +245,9 @@ def items_editor(kind: str, rep: pd.Series, items: pd.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------- 待核查 (总览)
-def review_section(f: dict) -> None:
+def review_section(df: pd.DataFrame, f: dict) -> None:
+    """待核查 on 总览: the reports to look at (`query.review` rows), each with a link."""
     st.subheader("待核查")
-    df = q.review(f)
     if df.empty:
         st.caption("当前筛选下没有需要核查的报告。")
         return

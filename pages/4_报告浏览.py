@@ -82,8 +82,8 @@ with states.guard():
 
     with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):
         tables.table(shape.report_sources(rep, fixed), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
-    review.lost_corrections_notice(rep.source)
-    review.report_corrections_form(rep, fixes)
+    review.lost_corrections_notice(q.lost_corrections(None, rep.source), rep.source)
+    review.report_corrections_form(rep, fixes, q.roster()["name"].tolist())
 
     marks = [(int(s.char_start), s.kind) for s in secs.itertuples() if s.kind and s.kind != "其他"]
     traditional = rep.script not in (None, "simplified") and rep.text != rep.text_simplified

@@ -119,7 +119,7 @@ if RESULT in st.session_state:
 
 with states.guard():
     review.saved_message()
-    review.lost_corrections_notice()
+    review.lost_corrections_notice(q.lost_corrections(None, None))
     review.roster_panel()
 
 with st.expander("已拒收的文件(全库)"), states.guard():
