@@ -9,11 +9,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, tables
-from pipeline.queries import labels
+from pipeline.queries import shape
 
 MAX_MATRIX_UNITS = 60
-NO_UNIT = "(未识别单位)"
-NOT_REPORTED = "未报送"
 
 
 def _colorscale(top: int) -> list:
@@ -30,38 +28,17 @@ def coverage_matrix(cov: pd.DataFrame, f: dict, has_roster: bool, behind: Callab
     a roster unit's empty year is 未报送, another unit's is 缺. `behind(event)` lists what
     a click on a cell selected (the page queries the reports)."""
     st.subheader("覆盖矩阵:单位 × 年度")
-    cov = cov.copy()
-    cov["unit"] = cov["unit"].fillna(NO_UNIT)
-    cov["年度"] = cov["year"].map(labels.year_label)
-    known = sorted(int(y) for y in cov["year"].dropna().unique())
-    cols = [str(y) for y in known]
-    if (cov["year"].isna() & (cov["reports"] > 0)).any():
-        cols.append("年份不详")
-    roster_units = set(cov.loc[cov["in_roster"], "unit"])
-    matrix = (cov.pivot_table(index="unit", columns="年度", values="reports", aggfunc="sum")
-              .reindex(columns=cols).fillna(0).astype(int))
-    year_cols = [c for c in cols if c != "年份不详"]
-    in_roster = matrix.index.isin(list(roster_units))
-    gaps = (matrix[year_cols] == 0)
-    missing_roster = gaps[in_roster]
-    matrix["合计"] = matrix[cols].sum(axis=1)
-    matrix["未报送年数"] = [int(gaps.loc[u].sum()) if u in roster_units else 0 for u in matrix.index]
-    matrix = matrix.sort_values(["未报送年数", "合计"], ascending=[False, False])
-    n_units = int(missing_roster.any(axis=1).sum())
-    n_cells = int(missing_roster.to_numpy().sum())
+    g = shape.coverage_grid(cov)
+    matrix, cols, roster_units = g["matrix"], g["cols"], g["roster_units"]
+    n_units, n_cells = g["missing_units"], g["missing_cells"]
     if has_roster:
         st.caption(f"名单内 {len(roster_units)} 个单位:{n_units} 个单位未报送(共 {n_cells} 格“未报送”)。"
                    "每格为该单位该年的报告数;不在名单中的单位空缺记为“缺”。")
     else:
-        st.caption(f"每格为该单位该年的报告数;灰色“缺”表示该年没有报告(共 {int(gaps.to_numpy().sum())} 格缺失)。"
+        st.caption(f"每格为该单位该年的报告数;灰色“缺”表示该年没有报告(共 {g['gaps']} 格缺失)。"
                    "在「数据导入」页上传单位名单后,名单中未报送的单位也会列出。")
     shown = matrix.head(MAX_MATRIX_UNITS)
-    z, text = [], []
-    for unit, row in shown[cols].iterrows():
-        listed = unit in roster_units
-        z.append([(-1 if listed and c != "年份不详" else 0) if v == 0 else v for c, v in row.items()])
-        text.append([(NOT_REPORTED if listed and c != "年份不详" else "缺") if v == 0 else str(v)
-                     for c, v in row.items()])
+    z, text = shape.coverage_cells(shown, cols, roster_units)
     top = int(shown[cols].to_numpy().max()) if len(shown) and cols else 0
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=list(shown.index), text=text, texttemplate="%{text}",

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import charts, frame, highlight, links, overview, review, states, tables, theme
 from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 
 f = frame.filters()
 states.page_header("总览", f, "报告、单位、年份的覆盖情况与数据质量")
@@ -21,7 +22,7 @@ def _reports_behind(event, f: dict) -> None:
         return
     unit, year = charts.unesc(pts[0].get("y")), charts.unesc(pts[0].get("x"))
     reps = q.reports(f)
-    pick = (reps["unit"].fillna(overview.NO_UNIT) == unit) & (reps["year"].map(labels.year_label) == year)
+    pick = (reps["unit"].fillna(shape.NO_UNIT) == unit) & (reps["year"].map(labels.year_label) == year)
     hit = reps[pick]
     st.markdown(f"**{highlight.md(unit)} · {highlight.md(year)}:{len(hit)} 篇报告**")
     if hit.empty:

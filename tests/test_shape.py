@@ -190,3 +190,20 @@ def test_shortcoming_categories_ordered_and_counted():
     assert shape.categories_by_statements(freq) == ["作风", "学习", "阵地"]          # 5, 4, 1
     rec = pd.DataFrame({"unit": ["甲", "乙", "甲"], "category": ["学习", "学习", "作风"]})
     assert shape.units_per_category(rec).values.tolist() == [["作风", 1], ["学习", 2]]
+
+
+def test_coverage_grid_marks_roster_units_that_did_not_report():
+    cov = pd.DataFrame({"unit": ["甲局", "甲局", "乙局", None, "丙局"], "year": [2020, 2021, 2021, None, None],
+                        "reports": [1, 2, 1, 3, 0], "in_roster": [True, True, True, False, True]})
+    g = shape.coverage_grid(cov)
+    m = g["matrix"]
+    assert g["cols"] == ["2020", "2021", "年份不详"] and g["roster_units"] == {"甲局", "乙局", "丙局"}
+    # 丙局 (roster, no report) missed both years, 乙局 missed 2020; most missed years first
+    assert list(m.index)[:2] == ["丙局", "乙局"] and set(m.index[2:]) == {shape.NO_UNIT, "甲局"}
+    assert m.loc["丙局"].tolist() == [0, 0, 0, 0, 2] and m.loc["甲局"].tolist() == [1, 2, 0, 3, 0]
+    assert m.loc[shape.NO_UNIT, "年份不详"] == 3 and m.loc[shape.NO_UNIT, "未报送年数"] == 0
+    assert (g["missing_units"], g["missing_cells"], g["gaps"]) == (2, 3, 5)
+    z, text = shape.coverage_cells(m, g["cols"], g["roster_units"])
+    assert text[0] == ["未报送", "未报送", "缺"] and z[0] == [-1, -1, 0]          # 年份不详 is never 未报送
+    i = list(m.index).index(shape.NO_UNIT)
+    assert text[i] == ["缺", "缺", "3"] and z[i] == [0, 0, 3]                      # not a roster unit

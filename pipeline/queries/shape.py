@@ -14,6 +14,49 @@ from pipeline.queries.labels import (FIELD_NAMES, LABELS, MATCH_KINDS, PERIODS, 
 NO_UNIT = "(未识别单位)"
 
 
+# ---------------------------------------------------------------- 总览
+NOT_REPORTED = "未报送"
+NO_YEAR = "年份不详"
+
+
+def coverage_grid(cov: pd.DataFrame) -> dict:
+    """`query.coverage_roster` rows as the unit × year matrix: reports per cell, 合计, and for
+    a roster unit the years it did not report (未报送年数, most first); with the figures the
+    caption says (roster units that missed a year, such cells, empty cells in all)."""
+    cov = cov.copy()
+    cov["unit"] = cov["unit"].fillna(NO_UNIT)
+    cov["年度"] = cov["year"].map(year_label)
+    known = sorted(int(y) for y in cov["year"].dropna().unique())
+    cols = [str(y) for y in known]
+    if (cov["year"].isna() & (cov["reports"] > 0)).any():
+        cols.append(NO_YEAR)
+    roster_units = set(cov.loc[cov["in_roster"], "unit"])
+    matrix = (cov.pivot_table(index="unit", columns="年度", values="reports", aggfunc="sum")
+              .reindex(columns=cols).fillna(0).astype(int))
+    year_cols = [c for c in cols if c != NO_YEAR]
+    in_roster = matrix.index.isin(list(roster_units))
+    gaps = (matrix[year_cols] == 0)
+    missing_roster = gaps[in_roster]
+    matrix["合计"] = matrix[cols].sum(axis=1)
+    matrix["未报送年数"] = [int(gaps.loc[u].sum()) if u in roster_units else 0 for u in matrix.index]
+    matrix = matrix.sort_values(["未报送年数", "合计"], ascending=[False, False])
+    return {"matrix": matrix, "cols": cols, "roster_units": roster_units,
+            "missing_units": int(missing_roster.any(axis=1).sum()),
+            "missing_cells": int(missing_roster.to_numpy().sum()), "gaps": int(gaps.to_numpy().sum())}
+
+
+def coverage_cells(matrix: pd.DataFrame, cols: list[str], roster_units: set) -> tuple[list, list]:
+    """Heatmap values and texts of the matrix rows: a report count, or an empty year as -1
+    未报送 (a roster unit) or 0 缺 (another unit; the 年份不详 column is never 未报送)."""
+    z, text = [], []
+    for unit, row in matrix[cols].iterrows():
+        listed = unit in roster_units
+        z.append([(-1 if listed and c != NO_YEAR else 0) if v == 0 else v for c, v in row.items()])
+        text.append([(NOT_REPORTED if listed and c != NO_YEAR else "缺") if v == 0 else str(v)
+                     for c, v in row.items()])
+    return z, text
+
+
 # ---------------------------------------------------------------- 活动指标
 def value_label(measure: str | None) -> str:
     """The value axis of a metric chart: mentions without a measure, else the measure's sum."""
