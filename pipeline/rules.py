@@ -160,6 +160,16 @@ def _kind(v) -> str:
 
 
 _WORDS, _REGEXES = List(Str()), List(Regex())
+_NONEMPTY = List(Matches(r"(?s).+", "不能是空字符串"), min_len=1)     # an empty word would match everywhere
+_CHARS = List(Matches(r"(?s).", "每项须为一个字"), min_len=1)         # compared character by character
+
+
+def _words_table(*keys: str) -> Table:
+    """A table of word lists, each required and non-empty (joined into a regex alternation)."""
+    return Table({k: _NONEMPTY for k in keys}, required=keys)
+
+
+_MANIFEST_COLUMNS = ("file", "unit", "year", "unit_type", "region", "period")
 _COPY_COMPARE = ("run_chars", "shingle_chars", "sample", "num_perm", "bands", "rows", "max_candidates",
                  "template_min_equal", "min_share", "min_chars")
 
@@ -194,12 +204,20 @@ SCHEMAS: dict[str, Any] = {
                                         "next_opening", "next_after_problems"), rest=_REGEXES),
         "titles": Table({"genre": Regex(), "report_title": Regex(), "topic": Regex(), "not_a_title": Regex()},
                         required=("genre", "report_title", "topic", "not_a_title")),
-    }, required=("patterns", "titles")),
+        "words": _words_table("ordinals", "ordinal_more", "report_intro_lead", "report_intro", "opening"),
+    }, required=("patterns", "titles", "words")),
     "shortcoming_cues.toml": Table({
         "patterns": Table({"negative": _WORDS}, required=("inline_list", "single", "generic", "announce", "colon_list",
                                                           "stop", "negative", "plan_start", "runon", "runon_not"),
                           rest=_REGEXES),
-    }, required=("patterns",)),
+        "words": _words_table("risk", "lack"),
+    }, required=("patterns", "words")),
+    # the words the clean stage joins into its regexes (pipeline/text/clean.py)
+    "clean_words.toml": Table({
+        "run_in_title": _words_table("not_opening", "topics", "genres"),
+        "site_talk": _words_table("words"),
+        "count_breaks": _words_table("measures"),
+    }, required=("run_in_title", "site_talk", "count_breaks")),
     "shortcoming_taxonomy.toml": Table({
         "category": Tables(Table({"name": Str(), "description": Str(), "keywords": _WORDS, "patterns": _REGEXES},
                                  required=("name",))),
@@ -219,7 +237,26 @@ SCHEMAS: dict[str, Any] = {
         "periods": Table({"full_year": _WORDS, "half_year": _WORDS, "quarter": _WORDS},
                          required=("full_year", "half_year", "quarter")),
         "unit_types": MapOf(_WORDS),
-    }, required=("periods", "unit_types")),
+        # a manifest's column headers (pipeline/load/manifest.py)
+        "columns": Table({c: _WORDS for c in _MANIFEST_COLUMNS},
+                         required=_MANIFEST_COLUMNS),
+    }, required=("periods", "unit_types", "columns")),
+    # the words the attribute stage reads units, years and periods with (pipeline/extract/attribute.py)
+    "attribution.toml": Table({
+        "party": _words_table("tails", "committee_of", "strip", "bodies", "bodies_named"),
+        "signature": _words_table("not_a_signer", "publish"),
+        "preamble": _words_table("verbs", "genres", "collection"),
+        "period": _words_table("multi_year", "half", "half_more", "mid_year_before", "quarter", "this_year",
+                               "relative_halves", "intro_ends", "year_not_before", "plan_kinds"),
+        "title": _words_table("lead", "lead_halves", "posts", "name_end", "generic_name_end", "not_a_unit_file"),
+        "subject": _words_table("time_clause_ends", "time_words", "short_verbs", "verbs", "topics", "topic_verbs"),
+        "named": _words_table("doc_verbs", "doc_kinds", "clause_topics", "clause_verbs", "announce", "announce_periods",
+                              "announce_topics", "not_start", "masked_local", "local_selves", "shared_name_selves"),
+        "clause": _words_table("openers", "of_year", "not_name", "timed"),
+        "places": Table({"levels": MapOf(Num()), "not_regions": _NONEMPTY, "bare_levels": _CHARS,
+                         "full_form_extra": _CHARS},
+                        required=("levels", "not_regions", "bare_levels", "full_form_extra")),
+    }, required=("party", "signature", "preamble", "period", "title", "subject", "named", "clause", "places")),
     "tokenize.toml": Table({"numbered": Str()}, required=("numbered",)),
     # matching report units against the roster (pipeline/store/roster.py)
     "roster_match.toml": Table({"party_suffixes": _WORDS, "party_prefixes": _WORDS, "region_suffixes": _WORDS,
@@ -264,6 +301,51 @@ TEXT_FILES = {
     "standard_phrases.txt": "phrases",
 }
 BOILERPLATE_SECTIONS = ("any", "head", "line", "tail")
+
+
+# ---------------------------------------------------------------- regexes from word lists
+def alternation(words) -> str:
+    """`words` as a regex alternation, each escaped, in the given order (the order decides
+    which of two words starting at the same place a regex takes)."""
+    return "|".join(map(re.escape, words))
+
+
+class LazyRegex:
+    """A compiled regex built from rules words on first use. The compiled pattern's methods
+    are then bound on the instance, so `X.search` costs what a module-level `re.compile`'s
+    does; built late so that a broken rules file is reported by `check_all` (file, line, key)
+    and not as an import error. `reset()` builds it again from the rules on next use."""
+    _ATTRS = ("search", "match", "fullmatch", "sub", "subn", "finditer", "findall", "split",
+              "pattern", "flags", "groups", "groupindex")
+
+    def __init__(self, build, flags: int = 0):
+        self._build, self._flags = build, flags
+        _LAZY.append(self)
+
+    def __getattr__(self, name):
+        if name not in LazyRegex._ATTRS:
+            raise AttributeError(name)
+        rx = re.compile(self._build(), self._flags)
+        for a in LazyRegex._ATTRS:
+            setattr(self, a, getattr(rx, a))
+        return getattr(rx, name)
+
+    def reset(self) -> None:
+        for a in LazyRegex._ATTRS:
+            self.__dict__.pop(a, None)
+
+    def __reduce__(self):
+        """Pickled (a worker, a copy) as the compiled pattern it stands for."""
+        return re.compile, (self.pattern, self.flags)
+
+
+_LAZY: list[LazyRegex] = []
+
+
+def reset_regexes() -> None:
+    """Every `LazyRegex` built again from the rules on next use (tests that edit a rules copy)."""
+    for rx in _LAZY:
+        rx.reset()
 
 
 # ---------------------------------------------------------------- loading

@@ -57,6 +57,14 @@ BREAKS = [
     ("shortcoming_cues.toml", lambda p: _sub(p, r"^negative =", "negatives ="), "negative"),
     ("shortcoming_taxonomy.toml", lambda p: _sub(p, r"^name = ", "nam = "), "name"),
     ("unit_types.toml", lambda p: _sub(p, r"^\[self\]", "[selfs]"), "self"),
+    ("attribution.toml", lambda p: _sub(p, r"^\[party\]", "[partys]"), "party"),
+    ("attribution.toml", lambda p: _sub(p, r"^posts = \[", "post = ["), "posts"),
+    ("attribution.toml", lambda p: _sub(p, r'^tails = \["', 'tails = ["", "'), "不能是空字符串"),
+    ("attribution.toml", lambda p: _sub(p, r'^full_form_extra = \["局"\]', 'full_form_extra = ["公安局"]'), "每项须为一个字"),
+    ("clean_words.toml", lambda p: _sub(p, r"^\[site_talk\]", "[site_talks]"), "site_talk"),
+    ("sections.toml", lambda p: _sub(p, r"^ordinals =", "ordinal ="), "ordinals"),
+    ("shortcoming_cues.toml", lambda p: _sub(p, r"^lack =", "lacks ="), "lack"),
+    ("manifest_values.toml", lambda p: _sub(p, r"^\[columns\]", "[column]"), "columns"),
     # not TOML at all
     *[(name, lambda p: _append(p, "[unclosed\n"), "TOML 格式错误") for name in rules.SCHEMAS],
     # a regex that does not compile
@@ -133,13 +141,15 @@ def fresh_attribute_rules():
     """Attribute's compiled rules re-read from the rules folder now, and again afterwards."""
     from pipeline.extract import attribute
 
-    caches = (attribute.unit_config, attribute._self_regex, attribute._suffix_types, attribute._suffix_index,
-              attribute._generic)
+    caches = (attribute.unit_config, attribute.words, attribute._self_regex, attribute._suffix_types,
+              attribute._suffix_index, attribute._generic)
     for c in caches:
         c.cache_clear()
+    rules.reset_regexes()
     yield attribute
     for c in caches:
         c.cache_clear()
+    rules.reset_regexes()
 
 
 def test_self_references_come_from_unit_types(rules_copy, fresh_attribute_rules):
@@ -155,6 +165,18 @@ def test_self_references_come_from_unit_types(rules_copy, fresh_attribute_rules)
     assert attribute._type_for_generic(body) == "医院"
     a = attribute.attribute(None, body, "x.txt")
     assert a.is_report and a.unit_type == "医院"
+
+
+def test_attribution_words_come_from_the_rules_file(rules_copy, fresh_attribute_rules):
+    """A post added to [title] posts in attribution.toml is cut from a 述职 title's unit (the
+    words once sat in a regex in attribute.py)."""
+    attribute = fresh_attribute_rules
+    title = "攸县县委宣传部干事2022年度意识形态工作述职报告"
+    assert attribute.unit_from_title(title) is None
+    _sub(rules_copy / "attribution.toml", r'^posts = \["', 'posts = ["干事", "')
+    attribute.words.cache_clear()
+    rules.reset_regexes()
+    assert attribute.unit_from_title(title) == "攸县县委宣传部"
 
 
 def test_every_rules_file_has_a_schema():

@@ -3,7 +3,8 @@
 Every value comes with its source, strongest first:
 manifest > path (folder layout `2021/县政府办公室.docx`) > title > body > publish_date.
 Rules read the simplified copy (same length as the cleaned text, so offsets agree).
-Domain lists live in `pipeline/data/` (unit_types.toml, regions_extra.txt, region_exclude.txt).
+Domain lists live in `pipeline/data/` (unit_types.toml, attribution.toml, regions_extra.txt,
+region_exclude.txt); the regexes here keep the structure and join those words in (`_w`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from datetime import date
 from pathlib import PurePath
 
 from pipeline.config import cache_dir
+from pipeline.rules import LazyRegex, alternation
 from pipeline.rules import load as load_rules
 from pipeline.text.numerals import YEAR_DIGITS, date_number
 
@@ -51,6 +53,18 @@ def unit_config() -> dict:
 
 
 @functools.lru_cache(maxsize=1)
+def words() -> dict:
+    """attribution.toml: the words the regexes below are built from."""
+    return load_rules("attribution.toml")
+
+
+def _w(key: str) -> str:
+    """`section.key` of attribution.toml as a regex alternation, in the file's order."""
+    section, name = key.split(".")
+    return alternation(words()[section][name])
+
+
+@functools.lru_cache(maxsize=1)
 def _suffix_types() -> list[tuple[str, str]]:
     pairs = [(s, t) for t, spec in unit_config()["types"].items() for s in spec["suffixes"]]
     return sorted(pairs, key=lambda p: -len(p[0]))
@@ -66,7 +80,7 @@ def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
     return types, tuple(sorted({len(s) for s in types if s}, reverse=True)), frozenset(types)
 
 
-_PARTY_TAIL = re.compile(r"(党组|党委|党支部|党总支|党工委|机关党委|支部|总支|(?:党支部|党总支|党|支部|总支部)委员会)$")
+_PARTY_TAIL = LazyRegex(lambda: rf"({_w('party.tails')}|(?:{_w('party.committee_of')})委员会)$")
 
 
 def unit_type_of(unit: str | None) -> str | None:
@@ -165,13 +179,16 @@ def _places_cache_path(dict_path: str) -> str | None:
     h = hashlib.sha256(f"{dict_path}|{st.st_size}|{st.st_mtime_ns}|{sys.version_info[:2]}".encode())
     with open(__file__, "rb") as fh:
         h.update(fh.read())
+    h.update(repr((list(words()["places"]["levels"]), words()["places"]["not_regions"])).encode())  # the rules below
     d = cache_dir()
     return str(d / f"zongjie_places.{h.hexdigest()[:20]}.marshal") if d else None
 
 
 def _parse_jieba_places(dict_path: str) -> tuple[frozenset[str], frozenset[str]]:
     """One pass over jieba's dictionary (see `_jieba_places`)."""
-    suffix = re.compile(r"(省|自治区|市|地区|自治州|州|盟|县|自治县|区|旗)$")
+    places = words()["places"]
+    suffix = re.compile(rf"({alternation(places['levels'])})$")
+    not_region = re.compile(rf"({alternation(places['not_regions'])})$")
     names, short = set(), set()
     with open(dict_path, encoding="utf-8") as fh:
         for line in fh:
@@ -183,7 +200,7 @@ def _parse_jieba_places(dict_path: str) -> tuple[frozenset[str], frozenset[str]]
                 short.add(w)
             m = suffix.search(w)
             if (m and len(w) - len(m.group()) >= 2 and not re.match(r"[一二三四五六七八九十东西南北中新老]", w[0])
-                    and not re.search(r"(城市|城区|市区|山区|库区|地区|特区|新区|园区|景区)$", w)):
+                    and not not_region.search(w)):
                 names.add(w)
     return frozenset(names), frozenset(short)
 
@@ -237,18 +254,17 @@ def _starts_with_place(text: str) -> bool:
     return any(text[:k] in names for k in range(1, min(longest, len(text)) + 1))
 
 
-_LEVEL = {"省": 0, "自治区": 0, "市": 1, "地区": 1, "自治州": 1, "州": 1, "盟": 1, "县": 2, "自治县": 2, "区": 2, "旗": 2}
-
-
 def _level(name: str) -> int:
-    for suf in ("自治区", "自治州", "自治县", "地区"):
-        if name.endswith(suf):
-            return _LEVEL[suf]
-    return _LEVEL.get(name[-1], 3)
+    """0 province, 1 city, 2 county, 3 below (`[places] levels` in attribution.toml)."""
+    levels = words()["places"]["levels"]
+    for suf in levels:
+        if len(suf) > 1 and name.endswith(suf):
+            return levels[suf]
+    return levels.get(name[-1], 3)
 
 
 # ---------------------------------------------------------------- year & period
-_PUBLISH = re.compile(rf"(?:发布|发表|发布于|更新|日期|时间)[^\n\d]{{0,8}}({_YEAR})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})")
+_PUBLISH = LazyRegex(lambda: rf"(?:{_w('signature.publish')})[^\n\d]{{0,8}}({_YEAR})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})")
 
 
 def publish_date(header: str) -> date | None:
@@ -306,7 +322,7 @@ def signature_block(simple: str) -> tuple[int, str | None, date | None]:
     return max(pos + 1, 0), unit, when
 
 
-_NOT_A_SIGNER = re.compile(r"^(根据|按照|依据|为|在|对|以|经|由|向|关于|通过|结合|围绕)")
+_NOT_A_SIGNER = LazyRegex(lambda: rf"^({_w('signature.not_a_signer')})")
 
 
 def _signer(line: str) -> bool:
@@ -350,7 +366,8 @@ def year_from_title(title: str | None) -> int | None:
 
 # a site's preamble names the report it introduces: 下面是小编为大家整理的2023年度局党组上半年意识
 # 形态工作总结…，供大家参考 / 今天为大家精心准备了学校党支部关于2020年第一季度…研判报告
-_PREAMBLE_TITLE = re.compile(r"(?:整理|准备|收集|分享|带来|精选|挑选)(?:了|的)(?:关于)?([^，,。！!？?]{4,60}?(?:总结|报告|汇报|述职|材料|小结))")
+_PREAMBLE_TITLE = LazyRegex(lambda: rf"(?:{_w('preamble.verbs')})(?:了|的)(?:关于)?([^，,。！!？?]{{4,60}}?(?:{_w('preamble.genres')}))")
+_COLLECTION = LazyRegex(lambda: _w("preamble.collection"))
 
 
 def preamble_title(header: str) -> str | None:
@@ -359,22 +376,26 @@ def preamble_title(header: str) -> str | None:
     found = None
     for m in _PREAMBLE_TITLE.finditer(header[-1500:]):
         found = m
-    if not found or re.search(r"篇|汇编|合集|大全|范文|精选", header[found.start(1):found.end(1) + 8]):
+    if not found or _COLLECTION.search(header[found.start(1):found.end(1) + 8]):
         return None
     return found.group(1)
 
 
-_MULTI_YEAR = re.compile(rf"近年来|近[两二三四五几]年|{_YEAR}\s*年?以来|{_YEAR}\s*[-—~至到]\s*{_YEAR}|[一二三四五]年来|历年来")
+_MULTI_YEAR = LazyRegex(lambda: rf"{_w('period.multi_year')}|近[两二三四五几]年|{_YEAR}\s*年?以来|{_YEAR}\s*[-—~至到]\s*{_YEAR}"
+                                 r"|[一二三四五]年来")
 # `年中` only as the period itself (年中总结, 2021年中，), never inside 今年中央 / 2021年中共
-_HALF = re.compile(r"上半年|半年来|半年以来|半年工作|半年度|1\s*[-—~至到]\s*6\s*月|一至六月|前半年|年中(?=工作|总结|小结|汇报|意识形态|[，,])")
+_HALF = LazyRegex(lambda: rf"{_w('period.half')}|1\s*[-—~至到]\s*6\s*月|{_w('period.half_more')}"
+                           rf"|年中(?={_w('period.mid_year_before')}|[，,])")
 # a year's report whose year is not given: 年度 (述职 "现将年度落实…情况述职如下", 上年度) or a
 # year left blank in a template title or opening (20__年…工作总结)
 _YEARLY = re.compile(rf"(?<![半季])年度|{_BLANK_YEAR}年")
-_QUARTER = re.compile(r"第?[一二三四1-4]季度|前三季度")
-_THIS_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年")
+_QUARTER = LazyRegex(lambda: rf"第?[一二三四1-4]季度|{_w('period.quarter')}")
+_THIS_YEAR = LazyRegex(lambda: _w("period.this_year"))
 # words that place the report in the year of its date: 今年以来, 上半年, 一季度, 前三季度
-_RELATIVE_YEAR = re.compile(r"今年|本年度?|一年来|年初以来|全年|上半年|下半年|半年来|半年以来|第?[一二三四1-4]季度|前三季度")
-_INTRO_CUE = re.compile(r"现将[^。]{0,60}?(?:如下|汇报|报告)|[^。]{0,60}总结如下|[^。]{0,40}汇报如下")
+_RELATIVE_YEAR = LazyRegex(lambda: rf"{_w('period.this_year')}|{_w('period.relative_halves')}|第?[一二三四1-4]季度"
+                                    rf"|{_w('period.quarter')}")
+_INTRO_CUE = LazyRegex(lambda: rf"现将[^。]{{0,60}}?(?:{_w('period.intro_ends')})|[^。]{{0,60}}总结如下|[^。]{{0,40}}汇报如下")
+_PLAN_YEAR = LazyRegex(lambda: rf"《[^》]{{0,10}}?({_YEAR})\s*年度?[^》]{{0,30}}({_w('period.plan_kinds')})》")
 
 
 def body_year(simple: str) -> int | None:
@@ -384,9 +405,9 @@ def body_year(simple: str) -> int | None:
     simple = arabic_years(simple)
     front = _ADDRESSEE.match(simple)        # a date line under the title dates the text, not its year
     opening = simple[front.end() if front else 0: min(400, sig_start)]
-    for m in re.finditer(rf"({_YEAR})\s*年(度)?(?!以来|以前|前|底前|至|到|-)", opening):
+    for m in _OPENING_YEAR.finditer(opening):
         return int(m.group(1))
-    m = re.search(rf"《[^》]{{0,10}}?({_YEAR})\s*年度?[^》]{{0,30}}(要点|计划|方案|安排|总结)》", simple)
+    m = _PLAN_YEAR.search(simple)
     if m:
         return int(m.group(1))
     # a sentence further on that opens with the year and the unit speaking of itself
@@ -395,6 +416,7 @@ def body_year(simple: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
 _SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
 
@@ -429,18 +451,18 @@ def multi_year(simple: str) -> bool:
 
 # ---------------------------------------------------------------- unit
 # The opening sentence's subject: `[time clause，][在…下，]<unit>[党组][班子]<verb>`
-_SUBJECT = re.compile(
-    r"^(?:[^，。,\n]{0,30}?(?:以来|以來|期间|来|年|年度|月|季度)[，,]\s*)?(?:在[^。]{1,80}?(?:下|中)[，,]\s*){0,3}"
-    r"(?:近年来|今年以来|近日|近期|目前|当前|日前)?(?:我们)?"
-    r"([局镇乡院校委办厅所行村](?=党组|党委|党支部|党总支|党工委|班子|"
-    r"认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
-    rf"|{_ANON}(?=认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|按照|围绕|紧扣|着力|不断|狠抓|聚焦|扎实)"
+_SUBJECT = LazyRegex(lambda: (
+    rf"^(?:[^，。,\n]{{0,30}}?(?:{_w('subject.time_clause_ends')})[，,]\s*)?(?:在[^。]{{1,80}}?(?:下|中)[，,]\s*){{0,3}}"
+    rf"(?:{_w('subject.time_words')})?(?:我们)?"
+    rf"([局镇乡院校委办厅所行村](?={_w('party.bodies')}|班子|"
+    rf"{_w('subject.short_verbs')})"
+    rf"|{_ANON}(?={_w('subject.short_verbs')})"
     rf"|(?:中共)?(?:[\u4e00-\u9fff]|{_ANON}){{2,20}}?)"
-    r"(?:党组|党委|党支部|党总支|党工委)?(?:班子)?"
-    r"(?:认真|坚持|始终|深入|紧紧|严格|全面|切实|高度|积极|把|以|按照|围绕|牢固|紧扣|着力|不断|进一步|结合|狠抓|聚焦|扎实|坚决|在|作为|"
-    r"强化|加强|大力|持续|主动|立足|注重|统筹|抓实|抓好|位于|将(?=[^，。]{0,30}作为)|"
-    r"(?:宣传思想文化|宣传思想|思想宣传|意识形态)工作(?:将|始终|坚持|以|在))"
-)
+    rf"(?:{_w('party.bodies')})?(?:班子)?"
+    rf"(?:{_w('subject.verbs')}|"
+    r"将(?=[^，。]{0,30}作为)|"
+    rf"(?:{_w('subject.topics')})工作(?:{_w('subject.topic_verbs')}))"
+))
 _BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在])|(?<=由于)|(?<=作为)|(?<=现将))"
 
 
@@ -484,6 +506,8 @@ def _generic() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _PARTY_COMMITTEE = re.compile(r"^(.+?)(?:总支部|支部)?委员会$")
+_PARTY_STRIP = LazyRegex(lambda: rf"({_w('party.strip')})$")
+_PARTY_COMMITTEE_OF = LazyRegex(lambda: rf"^(.+?)(?:{_w('party.committee_of')})委员会$")
 
 
 def _strip_party(unit: str) -> str:
@@ -492,8 +516,8 @@ def _strip_party(unit: str) -> str:
     committee of a place (中共XX县委员会, the county committee itself) stays as written."""
     u = unit
     for _ in range(2):                  # 局党委党支部 -> 局
-        u = re.sub(r"(党组|党委|党支部|党总支|党工委|总支部|支部|总支)$", "", u) or u
-    m = re.match(r"^(.+?)(?:党支部|党总支|党|支部|总支部)委员会$", u)     # 中学党支部委员会 -> 中学
+        u = _PARTY_STRIP.sub("", u) or u
+    m = _PARTY_COMMITTEE_OF.match(u)     # 中学党支部委员会 -> 中学
     if m and not u.startswith("中共") and unit_type_of(m.group(1)):
         u = m.group(1)
     if u.startswith("中共"):
@@ -513,12 +537,15 @@ def _anonymised(unit: str) -> bool:
     return bool(re.search(_ANON, unit))
 
 
-_TITLE_LEAD = re.compile(rf"^(?:关于|中共|引言|第[0-9一二三四五六七八九十]{{1,3}}篇|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?|上半年|下半年|[一二三四1-4]季度|度|\d{{1,2}}(?![\d年]))+")
+_TITLE_LEAD = LazyRegex(lambda: rf"^(?:{_w('title.lead')}|第[0-9一二三四五六七八九十]{{1,3}}篇|(?:{_YEAR}|{_BLANK_YEAR})\s*年度?"
+                                 rf"|{_w('title.lead_halves')}|[一二三四1-4]季度|度|\d{{1,2}}(?![\d年]))+")
 
 
 # a post after the unit in a 述职 title (攸县县委宣传部部长2022年度…述职报告)
-_POST_TITLE = re.compile(r"(?:常务)?副?(?:部长|书记|局长|主任|校长|院长|所长|站长|行长|总经理|经理|董事长|镇长|乡长|"
-                         r"县长|市长|区长|主席|支书)$")
+_POST_TITLE = LazyRegex(lambda: rf"(?:常务)?副?(?:{_w('title.posts')})$")
+# where the unit's name ends in a title, for a named unit and for a bare kind of unit
+_TITLE_NAME = LazyRegex(lambda: rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|{_w('title.name_end')}|\s)")
+_TITLE_KIND = LazyRegex(lambda: rf"^(.{{1,8}}?)(?:{_YEAR}|{_BLANK_YEAR}|{_w('title.generic_name_end')}|\s)")
 
 
 def unit_from_title(title: str | None) -> str | None:
@@ -535,7 +562,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
     t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
     t = re.sub(r"^\d{4}(?![\d年])", "", t)         # 2023社区党建工作总结: a bare year opens no name
-    m = re.match(rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|\s)", t)
+    m = _TITLE_NAME.match(t)
     if not m:
         return None, False
     cand = _strip_party(re.sub(r"(?<=.)在$", "", m.group(1).strip(" 、,，")))
@@ -558,7 +585,7 @@ def generic_unit_from_title(title: str | None) -> str | None:
     t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
     t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
     t = re.sub(r"^\d{4}(?![\d年])", "", t)         # 2023社区党建工作总结: a bare year opens no name
-    m = re.match(rf"^(.{{1,8}}?)(?:{_YEAR}|{_BLANK_YEAR}|关于|落实|意识形态|思想宣传|宣传思想|年度|上半年|下半年|党建|巡察|\s)", t)
+    m = _TITLE_KIND.match(t)
     if not m:
         return None
     cand = m.group(1)
@@ -586,9 +613,10 @@ def _expand(unit: str, simple: str, named: int = 0) -> str:
             m[simple[k:i]] += 1
         i = simple.find(unit, i + len(unit))
     level: Counter = Counter()
+    levels = words()["places"]["bare_levels"]
     place: Counter = Counter()      # each mention counted once, for the longest place it ends with
     for prefix, n in m.items():
-        if prefix in _LEVELS:
+        if prefix in levels:
             level[prefix] += n
             continue
         for k in range(len(prefix) - 1):
@@ -604,7 +632,7 @@ def _expand(unit: str, simple: str, named: int = 0) -> str:
     return unit
 
 
-_LEVELS = ("省", "市", "县", "区", "州", "旗", "镇", "乡")
+_NAMED_NOT_START = LazyRegex(lambda: rf"^({_w('named.not_start')})")
 
 
 def named_units(simple: str, suffix: str) -> Counter:
@@ -614,7 +642,7 @@ def named_units(simple: str, suffix: str) -> Counter:
         u = re.split(r"[在对把将为与和及的是由于向从被了给让使]", m.group(1))[-1]
         core = u[: -len(suffix)]
         if (len(core) >= 2 and u not in _generic()[0] and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
-                and not re.match(r"^(全|各|该|此|其|每|一|两|二|三|上级|下属|相关|有关|基层)", u)):
+                and not _NAMED_NOT_START.match(u)):
             out[u] += 1
     return out
 
@@ -639,14 +667,16 @@ def _body_name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     a name opening a clause as the subject of its ideology work: …的第一年，阿力得尔苏木宣传
     思想文化工作将以…). The name must end in a listed unit suffix."""
     name = _unit_regex().pattern
-    doc = re.compile(rf"(?:制定|印发|出台|修订|下发|编制)了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,16}}"
-                     r"(?:要点|方案|计划|制度|办法|细则|清单|规定)》")
-    clause = re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{name}(?:党委|党工委|党组|党支部)?"
-                        r"(?:宣传思想文化|宣传思想|思想宣传|意识形态|精神文明建设|精神文明|宣传)工作"
-                        r"(?:将|始终|坚持|以|在|紧紧|紧扣|围绕|按照|认真|扎实)")
+    w = _w
+    doc = re.compile(rf"(?:{w('named.doc_verbs')})了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,16}}"
+                     rf"(?:{w('named.doc_kinds')})》")
+    clause = re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{name}(?:{w('party.bodies_named')})?"
+                        rf"(?:{w('named.clause_topics')})工作"
+                        rf"(?:{w('named.clause_verbs')})")
     # the name in the report's own announcement: 现将临江市工业和信息化局网络意识形态工作…情况报告如下
-    announce = re.compile(rf"(?:现将|特将){name}(?:党委|党工委|党组|党支部)?(?:{_YEAR}\s*年度?)?(?:上半年|下半年|全年)?"
-                          r"(?:网络)?(?:意识形态|宣传思想|思想宣传|落实|贯彻)")
+    announce = re.compile(rf"(?:{w('named.announce')}){name}(?:{w('party.bodies_named')})?(?:{_YEAR}\s*年度?)?"
+                          rf"(?:{w('named.announce_periods')})?"
+                          rf"(?:网络)?(?:{w('named.announce_topics')})")
     return doc, clause, announce
 
 
@@ -664,6 +694,11 @@ def _suffix_len(unit: str) -> int:
     return next((n for n in lengths if n <= len(unit) and unit[-n:] in types), 0)
 
 
+_CLAUSE_OPENER = LazyRegex(lambda: rf"^(?:{_w('clause.openers')})")
+_OF_YEAR = LazyRegex(lambda: rf"的(?:{_w('clause.of_year')})")
+_NOT_A_NAME = LazyRegex(lambda: rf"[的了着]|{_w('clause.not_name')}")
+
+
 def _clause_initial_unit(opening: str) -> str | None:
     """A named unit opening a clause of the first sentences, as a news-style piece speaks of
     itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
@@ -673,20 +708,20 @@ def _clause_initial_unit(opening: str) -> str | None:
     not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
         for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,32})", sentence):
-            run = re.sub(r"^(?:近年来|近年|今年以来|今年|去年|近日|近期|目前|当前|日前)", "", clause.group(1))
+            run = _CLAUSE_OPENER.sub("", clause.group(1))
             best = None
             for end in range(2, min(len(run), 29)):
                 cand = run[:end]
                 u = _named_unit(cand)
-                if (u and cand == u and (run[end] not in "的和与及等" or re.match(r"的(?:这一年|一年|今年|全年)", run[end:]))
+                if (u and cand == u and (run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
                         and (_suffix_len(u) >= 2 or _starts_with_place(u))):
                     best = u
-            if best and not best.startswith(not_start) and not re.search(r"[的了着]|工作|意识形态|宣传|思想", best):
+            if best and not best.startswith(not_start) and not _NOT_A_NAME.search(best):
                 return best
     return None
 
 
-_TIMED_CLAUSE = re.compile(r"(?:目前|截至目前|截止目前|到目前为止)[，,]\s*(?=[\u4e00-\u9fff]{2,16})")
+_TIMED_CLAUSE = LazyRegex(lambda: rf"(?:{_w('clause.timed')})[，,]\s*(?=[\u4e00-\u9fff]{{2,16}})")
 
 
 def _timed_clause_unit(simple: str) -> str | None:
@@ -698,7 +733,11 @@ def _timed_clause_unit(simple: str) -> str | None:
     return _clause_initial_unit(runs + "。") if runs else None
 
 
-_FULL_FORM_EXTRA = frozenset("省市县区州旗镇乡局")      # a level left out, 公安 for 公安局
+@functools.lru_cache(maxsize=1)
+def _full_form_extra() -> frozenset[str]:
+    """What a full name may add to its short form: a level left out, 公安 for 公安局."""
+    places = words()["places"]
+    return frozenset(places["bare_levels"]) | frozenset(places["full_form_extra"])
 
 
 def _full_form(unit: str, simple: str) -> str:
@@ -714,7 +753,7 @@ def _full_form(unit: str, simple: str) -> str:
             cand = window[:end]
             it = iter(cand)
             extra = Counter(cand) - Counter(unit)
-            if (all(c in it for c in unit) and set(extra) <= _FULL_FORM_EXTRA and _named_unit(cand) == cand
+            if (all(c in it for c in unit) and set(extra) <= _full_form_extra() and _named_unit(cand) == cand
                     and unit_type_of(cand) == typ and len(cand) > len(best)):
                 best = cand
                 break
@@ -747,6 +786,9 @@ def _title_like_opening(simple: str) -> str | None:
     return u
 
 
+_MASKED_LOCAL = LazyRegex(lambda: _w("named.masked_local"))
+
+
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
@@ -762,7 +804,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         if re.search(_ANON, cand):
             level = re.match(r"^(?:中共)?([省市县区镇乡])", cand)
             anon_level = level.group(1) if level else None
-            if unit_type_of(cand) or re.search(r"社区|村|镇|街道", cand):
+            if unit_type_of(cand) or _MASKED_LOCAL.search(cand):
                 return _strip_party(cand), False, "body"
         elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
             core = _strip_party(cand)
@@ -776,14 +818,14 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     suffix = _main_self(simple)
     if suffix:
         names = named_units(simple, suffix)
-        if suffix not in ("镇", "乡", "街道", "社区", "村"):
+        if suffix not in words()["named"]["local_selves"]:
             # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
             names = Counter({u: n for u, n in names.items()
                              if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)
                              or (len(u) >= 4 and _suffix_len(u) >= 2)})      # 我行 … 滨海支行
         tails = Counter(u[-len(suffix) - 1:] for u in names)
         shared = [t for t, n in tails.items() if n >= 2 and len(names) >= 2]
-        if shared and suffix in ("村", "社区", "镇", "乡"):
+        if shared and suffix in words()["named"]["shared_name_selves"]:
             # 美丽侯村、幸福侯村、百年侯村: the words before the name vary, the name is what they share
             return shared[0], True, "body"
         if names:
@@ -822,6 +864,9 @@ def unit_from_signature(simple: str) -> tuple[str | None, bool]:
     return unit, not _anonymised(unit)
 
 
+_NOT_A_UNIT_FILE = LazyRegex(lambda: rf"{_w('title.not_a_unit_file')}|\d{{3}}")
+
+
 def unit_from_path(path: str) -> tuple[str | None, int | None]:
     """Folder layout `…/2021/县政府办公室.docx`: (unit from the file stem, year from a folder)."""
     p = PurePath(path)
@@ -833,7 +878,7 @@ def unit_from_path(path: str) -> tuple[str | None, int | None]:
             break
     stem = re.sub(r"[\s_\-]+", "", p.stem)
     unit = None
-    if year and not re.search(r"总结|报告|汇报|意识形态|\d{3}", stem) and unit_type_of(stem):
+    if year and not _NOT_A_UNIT_FILE.search(stem) and unit_type_of(stem):
         unit = _strip_party(stem)
     return unit, year
 
@@ -938,6 +983,9 @@ def context_type(simple: str) -> str | None:
     return typ if top >= ctx.get("min_score", 2) and top - second >= ctx.get("min_lead", 1) else None
 
 
+_LEVEL_START = LazyRegex(lambda: rf"(?:{_w('places.bare_levels')})")
+
+
 def context_override(unit: str | None, typ: str | None, simple: str) -> str | None:
     """An office-like name that says nothing of its parent body (平高电气研发中心, 政治部宣传处,
     总行机关, 水电基础局) typed 党政机关 by its suffix: the text's cues decide when one kind
@@ -949,7 +997,7 @@ def context_override(unit: str | None, typ: str | None, simple: str) -> str | No
     core = _strip_party(unit)
     if not core.endswith(tuple(ctx.get("override_suffixes", ()))) or _anonymised(core):
         return None
-    if re.match(r"[省市县区州旗镇乡]", core) or _starts_with_place(core):
+    if _LEVEL_START.match(core) or _starts_with_place(core):
         return None
     ranked = _context_scores(simple)
     if not ranked:
@@ -966,6 +1014,10 @@ def _reads_as_report(unit: str | None, simple: str, work_done: bool = False) -> 
 
 
 # ---------------------------------------------------------------- all together
+# a unit that is only a party body (XX党委 once the name is masked, ***党组)
+_BARE_PARTY_BODY = LazyRegex(lambda: rf"(?:机关)?(?:{_w('party.bodies')})?")
+
+
 def attribute(title: str | None, simple: str, path: str, header: str = "",
               manifest: dict | None = None, collection_title: str | None = None,
               work_done: bool = False) -> Attribution:
@@ -1063,7 +1115,7 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
                 a.unit_type, a.sources["unit_type"] = ctx, "context"
             elif best[1] >= 5:
                 a.unit_type, a.sources["unit_type"] = best[0], "keywords"
-            elif a.unit and re.fullmatch(r"(?:机关)?(?:党组|党委|党工委|党总支|党支部)?", bare) and fallback.get("party_body"):
+            elif a.unit and _BARE_PARTY_BODY.fullmatch(bare) and fallback.get("party_body"):
                 a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
             elif fallback.get("type") and _reads_as_report(a.unit, simple, work_done):      # not for an essay
                 a.unit_type, a.sources["unit_type"] = fallback["type"], "default"

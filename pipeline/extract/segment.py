@@ -11,22 +11,29 @@ import functools
 import re
 from dataclasses import dataclass
 
+from pipeline.rules import LazyRegex, alternation
 from pipeline.rules import load as load_rules
 from pipeline.text.numerals import ENUM_DIGITS, enum_number
 from pipeline.text.sentences import SENTENCE
 
 _CN = ENUM_DIGITS
 # heading styles, each with a name; a report's top level is the first style it uses
-HEADING_STYLES: list[tuple[str, re.Pattern]] = [
+HEADING_STYLES: list[tuple[str, re.Pattern | LazyRegex]] = [
     ("cn_dun", re.compile(rf"^[{_CN}]{{1,3}}\s*[、]")),                 # 一、
     ("cn_dot", re.compile(rf"^[{_CN}]{{1,3}}\s*[.．]")),                # 一.
     ("di", re.compile(rf"^第[{_CN}]{{1,3}}(?:(?:部分|方面)\s*[、，,:：.．]?|\s*[、，,:：.．])")),  # 第一，/ 第一部分 (not 第一时间)
     ("paren_cn", re.compile(rf"^[(（][{_CN}]{{1,3}}[)）]")),             # (一)
     ("arabic", re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),                 # 1. / 1、
     ("paren_ar", re.compile(r"^[(（]\d{1,2}[)）]")),                    # (3)
-    ("ordinal_word", re.compile(r"^(?:首先|其次|再次|最后|此外)[，,、:：]")),  # 首先，
+    ("ordinal_word", LazyRegex(lambda: rf"^(?:{words('ordinals', 'ordinal_more')})[，,、:：]")),  # 首先，
 ]
 SECTION_KINDS = ("工作开展", "存在问题", "下一步", "其他")
+
+
+def words(*keys: str) -> str:
+    """The `[words]` lists `keys` of sections.toml as one regex alternation, in order."""
+    w = load_rules("sections.toml")["words"]
+    return alternation([x for k in keys for x in w[k]])
 
 
 @dataclass
@@ -84,7 +91,7 @@ def _rules() -> dict[str, re.Pattern | AnyOf]:
 
 # all styles in one pattern: an alternation tries its branches in order, so the first style
 # that matches wins, as in a loop over HEADING_STYLES, for one call instead of seven
-_ANY_HEADING = re.compile("|".join(f"(?P<{name}>{pat.pattern})" for name, pat in HEADING_STYLES))
+_ANY_HEADING = LazyRegex(lambda: "|".join(f"(?P<{name}>{pat.pattern})" for name, pat in HEADING_STYLES))
 
 
 def heading_style(line: str) -> str | None:
@@ -276,7 +283,7 @@ _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?、]")
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"\d{4}年")
 _COLON_END = re.compile(r"[：:]\s*$")
-_REPORT_INTRO = re.compile(r"现将|特将|(汇报|报告|总结|说明|通报)如下")
+_REPORT_INTRO = LazyRegex(lambda: rf"{words('report_intro_lead')}|({words('report_intro')})如下")
 
 
 def _scan_rest(r: dict, off: int, line: str, head: str, starts: list, state: dict) -> None:

@@ -17,6 +17,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from pipeline.rules import LazyRegex, alternation
 from pipeline.rules import load as load_rules
 from pipeline.text.numerals import ENUM_DIGITS, enum_chinese
 from pipeline.text.sentences import END as SENTENCE_END
@@ -164,7 +165,6 @@ def _numbered_line(passage: str, at: int, style: str | None, n: int) -> tuple[in
     return at, end
 
 
-_ORDINAL_WORDS = ("首先", "其次", "再次", "最后")
 
 
 # where an inline enumerator may stand: after one of these characters, whitespace or at a line
@@ -181,10 +181,11 @@ def _inline_pattern(kind: str, n: int) -> re.Pattern | None:
     ahead to them instead of trying a "line start or after punctuation" test at every
     character of the passage.
     """
-    if kind == "ordinal":
-        if n > len(_ORDINAL_WORDS):
+    if kind == "ordinal":       # 首先，…其次，… (`[words] ordinals` in sections.toml, in order)
+        ordinals = load_rules("sections.toml")["words"]["ordinals"]
+        if n > len(ordinals):
             return None
-        pat = rf"(?:{_ORDINAL_WORDS[n - 1]}{'|第三' if n == 3 else ''})[，,、：:]"
+        pat = rf"(?:{re.escape(ordinals[n - 1])}{'|第三' if n == 3 else ''})[，,、：:]"
     elif kind == "di":      # 第一，…第二，…
         pat = rf"第{enum_chinese(n)}[，,、：:]"
     elif kind == "qi":      # 其一，…其二，…
@@ -528,8 +529,9 @@ def _clause_split_inline(s: str, a: int, b: int) -> list[tuple[int, int]]:
 
 _SENTENCE_END = SENTENCE_END
 _ENDS_WITH_COLON = re.compile(r"[：:]\s*$")
-_RISK_ONLY = re.compile(r"风险|隐患")
-_LACK_WORDS = re.compile(r"问题|不足|差距|短板|薄弱")
+# a cue that names only risks (风险, 隐患) and no lack (问题, 不足) opens no problem list
+_RISK_ONLY = LazyRegex(lambda: alternation(load_rules("shortcoming_cues.toml")["words"]["risk"]))
+_LACK_WORDS = LazyRegex(lambda: alternation(load_rules("shortcoming_cues.toml")["words"]["lack"]))
 
 
 def _sentence_end(s: str, a: int, b: int) -> int:

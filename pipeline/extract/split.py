@@ -11,6 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from pipeline.rules import LazyRegex, alternation
 from pipeline.rules import load as load_rules
 from pipeline.text.script import t2s_unchanged, to_simplified
 
@@ -117,8 +118,8 @@ def _pick_title(titles: list[str]) -> str | None:
 
 
 # how a report's first line starts: a time clause, `在…领导下`, `按照…`, or a first heading
-_OPENING = re.compile(r"^(?:今年|本年|一年来|近年来|近[两三几]年|上半年|半年来|[一二三四]?季度|\d{4}\s*年|[二][〇○零]..年|自|在|按照|根据|为|"
-                      r"一[、.．]|[(（]一[)）]|第一部分)")
+_OPENING = LazyRegex(lambda: rf"^(?:{alternation(load_rules('sections.toml')['words']['opening'])}|近[两三几]年|[一二三四]?季度|\d{{4}}\s*年|[二][〇○零]..年|"
+                                r"一[、.．]|[(（]一[)）]|第一部分)")
 
 
 def _opens_report(simple: list[str], i: int) -> bool:

@@ -14,17 +14,18 @@ import csv
 import io
 from pathlib import Path
 
+from pipeline import rules
+
 COLUMNS = ("file", "unit", "year", "unit_type", "region", "period")
-# column names as people write them (Excel sheets often have Chinese headers)
-ALIASES = {
-    "file": ("file", "filename", "file_name", "path", "文件", "文件名", "文件名称", "路径"),
-    "unit": ("unit", "单位", "单位名称", "报告单位"),
-    "year": ("year", "年份", "年度", "年"),
-    "unit_type": ("unit_type", "type", "单位类型", "类型", "类别"),
-    "region": ("region", "地区", "区域", "所在地区"),
-    "period": ("period", "期间", "周期", "时段", "报告期"),
-}
-_COLUMN_OF = {alias: col for col, aliases in ALIASES.items() for alias in aliases}
+
+
+def column_of() -> dict[str, str]:
+    """Header name (lower-cased) -> column: the names people write in Excel, Chinese among
+    them (`[columns]` in manifest_values.toml), and each column's own name."""
+    cfg = rules.load("manifest_values.toml")["columns"]
+    out = {c: c for c in COLUMNS}
+    out.update({alias.lower(): col for col, aliases in cfg.items() for alias in aliases})
+    return out
 
 
 class ManifestError(ValueError):
@@ -51,7 +52,8 @@ def parse_rows(text: str, name: str = "清单") -> list[dict]:
     out = []
     line = 1
     try:     # (csv raises on a field past its size limit or a malformed quote: a message, not a traceback)
-        columns = {h: _COLUMN_OF.get((h or "").strip().lower()) for h in reader.fieldnames or []}
+        column = column_of()
+        columns = {h: column.get((h or "").strip().lower()) for h in reader.fieldnames or []}
         if "file" not in columns.values():
             raise ManifestError(f"清单文件 {name} 缺少 file(文件名)列:第一行应为 file,unit,year,unit_type,region,"
                                 f"period(或 文件名,单位,年份,单位类型,地区,期间)")

@@ -85,7 +85,7 @@ drop_cjk_spaces = Step(
 # line end): the break goes, so the count reads whole.
 join_count_breaks = Step(
     "join_count_breaks",
-    re.compile(r"(?<=[0-9Xx*＊])\n(?=(?:次|场|期|篇|人|名|条|个|项|份|件|余|多)(?:[，,。；;、\s]|$|[\u4e00-\u9fff]))"),
+    rules.LazyRegex(lambda: rf"(?<=[0-9Xx*＊])\n(?=(?:{_words('count_breaks', 'measures')})(?:[，,。；;、\s]|$|[\u4e00-\u9fff]))"),
     needs=("\n",),
 )
 # Pages copied without their line breaks keep a space where a break was. Before the spaces
@@ -100,9 +100,10 @@ restore_heading_breaks = Step(
                r"|(?<=[^\s，,、]) (?=[(（][一二三四五六七八九十]{1,3}[)）])"),
     "\n", needs=(" ",),
 )
-_RUN_IN_TITLE = re.compile(r"(?m)^(?!现将|特将|根据|按照)((?:[^\s。，,；;！？!?：:]{1,6} ){0,2}[^\s。，,；;！？!?：:]{0,30}?"
-                           r"(?:意识形态|意識形態|宣传|宣傳|思想)[^\s。，,；;！？!?：:]{0,30}?"
-                           r"(?:总结|總結|报告|報告|汇报|匯報|彙報|范文|範文|述职|述職|研判|情况|情況))(?: \(\d\))? (?=[^\s篇【第(（])")
+_RUN_IN_TITLE = rules.LazyRegex(lambda: (
+    rf"(?m)^(?!{_words('run_in_title', 'not_opening')})((?:[^\s。，,；;！？!?：:]{{1,6}} ){{0,2}}[^\s。，,；;！？!?：:]{{0,30}}?"
+    rf"(?:{_words('run_in_title', 'topics')})[^\s。，,；;！？!?：:]{{0,30}}?"
+    rf"(?:{_words('run_in_title', 'genres')}))(?: \(\d\))? (?=[^\s篇【第(（])"))
 
 
 def _run_in_title_spans(text: str) -> list[tuple[int, int]]:
@@ -212,6 +213,11 @@ def _edge_space_spans(text: str) -> list[tuple[int, int]]:
 trim = SpanStep("trim", _edge_space_spans)
 
 
+def _words(section: str, key: str) -> str:
+    """A word list of clean_words.toml as a regex alternation, in the file's order."""
+    return rules.alternation(rules.load("clean_words.toml")[section][key])
+
+
 _HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
@@ -275,7 +281,7 @@ def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_SITE_TALK = re.compile(r"本文|本站|本网|版权|客服|下载|文档|网站|会员|侵权")
+_SITE_TALK = rules.LazyRegex(lambda: _words("site_talk", "words"))
 
 
 def _head_span(text: str, start: int, end: int, pattern: re.Pattern) -> tuple[int, int]:
