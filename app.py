@@ -2,7 +2,7 @@
 
 An `st.navigation` frame (dashboard/frame.py): page config, the optional password gate
 (dashboard/auth.py), our sidebar navigation and the shared filters are drawn here once per
-run, then the page runs: 总览 (dashboard/overview.py) at `/`, each file in `pages/` at its
+run, then the page runs: 总览 (pages/0_总览.py) at `/`, each file in `pages/` at its
 old URL (`/活动指标`, ...). All SQL is in `pipeline/queries/`; the database is `ZONGJIE_DB`
 (default data/zongjie.duckdb).
 """

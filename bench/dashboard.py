@@ -20,7 +20,7 @@ from bench.common import OUT, ROOT, record, table
 
 # issue 15: every query-layer call ≤ 150 ms median and ≤ 400 ms p95, every page ≤ 1.5 s (AppTest)
 TARGET_QUERY_MS, TARGET_P95_MS, TARGET_PAGE_S = 150, 400, 1.5
-CAP = 2000      # dashboard.ui.table_rows(): the rows a capped table asks for
+CAP = 2000      # dashboard.tables.table_rows(): the rows a capped table asks for
 
 
 def _filters(db: Path) -> list[dict]:

@@ -14,7 +14,7 @@ strings, never data) that also sets `lang="zh-CN"` and sets the print zoom of ch
 The print stylesheet (`@media print`): sidebar, header, toolbars, buttons and our
 download rows hidden; the main column full width; charts scaled to the A4 width;
 data grids (a canvas that prints only the rows on screen) replaced by the plain HTML
-copy `ui.table` writes for print; headings kept with what follows, charts and tables not
+copy `tables.table` writes for print; headings kept with what follows, charts and tables not
 split across pages.
 """
 from __future__ import annotations
@@ -88,7 +88,7 @@ CSS = """<style>
 [data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]){display:none}
 /* the element holding the script takes no room */
 [data-testid="stElementContainer"]:has(script[data-zj-chrome]){display:none}
-/* tables for print only (ui.table): hidden on screen */
+/* tables for print only (tables.table): hidden on screen */
 .zj-print{display:none}
 /* a tap shows what a hover shows: the reader's highlighted text opens its extraction */
 .zj-reader mark[tabindex]:focus{outline:2px solid #4E79A7}
@@ -206,3 +206,14 @@ def inject() -> None:
     # One element (a style-only st.html goes to Streamlit's event container, which a rerun
     # may clear); the element is hidden by its own stylesheet, the style still applies.
     st.html(CSS + script(), unsafe_allow_javascript=True)
+
+
+# Streamlit's uploader speaks English ("Upload", "200MB per file") and has no setting for
+# it: the words are hidden and ours shown in their place (the limits are in the caption).
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span{font-size:0}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after{content:"拖放文件到此处";font-size:14px}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p{font-size:0}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after{content:"选择文件";
+  font-size:14px}
+</style>"""

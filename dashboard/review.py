@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, ui
+from dashboard import auth, downloads, highlight, links, tables
+from pipeline.queries import labels
 from pipeline.store import corrections, roster
-from pipeline.queries import query as q
 from pipeline.config import db_path
 from pipeline.store.effective import activity_categories, shortcoming_categories
 
@@ -60,10 +60,10 @@ def roster_panel() -> None:
             try:
                 n = roster.save_roster(roster.parse_roster(up.getvalue(), up.name), db_path())
             except roster.RosterError as exc:
-                st.error("名单未导入:\n\n" + "\n".join(f"- {ui.md(p)}" for p in exc.problems),
+                st.error("名单未导入:\n\n" + "\n".join(f"- {highlight.md(p)}" for p in exc.problems),
                          icon=":material/error:")
             except Exception as exc:   # busy database, disk full …
-                st.error(f"名单未导入:{type(exc).__name__}: {ui.md(exc)}", icon=":material/error:")
+                st.error(f"名单未导入:{type(exc).__name__}: {highlight.md(exc)}", icon=":material/error:")
             else:
                 st.session_state["_roster_msg"] = f"名单已导入:{n} 个单位。"
                 st.rerun()
@@ -82,14 +82,14 @@ def roster_panel() -> None:
             entries = roster.entries_from_frame(edited.fillna(""))
             n = roster.save_roster(entries, db_path())
         except roster.RosterError as exc:
-            st.error("名单未保存:\n\n" + "\n".join(f"- {ui.md(p)}" for p in exc.problems), icon=":material/error:")
+            st.error("名单未保存:\n\n" + "\n".join(f"- {highlight.md(p)}" for p in exc.problems), icon=":material/error:")
         except Exception as exc:
-            st.error(f"名单未保存:{type(exc).__name__}: {ui.md(exc)}", icon=":material/error:")
+            st.error(f"名单未保存:{type(exc).__name__}: {highlight.md(exc)}", icon=":material/error:")
         else:
             st.session_state["_roster_msg"] = f"名单已保存:{n} 个单位。"
             st.rerun()
     if len(current):
-        c[1].download_button("下载名单 CSV", ui.csv_bytes(current), "单位名单.csv", "text/csv", key="roster_dl",
+        c[1].download_button("下载名单 CSV", downloads.csv_bytes(current), "单位名单.csv", "text/csv", key="roster_dl",
                              icon=":material/download:")
 
 
@@ -105,14 +105,14 @@ def correction_status(rep: pd.Series, fixes: pd.DataFrame) -> dict[str, str]:
     for r in fixes[fixes["target"] == "report"].itertuples():
         orig = r.original if r.original not in (None, "") else "(空)"
         if r.field == "period":
-            orig = ui.PERIODS.get(orig, orig)
+            orig = labels.PERIODS.get(orig, orig)
         out[r.field] = f"已更正(原值:{orig};{r.who} {str(r.at or '')[:16].replace('T', ' ')})"
     return out
 
 
-def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame) -> None:
+def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame, roster_names: list[str]) -> None:
     """Correct unit (to a roster unit or free text), type, region, year, period, not-a-report."""
-    names = q.roster()["name"].tolist()
+    names = roster_names
     corrected = sorted(set(fixes.loc[fixes["target"] == "report", "field"]))
     with st.expander("更正本报告" + (f"(已更正 {len(corrected)} 项)" if corrected else ""),
                      icon=":material/edit:", expanded=bool(corrected)):
@@ -127,7 +127,7 @@ def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame) -> None:
             region = c[1].text_input("地区", key="fix_region", placeholder="不填则不改")
             year = c[2].text_input("年度", key="fix_year", placeholder="如 2021,不填则不改")
             period = c[3].selectbox("期间", [KEEP, *corrections.PERIODS], key="fix_period",
-                                    format_func=lambda p: ui.PERIODS.get(p, p))
+                                    format_func=lambda p: labels.PERIODS.get(p, p))
             isrep = st.radio("是否工作报告", [KEEP, "是工作报告", "不是工作报告"], key="fix_isrep", horizontal=True)
             save = st.form_submit_button("保存更正", type="primary", icon=":material/save:")
         if save:
@@ -159,21 +159,20 @@ def report_corrections_form(rep: pd.Series, fixes: pd.DataFrame) -> None:
 TARGET_NAMES = {"report": "报告", "metric": "活动指标", "shortcoming": "问题表述"}
 
 
-def lost_corrections_notice(path: str | None = None) -> None:
+def lost_corrections_notice(lost: pd.DataFrame, path: str | None = None) -> None:
     """Say, in the reader (one file) or on 数据导入 (all files), which corrections could not be
     carried over to a file's edited version: the sentence they stood on is gone, so they are
     kept aside, not applied. The supervisor re-checks the report and may discard them."""
-    lost = q.lost_corrections(None, path)
     if lost.empty:
         return
     where = "此文件" if path else "有文件"
     lines = []
     for r in lost.head(20).itertuples():
         what = FIELD_NAMES.get(r.field, r.field)
-        item = f"({TARGET_NAMES.get(r.target, r.target)}“{ui.md(str(r.item_text)[:30])}”)" if r.item_text else ""
-        value = ui.PERIODS.get(r.value, r.value) if r.field == "period" else r.value
-        lines.append(f"- {'' if path else ui.md(ui.shown_name(r.path)) + ':'}{what}{item} 更正为"
-                     f"“{ui.md(value)}”({ui.md(r.who)} {str(r.at or '')[:16].replace('T', ' ')})—— {ui.md(r.note)}")
+        item = f"({TARGET_NAMES.get(r.target, r.target)}“{highlight.md(str(r.item_text)[:30])}”)" if r.item_text else ""
+        value = labels.PERIODS.get(r.value, r.value) if r.field == "period" else r.value
+        lines.append(f"- {'' if path else highlight.md(labels.shown_name(r.path)) + ':'}{what}{item} 更正为"
+                     f"“{highlight.md(value)}”({highlight.md(r.who)} {str(r.at or '')[:16].replace('T', ' ')})—— {highlight.md(r.note)}")
     more = f"\n- ……另有 {len(lost) - 20} 项" if len(lost) > 20 else ""
     st.warning(f"{where}内容已改变,{len(lost)} 项更正未能沿用到新版本(原依据的句子在新版本中找不到),"
                "这些更正没有生效,请重新核对后再更正:\n" + "\n".join(lines) + more, icon=":material/history:")
@@ -182,7 +181,7 @@ def lost_corrections_notice(path: str | None = None) -> None:
         try:
             n = corrections.discard_lost(db_path(), path)
         except Exception as exc:
-            st.error(f"未删除:{type(exc).__name__}: {ui.md(exc)}", icon=":material/error:")
+            st.error(f"未删除:{type(exc).__name__}: {highlight.md(exc)}", icon=":material/error:")
         else:
             st.session_state["_fix_msg"] = f"已删除 {n} 项未沿用的更正。"
             st.rerun()
@@ -195,9 +194,9 @@ def _save(write, changes: dict) -> None:
     try:
         n = write()
     except corrections.CorrectionError as exc:
-        st.error(f"未保存:{ui.md(exc)}", icon=":material/error:")
+        st.error(f"未保存:{highlight.md(exc)}", icon=":material/error:")
     except Exception as exc:
-        st.error(f"未保存:{type(exc).__name__}: {ui.md(exc)}", icon=":material/error:")
+        st.error(f"未保存:{type(exc).__name__}: {highlight.md(exc)}", icon=":material/error:")
     else:
         st.session_state["_fix_msg"] = f"已保存 {n} 项更正。"
         for k in ("fix_unit_pick", "fix_unit_free", "fix_type", "fix_region", "fix_year", "fix_period",
@@ -246,18 +245,18 @@ def items_editor(kind: str, rep: pd.Series, items: pd.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------- 待核查 (总览)
-def review_section(f: dict) -> None:
+def review_section(df: pd.DataFrame, f: dict) -> None:
+    """待核查 on 总览: the reports to look at (`query.review` rows), each with a link."""
     st.subheader("待核查")
-    df = q.review(f)
     if df.empty:
         st.caption("当前筛选下没有需要核查的报告。")
         return
     st.caption(f"共 {len(df)} 篇报告需要看一眼:疑似非工作报告、单位未明确署名或未识别、未匹配名单、"
                "没有年份或年份/类型为推测。点“查看报告”在报告浏览中打开并更正;更正后的字段不再列入。")
-    shown = df.assign(link=[ui.report_link(r, f) for r in df["report_id"]],
+    shown = df.assign(link=[links.report_link(r, f) for r in df["report_id"]],
                       year=df["year"].map(lambda y: None if pd.isna(y) else int(y)))[
         ["reasons", "unit", "year", "title", "link", "report_id"]]
-    ui.table(shown, "总览-待核查", "review", f, capped=True,
+    tables.table(shown, "总览-待核查", "review", f, capped=True,
              column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small")})
 
 

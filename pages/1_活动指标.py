@@ -7,8 +7,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import frame, review, ui
+from dashboard import charts, frame, highlight, links, review, states, tables, theme
+from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 from pipeline.store.effective import OTHER_BUCKET
 
 f = frame.filters()
@@ -16,24 +18,7 @@ ALL = "__all__"
 PATTERNS = {"精确": "", "约数": "/"}
 MAX_UNITS = 30
 
-ui.page_header("活动指标", f, "按类别统计的活动次数、篇数、人次等")
-
-
-def value_label(measure: str | None) -> str:
-    return "提及条数" if measure is None else f"合计({measure})"
-
-
-def long_form(df: pd.DataFrame, dims: list[str], measure: str | None) -> pd.DataFrame:
-    """Totals -> one row per (dims, category, 性质), Chinese headers, for plotting:
-    精确 and 约数 stay separate rows, placeholders are left out (they have no value)."""
-    if measure is None:
-        out = df[[*dims, "category", "mentions"]].rename(columns={"mentions": "value"})
-        out["性质"] = "条数"
-    else:
-        out = df.melt(id_vars=[*dims, "category"], value_vars=["exact_sum", "approx_sum"], var_name="性质")
-        out["性质"] = out["性质"].map({"exact_sum": "精确", "approx_sum": "约数"})
-        out = out[out["value"].notna() & (out["value"] != 0)]
-    return ui.zh(out.rename(columns={"value": value_label(measure)}))
+states.page_header("活动指标", f, "按类别统计的活动次数、篇数、人次等")
 
 
 def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: str = "v",
@@ -46,7 +31,7 @@ def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: st
     fig = px.bar(data, x=x, y=y, color="类别", orientation=orientation,
                  pattern_shape="性质" if measure is not None else None,
                  pattern_shape_map=PATTERNS if measure is not None else None,
-                 color_discrete_map=ui.category_colors(), hover_data={"性质": True},
+                 color_discrete_map=theme.category_colors(q.categories()), hover_data={"性质": True},
                  custom_data=["类别", dim], **facet)
     if measure is not None:
         fig.for_each_annotation(lambda a: a.update(text={"性质=精确": "精确数值", "性质=约数": "约数(不并入精确)"}
@@ -65,47 +50,47 @@ def bar(data: pd.DataFrame, x: str, y: str, measure: str | None, orientation: st
 def behind(event, dim: str, fixed: dict | None = None) -> None:
     """Under a chart: the metric mentions behind the clicked bar or cell, with their
     sentences and an 打开 link that opens the report at the sentence."""
-    pts = ui.selected_points(event)
+    pts = charts.selected_points(event)
     if not pts:
         st.caption("点击柱子(或格子),下方列出它背后的每条指标及原句。")
         return
     p = pts[0]
     cd = p.get("customdata") or []
     if dim == "单位类别":                             # heatmap: x = category, y = unit
-        cat, unit, value = ui.unesc(p.get("x")), ui.unesc(p.get("y")), None
+        cat, unit, value = charts.unesc(p.get("x")), charts.unesc(p.get("y")), None
     else:
-        cat, value = (ui.unesc(cd[0]), ui.unesc(cd[1])) if len(cd) >= 2 else (None, None)
+        cat, value = (charts.unesc(cd[0]), charts.unesc(cd[1])) if len(cd) >= 2 else (None, None)
         unit = (fixed or {}).get("unit")
         if dim == "单位":
             unit, value = value, None
     # the database picks the bar's rows (and only as many as the table shows)
     bar = dict(category=cat or None, unit=unit, year=value)
-    what = " · ".join(ui.md(v) for v in (unit, value, cat) if v)
+    what = " · ".join(highlight.md(v) for v in (unit, value, cat) if v)
     st.markdown(f"**{what}:{q.metric_count(f, measure, **bar)} 条指标**")
     cols = ["link", "unit", "year", "category", "phrase", "value", "measure", "approx", "placeholder", "sentence"]
 
     def fetch(limit):
         hit = q.metrics(f, measure, limit=limit, **bar)
-        return hit.assign(link=[ui.report_link(r, f, highlight=c)
+        return hit.assign(link=[links.report_link(r, f, highlight=c)
                                 for r, c in zip(hit["report_id"], hit["clause"])])[cols]
 
-    ui.table_capped(fetch, q.metric_count(f, measure, **bar), f"活动指标-所选-{what}", f"act_pick_{dim}", f,
+    tables.table_capped(fetch, q.metric_count(f, measure, **bar), f"活动指标-所选-{what}", f"act_pick_{dim}", f,
                     column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
                                    "所在句子": st.column_config.TextColumn(width="large")})
 
 
-with ui.guard():
+with states.guard():
     measures = q.metric_measures(f)
     if measures.empty:
-        ui.empty_extract("当前筛选下还没有活动指标。",
+        states.empty_extract("当前筛选下还没有活动指标。",
                          "活动指标(开展学习12次、发稿30篇等)从报告正文中自动识别;导入的报告中没有识别出带数字的活动时,此页为空。", f)
         st.stop()
 
     # The label is what the URL holds (?measure=篇), so it carries no count that changes
     # with the filter; the counts are in the help text.
-    labels = {m: m or "(无单位)" for m in measures.measure}
-    labels[ALL] = "全部计量单位(只计条数)"
-    choice = st.selectbox("计量单位", list(labels), format_func=labels.get, key="measure", bind="query-params",
+    names = {m: m or "(无单位)" for m in measures.measure}
+    names[ALL] = "全部计量单位(只计条数)"
+    choice = st.selectbox("计量单位", list(names), format_func=names.get, key="measure", bind="query-params",
                           help="不同计量单位(次、篇、人次…)的数值不能相加,请选一个;选“全部”时只统计提及条数。\n\n"
                                + "、".join(f"{m or '(无单位)'} {n} 条" for m, n in
                                           zip(measures.measure.head(12), measures.mentions.head(12))))
@@ -115,10 +100,10 @@ with ui.guard():
     c = st.columns(4)
     unit_word = f" {measure}" if measure else ""
     c[0].metric(f"精确合计({measure or '选计量单位后显示'})",
-                ui.fmt_num(tot["exact_sum"].sum()) + unit_word if measure else "–", border=True,
+                labels.fmt_num(tot["exact_sum"].sum()) + unit_word if measure else "–", border=True,
                 help="明确数字之和,如“开展学习12次”")
     c[1].metric(f"约数合计({measure or '选计量单位后显示'})",
-                ui.fmt_num(tot["approx_sum"].sum()) + unit_word if measure else "–", border=True,
+                labels.fmt_num(tot["approx_sum"].sum()) + unit_word if measure else "–", border=True,
                 help="“20余次”“近30场”等约数之和,单独列出,不并入精确合计")
     c[2].metric("占位条数", f"{int(tot['placeholders'].sum())} 条", border=True,
                 help="“X次”“若干次”等没有具体数字的条目:只计条数,不计入任何合计")
@@ -128,7 +113,7 @@ with ui.guard():
     other = tot[tot["category"] == OTHER_BUCKET]
     dups = int(tot["duplicates"].sum())
     st.caption(f"“{OTHER_BUCKET}”:{int(other['mentions'].sum())} 条不属于意识形态工作类别的计数"
-               + (f"(合计 {ui.fmt_num(other['uncounted_sum'].sum())})" if measure else "")
+               + (f"(合计 {labels.fmt_num(other['uncounted_sum'].sum())})" if measure else "")
                + ",单列供核查,不计入合计;" + f"同一报告中重复表述的同一数字 {dups} 条,只计一次。")
     review.taxonomy_help("metric")
 
@@ -136,76 +121,60 @@ with ui.guard():
         ["按年度", "按单位", "单位 × 类别", "单个单位历年", "逐篇报告", "指标明细"], key="tab", bind="query-params")
 
     with t_year:
-        data = long_form(tot.assign(year=tot["year"].map(ui.year_label)), ["year"], measure)
-        fig = bar(data, "年度", value_label(measure), measure)
+        data = shape.metric_long_form(tot.assign(year=tot["year"].map(labels.year_label)), ["year"], measure)
+        fig = bar(data, "年度", shape.value_label(measure), measure)
         fig.update_xaxes(type="category")
-        table = ui.zh(tot.assign(year=tot["year"].map(ui.year_label)))
-        ev = ui.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f,
+        table = labels.zh(tot.assign(year=tot["year"].map(labels.year_label)))
+        ev = charts.chart(fig, table, f"活动指标-各类别按年度合计-{measure or '条数'}", "act_year", f,
                       on_select="rerun", selection_mode="points")
         behind(ev, "年度")
         st.dataframe(table, hide_index=True, width="stretch")
 
     by_unit = q.metric_totals(f, ("unit",), measure)          # one query for both unit tabs
-    by_unit["unit"] = by_unit["unit"].fillna("(未识别单位)")
+    by_unit["unit"] = by_unit["unit"].fillna(shape.NO_UNIT)
 
     with t_unit:
-        key = "mentions" if measure is None else "exact_sum"
-        top = by_unit.groupby("unit")[key].sum().sort_values(ascending=False).head(MAX_UNITS).index
+        top = shape.top_units(by_unit, measure, MAX_UNITS)
         shown = by_unit[by_unit["unit"].isin(top)]
-        data = long_form(shown, ["unit"], measure)
-        fig = bar(data, value_label(measure), "单位", measure, orientation="h", dim="单位")
+        data = shape.metric_long_form(shown, ["unit"], measure)
+        fig = bar(data, shape.value_label(measure), "单位", measure, orientation="h", dim="单位")
         fig.update_yaxes(categoryorder="total ascending")
         fig.update_layout(height=max(300, 26 * len(top) + 120))
         if len(by_unit["unit"].unique()) > MAX_UNITS:
             st.caption(f"显示合计最高的 {MAX_UNITS} 个单位。")
-        table = ui.zh(shown)
-        ev = ui.chart(fig, table, f"活动指标-各类别按单位合计-{measure or '条数'}", "act_unit", f,
+        table = labels.zh(shown)
+        ev = charts.chart(fig, table, f"活动指标-各类别按单位合计-{measure or '条数'}", "act_unit", f,
                       on_select="rerun", selection_mode="points")
         behind(ev, "单位")
         st.dataframe(table, hide_index=True, width="stretch")
 
     with t_heat:
-        zcol = "mentions" if measure is None else "exact_sum"
-        units = by_unit.groupby("unit")[zcol].sum().sort_values(ascending=False).head(MAX_UNITS * 2).index
-        sub = by_unit[by_unit["unit"].isin(units)]
-        z = sub.pivot_table(index="unit", columns="category", values=zcol, aggfunc="sum").reindex(units)
-        ap = sub.pivot_table(index="unit", columns="category", values="approx_sum", aggfunc="sum").reindex_like(z)
-        ph = sub.pivot_table(index="unit", columns="category", values="placeholders", aggfunc="sum").reindex_like(z)
-
-        def cell(v, a, p):
-            parts = [] if pd.isna(v) or v == 0 else [ui.fmt_num(v)]
-            if measure and not pd.isna(a) and a:
-                parts.append(f"约{ui.fmt_num(a)}")
-            if not pd.isna(p) and p:
-                parts.append(f"占位{int(p)}")
-            return " ".join(parts)
-
-        text = [[cell(z.iat[i, j], ap.iat[i, j], ph.iat[i, j]) for j in range(z.shape[1])] for i in range(z.shape[0])]
+        z, text, sub = shape.metric_heat(by_unit, measure, MAX_UNITS * 2)
         fig = go.Figure(go.Heatmap(
             z=z.fillna(0).to_numpy(), x=list(z.columns), y=list(z.index), text=text, texttemplate="%{text}",
             colorscale="Blues", colorbar_title="提及条数" if measure is None else "精确合计",
             xgap=2, ygap=2))
-        ui.clickable_cells(fig, "单位:%{y}<br>类别:%{x}<br>%{text}<extra></extra>")
+        charts.clickable_cells(fig, "单位:%{y}<br>类别:%{x}<br>%{text}<extra></extra>")
         fig.update_layout(yaxis=dict(autorange="reversed"), height=max(300, 26 * len(z) + 120))
         st.caption("颜色为" + ("提及条数" if measure is None else "精确合计") + ";格内另列约数合计与占位条数。")
-        table = ui.zh(sub)
-        ev = ui.chart(fig, table, f"活动指标-单位类别热力图-{measure or '条数'}", "act_heat", f,
+        table = labels.zh(sub)
+        ev = charts.chart(fig, table, f"活动指标-单位类别热力图-{measure or '条数'}", "act_heat", f,
                       on_select="rerun", selection_mode="points")
         behind(ev, "单位类别")
 
     with t_one:
         units = [u for u in q.metric_totals(f, ("unit",), measure)["unit"].dropna().unique()]
         if not units:
-            ui.empty("当前筛选下没有署名单位的指标。")
+            states.empty("当前筛选下没有署名单位的指标。")
         else:
             unit = st.selectbox("单位", sorted(units), key="act_unit_pick")
             one = q.metric_totals({**f, "units": [unit]}, ("year",), measure)
-            one = one.assign(year=one["year"].map(ui.year_label))
-            data = long_form(one, ["year"], measure)
-            fig = bar(data, "年度", value_label(measure), measure)
+            one = one.assign(year=one["year"].map(labels.year_label))
+            data = shape.metric_long_form(one, ["year"], measure)
+            fig = bar(data, "年度", shape.value_label(measure), measure)
             fig.update_xaxes(type="category")
-            table = ui.zh(one)
-            ev = ui.chart(fig, table, f"活动指标-{unit}历年-{measure or '条数'}", "act_one", f,
+            table = labels.zh(one)
+            ev = charts.chart(fig, table, f"活动指标-{unit}历年-{measure or '条数'}", "act_one", f,
                           on_select="rerun", selection_mode="points")
             behind(ev, "单个单位", {"unit": unit})
             st.dataframe(table, hide_index=True, width="stretch")
@@ -213,10 +182,10 @@ with ui.guard():
     with t_rep:
         def fetch_rep(limit):
             rep = q.metric_report_totals(f, measure, limit)
-            rep.insert(0, "link", [ui.report_link(r, f) for r in rep["report_id"]])
+            rep.insert(0, "link", [links.report_link(r, f) for r in rep["report_id"]])
             return rep
 
-        ui.table_capped(fetch_rep, q.metric_report_count(f, measure), f"活动指标-逐篇报告-{measure or '全部'}",
+        tables.table_capped(fetch_rep, q.metric_report_count(f, measure), f"活动指标-逐篇报告-{measure or '全部'}",
                         "act_reports", f, column_config={"查看报告": st.column_config.LinkColumn(display_text="打开")})
 
     with t_rows:
@@ -230,11 +199,11 @@ with ui.guard():
 
         def fetch_rows(limit):
             rows = q.metrics(f, measure, category=sel, limit=limit)
-            rows = rows.assign(link=[ui.report_link(r, f, highlight=c)
+            rows = rows.assign(link=[links.report_link(r, f, highlight=c)
                                      for r, c in zip(rows["report_id"], rows["clause"])])
             return rows[first + [c for c in rows.columns if c not in first]]
 
-        ui.table_capped(fetch_rows, q.metric_count(f, measure, category=sel),
+        tables.table_capped(fetch_rows, q.metric_count(f, measure, category=sel),
                         f"活动指标-明细-{'+'.join(picked) + '-' if picked else ''}{measure or '全部'}", "act_rows", f,
                         column_config={"查看报告": st.column_config.LinkColumn(display_text="打开", width="small"),
                                        "所在句子": st.column_config.TextColumn(width="large")})

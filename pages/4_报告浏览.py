@@ -2,112 +2,49 @@
 extracted metrics and shortcomings highlighted. `?report=<id>` opens a report directly."""
 from __future__ import annotations
 
-import json
-
-import pandas as pd
 import streamlit as st
 
-from dashboard import frame, review, ui
+from dashboard import frame, highlight, review, states, tables
 from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 
 f = frame.filters()
-SOURCE_NAMES, FIELD_NAMES, SCRIPTS = labels.SOURCE_NAMES, labels.FIELD_NAMES, labels.SCRIPTS
 
-ui.page_header("报告浏览", f, "检索报告,查看元数据来源,阅读原文(提取结果高亮)")
+states.page_header("报告浏览", f, "检索报告,查看元数据来源,阅读原文(提取结果高亮)")
 
-
-def _label(row) -> str:
-    return f"{ui.year_label(row.year)} · {row.unit or '(未识别单位)'} · {row.title or '(无标题)'}"
-
-
-def sources_table(rep: pd.Series, fixed: dict[str, str] | None = None) -> pd.DataFrame:
-    try:
-        src = json.loads(rep.sources or "{}")
-    except (TypeError, ValueError):
-        src = {}
-    rows = []
-    for key, name in FIELD_NAMES.items():
-        value = rep.get(key)
-        if key == "year":
-            value = ui.year_label(value) if not pd.isna(value) else ""
-        elif key == "period":
-            value = ui.PERIODS.get(value, value)
-        value = "" if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)) \
-            else str(value)
-        how = src.get(key, "")
-        how = SOURCE_NAMES.get(how, how) or "–"
-        if key == "unit" and isinstance(rep.get("roster_name"), str) and key not in (fixed or {}):
-            how += f";名单:{ui.MATCH_KINDS.get(rep.match_kind, rep.match_kind)}"
-        rows.append({"字段": name, "取值": value or "(空)", "来源": how, "更正": (fixed or {}).get(key, "")})
-    if (fixed or {}).get("is_report"):
-        rows.append({"字段": "是工作总结", "取值": "是" if rep.is_report else "否", "来源": "–",
-                     "更正": fixed["is_report"]})
-    return pd.DataFrame(rows)
-
-
-def spans_for(text: str, mets: pd.DataFrame, shorts: pd.DataFrame) -> tuple[list, int]:
-    spans, lost = [], 0
-    for m in mets.itertuples():
-        if m.wrong:
-            continue
-        where = ui.locate(text, m.char_start, m.char_end, m.text)
-        if where is None:
-            lost += 1
-            continue
-        if m.placeholder or pd.isna(m.value):
-            val = "占位(无具体数字)"
-        else:
-            val = ("约" if m.approx else "") + ui.fmt_num(m.value) + (m.measure or "")
-        spans.append((*where, "metric", f"指标·{m.category or '未分类'}:{m.phrase or ''} = {val}"))
-    for s in shorts.itertuples():
-        if s.wrong:
-            continue
-        where = ui.locate(text, s.char_start, s.char_end, s.text)
-        if where is None:
-            lost += 1
-            continue
-        trig = "、".join(s.triggers) if s.triggers is not None and len(s.triggers) else ""
-        spans.append((*where, "shortcoming", f"问题·{s.category or '未分类'}" + (f"(触发词:{trig})" if trig else "")))
-    return spans, lost
-
-
-with ui.guard():
+with states.guard():
     search = st.text_input("搜索", key="rb_search", placeholder="标题、单位、文件名或正文中的文字(繁简均可)")
     # the database returns only the rows the list shows (100,000 reports would be a million cells)
-    lst = q.reports(f, search.strip(), ui.table_rows())
-    total = q.report_count(f, search.strip()) if len(lst) >= ui.table_rows() else len(lst)
+    lst = q.reports(f, search.strip(), tables.table_rows())
+    total = q.report_count(f, search.strip()) if len(lst) >= tables.table_rows() else len(lst)
     wanted = st.query_params.get("report")
 
-    st.caption(f"共 {total} 篇报告" + (f"含「{ui.md(search.strip())}」" if search.strip() else "") + "。"
+    st.caption(f"共 {total} 篇报告" + (f"含「{highlight.md(search.strip())}」" if search.strip() else "") + "。"
                + (f"列表与下拉框只列前 {len(lst):,} 篇:请用搜索或侧栏筛选缩小范围。" if total > len(lst) else ""))
-    shown = lst.drop(columns=["sources", "report_index", "publish_date"]).assign(
-        year=lst["year"].map(lambda y: None if pd.isna(y) else int(y)),
-        period=lst["period"].map(lambda p: ui.PERIODS.get(p, p)),
-        script=lst["script"].map(lambda s: SCRIPTS.get(s, s)), source=lst["source"].map(ui.shown_name))
-    ui.table(shown, "报告浏览-报告列表" + (f"-{search.strip()}" if search.strip() else ""), "rb_list", f,
+    tables.table(shape.report_list(lst), "报告浏览-报告列表" + (f"-{search.strip()}" if search.strip() else ""), "rb_list", f,
              height=260)
 
     options = list(lst["report_id"])
-    labels = {r.report_id: _label(r) for r in lst.itertuples()}
+    titles = {r.report_id: shape.report_label(r) for r in lst.itertuples()}
     # `?report=` from a link is a request to open that report, even outside the filter; the
     # value this page itself writes back to the URL (to make the view shareable) is not.
     external = bool(wanted) and wanted != st.session_state.get("_rb_written")
     outside = False
-    if external and wanted not in labels:
+    if external and wanted not in titles:
         one = q.report(None, wanted)
         if len(one):
             options.insert(0, wanted)
-            labels[wanted] = _label(one.iloc[0])
+            titles[wanted] = shape.report_label(one.iloc[0])
             outside = True
     if not options:
-        ui.empty("没有符合条件的报告。", "请修改搜索词或放宽左侧筛选。" if (f or search) else ui.NO_DATA_HINT)
+        states.empty("没有符合条件的报告。", "请修改搜索词或放宽左侧筛选。" if (f or search) else states.NO_DATA_HINT)
         st.stop()
     if external and wanted in options:
         st.session_state["rb_pick"] = wanted
     elif st.session_state.get("rb_pick") not in options:
         st.session_state["rb_pick"] = options[0]
-    rid = st.selectbox("打开报告", options, format_func=labels.get, key="rb_pick")
+    rid = st.selectbox("打开报告", options, format_func=titles.get, key="rb_pick")
     st.session_state["_rb_written"] = rid
     # The URL names the open report once the user picks one (or came with one): the first
     # report of the list, opened by default, adds no `report=` (and no history entry).
@@ -122,31 +59,31 @@ with ui.guard():
     fixed = review.correction_status(rep, fixes)
     review.saved_message()
 
-    st.subheader(ui.md(rep.title or "(无标题)"))
+    st.subheader(highlight.md(rep.title or "(无标题)"))
     c = st.columns(5)
-    c[0].metric("单位", ui.md(rep.unit or "未识别"),
+    c[0].metric("单位", highlight.md(rep.unit or "未识别"),
                 help=fixed.get("unit") or ("明确署名" if rep.unit_explicit else "从正文推断或未识别"))
-    c[1].metric("年度", ui.year_label(rep.year), help=fixed.get("year"))
+    c[1].metric("年度", labels.year_label(rep.year), help=fixed.get("year"))
     c[2].metric("字数", f"{int(rep.n_chars or 0):,}")
     c[3].metric("活动指标", len(mets))
     c[4].metric("问题表述", len(shorts))
-    st.caption(f"来源文件:{ui.md(ui.shown_name(rep.source))}(文件内第 {rep.report_index} 篇)"
+    st.caption(f"来源文件:{highlight.md(labels.shown_name(rep.source))}(文件内第 {rep.report_index} 篇)"
                + ("" if rep.is_report else " · 疑似非工作总结(默认不计入统计)")
                + (f" · 已更正 {len(fixed)} 项" if fixed else ""))
 
     cp = q.copy_info(None, rid)        # 查重 (pipeline/store/copies.py): copied share, main source, red flags
     if cp:
-        src = (f"最大来源:{ui.md(cp['source_unit'] or '(未识别单位)')} {ui.year_label(cp['source_year'])}"
+        src = (f"最大来源:{highlight.md(cp['source_unit'] or '(未识别单位)')} {labels.year_label(cp['source_year'])}"
                f"({cp['kind']},占 {cp['source_share']:.0%})") if cp["source_report_id"] else "未找到复制来源"
-        flags = ";".join(f"{label}({ui.md(detail)})" for label, detail in cp["flags"])
+        flags = ";".join(f"{label}({highlight.md(detail)})" for label, detail in cp["flags"])
         (st.warning if cp["flags"] else st.caption)(
             f"查重:总复制比 {cp['share']:.0%} · {src}" + (f" · 红旗:{flags}" if flags else ""),
             **({"icon": ":material/content_copy:"} if cp["flags"] else {}))
 
     with st.expander("元数据及其来源", expanded=True, icon=":material/info:"):
-        ui.table(sources_table(rep, fixed), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
-    review.lost_corrections_notice(rep.source)
-    review.report_corrections_form(rep, fixes)
+        tables.table(shape.report_sources(rep, fixed), f"报告浏览-元数据来源-{rep.report_id}", "rb_sources", labelled=True)
+    review.lost_corrections_notice(q.lost_corrections(None, rep.source), rep.source)
+    review.report_corrections_form(rep, fixes, q.roster()["name"].tolist())
 
     marks = [(int(s.char_start), s.kind) for s in secs.itertuples() if s.kind and s.kind != "其他"]
     traditional = rep.script not in (None, "simplified") and rep.text != rep.text_simplified
@@ -156,13 +93,13 @@ with ui.guard():
     hl = st.query_params.get("hl") if st.query_params.get("report") == rid else None
     for n_tab, (tab, text) in enumerate(zip(tabs, [rep.text or "", rep.text_simplified or ""])):
         with tab:
-            spans, lost = spans_for(text, mets, shorts)
+            spans, lost = highlight.report_spans(text, mets, shorts)
             at = text.find(hl) if hl else -1
-            st.html(ui.READER_CSS + ui.LEGEND_HTML
-                    + ui.highlight_html(text, spans, marks, anchor=at if at >= 0 and n_tab == 0 else None))
+            st.html(highlight.READER_CSS + highlight.LEGEND_HTML
+                    + highlight.highlight_html(text, spans, marks, anchor=at if at >= 0 and n_tab == 0 else None))
             if hl and n_tab == 0:
                 if at >= 0:
-                    st.html(ui.SCROLL_TO_TARGET, unsafe_allow_javascript=True)
+                    st.html(highlight.SCROLL_TO_TARGET, unsafe_allow_javascript=True)
                 else:
                     st.caption("链接所指的句子未能在原文中找到。")
             if lost:
@@ -172,20 +109,16 @@ with ui.guard():
 
     st.markdown("**本报告的活动指标**")
     if mets.empty:
-        ui.empty("本报告没有提取出活动指标。")
+        states.empty("本报告没有提取出活动指标。")
     else:
-        ui.table(mets.drop(columns=["char_start", "char_end", "metric_index", "item_ordinal"])
-                 .rename(columns={"text": "clause"}), f"报告浏览-活动指标-{rep.report_id}", "rb_metrics")
+        tables.table(shape.report_metric_rows(mets), f"报告浏览-活动指标-{rep.report_id}", "rb_metrics")
         st.caption("“计入合计”为否:类别不在活动分类中(其他(不计入)),或同一数字在本报告中重复表述(只计一次)。")
         with st.expander("更正活动指标(标为错误或改类别)", icon=":material/edit:"):
             review.items_editor("metric", rep, mets)
     st.markdown("**本报告的存在问题**")
     if shorts.empty:
-        ui.empty("本报告没有提取出问题表述。")
+        states.empty("本报告没有提取出问题表述。")
     else:
-        sh = shorts.drop(columns=["char_start", "char_end"]).rename(columns={"text": "statement"})
-        for col in ("categories", "triggers"):
-            sh[col] = sh[col].map(lambda v: "、".join(v) if v is not None and len(v) else "")
-        ui.table(sh.drop(columns=["item_ordinal"]), f"报告浏览-存在问题-{rep.report_id}", "rb_shortcomings")
+        tables.table(shape.report_shortcoming_rows(shorts), f"报告浏览-存在问题-{rep.report_id}", "rb_shortcomings")
         with st.expander("更正存在问题(标为错误或改类别)", icon=":material/edit:"):
             review.items_editor("shortcoming", rep, shorts)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, frame, messages, review, ui, uploads
+from dashboard import auth, chrome, frame, highlight, messages, review, states, tables, uploads
+from pipeline.queries import labels
 from pipeline.queries import query as q
 from pipeline.config import MAX_FILE_BYTES, db_path
 
@@ -20,7 +21,7 @@ st.caption(f"支持 {' '.join(uploads.UPLOAD_EXTS)};单个文档不超过 "
            f"{MAX_FILE_BYTES // 1048576} MB,单次上传不超过 {uploads.MAX_UPLOAD_MB} MB,"
            f"压缩包解压后不超过 {uploads.MAX_ZIP_TOTAL_BYTES // 1048576} MB。")
 
-st.html(ui.UPLOADER_CSS)
+st.html(chrome.UPLOADER_CSS)
 
 with st.form("upload", clear_on_submit=False, border=True):
     # Every type is accepted here and refused below with our own Chinese reason (.doc ->
@@ -42,7 +43,7 @@ if go:
         st.warning("请先选择要上传的文件。")
     else:
         if manifest is not None and uploads.extension(manifest.name) != ".csv":
-            st.warning(f"导入清单须为 .csv 文件,「{ui.md(manifest.name)}」未使用。"
+            st.warning(f"导入清单须为 .csv 文件,「{highlight.md(manifest.name)}」未使用。"
                        "可在 Excel 中“另存为” CSV UTF-8。", icon=":material/warning:")
             manifest = None
         try:
@@ -72,14 +73,14 @@ if go:
 if RESULT in st.session_state:
     batch, summary, failed = st.session_state[RESULT]
     if failed:
-        st.error(ui.md(failed), icon=":material/error:")
+        st.error(highlight.md(failed), icon=":material/error:")
     status: dict[str, tuple[str, str]] = {}
     if summary is not None:
         status.update({p: ("已导入", "") for p in summary.ingested})
         status.update({p: ("未变(已导入过)", "") for p in summary.unchanged})
         status.update({p: ("拒收", r) for p, r in summary.rejected})
         for note in summary.notes:
-            st.info(ui.md(note), icon=":material/info:")
+            st.info(highlight.md(note), icon=":material/info:")
     skipped = sum(1 for item in batch.items if item.stored is None)
     kind, line = messages.summary(len(summary.ingested) if summary else 0, summary.reports if summary else 0,
                                   len(summary.unchanged) if summary else 0, len(summary.rejected) if summary else 0,
@@ -88,7 +89,7 @@ if RESULT in st.session_state:
         line, icon={"success": ":material/check_circle:", "warning": ":material/warning:",
                     "error": ":material/block:"}[kind])
     per_source = {}
-    with ui.guard():
+    with states.guard():
         counts = q.reports_by_source(None, tuple(str(p) for p in batch.paths))
         per_source = dict(zip(counts["source"], counts["reports"]))
     rows = []
@@ -104,26 +105,26 @@ if RESULT in st.session_state:
     refused = result[result["结果"].isin(["跳过", "拒收"])]
     if len(refused):
         # the reasons as text, readable on a phone and without opening the table
-        st.markdown("\n".join(f"- **{ui.md(r['上传文件'])}**:{ui.md(r['说明'])}"
+        st.markdown("\n".join(f"- **{highlight.md(r['上传文件'])}**:{highlight.md(r['说明'])}"
                                for _, r in refused.head(20).iterrows())
                     + (f"\n- ……另有 {len(refused) - 20} 个,见下表" if len(refused) > 20 else ""))
     st.subheader("逐个文件的结果")
     if batch.manifest_note:
         st.caption(batch.manifest_note)
-    ui.table(result, "数据导入-结果", "up_result", labelled=True)
+    tables.table(result, "数据导入-结果", "up_result", labelled=True)
     st.caption("其他页面刷新或切换后即显示新数据。")
     if st.button("清除结果", key="up_clear"):
         del st.session_state[RESULT]
         st.rerun()
 
-with ui.guard():
+with states.guard():
     review.saved_message()
-    review.lost_corrections_notice()
+    review.lost_corrections_notice(q.lost_corrections(None, None))
     review.roster_panel()
 
-with st.expander("已拒收的文件(全库)"), ui.guard():
-    rej = q.rejects().assign(path=lambda d: d["path"].map(ui.shown_name))
+with st.expander("已拒收的文件(全库)"), states.guard():
+    rej = q.rejects().assign(path=lambda d: d["path"].map(labels.shown_name))
     if rej.empty:
         st.caption("没有拒收的文件。")
     else:
-        ui.table(rej, "数据导入-拒收文件", "up_rejects")
+        tables.table(rej, "数据导入-拒收文件", "up_rejects")

@@ -4,31 +4,22 @@ in, another unit's or place's name, an outdated congress, counts identical to la
 The figures are computed at ingest (pipeline/store/copies.py); this page only reads them."""
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import frame, ui
+from dashboard import charts, downloads, frame, highlight, links, states, tables
 from pipeline.store import copies
 from pipeline.queries import query as q
+from pipeline.queries import shape
 
 f = frame.filters()
-LABELS = {
-    "report_id": "报告编号", "unit": "单位", "year": "年度", "title": "标题", "share": "总复制比",
-    "source_share": "最大来源占比", "kind": "来源类型", "source_unit": "来源单位", "source_year": "来源年度",
-    "source_title": "来源标题", "source_report_id": "来源报告编号", "n_sources": "来源数", "flags": "红旗",
-    "flag": "红旗代码", "detail": "依据", "link": "查看报告", "source_link": "查看来源",
-    "in_source": "在该来源中找到的比例", "pair_share": "单位报告在来源单位报告中找到的比例",
-    "start": "起始位置", "end": "结束位置", "passage": "共有片段", "side": "所在报告",
-}
 PCT = st.column_config.NumberColumn(format="percent")
 HEAT_UNITS = 40
 COPY_CSS = ("<style>.zj-reader mark.zj-copy{background:#FFC9C9}"
             ".zj-reader{max-height:60vh}</style>")
 
-ui.page_header("查重", f, "报告中有多少文字来自本单位往年报告、同年其他单位报告或范文模板;红旗提示")
+states.page_header("查重", f, "报告中有多少文字来自本单位往年报告、同年其他单位报告或范文模板;红旗提示")
 
 
 def _txt(v, default: str) -> str:
@@ -39,30 +30,11 @@ def _year(v) -> str:
     return "" if v is None or pd.isna(v) else str(int(v))
 
 
-def _links(ids) -> list:
-    """`ui.report_link` for many reports at once (it would look the filter up once per row)."""
-    tail = urlencode(ui.filter_params(f), quote_via=quote)
-    base = ui.READER.url_path + "?"
-    return [None if not isinstance(r, str) else base + urlencode([("report", r)], quote_via=quote)
-            + ("&" + tail if tail else "") for r in ids]
-
-
-def _label(df: pd.DataFrame) -> pd.DataFrame:
-    """Chinese headers; empty text cells blank and a missing source's share 0 (not "None")."""
-    df = df.copy()
-    for col in df.columns:
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            df[col] = df[col].fillna("")
-        elif col in ("share", "source_share", "in_source", "pair_share"):
-            df[col] = df[col].fillna(0.0)
-    return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
-
-
-with ui.guard():
+with states.guard():
     high = float(copies.rules()["flag"]["high_share"])
     stats = q.copy_stats(f, high)
     if not stats["reports"]:
-        ui.empty_extract("当前筛选下还没有查重结果。", "查重结果在导入报告时自动计算,重新导入后即可显示。", f)
+        states.empty_extract("当前筛选下还没有查重结果。", "查重结果在导入报告时自动计算,重新导入后即可显示。", f)
         st.stop()
 
     c = st.columns(4)
@@ -81,14 +53,14 @@ with ui.guard():
     def ranking(limit: int | None) -> pd.DataFrame:
         rank = q.copy_ranking(f, limit=limit)
         shown = rank.assign(year=rank["year"].map(_year), source_year=rank["source_year"].map(_year))
-        shown.insert(0, "link", _links(shown["report_id"]))
-        shown["source_link"] = _links(shown["source_report_id"])
-        return _label(shown)
+        shown.insert(0, "link", links.report_links(shown["report_id"], f))
+        shown["source_link"] = links.report_links(shown["source_report_id"], f)
+        return shape.copy_table(shown)
 
     # ------------------------------------------------------------ ranking
     if t_rank.open:
         with t_rank:
-            ui.table_capped(ranking, stats["reports"], "查重-复制比排行", "cp_rank", f,
+            tables.table_capped(ranking, stats["reports"], "查重-复制比排行", "cp_rank", f,
                             column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small"),
                                            "查看来源": st.column_config.LinkColumn(display_text="查看来源", width="small"),
                                            "总复制比": PCT, "最大来源占比": PCT})
@@ -97,19 +69,19 @@ with ui.guard():
     if t_pair.open:
         with t_pair:
             # the picker lists the most-copied reports (a list of 100,000 is no picker)
-            rank = q.copy_ranking(f, limit=ui.table_rows())
+            rank = q.copy_ranking(f, limit=tables.table_rows())
             copied = rank[rank["n_sources"] > 0]
             if len(rank) < stats["reports"]:
                 st.caption(f"可选报告为总复制比最高的 {len(copied):,} 篇;其余报告请在“复制比排行”中点“查看报告”。")
             if copied.empty:
-                ui.empty("当前筛选下没有找到复制来源。")
+                states.empty("当前筛选下没有找到复制来源。")
             else:
-                labels = {r.report_id: f"{r.share:.0%} · {_year(r.year) or '年份不详'} · {_txt(r.unit, '(未识别单位)')} · "
+                titles = {r.report_id: f"{r.share:.0%} · {_year(r.year) or '年份不详'} · {_txt(r.unit, '(未识别单位)')} · "
                                        f"{_txt(r.title, '(无标题)')}" for r in copied.itertuples()}
-                ids = list(labels)
+                ids = list(titles)
                 if st.session_state.get("cp_a") not in ids:
                     st.session_state["cp_a"] = ids[0]
-                a = st.selectbox("报告", ids, format_func=labels.get, key="cp_a")
+                a = st.selectbox("报告", ids, format_func=titles.get, key="cp_a")
                 srcs = q.copy_sources(None, a)
                 src_labels = {r.source_report_id: f"{r.share:.0%} · {r.kind} · {_year(r.source_year) or '年份不详'} · "
                                                   f"{_txt(r.source_unit, '(未识别单位)')} · {_txt(r.source_title, '(无标题)')}"
@@ -120,7 +92,7 @@ with ui.guard():
                 b = st.selectbox("来源", sids, format_func=src_labels.get, key="cp_b")
                 pair = q.copy_pair(None, a, b)
                 if not pair:
-                    ui.empty("这两篇报告已不在数据库中,请刷新页面。")
+                    states.empty("这两篇报告已不在数据库中,请刷新页面。")
                 else:
                     st.caption(f"左侧报告中有 {pair['share']:.1%} 的文字可在右侧找到。高亮为共有片段;"
                                "未高亮的规范提法(如“习近平新时代中国特色社会主义思想”)不参与比较。")
@@ -128,16 +100,12 @@ with ui.guard():
                     for col, side, text, spans, meta in ((cols[0], "报告", pair["text_a"], pair["spans_a"], pair["meta_a"]),
                                                          (cols[1], "来源", pair["text_b"], pair["spans_b"], pair["meta_b"])):
                         with col:
-                            st.markdown(f"**{side}:{ui.md(_txt(meta[0], '(未识别单位)'))} {ui.md(_year(meta[1]))}**")
-                            st.html(ui.READER_CSS + COPY_CSS + ui.highlight_html(
+                            st.markdown(f"**{side}:{highlight.md(_txt(meta[0], '(未识别单位)'))} {highlight.md(_year(meta[1]))}**")
+                            st.html(highlight.READER_CSS + COPY_CSS + highlight.highlight_html(
                                 text, [(s, e, "copy", "共有片段") for s, e in spans]))
-                    rows = [{"side": side, "start": s, "end": e, "passage": text[s:e]}
-                            for side, text, spans in (("报告", pair["text_a"], pair["spans_a"]),
-                                                      ("来源", pair["text_b"], pair["spans_b"]))
-                            for s, e in spans]
-                    ui.download(_label(pd.DataFrame(rows, columns=["side", "start", "end", "passage"])),
+                    downloads.download(shape.copy_table(shape.copy_passages(pair)),
                                 f"查重-共有片段-{a}-{b}", key="cp_passages", filters=f, label="下载共有片段 CSV")
-                    ui.table(_label(srcs.assign(source_year=srcs["source_year"].map(_year))
+                    tables.table(shape.copy_table(srcs.assign(source_year=srcs["source_year"].map(_year))
                                     .rename(columns={"share": "in_source"})),
                              f"查重-来源-{a}", "cp_sources", f, labelled=True,
                              column_config={"在该来源中找到的比例": PCT})
@@ -147,21 +115,17 @@ with ui.guard():
         with t_heat:
             years = q.copy_years(f)
             if not years:
-                ui.empty("当前筛选下没有同年单位之间的相似报告。")
+                states.empty("当前筛选下没有同年单位之间的相似报告。")
             else:
                 year = st.selectbox("年度", years, key="cp_year")
                 heat = q.copy_heatmap(f, int(year))
                 if heat.empty:
-                    ui.empty(f"{year} 年没有不同单位之间的相似报告。")
+                    states.empty(f"{year} 年没有不同单位之间的相似报告。")
                 else:
                     # the units with the highest shares (a 400 x 400 grid is unreadable); CSV: every pair
-                    top = list(dict.fromkeys(heat["unit"]))[:HEAT_UNITS]
-                    part = heat[heat["unit"].isin(top) & heat["source_unit"].isin(top)]
-                    units = sorted(set(part["unit"]) | set(part["source_unit"]))
+                    grid, units = shape.copy_grid(heat, HEAT_UNITS)
                     if heat["unit"].nunique() > HEAT_UNITS:
                         st.caption(f"图中为复制比最高的 {HEAT_UNITS} 个单位;下载 CSV 含全部 {len(heat):,} 对单位。")
-                    grid = part.pivot_table(index="unit", columns="source_unit", values="share", aggfunc="max") \
-                        .reindex(index=units, columns=units)
                     fig = go.Figure(go.Heatmap(
                         z=grid.values, x=units, y=units, colorscale="Reds", zmin=0, zmax=1,
                         hovertemplate="%{y} 的报告中<br>%{z:.0%} 可在 %{x} 的报告中找到<extra></extra>",
@@ -170,7 +134,7 @@ with ui.guard():
                                       height=max(360, 28 * len(units) + 160))
                     fig.update_xaxes(title="来源单位", tickangle=-45)
                     fig.update_yaxes(title="单位", autorange="reversed")
-                    ui.chart(fig, _label(heat.rename(columns={"share": "pair_share"})), f"查重-单位相似度-{year}",
+                    charts.chart(fig, shape.copy_table(heat.rename(columns={"share": "pair_share"})), f"查重-单位相似度-{year}",
                              "cp_heat", f)
 
     # ------------------------------------------------------------ flags
@@ -178,7 +142,7 @@ with ui.guard():
         with t_flags:
             counts = q.copy_flag_counts(f)
             if counts.empty:
-                ui.empty("当前筛选下没有红旗。")
+                states.empty("当前筛选下没有红旗。")
             else:
                 n_of = {"全部红旗": int(counts["n"].sum()), **dict(zip(counts["label"], counts["n"].astype(int)))}
                 code_of = dict(zip(counts["label"], counts["flag"]))
@@ -190,9 +154,9 @@ with ui.guard():
                 def flag_rows(limit: int | None) -> pd.DataFrame:
                     sel = q.copy_flag_list(f, code, limit=limit)
                     sel = sel.assign(year=sel["year"].map(_year))
-                    sel.insert(0, "link", _links(sel["report_id"]))
-                    return _label(sel.drop(columns=["flag"]))
+                    sel.insert(0, "link", links.report_links(sel["report_id"], f))
+                    return shape.copy_table(sel.drop(columns=["flag"]))
 
                 st.caption("“依据”列给出文中命中的文字。")
-                ui.table_capped(flag_rows, total, f"查重-红旗-{kind}", "cp_flags", f,
+                tables.table_capped(flag_rows, total, f"查重-红旗-{kind}", "cp_flags", f,
                                 column_config={"查看报告": st.column_config.LinkColumn(display_text="查看报告", width="small")})

@@ -8,24 +8,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import frame, ui
+from dashboard import downloads, frame, highlight, links, states, tables
 from pipeline.outputs import checks_workbook
 from pipeline.queries import checks, followup
+from pipeline.queries import labels
 from pipeline.queries import query as q
+from pipeline.queries import shape
 from pipeline.rules import RulesError
 
 f = frame.filters()
 COLORS = {"达标": "background-color:#C8E6C9", "未达标": "background-color:#FFCDD2", "未提及": "background-color:#E0E0E0"}
-LABELS = {"unit": "单位", "unit_type": "单位类型", "year": "年度", "rule": "规则", "rule_id": "规则编号",
-          "verdict": "结论", "value": "实际值", "threshold": "阈值(每期)", "required": "应达到", "points": "分值",
-          "deducted": "扣分", "evidence": "依据", "n_evidence": "依据条数", "report_ids": "报告编号",
-          "score": "得分", "n_pass": "达标", "n_fail": "未达标", "n_silent": "未提及", "deductions": "扣分明细",
-          "kind": "依据类型", "text": "原文", "report_id": "报告编号", "link": "查看报告",
-          "category": "活动类别", "peer_median": "同类中位数", "peer_q1": "同类下四分位", "peer_q3": "同类上四分位",
-          "rank": "排名", "n_peers": "同类单位数", "prev_value": "上年", "change": "同比变化",
-          "peer_pass_share": "同类达标比例", "prev_verdict": "上年结论",
-          "next_year": "核对年度", "item_no": "序号", "item": "整改承诺", "share": "词语重合比例", "shared": "重合词语",
-          "next_link": "次年依据原文"}
 FOLLOW_COLORS = {"已落实": "background-color:#C8E6C9", "未见落实": "background-color:#FFE0B2",
                  "无次年报告": "background-color:#E0E0E0"}
 RULE_LABELS = {"id": "编号", "name": "规则", "kind": "类型", "threshold": "阈值", "period": "周期", "points": "分值",
@@ -34,22 +26,9 @@ RULE_LABELS = {"id": "编号", "name": "规则", "kind": "类型", "threshold": 
 COLOR_ROWS = 300         # the matrix is coloured up to this many unit-years
 LINK = st.column_config.LinkColumn(display_text="查看报告", width="small")
 
-ui.page_header("考核", f, "按意识形态工作责任制的考核规则,逐单位、逐年度给出 达标 / 未达标 / 未提及 及其依据")
+states.page_header("考核", f, "按意识形态工作责任制的考核规则,逐单位、逐年度给出 达标 / 未达标 / 未提及 及其依据")
 
-
-def _zh(df: pd.DataFrame) -> pd.DataFrame:
-    return df.rename(columns={c: LABELS.get(c, c) for c in df.columns})
-
-
-def _num(x):
-    return int(x) if isinstance(x, float) and x.is_integer() else x
-
-
-def _unit_year(df: pd.DataFrame) -> pd.Series:
-    return df["unit"] + "(" + df["year"].astype(int).astype(str) + "年)"
-
-
-with ui.guard():
+with states.guard():
     try:
         rules_data = checks.load_rules()
     except RulesError as exc:
@@ -95,13 +74,13 @@ with ui.guard():
                 user.unlink(missing_ok=True)
                 st.rerun()
             with st.expander("规则详情(证据类别与提及线索)"):
-                ui.table(checks.rules_frame(rules_data).rename(columns=RULE_LABELS), "考核-规则", "kh_rule_detail", f,
+                tables.table(checks.rules_frame(rules_data).rename(columns=RULE_LABELS), "考核-规则", "kh_rule_detail", f,
                          labelled=True)
 
     if v.empty:
         for tab in (t_matrix, t_score, t_sheet, t_peer, t_follow):
             with tab:
-                ui.empty_extract("当前筛选下没有可考核的报告(需识别出单位和年度)。",
+                states.empty_extract("当前筛选下没有可考核的报告(需识别出单位和年度)。",
                                  "考核依据导入时提取的指标和报告原文,导入报告后即可显示。", f)
         st.stop()
 
@@ -116,27 +95,27 @@ with ui.guard():
                "未提及:报告对此只字未提——不等于没有做,需核实。"
                + ("未提及同样扣分。" if rules_data["deduct_unmentioned"] else "未提及不扣分。"))
 
-    keys = list(dict.fromkeys(_unit_year(sc)))       # the unit-years, lowest score first
+    keys = list(dict.fromkeys(shape.unit_year(sc)))       # the unit-years, lowest score first
 
     # ------------------------------------------------------------ matrix
     if t_matrix.open:          # only the tab in view runs (st.tabs on_change="rerun")
         with t_matrix:
-            grid = _zh(checks.matrix(v, sc, rules_data))
+            grid = shape.check_table(checks.matrix(v, sc, rules_data))
             # colours cost ~0.4 s per 1,000 rows to send: a long matrix is shown as text
             shown = (grid.style.map(lambda x: COLORS.get(x, ""), subset=grid.columns[2:-1])
                      if len(grid) <= COLOR_ROWS else grid)
-            ui.grid(shown, grid, "kh_matrix")
+            tables.grid(shown, grid, "kh_matrix")
             if len(grid) > COLOR_ROWS:
                 st.caption(f"共 {len(grid)} 个单位年度,为加快显示未着色;缩小筛选范围(如单一年度或单位类型)即显示颜色。")
-            ui.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
-            ui.download_lazy(lambda: _zh(checks.check_verdicts(f, rules_json, "unit")[
+            downloads.download(grid, "考核-矩阵", key="kh_matrix", filters=f)
+            downloads.download_lazy(lambda: shape.check_table(checks.check_verdicts(f, rules_json, "unit")[
                 ["unit", "unit_type", "year", "rule", "verdict", "value", "required", "points", "deducted",
                  "evidence"]]), "考核-全部结论", key="kh_all", filters=f, label="下载全部结论及依据 CSV")
             # every 考核 view in one workbook (pipeline/outputs/sheets.py), built only when clicked
-            wb_filters, wb_base = dict(f), ui.served_base()
+            wb_filters, wb_base = dict(f), downloads.served_base()
             st.download_button("考核工作簿(Excel:矩阵、得分、全部结论、整改跟踪)", key="kh_workbook", on_click="ignore",
                                data=lambda: checks_workbook.workbook_bytes(wb_filters, rules_data, base=wb_base),
-                               file_name=ui.file_name("考核工作簿", f, ".xlsx"), mime=ui.XLSX_MIME,
+                               file_name=downloads.file_name("考核工作簿", f, ".xlsx"), mime=downloads.XLSX_MIME,
                                icon=":material/table_view:", type="tertiary")
 
     # ------------------------------------------------------------ scores
@@ -146,9 +125,9 @@ with ui.guard():
                        + ("及未提及" if rules_data["deduct_unmentioned"] else "") + "规则的分值;按得分从低到高排列,"
                        "排在前面的单位优先跟进(同分时未达标多者在前)。")
             follow = sc.head(10)
-            st.markdown("**优先跟进:** " + ui.md("、".join(f"{u}({y}年,{s:g}分)" for u, y, s in
+            st.markdown("**优先跟进:** " + highlight.md("、".join(f"{u}({y}年,{s:g}分)" for u, y, s in
                                                     zip(follow["unit"], follow["year"], follow["score"]))))
-            ui.table(_zh(sc.assign(score=sc["score"].map(_num), deducted=sc["deducted"].map(_num))), "考核-得分", "kh_scores",
+            tables.table(shape.check_table(sc.assign(score=sc["score"].map(labels.whole), deducted=sc["deducted"].map(labels.whole))), "考核-得分", "kh_scores",
                      f, labelled=True)
 
     # ------------------------------------------------------------ one unit
@@ -157,27 +136,24 @@ with ui.guard():
             if st.session_state.get("kh_unit") not in keys:
                 st.session_state["kh_unit"] = keys[0]
             pick = st.selectbox("单位(年度)", keys, key="kh_unit")
-            row = sc[_unit_year(sc) == pick].iloc[0]
-            st.markdown(f"**{ui.md(row['unit'])} · {int(row['year'])} 年 · 得分 {row['score']:g}**"
+            row = sc[shape.unit_year(sc) == pick].iloc[0]
+            st.markdown(f"**{highlight.md(row['unit'])} · {int(row['year'])} 年 · 得分 {row['score']:g}**"
                         f"(达标 {row['n_pass']}、未达标 {row['n_fail']}、未提及 {row['n_silent']})")
-            mine = v[(v["unit"] == row["unit"]) & (v["year"] == row["year"])]
-            sheet = mine[["rule", "verdict", "value", "required", "points", "deducted"]].copy()
-            for col in ("value", "required", "points", "deducted"):
-                sheet[col] = sheet[col].map(_num)
-            ui.grid(_zh(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), _zh(sheet), "kh_sheet")
-            ui.download(_zh(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
+            sheet = shape.check_sheet(v, row["unit"], row["year"])
+            tables.grid(shape.check_table(sheet).style.map(lambda x: COLORS.get(x, ""), subset=["结论"]), shape.check_table(sheet), "kh_sheet")
+            downloads.download(shape.check_table(sheet), f"考核-单位考核表-{row['unit']}-{int(row['year'])}", key="kh_sheet", filters=f)
             # only this unit-year's evidence is computed (the whole filter's would cost as much as the verdicts)
             one = {**f, "units": [row["unit"]], "year_min": int(row["year"]), "year_max": int(row["year"])}
             ev = checks.check_evidence(one, rules_json)
             st.markdown("**依据原文**")
             if ev.empty:
-                ui.empty("这份报告对所有考核项都没有提及。")
+                states.empty("这份报告对所有考核项都没有提及。")
             else:
-                ev = ev.assign(value=ev["value"].map(_num))
+                ev = ev.assign(value=ev["value"].map(labels.whole))
                 # the reader opens the report scrolled to the evidence sentence, highlighted
-                ev.insert(0, "link", [ui.report_link(r, f, highlight=t)
+                ev.insert(0, "link", [links.report_link(r, f, highlight=t)
                                       for r, t in zip(ev["report_id"], ev["text_original"])])
-                ui.table(_zh(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
+                tables.table(shape.check_table(ev[["link", "rule", "kind", "text", "value", "report_id"]]),
                          f"考核-依据-{row['unit']}-{int(row['year'])}", "kh_evidence", f, labelled=True,
                          column_config={"查看报告": LINK})
 
@@ -195,27 +171,27 @@ with ui.guard():
             fp = followup.followup_promises(uf)
             fr = followup.followup_recurring(uf)
             if fp.empty:
-                ui.empty(f"{funit} 的报告中没有识别出“下一步”承诺。")
+                states.empty(f"{funit} 的报告中没有识别出“下一步”承诺。")
             else:
                 summ = followup.summary(fp)
-                st.markdown("**各年度承诺落实情况:** " + ui.md("；".join(
+                st.markdown("**各年度承诺落实情况:** " + highlight.md("；".join(
                     f"{int(y)}年 {n} 条:已落实 {k}、未见落实 {u}" + (f"、无次年报告 {x}" if x else "")
                     for y, n, k, u, x in zip(summ["year"], summ["n_items"], summ["n_kept"], summ["n_unseen"],
                                              summ["n_no_next"]))))
                 shown = fp.assign(share=fp["share"].map(lambda x: f"{x:.0%}"),
-                                  link=[ui.report_link(r, f, highlight=t) for r, t in zip(fp["report_id"], fp["item"])],
-                                  next_link=[ui.report_link(r, f, highlight=e) if isinstance(r, str) and e else None
+                                  link=[links.report_link(r, f, highlight=t) for r, t in zip(fp["report_id"], fp["item"])],
+                                  next_link=[links.report_link(r, f, highlight=e) if isinstance(r, str) and e else None
                                              for r, e in zip(fp["next_report_id"], fp["evidence"])])
                 cols = ["year", "next_year", "item_no", "item", "verdict", "share", "shared", "evidence", "link", "next_link"]
-                ui.grid(_zh(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
-                        _zh(shown[cols]).drop(columns=["次年依据原文"], errors="ignore"), "kh_follow",
+                tables.grid(shape.check_table(shown[cols]).style.map(lambda x: FOLLOW_COLORS.get(x, ""), subset=["结论"]),
+                        shape.check_table(shown[cols]).drop(columns=["次年依据原文"], errors="ignore"), "kh_follow",
                         column_config={"查看报告": LINK, "次年依据原文": LINK})
-                ui.download(followup.csv_frames(fp, fr)[0], f"考核-整改跟踪-{funit}", key="kh_follow", filters=f)
+                downloads.download(followup.csv_frames(fp, fr)[0], f"考核-整改跟踪-{funit}", key="kh_follow", filters=f)
             st.markdown("**连续两年出现的同类问题**")
             if fr.empty:
-                ui.empty(f"{funit} 没有连续两年报告同一类问题。")
+                states.empty(f"{funit} 没有连续两年报告同一类问题。")
             else:
-                ui.table(followup.csv_frames(fp, fr)[1], f"考核-重复问题-{funit}", "kh_recurring", f, labelled=True)
+                tables.table(followup.csv_frames(fp, fr)[1], f"考核-重复问题-{funit}", "kh_recurring", f, labelled=True)
 
     # ------------------------------------------------------------ 对标
     if t_peer.open:          # only the tab in view runs (st.tabs on_change="rerun")
@@ -226,7 +202,7 @@ with ui.guard():
             if st.session_state.get("kh_peer_unit") not in keys:
                 st.session_state["kh_peer_unit"] = keys[0]
             pick = c1.selectbox("单位(年度)", keys, key="kh_peer_unit")
-            prow = sc[_unit_year(sc) == pick].iloc[0]
+            prow = sc[shape.unit_year(sc) == pick].iloc[0]
             unit, year, utype = prow["unit"], int(prow["year"]), prow["unit_type"]
             measures = list(q.metric_measures({"units": [unit]})["measure"]) or ["次"]
             if st.session_state.get("kh_peer_measure") not in measures:
@@ -234,7 +210,7 @@ with ui.guard():
             measure = c2.selectbox("计量单位", measures, key="kh_peer_measure")
             same_region = c3.checkbox("仅同地区", key="kh_peer_region")
             if not isinstance(utype, str) or not utype:
-                ui.empty("这个单位没有识别出单位类型,无法确定同类单位。")
+                states.empty("这个单位没有识别出单位类型,无法确定同类单位。")
             else:
                 region = None
                 if same_region:
@@ -243,15 +219,15 @@ with ui.guard():
                     if region is None:
                         st.caption("这个单位没有识别出地区,按全部地区比较。")
                 pf = checks.peer_filters(f, utype, year, region)
-                st.markdown(f"**{ui.md(unit)} · {year} 年 · 同类:{ui.md(utype)}"
-                            + (f" · {ui.md(region)}" if region else "") + "**")
+                st.markdown(f"**{highlight.md(unit)} · {year} 年 · 同类:{highlight.md(utype)}"
+                            + (f" · {highlight.md(region)}" if region else "") + "**")
                 cats = checks.check_peer_categories(pf, unit, year, measure)
                 if cats.empty:
-                    ui.empty(f"同类单位在 {year} 年没有以“{measure}”计的活动指标。")
+                    states.empty(f"同类单位在 {year} 年没有以“{measure}”计的活动指标。")
                 else:
                     for col in ("value", "peer_median", "peer_q1", "peer_q3", "prev_value", "change"):
-                        cats[col] = cats[col].map(lambda x: None if pd.isna(x) else _num(float(x)))
-                    ui.table(_zh(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
+                        cats[col] = cats[col].map(lambda x: None if pd.isna(x) else labels.whole(float(x)))
+                    tables.table(shape.check_table(cats), f"考核-对标-活动-{unit}-{year}", "kh_peer_cats", f, labelled=True)
                 pv = checks.peer_verdicts_from(v, f, utype, year)
                 if pv is None:
                     pv = checks.check_verdicts(pf, rules_json, "unit", False)
@@ -259,7 +235,7 @@ with ui.guard():
                 if not pr.empty:
                     pr["peer_pass_share"] = pr["peer_pass_share"].map(lambda x: f"{x:.0%}")
                     for col in ("value", "peer_median", "rank"):
-                        pr[col] = pr[col].map(lambda x: _num(float(x)))
-                    ui.grid(_zh(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]), _zh(pr),
+                        pr[col] = pr[col].map(lambda x: labels.whole(float(x)))
+                    tables.grid(shape.check_table(pr).style.map(lambda x: COLORS.get(x, ""), subset=["结论", "上年结论"]), shape.check_table(pr),
                             "kh_peer_rules")
-                    ui.download(_zh(pr), f"考核-对标-考核项-{unit}-{year}", key="kh_peer_rules", filters=f)
+                    downloads.download(shape.check_table(pr), f"考核-对标-考核项-{unit}-{year}", key="kh_peer_rules", filters=f)

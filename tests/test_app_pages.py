@@ -116,9 +116,9 @@ PAGES = {  # short name -> (title, plotly charts expected on the seeded sample)
 
 def script(page: str) -> str:
     """The page's script (relative to app.py), from the app's one list of pages."""
-    from dashboard import ui
+    from dashboard.registry import PAGE_BY_TITLE
 
-    return ui.PAGE_BY_TITLE[PAGES[page][0] if page in PAGES else page].script
+    return PAGE_BY_TITLE[PAGES[page][0] if page in PAGES else page].script
 
 
 @pytest.fixture(scope="module")
@@ -276,12 +276,12 @@ def test_filter_is_kept_when_the_url_loses_it(monkeypatch, dash_db):
 def test_navigation_links_carry_the_filter(monkeypatch, dash_db):
     from urllib.parse import quote
 
-    from dashboard import ui
+    from dashboard.registry import PAGES
 
     at = run_page(monkeypatch, dash_db, query={"unit_type": ["乡镇街道"]})
     links = at.get("page_link")
-    assert [l.proto.label for l in links] == [p.title for p in ui.PAGES]
-    assert [l.proto.page for l in links] == [p.url_path for p in ui.PAGES]
+    assert [l.proto.label for l in links] == [p.title for p in PAGES]
+    assert [l.proto.page for l in links] == [p.url_path for p in PAGES]
     assert all(l.proto.query_string == "unit_type=" + quote("乡镇街道") for l in links)
     at.button(key="zj_reset").click().run()                      # 清除筛选: links and URL clean
     assert all(l.proto.query_string == "" for l in at.get("page_link"))
@@ -295,14 +295,14 @@ def test_pages_folder_matches_the_page_list():
 
     from streamlit.source_util import page_icon_and_name, page_sort_key
 
-    from dashboard import ui
+    from dashboard.registry import PAGES
 
     files = sorted((ROOT / "pages").glob("*.py"), key=page_sort_key)
-    assert [f"pages/{f.name}" for f in files] == [p.script for p in ui.PAGES]
-    assert [p.title for p in ui.PAGES] == ["总览", "活动指标", "存在问题", "关键词", "报告浏览", "数据导入", "查重",
-                                             "考核"]
-    assert ui.PAGES[0].default and ui.PAGES[0].url_path == "" and not any(p.default for p in ui.PAGES[1:])
-    for p in ui.PAGES[1:]:
+    assert [f"pages/{f.name}" for f in files] == [p.script for p in PAGES]
+    assert [p.title for p in PAGES] == ["总览", "活动指标", "存在问题", "关键词", "报告浏览", "数据导入", "查重",
+                                    "考核"]
+    assert PAGES[0].default and PAGES[0].url_path == "" and not any(p.default for p in PAGES[1:])
+    for p in PAGES[1:]:
         assert page_icon_and_name(ROOT / p.script)[1] == p.url_path == p.title
     assert not (ROOT / "views").exists()
     def first_call(path):
@@ -314,7 +314,7 @@ def test_pages_folder_matches_the_page_list():
     # the frame draws the gate, the sidebar and the navigation once; a page only reads the filter
     guard = [n for n in ast.parse((ROOT / "app.py").read_text(encoding="utf-8")).body if isinstance(n, ast.If)]
     assert len(guard) == 1 and ast.unparse(guard[0]) == "if __name__ == '__main__':\n    frame.run()"
-    for p in ui.PAGES:
+    for p in PAGES:
         src = (ROOT / p.script).read_text(encoding="utf-8")
         assert "set_page_config" not in src and "auth.gate" not in src, p.script
         assert "frame.filters()" in (first_call(p.script) or ""), p.script
@@ -356,22 +356,22 @@ def test_activity_filter_changes_totals(monkeypatch, dash_db):
 
 # ---------------------------------------------------------------- downloads = query results
 def test_downloads_equal_query_results(monkeypatch, dash_db, downloads):
-    from dashboard import ui
+    from pipeline.queries.labels import year_label, zh
     from pipeline.queries import query as q
 
     f = {"unit_types": ["党政机关"]}
     at = run_page(monkeypatch, dash_db, query={"unit_type": ["党政机关"]})
     name, csv, raw = csv_of(downloads, at, "总览-数据质量")
     assert raw.startswith(b"\xef\xbb\xbf") and name.endswith(".csv") and "类型-党政机关" in name
-    same(csv, ui.zh(q.quality(f, db=dash_db).drop(columns="check")))
+    same(csv, zh(q.quality(f, db=dash_db).drop(columns="check")))
     assert list(csv.columns) == ["检查项", "数量"]
 
     name, csv, _ = csv_of(downloads, at, "原始数据-存在问题")
-    same(csv, ui.zh(q.shortcomings(f, db=dash_db)))
+    same(csv, zh(q.shortcomings(f, db=dash_db)))
     name, csv, _ = csv_of(downloads, at, "原始数据-活动指标")
-    same(csv, ui.zh(q.metrics(f, db=dash_db)))
+    same(csv, zh(q.metrics(f, db=dash_db)))
     name, csv, _ = csv_of(downloads, at, "原始数据-词频")
-    same(csv, ui.zh(q.term_counts(f, db=dash_db)))
+    same(csv, zh(q.term_counts(f, db=dash_db)))
     name, csv, _ = csv_of(downloads, at, "原始数据-报告")
     assert len(csv) == int(q.overview(f, db=dash_db).iloc[0]["reports"]) and "原文" in csv.columns
 
@@ -379,20 +379,20 @@ def test_downloads_equal_query_results(monkeypatch, dash_db, downloads):
     measure = at.selectbox(key="measure").value
     _, csv, _ = csv_of(downloads, at, "活动指标-明细")
     assert csv["查看报告"].str.contains("hl=").all()
-    same(csv.drop(columns="查看报告"), ui.zh(q.metrics(f, measure, db=dash_db))[list(csv.columns[1:])])
+    same(csv.drop(columns="查看报告"), zh(q.metrics(f, measure, db=dash_db))[list(csv.columns[1:])])
 
     at.switch_page(script("problems")).run()
     _, csv, _ = csv_of(downloads, at, "存在问题-各类别按年度")
     freq = q.shortcoming_freq(f, db=dash_db)
-    same(csv, ui.zh(freq.assign(year=freq["year"].map(ui.year_label))))
+    same(csv, zh(freq.assign(year=freq["year"].map(year_label))))
 
     at.switch_page(script("keywords")).run()
     _, csv, _ = csv_of(downloads, at, "关键词-高频词前30")
-    same(csv, ui.zh(q.top_terms(f, 200, db=dash_db).head(30)))
+    same(csv, zh(q.top_terms(f, 200, db=dash_db).head(30)))
 
 
 def test_statements_behind_a_bar_link_to_the_report(monkeypatch, dash_db, downloads):
-    from dashboard import ui
+    from dashboard.downloads import safe_name
     from pipeline.queries import query as q
 
     freq = q.shortcoming_freq({}, db=dash_db).dropna(subset=["year"])
@@ -401,7 +401,7 @@ def test_statements_behind_a_bar_link_to_the_report(monkeypatch, dash_db, downlo
     at.selectbox(key="cat").set_value(row.category)
     at.selectbox(key="year").set_value(str(int(row.year))).run()
     assert_clean(at, "存在问题")
-    _, csv, _ = csv_of(downloads, at, ui.safe_name(f"存在问题-表述-{row.category}-{int(row.year)}"))
+    _, csv, _ = csv_of(downloads, at, safe_name(f"存在问题-表述-{row.category}-{int(row.year)}"))
     assert len(csv) == int(row.statements)
     from pipeline.outputs.sheets import escape_cell
 
@@ -461,11 +461,11 @@ NEW_REPORT = """某县教育局2022年意识形态工作总结
 # ---------------------------------------------------------------- colors
 # (escaping of report text: tests/test_reliability_security.py)
 def test_colors_are_one_map_and_distinct():
-    from dashboard import ui
+    from dashboard.theme import NEUTRAL, assign_colors
 
-    a = ui.assign_colors(["学习", "宣传", "培训", "其他"])
-    assert a["其他"] == ui.NEUTRAL["其他"] and len({a["学习"], a["宣传"], a["培训"]}) == 3
-    assert a == ui.assign_colors(["其他", "培训", "宣传", "学习"])
+    a = assign_colors(["学习", "宣传", "培训", "其他"])
+    assert a["其他"] == NEUTRAL["其他"] and len({a["学习"], a["宣传"], a["培训"]}) == 3
+    assert a == assign_colors(["其他", "培训", "宣传", "学习"])
 
 
 # ---------------------------------------------------------------- uploads
@@ -536,7 +536,7 @@ def test_upload_page_ingests_and_other_pages_see_it(monkeypatch, sample_db, tmp_
 def test_long_tables_show_their_first_rows_and_download_all(monkeypatch, dash_db, downloads):
     """The metric mentions grow with the corpus: the table shows ZONGJIE_TABLE_ROWS of them,
     says how many there are, and its CSV still holds every row."""
-    from dashboard import ui
+    from pipeline.queries.labels import zh
     from pipeline.queries import query as q
 
     monkeypatch.setenv("ZONGJIE_TABLE_ROWS", "7")
@@ -548,4 +548,4 @@ def test_long_tables_show_their_first_rows_and_download_all(monkeypatch, dash_db
     assert shown, [d.value.shape for d in at.dataframe]
     assert any(f"共 {len(every):,} 条,表中显示前 7 条" in c.value for c in at.caption)
     _, csv, _ = csv_of(downloads, at, "活动指标-明细")
-    same(csv.drop(columns="查看报告"), ui.zh(every)[list(csv.columns[1:])])
+    same(csv.drop(columns="查看报告"), zh(every)[list(csv.columns[1:])])

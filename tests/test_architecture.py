@@ -177,3 +177,68 @@ def test_records_import_nothing_from_the_package():
 def test_base_modules_import_no_layer():
     for mod in BASE - {"__init__"}:
         assert {_layer(d) for d in import_graph()[mod]} <= BASE, mod
+
+
+# ---------------------------------------------------------------- the dashboard
+# One row per module of dashboard/: may it reach the database itself? The shared helpers
+# receive DataFrames (pages pass them in); the few reads they need go through `cache`, the
+# dashboard's query access. `review` (the roster and correction forms) writes through the
+# store's writer but reads nothing itself either; the frame is what a page is.
+DASHBOARD_MODULES = {
+    "__init__": "helper", "registry": "helper", "widgets": "helper", "links": "helper",
+    "downloads": "helper", "tables": "helper", "charts": "helper", "theme": "helper", "highlight": "helper",
+    "word_cloud": "helper", "states": "helper", "chrome": "helper", "messages": "helper", "uploads": "helper",
+    "auth": "helper", "ingest_job": "helper",
+    "overview": "helper", "cache": "query access", "frame": "frame", "review": "writer",
+}
+# what a helper must not import: the query runner and the other query modules, the store
+DATABASE = ("pipeline.queries.query", "pipeline.queries.checks", "pipeline.queries.keywords",
+            "pipeline.queries.followup", "pipeline.store")
+
+
+def _dashboard_imports(path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            out |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+    return out
+
+
+def _dashboard_violations(imports: dict[str, set[str]]) -> list[tuple[str, str]]:
+    bad = []
+    for mod, names in sorted(imports.items()):
+        for name in sorted(names):
+            if name.split(".")[0] in ("pages", "app"):
+                bad.append((mod, name))
+            elif DASHBOARD_MODULES.get(mod) == "helper" and name.startswith(DATABASE):
+                bad.append((mod, name))
+            elif DASHBOARD_MODULES.get(mod) == "writer" and name.startswith(DATABASE[:-1]):
+                bad.append((mod, name))
+    return bad
+
+
+def test_dashboard_helpers_run_no_queries():
+    folder = PACKAGE_DIR.parent / "dashboard"
+    files = {p.stem: p for p in folder.glob("*.py")}
+    assert set(files) == set(DASHBOARD_MODULES), "a new dashboard module needs its row in DASHBOARD_MODULES"
+    for name, path in files.items():
+        if name != "__init__":
+            assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), f"dashboard/{name}.py: say why it exists"
+    assert _dashboard_violations({m: _dashboard_imports(p) for m, p in files.items()}) == []
+
+
+def test_the_dashboard_check_bites():
+    assert _dashboard_violations({"tables": {"pipeline.queries.query", "pipeline.queries.labels"},
+                                  "cache": {"pipeline.queries.query"}, "frame": {"pipeline.store.roster"},
+                                  "review": {"pipeline.store.roster", "pipeline.queries.query"},
+                                  "overview": {"pipeline.store"}, "charts": {"pages"}}) == [
+        ("charts", "pages"), ("overview", "pipeline.store"), ("review", "pipeline.queries.query"),
+        ("tables", "pipeline.queries.query")]
+
+
+def test_pipeline_never_imports_the_dashboard():
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        names = _dashboard_imports(path)
+        assert not any(n.split(".")[0] == "dashboard" for n in names), path.name

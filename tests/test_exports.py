@@ -93,7 +93,7 @@ def test_xlsx_is_typed_with_a_frozen_chinese_header():
 def test_page_csv_and_xlsx_escape_hostile_cells(monkeypatch, hostile_db, downloads):
     """The raw reports CSV from the sidebar: the formula unit is escaped, years are integers,
     flags 是/否, 取值来源 Chinese, links absolute; the .xlsx beside it is typed."""
-    from dashboard import ui
+    from dashboard.downloads import file_name
 
     at = run_page(monkeypatch, hostile_db)
     _, csv, raw = csv_of(downloads, at, "原始数据-报告")
@@ -113,7 +113,7 @@ def test_page_csv_and_xlsx_escape_hostile_cells(monkeypatch, hostile_db, downloa
     ws = openpyxl.load_workbook(io.BytesIO(raw)).active
     assert ws.freeze_panes == "A2" and ws["A2"].hyperlink is not None
     assert any(isinstance(c.value, int) for c in ws["C"][1:])        # 年度 typed as numbers
-    assert ui.file_name("x", {}, ".xlsx").endswith(".xlsx")
+    assert file_name("x", {}, ".xlsx").endswith(".xlsx")
 
 
 def _chart_specs(at) -> list[str]:
@@ -137,12 +137,12 @@ def test_charts_escape_html_from_the_data(monkeypatch, hostile_db, page):
 def test_chart_selection_gives_back_the_data_value():
     import plotly.graph_objects as go
 
-    from dashboard import ui
+    from dashboard.charts import safe_figure, unesc
 
-    fig = ui.safe_figure(go.Figure(go.Bar(x=["<b>甲</b>", "乙&丙"], y=[1, 2], customdata=[["<b>甲</b>"], ["乙"]],
+    fig = safe_figure(go.Figure(go.Bar(x=["<b>甲</b>", "乙&丙"], y=[1, 2], customdata=[["<b>甲</b>"], ["乙"]],
                                           name="<i>x</i>")))
     assert fig.data[0].x == ("&lt;b&gt;甲&lt;/b&gt;", "乙&amp;丙") and fig.data[0].name == "&lt;i&gt;x&lt;/i&gt;"
-    assert ui.unesc(fig.data[0].customdata[0][0]) == "<b>甲</b>"
+    assert unesc(fig.data[0].customdata[0][0]) == "<b>甲</b>"
     assert list(fig.data[0].y) == [1, 2]
 
 

@@ -16,8 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import ui
-
+from dashboard import registry
 from tests.test_app_pages import (NEW_REPORT, PAGES, assert_clean, dash_db, new_app,  # noqa: F401
                                   run_page, script)
 
@@ -115,7 +114,7 @@ def test_gate_off_every_page_renders(monkeypatch, dash_db):
             at.switch_page(script(page)).run()
         assert_clean(at, title)
         assert not at.get("text_input") or all(t.key != "zj_password" for t in at.text_input)
-        assert len(at.get("page_link")) == len(ui.PAGES)
+        assert len(at.get("page_link")) == len(registry.PAGES)
     assert all(b.key != "zj_logout" for b in at.button)
 
 
@@ -151,7 +150,7 @@ def test_right_password_unlocks_for_the_session(monkeypatch, dash_db, no_delay):
     assert not at.error
     assert int(next(m.value for m in at.metric if m.label == "报告")) == \
         int(q.overview({"unit_types": ["乡镇街道"]}, db=dash_db).iloc[0]["reports"])   # the link's filter applies
-    assert len(at.get("page_link")) == len(ui.PAGES) and at.get("plotly_chart")
+    assert len(at.get("page_link")) == len(registry.PAGES) and at.get("plotly_chart")
     # remembered per session, across pages; never the password itself
     for page in ("reports", "keywords", "upload"):
         at.switch_page(script(page)).run()
@@ -396,26 +395,26 @@ def test_report_with_script_and_img_is_rendered_escaped(monkeypatch, xss_db):
 def test_report_text_is_escaped_before_highlighting():
     import pandas as pd
 
-    from dashboard import ui
+    from dashboard.highlight import highlight_html, kwic_html
 
     text = "<script>alert('x')</script> 开展学习12次 & <b>问题</b>"
     s = text.index("开展")
-    out = ui.highlight_html(text, [(s, s + 7, "metric", "指标<img src=x onerror=alert(1)>"),
+    out = highlight_html(text, [(s, s + 7, "metric", "指标<img src=x onerror=alert(1)>"),
                                    (s + 2, len(text), "shortcoming", "问题")], [(0, "工作<开展>")])
     assert "<script>" not in out and "&lt;script&gt;" in out and "<b>" not in out
     assert "<img" not in out and "&lt;img" in out and "&amp;" in out
     assert '<mark class="zj-metric"' in out and '<mark class="zj-metric-shortcoming"' in out
     assert "工作&lt;开展&gt;" in out
     lines = pd.DataFrame([{"left": "<i>", "term": "学习", "right": "</table>", "unit": "<u>", "year": 2020}])
-    k = ui.kwic_html(lines)
+    k = kwic_html(lines)
     assert "<i>" not in k and "</table></td>" not in k and "&lt;/table&gt;" in k
 
 
 def test_markdown_escaping_of_data_text():
-    from dashboard import ui
+    from dashboard.highlight import md
 
-    out = ui.md("某单位<script>x</script> [链接](http://e.x) ![img](http://e.x/a.png) $x$ *强调* `c`\n第二行")
+    out = md("某单位<script>x</script> [链接](http://e.x) ![img](http://e.x/a.png) $x$ *强调* `c`\n第二行")
     for raw in ("<script", "](", "![", "\n"):
         assert raw not in out.replace("\\](", ""), raw
     assert "&lt;script&gt;" in out and "\\[链接\\]" in out and "\\$x\\$" in out and "\\*强调\\*" in out
-    assert ui.md(None) == ""
+    assert md(None) == ""

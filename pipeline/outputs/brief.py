@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.queries import query as q
-from pipeline.queries.labels import describe, year_label
+from pipeline.queries.labels import describe, fmt_num, year_label
 from pipeline.outputs.workbook import coverage_matrix
 
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -65,12 +65,6 @@ class Brief:
     follow_up: list[str] = field(default_factory=list)
 
 
-def _n(x) -> str:
-    if x is None or pd.isna(x):
-        return "–"
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
-
-
 # ---------------------------------------------------------------- charts
 def _plt():
     import matplotlib
@@ -111,7 +105,7 @@ def _bar_chart(labels: list[str], values: list[float], title: str, ylabel: str, 
                 ax.yaxis.set_major_locator(MaxNLocator(integer=True))
                 ax.set_ylabel(ylabel)
                 for x, v in zip(labels, values):
-                    ax.annotate(_n(v), (x, v), ha="center", va="bottom", fontsize=8)
+                    ax.annotate(fmt_num(v), (x, v), ha="center", va="bottom", fontsize=8)
             ax.set_title(title)
             return _png(fig)
         finally:
@@ -142,9 +136,9 @@ def build(filters: dict | None, db=None) -> Brief:
         per = tot.groupby("category")[["mentions", "exact_sum", "approx_sum", "placeholders"]].sum()
         per = per.sort_values(["mentions", "exact_sum"], ascending=False).head(TOP_CATEGORIES)
         b.metric_table = pd.DataFrame({
-            "类别": per.index, "提及条数": per["mentions"].map(_n).to_list(),
-            f"精确合计({b.measure or '无单位'})": per["exact_sum"].map(_n).to_list(),
-            f"约数合计({b.measure or '无单位'})": per["approx_sum"].map(_n).to_list()})
+            "类别": per.index, "提及条数": per["mentions"].map(fmt_num).to_list(),
+            f"精确合计({b.measure or '无单位'})": per["exact_sum"].map(fmt_num).to_list(),
+            f"约数合计({b.measure or '无单位'})": per["approx_sum"].map(fmt_num).to_list()})
 
     # charts
     cov = q.coverage.uncached(filters, db=db)

@@ -31,7 +31,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LINK_COLUMNS = (LABELS["link"], "link")
 SOURCES_COLUMNS = (LABELS["sources"], "sources")
 YEAR_COLUMNS = (LABELS["year"], "year")
-READER_PATH = "报告浏览"          # the reader page's URL path (dashboard/ui.py PAGES)
+READER_PATH = "报告浏览"          # the reader page's URL path (dashboard/registry.py PAGES)
 DEFAULT_BASE_URL = "http://localhost:8501"
 XLSX_MAX_ROWS = 1_048_575          # Excel's limit, header row excluded
 XLSX_MAX_CHARS = 32_767            # Excel's limit for one cell

@@ -27,6 +27,7 @@ import pandas as pd
 from pipeline import rules
 from pipeline.queries import query
 from pipeline.queries.filters import known, where
+from pipeline.queries.labels import whole
 from pipeline.store import check_sentences
 
 RULES_FILE = "check_rules.toml"
@@ -474,15 +475,11 @@ def safe_cell(v):
     return "'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v
 
 
-def _num(x):
-    return int(x) if isinstance(x, float) and x.is_integer() else x
-
-
 def csv_frame(v: pd.DataFrame) -> pd.DataFrame:
     """The verdicts as the CLI writes them: Chinese headers, whole numbers without .0, the
     threshold as required for the year (a half-year rule doubled), formula-safe cells."""
     out = v[list(CSV_LABELS)].astype(object).rename(columns=CSV_LABELS)
-    return out.apply(lambda col: col.map(lambda x: safe_cell(_num(x))))
+    return out.apply(lambda col: col.map(lambda x: safe_cell(whole(x))))
 
 
 def write_csv(v: pd.DataFrame, out: str | Path) -> int:

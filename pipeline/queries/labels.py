@@ -1,9 +1,10 @@
 """Chinese names for what the store holds: column headers, periods, where a value came from,
-and a one-line description of a filter. The dashboard, the workbook and the brief all label
+a one-line description of a filter, and how a number, a year or a file name reads. The dashboard, the workbook and the brief all label
 tables with these, so a header reads the same on screen, in Excel and on paper."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -42,6 +43,9 @@ SOURCE_NAMES = {"title": "标题", "body": "正文", "text": "正文", "path": "
                 "publish_date": "发布日期", "header": "页眉信息"}
 FIELD_NAMES = {"title": "标题", "unit": "单位", "unit_type": "单位类型", "region": "地区", "year": "年度",
                "period": "期间", "publish_date": "发布日期"}
+# How a report's unit was matched to the roster (reports_eff.match_kind).
+MATCH_KINDS = {"exact": "名称一致", "alias": "别名", "variant": "去掉地区/党委等后一致", "fuzzy": "模糊匹配",
+               "correction": "人工更正"}
 
 
 def zh(df: pd.DataFrame) -> pd.DataFrame:
@@ -76,3 +80,32 @@ def describe(filters: dict | None, *, full: bool = False) -> str:
 
 def year_label(y: Any) -> str:
     return "年份不详" if y is None or y is pd.NA or (isinstance(y, float) and pd.isna(y)) else str(int(y))
+
+
+def whole(x: Any) -> Any:
+    """A float that is a whole number as an int (12.0 -> 12), anything else unchanged.
+
+    >>> whole(12.0), whole(2.5), whole("x")
+    (12, 2.5, 'x')
+    """
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def fmt_num(x: Any) -> str:
+    """Thousands separated, one decimal only when needed, – for a missing value (screen and brief).
+
+    >>> fmt_num(1234.0), fmt_num(12.5), fmt_num(None)
+    ('1,234', '12.5', '–')
+    """
+    if x is None or pd.isna(x):
+        return "–"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+
+def shown_name(path: Any) -> str:
+    """A file as users know it: its name, not where the server keeps it.
+
+    >>> shown_name("/srv/uploads/ab12/甲局.docx"), shown_name(None)
+    ('甲局.docx', '')
+    """
+    return "" if path is None else re.split(r"[\\/]", str(path))[-1]

@@ -13,7 +13,7 @@ Rules:
 
 Public functions take the filter dict first (keys: year_min, year_max, units, unit_types,
 regions - any may be missing) and `db=` last, and return pandas DataFrames with English
-column names; the UI renames them for display (`dashboard.ui.LABELS`).
+column names; the UI renames them for display (`pipeline.queries.labels.LABELS`).
 
 Keyword statistics come from `pipeline.queries.keywords` (top_terms, term_trend,
 distinctive_terms, kwic); the filter itself from `pipeline.queries.filters`.
