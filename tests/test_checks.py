@@ -137,6 +137,11 @@ def test_evidence_rows_point_into_the_report(checks_db, shipped):
     assert row["kind"] == "指标" and row["value"] == 12
     text = db_rows(checks_db, "SELECT text_simplified FROM reports WHERE report_id = ?", [row["report_id"]])[0][0]
     assert text[int(row["char_start"]):int(row["char_end"])] == row["text"]
+    # as written, every row: the original text's same span (what the reader searches for)
+    originals = dict(db_rows(checks_db, "SELECT report_id, text FROM reports"))
+    assert len(ev) > 5 and all(
+        r.text_original == originals[r.report_id][int(r.char_start):int(r.char_end)].strip(" ") and r.text_original
+        for r in ev.itertuples())
     kinds = set(ev[ev["unit"] == "县卫生健康局"]["kind"])
     assert kinds == {"指标", "存在问题"}
     assert ev[ev["unit"] == "县文化旅游局"].empty

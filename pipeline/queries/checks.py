@@ -390,12 +390,19 @@ def _check_evidence(con, filters, rules_json: str) -> pd.DataFrame:
     sql += """
     SELECT rep.unit, rep.year, ev.rule_id, ru.rule,
            CASE ev.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END AS kind,
-           ev.text, ev.value, ev.report_id, ev.char_start, ev.char_end,
-           -- as written (traditional script stays traditional): what the reader searches for
-           trim(substr(ro.text, ev.char_start + 1, ev.char_end - ev.char_start)) AS text_original
-    FROM ev JOIN rep USING (report_id) JOIN rules ru USING (rule_id) JOIN reports ro ON ro.report_id = ev.report_id
+           ev.text, ev.value, ev.report_id, ev.char_start, ev.char_end
+    FROM ev JOIN rep USING (report_id) JOIN rules ru USING (rule_id)
     ORDER BY rep.unit, rep.year, ru.ord, ev.report_id, ev.char_start"""
-    return con.execute(sql, params).df()
+    df = con.execute(sql, params).df()
+    # The evidence as written (traditional script stays traditional): what the reader searches
+    # for. Cut from the texts of the reports it names, fetched by a list (a join to `reports`
+    # read every report's text: 110 of 160 ms for one unit-year at 100,000 reports).
+    ids = sorted(set(df["report_id"]))
+    texts = dict(con.execute("SELECT report_id, text FROM reports WHERE list_contains(?::VARCHAR[], report_id)",
+                             [ids]).fetchall()) if ids else {}
+    df["text_original"] = [(texts.get(r) or "")[int(a):int(b)].strip(" ")
+                           for r, a, b in zip(df["report_id"], df["char_start"], df["char_end"])]
+    return df
 
 
 # registered with the query layer: cached on the data version and the rules text
