@@ -146,3 +146,21 @@ def test_copies_benchmark_small():
     assert r["reports"] >= 100 and r["changed"] == 1 and r["copy_first"] > 0 and r["t_page"] > 0
     # incremental: the changed report and its neighbours, not the corpus
     assert 0 < r["compared_again"] < r["reports"]
+
+
+def test_dashboard_benchmark_refuses_to_time_an_empty_page(sample_db, tmp_path):
+    """A page that says 还没有… on a full database is fast for the wrong reason: the 100,000-report
+    run of session 4 timed 活动指标 over empty summary tables. The page benchmark stops there."""
+    import shutil
+
+    import duckdb
+
+    from bench.dashboard import bench_pages
+
+    db = tmp_path / "empty_sums.duckdb"
+    shutil.copyfile(sample_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM sum_metrics")
+    con.close()
+    with pytest.raises(RuntimeError, match="1_活动指标.py shows an empty state"):
+        bench_pages(db)
