@@ -579,30 +579,25 @@ def _columns(results: list) -> dict[str, dict[str, list]]:
             rep["source"].append(res.path)
             for col, v in zip(rep_cols, rep_get(r)):
                 col.append(v)
-            n = len(r.sections)
-            sec["report_id"].extend([rid] * n)
-            sec["file_id"].extend([fid] * n)
-            for s in r.sections:
-                for col, v in zip(sec_cols, sec_get(s)):
-                    col.append(v)
-            n = len(r.metrics)
-            met["report_id"].extend([rid] * n)
-            met["file_id"].extend([fid] * n)
-            met["metric_index"].extend(range(n))
-            for m in r.metrics:
-                for col, v in zip(met_cols, met_get(m)):
-                    col.append(v)
-            n = len(r.shortcomings)
-            sho["report_id"].extend([rid] * n)
-            sho["file_id"].extend([fid] * n)
-            for s in r.shortcomings:
-                for col, v in zip(sho_cols, sho_get(s)):
-                    col.append(v)
+            _rows(sec, sec_cols, sec_get, r.sections, rid, fid)
+            _rows(met, met_cols, met_get, r.metrics, rid, fid)
+            met["metric_index"].extend(range(len(r.metrics)))
+            _rows(sho, sho_cols, sho_get, r.shortcomings, rid, fid)
             n = len(r.terms)
             ter["report_id"].extend([rid] * n)
             ter["term"].extend(r.terms.keys())
             ter["n"].extend(r.terms.values())
     return out
+
+
+def _rows(table: dict, cols: list, get, items: list, rid: str, fid: str) -> None:
+    """One report's `items` (sections, metrics or shortcomings) appended to `table`'s columns."""
+    n = len(items)
+    table["report_id"].extend([rid] * n)
+    table["file_id"].extend([fid] * n)
+    for item in items:
+        for col, v in zip(cols, get(item)):
+            col.append(v)
 
 
 def arrow_tables(results: list, version: str | None = None) -> dict:
