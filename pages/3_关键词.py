@@ -123,8 +123,10 @@ with states.guard():
             states.empty(f"当前筛选下的报告中没有出现「{highlight.md(term)}」。")
         else:
             total = q.kwic_total(f, term)
-            shown = (f"显示前 {len(lines)} 处,共 {total['occurrences']:,} 处" if total["occurrences"] > len(lines)
+            about = "共" if total["exact"] else "约"
+            shown = (f"显示前 {len(lines)} 处,{about} {total['occurrences']:,} 处" if total["occurrences"] > len(lines)
                      else f"共 {len(lines)} 处")
-            st.caption(f"{shown}(出现在 {total['reports']:,} 篇报告中)。")
+            st.caption(f"{shown}(出现在 {total['reports']:,} 篇报告中"
+                       + ("" if total["exact"] else f";处数按约 {q.KWIC_EXACT_REPORTS:,} 篇报告的固定抽样推算") + ")。")
             st.html(highlight.READER_CSS + highlight.kwic_html(lines))
             downloads.download(labels.zh(lines), f"关键词-上下文-{term}", "kw_kwic_dl", f)

@@ -204,5 +204,17 @@ def test_kwic_total_counts_what_a_walk_of_the_texts_counts(sample_db):
     for term in ("意识形态", "学习", "党", "网络意识形态", "没有这个词语"):
         want = sum(t.count(term) for t in texts)
         got = q.kwic_total.uncached({}, term, db=sample_db)
-        assert got == {"occurrences": want, "reports": sum(term in t for t in texts)}, term
+        assert got == {"occurrences": want, "reports": sum(term in t for t in texts), "exact": True}, term
     assert q.kwic_total.uncached({}, "意识形态", db=sample_db)["occurrences"] > 50
+
+
+def test_kwic_total_over_many_reports_estimates_from_a_fixed_sample(sample_db, monkeypatch):
+    """Over more than KWIC_EXACT_REPORTS reports the occurrences come from a fixed sample,
+    scaled, and say so (`exact` False; the page then writes 约); the reports stay exact."""
+    from pipeline.queries import query as q
+
+    exact = q.kwic_total.uncached({}, "党", db=sample_db)
+    assert exact["exact"] and exact["occurrences"] > 100
+    monkeypatch.setattr(q, "KWIC_EXACT_REPORTS", 2)
+    # the sample's handful of reports: too few sampled to scale, so counted exactly after all
+    assert q.kwic_total.uncached({}, "党", db=sample_db) == exact

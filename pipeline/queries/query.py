@@ -631,19 +631,36 @@ def lost_corrections(con, _filters, path: str | None = None) -> pd.DataFrame:
                         columns=["path", "target", "item_text", "field", "value", "original", "who", "at", "note"])
 
 
+KWIC_EXACT_REPORTS = 5000   # up to this many reports under the filter, occurrences are counted exactly
+
+
 @cached
-def kwic_total(con, filters, term: str = "") -> dict[str, int]:
+def kwic_total(con, filters, term: str = "") -> dict:
     """How many times `term` occurs (non-overlapping, as `kwic` walks them) and in how many
-    reports, for the filter: the 上下文 list is capped, its caption says of how many. (The
-    pieces between occurrences are counted: a third cheaper than removing the term and
-    comparing lengths, which at 100,000 reports scans 750 MB of text twice.)"""
+    reports, for the filter: the 上下文 list is capped, its caption says of how many.
+
+    The reports are always counted exactly. Occurrences are counted exactly under a filter
+    of up to KWIC_EXACT_REPORTS reports; over more, in a fixed sample of about that many (by
+    the hash of the report id) scaled to all the reports holding the term, and `exact` is
+    False: at 100,000 reports counting a common term through 750 MB of text took 390 ms,
+    the sample 125 ms (0.1% off for 意识形态)."""
     if not term:
-        return {"occurrences": 0, "reports": 0}
+        return {"occurrences": 0, "reports": 0, "exact": True}
     cond, params = where(filters)
-    occ, reps = con.execute(f"""
-        SELECT coalesce(sum(len(string_split(r.text_simplified, ?)) - 1), 0), count(*)
+    n = con.execute(f"SELECT count(*) FROM reports r WHERE {cond}", params).fetchone()[0]
+    k = max(1, n // KWIC_EXACT_REPORTS)
+    pick = f"hash(r.report_id) % {k} = 0"
+    reps, sampled, occ = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE {pick}),
+               coalesce(sum(CASE WHEN {pick} THEN len(string_split(r.text_simplified, ?)) - 1 END), 0)
         FROM reports r WHERE contains(r.text_simplified, ?) AND {cond}""", [term, term, *params]).fetchone()
-    return {"occurrences": int(occ), "reports": int(reps)}
+    if k == 1 or sampled == reps:
+        return {"occurrences": int(occ), "reports": int(reps), "exact": True}
+    if sampled < 100:           # too few in the sample to scale: count them all
+        occ = con.execute(f"""SELECT coalesce(sum(len(string_split(r.text_simplified, ?)) - 1), 0) FROM reports r
+                              WHERE contains(r.text_simplified, ?) AND {cond}""", [term, term, *params]).fetchone()[0]
+        return {"occurrences": int(occ), "reports": int(reps), "exact": True}
+    return {"occurrences": int(round(occ * reps / sampled)), "reports": int(reps), "exact": False}
 
 
 # ---------------------------------------------------------------- raw extracts (downloads)
