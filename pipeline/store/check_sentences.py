@@ -148,8 +148,7 @@ def refresh(con) -> int:
     except (rules.RulesError, OSError):
         return 0
     fp, rx = fingerprint(words), keywords_regex(words)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         old = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
         if not old or old[0] != fp:
             for t in TABLES:
@@ -190,10 +189,6 @@ def refresh(con) -> int:
         con.execute("INSERT INTO check_sentence_reports SELECT report_id, pipeline_version FROM _cs_new")
         con.execute("DROP TABLE _cs_new")
         con.execute("DROP TABLE _cs_stale")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return con.execute("SELECT count(*) FROM check_sentences").fetchone()[0] - n0
 
 

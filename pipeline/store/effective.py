@@ -86,14 +86,9 @@ def refresh_duplicates(con) -> int:
     category after corrections, same value and measure, similar phrase). A write-time table
     (store.writer refreshes it after every write, corrections included): the self-join is
     too dear to repeat in every dashboard query."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.execute("DELETE FROM metric_duplicates")
         con.execute(DUPLICATES.replace("{JACCARD}", str(SAME_PHRASE_JACCARD)))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return con.execute("SELECT count(*) FROM metric_duplicates").fetchone()[0]
 
 

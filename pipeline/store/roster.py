@@ -333,17 +333,12 @@ def refresh_matches(con) -> int:
 
     tbl = pa.table({"report_id": [r[0] for r in rows], "roster_name": [r[1] for r in rows],
                     "kind": [r[2] for r in rows], "score": [float(r[3]) for r in rows]})
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.execute("DELETE FROM report_roster_match")
         if rows:
             con.register("_matches", tbl)
             con.execute("INSERT INTO report_roster_match SELECT * FROM _matches")
             con.unregister("_matches")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(rows)
 
 

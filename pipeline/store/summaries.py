@@ -92,12 +92,10 @@ def refresh(con) -> None:
     published empty ones and 活动指标 said there were no metrics); without them readers build
     TEMP copies from the rows (`install_temp`: slower, right), and the next write rebuilds."""
     create(con)
-    con.execute("BEGIN TRANSACTION")
     try:
-        _refresh(con)
-        con.execute("COMMIT")
+        with store.transaction(con):
+            _refresh(con)
     except BaseException:
-        con.execute("ROLLBACK")
         drop(con)
         raise
 
