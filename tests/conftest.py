@@ -85,3 +85,28 @@ def _fresh_login_counter():
     if guesses is not None:
         guesses.reset()
     yield
+
+
+def ingest_with_manifest(root: Path, reports: list[tuple[str, str, str, int, str]]) -> Path:
+    """Texts written as `<name>.txt` beside a manifest naming each one's unit, year and type,
+    ingested into `root/db.duckdb` (single process); fails on any rejected file.
+    `reports`: (name, text, unit, year, unit_type)."""
+    import csv
+    import io
+
+    from pipeline.ingest import ingest_paths
+
+    d = root / "in"
+    d.mkdir()
+    rows = [["file", "unit", "year", "unit_type"]]
+    for name, text, unit, year, unit_type in reports:
+        (d / f"{name}.txt").write_text(text, encoding="utf-8")
+        rows.append([f"{name}.txt", unit, str(year), unit_type])
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    man = root / "manifest.csv"
+    man.write_text(buf.getvalue(), encoding="utf-8")
+    db = root / "db.duckdb"
+    summary = ingest_paths([d], db=db, manifest=man, workers=1)
+    assert not summary.rejected, summary.rejected
+    return db

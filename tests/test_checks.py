@@ -3,12 +3,12 @@ it, one below it, one silent on it - ingested into a temporary database; the ver
 evidence, the score, the user copy of the rules and the CLI's CSV."""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.conftest import ingest_with_manifest
 
 MEETS = """县教育局2022年意识形态工作总结
 2022年,县教育局党组认真落实意识形态工作责任制,现将有关情况总结如下:
@@ -67,23 +67,8 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def checks_db(tmp_path_factory) -> Path:
-    from pipeline.ingest import ingest_paths
-
-    root = tmp_path_factory.mktemp("checks")
-    d = root / "in"
-    d.mkdir()
-    rows = [["file", "unit", "year", "unit_type"]]
-    for name, text in (("meets", MEETS), ("below", BELOW), ("silent", SILENT)):
-        (d / f"{name}.txt").write_text(text, encoding="utf-8")
-        rows.append([f"{name}.txt", UNITS[name], "2022", "党政机关"])
-    buf = io.StringIO()
-    csv.writer(buf).writerows(rows)
-    man = root / "manifest.csv"
-    man.write_text(buf.getvalue(), encoding="utf-8")
-    db = root / "checks.duckdb"
-    s = ingest_paths([d], db=db, manifest=man, workers=1)
-    assert not s.rejected
-    return db
+    return ingest_with_manifest(tmp_path_factory.mktemp("checks"), [
+        (name, text, UNITS[name], 2022, "党政机关") for name, text in (("meets", MEETS), ("below", BELOW), ("silent", SILENT))])
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ reports are) ingested into a temporary database; each promise's verdict, the evi
 sentence, the shared terms; the shortcoming category reported in both years; the CLI."""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.conftest import ingest_with_manifest
 
 Y2021 = """县审计局2021年意识形态工作总结
 2021年,县审计局党组认真落实意识形态工作责任制,现将有关情况总结如下:
@@ -52,24 +52,9 @@ Y2022_OTHER = """县统计局2022年意识形态工作总结
 
 @pytest.fixture(scope="module")
 def followup_db(tmp_path_factory) -> Path:
-    from pipeline.ingest import ingest_paths
-
-    root = tmp_path_factory.mktemp("followup")
-    d = root / "in"
-    d.mkdir()
-    rows = [["file", "unit", "year", "unit_type"]]
-    for name, text, unit, year in (("a2021", Y2021, "县审计局", 2021), ("a2022", Y2022, "县审计局", 2022),
-                                   ("b2022", Y2022_OTHER, "县统计局", 2022)):
-        (d / f"{name}.txt").write_text(text, encoding="utf-8")
-        rows.append([f"{name}.txt", unit, str(year), "党政机关"])
-    buf = io.StringIO()
-    csv.writer(buf).writerows(rows)
-    man = root / "manifest.csv"
-    man.write_text(buf.getvalue(), encoding="utf-8")
-    db = root / "followup.duckdb"
-    s = ingest_paths([d], db=db, manifest=man, workers=1)
-    assert not s.rejected
-    return db
+    return ingest_with_manifest(tmp_path_factory.mktemp("followup"), [
+        ("a2021", Y2021, "县审计局", 2021, "党政机关"), ("a2022", Y2022, "县审计局", 2022, "党政机关"),
+        ("b2022", Y2022_OTHER, "县统计局", 2022, "党政机关")])
 
 
 def test_promises_kept_and_not_seen(followup_db):
