@@ -3,6 +3,7 @@ copied share within 5 points of the truth; independent reports are not flagged; 
 index is updated incrementally; the red flags fire on their rules and only there."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+
+from pipeline.text import shingles
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -449,8 +452,42 @@ def test_writer_signs_as_the_workers_did_and_two_processes_compare_as_one(built,
         monkeypatch.setattr(copies, "PARALLEL_MIN", 1)
         assert copies.update(con) == {"signed": len(before["sig"]), "compared": len(before["sig"])}
         assert rows() == before
+        # the comparison cutting every text again (a re-ingest's stored neighbours, or runs
+        # beyond the ingest's budget) gives what the signers' k-runs gave
+        con.execute("DELETE FROM copy_signatures")
+        monkeypatch.setattr(copies, "sign", lambda text: dataclasses.replace(shingles.sign(text), runs=None))
+        assert copies.update(con)["compared"] == len(before["sig"])
+        assert rows() == before
     finally:
         con.close()
+
+
+def test_ingest_keeps_the_workers_runs_within_its_budget(tmp_path, monkeypatch):
+    """The workers' k-run hashes are kept for the 查重 step up to `RUNS_KEPT_BYTES`; past it
+    the step cuts the texts again, with the same rows."""
+    from pipeline import ingest as ingest_mod
+    from pipeline.store import copies
+
+    seen: list[int] = []
+    real = copies._compare
+
+    def spy(con, dirty, known=None):
+        seen.append(len(known or {}))
+        return real(con, dirty, known)
+
+    monkeypatch.setattr(copies, "_compare", spy)
+    out = {}
+    for budget in (ingest_mod.RUNS_KEPT_BYTES, 20_000):
+        monkeypatch.setattr(ingest_mod, "RUNS_KEPT_BYTES", budget)
+        db = tmp_path / f"b{budget}.duckdb"
+        assert not ingest_mod.ingest_paths([SAMPLE], db=db, workers=1).rejected
+        con = duckdb.connect(str(db), read_only=True)
+        out[budget] = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str)
+                       for t in ("copy_matches", "copy_summary", "copy_flags")}
+        con.close()
+    everything, some = seen
+    assert everything >= 10 and 0 < some < everything
+    assert out[20_000] == out[ingest_mod.RUNS_KEPT_BYTES]
 
 
 def test_candidates_in_parts_are_the_candidates_of_one_query(tmp_path, monkeypatch):

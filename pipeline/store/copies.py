@@ -31,7 +31,7 @@ import numpy as np
 from pipeline import limits
 from pipeline.config import data_file
 from pipeline.text.patterns import compile_fast
-from pipeline.text.shingles import Seq, Signed, bands, kgrams, sequence, sign, signature, standard_re  # noqa: F401  (also this module's API)
+from pipeline.text.shingles import Seq, Signed, bands, kgrams, runs, sequence, sign, signature, standard_re  # noqa: F401  (also this module's API)
 
 # ---------------------------------------------------------------- tables (schema: store.COPY_SCHEMA)
 TABLES = ("copy_signatures", "copy_bands", "copy_matches", "copy_summary", "copy_flags")
@@ -61,19 +61,6 @@ def rules() -> dict:
 
 
 # ---------------------------------------------------------------- containment
-def runs(codes: np.ndarray, k: int) -> np.ndarray:
-    """The k-character runs the comparison matches, as 32-bit hashes: half the memory of
-    `kgrams`' 64-bit ones, so the sources kept between reports fit the cache at 10,000
-    reports instead of being recomputed. The 64-bit hash is mixed (Fibonacci hashing) before
-    its top half is kept - the polynomial's own top bits collide for CJK text (17 in a
-    report of 1,400 runs); mixed, a false match needs two runs to collide in 2^32."""
-    with np.errstate(over="ignore"):
-        return ((kgrams(codes, k) * _MIX) >> np.uint64(32)).astype(np.uint32)
-
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
 def covered(a: Seq, b_grams: np.ndarray, k: int, ga: np.ndarray | None = None) -> np.ndarray:
     """Bool per character of `a`: lies in a k-run that `b` also has (b_grams: sorted; `ga`:
     a's own k-run hashes, when the caller has them already)."""
@@ -281,14 +268,17 @@ def update(con, presigned: dict[str, Signed] | None = None) -> dict[str, int]:
             WHERE r.report_id IN (SELECT report_id FROM _copy_new)""").fetchall()}
     if not dirty:
         return {"signed": len(pending), "compared": 0}
-    _compare(con, dirty)
+    _compare(con, dirty, {rid: (s.n_counted, s.runs) for rid, s in signed.items() if s.runs is not None}
+             if pending else {})
     return {"signed": len(pending), "compared": len(dirty)}
 
 
 CANDIDATE_PART = 2000      # reports whose band collisions one query gathers (see `_compare`)
 
 
-def _compare(con, dirty: set[str]) -> None:
+def _compare(con, dirty: set[str], known: dict[str, tuple[int, np.ndarray]] | None = None) -> None:
+    """`known`: report_id -> (comparable length, `runs`) of the reports signed in this step
+    (the others' runs are computed from their stored text)."""
     import pyarrow as pa
 
     c, fr = rules()["compare"], rules()["flag"]
@@ -338,17 +328,23 @@ def _compare(con, dirty: set[str]) -> None:
     templates = _template_candidates(con, tsig, c["template_min_equal"])
     need = set(dirty) | {b for bs in cand.values() for b in bs} | set(tsig)
     _ids_table(con, "_copy_need", need)
+    known = {r: v for r, v in (known or {}).items() if r in need}
+    _ids_table(con, "_copy_known", known)
     meta: dict[str, dict] = {}
     texts: dict[str, str] = {}
+    # the text of a source whose runs are known is not read: only flags and `sequence` need it
     for rid, unit, region, year, is_report, tmpl, title, text in con.execute("""
             SELECT r.report_id, r.unit, r.region, r.year, r.is_report,
-                   r.file_id IN (SELECT file_id FROM copy_templates), r.title, r.text_simplified
+                   r.file_id IN (SELECT file_id FROM copy_templates), r.title,
+                   CASE WHEN r.report_id IN (SELECT report_id FROM _copy_dirty)
+                          OR r.report_id NOT IN (SELECT report_id FROM _copy_known) THEN r.text_simplified END
             FROM reports r WHERE r.report_id IN (SELECT report_id FROM _copy_need)""").fetchall():
         meta[rid] = dict(unit=unit, region=region, year=year, template=bool(tmpl) or is_report is False, title=title)
-        texts[rid] = text or ""
+        if text is not None:
+            texts[rid] = text
     counts = _counts(con)
     roster = _roster_re(con, fr)
-    state = dict(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster)
+    state = dict(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster, known=known)
     # earliest year first: a source is mostly an earlier report, whose sorted k-runs are then
     # kept from its own turn instead of being computed again
     ids = sorted((r for r in dirty if r in meta), key=lambda r: (meta[r]["year"] or 0, r))
@@ -404,6 +400,7 @@ def _compare_parallel(state: dict, ids: list[str], procs: int) -> list[tuple[dic
                 need.update(state["cand"].get(rid, ()))
                 need.update(state["templates"].get(rid, ()))
             part = dict(state, texts={r: state["texts"][r] for r in need if r in state["texts"]},
+                        known={r: state["known"][r] for r in need if r in state["known"]},
                         gram_budget=GRAM_CACHE_BYTES // procs,     # the same memory in all as in one
                         cand={r: state["cand"][r] for r in chunk if r in state["cand"]},
                         templates={r: state["templates"][r] for r in chunk if r in state["templates"]})
@@ -455,6 +452,7 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
     k = c["run_chars"]
     phrases = standard_re()
     meta, texts, cand, templates = _STATE["meta"], _STATE["texts"], _STATE["cand"], _STATE["templates"]
+    known = _STATE.get("known") or {}
     grams: dict[str, np.ndarray] = {}     # sorted k-run hashes of sources, kept within the budget
     held = 0
     budget = _STATE.get("gram_budget", GRAM_CACHE_BYTES)
@@ -471,11 +469,14 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
 
     def gram_set(rid: str) -> np.ndarray:
         if rid not in grams:
-            s_ = sequence(texts.get(rid), phrases)
-            g = runs(s_.codes, k)
+            if rid in known:
+                g = known[rid][1]
+            else:
+                s_ = sequence(texts.get(rid), phrases)
+                g = runs(s_.codes, k)
+                if rid in todo and held < budget:
+                    early[rid] = (len(s_), g)         # its own turn then skips `sequence`
             keep(rid, np.sort(g))
-            if rid in todo and held < budget:
-                early[rid] = (len(s_), g)         # its own turn then skips `sequence`
         return grams[rid]
 
     match_rows = {"report_id": [], "source_report_id": [], "share": [], "kind": [], "n_chars": []}
@@ -487,6 +488,8 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
         a = meta[rid]
         if rid in early:
             n, g = early.pop(rid)
+        elif rid in known:
+            n, g = known[rid]
         else:
             s = sequence(texts.get(rid), phrases)
             n, g = len(s), None
