@@ -146,6 +146,7 @@ def test_copies_benchmark_small():
     assert r["reports"] >= 100 and r["changed"] == 1 and r["copy_first"] > 0 and r["t_page"] > 0
     # incremental: the changed report and its neighbours, not the corpus
     assert 0 < r["compared_again"] < r["reports"]
+    assert r["sign_seconds"] > 0 and r["share_all_in"] > r["copy_first"] / r["t_first"]
 
 
 def test_dashboard_benchmark_refuses_to_time_an_empty_page(sample_db, tmp_path):
