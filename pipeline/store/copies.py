@@ -117,7 +117,8 @@ def _kind(a: dict, b: dict) -> str | None:
 def _ids_table(con, name: str, ids: Iterable[str]) -> None:
     import pyarrow as pa
 
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (report_id VARCHAR PRIMARY KEY)")
+    # no PRIMARY KEY: the ids are distinct already, and the index cost 55 ms per 10,000 (read by IN only)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (report_id VARCHAR)")
     ids = sorted(set(ids))
     if ids:
         con.register("_ids_arrow", pa.table({"report_id": ids}))
@@ -277,8 +278,20 @@ CANDIDATE_PART = 2000      # reports whose band collisions one query gathers (se
 
 
 def _compare(con, dirty: set[str], known: dict[str, tuple[int, np.ndarray]] | None = None) -> None:
-    """`known`: report_id -> (comparable length, `runs`) of the reports signed in this step
-    (the others' runs are computed from their stored text)."""
+    """Recompute the matches, summaries and flags of `dirty`. `known`: report_id ->
+    (comparable length, `runs`) of the reports signed in this step (the others' runs are
+    cut from their stored text). From PARALLEL_MIN reports the comparison runs in two
+    processes, started first: their start overlaps the candidate queries."""
+    procs = min(os.cpu_count() or 1, MAX_PROCS)
+    if procs < 2 or len(dirty) < PARALLEL_MIN:
+        return _compare_in(con, dirty, known, None, 1)
+    with _pool(procs) as pool:
+        for _ in range(procs):
+            pool.submit(_warm)
+        _compare_in(con, dirty, known, pool, procs)
+
+
+def _compare_in(con, dirty: set[str], known: dict | None, pool, procs: int) -> None:
     import pyarrow as pa
 
     c, fr = rules()["compare"], rules()["flag"]
@@ -348,11 +361,7 @@ def _compare(con, dirty: set[str], known: dict[str, tuple[int, np.ndarray]] | No
     # earliest year first: a source is mostly an earlier report, whose sorted k-runs are then
     # kept from its own turn instead of being computed again
     ids = sorted((r for r in dirty if r in meta), key=lambda r: (meta[r]["year"] or 0, r))
-    procs = min(os.cpu_count() or 1, MAX_PROCS)
-    if procs > 1 and len(ids) >= PARALLEL_MIN:
-        parts = _compare_parallel(state, ids, procs)
-    else:
-        parts = [_compare_with(state, ids)]
+    parts = _compare_parallel(pool, procs, state, ids) if pool is not None else [_compare_with(state, ids)]
     match_rows, summ_rows, flag_rows = ({col: [v for part in parts for v in part[j][col]] for col in parts[0][j]}
                                         for j in range(3))
     for t in ("copy_matches", "copy_summary", "copy_flags"):
@@ -373,60 +382,109 @@ MAX_PROCS = 2
 
 def _compare_with(state: dict, ids: list[str]) -> tuple[dict, dict, dict]:
     _STATE.clear()
-    _STATE.update(state)
+    _STATE.update(_unpack(state, ids) if "packed" in state else state)
     try:
         return _compare_ids(ids)
     finally:
         _STATE.clear()
 
 
-def _compare_parallel(state: dict, ids: list[str], procs: int) -> list[tuple[dict, dict, dict]]:
-    """The comparisons split over processes started from the ingest's fork server (small,
-    warm), each sent only the texts its reports and their sources need. Not forked from
-    the writer: a forked child counts all the writer's pages as its own (session 3's peak
-    of 2.7 GB at 10,000 reports was the writer and two such children)."""
+def _pool(procs: int):
+    """Comparison processes started from the ingest's fork server (small, warm). Not forked
+    from the writer: a forked child counts all the writer's pages as its own (session 3's
+    peak of 2.7 GB at 10,000 reports was the writer and two such children)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["pipeline.warm"])
+    return ProcessPoolExecutor(max_workers=procs, mp_context=ctx, initializer=limits.adopt,
+                               initargs=(limits.worker_state(),))
+
+
+def _warm() -> None:
+    """A comparison process's first task: this module imported, its rules compiled."""
+    rules()
+    standard_re()
+
+
+def _compare_parallel(pool, procs: int, state: dict, ids: list[str]) -> list[tuple[dict, dict, dict]]:
+    """The comparisons split over the pool's processes. The texts and k-runs go through two
+    files the processes read (`_pack`), not through the pipe: pickling 166 MB per process
+    cost the writer a serial second at 10,000 reports."""
+    import tempfile
+
     chunks = [ids[i::procs] for i in range(procs)]
-    with ProcessPoolExecutor(max_workers=procs, mp_context=ctx, initializer=limits.adopt,
-                             initargs=(limits.worker_state(),)) as pool:
+    with tempfile.TemporaryDirectory(prefix="zongjie-copies-") as tmp:
+        packed = _pack(state, tmp)
         futures = []
         for chunk in chunks:
-            need = set(chunk)
-            for rid in chunk:
-                need.update(state["cand"].get(rid, ()))
-                need.update(state["templates"].get(rid, ()))
-            part = dict(state, texts={r: state["texts"][r] for r in need if r in state["texts"]},
-                        known={r: state["known"][r] for r in need if r in state["known"]},
-                        gram_budget=GRAM_CACHE_BYTES // procs,     # the same memory in all as in one
+            part = dict(packed, gram_budget=GRAM_CACHE_BYTES // procs,     # the same memory in all as in one
                         cand={r: state["cand"][r] for r in chunk if r in state["cand"]},
                         templates={r: state["templates"][r] for r in chunk if r in state["templates"]})
             futures.append(pool.submit(_compare_with, part, chunk))
         return [f.result() for f in futures]
+
+
+def _pack(state: dict, folder: str) -> dict:
+    """`state` with its texts and k-runs written to two files in `folder` (UTF-8 text and
+    uint32 runs, each one block) and replaced by where each report's slice lies."""
+    from pathlib import Path
+
+    texts, known = state["texts"], state["known"]
+    text_at, runs_at, at = {}, {}, 0
+    with open(Path(folder, "texts.bin"), "wb") as fh:        # written piece by piece: no second copy
+        for r, t in texts.items():
+            b = t.encode("utf-8")
+            fh.write(b)
+            text_at[r] = (at, at + len(b))
+            at += len(b)
+    at = 0
+    with open(Path(folder, "runs.bin"), "wb") as fh:
+        for r, (n, g) in known.items():
+            fh.write(np.ascontiguousarray(g, dtype=np.uint32).data)
+            runs_at[r] = (n, at, at + len(g))
+            at += len(g)
+    return dict(state, texts=None, known=None, packed=folder, text_at=text_at, runs_at=runs_at)
+
+
+def _unpack(state: dict, ids: list[str]) -> dict:
+    """What a packed state's reports `ids` need back: their texts and their sources' (only
+    where the k-runs are not known), and the k-runs as views of one mapped block."""
+    from pathlib import Path
+
+    folder = state["packed"]
+    need = set(ids)
+    for rid in ids:
+        need.update(state["cand"].get(rid, ()))
+        need.update(state["templates"].get(rid, ()))
+    at = state["text_at"]
+    with open(Path(folder, "texts.bin"), "rb") as fh:
+        raw = fh.read()
+    texts = {r: raw[at[r][0]:at[r][1]].decode("utf-8") for r in need if r in at}
+    path = Path(folder, "runs.bin")
+    block = np.memmap(path, dtype=np.uint32, mode="r") if path.stat().st_size else np.zeros(0, np.uint32)
+    known = {r: (v[0], block[v[1]:v[2]]) for r in need if (v := state["runs_at"].get(r)) is not None}
+    return dict(state, texts=texts, known=known)
+
+
 GRAM_CACHE_BYTES = 256 * 1024 * 1024   # sorted k-runs of sources kept between reports (sources recur)
 
 
 @dataclass
 class _Prepared:
     """A report ready to be compared: its comparable length, its k-run hashes sorted
-    (`sg`) with where each came from (`order`), and per character the first and one past
-    the last k-run that covers it (`lo`, `hi`)."""
+    (`sg`) with where each came from (`order`), and the run length `k`."""
     n: int
     sg: np.ndarray
     order: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
+    k: int
 
 
 def _prepare(n: int, g: np.ndarray, k: int) -> _Prepared:
     """`n` comparable characters whose k-runs hash to `g` (`runs`)."""
     order = np.argsort(g)           # any order of equal runs gives the same mask (introsort: 2x stable)
-    m = len(g)
-    j = np.arange(n)
-    return _Prepared(n, g[order], order, np.clip(j - k + 1, 0, m), np.minimum(j + 1, m))
+    return _Prepared(n, g[order], order, k)
 
 
 def _covered_fast(a: _Prepared, b_sorted: np.ndarray) -> np.ndarray:
@@ -443,7 +501,17 @@ def _covered_fast(a: _Prepared, b_sorted: np.ndarray) -> np.ndarray:
     c = np.empty(m + 1, dtype=np.int32)
     c[0] = 0
     np.cumsum(h, out=c[1:])
-    return c[a.hi] > c[a.lo]
+    # character j is covered when a run starting in [j-k+1, j] is shared: c[hi] > c[lo] with
+    # lo = max(j-k+1, 0), hi = min(j+1, m) - three slices (head, middle, tail), no gathers
+    k, n = a.k, a.n
+    if m != n - k + 1 or m < k:
+        j = np.arange(n)
+        return c[np.minimum(j + 1, m)] > c[np.clip(j - k + 1, 0, m)]
+    out = np.empty(n, dtype=bool)
+    np.greater(c[1:k], 0, out=out[:k - 1])
+    np.greater(c[k:m + 1], c[:m - k + 1], out=out[k - 1:m])
+    np.greater(c[m], c[m - k + 1:m], out=out[m:])
+    return out
 
 
 def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
