@@ -316,22 +316,19 @@ def _compare_in(con, dirty: set[str], known: dict | None, pool, procs: int) -> N
                    SELECT b.band, b.hash, i.ix FROM _copy_bk b JOIN _copy_ix i USING (report_id)""")
     con.execute("DROP TABLE _copy_bk")
     ordered = sorted(dirty)
+    name = [None, *(r for (r,) in con.execute("SELECT report_id FROM _copy_ix ORDER BY ix").fetchall())]
     for i in range(0, len(ordered), CANDIDATE_PART):
         _ids_table(con, "_copy_part", ordered[i:i + CANDIDATE_PART])
-        for a, b in con.execute("""
-                WITH pairs AS (
-                    SELECT a.ix AS a, b.ix AS b,
-                           row_number() OVER (PARTITION BY a.ix ORDER BY count(*) DESC, b.ix) AS rank
-                    FROM _copy_bi a JOIN _copy_bi b ON a.band = b.band AND a.hash = b.hash
-                    WHERE a.ix IN (SELECT ix FROM _copy_ix WHERE report_id IN (SELECT report_id FROM _copy_part))
-                      AND b.ix <> a.ix
-                    GROUP BY a.ix, b.ix
-                    QUALIFY rank <= ?)
-                SELECT ia.report_id, ib.report_id
-                FROM pairs JOIN _copy_ix ia ON ia.ix = pairs.a JOIN _copy_ix ib ON ib.ix = pairs.b
-                ORDER BY pairs.a, pairs.rank""",
-                                [c["max_candidates"]]).fetchall():
-            cand.setdefault(a, []).append(b)
+        got = con.execute("""
+                SELECT a.ix AS a, b.ix AS b
+                FROM _copy_bi a JOIN _copy_bi b ON a.band = b.band AND a.hash = b.hash
+                WHERE a.ix IN (SELECT ix FROM _copy_ix WHERE report_id IN (SELECT report_id FROM _copy_part))
+                  AND b.ix <> a.ix
+                GROUP BY a.ix, b.ix
+                QUALIFY row_number() OVER (PARTITION BY a.ix ORDER BY count(*) DESC, b.ix) <= ?
+                ORDER BY a.ix, count(*) DESC, b.ix""", [c["max_candidates"]]).fetchnumpy()
+        for a, b in zip(got["a"].tolist(), got["b"].tolist()):      # the ids back from their numbers
+            cand.setdefault(name[a], []).append(name[b])
     con.execute("DROP TABLE _copy_bi")
     con.execute("DROP TABLE _copy_ix")
     tsig = {r: np.asarray(m, dtype=np.uint32) for r, m in con.execute("""
