@@ -282,16 +282,19 @@ def _compare(con, dirty: set[str], known: dict[str, tuple[int, np.ndarray]] | No
     (comparable length, `runs`) of the reports signed in this step (the others' runs are
     cut from their stored text). From PARALLEL_MIN reports the comparison runs in two
     processes, started first: their start overlaps the candidate queries."""
+    import tempfile
+
     procs = min(os.cpu_count() or 1, MAX_PROCS)
     if procs < 2 or len(dirty) < PARALLEL_MIN:
-        return _compare_in(con, dirty, known, None, 1)
-    with _pool(procs) as pool:
+        return _compare_in(con, dirty, known, None, 1, None)
+    with tempfile.TemporaryDirectory(prefix="zongjie-copies-") as tmp, _pool(procs) as pool:
         for _ in range(procs):
             pool.submit(_warm)
-        _compare_in(con, dirty, known, pool, procs)
+        _compare_in(con, dirty, known, pool, procs, tmp)
 
 
-def _compare_in(con, dirty: set[str], known: dict | None, pool, procs: int) -> None:
+def _compare_in(con, dirty: set[str], known: dict | None, pool, procs: int, tmp: str | None) -> None:
+    """`tmp`: a folder for the files the comparison processes read (with `pool`)."""
     import pyarrow as pa
 
     c, fr = rules()["compare"], rules()["flag"]
@@ -341,17 +344,21 @@ def _compare_in(con, dirty: set[str], known: dict | None, pool, procs: int) -> N
     known = {r: v for r, v in (known or {}).items() if r in need}
     _ids_table(con, "_copy_known", known)
     meta: dict[str, dict] = {}
-    texts: dict[str, str] = {}
+    texts = _Texts(os.path.join(tmp, "texts.bin") if tmp else None)
     # the text of a source whose runs are known is not read: only flags and `sequence` need it
-    for rid, unit, region, year, is_report, tmpl, title, text in con.execute("""
+    cur = con.execute("""
             SELECT r.report_id, r.unit, r.region, r.year, r.is_report,
                    r.file_id IN (SELECT file_id FROM copy_templates), r.title,
                    CASE WHEN r.report_id IN (SELECT report_id FROM _copy_dirty)
                           OR r.report_id NOT IN (SELECT report_id FROM _copy_known) THEN r.text_simplified END
-            FROM reports r WHERE r.report_id IN (SELECT report_id FROM _copy_need)""").fetchall():
-        meta[rid] = dict(unit=unit, region=region, year=year, template=bool(tmpl) or is_report is False, title=title)
-        if text is not None:
-            texts[rid] = text
+            FROM reports r WHERE r.report_id IN (SELECT report_id FROM _copy_need)""")
+    while rows := cur.fetchmany(2000):
+        for rid, unit, region, year, is_report, tmpl, title, text in rows:
+            meta[rid] = dict(unit=unit, region=region, year=year, template=bool(tmpl) or is_report is False,
+                             title=title)
+            if text is not None:
+                texts.put(rid, text)
+    texts.close()
     counts = _counts(con)
     roster = _roster_re(con, fr)
     state = dict(meta=meta, texts=texts, cand=cand, templates=templates, counts=counts, roster=roster, known=known)
@@ -407,62 +414,91 @@ def _warm() -> None:
 
 def _compare_parallel(pool, procs: int, state: dict, ids: list[str]) -> list[tuple[dict, dict, dict]]:
     """The comparisons split over the pool's processes. The texts and k-runs go through two
-    files the processes read (`_pack`), not through the pipe: pickling 166 MB per process
-    cost the writer a serial second at 10,000 reports."""
-    import tempfile
-
+    files the processes map (`_Texts`, `_pack`), not through the pipe: pickling 166 MB per
+    process cost the writer a serial second at 10,000 reports, and each process held every
+    text (at 100,000 reports the step's peak memory)."""
     chunks = [ids[i::procs] for i in range(procs)]
-    with tempfile.TemporaryDirectory(prefix="zongjie-copies-") as tmp:
-        packed = _pack(state, tmp)
-        futures = []
-        for chunk in chunks:
-            part = dict(packed, gram_budget=GRAM_CACHE_BYTES // procs,     # the same memory in all as in one
-                        cand={r: state["cand"][r] for r in chunk if r in state["cand"]},
-                        templates={r: state["templates"][r] for r in chunk if r in state["templates"]})
-            futures.append(pool.submit(_compare_with, part, chunk))
-        return [f.result() for f in futures]
+    packed = _pack(state, os.path.dirname(state["texts"].path))
+    futures = []
+    for chunk in chunks:
+        part = dict(packed, gram_budget=GRAM_CACHE_BYTES // procs,     # the same memory in all as in one
+                    cand={r: state["cand"][r] for r in chunk if r in state["cand"]},
+                    templates={r: state["templates"][r] for r in chunk if r in state["templates"]})
+        futures.append(pool.submit(_compare_with, part, chunk))
+    return [f.result() for f in futures]
+
+
+class _Texts:
+    """Report texts for the comparison: in memory, or - for the comparison processes - in one
+    UTF-8 file written as the rows are read (the writer never holds them all: 750 MB at
+    100,000 reports) and mapped by each process, a text decoded only when asked for."""
+
+    def __init__(self, path: str | None = None):
+        self.path, self.at, self.mem, self.pos = path, {}, {}, 0
+        self._fh = open(path, "wb") if path else None
+        self._map = None
+
+    def put(self, rid: str, text: str) -> None:
+        if self._fh is None:
+            self.mem[rid] = text
+            return
+        b = text.encode("utf-8")
+        self._fh.write(b)
+        self.at[rid] = (self.pos, self.pos + len(b))
+        self.pos += len(b)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def get(self, rid: str, default: str | None = None) -> str | None:
+        if self.path is None:
+            return self.mem.get(rid, default)
+        span = self.at.get(rid)
+        if span is None:
+            return default
+        if self._map is None:
+            import mmap
+
+            with open(self.path, "rb") as fh:
+                self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if self.pos else b""
+        return self._map[span[0]:span[1]].decode("utf-8")
+
+    def __getstate__(self) -> dict:          # what a comparison process is sent: where, not what
+        return {"path": self.path, "at": self.at, "mem": self.mem, "pos": self.pos}
+
+    def __setstate__(self, d: dict) -> None:
+        self.__dict__.update(d, _fh=None, _map=None)
 
 
 def _pack(state: dict, folder: str) -> dict:
-    """`state` with its texts and k-runs written to two files in `folder` (UTF-8 text and
-    uint32 runs, each one block) and replaced by where each report's slice lies."""
+    """`state` with its k-runs written to one file in `folder` (uint32, one block) and
+    replaced by where each report's slice lies; its texts are a file already (`_Texts`)."""
     from pathlib import Path
 
-    texts, known = state["texts"], state["known"]
-    text_at, runs_at, at = {}, {}, 0
-    with open(Path(folder, "texts.bin"), "wb") as fh:        # written piece by piece: no second copy
-        for r, t in texts.items():
-            b = t.encode("utf-8")
-            fh.write(b)
-            text_at[r] = (at, at + len(b))
-            at += len(b)
-    at = 0
-    with open(Path(folder, "runs.bin"), "wb") as fh:
-        for r, (n, g) in known.items():
+    runs_at, at = {}, 0
+    with open(Path(folder, "runs.bin"), "wb") as fh:        # written piece by piece: no second copy
+        for r, (n, g) in state["known"].items():
             fh.write(np.ascontiguousarray(g, dtype=np.uint32).data)
             runs_at[r] = (n, at, at + len(g))
             at += len(g)
-    return dict(state, texts=None, known=None, packed=folder, text_at=text_at, runs_at=runs_at)
+    return dict(state, known=None, packed=folder, runs_at=runs_at)
 
 
 def _unpack(state: dict, ids: list[str]) -> dict:
-    """What a packed state's reports `ids` need back: their texts and their sources' (only
-    where the k-runs are not known), and the k-runs as views of one mapped block."""
+    """The k-runs of a packed state's reports `ids` and their sources back, as views of
+    one mapped block."""
     from pathlib import Path
 
-    folder = state["packed"]
     need = set(ids)
     for rid in ids:
         need.update(state["cand"].get(rid, ()))
         need.update(state["templates"].get(rid, ()))
-    at = state["text_at"]
-    with open(Path(folder, "texts.bin"), "rb") as fh:
-        raw = fh.read()
-    texts = {r: raw[at[r][0]:at[r][1]].decode("utf-8") for r in need if r in at}
-    path = Path(folder, "runs.bin")
+    path = Path(state["packed"], "runs.bin")
     block = np.memmap(path, dtype=np.uint32, mode="r") if path.stat().st_size else np.zeros(0, np.uint32)
     known = {r: (v[0], block[v[1]:v[2]]) for r in need if (v := state["runs_at"].get(r)) is not None}
-    return dict(state, texts=texts, known=known)
+    return dict(state, known=known)
 
 
 GRAM_CACHE_BYTES = 256 * 1024 * 1024   # sorted k-runs of sources kept between reports (sources recur)
