@@ -342,3 +342,100 @@ def test_candidate_table_follows_the_reports(tmp_path):
         assert db_rows(db, "SELECT s FROM check_sentences") == [("通报1次",)]
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------- evidence sums (check_evidence.py)
+def _live_and_stored(db, data, filters, by):
+    """The verdicts as the 考核 page asks for them (no evidence text): from the stored sums,
+    and found again (the sums switched off), with whether the sums were used."""
+    from pipeline import store
+    from pipeline.queries import checks
+    from pipeline.store import check_evidence
+
+    con = store.read_connection(db)
+    try:
+        used = check_evidence.sums_ready(con, data)
+    finally:
+        con.close()
+    stored = checks.check_verdicts.uncached(filters, checks.to_json(data), by, False, db=db)
+    real = check_evidence.sums_ready
+    check_evidence.sums_ready = lambda con, data: False
+    try:
+        live = checks.check_verdicts.uncached(filters, checks.to_json(data), by, False, db=db)
+    finally:
+        check_evidence.sums_ready = real
+    return used, stored, live
+
+
+def test_stored_evidence_sums_give_the_verdicts_found_live(checks_db, sample_db, shipped, tmp_path):
+    """Every write keeps per report and rule the evidence sums (store/check_evidence.py);
+    verdicts summed from them equal verdicts found piece by piece - both databases, by unit
+    and by report, under filters, after a correction (the correction's write recomputes
+    them) and with thresholds edited (not part of the evidence). Rules whose cues changed
+    are answered live."""
+    import shutil
+
+    from pipeline.store import corrections
+    from tests.conftest import db_rows
+
+    years = db_rows(sample_db, "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1")
+    cases = [({}, "unit"), ({}, "report"), ({"year_min": years[-1][0], "year_max": years[-1][0]}, "unit"),
+             ({"unit_types": ["党政机关"]}, "unit")]
+    for db in (checks_db, sample_db):
+        for filters, by in cases:
+            used, stored, live = _live_and_stored(db, shipped, filters, by)
+            assert used
+            pd.testing.assert_frame_equal(stored, live)
+    used, stored, _ = _live_and_stored(checks_db, shipped, {}, "unit")
+    assert len(stored) == 27 and set(stored["verdict"]) == {"达标", "未达标", "未提及"}
+
+    # a correction: the token changes, the write recomputes the sums, and they still agree
+    db = tmp_path / "corrected.duckdb"
+    shutil.copyfile(checks_db, db)
+    rid, text = db_rows(db, """SELECT m.report_id, m.text FROM metrics m JOIN reports r USING (report_id)
+                               WHERE r.unit = '县教育局' AND m.text LIKE '%中心组学习12次%'""")[0]
+    corrections.save_items(db, "metric", rid, [{"text": text, "ordinal": 0, "changes": {"wrong": "true"}}])
+    used, stored, live = _live_and_stored(db, shipped, {}, "unit")
+    assert used
+    pd.testing.assert_frame_equal(stored, live)
+    r = stored.set_index(["unit", "rule_id"]).loc[("县教育局", "zhongxinzu")]
+    assert (r.verdict, r.value) == ("未达标", 1)
+
+    # thresholds edited: the same sums, judged against the new thresholds
+    edited = {**shipped, "rule": [{**r_, "threshold": r_["threshold"] + 5} for r_ in shipped["rule"]]}
+    used, stored, live = _live_and_stored(db, edited, {}, "unit")
+    assert used and (stored["verdict"] != "达标").all()
+    pd.testing.assert_frame_equal(stored, live)
+    # a cue edited: the sums were found for another cue, so the verdicts are found live
+    recued = {**shipped, "rule": [{**shipped["rule"][0], "cue": "专题研究"}, *shipped["rule"][1:]]}
+    assert not _live_and_stored(db, recued, {}, "unit")[0]
+
+
+def test_evidence_sums_are_not_used_when_their_inputs_changed_behind_them(checks_db, shipped, tmp_path):
+    """A write that did not recompute the sums (here: a correction row written directly)
+    changes the inputs token: the sums are not used until a write recomputes them."""
+    import shutil
+
+    import duckdb
+
+    from pipeline import store
+    from pipeline.store import check_evidence
+
+    db = tmp_path / "behind.duckdb"
+    shutil.copyfile(checks_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("""INSERT INTO corrections (target, file_id, report_index, item_text, item_ordinal, field, value, who)
+                   VALUES ('report', 'f', 0, '', -1, 'unit', 'x', 'test')""")
+    con.close()
+    con = store.read_connection(db)
+    try:
+        assert not check_evidence.sums_ready(con, shipped)
+    finally:
+        con.close()
+    with store.writer(db) as w:         # any write recomputes them
+        w.execute("SELECT 1")
+    con = store.read_connection(db)
+    try:
+        assert check_evidence.sums_ready(con, shipped)
+    finally:
+        con.close()

@@ -28,9 +28,10 @@ from pipeline import rules
 from pipeline.queries import query
 from pipeline.queries.filters import known, where
 from pipeline.queries.labels import whole
-from pipeline.store import check_sentences
+from pipeline.store import check_evidence as evidence_store
+# the rules in force and their loader live with the evidence SQL (a writer keeps its sums)
+from pipeline.store.check_evidence import RULES_FILE, load_rules, normalise, rules_path, user_path  # noqa: F401
 
-RULES_FILE = "check_rules.toml"
 NARROW_REPORTS = 500         # up to this many reports, a units filter binds their ids into the scans
 VERDICTS = ("达标", "未达标", "未提及")
 EVIDENCE_KINDS = {"metric": "指标", "mention": "提及", "problem": "存在问题"}
@@ -41,44 +42,6 @@ _RULE_KEYS = ("id", "name", "kind", "categories", "measures", "cue", "cue_not", 
 
 
 # ---------------------------------------------------------------- the rules
-def user_path() -> Path:
-    """Where this installation's edited copy lives (`ZONGJIE_CHECK_RULES`, else data/check_rules.toml)."""
-    return check_sentences.user_rules_path()
-
-
-def rules_path() -> Path:
-    """The rules in force: the user copy when it exists, else the shipped file."""
-    p = user_path()
-    return p if p.is_file() else rules.rules_dir() / RULES_FILE
-
-
-def load_rules(path: str | Path | None = None) -> dict:
-    """The rules file parsed, checked against its schema (`rules.SCHEMAS`) and for
-    duplicate ids; defaults filled in. Raises `rules.RulesError` (Chinese message)."""
-    path = Path(path) if path else rules_path()
-    data = rules.parse(path, RULES_FILE)
-    return normalise(data, path.name)
-
-
-def normalise(data: dict, file: str = RULES_FILE) -> dict:
-    out = {"full_score": float(data.get("full_score", 100)),
-           "deduct_unmentioned": bool(data.get("deduct_unmentioned", True)),
-           "skip_sections": list(data.get("skip_sections", ["存在问题", "下一步"])),
-           "problem_sections": list(data.get("problem_sections", ["存在问题"])), "rule": []}
-    seen = set()
-    for r in data["rule"]:
-        if r["id"] in seen:
-            raise rules.RulesError(file, f"规则编号 {r['id']} 重复", key="rule.id")
-        seen.add(r["id"])
-        out["rule"].append({"id": r["id"], "name": r["name"], "kind": r["kind"],
-                            "categories": list(r.get("categories", [])), "measures": list(r.get("measures", [])),
-                            "cue": r["cue"], "cue_not": r.get("cue_not", ""), "op": r["op"],
-                            "threshold": float(r["threshold"]), "period": r["period"],
-                            "applies_to": list(r.get("applies_to", [])), "points": float(r["points"]),
-                            "source": r.get("source", "")})
-    return out
-
-
 def to_json(data: dict) -> str:
     """A stable string of the rules: what the cached queries key on."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -157,25 +120,8 @@ def from_frame(data: dict, df: pd.DataFrame) -> dict:
 
 
 # ---------------------------------------------------------------- the query
-def _rules_sql(data: dict) -> tuple[str, list]:
-    """The rules as a VALUES table (every value a parameter)."""
-    rows, params = [], []
-    for i, r in enumerate(data["rule"]):
-        rows.append("(?::INTEGER, ?, ?, ?, ?::VARCHAR[], ?::VARCHAR[], ?, ?, ?::DOUBLE, ?, ?::VARCHAR[], ?::DOUBLE)")
-        params += [i, r["id"], r["name"], r["kind"], r["categories"], r["measures"], r["cue"], r["cue_not"] or "",
-                   r["threshold"], r["period"], r["applies_to"], r["points"]]
-    cols = "ord, rule_id, rule, kind, categories, measures, cue, cue_not, threshold, period, applies_to, points"
-    return f"SELECT * FROM (VALUES {', '.join(rows)}) t({cols})", params
-
-
 def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
-    """CTEs ending in `ev` (one row per piece of evidence) and `grp` (the units-years, or
-    reports, to judge). A unit-year is judged on its full-year reports when it has any,
-    else on its other reports (half-year, quarter).
-
-    Each rule's regexes go in as `?` parameters of its own SELECT (UNION ALL over the rules):
-    DuckDB compiles a bound pattern once, while a pattern read from a joined column is
-    compiled again for every row (100 s instead of 1 s on 2,000 reports)."""
+    """`check_evidence.evidence_sql` for a filter: CTEs `rules`, `rep`, `grp` and `ev`."""
     cond, fparams = where(filters)
     # a filter naming units holds few reports: their ids, bound as a list, are pushed into the
     # scans of the metrics and sentences (a join would read every row of those first)
@@ -183,152 +129,7 @@ def _evidence_sql(con, filters: dict, data: dict, by: str) -> tuple[str, list]:
     if known(filters).get("units"):
         few = [i for (i,) in con.execute(f"SELECT r.report_id FROM reports_eff r WHERE {cond}", fparams).fetchall()]
         few = few if len(few) <= NARROW_REPORTS else None
-    narrow_m = " AND list_contains(?::VARCHAR[], m.report_id)" if few is not None else ""
-    narrow_params = [few] if few is not None else []
-    rsql, rparams = _rules_sql(data)
-    union = "|".join(f"(?:{r['cue']})" for r in data["rule"])
-    if by == "unit":
-        chosen = "WHERE period = 'full_year' OR NOT has_full"
-        key = "unit, year"
-    elif by == "report":
-        chosen, key = "", "report_id"
-    else:
-        raise ValueError(f"by must be 'unit' or 'report', not {by!r}")
-    # Write time stored the candidate sentences and clauses (check_sentences.py) and, for the cues
-    # of the rules in force then, where each matches. When those tables can answer these rules
-    # (`fast`), a rule whose cue was stored joins its matches (`known`); another one runs its regex
-    # on the rows listing one of its words only. Otherwise the reports are split here.
-    fast = check_sentences.ready(con, [r["cue"] for r in data["rule"]])
-    words = check_sentences.keywords() if fast else []
-    stored = check_sentences.stored_keys(con) if fast else set()
-    known_rules = [(r["id"], k) for r in data["rule"] if (k := check_sentences.cue_key(r["cue"], r["cue_not"])) in stored]
-    cached = {i for i, _ in known_rules}
-    met_parts, met_params, hit_parts, hit_params, pairs = [], [], [], [], []
-    if known_rules:
-        met_parts.append("""
-            SELECT m.report_id, ru.rule_id, 'metric' AS ev_kind, m.clause AS text, m.base_value AS value,
-                   m.char_start, m.char_end
-            FROM check_cue_hits h JOIN known k USING (key) JOIN rules ru USING (rule_id)
-                 JOIN mcl m ON m.report_id = h.report_id AND m.metric_index = h.pos
-            WHERE h.kind = 'clause' AND ru.kind = 'count'
-              AND (len(ru.categories) = 0 OR list_contains(ru.categories, m.category))
-              AND (len(ru.measures) = 0 OR list_contains(ru.measures, m.base_measure))""")
-    for r in data["rule"]:
-        if r["id"] in cached:
-            continue
-        not_m = " AND NOT regexp_matches(m.clause, ?)" if r["cue_not"] else ""
-        not_s = " AND NOT regexp_matches(st.s, ?)" if r["cue_not"] else ""
-        extra = [r["cue_not"]] if r["cue_not"] else []
-        # CASE, not AND: DuckDB may run an AND's regex first; a CASE runs it only where the words are
-        if fast:
-            w = check_sentences.rule_words(r["cue"], words)
-            pre_m, end, pre = "CASE WHEN list_has_any(m.cues, ?::VARCHAR[]) THEN ", " ELSE FALSE END", [w]
-            pairs += [(r["id"], x) for x in w]
-        else:
-            pre_m = end = ""
-            pre = []
-        if r["kind"] == "count":
-            met_parts.append(f"""
-            SELECT m.report_id, ?::VARCHAR AS rule_id, 'metric' AS ev_kind, m.clause AS text,
-                   m.base_value AS value, m.char_start, m.char_end
-            FROM mcl m
-            WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.category))
-              AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], m.base_measure))
-              AND {pre_m}regexp_matches(m.clause, ?){not_m}{end}""")
-            met_params += [r["id"], r["categories"], r["categories"], r["measures"], r["measures"], *pre, r["cue"],
-                           *extra]
-        if fast:       # one CASE branch per rule over the (sentence, rule) pairs
-            hit_parts.append(f"WHEN ? THEN regexp_matches(s, ?){not_s.replace('st.s', 's')}")
-        else:
-            hit_parts.append(f"""
-            SELECT st.report_id, ?::VARCHAR AS rule_id, trim(st.s) AS text, st.a AS char_start,
-                   st.a + length(st.s) AS char_end, st.section_kind
-            FROM sent st WHERE regexp_matches(st.s, ?){not_s}""")
-        hit_params += [r["id"], r["cue"], *extra]
-    known_sql = ", ".join(["(?, ?)"] * len(known_rules)) or "(NULL, NULL)"
-    known_params = [x for p in known_rules for x in p]
-    if fast:
-        # (read only by rules whose cue matches were not stored)
-        sent_sql = """sent AS MATERIALIZED (SELECT c.report_id, c.s, c.char_start AS a, c.section_kind, c.cues
-                                 FROM check_sentences c JOIN rep USING (report_id)""" + \
-            (" WHERE list_contains(?::VARCHAR[], c.report_id))" if few is not None else ")")
-        sent_params = narrow_params
-        parts = []
-        if known_rules:
-            parts.append("""
-            SELECT c.report_id, k.rule_id, trim(c.s) AS text, c.char_start, c.char_start + length(c.s) AS char_end,
-                   c.section_kind
-            FROM check_cue_hits h JOIN known k USING (key)
-                 JOIN check_sentences c ON c.report_id = h.report_id AND c.char_start = h.pos
-            WHERE h.kind = 'sentence' AND h.report_id IN (SELECT report_id FROM rep)""")
-        if pairs:      # a sentence goes to the rules whose words it lists, once per rule, then to its regex
-            parts.append(f"""
-            SELECT report_id, rule_id, trim(s) AS text, a AS char_start, a + length(s) AS char_end, section_kind
-            FROM (SELECT st.report_id, st.a, rw.rule_id, any_value(st.s) AS s, any_value(st.section_kind) AS section_kind
-                  FROM (SELECT report_id, a, s, section_kind, unnest(cues) AS w FROM sent) st
-                  JOIN (SELECT * FROM (VALUES {', '.join(['(?, ?)'] * len(pairs))}) t(rule_id, w)) rw USING (w)
-                  GROUP BY st.report_id, st.a, rw.rule_id)
-            WHERE CASE rule_id {' '.join(hit_parts)} ELSE FALSE END""")
-            hit_params = [x for p in pairs for x in p] + hit_params
-        hits_sql = f"""hits0 AS ({" UNION ALL ".join(parts)})"""
-        clause_sql = """m.metric_index, c.clause, c.cues
-        FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped
-             JOIN check_clauses c USING (report_id, metric_index)"""
-        mcl_filter, mcl_params = "", []
-    else:
-        # a database written before those tables, or a cue the stored words do not cover: split here
-        sent_sql = check_sentences.SPLIT_SQL.format(src="(SELECT report_id, txt FROM rep)") + """,
-    -- the sentences holding any cue, computed once (each rule's SELECT below reads them)
-    """ + check_sentences.SECTION_SQL.format(src="sent1", out="sent", materialized="MATERIALIZED ")
-        sent_params = [union, union]
-        hits_sql = f"""hits0 AS ({" UNION ALL ".join(hit_parts)})"""
-        clause_sql = """m.metric_index,
-               coalesce(substr(rep.txt, m.char_start + 1, m.char_end - m.char_start), m.text, '') AS clause
-        FROM metrics_eff m JOIN rep USING (report_id)       -- corrected categories, wrong ones dropped"""
-        # only clauses holding some rule's cue (one regex pass; each rule's SELECT reads these few)
-        mcl_filter, mcl_params = " WHERE regexp_matches(clause, ?)", [union]
-    # the report text is read only when the reports are split here (it is most of the bytes)
-    txt_sql = "NULL::VARCHAR AS txt" if fast else "r.text_simplified AS txt"
-    met_sql = " UNION ALL ".join(met_parts) or """
-            SELECT report_id, NULL::VARCHAR, 'metric', clause, base_value, char_start, char_end FROM mcl WHERE FALSE"""
-    sql = f"""
-    WITH rules AS ({rsql}),
-    rep0 AS (
-        SELECT r.report_id, r.unit, r.unit_type, r.year, coalesce(r.period, 'full_year') AS period,
-               {txt_sql}
-        FROM reports_eff r          -- the supervisor's corrections and the roster applied (effective.py)
-        WHERE {cond} AND coalesce(r.is_report, TRUE) AND r.unit IS NOT NULL AND r.year IS NOT NULL),
-    rep1 AS (SELECT *, bool_or(period = 'full_year') OVER (PARTITION BY unit, year) AS has_full FROM rep0),
-    rep AS (SELECT * FROM rep1 {chosen}),
-    -- a metric's clause in simplified characters (its offsets index the report text exactly)
-    mcl0 AS (
-        SELECT m.report_id, m.category, m.base_measure, m.base_value, m.char_start, m.char_end, {clause_sql}
-        WHERE NOT coalesce(m.placeholder, FALSE) AND m.base_value IS NOT NULL
-          AND NOT coalesce(m.duplicate, FALSE)                 -- a figure restated later counts once
-          AND NOT list_contains(?::VARCHAR[], coalesce(m.section_kind, '')){narrow_m}),
-    mcl AS MATERIALIZED (SELECT * FROM mcl0{mcl_filter}),
-    known AS (SELECT * FROM (VALUES {known_sql}) t(rule_id, key)),
-    met AS MATERIALIZED ({met_sql}),
-    {sent_sql},
-    {hits_sql},
-    hits AS MATERIALIZED (SELECT * FROM hits0),
-    ev AS (
-        SELECT * FROM met
-        UNION ALL
-        SELECT h.report_id, h.rule_id, 'mention', h.text, 1.0, h.char_start, h.char_end
-        FROM hits h
-        WHERE NOT list_contains(?::VARCHAR[], coalesce(h.section_kind, ''))
-          AND NOT EXISTS (SELECT 1 FROM met WHERE met.report_id = h.report_id AND met.rule_id = h.rule_id
-                          AND met.char_start >= h.char_start AND met.char_start < h.char_end)
-        UNION ALL
-        SELECT h.report_id, h.rule_id, 'problem', h.text, 0.0, h.char_start, h.char_end
-        FROM hits h WHERE list_contains(?::VARCHAR[], coalesce(h.section_kind, ''))),
-    grp AS (
-        SELECT {key}, any_value(unit) AS unit_, any_value(year) AS year_, mode(unit_type) AS unit_type,
-               bool_or(period = 'full_year') AS full_year, list(report_id ORDER BY report_id) AS report_ids
-        FROM rep GROUP BY {key})"""
-    return sql, [*rparams, *fparams, data["skip_sections"], *narrow_params, *mcl_params, *known_params, *met_params, *sent_params, *hit_params,
-                 data["skip_sections"], data["problem_sections"]]
+    return evidence_store.evidence_sql(con, cond, fparams, few, data, by)
 
 
 def _check_verdicts(con, filters, rules_json: str, by: str = "unit", with_evidence: bool = True) -> pd.DataFrame:
@@ -343,16 +144,28 @@ def _check_verdicts(con, filters, rules_json: str, by: str = "unit", with_eviden
         return pd.DataFrame(columns=["unit", "unit_type", "year", "report_id", "ord", "rule_id", "rule", "verdict",
                                      "value", "threshold", "required", "points", "deducted", "evidence",
                                      "n_evidence", "report_ids"])
-    sql, params = _evidence_sql(con, filters, data, by)
     # the evidence summed per unit-year (or report) and rule first, then joined to the grid of
     # units × rules on equalities only (a list test or a GROUP BY over the grid would cost more)
     keys = "e.unit, e.year" if by == "unit" else "e.report_id"
     on = "a.unit = g.unit AND a.year = g.year" if by == "unit" else "a.report_id = g.report_id"
     rid = "NULL::VARCHAR" if by == "unit" else "g.report_id"
-    evidence = """string_agg(CASE e.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
-                          || ':' || e.text || '(' || e.report_id || ')', ';'
-                          ORDER BY e.report_id, e.char_start)""" if with_evidence else "NULL::VARCHAR"
-    sql += f""",
+    if not with_evidence and evidence_store.sums_ready(con, data):
+        # the sums per report and rule the last write kept (check_evidence.refresh): the same
+        # figures without finding every piece of evidence again (tests/test_checks.py)
+        cond, fparams = where(filters)
+        units, params = evidence_store.units_sql(data, cond, fparams, by)
+        sql = f"""WITH {units},
+    agg AS (
+        SELECT {keys}, s.rule_id, sum(s.metric_value) AS metric_value, sum(s.n_mentions)::BIGINT AS n_mentions,
+               sum(s.n_evidence)::BIGINT AS n_evidence, NULL::VARCHAR AS evidence
+        FROM check_evidence_sums s JOIN rep e USING (report_id)
+        GROUP BY {keys}, s.rule_id)"""
+    else:
+        sql, params = _evidence_sql(con, filters, data, by)
+        evidence = """string_agg(CASE e.ev_kind WHEN 'metric' THEN '指标' WHEN 'mention' THEN '提及' ELSE '存在问题' END
+                              || ':' || e.text || '(' || e.report_id || ')', ';'
+                              ORDER BY e.report_id, e.char_start)""" if with_evidence else "NULL::VARCHAR"
+        sql += f""",
     agg AS (
         SELECT {keys}, e.rule_id,
                sum(e.value) FILTER (WHERE e.ev_kind = 'metric') AS metric_value,
@@ -360,7 +173,8 @@ def _check_verdicts(con, filters, rules_json: str, by: str = "unit", with_eviden
                count(*) AS n_evidence,
                {evidence} AS evidence
         FROM (SELECT ev.*, rep.unit, rep.year FROM ev JOIN rep USING (report_id)) e
-        GROUP BY {keys}, e.rule_id),
+        GROUP BY {keys}, e.rule_id)"""
+    sql += f""",
     judged AS (
         SELECT g.unit_ AS unit, g.unit_type, g.year_ AS year, {rid} AS report_id, ru.ord, ru.rule_id, ru.rule,
                ru.kind, ru.threshold, ru.points,

@@ -352,3 +352,4 @@ store.on_publish(refresh_matches, label="名册匹配")
 
 # the summaries read the matches above and the restated metrics: their refresh registers after both
 from pipeline.store import summaries  # noqa: E402,F401
+from pipeline.store import check_evidence  # noqa: E402,F401  (the 考核 evidence sums refresh with every write)
