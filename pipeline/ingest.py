@@ -284,6 +284,12 @@ def _update_copies(con, summary: Summary, templates: list[str] | None = None, pr
         # unsigned, so the next ingest compares them again.
         summary.notes.append(f"查重未完成:写入进程内存不足(上限 {settings.get('ZONGJIE_WRITER_MEM_MB')} MB),"
                              "报告已全部导入,查重结果暂未更新;可调大 ZONGJIE_WRITER_MEM_MB 后再次导入同一批文件。")
+    except (OSError, BrokenProcessPool) as exc:
+        # the same for its temporary files (texts and k-runs for the comparison processes)
+        # finding no room, or a comparison process killed (by the system, for memory)
+        why = "临时目录空间不足" if isinstance(exc, OSError) and exc.errno == errno.ENOSPC else \
+            ("比对进程意外终止(可能内存不足)" if isinstance(exc, BrokenProcessPool) else f"系统错误:{exc.strerror or exc}")
+        summary.notes.append(f"查重未完成:{why},报告已全部导入,查重结果暂未更新;再次导入同一批文件即可补做查重。")
     summary.copy_seconds += time.perf_counter() - t0
 
 

@@ -512,9 +512,13 @@ def test_candidates_in_parts_are_the_candidates_of_one_query(tmp_path, monkeypat
     assert rows[0] == rows[1]
 
 
-def test_a_writer_out_of_memory_in_the_copies_step_keeps_the_reports(tmp_path, monkeypatch):
-    """The 查重 step running out of memory (seen at 100,000 reports) leaves the ingest's
-    reports published, says so in Chinese, and the next ingest finishes the step."""
+@pytest.mark.parametrize("failure", ["writer memory", "temporary disk full", "comparison process killed"])
+def test_a_failed_copies_step_keeps_the_reports(tmp_path, monkeypatch, failure):
+    """The 查重 step failing - the writer out of memory (seen at 100,000 reports), no room for
+    its temporary files, a comparison process killed - leaves the ingest's reports
+    published, says so in Chinese, and the next ingest finishes the step."""
+    from concurrent.futures.process import BrokenProcessPool
+
     import duckdb as _duckdb
 
     from pipeline.ingest import ingest_paths
@@ -522,9 +526,12 @@ def test_a_writer_out_of_memory_in_the_copies_step_keeps_the_reports(tmp_path, m
 
     sample = Path(__file__).resolve().parent.parent / "data" / "sample"
     real = copies.update
+    error = {"writer memory": _duckdb.OutOfMemoryException("could not allocate block"),
+             "temporary disk full": OSError(28, "No space left on device"),
+             "comparison process killed": BrokenProcessPool("A process in the process pool was terminated")}[failure]
 
     def oom(con, presigned=None):
-        raise _duckdb.OutOfMemoryException("could not allocate block")
+        raise error
 
     monkeypatch.setattr(copies, "update", oom)
     db = tmp_path / "oom.duckdb"
