@@ -67,10 +67,14 @@ class RssSampler:
 
     It runs beside the benchmark it measures, on the same cores, so it keeps its own cost
     down: the process tree is re-read once a second (ingest's workers live for the whole
-    run), only their status files every 0.1 s."""
+    run), only their status files every 0.1 s.
+
+    `peak` sums VmRSS, which counts a file page mapped by two processes twice (the 查重
+    comparison maps its texts file in both); `peak_anon` sums only their anonymous memory
+    (RssAnon + RssShmem): what the processes hold that the system cannot drop."""
 
     def __init__(self, pid: int, interval: float = 0.1, tree_every: int = 10):
-        self.pid, self.interval, self.tree_every, self.peak = pid, interval, tree_every, 0
+        self.pid, self.interval, self.tree_every, self.peak, self.peak_anon = pid, interval, tree_every, 0, 0
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -90,16 +94,18 @@ class RssSampler:
             todo += kids.get(p, [])
         return out
 
-    def _rss(self, pids: list[int]) -> int:
-        total = 0
+    def _rss(self, pids: list[int]) -> tuple[int, int]:
+        total = anon = 0
         for p in pids:
             try:
                 for line in open(f"/proc/{p}/status"):
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1]) * 1024
+                    elif line.startswith(("RssAnon:", "RssShmem:")):
+                        anon += int(line.split()[1]) * 1024
             except OSError:
                 pass
-        return total
+        return total, anon
 
     def _run(self):
         k, pids = 0, []
@@ -107,7 +113,8 @@ class RssSampler:
             if k % self.tree_every == 0:
                 pids = self._tree()
             k += 1
-            self.peak = max(self.peak, self._rss(pids))
+            total, anon = self._rss(pids)
+            self.peak, self.peak_anon = max(self.peak, total), max(self.peak_anon, anon)
             time.sleep(self.interval)
 
     def __enter__(self):
@@ -119,7 +126,12 @@ class RssSampler:
         self._t.join()
 
 
-def run_ingest(paths: list[Path], db: Path, workers: int, extra: list[str] | None = None) -> tuple[float, int, str]:
+class Peak(int):
+    """Peak RSS bytes (an int, as before) that also carries `anon`, the anonymous peak."""
+    anon: int = 0
+
+
+def run_ingest(paths: list[Path], db: Path, workers: int, extra: list[str] | None = None) -> tuple[float, Peak, str]:
     """Time `python -m pipeline ingest` as a user runs it; return (seconds, peak RSS bytes, stdout)."""
     cmd = [sys.executable, "-m", "pipeline", "ingest", *map(str, paths), "--db", str(db), "--workers", str(workers),
            *(extra or [])]
@@ -130,4 +142,6 @@ def run_ingest(paths: list[Path], db: Path, workers: int, extra: list[str] | Non
     dt = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"ingest failed: {err[-2000:]}")
-    return dt, rss.peak, out.strip()
+    peak = Peak(rss.peak)
+    peak.anon = rss.peak_anon
+    return dt, peak, out.strip()
