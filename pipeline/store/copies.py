@@ -580,10 +580,10 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
             keep(rid, np.sort(g))
         return grams[rid]
 
-    match_rows = {"report_id": [], "source_report_id": [], "share": [], "kind": [], "n_chars": []}
-    summ_rows = {k_: [] for k_ in ("report_id", "share", "n_counted", "source_report_id", "source_share",
-                                   "source_kind", "n_sources")}
-    flag_rows = {"report_id": [], "flag": [], "detail": []}
+    matches: list[tuple] = []       # rows as tuples, turned into columns at the end (one append per row)
+    summaries: list[tuple] = []
+    flagged: list[tuple] = []
+    min_chars, min_share = c["min_chars"], c["min_share"]
     for rid in ids:
         todo.discard(rid)
         a = meta[rid]
@@ -595,7 +595,8 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
             s = sequence(texts.get(rid), phrases)
             n, g = len(s), None
         best, union, found = None, np.zeros(n, dtype=bool), 0
-        if n >= c["min_chars"] and not a["template"]:
+        mine: list[tuple[str, float]] = []
+        if n >= min_chars and not a["template"]:
             pa_ = _prepare(n, runs(s.codes, k) if g is None else g, k)
             if rid not in grams:
                 keep(rid, pa_.sg)        # this report is likely a source of a later one
@@ -610,29 +611,36 @@ def _compare_ids(ids: list[str]) -> tuple[dict, dict, dict]:
                 cov = _covered_fast(pa_, gram_set(src))
                 n_cov = int(np.count_nonzero(cov))
                 share = n_cov / n
-                if share < c["min_share"]:
+                if share < min_share:
                     continue
                 union |= cov
                 found += 1
-                for col, v in (("report_id", rid), ("source_report_id", src), ("share", round(share, 4)),
-                               ("kind", kind), ("n_chars", n_cov)):
-                    match_rows[col].append(v)
+                matches.append((rid, src, round(share, 4), kind, n_cov))
+                mine.append((src, round(share, 4)))
                 if best is None or share > best[1]:
                     best = (src, share, kind)
-        total = float(union.sum()) / n if n else 0.0
-        for col, v in (("report_id", rid), ("share", round(total, 4)), ("n_counted", n),
-                       ("source_report_id", best[0] if best else None),
-                       ("source_share", round(best[1], 4) if best else None),
-                       ("source_kind", best[2] if best else None), ("n_sources", found)):
-            summ_rows[col].append(v)
+        total = float(np.count_nonzero(union)) / n if n else 0.0
+        summaries.append((rid, round(total, 4), n, best[0] if best else None, round(best[1], 4) if best else None,
+                          best[2] if best else None, found))
         if a["template"]:
             continue
-        for flag, detail in flags(texts.get(rid, ""), a, total, [meta[m] for m, sh in _best_sources(match_rows, rid)],
-                                  _STATE["counts"], _STATE["roster"], fr):
-            flag_rows["report_id"].append(rid)
-            flag_rows["flag"].append(flag)
-            flag_rows["detail"].append(detail)
-    return match_rows, summ_rows, flag_rows
+        # the sources holding at least a fifth of it, the last found first
+        named = [meta[m] for m, sh in reversed(mine) if sh >= BEST_SOURCE_SHARE]
+        flagged += [(rid, flag, detail) for flag, detail in flags(texts.get(rid, ""), a, total, named,
+                                                                   _STATE["counts"], _STATE["roster"], fr)]
+    return (_columns(matches, ("report_id", "source_report_id", "share", "kind", "n_chars")),
+            _columns(summaries, ("report_id", "share", "n_counted", "source_report_id", "source_share", "source_kind",
+                                 "n_sources")),
+            _columns(flagged, ("report_id", "flag", "detail")))
+
+
+BEST_SOURCE_SHARE = 0.2     # a source holding this much of a report can lend it another unit's or place's name
+
+
+def _columns(rows: list[tuple], names: tuple[str, ...]) -> dict[str, list]:
+    """Rows as tuples -> {column: values} (what the Arrow insert takes)."""
+    cols = list(zip(*rows)) if rows else [() for _ in names]
+    return {name: list(col) for name, col in zip(names, cols)}
 
 
 def _template_candidates(con, tsig: dict[str, np.ndarray], min_equal: int) -> dict[str, list[str]]:
@@ -655,17 +663,6 @@ def _template_candidates(con, tsig: dict[str, np.ndarray], min_equal: int) -> di
             hit = [names[j] for j in np.flatnonzero(row >= min_equal)]
             if hit:
                 out[rid] = hit
-    return out
-
-
-def _best_sources(rows: dict, rid: str, min_share: float = 0.2) -> list[tuple[str, float]]:
-    """This report's sources holding at least `min_share` of it (from the rows just computed)."""
-    out = []
-    for i in range(len(rows["report_id"]) - 1, -1, -1):
-        if rows["report_id"][i] != rid:
-            break
-        if rows["share"][i] >= min_share:
-            out.append((rows["source_report_id"][i], rows["share"][i]))
     return out
 
 
