@@ -92,3 +92,27 @@ def test_reader_before_any_ingest_gets_empty_tables(tmp_path):
     finally:
         con.close()
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_reader_opened_after_a_publish_reads_the_new_file(sample_db, tmp_path):
+    """A query still reading the old file while a writer publishes must not make the next
+    reader see the old file too: with `duckdb.connect` the new connection was handed the old
+    instance (one per path while any connection is open), and the dashboard cached the old
+    numbers under the new version until the next publish."""
+    import shutil
+
+    from pipeline.queries import query as q
+
+    db = tmp_path / "live.duckdb"
+    shutil.copyfile(sample_db, db)
+    before = q.reports.uncached({}, db=db)
+    in_flight = store.read_connection(db)           # another session's query, mid-way
+    try:
+        with store.writer(db) as w:                  # a publish: the sample's first report goes
+            w.execute("DELETE FROM reports WHERE report_id = ?", [before.report_id.iloc[0]])
+        after = q.reports.uncached({}, db=db)
+        assert len(after) == len(before) - 1
+        # the reader that was open still sees its own (old) file, whole
+        assert in_flight.execute("SELECT count(*) FROM reports").fetchone()[0] >= len(before)
+    finally:
+        in_flight.close()

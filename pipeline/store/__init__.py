@@ -116,13 +116,27 @@ def read_connection(db: str | Path | None = None) -> duckdb.DuckDBPyConnection:
 
     Readers never see a half-ingested file: writers work on a copy and publish it with an
     atomic rename (see `writer`), so whatever file a reader opens is complete.
+
+    The file is ATTACHed to a fresh in-memory database, not opened with `duckdb.connect`:
+    DuckDB keeps one instance per path while any connection to it is open, so a connect()
+    after a publish, with another thread's query still reading, was handed the *old* file -
+    and the dashboard's cache, keyed on the new version, kept those numbers until the next
+    publish (tests/test_reliability_concurrency.py). ATTACH opens the file the path names now,
+    at the same cost (~25 ms).
     """
     path = Path(db or db_path())
     if not path.exists():   # nothing published yet (maybe a first ingest is running): empty tables
         con = duckdb.connect(":memory:")
         init_schema(con)
         return con
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH " + "'" + str(path).replace("'", "''") + "' AS zongjie (READ_ONLY)")
+        con.execute("USE zongjie")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
