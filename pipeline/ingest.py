@@ -44,9 +44,6 @@ from pipeline.load.read import Rejected, read_path
 # one batch of work, never a half file.
 BATCH_FILES = settings.get("ZONGJIE_BATCH_FILES")
 BATCH_TERMS = 250_000     # ... or fewer, when their term rows add up to this (bounds memory)
-# The workers' 查重 k-run hashes kept for the writer's comparison, up to this many bytes (a first
-# ingest of ~28,000 reports); the rest are cut again from the stored text, as a re-ingest's neighbours are.
-RUNS_KEPT_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -348,23 +345,17 @@ def _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template
             tick(Path(key).name)
         batch: list[FileResult] = []
         terms = 0
-        presigned: dict = {}       # report_id -> 查重 signature from the workers (~1 KB each)
-        runs_held = 0              # bytes of their k-run hashes kept for the 查重 step (~9 KB each)
+        from pipeline.store import copies
+
+        presigned = copies.Presigned()     # report_id -> 查重 signature from the workers
 
         def flush() -> None:
-            nonlocal batch, terms, runs_held
+            nonlocal batch, terms
             if batch:
                 for res in batch:
                     for r in res.reports:
-                        sig = r.copy_sig
-                        if sig is None:
-                            continue
-                        if sig.runs is not None:
-                            if runs_held + sig.runs.nbytes > RUNS_KEPT_BYTES:
-                                sig.runs = None      # beyond the budget: the 查重 step cuts the text again
-                            else:
-                                runs_held += sig.runs.nbytes
-                        presigned[store.report_id(res.file_id, r.report_index)] = sig
+                        if r.copy_sig is not None:
+                            presigned.add(store.report_id(res.file_id, r.report_index), r.copy_sig)
                 summary.reports += store.write_files(con, batch, version)
                 summary.ingested.extend(r.path for r in batch)
                 batch, terms = [], 0

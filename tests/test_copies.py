@@ -463,8 +463,8 @@ def test_writer_signs_as_the_workers_did_and_two_processes_compare_as_one(built,
 
 
 def test_ingest_keeps_the_workers_runs_within_its_budget(tmp_path, monkeypatch):
-    """The workers' k-run hashes are kept for the 查重 step up to `RUNS_KEPT_BYTES`; past it
-    the step cuts the texts again, with the same rows."""
+    """The workers' k-run hashes are kept for the 查重 step up to `copies.RUNS_KEPT_BYTES`;
+    past it the step cuts the texts again, with the same rows."""
     from pipeline import ingest as ingest_mod
     from pipeline.store import copies
 
@@ -476,18 +476,24 @@ def test_ingest_keeps_the_workers_runs_within_its_budget(tmp_path, monkeypatch):
         return real(con, dirty, known)
 
     monkeypatch.setattr(copies, "_compare", spy)
+    folder = tmp_path / "in"          # the sample, and two later copies of a held-out report (matches)
+    shutil.copytree(SAMPLE, folder)
+    base = (HELDOUT / "ho01_school.txt").read_text(encoding="utf-8")
+    for year in (2023, 2024):
+        (folder / f"copy{year}.txt").write_text(base.replace("2022", str(year)), encoding="utf-8")
     out = {}
-    for budget in (ingest_mod.RUNS_KEPT_BYTES, 20_000):
-        monkeypatch.setattr(ingest_mod, "RUNS_KEPT_BYTES", budget)
+    full = copies.RUNS_KEPT_BYTES
+    for budget in (full, 20_000):
+        monkeypatch.setattr(copies, "RUNS_KEPT_BYTES", budget)
         db = tmp_path / f"b{budget}.duckdb"
-        assert not ingest_mod.ingest_paths([SAMPLE], db=db, workers=1).rejected
+        assert not ingest_mod.ingest_paths([folder], db=db, workers=1).rejected
         con = duckdb.connect(str(db), read_only=True)
         out[budget] = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str)
                        for t in ("copy_matches", "copy_summary", "copy_flags")}
         con.close()
     everything, some = seen
     assert everything >= 10 and 0 < some < everything
-    assert out[20_000] == out[ingest_mod.RUNS_KEPT_BYTES]
+    assert out[20_000] == out[full] and out[full]["copy_matches"]
 
 
 def test_candidates_in_parts_are_the_candidates_of_one_query(tmp_path, monkeypatch):

@@ -275,6 +275,29 @@ def update(con, presigned: dict[str, Signed] | None = None) -> dict[str, int]:
 
 
 CANDIDATE_PART = 2000      # reports whose band collisions one query gathers (see `_compare`)
+# The workers' k-run hashes kept for the writer's comparison, up to this many bytes (a first
+# ingest of ~28,000 reports); beyond it the step cuts the texts again, as for a re-ingest's
+# stored neighbours.
+RUNS_KEPT_BYTES = 256 * 1024 * 1024
+
+
+class Presigned(dict):
+    """report_id -> the workers' `Signed` for this ingest (what `update` takes), keeping their
+    k-run hashes only up to RUNS_KEPT_BYTES (read when the first is added)."""
+
+    def __init__(self):
+        super().__init__()
+        self.held, self.budget = 0, None
+
+    def add(self, rid: str, sig: Signed) -> None:
+        if self.budget is None:
+            self.budget = RUNS_KEPT_BYTES
+        if sig.runs is not None:
+            if self.held + sig.runs.nbytes > self.budget:
+                sig.runs = None
+            else:
+                self.held += sig.runs.nbytes
+        self[rid] = sig
 
 
 def _compare(con, dirty: set[str], known: dict[str, tuple[int, np.ndarray]] | None = None) -> None:
@@ -365,7 +388,7 @@ def _compare_in(con, dirty: set[str], known: dict | None, pool, procs: int, tmp:
     # earliest year first: a source is mostly an earlier report, whose sorted k-runs are then
     # kept from its own turn instead of being computed again
     ids = sorted((r for r in dirty if r in meta), key=lambda r: (meta[r]["year"] or 0, r))
-    parts = _compare_parallel(pool, procs, state, ids) if pool is not None else [_compare_with(state, ids)]
+    parts = _compare_parallel(pool, procs, tmp, state, ids) if pool is not None else [_compare_with(state, ids)]
     match_rows, summ_rows, flag_rows = ({col: [v for part in parts for v in part[j][col]] for col in parts[0][j]}
                                         for j in range(3))
     for t in ("copy_matches", "copy_summary", "copy_flags"):
@@ -412,13 +435,13 @@ def _warm() -> None:
     standard_re()
 
 
-def _compare_parallel(pool, procs: int, state: dict, ids: list[str]) -> list[tuple[dict, dict, dict]]:
+def _compare_parallel(pool, procs: int, tmp: str, state: dict, ids: list[str]) -> list[tuple[dict, dict, dict]]:
     """The comparisons split over the pool's processes. The texts and k-runs go through two
     files the processes map (`_Texts`, `_pack`), not through the pipe: pickling 166 MB per
     process cost the writer a serial second at 10,000 reports, and each process held every
     text (at 100,000 reports the step's peak memory)."""
     chunks = [ids[i::procs] for i in range(procs)]
-    packed = _pack(state, os.path.dirname(state["texts"].path))
+    packed = _pack(state, tmp)
     futures = []
     for chunk in chunks:
         part = dict(packed, gram_budget=GRAM_CACHE_BYTES // procs,     # the same memory in all as in one
