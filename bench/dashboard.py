@@ -105,6 +105,7 @@ NARROW: dict = {}
 
 
 def bench_queries(db: Path, repeat: int, only: set[str] | None = None, skip: set[str] = frozenset()) -> list[list]:
+    from pipeline import store
     from pipeline.queries import checks
     from pipeline.queries import query as q
 
@@ -115,6 +116,13 @@ def bench_queries(db: Path, repeat: int, only: set[str] | None = None, skip: set
         if (only and name not in only) or name in skip:
             continue
         times = []
+        # what the first visitor after a publish waits for: the reader's database is opened
+        # and its cache cold (store.readers); the median below runs on the kept reader
+        store.release_readers(db)
+        args, kwargs = variants[0]
+        t0 = time.perf_counter()
+        fn.uncached(NARROW.get(name, lambda f: f)(filters[0]), *args, db=db, **kwargs)
+        first = 1000 * (time.perf_counter() - t0)
         for args, kwargs in variants:
             for f in filters:
                 f = NARROW.get(name, lambda f: f)(f)
@@ -124,7 +132,7 @@ def bench_queries(db: Path, repeat: int, only: set[str] | None = None, skip: set
                     times.append(1000 * (time.perf_counter() - t0))
         times.sort()
         med, p95 = statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
-        rows.append([f"`{name}`", len(times), f"{med:.0f}", f"{p95:.0f}",
+        rows.append([f"`{name}`", len(times), f"{first:.0f}", f"{med:.0f}", f"{p95:.0f}",
                      "met" if med <= TARGET_QUERY_MS and p95 <= TARGET_P95_MS else "MISSED"])
     return rows
 
@@ -151,12 +159,16 @@ def pages() -> list[Path]:
 def bench_pages(db: Path) -> list[list]:
     from streamlit.testing.v1 import AppTest
 
+    from pipeline import store
+
     os.environ["ZONGJIE_DB"] = str(db)
     rows = []
     app = ROOT / "app.py"
     for page in pages():
         runs = []
-        for _ in range(2):      # cold caches, then warm
+        for i in range(2):      # cold caches (as after a publish: no kept reader either), then warm
+            if i == 0:
+                store.release_readers(db)
             at = AppTest.from_file(str(app), default_timeout=120)
             at.switch_page(str(page.relative_to(ROOT)))
             t0 = time.perf_counter()
@@ -189,7 +201,7 @@ def main(argv=None) -> int:
 
     n = int(q.overview.uncached({}, db=a.db).iloc[0]["reports"])
     body = table(f"Query layer, {n:,} reports (uncached; median and p95 over {len(_filters(a.db))} filters × {a.repeat})",
-                 ["call", "runs", "median ms", "p95 ms", f"target ≤ {TARGET_QUERY_MS} ms median, ≤ {TARGET_P95_MS} ms p95"],
+                 ["call", "runs", "first after publish ms", "median ms", "p95 ms", f"target ≤ {TARGET_QUERY_MS} ms median, ≤ {TARGET_P95_MS} ms p95"],
                  bench_queries(a.db, a.repeat, set(filter(None, a.only.split(","))) or None,
                                set(filter(None, a.skip.split(",")))))
     body += "\n" + table("Whole extracts (CSV downloads, built only on click; no target)", ["call", "rows", "s"],

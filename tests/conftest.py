@@ -77,6 +77,17 @@ def _no_env_db(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_readers():
+    """Each test starts without the readers `store.read_connection` keeps open (they hold
+    the files of earlier tests, and a kept reader blocks this process's read-write open)."""
+    from pipeline import store
+
+    store.release_readers()
+    yield
+    store.release_readers()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_login_counter():
     """The wrong-password lockout counts process-wide: each test starts from zero."""
     import sys

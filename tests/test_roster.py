@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline import store
 from pipeline.store import corrections, roster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,6 +288,7 @@ def test_a_file_from_before_the_roster_still_reads(db):
     from pipeline.queries import query as q
 
     expected = q.overview.uncached({}, db=db).iloc[0]["reports"]
+    store.release_readers(db)         # this process writes the published file in place below
     con = duckdb.connect(str(db))
     for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
         con.execute(f"DROP VIEW {v}")

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline.queries import keywords
+from pipeline import store
 from pipeline.store import corrections, summaries
 from pipeline.queries import query as q
 
@@ -139,6 +140,7 @@ def test_an_old_file_without_summaries_reads_the_same(db):
     """A database published before the summaries existed: TEMP copies, same numbers."""
     want = q.metric_totals.uncached({}, ("year",), db=db)
     top = q.top_terms.uncached({}, 20, db=db)
+    store.release_readers(db)         # this process writes the published file in place below
     con = duckdb.connect(str(db))
     for t in summaries.TABLES:
         con.execute(f"DROP TABLE {t}")
@@ -167,6 +169,7 @@ def test_a_failed_summary_refresh_is_said_and_leaves_no_wrong_numbers(db, monkey
 
     want = q.metric_totals.uncached({}, ("year",), db=db)
     top = q.top_terms.uncached({}, 20, db=db)
+    store.release_readers(db)         # this process writes the published file in place below
     con = duckdb.connect(str(db))
     con.execute("DELETE FROM sum_metrics")         # stale content a failed refresh must not keep
     con.close()
