@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import pandas as pd
 import pytest
 
 from pipeline.queries import keywords as K
@@ -218,3 +219,63 @@ def test_kwic_total_over_many_reports_estimates_from_a_fixed_sample(sample_db, m
     monkeypatch.setattr(q, "KWIC_EXACT_REPORTS", 2)
     # the sample's handful of reports: too few sampled to scale, so counted exactly after all
     assert q.kwic_total.uncached({}, "党", db=sample_db) == exact
+
+
+def _walk(texts, term, limit, width=20):
+    """The 上下文 list by hand: every occurrence in (year, unit, report_id) order."""
+    out = []
+    for rid, unit, year, text in texts:
+        i = text.find(term)
+        while i >= 0 and len(out) < limit:
+            out.append((rid, unit, year, text[max(0, i - width):i].translate(K._FLAT), term,
+                        text[i + len(term):i + len(term) + width].translate(K._FLAT)))
+            i = text.find(term, i + len(term))
+    return out
+
+
+@pytest.mark.parametrize("chunks", [(1, 2), (3,), (256, 2048)])
+def test_kwic_read_in_chunks_gives_the_lines_of_a_walk_of_every_text(sample_db, monkeypatch, chunks):
+    """kwic reads the texts in display order a chunk at a time and stops at `limit`
+    (pipeline/queries/textscan.py): whatever the chunk sizes, the lines are those of a walk of
+    every filtered text in that order; under a filter only the filter's reports are read."""
+    from pipeline import store
+    from pipeline.queries import textscan
+
+    monkeypatch.setattr(textscan, "KWIC_CHUNKS", chunks)
+    con = store.read_connection(sample_db)
+    try:
+        years = [y for (y,) in con.execute("SELECT DISTINCT year FROM reports_eff WHERE year IS NOT NULL ORDER BY 1").fetchall()]
+        for f in ({}, {"year_min": years[-1], "year_max": years[-1]}, {"year_max": years[0]}):
+            cond, params = K.where(f)
+            texts = con.execute(f"""SELECT r.report_id, r.unit, r.year, r.text_simplified FROM reports_eff r WHERE {cond}
+                                    ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id""", params).fetchall()
+            for term, limit in (("意识形态", 7), ("意识形态", 10_000), ("党", 200), ("两学一做", 3), ("没有这个词语", 5)):
+                got = K.kwic(con, term, f, limit=limit)
+                want = pd.DataFrame(_walk(texts, term, limit), columns=K.KWIC_COLUMNS)
+                pd.testing.assert_frame_equal(got, want, obj=f"{f} {term} {limit}")
+    finally:
+        con.close()
+
+
+def test_kwic_and_its_total_follow_a_corrected_year(sample_db, tmp_path):
+    """Both read the filter on the corrected values: a report moved to another year by a
+    supervisor is counted, and listed, under that year (kwic_total used the stored year)."""
+    import shutil
+
+    from pipeline.queries import query as q
+    from pipeline.store import corrections
+
+    db = tmp_path / "fix.duckdb"
+    shutil.copyfile(sample_db, db)
+    reps = q.reports.uncached({}, db=db)
+    years = sorted(reps.year.dropna().astype(int).unique())
+    moved = reps[reps.year == years[0]].report_id.iloc[0]
+    term = "意识形态"
+    target = int(years[-1]) + 1                      # a year no report has: only the moved one
+    corrections.save_report(db, moved, {"year": str(target)})
+    f = {"year_min": target, "year_max": target}
+    lines = q.kwic.uncached(f, term, db=db)
+    total = q.kwic_total.uncached(f, term, db=db)
+    text = q.report.uncached({}, moved, db=db).text_simplified.iloc[0]
+    assert set(lines.report_id) == {moved} and set(lines.year) == {target}
+    assert total == {"occurrences": text.count(term), "reports": 1, "exact": True}

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from pipeline.queries import textscan
 from pipeline.store.effective import ensure as ensure_views
 from pipeline.queries.filters import FILTER_KEYS, where  # noqa: F401  (the shared filter; re-exported for callers)
 
@@ -118,21 +119,18 @@ def kwic(con, term: str, filters: Mapping | None = None, width: int = 20, limit:
 
     A plain substring match (`contains`, so no LIKE wildcards: 意识 also hits inside
     意识形态, and a phrase counted under one spelling, 不忘初心、牢记使命, is found only where
-    the text spells it so). Reports in year, unit order; SQL fetches only reports
-    containing the term, and at most `limit` of them.
+    the text spells it so). Reports in year, unit order; SQL fetches only the texts
+    containing the term, in chunks, until `limit` lines are found.
     """
     if not term:
         return pd.DataFrame(columns=KWIC_COLUMNS)
     ensure_views(con)
     cond, params = where(filters)
-    rows = con.execute(f"""
-        SELECT r.report_id, r.unit, r.year, r.text_simplified FROM reports_eff r
-        WHERE contains(r.text_simplified, ?) AND {cond}
-        ORDER BY r.year NULLS LAST, r.unit NULLS LAST, r.report_id
-        LIMIT ?""", [term, *params, int(limit)]).fetchall()
     out: list[tuple] = []
     step = len(term)
-    for rid, unit, year, text in rows:
+    # the texts are read in display order, a chunk at a time, until `limit` lines are found
+    # (pipeline/queries/textscan.py): a common word reads a few hundred texts, not all
+    for rid, unit, year, text in textscan.in_order(con, cond, params, term):
         i = text.find(term)
         while i >= 0 and len(out) < limit:
             j = i + step

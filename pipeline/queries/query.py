@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.store import effective, summaries
-from pipeline.queries import keywords
+from pipeline.queries import keywords, textscan
 from pipeline import store
 from pipeline.text.script import to_simplified
 from pipeline.config import db_path
@@ -647,18 +647,25 @@ def kwic_total(con, filters, term: str = "") -> dict:
     if not term:
         return {"occurrences": 0, "reports": 0, "exact": True}
     cond, params = where(filters)
-    n = con.execute(f"SELECT count(*) FROM reports r WHERE {cond}", params).fetchone()[0]
-    k = max(1, n // KWIC_EXACT_REPORTS)
-    pick = f"hash(r.report_id) % {k} = 0"
-    reps, sampled, occ = con.execute(f"""
-        SELECT count(*), count(*) FILTER (WHERE {pick}),
-               coalesce(sum(CASE WHEN {pick} THEN len(string_split(r.text_simplified, ?)) - 1 END), 0)
-        FROM reports r WHERE contains(r.text_simplified, ?) AND {cond}""", [term, term, *params]).fetchone()
+    # the filter on the corrected values (as `kwic` lists them), resolved to the stored rows
+    # first, so only their texts are read (pipeline/queries/textscan.py)
+    sc = textscan.scope(con, cond, params)
+    k = max(1, sc.reports // KWIC_EXACT_REPORTS)
+    pick = f"hash(t.report_id) % {k} = 0"
+
+    def hits(occurrences: str) -> tuple[str, list]:
+        return (f"""SELECT h.* FROM (SELECT t.report_id, {pick} AS pick, {occurrences} AS occ FROM reports t
+                                     WHERE contains(t.text_simplified, ?) AND {sc.text}) h WHERE {sc.keep}""",
+                [term, term, *sc.text_params, *sc.keep_params])
+
+    sql, p = hits(f"CASE WHEN {pick} THEN len(string_split(t.text_simplified, ?)) - 1 END")
+    reps, sampled, occ = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE pick), coalesce(sum(occ), 0) FROM ({sql})", p).fetchone()
     if k == 1 or sampled == reps:
         return {"occurrences": int(occ), "reports": int(reps), "exact": True}
     if sampled < 100:           # too few in the sample to scale: count them all
-        occ = con.execute(f"""SELECT coalesce(sum(len(string_split(r.text_simplified, ?)) - 1), 0) FROM reports r
-                              WHERE contains(r.text_simplified, ?) AND {cond}""", [term, term, *params]).fetchone()[0]
+        sql, p = hits("len(string_split(t.text_simplified, ?)) - 1")
+        occ = con.execute(f"SELECT coalesce(sum(occ), 0) FROM ({sql})", p).fetchone()[0]
         return {"occurrences": int(occ), "reports": int(reps), "exact": True}
     return {"occurrences": int(round(occ * reps / sampled)), "reports": int(reps), "exact": False}
 
