@@ -15,7 +15,7 @@ import threading
 import duckdb
 import streamlit as st
 
-from dashboard import auth, chrome, states, widgets
+from dashboard import auth, chrome, states, widgets, word_cloud
 from dashboard.links import filter_params
 from dashboard.registry import APP_NAME, PAGE_BY_TITLE, PAGES
 
@@ -46,6 +46,7 @@ def _pages() -> dict[str, st.Page]:
 def run() -> None:
     """Draw the frame and run the page the URL asks for."""
     _run.active = True
+    word_cloud.warm_in_background()     # once per process: the first word cloud's imports and font
     try:
         _draw_and_run()
     finally:

@@ -549,3 +549,22 @@ def test_long_tables_show_their_first_rows_and_download_all(monkeypatch, dash_db
     assert any(f"共 {len(every):,} 条,表中显示前 7 条" in c.value for c in at.caption)
     _, csv, _ = csv_of(downloads, at, "活动指标-明细")
     same(csv.drop(columns="查看报告"), zh(every)[list(csv.columns[1:])])
+
+
+def test_the_word_cloud_warms_once_per_process_and_draws_the_same_cloud():
+    """frame.run starts one background thread that draws a tiny cloud (imports, font): the
+    first 关键词 visitor no longer waits for them. The cloud a page asks for is unchanged."""
+    from dashboard import word_cloud
+
+    if not word_cloud.cjk_font():
+        pytest.skip("no CJK font on this machine (make setup-test installs one)")
+    freqs = (("意识形态", 9.0), ("学习", 5.0), ("宣传", 3.0))
+    before = word_cloud._render(freqs, 300, 150)
+    word_cloud.warm_in_background()
+    word_cloud.warm_in_background()
+    threads = list(word_cloud._warming)
+    assert len(threads) == 1
+    threads[0].join(timeout=60)
+    assert not threads[0].is_alive()
+    after = word_cloud._render(freqs, 300, 150)
+    assert after == before and after.startswith(b"\x89PNG")
