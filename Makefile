@@ -12,7 +12,7 @@ ADDRESS ?= 127.0.0.1
 
 .PHONY: run test setup setup-test sysdeps sysdeps-test ingest serve bench profile clean
 
-# Runtime only (what `make run` needs): no pytest, no playwright.
+# Runtime (what `make run` needs, with the `fast` extra: numba for 查重): no pytest, no playwright.
 setup: $(STAMP) sysdeps
 
 # Runtime plus the `test` and `scale` extras (pytest, playwright, dask): what `make test` needs.
@@ -22,12 +22,12 @@ setup-test: $(TEST_STAMP) sysdeps-test
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[fast]'
 	touch $(STAMP)
 
 # The tests also run the Dask engine, so its `scale` extra comes with the test tools.
 $(TEST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,scale]'
+	$(PY) -m pip install --quiet -e '.[test,scale,fast]'
 	touch $(TEST_STAMP)
 
 # A CJK font for the word cloud (Debian package, only when missing).

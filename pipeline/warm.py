@@ -8,6 +8,9 @@ try:
 
     process_bytes("示例县2021年意识形态工作总结\n今年以来,示例县开展专题学习3次,覆盖干部120人次。\n"
                   "存在问题:学习不够深入。\n下一步:加强学习。\n".encode("utf-8"), "warm.txt")
+    from pipeline.text import compiled
+
+    compiled.warm()             # 查重's compiled loop (numba): loaded once, inherited by every worker
     from pipeline import limits
 
     limits.mark_warm()          # what these caches were loaded under (`limits.adopt`)

@@ -409,7 +409,22 @@ def test_changed_attribution_recomputes_the_report(built, tmp_path):
         con.close()
 
 
-def test_fast_containment_kernel_gives_the_covered_mask():
+@pytest.fixture(params=["numba", "numpy"])
+def loops(request, monkeypatch):
+    """Each test using it runs twice: with numba's compiled loops (pipeline/text/compiled.py,
+    the `fast` extra `make test` installs) and with the numpy ones they stand in for."""
+    from pipeline.text import compiled
+
+    if request.param == "numba":
+        if compiled.numba is None:
+            pytest.skip("numba is not installed (the `fast` extra)")
+    else:
+        for name in ("covered_merge", "minhash", "runs"):
+            monkeypatch.setattr(compiled, name, None)
+    return request.param
+
+
+def test_fast_containment_kernel_gives_the_covered_mask(loops):
     """`_covered_fast` (the 查重 step's kernel) marks exactly the characters `covered` marks."""
     from pipeline.store.copies import _covered_fast, _prepare, covered, runs, sequence
 
@@ -565,3 +580,61 @@ def test_runs_keep_as_many_distinct_runs_as_the_64_bit_hashes():
     assert len(codes) > 5000
     for k in (5, 8):
         assert len(np.unique(runs(codes, k))) == len(np.unique(kgrams(codes, k)))
+
+
+def test_compiled_signing_gives_datasketchs_minhash_and_the_numpy_runs():
+    """With numba, `shingles.signature` and `runs` skip datasketch's per-value loop and the
+    numpy passes: every value must be the library's own, on real report texts and edge cases."""
+    from datasketch import MinHash
+
+    from pipeline.text import compiled
+
+    if compiled.numba is None:
+        pytest.skip("numba is not installed (the `fast` extra)")
+    c = shingles.compare_rules()
+    t = shingles._template(c["num_perm"])
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(Path("data/sample").glob("*.txt"))]
+    texts += ["", "意识形态", "学" * 50, "意识形态工作责任制" * 40]
+    assert len(texts) >= 8
+    for text in texts:
+        seq = shingles.sequence(text)
+        m = MinHash(num_perm=c["num_perm"], seed=1, hashfunc=lambda x: x, permutations=t.permutations, scheme=t.scheme)
+        g = shingles.kgrams(seq.codes, c["shingle_chars"])
+        g = g[(g & np.uint64(c["sample"] - 1)) == 0] >> np.uint64(32)
+        if len(g):
+            m.update_batch(g.tolist())
+        assert np.array_equal(shingles.signature(seq, c), np.asarray(m.hashvalues, dtype=np.uint64)), text[:20]
+        with np.errstate(over="ignore"):
+            want = ((shingles.kgrams(seq.codes, 8) * shingles._MIX) >> np.uint64(32)).astype(np.uint32)
+        got = shingles.runs(seq.codes, 8)
+        assert got.dtype == np.uint32 and np.array_equal(got, want)
+
+
+def test_the_numpy_loops_give_the_compiled_loops_rows(built, tmp_path, monkeypatch):
+    """Without numba (a user who did not install the `fast` extra) the writer re-signs and
+    compares every report with the numpy loops: the same bands, matches, summaries and flags
+    as the ingest made with the compiled ones."""
+    from pipeline.store import copies
+    from pipeline.text import compiled
+
+    if compiled.numba is None:
+        pytest.skip("numba is not installed (the `fast` extra)")
+    db = tmp_path / "numpy.duckdb"
+    shutil.copyfile(built[0], db)
+    con = duckdb.connect(str(db))
+    try:
+        def rows() -> dict:
+            out = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str)
+                   for t in ("copy_bands", "copy_matches", "copy_summary", "copy_flags")}
+            out["sig"] = sorted(con.execute("SELECT report_id, n_counted, minhash FROM copy_signatures").fetchall())
+            return out
+
+        before = rows()
+        assert len(before["copy_matches"]) >= 3
+        for name in ("covered_merge", "minhash", "runs"):
+            monkeypatch.setattr(compiled, name, None)
+        con.execute("DELETE FROM copy_signatures")
+        assert copies.update(con)["compared"] == len(before["sig"])
+        assert rows() == before
+    finally:
+        con.close()

@@ -1,0 +1,154 @@
+"""查重's inner loops compiled with numba when it is installed (the `fast` extra, which
+`make run` and `make test` install); without it, `pipeline/store/copies.py` runs its numpy
+version. The results are the same either way (tests/test_copies.py runs both).
+
+Why: at 10,000 reports the comparison marks which characters of each report lie in an
+8-character run its ≤12 candidate sources also have - 75,000 pairs of ~2,600 runs. In numpy
+that is a binary search per pair (`np.searchsorted`, ~26 µs) plus a scatter, a cumulative
+sum and three comparisons, each a call with its own overhead. One merge of the two sorted
+run lists and one pass over the characters does the same in a third less CPU for the whole
+comparison (7.3 -> 4.7 s in one process, same rows: BENCHMARKS "Session 7").
+
+Compiled once per machine (numba's cache, next to this file or in the user's cache folder)
+and loaded by the ingest's fork server (`pipeline.warm`), so no worker compiles it again.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+try:
+    import numba
+except ImportError:            # the `fast` extra is not installed: numpy versions
+    numba = None
+
+
+def _mark_hits(sg, order, b, hit):
+    """hit[p] = True where the k-run starting at p is in `b` (`sg`: the report's k-runs
+    sorted, `order[i]`: where sg[i] starts; `b`: the source's, sorted). A branch-free merge:
+    equal runs advance the report's side only, so repeated runs on either side all match."""
+    m = sg.shape[0]
+    nb = b.shape[0]
+    i = 0
+    j = 0
+    while i < m and j < nb:
+        x = sg[i]
+        y = b[j]
+        hit[order[i]] |= x == y
+        i += x <= y
+        j += y < x
+
+
+def _covered_count(hit, n, k):
+    """How many of the n characters lie in a k-run marked in `hit`."""
+    m = hit.shape[0]
+    last = -k - 1                           # the latest marked run starting at or before p
+    c = 0
+    for p in range(n):
+        if p < m and hit[p]:
+            last = p
+        c += p - last < k
+    return c
+
+
+def _covered_merge(sg, order, b, n, k):
+    """Bool per character: it lies in a k-run found in `b` (see `_mark_hits`)."""
+    hit = np.zeros(sg.shape[0], np.bool_)
+    mark_hits(sg, order, b, hit)
+    out = np.zeros(n, np.bool_)
+    last = -k - 1
+    for p in range(n):
+        if p < sg.shape[0] and hit[p]:
+            last = p
+        out[p] = p - last < k
+    return out
+
+
+_MASK = np.uint64(0xFFFFFFFF)
+_P = np.uint64(1_000_003)            # = shingles._P: the k-gram polynomial
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # = shingles._MIX: Fibonacci hashing of a run's hash
+# datasketch's 32-bit finalizer (MurmurHash3 fmix32: datasketch.minhash._FMIX_CONSTANTS[32])
+_F1, _F2 = np.uint64(0x85EBCA6B), np.uint64(0xC2B2AE35)
+_S16, _S13, _SH32 = np.uint64(16), np.uint64(13), np.uint64(32)
+
+
+def _minhash(codes, k, sample, a, b):
+    """datasketch's MinHash (scheme affine32, identity hash) of the report's k-character
+    shingles whose polynomial hash is 0 modulo `sample`, each hashed to its top 32 bits;
+    `a`, `b`: the template MinHash's permutations. The same values as
+    `MinHash.update_batch` (`shingles.signature`'s numpy path; tests/test_copies.py),
+    without its per-value Python list: 32-bit arithmetic done in 64 bits and masked."""
+    num_perm = a.shape[0]
+    out = np.full(num_perm, _MASK, np.uint64)
+    n = codes.shape[0] - k + 1
+    keep = np.uint64(sample - 1)
+    for i in range(n):
+        h = np.uint64(0)
+        for j in range(k):
+            h = h * _P + codes[i + j]
+        if h & keep != 0:
+            continue
+        x = h >> _SH32
+        x = x ^ (x >> _S16)
+        x = (x * _F1) & _MASK
+        x = x ^ (x >> _S13)
+        x = (x * _F2) & _MASK
+        x = x ^ (x >> _S16)
+        for p in range(num_perm):
+            v = (x * np.uint64(a[p]) + np.uint64(b[p])) & _MASK
+            if v < out[p]:
+                out[p] = v
+    return out
+
+
+def _runs(codes, k):
+    """= shingles.runs: every k-character run's polynomial hash, mixed, top 32 bits."""
+    n = codes.shape[0] - k + 1
+    out = np.empty(max(n, 0), np.uint32)
+    for i in range(n):
+        h = np.uint64(0)
+        for j in range(k):
+            h = h * _P + codes[i + j]
+        out[i] = np.uint32((h * _MIX) >> _SH32)
+    return out
+
+
+def _cover_sources(sg, order, n, k, concat, offsets, min_share):
+    """One report against all its sources (source s: concat[offsets[s]:offsets[s+1]], its
+    sorted k-runs): the characters each covers, and how many the sources holding at least
+    `min_share` of the report cover together (its 总复制比). One call per report instead of
+    a dozen numpy calls per source."""
+    m = sg.shape[0]
+    count = np.zeros(offsets.shape[0] - 1, np.int64)
+    union = np.zeros(m, np.bool_)           # runs shared with a source that counts
+    hit = np.empty(m, np.bool_)
+    for s in range(offsets.shape[0] - 1):
+        hit[:] = False
+        mark_hits(sg, order, concat[offsets[s]:offsets[s + 1]], hit)
+        c = covered_count(hit, n, k)
+        count[s] = c
+        if c / n >= min_share:
+            union |= hit
+    return count, covered_count(union, n, k)
+
+
+if numba is not None:
+    mark_hits = numba.njit(cache=True, nogil=True)(_mark_hits)
+    covered_count = numba.njit(cache=True, nogil=True)(_covered_count)
+    covered_merge = numba.njit(cache=True, nogil=True)(_covered_merge)
+    minhash = numba.njit(cache=True, nogil=True)(_minhash)
+    runs = numba.njit(cache=True, nogil=True)(_runs)
+    cover_sources = numba.njit(cache=True, nogil=True)(_cover_sources)
+else:
+    mark_hits = covered_count = covered_merge = minhash = runs = cover_sources = None
+
+
+def warm() -> None:
+    """Compile (or load from numba's cache) before any worker is started from this process."""
+    if numba is None:
+        return
+    sg, order, b = np.arange(3, dtype=np.uint32), np.arange(3, dtype=np.int64), np.arange(2, dtype=np.uint32)
+    covered_merge(sg, order, b, 10, 8)
+    cover_sources(sg, order, 10, 8, b, np.array([0, 2], dtype=np.int64), 0.05)
+    codes = np.arange(20, dtype=np.uint64)
+    minhash(codes, 5, 4, np.ones(4, dtype=np.uint32), np.zeros(4, dtype=np.uint32))
+    runs(codes, 8)
