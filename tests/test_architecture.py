@@ -136,10 +136,9 @@ MAY_IMPORT = {
 # extraction's own unit-type rules, so a name is typed the same in a report and in the roster.
 # And the 查重 writer compares reports in the same comparable form the workers signed them
 # in (text.shingles: characters, MinHash, bands - one definition for both sides).
-# (and its placeholder flags use the same fast-regex helper, text.patterns, and its
-# comparison the compiled loops the signing uses, text.compiled)
+# (and its placeholder flags use the same fast-regex helper, text.patterns)
 ALLOWED_EDGES = {("store.roster", "extract.attribute"), ("store.copies", "text.shingles"),
-                 ("store.copies", "text.patterns"), ("store.copies", "text.compiled")}
+                 ("store.copies", "text.patterns")}
 
 
 def _layer(module: str) -> str:

@@ -30,9 +30,9 @@ import numpy as np
 
 from pipeline import limits
 from pipeline.config import data_file
-from pipeline.text import compiled
 from pipeline.text.patterns import compile_fast
 from pipeline.text.shingles import Seq, Signed, bands, kgrams, runs, sequence, sign, signature, standard_re  # noqa: F401  (also this module's API)
+from pipeline.text.shingles import compiled   # the compiled loops the signing uses (pipeline/text/compiled.py)
 
 # ---------------------------------------------------------------- tables (schema: store.COPY_SCHEMA)
 TABLES = ("copy_signatures", "copy_bands", "copy_matches", "copy_summary", "copy_flags")
