@@ -416,11 +416,10 @@ def loops(request, monkeypatch):
     from pipeline.text import compiled
 
     if request.param == "numba":
-        if compiled.numba is None:
+        if compiled.loops() is None:
             pytest.skip("numba is not installed (the `fast` extra)")
     else:
-        for name in ("covered_merge", "minhash", "runs"):
-            monkeypatch.setattr(compiled, name, None)
+        monkeypatch.setattr(compiled, "loops", lambda: None)
     return request.param
 
 
@@ -589,7 +588,7 @@ def test_compiled_signing_gives_datasketchs_minhash_and_the_numpy_runs():
 
     from pipeline.text import compiled
 
-    if compiled.numba is None:
+    if compiled.loops() is None:
         pytest.skip("numba is not installed (the `fast` extra)")
     c = shingles.compare_rules()
     t = shingles._template(c["num_perm"])
@@ -617,7 +616,7 @@ def test_the_numpy_loops_give_the_compiled_loops_rows(built, tmp_path, monkeypat
     from pipeline.store import copies
     from pipeline.text import compiled
 
-    if compiled.numba is None:
+    if compiled.loops() is None:
         pytest.skip("numba is not installed (the `fast` extra)")
     db = tmp_path / "numpy.duckdb"
     shutil.copyfile(built[0], db)
@@ -631,10 +630,21 @@ def test_the_numpy_loops_give_the_compiled_loops_rows(built, tmp_path, monkeypat
 
         before = rows()
         assert len(before["copy_matches"]) >= 3
-        for name in ("covered_merge", "minhash", "runs"):
-            monkeypatch.setattr(compiled, name, None)
+        monkeypatch.setattr(compiled, "loops", lambda: None)
         con.execute("DELETE FROM copy_signatures")
         assert copies.update(con)["compared"] == len(before["sig"])
         assert rows() == before
     finally:
         con.close()
+
+
+def test_the_dashboard_does_not_load_numba():
+    """The compiled loops load on first use: the query layer (the dashboard's server) imports
+    the 查重 module for its labels, and must not pay numba's ~0.3 s and ~160 MB for it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import pipeline.queries.query, pipeline.store.copies, pipeline.queries.checks; "
+            "print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -560,8 +560,9 @@ def _covered_fast(a: _Prepared, b_sorted: np.ndarray) -> np.ndarray:
     m = len(a.sg)
     if not m or not len(b_sorted):
         return np.zeros(a.n, dtype=bool)
-    if compiled.covered_merge is not None:       # numba installed: one merge, one pass (pipeline/text/compiled.py)
-        return compiled.covered_merge(np.asarray(a.sg), np.asarray(a.order), np.asarray(b_sorted), a.n, a.k)
+    fast = compiled.loops()
+    if fast is not None:       # numba installed: one merge, one pass (pipeline/text/compiled.py)
+        return fast.covered_merge(np.asarray(a.sg), np.asarray(a.order), np.asarray(b_sorted), a.n, a.k)
     i = np.searchsorted(b_sorted, a.sg)
     i[i == len(b_sorted)] = 0
     h = np.empty(m, dtype=bool)
@@ -587,10 +588,11 @@ def _cover_sources(a: _Prepared, sources: list[np.ndarray], min_share: float) ->
     sources covering at least `min_share` of it cover together."""
     if not sources:
         return [], 0
-    if compiled.cover_sources is not None and len(a.sg):     # numba: one call per report
+    fast = compiled.loops()
+    if fast is not None and len(a.sg):     # numba: one call per report
         offsets = np.zeros(len(sources) + 1, dtype=np.int64)
         np.cumsum([len(b) for b in sources], out=offsets[1:])
-        count, n_union = compiled.cover_sources(np.asarray(a.sg), np.asarray(a.order), a.n, a.k,
+        count, n_union = fast.cover_sources(np.asarray(a.sg), np.asarray(a.order), a.n, a.k,
                                                 np.concatenate(sources).astype(np.uint32, copy=False), offsets,
                                                 float(min_share))
         return count.tolist(), int(n_union)

@@ -9,17 +9,17 @@ sum and three comparisons, each a call with its own overhead. One merge of the t
 run lists and one pass over the characters does the same in a third less CPU for the whole
 comparison (7.3 -> 4.7 s in one process, same rows: BENCHMARKS "Session 7").
 
-Compiled once per machine (numba's cache, next to this file or in the user's cache folder)
-and loaded by the ingest's fork server (`pipeline.warm`), so no worker compiles it again.
+Loaded on first use (`loops()`): numba costs ~0.3 s to import and ~160 MB of RSS (LLVM,
+mostly a shared library), which a process that never signs or compares - the dashboard's
+server - does not pay. Compiled once per machine (numba's cache, next to this file or in the
+user's cache folder) and loaded by the ingest's fork server (`pipeline.warm`), so no worker
+compiles or loads it again.
 """
 from __future__ import annotations
 
-import numpy as np
+from types import SimpleNamespace
 
-try:
-    import numba
-except ImportError:            # the `fast` extra is not installed: numpy versions
-    numba = None
+import numpy as np
 
 
 def _mark_hits(sg, order, b, hit):
@@ -131,24 +131,39 @@ def _cover_sources(sg, order, n, k, concat, offsets, min_share):
     return count, covered_count(union, n, k)
 
 
-if numba is not None:
-    mark_hits = numba.njit(cache=True, nogil=True)(_mark_hits)
-    covered_count = numba.njit(cache=True, nogil=True)(_covered_count)
-    covered_merge = numba.njit(cache=True, nogil=True)(_covered_merge)
-    minhash = numba.njit(cache=True, nogil=True)(_minhash)
-    runs = numba.njit(cache=True, nogil=True)(_runs)
-    cover_sources = numba.njit(cache=True, nogil=True)(_cover_sources)
-else:
-    mark_hits = covered_count = covered_merge = minhash = runs = cover_sources = None
+_LOADED: list = []
+mark_hits = covered_count = covered_merge = None     # the compiled versions, once `loops()` ran
+
+
+def loops() -> SimpleNamespace | None:
+    """The compiled loops (mark_hits, covered_count, covered_merge, minhash, runs,
+    cover_sources), or None when numba is not installed: callers then run numpy."""
+    if not _LOADED:
+        _LOADED.append(_compile())
+    return _LOADED[0]
+
+
+def _compile() -> SimpleNamespace | None:
+    global mark_hits, covered_count, covered_merge      # called by name from compiled code
+    try:
+        import numba
+    except ImportError:            # the `fast` extra is not installed
+        return None
+    jit = numba.njit(cache=True, nogil=True)
+    mark_hits, covered_count = jit(_mark_hits), jit(_covered_count)
+    covered_merge = jit(_covered_merge)
+    return SimpleNamespace(mark_hits=mark_hits, covered_count=covered_count, covered_merge=covered_merge,
+                           minhash=jit(_minhash), runs=jit(_runs), cover_sources=jit(_cover_sources))
 
 
 def warm() -> None:
     """Compile (or load from numba's cache) before any worker is started from this process."""
-    if numba is None:
+    fast = loops()
+    if fast is None:
         return
     sg, order, b = np.arange(3, dtype=np.uint32), np.arange(3, dtype=np.int64), np.arange(2, dtype=np.uint32)
-    covered_merge(sg, order, b, 10, 8)
-    cover_sources(sg, order, 10, 8, b, np.array([0, 2], dtype=np.int64), 0.05)
+    fast.covered_merge(sg, order, b, 10, 8)
+    fast.cover_sources(sg, order, 10, 8, b, np.array([0, 2], dtype=np.int64), 0.05)
     codes = np.arange(20, dtype=np.uint64)
-    minhash(codes, 5, 4, np.ones(4, dtype=np.uint32), np.zeros(4, dtype=np.uint32))
-    runs(codes, 8)
+    fast.minhash(codes, 5, 4, np.ones(4, dtype=np.uint32), np.zeros(4, dtype=np.uint32))
+    fast.runs(codes, 8)

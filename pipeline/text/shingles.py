@@ -79,8 +79,9 @@ def runs(codes: np.ndarray, k: int) -> np.ndarray:
     reports instead of being recomputed. The 64-bit hash is mixed (Fibonacci hashing) before
     its top half is kept - the polynomial's own top bits collide for CJK text (17 in a
     report of 1,400 runs); mixed, a false match needs two runs to collide in 2^32."""
-    if compiled.runs is not None:            # numba installed: the same hashes in one pass
-        return compiled.runs(np.asarray(codes, dtype=np.uint64), k)
+    fast = compiled.loops()
+    if fast is not None:                     # numba installed: the same hashes in one pass
+        return fast.runs(np.asarray(codes, dtype=np.uint64), k)
     with np.errstate(over="ignore"):
         return ((kgrams(codes, k) * _MIX) >> np.uint64(32)).astype(np.uint32)
 
@@ -104,15 +105,16 @@ def _template(num_perm: int):
 
 def signature(seq: Seq, c: dict | None = None) -> np.ndarray:
     """datasketch MinHash of the report's character shingles (uint32[num_perm] as uint64).
-    With numba installed, `compiled.minhash` computes the same values from datasketch's
+    With numba installed, the compiled `minhash` computes the same values from datasketch's
     permutations, 12 times faster than `update_batch` (tests/test_copies.py checks they agree)."""
     from datasketch import MinHash
 
     c = c or compare_rules()
     t = _template(c["num_perm"])
-    if compiled.minhash is not None and t.scheme == "affine32":
+    fast = compiled.loops()
+    if fast is not None and t.scheme == "affine32":
         a, b = t.permutations
-        return compiled.minhash(np.asarray(seq.codes, dtype=np.uint64), c["shingle_chars"], c["sample"], a, b)
+        return fast.minhash(np.asarray(seq.codes, dtype=np.uint64), c["shingle_chars"], c["sample"], a, b)
     m = MinHash(num_perm=c["num_perm"], seed=1, hashfunc=_identity, permutations=t.permutations, scheme=t.scheme)
     g = kgrams(seq.codes, c["shingle_chars"])
     # a fixed 1-in-`sample` subset of the shingles (chosen by their hash, so the same
