@@ -444,6 +444,14 @@ def test_fast_containment_kernel_gives_the_covered_mask(loops):
     assert hits > 5000
 
 
+def _copy_rows(con) -> dict:
+    """Every 查重 row of a database, in a comparable order."""
+    out = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str)
+           for t in ("copy_bands", "copy_matches", "copy_summary", "copy_flags")}
+    out["sig"] = sorted(con.execute("SELECT report_id, n_counted, minhash FROM copy_signatures").fetchall())
+    return out
+
+
 def test_writer_signs_as_the_workers_did_and_two_processes_compare_as_one(built, tmp_path, monkeypatch):
     """The ingest's workers sign each report (`shingles.sign`); with the signatures gone, the
     writer re-signs every report from its stored text and, comparing in two processes, gets
@@ -454,24 +462,18 @@ def test_writer_signs_as_the_workers_did_and_two_processes_compare_as_one(built,
     shutil.copyfile(built[0], db)
     con = duckdb.connect(str(db))
     try:
-        def rows() -> dict:
-            out = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str)
-                   for t in ("copy_bands", "copy_matches", "copy_summary", "copy_flags")}
-            out["sig"] = sorted(con.execute("SELECT report_id, n_counted, minhash FROM copy_signatures").fetchall())
-            return out
-
-        before = rows()
+        before = _copy_rows(con)
         assert len(before["copy_matches"]) >= 3 and before["copy_flags"] and len(before["sig"]) >= 18
         con.execute("DELETE FROM copy_signatures")
         monkeypatch.setattr(copies, "PARALLEL_MIN", 1)
         assert copies.update(con) == {"signed": len(before["sig"]), "compared": len(before["sig"])}
-        assert rows() == before
+        assert _copy_rows(con) == before
         # the comparison cutting every text again (a re-ingest's stored neighbours, or runs
         # beyond the ingest's budget) gives what the signers' k-runs gave
         con.execute("DELETE FROM copy_signatures")
         monkeypatch.setattr(copies, "sign", lambda text: dataclasses.replace(shingles.sign(text), runs=None))
         assert copies.update(con)["compared"] == len(before["sig"])
-        assert rows() == before
+        assert _copy_rows(con) == before
     finally:
         con.close()
 
@@ -622,18 +624,12 @@ def test_the_numpy_loops_give_the_compiled_loops_rows(built, tmp_path, monkeypat
     shutil.copyfile(built[0], db)
     con = duckdb.connect(str(db))
     try:
-        def rows() -> dict:
-            out = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str)
-                   for t in ("copy_bands", "copy_matches", "copy_summary", "copy_flags")}
-            out["sig"] = sorted(con.execute("SELECT report_id, n_counted, minhash FROM copy_signatures").fetchall())
-            return out
-
-        before = rows()
+        before = _copy_rows(con)
         assert len(before["copy_matches"]) >= 3
         monkeypatch.setattr(compiled, "loops", lambda: None)
         con.execute("DELETE FROM copy_signatures")
         assert copies.update(con)["compared"] == len(before["sig"])
-        assert rows() == before
+        assert _copy_rows(con) == before
     finally:
         con.close()
 
