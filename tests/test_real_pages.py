@@ -489,3 +489,20 @@ def test_an_area_report_with_no_we_is_a_government_bodys():
             "紧紧围绕经济建设中心,服从服务于全区改革发展稳定的大局。")
     a = attribute("宣传思想工作总结及工作设想", body, "")
     assert a.unit_type == "党政机关" and a.sources["unit_type"] == "context"
+
+
+@pytest.mark.parametrize("opening, year", [
+    # r23 (real opening): a school's 2019 work meeting report reviews 2018 and plans 2019
+    ("老师们,同志们:\n今天,我们济济一堂,召开学校2019年宣传思想政治暨意识形态工作会议。会议的主要任务是:以习近平新时代"
+     "中国特色社会主义思想为指导,总结2018年工作,明确努力方向,安排部署2019年工作。\n一、2018年工作的回顾总结\n"
+     "一年来,学校深入学习宣传贯彻党的十九大精神。", 2018),
+    # the review alone is not enough: a 2019 summary may look back on 2018's work
+    ("2019年,我校认真总结2018年工作经验,持续加强意识形态工作。", 2019),
+    # nor the plan alone
+    ("会议安排部署2019年工作,要求各单位抓好落实。", 2019),
+    # the year reviewed must be the one before the title's
+    ("会议回顾总结2016年工作,安排部署2019年工作。", 2019),
+])
+def test_a_work_meeting_report_is_the_year_it_reviews(opening, year):
+    a = attribute("2019年宣传思想政治暨意识形态工作报告", opening, "")
+    assert a.year == year and a.sources["year"] == ("body" if year == 2018 else "title")

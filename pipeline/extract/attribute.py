@@ -416,6 +416,23 @@ def body_year(simple: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_REVIEWED = LazyRegex(lambda: rf"(?:{_w('period.review')})了?\s*({_YEAR})\s*年度?的?(?:各项)?工作"
+                               rf"|({_YEAR})\s*年度?的?(?:各项)?工作的?(?:{_w('period.review')})")
+_DEPLOYED = LazyRegex(lambda: rf"(?:{_w('period.deploy')})\s*({_YEAR})\s*年度?的?(?:各项)?工作")
+
+
+def reviewed_year(simple: str, title_year: int | None) -> bool:
+    """Whether a text titled with `title_year` is a work meeting's report on the year before:
+    its opening reviews that year's work and plans the titled year's (`总结2018年工作,明确努力方向,
+    安排部署2019年工作`). Such a report's activities are the year reviewed."""
+    if not title_year:
+        return False
+    opening = arabic_years(simple[:1200])
+    reviewed = {int(m.group(1) or m.group(2)) for m in _REVIEWED.finditer(opening)}
+    deployed = {int(m.group(1)) for m in _DEPLOYED.finditer(opening)}
+    return title_year - 1 in reviewed and title_year in deployed
+
+
 _OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
 _SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
@@ -1042,6 +1059,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         if value:
             a.year, a.sources["year"] = int(value), source
             break
+    if a.sources.get("year") == "title" and reviewed_year(simple, a.year):
+        a.year, a.sources["year"] = a.year - 1, "body"
     if a.year is None and _RELATIVE_YEAR.search(simple[:600]) and not multi_year(simple):
         ref, source = reference_date(simple, header)
         if ref:
