@@ -425,3 +425,17 @@ def test_measure_words_are_data_not_code():
     ms = rules["measures"]
     for w in ("次", "场", "期", "篇", "人次", "名", "人", "个", "条", "份", "本", "块", "幅", "万元", "元"):
         assert w in ms["event"] or w in ms["other"]
+
+
+@pytest.mark.parametrize("text, want", [
+    # a bare 百/千 with 余/多 after it is a lower bound with any measure (CONVENTIONS: lower
+    # bounds are counts, marked approx), not only with an event's (百余场, 千余人次)
+    ("发放宣传资料千余份。", [(1000, "份", True)]),
+    ("组织百余名党员参加志愿服务。", [(100, "名", True)]),
+    ("开展宣讲百余场。", [(100, "场", True)]),
+    # without it a bare round numeral is still a name or a figure of speech
+    ("举办女子百人健步走活动。", []),
+    ("千家万户张贴宣传画。", []),
+])
+def test_a_bare_round_numeral_with_an_approximate_infix_is_a_count(text, want):
+    assert [(m.value, m.measure, m.approx) for m in run(text)] == want

@@ -268,7 +268,7 @@ def chinese_reason(c: Count, before: str, after: str, r: Rules | None = None) ->
     if r.cn_not_after.search(before):
         return "part of a word"
     if (r.bare_round_needs_prefix and c.numeral[0] in "百千" and not _prefixed(before[-4:], c.numeral, r)
-            and not (c.approx and c.measure_in(r.event))):     # 百余场, 千余人次: a vague count
+            and not c.approx):     # 百余场, 千余份, 百余人: a vague count
         return "figure of speech"
     if r.lone_er_is_ordinal and c.numeral == "二":
         return "ordinal"
