@@ -506,3 +506,10 @@ def test_an_area_report_with_no_we_is_a_government_bodys():
 def test_a_work_meeting_report_is_the_year_it_reviews(opening, year):
     a = attribute("2019年宣传思想政治暨意识形态工作报告", opening, "")
     assert a.year == year and a.sources["year"] == ("body" if year == 2018 else "title")
+
+
+def test_a_bare_wan_with_yu_is_ten_thousand():
+    # r37 (real opening): 万余册 is 10,000 册 at least; 千家万户 stays a figure of speech
+    assert counts("深入开展“扫黄打非”专项行动,收缴非法出版物万余册,取缔违规经营娱乐场所3家。") == [
+        (10000, "册"), (3, "家")]
+    assert counts("千家万户张贴宣传画,亿万群众参与。") == []

@@ -128,7 +128,9 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
     placeholder = "Xx×*＊_□○"      # the first characters of the `ph` alternatives below
     count = re.compile(
         r"(?<![0-9.\-~～A-Za-z_*＊×□○])"
-        rf"(?:(?P<ph>[Xx×]{{1,3}}|[*＊]{{1,4}}|_{{1,8}}|□{{1,4}}|○{{1,4}})|(?P<ar>[0-9]+(?:\.[0-9]+)?)|(?<![{CHINESE_CHARS}])(?P<cn>[{cn}]+))"
+        rf"(?:(?P<ph>[Xx×]{{1,3}}|[*＊]{{1,4}}|_{{1,8}}|□{{1,4}}|○{{1,4}})|(?P<ar>[0-9]+(?:\.[0-9]+)?)"
+        # a bare 万 is a number only as a lower bound (万余册 = 10,000 册, approx)
+        rf"|(?<![{CHINESE_CHARS}])(?P<cn>[{cn}]+|[{''.join(MAGNITUDES)}](?=(?:{_alternation(ap['infix'])}))))"
         rf"(?P<in1>{_alternation(ap['infix'])})?(?P<mag>{_alternation(magnitudes)})?(?P<in2>{_alternation(ap['infix'])})?"
         rf"(?P<measure>{_alternation(measures)})(?P<suffix>{_alternation(ap['suffix'])})?"
     )
@@ -159,7 +161,7 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
         breakdown=re.compile(ph["breakdown"]),
         categories=cats, fallback=taxonomy.get("fallback", "其他"),
         measure_categories=frozenset(m for _, ms_, _ in cats for m in ms_),
-        count_start=re.compile(f"[{re.escape(placeholder)}0-9{cn}]"),
+        count_start=re.compile(f"[{re.escape(placeholder)}0-9{cn}{''.join(MAGNITUDES)}]"),
         keyword_finders=[_any_of(keywords) for _, _, keywords in cats],
         stock=stock,
     )
