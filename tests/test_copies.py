@@ -424,8 +424,10 @@ def loops(request, monkeypatch):
 
 
 def test_fast_containment_kernel_gives_the_covered_mask(loops):
-    """`_covered_fast` (the 查重 step's kernel) marks exactly the characters `covered` marks."""
-    from pipeline.store.copies import _covered_fast, _prepare, covered, runs, sequence
+    """The 查重 step's kernels count exactly the characters `covered` marks: for each source
+    (`_covered_fast`, numpy) and for all of a report's sources at once with their union, the
+    总复制比 (`_cover_sources`: compiled, or numpy without numba)."""
+    from pipeline.store.copies import _cover_sources, _covered_fast, _prepare, covered, runs, sequence
 
     rng = np.random.default_rng(7)
     alphabet = np.array(list("意识形态工作责任制学习宣传教育开展加强党委"))
@@ -435,12 +437,22 @@ def test_fast_containment_kernel_gives_the_covered_mask(loops):
     for k in (3, 8):
         for ta in texts:
             a = sequence(ta)
+            if not len(a):
+                continue
             pa = _prepare(len(a), runs(a.codes, k), k)
-            for tb in texts:
-                b = np.sort(runs(sequence(tb).codes, k))
-                want = covered(a, b, k)
+            sources = [np.sort(runs(sequence(tb).codes, k)) for tb in texts]
+            masks = [covered(a, b, k) for b in sources]
+            for b, want in zip(sources, masks):
                 assert np.array_equal(_covered_fast(pa, b), want)
                 hits += int(want.sum())
+            for min_share in (0.0, 0.3, 1.1):
+                count, n_union = _cover_sources(pa, sources, min_share)
+                assert count == [int(m.sum()) for m in masks]
+                union = np.zeros(len(a), dtype=bool)
+                for m in masks:
+                    if m.sum() / len(a) >= min_share:
+                        union |= m
+                assert n_union == int(union.sum()), (k, len(a), min_share)
     assert hits > 5000
 
 

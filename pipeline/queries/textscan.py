@@ -30,11 +30,10 @@ def rows(con, cond: str, params: list, order: bool = False):
     """The filtered reports as numpy arrays (rowid of the stored row, report_id, corrected
     unit and year), in display order (year, unit, report_id) when `order`."""
     by = " ORDER BY s.year NULLS LAST, s.unit NULLS LAST, t.report_id" if order else ""
-    got = con.execute(f"""
+    return con.execute(f"""
         SELECT t.rowid AS rowid, t.report_id, s.unit, s.year
         FROM reports t JOIN (SELECT r.report_id, r.unit, r.year FROM reports_eff r WHERE {cond}) s
              USING (report_id){by}""", params).fetchnumpy()
-    return got
 
 
 @dataclass(frozen=True)

@@ -554,15 +554,13 @@ def _prepare(n: int, g: np.ndarray, k: int) -> _Prepared:
 
 
 def _covered_fast(a: _Prepared, b_sorted: np.ndarray) -> np.ndarray:
-    """`covered` for a prepared report: the same mask, about three times faster (the
-    queries are searched in sorted order, and one cumulative sum marks the covered
-    characters instead of two bincounts)."""
+    """`covered` for a prepared report, in numpy (where numba is not installed; otherwise
+    `compiled.cover_sources` does all of a report's sources at once): the same mask, about
+    three times faster (the queries are searched in sorted order, and one cumulative sum
+    marks the covered characters instead of two bincounts)."""
     m = len(a.sg)
     if not m or not len(b_sorted):
         return np.zeros(a.n, dtype=bool)
-    fast = compiled.loops()
-    if fast is not None:       # numba installed: one merge, one pass (pipeline/text/compiled.py)
-        return fast.covered_merge(np.asarray(a.sg), np.asarray(a.order), np.asarray(b_sorted), a.n, a.k)
     i = np.searchsorted(b_sorted, a.sg)
     i[i == len(b_sorted)] = 0
     h = np.empty(m, dtype=bool)

@@ -1,13 +1,14 @@
 """查重's inner loops compiled with numba when it is installed (the `fast` extra, which
-`make run` and `make test` install); without it, `pipeline/store/copies.py` runs its numpy
-version. The results are the same either way (tests/test_copies.py runs both).
+`make run` and `make test` install): signing (`minhash`, `runs`, used by `text/shingles.py`)
+and comparing (`cover_sources`, used by `store/copies.py`). Without numba those modules run
+their numpy / datasketch code; the results are the same either way (tests/test_copies.py
+runs both paths and compares every value and row).
 
-Why: at 10,000 reports the comparison marks which characters of each report lie in an
-8-character run its ≤12 candidate sources also have - 75,000 pairs of ~2,600 runs. In numpy
-that is a binary search per pair (`np.searchsorted`, ~26 µs) plus a scatter, a cumulative
-sum and three comparisons, each a call with its own overhead. One merge of the two sorted
-run lists and one pass over the characters does the same in a third less CPU for the whole
-comparison (7.3 -> 4.7 s in one process, same rows: BENCHMARKS "Session 7").
+Why: signing called datasketch's `update_batch` with a Python list per report (0.23 ms; 0.02
+compiled). Comparing marks which characters of a report lie in an 8-character run one of its
+≤12 sources also has - 75,000 pairs of ~2,600 runs at 10,000 reports; numpy needs a binary
+search and a dozen calls per pair, the compiled loop one merge per pair and one call per
+report: 7.3 -> 3.5 s of CPU for the whole comparison (BENCHMARKS "Session 7").
 
 Loaded on first use (`loops()`): numba costs ~0.3 s to import and ~160 MB of RSS (LLVM,
 mostly a shared library), which a process that never signs or compares - the dashboard's
@@ -50,25 +51,22 @@ def _covered_count(hit, n, k):
     return c
 
 
-def _covered_merge(sg, order, b, n, k):
-    """Bool per character: it lies in a k-run found in `b` (see `_mark_hits`)."""
-    hit = np.zeros(sg.shape[0], np.bool_)
-    mark_hits(sg, order, b, hit)
-    out = np.zeros(n, np.bool_)
-    last = -k - 1
-    for p in range(n):
-        if p < sg.shape[0] and hit[p]:
-            last = p
-        out[p] = p - last < k
-    return out
-
-
+# The run hash's constants, defined here once: shingles' numpy code imports them (it imports
+# this module; the compiled loops read module globals, so they cannot import shingles).
+POLY = np.uint64(1_000_003)           # polynomial base of the k-gram rolling hash
+MIX = np.uint64(0x9E3779B97F4A7C15)   # Fibonacci hashing of a run's hash before its top half is kept
 _MASK = np.uint64(0xFFFFFFFF)
-_P = np.uint64(1_000_003)            # = shingles._P: the k-gram polynomial
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # = shingles._MIX: Fibonacci hashing of a run's hash
 # datasketch's 32-bit finalizer (MurmurHash3 fmix32: datasketch.minhash._FMIX_CONSTANTS[32])
 _F1, _F2 = np.uint64(0x85EBCA6B), np.uint64(0xC2B2AE35)
 _S16, _S13, _SH32 = np.uint64(16), np.uint64(13), np.uint64(32)
+
+
+def _poly(codes, i, k):
+    """= shingles.kgrams at one position: the k characters from i as one polynomial hash."""
+    h = np.uint64(0)
+    for j in range(k):
+        h = h * POLY + codes[i + j]
+    return h
 
 
 def _minhash(codes, k, sample, a, b):
@@ -82,9 +80,7 @@ def _minhash(codes, k, sample, a, b):
     n = codes.shape[0] - k + 1
     keep = np.uint64(sample - 1)
     for i in range(n):
-        h = np.uint64(0)
-        for j in range(k):
-            h = h * _P + codes[i + j]
+        h = poly(codes, i, k)
         if h & keep != 0:
             continue
         x = h >> _SH32
@@ -105,10 +101,7 @@ def _runs(codes, k):
     n = codes.shape[0] - k + 1
     out = np.empty(max(n, 0), np.uint32)
     for i in range(n):
-        h = np.uint64(0)
-        for j in range(k):
-            h = h * _P + codes[i + j]
-        out[i] = np.uint32((h * _MIX) >> _SH32)
+        out[i] = np.uint32((poly(codes, i, k) * MIX) >> _SH32)
     return out
 
 
@@ -132,28 +125,26 @@ def _cover_sources(sg, order, n, k, concat, offsets, min_share):
 
 
 _LOADED: list = []
-mark_hits = covered_count = covered_merge = None     # the compiled versions, once `loops()` ran
+poly = mark_hits = covered_count = None     # the compiled helpers the loops call, once `loops()` ran
 
 
 def loops() -> SimpleNamespace | None:
-    """The compiled loops (mark_hits, covered_count, covered_merge, minhash, runs,
-    cover_sources), or None when numba is not installed: callers then run numpy."""
+    """The compiled loops (minhash, runs, cover_sources), or None when numba is not
+    installed: callers then run numpy."""
     if not _LOADED:
         _LOADED.append(_compile())
     return _LOADED[0]
 
 
 def _compile() -> SimpleNamespace | None:
-    global mark_hits, covered_count, covered_merge      # called by name from compiled code
+    global poly, mark_hits, covered_count      # called by name from compiled code
     try:
         import numba
     except ImportError:            # the `fast` extra is not installed
         return None
     jit = numba.njit(cache=True, nogil=True)
-    mark_hits, covered_count = jit(_mark_hits), jit(_covered_count)
-    covered_merge = jit(_covered_merge)
-    return SimpleNamespace(mark_hits=mark_hits, covered_count=covered_count, covered_merge=covered_merge,
-                           minhash=jit(_minhash), runs=jit(_runs), cover_sources=jit(_cover_sources))
+    poly, mark_hits, covered_count = jit(_poly), jit(_mark_hits), jit(_covered_count)
+    return SimpleNamespace(minhash=jit(_minhash), runs=jit(_runs), cover_sources=jit(_cover_sources))
 
 
 def warm() -> None:
@@ -162,7 +153,6 @@ def warm() -> None:
     if fast is None:
         return
     sg, order, b = np.arange(3, dtype=np.uint32), np.arange(3, dtype=np.int64), np.arange(2, dtype=np.uint32)
-    fast.covered_merge(sg, order, b, 10, 8)
     fast.cover_sources(sg, order, 10, 8, b, np.array([0, 2], dtype=np.int64), 0.05)
     codes = np.arange(20, dtype=np.uint64)
     fast.minhash(codes, 5, 4, np.ones(4, dtype=np.uint32), np.zeros(4, dtype=np.uint32))

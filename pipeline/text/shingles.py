@@ -14,8 +14,7 @@ import numpy as np
 
 from pipeline.rules import load as load_rules
 from pipeline.text import compiled, patterns
-
-_P = np.uint64(1_000_003)          # polynomial base of the k-gram rolling hash
+from pipeline.text.compiled import MIX as _MIX, POLY as _P     # the run hash's constants
 _CACHE: dict = {}
 
 
@@ -85,8 +84,6 @@ def runs(codes: np.ndarray, k: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         return ((kgrams(codes, k) * _MIX) >> np.uint64(32)).astype(np.uint32)
 
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _identity(x):
