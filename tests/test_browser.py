@@ -177,6 +177,14 @@ def _shoot(page, name: str) -> Path:
     return out
 
 
+def _pick(page, box, option: str) -> None:
+    """Choose an option in a select / multiselect box as a user does: type to filter, then click
+    the option once the list shows it. Typing + Enter raced the dropdown on a loaded machine."""
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.locator('[role="option"]', has_text=option).first.click(timeout=30000)
+
+
 def _errors(page) -> list[str]:
     return [e.inner_text()[:500] for e in page.query_selector_all(
         '[data-testid="stException"], [data-testid="stAlertContentError"]')]
@@ -268,9 +276,7 @@ def test_filter_set_on_a_page_follows_to_the_others(page, server):
     _settle(page, "存在问题")
     assert _header(page) == "全部数据" and _url(page, server) == "/存在问题"
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="单位类型")
-    box.locator("input").click()
-    page.keyboard.type("乡镇街道")
-    page.keyboard.press("Enter")
+    _pick(page, box, "乡镇街道")
     page.keyboard.press("Escape")
     _settle(page, "存在问题")
     start = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
@@ -581,6 +587,8 @@ def test_roster_corrections_survive_reingest(browser, server, browser_db, tmp_pa
 
     from pipeline.outputs.export import export_jsonl
     from pipeline.ingest import ingest_paths
+    from playwright.sync_api import expect
+
     from tests.test_roster import ROSTER_CSV
 
     con = duckdb.connect(str(browser_db), read_only=True)
@@ -612,12 +620,16 @@ def test_roster_corrections_survive_reingest(browser, server, browser_db, tmp_pa
     _settle(page, "报告浏览")
     page.locator('[data-testid="stExpander"] summary', has_text="更正本报告").click()
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="单位:改为名单中的单位")
-    box.locator("input").click()
-    page.keyboard.type("县委宣传部")
-    page.keyboard.press("Enter")
-    page.get_by_label("年度", exact=True).fill("2020")
+    # The box and the year must hold their values before saving (CI once timed out waiting for
+    # the message); whatever the app then says is shown if it is not the 2.
+    _pick(page, box, "县委宣传部")
+    expect(box.locator("input")).to_have_value("县委宣传部", timeout=30000)
+    year = page.get_by_label("年度", exact=True)
+    year.fill("2020")
+    expect(year).to_have_value("2020")
     page.get_by_role("button", name="保存更正").click()
-    page.wait_for_selector("text=已保存 2 项更正", timeout=30000)
+    page.wait_for_selector("text=/已保存 \\d+ 项更正|未保存|没有要保存的更改/", timeout=30000)
+    assert "已保存 2 项更正" in page.inner_text("body"), page.inner_text("body")[:2000]
     _settle(page, "报告浏览")
     assert not _errors(page)
     # 4. re-ingest: every extracted row is replaced
