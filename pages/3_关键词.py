@@ -14,6 +14,7 @@ f = frame.filters()
 # Layout time grows with the words placed: 100 keep the first (cold) page run under 2 s
 # on a 10,000-report database (BENCHMARKS.md); the CSV beside it has the same 100.
 CLOUD_WORDS = 100
+KWIC_LINES = 200      # the 上下文 list shows at most these many lines
 
 states.page_header("关键词", f, "基于分词词频(简体),每万字频次消除报告篇幅差异")
 
@@ -118,15 +119,25 @@ with states.guard():
     term = simplified(c[0].text_input("查找词语", key="kw_kwic").strip())
     width = c[1].slider("上下文字数", 10, 40, 20, step=5, key="kw_width")
     if term:
-        lines = q.kwic(f, term, width, 200)
+        lines = q.kwic(f, term, width, KWIC_LINES)
         if lines.empty:
             states.empty(f"当前筛选下的报告中没有出现「{highlight.md(term)}」。")
         else:
-            total = q.kwic_total(f, term)
-            about = "共" if total["exact"] else "约"
-            shown = (f"显示前 {len(lines)} 处,{about} {total['occurrences']:,} 处" if total["occurrences"] > len(lines)
-                     else f"共 {len(lines)} 处")
-            st.caption(f"{shown}(出现在 {total['reports']:,} 篇报告中"
-                       + ("" if total["exact"] else f";处数按约 {q.KWIC_EXACT_REPORTS:,} 篇报告的固定抽样推算") + ")。")
+            # a list that was not cut holds every occurrence; a cut one asks for the totals, which
+            # over many reports are estimated from a fixed sample unless the exact count is asked for
+            total = q.kwic_counted(lines, KWIC_LINES) or q.kwic_total(
+                f, term, exact=st.session_state.get("kw_exact_for") == term)
+            if total["exact"]:
+                shown = (f"显示前 {len(lines)} 处,共 {total['occurrences']:,} 处" if total["occurrences"] > len(lines)
+                         else f"共 {len(lines)} 处")
+                st.caption(f"{shown}(出现在 {total['reports']:,} 篇报告中)。")
+            else:
+                c = st.columns([4, 1])
+                c[0].caption(f"显示前 {len(lines)} 处,约 {total['occurrences']:,} 处(出现在约 {total['reports']:,} 篇"
+                             f"报告中,误差约 ±{total['margin']:,} 篇;按随机抽取的 {total['sample']:,} 篇报告推算)。")
+                if c[1].button("精确统计", key="kw_exact", icon=":material/calculate:",
+                               help="逐篇查找当前筛选下的全部报告,得出准确的处数和篇数(报告多时需一两秒)"):
+                    st.session_state["kw_exact_for"] = term
+                    st.rerun()
             st.html(highlight.READER_CSS + highlight.kwic_html(lines))
             downloads.download(labels.zh(lines), f"关键词-上下文-{term}", "kw_kwic_dl", f)

@@ -210,15 +210,74 @@ def test_kwic_total_counts_what_a_walk_of_the_texts_counts(sample_db):
 
 
 def test_kwic_total_over_many_reports_estimates_from_a_fixed_sample(sample_db, monkeypatch):
-    """Over more than KWIC_EXACT_REPORTS reports the occurrences come from a fixed sample,
-    scaled, and say so (`exact` False; the page then writes 约); the reports stay exact."""
+    """Over KWIC_EXACT_REPORTS reports both figures come from a fixed random sample of that
+    many, scaled to the filter, and say so (`exact` False, the sample's size, the margin);
+    `exact=True` (the page's 精确统计) counts every text. A sample with fewer than
+    KWIC_SAMPLE_MIN_HITS reports holding the term is counted exactly after all."""
+    from pipeline import store
+    from pipeline.queries import query as q
+    from pipeline.queries import textscan
+
+    term = "党"
+    exact = q.kwic_total.uncached({}, term, db=sample_db)
+    assert exact["exact"] and exact["occurrences"] > 100
+    monkeypatch.setattr(q, "KWIC_EXACT_REPORTS", 4)
+    monkeypatch.setattr(q, "KWIC_SAMPLE_MIN_HITS", 5)            # 4 sampled can never hold 5
+    assert q.kwic_total.uncached({}, term, db=sample_db) == exact
+    monkeypatch.setattr(q, "KWIC_SAMPLE_MIN_HITS", 1)
+    got = q.kwic_total.uncached({}, term, db=sample_db)
+    # by hand: the same 4 of the filtered reports, counted with str.count, scaled
+    con = store.read_connection(sample_db)
+    try:
+        cond, params = K.where({})
+        ids = textscan.rows(con, cond, params)["rowid"]
+        pick = textscan.sample(ids, 4)
+        texts = [t for (t,) in con.execute("SELECT text_simplified FROM reports WHERE rowid IN (SELECT unnest(?))",
+                                           [pick.tolist()]).fetchall()]
+    finally:
+        con.close()
+    n, hits, occ = len(ids), sum(term in t for t in texts), sum(t.count(term) for t in texts)
+    assert n > 4 and len(texts) == 4
+    assert (got["exact"], got["sample"], got["reports"], got["occurrences"]) == (
+        False, 4, round(hits * n / 4), round(occ * n / 4))
+    assert got["margin"] >= 0 and q.kwic_total.uncached({}, term, db=sample_db) == got       # fixed
+    assert q.kwic_total.uncached({}, term, exact=True, db=sample_db) == exact
+
+
+def test_sample_is_fixed_random_and_spread():
+    """textscan.sample: the same rows give the same sample, sorted, no row twice, and drawn
+    from the whole range: on a table whose first half holds a word in 60% of its texts and
+    whose second half never does, the sampled share is near 30% (a first-rows sample, or a
+    few blocks of neighbours, would be far off)."""
+    import duckdb
+    import numpy as np
+
+    from pipeline.queries import textscan
+
+    ids = np.arange(20_000, dtype=np.int64)[::-1]
+    a, b = textscan.sample(ids, 2_000), textscan.sample(ids.copy(), 2_000)
+    assert (a == b).all() and len(set(a.tolist())) == 2_000 and (np.diff(a) > 0).all()
+    assert (textscan.sample(ids[:50], 100) == np.arange(19_950, 20_000)).all()  # fewer rows than asked: all
+    con = duckdb.connect()
+    con.execute("CREATE TABLE reports AS SELECT CASE WHEN i < 10000 AND i % 5 < 3 THEN '前文舆情后文' "
+                "ELSE '前文无关后文' END AS text_simplified FROM range(20000) r(i) ORDER BY i")
+    hits, occ = textscan.count(con, a, "舆情")
+    share = hits / 2_000
+    assert hits == occ and abs(share - 0.3) < 4 * (0.3 * 0.7 / 2_000) ** 0.5, share
+    assert textscan.count(con, np.arange(20_000), "舆情") == (6_000, 6_000)
+
+
+def test_an_uncut_context_list_counts_its_own_totals(sample_db):
+    """A 上下文 list shorter than its limit holds every occurrence: its totals are counted from
+    it (kwic_counted) and equal kwic_total's; a list cut at the limit gives None."""
     from pipeline.queries import query as q
 
-    exact = q.kwic_total.uncached({}, "党", db=sample_db)
-    assert exact["exact"] and exact["occurrences"] > 100
-    monkeypatch.setattr(q, "KWIC_EXACT_REPORTS", 2)
-    # the sample's handful of reports: too few sampled to scale, so counted exactly after all
-    assert q.kwic_total.uncached({}, "党", db=sample_db) == exact
+    for term in ("两学一做", "网络意识形态"):
+        lines = q.kwic.uncached({}, term, db=sample_db)
+        assert 0 < len(lines) < 200
+        assert q.kwic_counted(lines, 200) == q.kwic_total.uncached({}, term, db=sample_db), term
+    lines = q.kwic.uncached({}, "意识形态", db=sample_db)
+    assert len(lines) == 200 and q.kwic_counted(lines, 200) is None
 
 
 def _walk(texts, term, limit, width=20):
@@ -279,3 +338,33 @@ def test_kwic_and_its_total_follow_a_corrected_year(sample_db, tmp_path):
     text = q.report.uncached({}, moved, db=db).text_simplified.iloc[0]
     assert set(lines.report_id) == {moved} and set(lines.year) == {target}
     assert total == {"occurrences": text.count(term), "reports": 1, "exact": True}
+
+
+def test_keywords_page_says_estimated_and_counts_exactly_on_request(sample_db, tmp_path, monkeypatch):
+    """关键词 上下文 over more reports than are counted one by one: the caption says 约, the
+    margin and the sample; 精确统计 counts every text and the caption says 共 with kwic_total's
+    exact figures."""
+    import shutil
+
+    from pipeline.queries import query as q
+    from tests.test_app_pages import run_page, seed_extracts
+
+    db = tmp_path / "kw.duckdb"                  # a path of its own: no cached totals from other tests
+    shutil.copyfile(sample_db, db)
+    seed_extracts(db)
+    monkeypatch.setattr(q, "KWIC_EXACT_REPORTS", 3)
+    monkeypatch.setattr(q, "KWIC_SAMPLE_MIN_HITS", 1)
+    at = run_page(monkeypatch, db, "keywords")
+    assert not at.exception and not at.error
+    term = at.text_input(key="kw_kwic").value
+    exact = q.kwic_total.uncached({}, term, exact=True, db=db)
+    est = q.kwic_total.uncached({}, term, db=db)
+    cap = next(c.value for c in at.caption if "处" in c.value and "篇" in c.value)
+    assert not est["exact"] and exact["occurrences"] > 200
+    assert (f"约 {est['occurrences']:,} 处" in cap and f"约 {est['reports']:,} 篇" in cap
+            and f"±{est['margin']:,} 篇" in cap and "随机抽取的 3 篇" in cap), cap
+    at.button(key="kw_exact").click().run()
+    assert not at.exception and not at.error
+    cap = next(c.value for c in at.caption if "处" in c.value and "篇" in c.value)
+    assert cap == f"显示前 200 处,共 {exact['occurrences']:,} 处(出现在 {exact['reports']:,} 篇报告中)。", cap
+    assert not [b for b in at.button if b.key == "kw_exact"]

@@ -74,6 +74,21 @@ def test_the_generated_schema_is_the_hand_written_one():
     assert [k[0] for k in keys if k[1] == "PRIMARY KEY"] == ["file_paths", "files", "rejects", "reports"]
 
 
+def test_the_searched_text_is_stored_uncompressed(sample_db):
+    """reports.text_simplified is declared `USING COMPRESSION uncompressed` and an ingested
+    database keeps it so (上下文 reads scattered reports one by one, pipeline/queries/textscan.py);
+    the original text keeps DuckDB's own compression."""
+    assert "text_simplified VARCHAR USING COMPRESSION uncompressed" in records.TABLES["reports"].ddl()
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        got = dict(con.execute("""
+            SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('reports')
+            WHERE column_name IN ('text', 'text_simplified') AND segment_type = 'VARCHAR' GROUP BY ALL""").fetchall())
+    finally:
+        con.close()
+    assert got["text_simplified"] == ["Uncompressed"] and "Uncompressed" not in got["text"], got
+
+
 def test_every_stored_field_has_its_column_once():
     for record, table in ((records.Section, records.SECTIONS), (records.Metric, records.METRICS),
                           (records.Shortcoming, records.SHORTCOMINGS), (records.ReportResult, records.REPORTS)):
