@@ -88,6 +88,15 @@ def _no_kept_readers():
 
 
 @pytest.fixture(autouse=True)
+def _no_background_text_index(monkeypatch):
+    """The search filter (pipeline/queries/textindex.py) is built only where a test builds it:
+    a thread building it in the background holds a reader of the test's file past the test."""
+    from pipeline.queries import textindex
+
+    monkeypatch.setattr(textindex, "BUILD_IN_BACKGROUND", False)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_login_counter():
     """The wrong-password lockout counts process-wide: each test starts from zero."""
     import sys

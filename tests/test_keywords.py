@@ -230,7 +230,7 @@ def test_kwic_total_over_many_reports_estimates_from_a_fixed_sample(sample_db, m
     con = store.read_connection(sample_db)
     try:
         cond, params = K.where({})
-        ids = textscan.rows(con, cond, params)["rowid"]
+        ids = textscan.rowids(con, cond, params)
         pick = textscan.sample(ids, 4)
         texts = [t for (t,) in con.execute("SELECT text_simplified FROM reports WHERE rowid IN (SELECT unnest(?))",
                                            [pick.tolist()]).fetchall()]

@@ -651,25 +651,18 @@ def kwic_total(con, filters, term: str = "", exact: bool = False) -> dict:
     if not term:
         return {"occurrences": 0, "reports": 0, "exact": True}
     cond, params = where(filters)
-    if not exact:
-        ids = textscan.rows(con, cond, params)["rowid"]
-        n, size = len(ids), KWIC_EXACT_REPORTS
-        if n > size:
-            hits, occ = textscan.count(con, textscan.sample(ids, size), term)
-            if hits >= KWIC_SAMPLE_MIN_HITS:
-                share = hits / size
-                margin = 1.96 * math.sqrt(share * (1 - share) / size * (1 - size / n)) * n
-                return {"occurrences": round(occ * n / size), "reports": round(hits * n / size),
-                        "exact": False, "sample": size, "margin": round(margin)}
-    # every text: the filter on the corrected values (as `kwic` lists them) resolved to the
-    # stored rows first, so only their texts are read (textscan.scope)
-    sc = textscan.scope(con, cond, params)
-    reps, occ = con.execute(f"""
-        SELECT count(*), coalesce(sum(h.occ), 0) FROM (
-            SELECT t.report_id, len(string_split(t.text_simplified, ?)) - 1 AS occ FROM reports t
-            WHERE contains(t.text_simplified, ?) AND {sc.text}) h WHERE {sc.keep}""",
-        [term, term, *sc.text_params, *sc.keep_params]).fetchone()
-    return {"occurrences": int(occ), "reports": int(reps), "exact": True}
+    ids = textscan.rowids(con, cond, params)
+    n, size = len(ids), KWIC_EXACT_REPORTS
+    if not exact and n > size:
+        hits, occ = textscan.count(con, textscan.sample(ids, size), term)
+        if hits >= KWIC_SAMPLE_MIN_HITS:
+            share = hits / size
+            margin = 1.96 * math.sqrt(share * (1 - share) / size * (1 - size / n)) * n
+            return {"occurrences": round(occ * n / size), "reports": round(hits * n / size),
+                    "exact": False, "sample": size, "margin": round(margin)}
+    # every text the filter keeps (on the corrected values, as `kwic` lists them)
+    reps, occ = textscan.count_filtered(con, cond, params, ids, term)
+    return {"occurrences": occ, "reports": reps, "exact": True}
 
 
 def kwic_counted(lines: pd.DataFrame, limit: int) -> dict | None:

@@ -1,8 +1,10 @@
-"""查重's inner loops compiled with numba when it is installed (the `fast` extra, which
-`make run` and `make test` install): signing (`minhash`, `runs`, used by `text/shingles.py`)
-and comparing (`cover_sources`, used by `store/copies.py`). Without numba those modules run
-their numpy / datasketch code; the results are the same either way (tests/test_copies.py
-runs both paths and compares every value and row).
+"""查重's inner loops, and the search filter's, compiled with numba when it is installed (the
+`fast` extra, which `make run` and `make test` install): signing (`minhash`, `runs`, used by
+`text/shingles.py`), comparing (`cover_sources`, used by `store/copies.py`) and the bigram
+signatures 上下文 searches through (`grams`, `queries/textindex.py`: 100,000 texts read
+from DuckDB's Arrow buffers in ~1 s, where numpy through Python strings took 12 s). Without
+numba those modules run their numpy / datasketch code; the results are the same either way
+(tests/test_copies.py and tests/test_textindex.py run both paths and compare).
 
 Why: signing called datasketch's `update_batch` with a Python list per report (0.23 ms; 0.02
 compiled). Comparing marks which characters of a report lie in an 8-character run one of its
@@ -11,10 +13,11 @@ search and a dozen calls per pair, the compiled loop one merge per pair and one 
 report: 7.3 -> 3.5 s of CPU for the whole comparison (BENCHMARKS "Session 7").
 
 Loaded on first use (`loops()`): numba costs ~0.3 s to import and ~160 MB of RSS (LLVM,
-mostly a shared library), which a process that never signs or compares - the dashboard's
-server - does not pay. Compiled once per machine (numba's cache, next to this file or in the
-user's cache folder) and loaded by the ingest's fork server (`pipeline.warm`), so no worker
-compiles or loads it again.
+mostly a shared library), which a process that never signs or compares does not pay: the
+dashboard's server loads it only when a search first builds its filter, in the background.
+Compiled once per machine (numba's cache, next to this file or in the user's cache folder)
+and loaded by the ingest's fork server (`pipeline.warm`), so no worker compiles or loads it
+again.
 """
 from __future__ import annotations
 
@@ -124,12 +127,61 @@ def _cover_sources(sg, order, n, k, concat, offsets, min_share):
     return count, covered_count(union, n, k)
 
 
+# The search filter's hash of a pair of neighbouring characters (pipeline/queries/textindex.py
+# runs the same arithmetic in numpy and imports these): the top 12 bits pick one of 4,096.
+GRAM_K1 = np.uint64(0x9E3779B97F4A7C15)
+GRAM_K2 = np.uint64(0xC2B2AE3D27D4EB4F)
+GRAM_SHIFT = np.uint64(31)
+GRAM_TOP = np.uint64(64 - 12)
+_U6, _U12, _U18 = np.uint64(6), np.uint64(12), np.uint64(18)
+_M3F, _M1F, _M0F, _M07, _B63, _ONE = (np.uint64(0x3F), np.uint64(0x1F), np.uint64(0x0F), np.uint64(0x07),
+                                      np.uint64(63), np.uint64(1))
+
+
+def _gram_bit(a, b):
+    h = (a * GRAM_K1) ^ (b * GRAM_K2)
+    h = h ^ (h >> GRAM_SHIFT)
+    h = h * GRAM_K1
+    return h >> GRAM_TOP
+
+
+def _grams(data, offsets, out):
+    """= textindex.signatures, read from UTF-8 (text r: data[offsets[r]:offsets[r+1]], as
+    DuckDB hands a column over in Arrow): decode each character, set the bit of each pair
+    of neighbours (none with a NUL) in out[r]. No Python string is made."""
+    for r in range(offsets.shape[0] - 1):
+        i = offsets[r]
+        end = offsets[r + 1]
+        prev = np.uint64(0)
+        while i < end:
+            c = np.uint64(data[i])
+            if c < np.uint64(0x80):
+                cp = c
+                i += 1
+            elif c < np.uint64(0xE0):
+                cp = ((c & _M1F) << _U6) | (np.uint64(data[i + 1]) & _M3F)
+                i += 2
+            elif c < np.uint64(0xF0):
+                cp = (((c & _M0F) << _U12) | ((np.uint64(data[i + 1]) & _M3F) << _U6)
+                      | (np.uint64(data[i + 2]) & _M3F))
+                i += 3
+            else:
+                cp = (((c & _M07) << _U18) | ((np.uint64(data[i + 1]) & _M3F) << _U12)
+                      | ((np.uint64(data[i + 2]) & _M3F) << _U6) | (np.uint64(data[i + 3]) & _M3F))
+                i += 4
+            if prev != np.uint64(0) and cp != np.uint64(0):
+                bit = gram_bit(prev, cp)
+                w = np.int64(bit >> _U6)
+                out[r, w] |= _ONE << (bit & _B63)
+            prev = cp
+
+
 _LOADED: list = []
-poly = mark_hits = covered_count = None     # the compiled helpers the loops call, once `loops()` ran
+poly = mark_hits = covered_count = gram_bit = None     # compiled helpers the loops call, once `loops()` ran
 
 
 def loops() -> SimpleNamespace | None:
-    """The compiled loops (minhash, runs, cover_sources), or None when numba is not
+    """The compiled loops (minhash, runs, cover_sources, grams), or None when numba is not
     installed: callers then run numpy."""
     if not _LOADED:
         _LOADED.append(_compile())
@@ -137,14 +189,15 @@ def loops() -> SimpleNamespace | None:
 
 
 def _compile() -> SimpleNamespace | None:
-    global poly, mark_hits, covered_count      # called by name from compiled code
+    global poly, mark_hits, covered_count, gram_bit      # called by name from compiled code
     try:
         import numba
     except ImportError:            # the `fast` extra is not installed
         return None
     jit = numba.njit(cache=True, nogil=True)
-    poly, mark_hits, covered_count = jit(_poly), jit(_mark_hits), jit(_covered_count)
-    return SimpleNamespace(minhash=jit(_minhash), runs=jit(_runs), cover_sources=jit(_cover_sources))
+    poly, mark_hits, covered_count, gram_bit = jit(_poly), jit(_mark_hits), jit(_covered_count), jit(_gram_bit)
+    return SimpleNamespace(minhash=jit(_minhash), runs=jit(_runs), cover_sources=jit(_cover_sources),
+                           grams=jit(_grams))
 
 
 def warm() -> None:
