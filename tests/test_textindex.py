@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 
 import numpy as np
 import pandas as pd
@@ -93,9 +92,8 @@ def test_the_filter_is_built_in_the_background_once(sample_db, monkeypatch):
         for _ in range(3):                                           # queries open and close meanwhile
             assert len(q.kwic.uncached({}, "两学一做", db=sample_db)) > 0
             assert q.kwic_total.uncached({}, "两学一做", db=sample_db)["reports"] > 0
-        deadline = time.monotonic() + 30
-        while any(t.name == "zongjie-text-grams" for t in threading.enumerate()) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        textindex.wait(30)
+        assert not any(t.name == "zongjie-text-grams" for t in threading.enumerate())
         may = textindex.candidates(con, "意识形态")
         assert may is not None and len(may) > 0
     finally:

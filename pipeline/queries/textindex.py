@@ -25,6 +25,7 @@ slowed (the filter check costs ~5 ms).
 from __future__ import annotations
 
 import threading
+import time
 
 import duckdb
 import numpy as np
@@ -136,6 +137,7 @@ def build(con) -> bool:
 
 
 _building: set[str] = set()         # files a thread is building the filter for
+_threads: list[threading.Thread] = []
 _building_lock = threading.Lock()
 
 
@@ -174,8 +176,18 @@ def _ready(con) -> bool:
         if path in _building:
             return False
         _building.add(path)
-    threading.Thread(target=_build_latest, args=(path,), daemon=True, name="zongjie-text-grams").start()
+    t = threading.Thread(target=_build_latest, args=(path,), daemon=True, name="zongjie-text-grams")
+    _threads.append(t)
+    t.start()
     return False
+
+
+def wait(timeout: float = 120.0) -> None:
+    """Until the filters being built are there (bench.dashboard times the steady state)."""
+    deadline = time.monotonic() + timeout
+    for t in list(_threads):
+        t.join(max(0.0, deadline - time.monotonic()))
+    _threads[:] = [t for t in _threads if t.is_alive()]
 
 
 def candidates(con, term: str) -> np.ndarray | None:
