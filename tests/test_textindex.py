@@ -13,6 +13,7 @@ import pytest
 from pipeline import store
 from pipeline.queries import keywords as K
 from pipeline.queries import textindex, textscan
+from tests.test_keywords import _walk
 
 
 @pytest.fixture()
@@ -98,17 +99,6 @@ def test_the_filter_is_built_in_the_background_once(sample_db, monkeypatch):
         assert may is not None and len(may) > 0
     finally:
         con.close()
-
-
-def _walk(texts, term, limit, width=20):
-    out = []
-    for rid, unit, year, text in texts:
-        i = text.find(term)
-        while i >= 0 and len(out) < limit:
-            out.append((rid, unit, year, text[max(0, i - width):i].translate(K._FLAT), term,
-                        text[i + len(term):i + len(term) + width].translate(K._FLAT)))
-            i = text.find(term, i + len(term))
-    return out
 
 
 @pytest.mark.parametrize("chunks", [(1, 2), (256, 2048)])
