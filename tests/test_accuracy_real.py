@@ -54,10 +54,12 @@ TARGETS = {"year_acc": 0.95, "unit_loose": 0.9, "unit_type_acc": 0.9, "metrics_P
 #                metrics 0.953/0.978 placeholders 0.889 shortcomings 0.957/0.957, extra 0
 # session 7: real_openings year 0.955 -> 1.0 (a work meeting's report is the year it reviews),
 #                metrics_R 0.962 -> 0.981 (万余册); real_collected unchanged
+# session 8: real_collected unit_loose 0.909 -> 0.927 (the space ending an inline heading is
+#                a line break: e05); real_openings unchanged
 FLOORS = {
     "real_openings": {"year_acc": 0.97, "unit_loose": 0.97, "unit_type_acc": 0.97, "metrics_P": 0.97,
                       "metrics_R": 0.97, "shortcomings_P": 0.95, "shortcomings_R": 0.95, "reports_found": 1.0},
-    "real_collected": {"year_acc": 0.95, "unit_loose": 0.9, "unit_type_acc": 0.93, "metrics_P": 0.94,
+    "real_collected": {"year_acc": 0.95, "unit_loose": 0.92, "unit_type_acc": 0.93, "metrics_P": 0.94,
                        "metrics_R": 0.96, "shortcomings_P": 0.93, "shortcomings_R": 0.93, "reports_found": 0.99},
 }
 EXTRA_REPORTS_AT_MOST = {"real_openings": 0, "real_collected": 0}

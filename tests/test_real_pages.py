@@ -172,6 +172,20 @@ def test_unit_named_in_the_opening(title, body, unit):
     assert attribute(title, to_simplified(body), "x.txt").unit == unit
 
 
+def test_the_space_ending_an_inline_heading_is_a_line_break():
+    # e05: a page on one line; `一、基本情况 晒经学区党支部,…` ran together into 基本情况晒经学区
+    # once the spaces next to Han characters went, and the unit fell back to 学区
+    page = ("学区党支部2021年党建工作总结 一年来,我学区党支部在县教育党工委正确领导和指导下,组织广大党员教师深入学习。"
+            "现将2021年党建工作总结汇报如下: 一、基本情况 晒经学区党支部,现有支部一个。刘禹同志任支部书记。"
+            " (一)加强组织建设 支部坚持三会一课。")
+    body = clean_text(page)
+    assert "\n一、基本情况\n晒经学区党支部" in body and "\n(一)加强组织建设\n支部坚持" in body
+    assert [r.unit for r in reports(page)] == ["晒经学区"]
+    # not a heading: punctuation inside, one character, or no Han character after the space
+    for kept in ("一、基本情况,详见附件 晒经", "一、要 加强学习", "一、基本情况 2021年"):
+        assert "\n" not in clean_text("说明如下: " + kept).split("\n", 1)[1], kept
+
+
 def test_a_doubled_site_word_is_no_unit_and_the_self_reference_decides():
     a = attribute("街道街道意识形态工作总结篇1", "按照市委的要求,我院开展了学院党委的一系列意识形态工作,学院师生积极参与。", "x.txt")
     assert a.unit_type == "学校"

@@ -143,6 +143,20 @@ class SpanStep:
 
 restore_title_break = SpanStep("restore_title_break", _run_in_title_spans, replace="\n")
 
+# ... and the space that ended such a heading: `一、基本情况 晒经学区党支部,现有…` lost it when
+# the spaces next to Han characters were dropped, and the body's first words ran into the
+# heading (基本情况晒经学区: no unit name to be found). A short heading (2-12 characters, no
+# punctuation) opening a line, then a space, then a Han character: the space is a line break.
+_HEADING_END = re.compile(r"(?m)^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])"
+                          r"[^\s。，,、；;：:！？!?]{2,12}( )(?=[\u4e00-\u9fff])")
+
+
+def _heading_end_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span(1) for m in _HEADING_END.finditer(text)] if " " in text else []
+
+
+restore_heading_end = SpanStep("restore_heading_end", _heading_end_spans, replace="\n")
+
 
 _SPACED_LINE = re.compile(r"(?m)^.*$")
 _SPACE_IN_SPACED = re.compile(r"(?<=[^ \t]) +(?=[^ \t])")
@@ -320,7 +334,8 @@ def strip_boilerplate(text: str) -> str:
 
 STEPS: list[Step | SpanStep | Callable] = [
     normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_line_edges,
-    restore_heading_breaks, restore_title_break, restore_title_break, strip_boilerplate, drop_table_of_contents,
+    restore_heading_breaks, restore_heading_end, restore_title_break, restore_title_break, strip_boilerplate,
+    drop_table_of_contents,
     join_count_breaks, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
 ]
 
