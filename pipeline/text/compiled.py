@@ -210,3 +210,7 @@ def warm() -> None:
     codes = np.arange(20, dtype=np.uint64)
     fast.minhash(codes, 5, 4, np.ones(4, dtype=np.uint32), np.zeros(4, dtype=np.uint32))
     fast.runs(codes, 8)
+    # compiled here too, so a dashboard's first search loads the search filter's loop from
+    # numba's cache instead of compiling it (seconds of CPU, holding the GIL) in the server
+    text = np.frombuffer("意识形态".encode("utf-8"), dtype=np.uint8)
+    fast.grams(text, np.array([0, len(text)], dtype=np.int64), np.zeros((1, 64), dtype=np.uint64))
