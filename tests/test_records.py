@@ -89,6 +89,45 @@ def test_the_searched_text_is_stored_uncompressed(sample_db):
     assert got["text_simplified"] == ["Uncompressed"] and "Uncompressed" not in got["text"], got
 
 
+def _compression(db) -> list:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return sorted({c for (c,) in con.execute(
+            "SELECT compression FROM pragma_storage_info('reports') "
+            "WHERE column_name = 'text_simplified' AND segment_type = 'VARCHAR'").fetchall()})
+    finally:
+        con.close()
+
+
+def test_an_older_database_searches_as_before_and_rebuild_gives_the_uncompressed_text(sample_db, tmp_path):
+    """A database made before the column was declared uncompressed keeps DuckDB's compression
+    (a column's compression cannot change in place): 上下文 gives the same lines and counts on
+    it; `ingest --rebuild` writes the tables anew with the declared column (README, Scale)."""
+    from pipeline.ingest import ingest_paths
+    from pipeline.queries import query as q
+    from tests.conftest import SAMPLE
+
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(sample_db, old)
+    con = duckdb.connect(str(old))
+    try:                                       # the reports table as DuckDB compresses it by default
+        con.execute("CREATE TABLE r_old AS SELECT * FROM reports")
+        con.execute("DROP TABLE reports")
+        con.execute("CREATE TABLE reports AS SELECT * FROM r_old")
+        con.execute("DROP TABLE r_old")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    assert "Uncompressed" not in _compression(old)
+    for term in ("意识形态", "两学一做"):
+        assert q.kwic_total.uncached({}, term, db=old) == q.kwic_total.uncached({}, term, db=sample_db)
+        assert q.kwic.uncached({}, term, db=old).equals(q.kwic.uncached({}, term, db=sample_db))
+    store.release_readers(old)
+    ingest_paths([SAMPLE], db=old, workers=1, rebuild=True)
+    assert _compression(old) == ["Uncompressed"]
+    assert q.kwic_total.uncached({}, "意识形态", db=old) == q.kwic_total.uncached({}, "意识形态", db=sample_db)
+
+
 def test_every_stored_field_has_its_column_once():
     for record, table in ((records.Section, records.SECTIONS), (records.Metric, records.METRICS),
                           (records.Shortcoming, records.SHORTCOMINGS), (records.ReportResult, records.REPORTS)):

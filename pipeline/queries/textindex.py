@@ -33,13 +33,12 @@ import numpy as np
 from pipeline import store
 from pipeline.text import compiled
 
-WORDS = 64                      # 64 words of 64 bits: 4,096 bits per report
+WORDS = compiled.GRAM_WORDS     # 64 words of 64 bits: 4,096 bits per report
 BITS = WORDS * 64
 CHUNK = 5_000                   # reports hashed at once (~60 MB of working memory)
 TABLE = "memory.main.text_grams"
 CLAIM = "memory.main.text_grams_claim"   # created by the one thread that builds TABLE
 BUILD_IN_BACKGROUND = True      # tests build synchronously with `build`
-
 
 
 def _bits(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -197,5 +196,5 @@ def candidates(con, term: str) -> np.ndarray | None:
     if not want or not _ready(con):
         return None
     cond = " AND ".join(f"(w{w} & {m}::UBIGINT) = {m}::UBIGINT" for w, m in sorted(want.items()))
-    got = [r for (r,) in con.execute(f"SELECT rid FROM {TABLE} WHERE {cond}").fetchall()]
+    got = con.execute(f"SELECT rid FROM {TABLE} WHERE {cond}").fetchnumpy()["rid"]
     return np.sort(np.asarray(got, dtype=np.int64))

@@ -1,8 +1,8 @@
 """查重's inner loops, and the search filter's, compiled with numba when it is installed (the
 `fast` extra, which `make run` and `make test` install): signing (`minhash`, `runs`, used by
 `text/shingles.py`), comparing (`cover_sources`, used by `store/copies.py`) and the bigram
-signatures 上下文 searches through (`grams`, `queries/textindex.py`: 100,000 texts read
-from DuckDB's Arrow buffers in ~1 s, where numpy through Python strings took 12 s). Without
+signatures 上下文 searches through (`grams`, `queries/textindex.py`: the filter of 100,000
+texts built from their UTF-8 bytes in 3.3 s, where numpy through Python strings took 12 s). Without
 numba those modules run their numpy / datasketch code; the results are the same either way
 (tests/test_copies.py and tests/test_textindex.py run both paths and compare).
 
@@ -128,11 +128,13 @@ def _cover_sources(sg, order, n, k, concat, offsets, min_share):
 
 
 # The search filter's hash of a pair of neighbouring characters (pipeline/queries/textindex.py
-# runs the same arithmetic in numpy and imports these): the top 12 bits pick one of 4,096.
+# runs the same arithmetic in numpy and imports these): its top GRAM_BITS bits pick the bit.
+GRAM_BITS = 12                        # 2 ** 12 = 4,096 bits per report (64 words of 64)
+GRAM_WORDS = (1 << GRAM_BITS) // 64
 GRAM_K1 = np.uint64(0x9E3779B97F4A7C15)
 GRAM_K2 = np.uint64(0xC2B2AE3D27D4EB4F)
 GRAM_SHIFT = np.uint64(31)
-GRAM_TOP = np.uint64(64 - 12)
+GRAM_TOP = np.uint64(64 - GRAM_BITS)
 _U6, _U12, _U18 = np.uint64(6), np.uint64(12), np.uint64(18)
 _M3F, _M1F, _M0F, _M07, _B63, _ONE = (np.uint64(0x3F), np.uint64(0x1F), np.uint64(0x0F), np.uint64(0x07),
                                       np.uint64(63), np.uint64(1))
@@ -146,9 +148,9 @@ def _gram_bit(a, b):
 
 
 def _grams(data, offsets, out):
-    """= textindex.signatures, read from UTF-8 (text r: data[offsets[r]:offsets[r+1]], as
-    DuckDB hands a column over in Arrow): decode each character, set the bit of each pair
-    of neighbours (none with a NUL) in out[r]. No Python string is made."""
+    """= textindex.signatures, read from UTF-8 (text r: data[offsets[r]:offsets[r+1]], valid
+    UTF-8 as DuckDB stores it): decode each character, set the bit of each pair of neighbours
+    (none with a NUL) in out[r]. No Python string is made."""
     for r in range(offsets.shape[0] - 1):
         i = offsets[r]
         end = offsets[r + 1]
@@ -213,4 +215,4 @@ def warm() -> None:
     # compiled here too, so a dashboard's first search loads the search filter's loop from
     # numba's cache instead of compiling it (seconds of CPU, holding the GIL) in the server
     text = np.frombuffer("意识形态".encode("utf-8"), dtype=np.uint8)
-    fast.grams(text, np.array([0, len(text)], dtype=np.int64), np.zeros((1, 64), dtype=np.uint64))
+    fast.grams(text, np.array([0, len(text)], dtype=np.int64), np.zeros((1, GRAM_WORDS), dtype=np.uint64))
