@@ -246,7 +246,7 @@ SCHEMAS: dict[str, Any] = {
         "party": _words_table("tails", "committee_of", "strip", "bodies", "bodies_named"),
         "signature": _words_table("not_a_signer", "publish"),
         "preamble": _words_table("verbs", "genres", "collection"),
-        "period": _words_table("multi_year", "half", "half_more", "mid_year_before", "quarter", "this_year",
+        "period": _words_table("multi_year", "half", "half_more", "second_half", "second_half_not_before", "summary_not_before", "mid_year_before", "quarter", "this_year",
                                "relative_halves", "intro_ends", "year_not_before", "plan_kinds", "review",
                                "deploy"),
         "title": _words_table("lead", "lead_halves", "posts", "name_end", "generic_name_end", "not_a_unit_file"),

@@ -113,7 +113,8 @@ def test_title_unit_is_not_stretched_by_a_rare_or_partial_prefix(title, body, un
 
 @pytest.mark.parametrize("title,unit,unit_type", [
     ("醴陵市委宣传部副部长2023年度落实意识形态工作责任制述职报告", "醴陵市委宣传部", "党政机关"),   # a post after the unit
-    ("浏阳市文联2023年意识形态工作总结", "浏阳市文联", "党政机关"),
+    ("浏阳市文联2023年意识形态工作总结", "浏阳市文联", "其他"),     # a mass organisation (群团)
+    ("XX县总工会2024年第三季度意识形态工作总结", "XX县总工会", "其他"),
     ("中国平安财产保险股份有限公司株洲中心支公司2023年意识形态工作报告",
      "中国平安财产保险股份有限公司株洲中心支公司", "金融"),      # an insurer named …公司
 ])
@@ -551,7 +552,10 @@ def test_unit_type_of_is_the_longest_listed_suffix():
     ("扬中市公安局新闻中心", "政法"),                   # 党政机关 suffix inside a police bureau
     ("文殊镇团结村新时代文明实践站", "社区村"),          # a village's station
     ("XX镇综合文化站", "乡镇街道"),
-    ("县文化馆", "党政机关"),
+    ("县文化馆", "其他"),                               # a public cultural institution
+    ("县妇联", "其他"),
+    ("XX镇文化馆", "乡镇街道"),                         # a township's own 馆: the level decides
+    ("县委宣传部", "党政机关"),
     ("中学党支部委员会", "学校"),
     ("局党委党支部", "党政机关"),
 ])

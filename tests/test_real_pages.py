@@ -527,3 +527,112 @@ def test_a_bare_wan_with_yu_is_ten_thousand():
     assert counts("深入开展“扫黄打非”专项行动,收缴非法出版物万余册,取缔违规经营娱乐场所3家。") == [
         (10000, "册"), (3, "家")]
     assert counts("千家万户张贴宣传画,亿万群众参与。") == []
+
+
+# ---------------------------------------------------------------- session 9: set f (real_f)
+def test_a_blurb_heading_does_not_take_the_body_below_it():
+    # f12 (renrendoc): `文档简介` on its own line, a blank line, then the whole report on one
+    # line. The blurb pattern's `\s*` ran over the line breaks and dropped the report.
+    page = ("2025年初中教学工作意识形态自查报告_第1页\n已阅读5页,还剩6页未读 继续免费阅读\n\n下载本文档\n\n"
+            "文档简介\n\n2025年初中教学工作意识形态自查报告2025年,我校始终坚持以习近平新时代中国特色社会主义思想为指导,"
+            "深入贯彻落实党的二十大精神。现将本年度教学工作中意识形态领域的自查情况报告如下:一、工作开展情况与成效")
+    body = clean_text(page)
+    assert "文档简介" not in body and "我校始终坚持" in body
+    assert "文档简介:本文介绍了…" not in clean_text("文档简介:本文介绍了…\n一、工作开展情况")
+
+
+def test_a_document_sites_numbered_notices_are_furniture():
+    # f13 (book118): seven numbered notices above the title; 每下载1次 is no count, and the
+    # notices are no report of their own
+    page = ("- 1、原创力文档(book118)网站文档一经付费(服务费),不意味着购买了该文档的版权,仅供个人/单位学习、研究之用。\n"
+            "- 4、该文档为VIP文档,如果想要下载,成为VIP会员后,下载免费。\n"
+            "- 7、VIP文档为合作方或网友上传,每下载1次, 网站将根据用户上传文档的质量评分。\n"
+            "2025年学校教材意识形态自查报告\n为全面加强学校教材意识形态管理,我校于2025年3月至5月开展了教材意识形态专项自查。")
+    found = reports(page)
+    assert len(found) == 1 and found[0].year == 2025 and found[0].unit_type == "学校"
+    assert "原创力" not in found[0].text and counts(page) == []
+
+
+def test_a_traditional_table_of_contents_is_dropped():
+    # f20: `目錄/提綱:……` (traditional) lists the 存在問題 headings before the title; they
+    # are no statements of the report
+    page = ("目錄/提綱:……\n一、縣公安局民警的基本情況\n三、民警思想狀況方面存在的問題\n(一)學習意識有待加強\n"
+            "(二)精神狀態需要改善\n……\n縣公安局民警思想狀況調研報告\n近期通過座談討論、個別了解等方法,就民警思想情況深入基層進行了專題調研。\n"
+            "一、縣公安局民警的基本情況\n縣公安局現有民警***人。")
+    assert statements(page) == [] and "目錄" not in clean_text(page)
+
+
+@pytest.mark.parametrize("sentence", [
+    # f20: a head count broken down by schooling, rank and party standing
+    "縣公安局現有民警***人,大專文化**人,中專文化1人, 高中文化2人;副處2人,副科33人,副主任科員9人,科員96人;中共黨員**人,群眾27人,團員11人。",
+    # f16: the length of a slogan
+    "习近平总书记提出了新形势下宣传思想工作\"举旗帜、聚民心、育新人、兴文化、展形象\"的15字使命任务。",
+    # f09: registrations on an app are an audience, not work done
+    "“苏工惠”APP注册人数65.4万人。",
+])
+def test_set_f_figures_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_counts_that_stay_counts_next_to_the_new_exclusions():
+    # a head count that is the subject of an act is a count (CONVENTIONS: people reached)
+    assert counts("组织党员50人参加集中学习,党员30人参加了培训。") == [(50, "人"), (30, "人")]
+    # f09: 门次 is one measure word (courses given), not 门
+    assert counts("“网汇职工云课堂”线上课程46门次。") == [(46, "门次")]
+
+
+@pytest.mark.parametrize("title,body,period", [
+    # f22: a report on the second half of a year
+    ("2022年下半年意识形态主体责任落实情况督查调研报告", "为进一步强化意识形态主体责任的落实,根据区委工作安排,开展督查调研。", "half_year"),
+    # the plan for the second half does not make a year's report a half year's
+    ("2022年意识形态工作总结及下半年工作计划", "今年以来,我局认真落实意识形态工作责任制。", "full_year"),
+])
+def test_second_half_of_the_year(title, body, period):
+    assert attribute(title, body, "").period == period
+
+
+@pytest.mark.parametrize("title,body,unit", [
+    # f09: a mass organisation, named in the opening
+    (None, "市总工会第三季度意识形态工作总体平稳,积极向上,未发生负面舆情。现将有关工作总结如下:", "市总工会"),
+    ("县妇联2022年上半年工作总结及下半年工作计划", "全年组织集中学习10次。", "县妇联"),   # f23
+])
+def test_mass_organisations_are_other(title, body, unit):
+    a = attribute(title, body, "")
+    assert (a.unit, a.unit_type) == (unit, "其他")
+
+
+def test_a_courts_department_is_typed_by_its_court():
+    # f19: 政治部 says nothing of its parent; 院党组, 书记员, 审判 do
+    body = ("年初以来,政治部紧紧围绕中心工作,以经常性思想工作为抓手,努力为院党组确定的七项措施的全面落实以及推进以审判工作为中心的各项任务"
+            "的圆满完成提供保证。针对书记员整体业务水平不高的问题,组织书记员培训。组织干警学习。书记员考核。"
+            "全省政法系统网络大讲堂,政法干警参加。")
+    assert attribute("政治部上半年工作总结", body, "").unit_type == "政法"
+
+
+def test_a_summary_and_plan_is_the_year_its_summary_part_names():
+    # f15: titled with the new year, its summary part headed with the year before
+    body = ("一、工作背景2025年,社区思想政治工作发挥了重要作用。二、2024年工作总结思想政治教育活动2024年,社区组织了多场思想政治教育活动。"
+            "三、2025年工作计划")
+    assert attribute("2025年社区思想政治工作总结与计划", body, "").year == 2024
+    # a plan heading for the year before is no summary part
+    assert attribute("2025年社区工作总结与计划", "一、2024年工作总结与2025年计划\n全年组织学习10次。", "").year == 2025
+
+
+@pytest.mark.parametrize("title,unit", [
+    # d02: a main title's slogan, then the unit after the dash
+    ("凝心聚力担使命 奋楫扬帆新征程——北海艺术设计学院2022年宣传思想工作综述", "北海艺术设计学院"),
+    # a dash that masks a name is no slogan's end
+    ("——镇2022年意识形态工作总结", "——镇"),
+])
+def test_the_unit_after_a_main_titles_slogan(title, unit):
+    from pipeline.extract.attribute import unit_from_title_any
+
+    assert unit_from_title_any(title)[0] == unit
+
+
+def test_a_passive_clause_does_not_stretch_the_name():
+    # e16: a court praised by the county congress; the name stops before 被
+    body = ("为总结经验,鼓励先进,推动全县人大宣传信息工作水平不断提升,3月11日,全县人大宣传信息工作会议在党校举行,"
+            "泾县法院被县人大常委会表彰为“2015年度人大宣传信息工作先进集体”。\n近年来,该院高度重视人大宣传信息工作。")
+    a = attribute(None, body, "")
+    assert a.unit == "泾县法院" and a.unit_type == "政法"

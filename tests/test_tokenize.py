@@ -169,7 +169,8 @@ def test_rjieba_is_the_default_and_cuts_runs_as_jieba(sample_db):
         assert [w for w in sg.rj.cut(run, True) if len(w) > 1] == [w for w in tk.cut(run) if len(w) > 1], run
 
 
-@pytest.mark.parametrize("folder", ["data/sample", "tests/fixtures/real_openings", "tests/fixtures/real_collected"])
+@pytest.mark.parametrize("folder", ["data/sample", "tests/fixtures/real_openings", "tests/fixtures/real_collected",
+                                    "tests/fixtures/real_f"])
 def test_both_backends_count_the_same_words(folder):
     """The keyword counts do not depend on the backend: seeds and both real sets."""
     from pathlib import Path
@@ -186,4 +187,4 @@ def test_both_backends_count_the_same_words(folder):
         a = _tokenize(rj, t)
         assert a == _tokenize(py, t)
         words += len(a)
-    assert words > 5000
+    assert words > 3000

@@ -105,14 +105,14 @@ def unit_type_of(unit: str | None) -> str | None:
 def _inside_type(unit: str, typ: str) -> str:
     """A type's `inside` words override a generic suffix: 中国人寿…支公司 is 金融, not 企业;
     扬中市公安局新闻中心 is 政法, not 党政机关. For an office-like suffix (站, 中心, 所) the level
-    it belongs to decides (`[sub_units]`: 团结村新时代文明实践站 is 社区村)."""
-    if typ not in ("企业", "党政机关"):
+    it belongs to decides (`[sub_units]`: 团结村新时代文明实践站 is 社区村, XX镇文化馆 is 乡镇街道)."""
+    if typ not in ("企业", "党政机关", "其他"):
         return typ
     for t, spec in unit_config()["types"].items():
         if t != typ and any(w in unit for w in spec.get("inside", ())):
             return t
     subs = unit_config().get("sub_units", {})
-    if typ == "党政机关" and unit.endswith(tuple(subs.get("suffixes", ()))):
+    if typ in ("党政机关", "其他") and unit.endswith(tuple(subs.get("suffixes", ()))):
         for level, words in subs.get("levels", {}).items():
             if any(w in unit for w in words):
                 return level
@@ -383,9 +383,11 @@ def preamble_title(header: str) -> str | None:
 
 _MULTI_YEAR = LazyRegex(lambda: rf"{_w('period.multi_year')}|近[两二三四五几]年|{_YEAR}\s*年?以来|{_YEAR}\s*[-—~至到]\s*{_YEAR}"
                                  r"|[一二三四五]年来")
-# `年中` only as the period itself (年中总结, 2021年中，), never inside 今年中央 / 2021年中共
-_HALF = LazyRegex(lambda: rf"{_w('period.half')}|1\s*[-—~至到]\s*6\s*月|{_w('period.half_more')}"
-                           rf"|年中(?={_w('period.mid_year_before')}|[，,])")
+# `年中` only as the period itself (年中总结, 2021年中，), never inside 今年中央 / 2021年中共;
+# the half words never right after 下 (下半年工作计划 is a plan, not 半年工作)
+_HALF = LazyRegex(lambda: rf"(?<!下)(?:{_w('period.half')})|1\s*[-—~至到]\s*6\s*月|{_w('period.half_more')}"
+                           rf"|年中(?={_w('period.mid_year_before')}|[，,])"
+                           rf"|(?:{_w('period.second_half')})(?!(?:工作|的)?(?:{_w('period.second_half_not_before')}))")
 # a year's report whose year is not given: 年度 (述职 "现将年度落实…情况述职如下", 上年度) or a
 # year left blank in a template title or opening (20__年…工作总结)
 _YEARLY = re.compile(rf"(?<![半季])年度|{_BLANK_YEAR}年")
@@ -430,7 +432,15 @@ def reviewed_year(simple: str, title_year: int | None) -> bool:
     opening = arabic_years(simple[:1200])
     reviewed = {int(m.group(1) or m.group(2)) for m in _REVIEWED.finditer(opening)}
     deployed = {int(m.group(1)) for m in _DEPLOYED.finditer(opening)}
-    return title_year - 1 in reviewed and title_year in deployed
+    if title_year - 1 in reviewed and title_year in deployed:
+        return True
+    # a 总结与计划 titled with the new year whose own summary part is headed with the year
+    # before (`2025年社区思想政治工作总结与计划` … `二、2024年工作总结`)
+    return any(int(m.group(1)) == title_year - 1 for m in _SUMMARY_HEADING.finditer(arabic_years(simple[:6000])))
+
+
+_SUMMARY_HEADING = LazyRegex(lambda: rf"(?:^|[。！？\n])\s*[一二三四五六七八九十]{{1,2}}、\s*({_YEAR})\s*年度?(?:工作)?(?:总结|回顾)"
+                                      rf"(?![^。\n]{{0,8}}(?:{_w('period.summary_not_before')}))", re.M)
 
 
 _OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
@@ -565,6 +575,15 @@ _TITLE_NAME = LazyRegex(lambda: rf"^(.{{2,24}}?)(?:{_YEAR}|{_BLANK_YEAR}|{_w('ti
 _TITLE_KIND = LazyRegex(lambda: rf"^(.{{1,8}}?)(?:{_YEAR}|{_BLANK_YEAR}|{_w('title.generic_name_end')}|\s)")
 
 
+def _title_core(title: str) -> str:
+    """Where a title's unit may open: no spaces, no lead words or year, and after a main
+    title's slogan (`凝心聚力担使命 奋楫扬帆新征程——北海艺术设计学院2022年宣传思想工作综述`)."""
+    t = re.sub(r"^.{2,40}?(?:——|--|－－)(?=[\u4e00-\u9fff]{4})", "", re.sub(r"\s+", "", title.strip()))
+    t = _TITLE_LEAD.sub("", arabic_years(t))
+    t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
+    return re.sub(r"^\d{4}(?![\d年])", "", t)      # 2023社区党建工作总结: a bare year opens no name
+
+
 def unit_from_title(title: str | None) -> str | None:
     """`行署办公室2018年度思想宣传及意识形态工作总结` -> `行署办公室`. Anonymised names
     (`XX县人民医院…`) are left to `unit_from_title_any`."""
@@ -576,10 +595,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     """(unit, explicit) from a title; anonymised names come back with explicit False."""
     if not title:
         return None, False
-    t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
-    t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
-    t = re.sub(r"^\d{4}(?![\d年])", "", t)         # 2023社区党建工作总结: a bare year opens no name
-    m = _TITLE_NAME.match(t)
+    m = _TITLE_NAME.match(_title_core(title))
     if not m:
         return None, False
     cand = _strip_party(re.sub(r"(?<=.)在$", "", m.group(1).strip(" 、,，")))
@@ -599,10 +615,7 @@ def generic_unit_from_title(title: str | None) -> str | None:
     it says what kind of unit reports."""
     if not title:
         return None
-    t = _TITLE_LEAD.sub("", re.sub(r"\s+", "", arabic_years(title.strip())))
-    t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
-    t = re.sub(r"^\d{4}(?![\d年])", "", t)         # 2023社区党建工作总结: a bare year opens no name
-    m = _TITLE_KIND.match(t)
+    m = _TITLE_KIND.match(_title_core(title))
     if not m:
         return None
     cand = m.group(1)
@@ -700,7 +713,7 @@ def _body_name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 def _named_unit(cand: str) -> str | None:
     """`cand` as a reporting unit: a listed suffix, not a generic word, not a false name."""
     core = _strip_party(cand)
-    if unit_type_of(core) and not _is_generic(core) and not _false_name(core) and not re.search(r"[我本全各该]", core):
+    if unit_type_of(core) and not _is_generic(core) and not _false_name(core) and not re.search(r"[我本全各该被]", core):
         return core
     return None
 

@@ -185,6 +185,7 @@ def _spaced_out_spans(text: str) -> list[tuple[int, int]]:
 join_spaced_out = SpanStep("join_spaced_out", _spaced_out_spans)
 
 _TOC_HEAD = re.compile(r"(?m)^[ \t]*(?:目\s*录|提\s*纲|目录\s*/\s*提纲|目錄|文章目录)\s*[:：]?[\s.…·]*$")
+_TOC_WORDS = ("目", "提")                         # cheap guard: most texts have no 目录 at all
 _TOC_LINE_END = re.compile(r"[。！？!?；;]")
 
 
@@ -192,8 +193,11 @@ def _toc_spans(text: str) -> list[tuple[int, int]]:
     """A table of contents printed before the report (`目录/提纲:……` then heading lines):
     its lines repeat the report's headings, so a 存在问题 heading in it is no statement.
     The block runs from the 目录 line over the short unpunctuated lines below it, up to the
-    first line that reads as text or repeats a listed line (where the report starts)."""
-    m = _TOC_HEAD.search(text)
+    first line that reads as text or repeats a listed line (where the report starts). The
+    head is looked for in simplified characters (`目錄/提綱:` of a traditional page)."""
+    if not any(w in text for w in _TOC_WORDS):
+        return []
+    m = _TOC_HEAD.search(to_simplified(text))      # same length: offsets hold
     if not m or m.start() > len(text) // 2:
         return []
     pos = m.end() + 1
@@ -240,11 +244,51 @@ def fold_width(text: str) -> str:
     return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
+# horizontal space, in a character class (a boilerplate line never spans a line break)
+_HSPACE_CLASS = "\\t\\x20\\u00a0\\u2000-\\u200b\\u202f\\u205f\\u3000\\ufeff"
+
+
+def one_line(pattern: str) -> str:
+    r"""A boilerplate pattern whose `\s` stays within its line. Each pattern matches a whole
+    line, but `\s` also matches a line break: `文档简介\s*[:：]?.*` took the blank line and
+    the whole next line with it, and a page whose body sat on one line after its 文档简介
+    heading lost all of it. `\s` outside a class and in a positive class becomes horizontal
+    space; a negated class (`[^\s，。]`) keeps the line break out already."""
+    out, i, cls, negated = [], 0, False, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            pair = pattern[i:i + 2]
+            if pair == "\\s" and not cls:
+                pair = "[^\\S\\n]"
+            elif pair == "\\s" and not negated:
+                pair = _HSPACE_CLASS
+            out.append(pair)
+            i += 2
+            continue
+        if c == "[" and not cls:
+            cls, negated = True, pattern.startswith("[^", i)
+            # a ] right after [ or [^ is a literal in Python's re
+            j = i + (2 if negated else 1)
+            out.append(pattern[i:j])
+            if j < len(pattern) and pattern[j] == "]":
+                out.append("]")
+                j += 1
+            i = j
+            continue
+        if c == "]" and cls:
+            cls = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=4)
 def boilerplate_patterns(path: str | None = None) -> dict[str, re.Pattern | None]:
     """{'any'|'head'|'line'|'tail': pattern} compiled from `pipeline/data/boilerplate.txt`."""
     # parsed and checked by `pipeline.rules` (a bad pattern or section names file:line)
     groups = rules.parse(Path(path), "boilerplate.txt") if path else rules.load("boilerplate.txt")
+    groups = {k: [one_line(p) for p in pats] for k, pats in groups.items()}
     compiled = {k: re.compile("(?m)^(?:" + "|".join(f"(?:{p})" for p in pats) + r")$\n?") if pats else None
                 for k, pats in groups.items()}
     # [line] patterns are tried line by line (after the cheap prose guard), not scanned over
