@@ -185,7 +185,8 @@ def _spaced_out_spans(text: str) -> list[tuple[int, int]]:
 join_spaced_out = SpanStep("join_spaced_out", _spaced_out_spans)
 
 _TOC_HEAD = re.compile(r"(?m)^[ \t]*(?:目\s*录|提\s*纲|目录\s*/\s*提纲|目錄|文章目录)\s*[:：]?[\s.…·]*$")
-_TOC_WORDS = ("目", "提")                         # cheap guard: most texts have no 目录 at all
+# cheap guard, either script: most texts have no 目录 at all (and 目/提 alone are everywhere)
+_TOC_WORD = re.compile(r"目\s*[录錄]|提\s*[纲綱]")
 _TOC_LINE_END = re.compile(r"[。！？!?；;]")
 
 
@@ -195,7 +196,7 @@ def _toc_spans(text: str) -> list[tuple[int, int]]:
     The block runs from the 目录 line over the short unpunctuated lines below it, up to the
     first line that reads as text or repeats a listed line (where the report starts). The
     head is looked for in simplified characters (`目錄/提綱:` of a traditional page)."""
-    if not any(w in text for w in _TOC_WORDS):
+    if not _TOC_WORD.search(text):
         return []
     m = _TOC_HEAD.search(to_simplified(text))      # same length: offsets hold
     if not m or m.start() > len(text) // 2:
