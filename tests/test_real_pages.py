@@ -636,3 +636,38 @@ def test_a_passive_clause_does_not_stretch_the_name():
             "泾县法院被县人大常委会表彰为“2015年度人大宣传信息工作先进集体”。\n近年来,该院高度重视人大宣传信息工作。")
     a = attribute(None, body, "")
     assert a.unit == "泾县法院" and a.unit_type == "政法"
+
+
+# ---------------------------------------------------------------- session 9: set g (real_g)
+def test_a_place_named_with_a_numeral_and_a_measure():
+    # g25: 三堂镇 is a town; its name stays one wherever the report writes it
+    page = ("三堂镇位于太和县东北部。三堂镇文化站座落于集镇中心地段,开始成立三堂文化站龙狮旱船队。"
+            "全年举办培训班36场次,已分别在三堂、双浮演出三场。")
+    assert counts(page) == [(36, "场次"), (3, "场")]      # 演出三场 is a count: 三场 names no place
+    # a numeral and 个 before a place word counts the places (走访三个村)
+    assert counts("三个村开展宣讲,全年走访了两个社区。") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    # g22: a figure of speech after 涌现出了
+    "各乡镇涌现出了一批好典型、好做法。",
+    # g13: the unit's party organisation and its breakdown
+    "医院目前设8个党支部,其中5个以业务划分(保健、妇科、产科、儿科、医技),2个以职能划分(行政、后勤)。",
+    # g17: a stock figure a long noun phrase after 共有
+    "全局共有登记在册新媒体联络员93人。",
+    # g10: prize winners listed with their names in brackets
+    "荣获**省理论宣讲先进个人1人(**)、**好人3人(**、**、**)、**好人2人(**、**)。",
+])
+def test_set_g_figures_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_rules_named_then_counted_are_documents():
+    # g01: 等制度5项 counts the documents just named; 措施15条 stays the size of one
+    assert counts("修订完善《意识形态工作责任制实施细则》《意识形态阵地管理办法》等制度 5 项。") == [(5, "项")]
+    assert counts("制定工作措施15条。") == []
+
+
+def test_a_youth_league_committee_is_other():
+    # g06: 共青团 ends like a party committee
+    assert unit_type_of("共青团委") == "其他" and unit_type_of("xx团县委") == "其他"

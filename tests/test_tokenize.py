@@ -170,7 +170,7 @@ def test_rjieba_is_the_default_and_cuts_runs_as_jieba(sample_db):
 
 
 @pytest.mark.parametrize("folder", ["data/sample", "tests/fixtures/real_openings", "tests/fixtures/real_collected",
-                                    "tests/fixtures/real_f"])
+                                    "tests/fixtures/real_f", "tests/fixtures/real_g"])
 def test_both_backends_count_the_same_words(folder):
     """The keyword counts do not depend on the backend: seeds and both real sets."""
     from pathlib import Path

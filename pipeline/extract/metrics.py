@@ -62,6 +62,9 @@ class Rule:
     numeral: str | None = None
 
 
+_BRACKETED = re.compile(r"[(（][^()（）]{0,40}[)）]")
+
+
 @dataclass
 class StockList:
     """A stock description lists several figures (现有居民3260户9800余人, 辖19个行政村、3个社区):
@@ -72,7 +75,9 @@ class StockList:
     gap_not: re.Pattern | None  # words that start a statement of their own (an activity verb)
 
     def continues(self, c: Count, gap: str) -> bool:
-        """Is count `c`, `gap` after the end of a stock figure, the next figure of its list?"""
+        """Is count `c`, `gap` after the end of a stock figure, the next figure of its list?
+        Names in brackets after a figure (…好人3人(张三、李四、王五)、…) are no part of the gap."""
+        gap = _BRACKETED.sub("", gap)
         return (c.measure_in(self.measures) and bool(self.gap.match(gap))
                 and not (self.gap_not is not None and self.gap_not.search(gap)))
 
@@ -105,6 +110,8 @@ class Rules:
     count_start: re.Pattern | None = None           # a character `count` can start at
     keyword_finders: list[re.Pattern | None] = field(default_factory=list)   # per category, see `_any_of`
     stock: StockList | None = None
+    place_name_before: re.Pattern | None = None     # 三堂镇: a numeral + measure that is a name
+    place_name_not_measures: frozenset = frozenset()
 
 
 def _alternation(words) -> str:
@@ -164,6 +171,8 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
         count_start=re.compile(f"[{re.escape(placeholder)}0-9{cn}{''.join(MAGNITUDES)}]"),
         keyword_finders=[_any_of(keywords) for _, _, keywords in cats],
         stock=stock,
+        place_name_before=re.compile(_alternation(ch["place_name_before"])) if ch.get("place_name_before") else None,
+        place_name_not_measures=frozenset(ch.get("place_name_not_measures", ())),
     )
 
 
@@ -480,6 +489,21 @@ class _Seen:
     sentence_start: int
 
 
+def place_names(simple: str, counts: list[Count], r: Rules) -> frozenset[str]:
+    """Chinese numeral + measure words that the report also writes before a place word
+    (`三堂镇`): the name of a place wherever they stand in it.
+
+    >>> s = "三堂镇文化站开展活动。在三堂举办培训三场,走访三个村。"
+    >>> sorted(place_names(s, find_counts(s), rules()))
+    ['三堂']
+    """
+    if r.place_name_before is None:
+        return frozenset()
+    return frozenset(simple[c.num_start:c.end] for c in counts
+                     if c.chinese and not c.approx and not c.measure_in(r.place_name_not_measures)
+                     and r.place_name_before.match(simple, c.end))
+
+
 def extract_metrics(text: str, simple: str, sections) -> list[Metric]:
     """Activity counts of one report. Match on `simple`; `text` (same offsets) for output."""
     r = rules()
@@ -495,7 +519,10 @@ def extract_metrics(text: str, simple: str, sections) -> list[Metric]:
     groups: list[tuple[int, int, list[Count]]] = []     # the kept counts of each clause, in order
     last_dropped: tuple[int, bool] = (-1, False)    # (sentence start, dropped?) of the last count
     last_stock: tuple[int, int] | None = None       # (sentence start, end) of the last count if a stock figure
+    names = place_names(simple, counts, r)
     for c in counts:
+        if names and c.chinese and simple[c.num_start:c.end] in names:
+            continue                    # 三堂镇 … 已分别在三堂: a place's name, not 3 堂
         cs, ce = clauses.at(c.num_start)
         if ce == c.num_start:           # a numeral that is itself a delimiter belongs to no clause
             continue
