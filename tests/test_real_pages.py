@@ -671,3 +671,9 @@ def test_rules_named_then_counted_are_documents():
 def test_a_youth_league_committee_is_other():
     # g06: 共青团 ends like a party committee
     assert unit_type_of("共青团委") == "其他" and unit_type_of("xx团县委") == "其他"
+
+
+def test_the_past_year_is_this_years_report():
+    # g21's wording (在过去一年里): a year's report that names no year
+    a = attribute("社区创建文明工作总结", "xx社区在过去一年里,充分发挥基层自治组织的作用,较好的完成了各项工作。", "")
+    assert a.period == "full_year"
