@@ -677,3 +677,11 @@ def test_the_past_year_is_this_years_report():
     # g21's wording (在过去一年里): a year's report that names no year
     a = attribute("社区创建文明工作总结", "xx社区在过去一年里,充分发挥基层自治组织的作用,较好的完成了各项工作。", "")
     assert a.period == "full_year"
+
+
+def test_the_unit_named_in_a_long_title_of_its_own_plan():
+    # f25: a school that says only 我校, and names itself in the plan it drew up
+    body = ("为全面提高选用教材质量,我校严格按照文件通知要求开展排查。成立了校长为组长的专项工作领导小组;"
+            "制定了《洪都小学教材、教辅和课外读物专项排查工作实施方案》,明确了排查范围。")
+    a = attribute("清理整顿自查报告", body, "")
+    assert (a.unit, a.unit_type) == ("洪都小学", "学校")

@@ -693,12 +693,13 @@ def _first_sentences(text: str, n: int = 4) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _body_name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """(the unit's own plan document: 制定印发《*市中医医院2025年意识形态工作要点》;
+    """(the unit's own plan document: 制定印发《*市中医医院2025年意识形态工作要点》,
+    制定了《洪都小学教材、教辅和课外读物专项排查工作实施方案》;
     a name opening a clause as the subject of its ideology work: …的第一年，阿力得尔苏木宣传
     思想文化工作将以…). The name must end in a listed unit suffix."""
     name = _unit_regex().pattern
     w = _w
-    doc = re.compile(rf"(?:{w('named.doc_verbs')})了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,16}}"
+    doc = re.compile(rf"(?:{w('named.doc_verbs')})了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,24}}"
                      rf"(?:{w('named.doc_kinds')})》")
     clause = re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{name}(?:{w('party.bodies_named')})?"
                         rf"(?:{w('named.clause_topics')})工作"
