@@ -299,3 +299,22 @@ def test_report_headings_with_chrome_words_survive(heading):
 ])
 def test_chrome_lines_go(chrome):
     assert clean_text("一、工作开展情况\n" + chrome + "\n正文内容。") == "一、工作开展情况\n正文内容。"
+
+
+def test_a_boilerplate_pattern_never_matches_across_a_line_break():
+    """`\\s` in boilerplate.txt means horizontal space (clean.one_line): the pattern
+    `文档简介\\s*[:：]?.*` once took the blank line and the one-line report under it."""
+    from pipeline.text.clean import one_line
+
+    blurb = re.compile(one_line(r"(文档简介)\s*[:：]?.*"))
+    assert blurb.match("文档简介\n\n2025年我校意识形态自查报告").group() == "文档简介"
+    assert blurb.match("文档简介 :\u3000本文介绍").group() == "文档简介 :\u3000本文介绍"
+    # in a positive class too; a negated class already leaves the line break out
+    assert re.compile(one_line(r"[-·\s]+x")).match("- \u00a0x") and not re.compile(one_line(r"[-·\s]+x")).match("-\nx")
+    assert one_line(r"[^\s，。]{1,12}") == r"[^\s，。]{1,12}"
+    # an escaped backslash before s, and ] first in a class, are left as they are
+    assert one_line(r"a\\s") == r"a\\s" and re.compile(one_line(r"[]\s]+")).fullmatch("] ]")
+    # every bundled pattern: none spans two lines
+    for pattern in boilerplate_patterns().values():
+        if pattern is not None:
+            assert not any("\n" in m.group().rstrip("\n") for m in pattern.finditer("下载提示:\n\n正文第一行。\n"))

@@ -176,7 +176,8 @@ def _ready(con) -> bool:
             return False
         _building.add(path)
     t = threading.Thread(target=_build_latest, args=(path,), daemon=True, name="zongjie-text-grams")
-    _threads.append(t)
+    with _building_lock:            # a server publishes many versions: keep only live builds
+        _threads[:] = [x for x in _threads if x.is_alive()] + [t]
     t.start()
     return False
 

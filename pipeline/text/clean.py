@@ -69,8 +69,10 @@ strip_pinyin = Step(
     needs=("(", "（"),
     guard=re.compile(f"[{_TONED}]"),      # nearly every text has brackets, few a tone mark
 )
-# Runs of any horizontal space (no-break, ideographic, tabs, zero-width) -> one space.
-normalize_spaces = Step("normalize_spaces", re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+"), " ")
+# Horizontal space (no-break, ideographic, tabs, zero-width), as the inside of a character
+# class: runs of it become one space here, and a boilerplate pattern's `\s` means it (`one_line`).
+_HSPACE = r" \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
+normalize_spaces = Step("normalize_spaces", re.compile(f"[{_HSPACE}]+"), " ")
 # Spaces next to a Han character or CJK punctuation are PDF/web artefacts: `培訓達 200 余人次`.
 # A blank left where a name was removed (`XX 同志`, `** 社区`) belongs to the word next to it.
 drop_cjk_spaces = Step(
@@ -184,7 +186,7 @@ def _spaced_out_spans(text: str) -> list[tuple[int, int]]:
 
 join_spaced_out = SpanStep("join_spaced_out", _spaced_out_spans)
 
-_TOC_HEAD = re.compile(r"(?m)^[ \t]*(?:目\s*录|提\s*纲|目录\s*/\s*提纲|目錄|文章目录)\s*[:：]?[\s.…·]*$")
+_TOC_HEAD = re.compile(r"(?m)^[ \t]*(?:目\s*录|提\s*纲|目录\s*/\s*提纲|文章目录)\s*[:：]?[\s.…·]*$")   # on simplified text
 # cheap guard, either script: most texts have no 目录 at all (and 目/提 alone are everywhere)
 _TOC_WORD = re.compile(r"目\s*[录錄]|提\s*[纲綱]")
 _TOC_LINE_END = re.compile(r"[。！？!?；;]")
@@ -245,10 +247,6 @@ def fold_width(text: str) -> str:
     return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
-# horizontal space, in a character class (a boilerplate line never spans a line break)
-_HSPACE_CLASS = "\\t\\x20\\u00a0\\u2000-\\u200b\\u202f\\u205f\\u3000\\ufeff"
-
-
 def one_line(pattern: str) -> str:
     r"""A boilerplate pattern whose `\s` stays within its line. Each pattern matches a whole
     line, but `\s` also matches a line break: `文档简介\s*[:：]?.*` took the blank line and
@@ -260,10 +258,8 @@ def one_line(pattern: str) -> str:
         c = pattern[i]
         if c == "\\" and i + 1 < len(pattern):
             pair = pattern[i:i + 2]
-            if pair == "\\s" and not cls:
-                pair = "[^\\S\\n]"
-            elif pair == "\\s" and not negated:
-                pair = _HSPACE_CLASS
+            if pair == "\\s":
+                pair = pair if negated else _HSPACE if cls else f"[{_HSPACE}]"
             out.append(pair)
             i += 2
             continue
