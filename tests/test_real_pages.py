@@ -657,9 +657,16 @@ def test_a_place_named_with_a_numeral_and_a_measure():
     "全局共有登记在册新媒体联络员93人。",
     # g10: prize winners listed with their names in brackets
     "荣获**省理论宣讲先进个人1人(**)、**好人3人(**、**、**)、**好人2人(**、**)。",
+    # g06: coverage reached, counted in places
+    "截至今年11月,实现17个镇(区、街道)阵地全覆盖。",
 ])
 def test_set_g_figures_that_are_not_activity_counts(sentence):
     assert counts(sentence) == []
+
+
+def test_coverage_reached_is_not_counted_but_what_was_built_is():
+    # g06: the three study sites are a count; the 17 towns they cover are not
+    assert counts("共建成县级“青年学习社”3个,实现17个镇(区、街道)阵地全覆盖。") == [(3, "个")]
 
 
 def test_rules_named_then_counted_are_documents():
