@@ -71,10 +71,14 @@ class RssSampler:
 
     `peak` sums VmRSS, which counts a file page mapped by two processes twice (the 查重
     comparison maps its texts file in both); `peak_anon` sums only their anonymous memory
-    (RssAnon + RssShmem): what the processes hold that the system cannot drop."""
+    (RssAnon + RssShmem): what the processes hold that the system cannot drop - but a worker
+    forked from the fork server still counts every page it shares with it copy-on-write.
+    `peak_pss` sums the proportional set size (`smaps_rollup`): a page shared by n processes
+    counts 1/n in each, so the sum is the memory the whole ingest occupies, counted once."""
 
     def __init__(self, pid: int, interval: float = 0.1, tree_every: int = 10):
         self.pid, self.interval, self.tree_every, self.peak, self.peak_anon = pid, interval, tree_every, 0, 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -94,8 +98,8 @@ class RssSampler:
             todo += kids.get(p, [])
         return out
 
-    def _rss(self, pids: list[int]) -> tuple[int, int]:
-        total = anon = 0
+    def _rss(self, pids: list[int]) -> tuple[int, int, int]:
+        total = anon = pss = 0
         for p in pids:
             try:
                 for line in open(f"/proc/{p}/status"):
@@ -103,9 +107,13 @@ class RssSampler:
                         total += int(line.split()[1]) * 1024
                     elif line.startswith(("RssAnon:", "RssShmem:")):
                         anon += int(line.split()[1]) * 1024
+                for line in open(f"/proc/{p}/smaps_rollup"):
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
             except OSError:
                 pass
-        return total, anon
+        return total, anon, pss
 
     def _run(self):
         k, pids = 0, []
@@ -113,8 +121,9 @@ class RssSampler:
             if k % self.tree_every == 0:
                 pids = self._tree()
             k += 1
-            total, anon = self._rss(pids)
+            total, anon, pss = self._rss(pids)
             self.peak, self.peak_anon = max(self.peak, total), max(self.peak_anon, anon)
+            self.peak_pss = max(self.peak_pss, pss)
             time.sleep(self.interval)
 
     def __enter__(self):
@@ -127,8 +136,10 @@ class RssSampler:
 
 
 class Peak(int):
-    """Peak RSS bytes (an int, as before) that also carries `anon`, the anonymous peak."""
+    """Peak RSS bytes (an int, as before) that also carries `anon`, the anonymous peak, and
+    `pss`, the proportional peak (shared pages counted once: what the target is judged on)."""
     anon: int = 0
+    pss: int = 0
 
 
 def run_ingest(paths: list[Path], db: Path, workers: int, extra: list[str] | None = None) -> tuple[float, Peak, str]:
@@ -144,4 +155,5 @@ def run_ingest(paths: list[Path], db: Path, workers: int, extra: list[str] | Non
         raise RuntimeError(f"ingest failed: {err[-2000:]}")
     peak = Peak(rss.peak)
     peak.anon = rss.peak_anon
+    peak.pss = rss.peak_pss
     return dt, peak, out.strip()

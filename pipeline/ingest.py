@@ -372,6 +372,9 @@ def _ingest_locked(files, skipped, db, man, workers, rebuild, progress, template
             tick(Path(result.path).name)
             if len(batch) >= BATCH_FILES or terms >= BATCH_TERMS:
                 flush()
+        # the workers are gone: the writer's last steps (the last batch, 查重, the derived
+        # tables, the checkpoint) get every core (10,000 reports: sum_terms 2.3 -> 1.5 s)
+        store.use_all_cores(con)
         flush()
         # a twin shares its content's fate: stored by now, or rejected with the same reason
         why = dict(summary.rejected)

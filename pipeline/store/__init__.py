@@ -364,6 +364,14 @@ def writer(db: str | Path | None = None, wait: float | None = None, note: Callab
             con.close()
 
 
+def use_all_cores(con) -> None:
+    """Let a writer's connection use every core: from when an ingest's worker processes
+    have finished (the writer starts on one thread so as not to compete with them)."""
+    import os
+
+    con.execute(f"SET threads = {os.cpu_count() or 1}")
+
+
 # Derived tables and views over the supervisor's tables are refreshed by the modules that own
 # them (pipeline/store/roster.py, pipeline/store/effective.py), which register here when imported, so the
 # store (and with it the extraction version) does not depend on them.
