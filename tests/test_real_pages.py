@@ -692,3 +692,81 @@ def test_the_unit_named_in_a_long_title_of_its_own_plan():
             "制定了《洪都小学教材、教辅和课外读物专项排查工作实施方案》,明确了排查范围。")
     a = attribute("清理整顿自查报告", body, "")
     assert (a.unit, a.unit_type) == ("洪都小学", "学校")
+
+
+# ---------------------------------------------------------------- sets h and i (session 10)
+
+@pytest.mark.parametrize("sentence", [
+    # h15: a stock after 目前有, and the list it opens
+    "XX乡目前有农家书屋9个,文化综合服务中心8个,新时代文明实践站9个,宗教祠堂6个。",
+    # i14: registrations named in full (注册使用“学习强国”人数)
+    "截至12月底,全县注册使用“学习强国”人数40397人,注册率120.35%。",
+    # i20: an audience figure named after the number
+    "通过官方公众号、视频号发布并组织全员转发,实现了超1000次的点击转发量。",
+    # h12: party admissions are not the unit's ideology work
+    "1名同志转为中共正式党员,1名同志成为中共预备党员,1名同志被列为入党积极分子。",
+    # h07: a journal's issue in a citation
+    "相关经验刊登于《思想政治工作研究》2024年1期。",
+    # i18: a per-person quota lists what each writes
+    "领导干部每人撰写心得体会10篇,调研文稿2篇,读书笔记15000字。",
+])
+def test_sets_h_i_figures_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_activity_counts_beside_the_new_exclusions_stay():
+    assert counts("全年编发简报12期,全年发展党员3名。") == [(12, "期"), (3, "名")]
+    assert counts("开展“党员读书日活动”25次,领导干部每人撰写心得体会10篇。") == [(25, "次")]
+
+
+def test_a_masked_year_is_no_masked_unit():
+    # i17: XX年以来 opens the body; the unit is not `XX年`
+    a = attribute("法院政治处工作总结", "XX年以来,按照上级的统一安排部署,院政治处组织开展了三大政治学习活动。", "")
+    assert a.unit != "XX年"
+
+
+def test_a_name_never_ends_inside_a_word():
+    # i14: 集中学习 holds 中学, a school's suffix
+    a = attribute(None, "宣传部\n\n组织县委理论学习中心组集中学习25次,全县中心组学习覆盖率达到100%。", "")
+    assert a.unit is None or "中学" not in a.unit
+
+
+def test_prose_ending_in_a_suffix_is_no_clause_initial_unit():
+    # i17: 纷纷表示更加尽职尽责地做好法庭工作
+    a = attribute("法院政治处工作总结", "通过评议,法庭庭长们,深刻认识到法庭工作的重要性,纷纷表示更加尽职尽责地做好法庭工作。", "")
+    assert a.unit in (None, "法院政治处")
+
+
+def test_a_news_headline_names_its_speaker():
+    # i20: 中国人民银行枣庄市分行：推动… (the accessibility bar above it is furniture)
+    body = ("无障碍浏览 访问人民银行主站\n中国人民银行枣庄市分行:推动经理国库40周年宣传有声有色\n"
+            "2025年是中国人民银行经理国库40周年。为全面展示经理国库制度优势,中国人民银行枣庄市分行创新形式,组织开展系列宣传活动。")
+    a = attribute(None, clean_text(body), "")
+    assert (a.unit, a.unit_type) == ("中国人民银行枣庄市分行", "金融")
+
+
+def test_a_habit_adverb_after_the_subject():
+    # i11: 近年来,南宁职业技术学院一直高度重视意识形态工作
+    body = "意识形态工作是党的一项极端重要的工作。\n近年来,南宁职业技术学院一直高度重视意识形态工作,坚持社会主义办学方向。学校认真贯彻落实意识形态工作责任制。"
+    assert attribute(None, body, "").unit == "南宁职业技术学院"
+
+
+def test_a_journal_affiliation_names_the_unit():
+    # i12: the author's affiliation with its postcode under the by-line
+    body = "关晓娟\n(宁夏职业技术学院,宁夏回族自治区 银川 750021)\n高校历来是意识形态工作的排头兵,是开展马克思主义教育宣传的主阵地。"
+    a = attribute(None, body, "")
+    assert (a.unit, a.unit_type) == ("宁夏职业技术学院", "学校")
+
+
+def test_a_name_found_from_its_suffix_opens_with_no_verb():
+    # i21: 紧紧围绕镇党委、政府的中心工作
+    body = ("全镇宣传思想工作在县委宣传部的正确领导下,以党的理论为指导,紧紧围绕镇党委、政府的中心工作,服务大局。"
+            "我镇坚持把理论学习工作作为宣传工作的首要任务。")
+    assert attribute(None, body, "").unit != "紧紧围绕镇"
+
+
+def test_a_generic_subject_named_in_full_elsewhere():
+    # collected d04: 支行历来高度重视 after 临商银行朱保支行 opened the piece
+    body = ("近日,根据总行工作要求,临商银行朱保支行把握“赢在春天”宣传重点,高度重视信息宣传工作进展。\n"
+            "支行历来高度重视信息宣传工作,全行上下形成合力。")
+    assert attribute(None, body, "").unit == "临商银行朱保支行"

@@ -26,6 +26,8 @@ from pipeline.text.numerals import YEAR_DIGITS, date_number
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区, XX县, 某局
+# a masked date is no masked unit: XX年以来, 20XX年, X月X日
+_MASKED_DATE = re.compile(r"^(?:19|20|二〇|二○|二零)?[*＊×Xx_\-—－]{1,4}[年月日]")
 # a year left blank in a template: 20__年, 20XX年, 20**年, 二〇XX年
 _BLANK_YEAR = r"(?:20|二〇|二○|二零)\d?[_＿xX*＊×某\-—－\s]{1,4}(?=年)"
 UNIT_TYPES = ("党政机关", "乡镇街道", "社区村", "学校", "医院", "企业", "政法", "金融", "其他")
@@ -246,6 +248,11 @@ def find_places(text: str) -> list[str]:
             out.append(text[i:found[i]])
             pos = found[i]
     return out
+
+
+def _has_place(text: str) -> bool:
+    """A region name opens `text` or stands in it (中国人民银行枣庄市分行)."""
+    return any(_starts_with_place(text[i:]) for i in range(len(text) - 1))
 
 
 def _starts_with_place(text: str) -> bool:
@@ -730,6 +737,21 @@ _OF_YEAR = LazyRegex(lambda: rf"的(?:{_w('clause.of_year')})")
 _NOT_A_NAME = LazyRegex(lambda: rf"[的了着]|{_w('clause.not_name')}")
 
 
+def _splits_word(run: str, end: int) -> bool:
+    """Whether a name ending at `end` would cut one of `[names] never_split` in two
+    (组织县委理论学习中心组集中学|习: 中学 is a school's suffix, 学习 the word)."""
+    for w in unit_config().get("names", {}).get("never_split", ()):
+        for i in range(1, len(w)):
+            if run.endswith(w[:i], 0, end) and run.startswith(w[i:], end):
+                return True
+    return False
+
+
+# a name with no place in it is short (临商银行朱保支行, 中国银行总行机关); a longer run
+# ending in 法庭/银行 is prose (纷纷表示更加尽职尽责地做好法庭)
+_UNPLACED_MAX = 10
+
+
 def _clause_initial_unit(opening: str) -> str | None:
     """A named unit opening a clause of the first sentences, as a news-style piece speaks of
     itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
@@ -738,15 +760,18 @@ def _clause_initial_unit(opening: str) -> str | None:
     (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
     not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
-        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,32})", sentence):
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,32})([:：])?", sentence):
             run = _CLAUSE_OPENER.sub("", clause.group(1))
             best = None
-            for end in range(2, min(len(run), 29)):
+            # a news headline's speaker ends the run: 中国人民银行枣庄市分行：推动…
+            last = len(run) + 1 if clause.group(2) else len(run)
+            for end in range(2, min(last, 29)):
                 cand = run[:end]
                 u = _named_unit(cand)
-                if (u and cand == u and (run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
-                        and (_suffix_len(u) >= 2 or _starts_with_place(u))):
-                    best = u
+                if (u and cand == u and (end == len(run) or run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
+                        and (_has_place(u) or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX))):
+                    if not _splits_word(run, end):     # not 集中学|习
+                        best = u
             if best and not best.startswith(not_start) and not _NOT_A_NAME.search(best):
                 return best
     return None
@@ -820,13 +845,31 @@ def _title_like_opening(simple: str) -> str | None:
 _MASKED_LOCAL = LazyRegex(lambda: _w("named.masked_local"))
 
 
+_ABBREVIATED = re.compile(r"([\u4e00-\u9fff]{2,30})[(（]\s*(?:以下)?简称\s*[“\"「]?([\u4e00-\u9fff]{2,16})[”\"」]?\s*[)）]")
+
+
+def _abbreviated_unit(opening: str) -> str | None:
+    """A unit introduced with its short name: 国网青岛市即墨区供电公司党委(以下简称“公司党委”),
+    甘肃建投隧道工程有限公司(简称“甘肃建投隧道公司”). The short name when it names the unit
+    on its own (the report calls itself so), else the full name (公司党委 is any company's)."""
+    for m in _ABBREVIATED.finditer(opening):
+        run, short = m.groups()
+        full = next((c for c in (run[i:] for i in range(len(run) - 1))
+                     if _named_unit(c) == _strip_party(c) and (_has_place(c) or len(c) == len(run))), None)
+        if full is None:
+            continue
+        alias = _named_unit(short)
+        return alias if alias and not _is_generic(alias) else _strip_party(full)
+    return None
+
+
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
     m = None
     for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
         m = _SUBJECT.match(sentence)
-        if m and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))):
+        if m and not _MASKED_DATE.match(m.group(1)) and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))):
             break
         m = None
     anon_level = None
@@ -842,13 +885,22 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
             if not _is_generic(core) or core in _generic()[1]:
                 return _full_form(core, simple), True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
+                # … unless the text names it in full elsewhere (临商银行朱保支行 … 支行历来高度重视)
+                full = _clause_initial_unit(first)
+                if full and full.endswith(core):
+                    return _full_form(full, simple), not _anonymised(full), "body"
                 return core, False, "body"
-    named = _title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
+    named = (_title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
+             or _abbreviated_unit(simple[:1500]))
     if named:
         return named, not _anonymised(named), "body"
     suffix = _main_self(simple)
     if suffix:
         names = named_units(simple, suffix)
+        # of the self-reference's kind: 我区 is a district, so …社区 is no name of it
+        kinds = set(unit_config()["self"].get("我" + suffix, [None])[1:])
+        if kinds:
+            names = Counter({u: n for u, n in names.items() if unit_type_of(u) in kinds})
         if suffix not in words()["named"]["local_selves"]:
             # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
             names = Counter({u: n for u, n in names.items()
@@ -879,15 +931,23 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     return None, False, None
 
 
+_AFFILIATION = re.compile(r"^([^,，;；]{3,30})[,，]\s*[^()（）]{0,30}?\d{6}$")    # ends in a postcode
+
+
 def unit_from_signature(simple: str) -> tuple[str | None, bool]:
     """(unit, explicit) from a signature block at the end (`中共XX县审计局党组\n2021年12月20日`)
-    or a by-line under the title (`中共盐池县审计局党组` alone on one of the first lines).
+    or a by-line under the title (`中共盐池县审计局党组` alone on one of the first lines, or a
+    journal article's affiliation with its postcode).
     An anonymised name (`XX县审计局`) keeps its form and is not explicit."""
     _, signer, _ = signature_block(simple)
     if signer is None:
         for line in simple.split("\n")[:2]:
-            if _signer(line.strip().strip("()（）")):
-                signer = line.strip().strip("()（）")
+            t = line.strip().strip("()（）")
+            # a journal article's affiliation under its author: (宁夏职业技术学院,宁夏回族自治区 银川 750021)
+            aff = _AFFILIATION.match(t)
+            t = aff.group(1) if aff else t
+            if _signer(t):
+                signer = t
                 break
     if signer is None:
         return None, False
