@@ -52,7 +52,8 @@ def cache_dir() -> Path | None:
 
 def pipeline_version() -> str:
     """Hash of the extraction code (found from the import graph) and the rules folder:
-    a change re-extracts stored files. See `pipeline.version`."""
+    a change re-extracts stored files. See `pipeline.version` (what each module imports is
+    cached in the private cache folder, by content)."""
     from pipeline.version import pipeline_version as version
 
-    return version()
+    return version(cache_folder=cache_dir())

@@ -242,3 +242,26 @@ def test_pipeline_never_imports_the_dashboard():
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         names = _dashboard_imports(path)
         assert not any(n.split(".")[0] == "dashboard" for n in names), path.name
+
+
+def test_the_import_graph_cache_is_keyed_by_content(tmp_path):
+    """A cached graph equals a parsed one, and an edited module is parsed again (a stale
+    graph would leave stale rows: the version decides re-extraction)."""
+    import shutil
+
+    from pipeline import version
+
+    pkg = tmp_path / "pipeline"
+    shutil.copytree(PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    parsed = version.import_graph(pkg)
+    assert version.import_graph(pkg, cache) == parsed            # first call fills the cache
+    assert (cache / "import_graph.json").exists()
+    assert version.import_graph(pkg, cache) == parsed            # second call reads it
+    probe = pkg / "text" / "probe.py"
+    probe.write_text("X = 1\n", encoding="utf-8")
+    seg = pkg / "extract" / "segment.py"
+    seg.write_text(seg.read_text(encoding="utf-8") + "\nfrom pipeline.text import probe  # noqa\n", encoding="utf-8")
+    assert "text.probe" in version.import_graph(pkg, cache)["extract.segment"]
+    assert version.import_graph(pkg, cache) == version.import_graph(pkg)
