@@ -770,3 +770,31 @@ def test_a_generic_subject_named_in_full_elsewhere():
     body = ("近日,根据总行工作要求,临商银行朱保支行把握“赢在春天”宣传重点,高度重视信息宣传工作进展。\n"
             "支行历来高度重视信息宣传工作,全行上下形成合力。")
     assert attribute(None, body, "").unit == "临商银行朱保支行"
+
+
+def test_prose_is_never_shown_as_a_unit_whatever_path_found_it():
+    # the last guard in `attribute`: a by-line made of prose (here a signature-like line) is no name
+    a = attribute("工作总结", "今年以来,我站认真开展宣传工作。\n\n深入推进文化站\n", "")
+    assert a.unit is None or not any(w in a.unit for w in ("深入", "推进"))
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("【篇一】交通运输局", "交通运输局"),            # a collection's piece marker
+    (":2012年公司", None),                          # a date is never part of a name
+    ("X镇党委宣传工作", "X镇"),                      # the unit, not its work
+    ("意识形态工作纳入学校", None),                  # prose
+    ("***村委会的精神文明建设", None),
+    ("濉溪县城市建设投资有限公司", "濉溪县城市建设投资有限公司"),
+    ("县委宣传部", "县委宣传部"),
+])
+def test_a_units_name_is_cleaned_before_it_is_shown(raw, shown):
+    from pipeline.extract.attribute import shown_name
+
+    assert shown_name(raw) == shown
+
+
+def test_a_date_or_a_sentence_is_never_a_unit():
+    from pipeline.extract import attribute as A
+
+    assert A._YEAR_IN_NAME.search("2012年公司") and A._PROSE_IN_NAME.search("意识形态工作纳入学校")
+    assert not A._PROSE_IN_NAME.search("濉溪县城市建设投资有限公司") and not A._PROSE_IN_NAME.search("市委宣传部")

@@ -863,6 +863,32 @@ def _abbreviated_unit(opening: str) -> str | None:
     return None
 
 
+# words of report prose that no unit's name holds (`[names] never_inside`): whatever path
+# found a candidate, one holding them is a piece of a sentence (纷纷表示更加尽职尽责地做好法庭)
+_NAME_FRONT = re.compile(r"^(?:[【\[][^】\]]{0,8}[】\]]|[:：、,，.\s])+")     # a collection's piece marker, stray punctuation
+_TOPIC_END = re.compile(r"(?:宣传思想文化|宣传思想|宣传|意识形态|思想政治|思想)工作$")
+_YEAR_IN_NAME = re.compile(r"\d{4}\s*年")                                     # a date, never part of a name
+_PROSE_IN_NAME = LazyRegex(lambda: alternation(unit_config().get("names", {}).get("never_inside", ())) or "(?!)")
+
+
+def shown_name(unit: str) -> str | None:
+    """A found unit name as a supervisor will see it: without a collection's piece marker or
+    stray punctuation in front (【篇一】交通运输局), without the work it does at the end (X镇党委
+    宣传工作 -> X镇), and None when it holds report prose or a date: a piece of a sentence is
+    never shown as a unit (纷纷表示更加尽职尽责地做好法庭, 意识形态工作纳入学校, 2012年公司).
+
+    >>> shown_name("【篇一】交通运输局"), shown_name("X镇党委宣传工作"), shown_name("意识形态工作纳入学校")
+    ('交通运输局', 'X镇', None)
+    """
+    unit = _NAME_FRONT.sub("", unit)
+    topic = _TOPIC_END.search(unit)
+    if topic and unit_type_of(unit[:topic.start()]):
+        unit = _strip_party(unit[:topic.start()])
+    if not unit or _PROSE_IN_NAME.search(unit) or _YEAR_IN_NAME.search(unit):
+        return None
+    return unit
+
+
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
@@ -1178,6 +1204,9 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
                 a.unit, a.unit_explicit, a.sources["unit"] = u, False, how
             elif generic_unit_from_title(stitle):
                 a.unit, a.unit_explicit, a.sources["unit"] = generic_unit_from_title(stitle), False, "title"
+    if a.unit and a.sources.get("unit") not in ("manifest", "path"):
+        a.unit = shown_name(a.unit)          # the last guard, whatever path found the name
+        a.unit_explicit = a.unit_explicit and a.unit is not None
     if a.unit is None:
         a.sources["unit"] = "none"
 
