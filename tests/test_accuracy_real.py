@@ -86,8 +86,9 @@ FLOORS = {
                "metrics_R": 0.93, "shortcomings_P": 0.9, "shortcomings_R": 0.05, "reports_found": 0.99},
     # set h (session 10): 25 pages, blind; first score (with set i's first rules in, none of
     # h's): year 0.882 unit_loose 0.818 unit_type 0.88 period 0.947 metrics 0.863/1.0
-    # shortcomings 1.0/0.75; after general rules: unit_loose 1.0 unit_type 0.92 metrics 0.958/1.0
-    "real_h": {"year_acc": 0.85, "unit_loose": 0.95, "unit_type_acc": 0.88, "metrics_P": 0.93,
+    # shortcomings 1.0/0.75; after general rules: year 0.941 (the year a report announces,
+    # 我对2011年度工作情况…作如下报告) unit_loose 1.0 unit_type 0.92 metrics 0.958/1.0
+    "real_h": {"year_acc": 0.9, "unit_loose": 0.95, "unit_type_acc": 0.88, "metrics_P": 0.93,
                "metrics_R": 0.95, "shortcomings_P": 0.9, "shortcomings_R": 0.7, "reports_found": 0.99},
     # set i (session 10): 22 pages, blind; first score (session-start code): year 0.929
     # unit_loose 0.25 (junk names: 组织县委理论学习中心组集中学, XX年, a site's accessibility bar)

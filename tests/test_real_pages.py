@@ -798,3 +798,12 @@ def test_a_date_or_a_sentence_is_never_a_unit():
 
     assert A._YEAR_IN_NAME.search("2012年公司") and A._PROSE_IN_NAME.search("意识形态工作纳入学校")
     assert not A._PROSE_IN_NAME.search("濉溪县城市建设投资有限公司") and not A._PROSE_IN_NAME.search("市委宣传部")
+
+
+def test_the_year_a_report_announces_beats_an_earlier_start_date():
+    # h04: 我自2008年分管… then 我对2011年度工作情况…作如下报告
+    body = ("我自2008年分管我镇宣传、团委、文化、体育等工作以来,始终坚持以人为本,下面,我对2011年度工作情况、"
+            "自身建设、存在的问题及今后努力的方向作如下报告:\n一、宣传文体工作扎实推进\n今年以来,扎实推进我镇文化名镇建设。")
+    a = attribute("乡镇宣传委员述职报告", body, "")
+    assert a.year == 2011
+    assert a.unit != "以文化名镇"          # a name found from 我镇 never opens with 以

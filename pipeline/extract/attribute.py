@@ -414,6 +414,9 @@ def body_year(simple: str) -> int | None:
     simple = arabic_years(simple)
     front = _ADDRESSEE.match(simple)        # a date line under the title dates the text, not its year
     opening = simple[front.end() if front else 0: min(400, sig_start)]
+    m = _ANNOUNCED_YEAR.search(opening)     # 我对2011年度工作情况…作如下报告, after `我自2008年分管…`
+    if m:
+        return int(m.group(1) or m.group(2))
     for m in _OPENING_YEAR.finditer(opening):
         return int(m.group(1))
     m = _PLAN_YEAR.search(simple)
@@ -450,6 +453,9 @@ _SUMMARY_HEADING = LazyRegex(lambda: rf"(?:^|[。！？\n])\s*[一二三四五�
                                       rf"(?![^。\n]{{0,8}}(?:{_w('period.summary_not_before')}))", re.M)
 
 
+# the year the report announces it covers: 我对2011年度工作情况、…作如下报告 / 现将2019年…报告如下
+_ANNOUNCED_YEAR = LazyRegex(lambda: rf"(?:对|将|把|就)\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?[作做]如下(?:报告|汇报|述职)"
+                                     rf"|(?:现将|特将)\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?(?:报告|汇报|总结)如下")
 _OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
 _SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
