@@ -231,7 +231,10 @@ SCHEMAS: dict[str, Any] = {
         "self_forms": Table({"ben": _WORDS, "area": _WORDS}),     # 本局 forms; areas (我县) used last
         "generic": Table({"units": _WORDS, "subject_ok": _WORDS}, required=("units", "subject_ok")),
         "sub_units": Table({"suffixes": _WORDS, "levels": MapOf(_WORDS)}),
-        "names": Table({"not_start": _WORDS}),                   # words a unit's name never opens with
+        # words a unit's name never opens with, never cuts in two, never holds; the work a name
+        # may end in (X镇党委宣传工作); the prefixes a national body's name opens with
+        "names": Table({"not_start": _WORDS, "never_split": _WORDS, "never_inside": _WORDS, "topic_end": _WORDS,
+                        "national": _WORDS}),
         "fallback": Table({"party_body": Str(), "type": Str()}),  # the type of a report that gives no clue
     }, required=("types", "self", "keywords", "generic")),
     "manifest_values.toml": Table({
@@ -250,8 +253,9 @@ SCHEMAS: dict[str, Any] = {
         "period": _words_table("multi_year", "half", "half_more", "second_half", "second_half_not_before",
                                "summary_not_before", "mid_year_before", "quarter", "this_year",
                                "relative_halves", "intro_ends", "year_not_before", "plan_kinds", "review",
-                               "deploy"),
-        "title": _words_table("lead", "lead_halves", "posts", "name_end", "generic_name_end", "not_a_unit_file"),
+                               "deploy", "announce_verbs"),
+        "title": _words_table("lead", "lead_halves", "posts", "name_end", "generic_name_end", "not_a_unit_file",
+                              "run_in_work", "run_in_kinds"),
         "subject": _words_table("time_clause_ends", "time_words", "short_verbs", "verbs", "topics", "topic_verbs"),
         "named": _words_table("doc_verbs", "doc_kinds", "clause_topics", "clause_verbs", "announce", "announce_periods",
                               "announce_topics", "not_start", "masked_local", "local_selves", "shared_name_selves"),

@@ -807,3 +807,57 @@ def test_the_year_a_report_announces_beats_an_earlier_start_date():
     a = attribute("乡镇宣传委员述职报告", body, "")
     assert a.year == 2011
     assert a.unit != "以文化名镇"          # a name found from 我镇 never opens with 以
+
+
+# ---------------------------------------------------------------- sets j and k (session 10)
+
+@pytest.mark.parametrize("sentence", [
+    # j11: posts held
+    "经县委任命的外宣办主任1人,副主任1人。",
+    # j20: a bank's branches, departments and staff
+    "该行对外营业网点41个,内设职能部门16个,在岗员工546人。",
+    # k18: an average
+    "书屋平均藏书量2000余册。",
+    # j16: incidents met
+    "系统先后检测并拦截到各类网络攻击143次,其中高危攻击33次。",
+    # j09: a threshold passed
+    "全年上稿量首次突破100篇的大关。",
+])
+def test_sets_j_k_figures_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_a_team_formed_is_not_counted_but_its_talks_are():
+    # k20: team formation (CONVENTIONS); the talks it gave are a count
+    assert counts("遴选思政课部4位青年骨干教师组成十八大精神学习辅导宣讲团,开展宣讲20场。") == [(20, "场")]
+
+
+def test_people_who_take_part_are_counted_even_when_they_are_staff():
+    # k18: 17名农家书屋管理员和群众参加 is a turnout, not a post
+    assert counts("活动有17名农家书屋管理员和群众参加。") == [(17, "名")]
+    assert counts("明确1名以上信息报送宣传员。") == []
+
+
+@pytest.mark.parametrize("body, junk", [
+    # j11, j12, j18, k11: clause-initial and self-reference candidates made of prose
+    ("外宣工作是县委和政府工作的重要组成部分,是县委和政府联系群众的桥梁。我们认真开展外宣工作。", "是县委和政府"),
+    ("2020年,永宁县构建县委领导,政府管理,各部门单位履责的网络综合治理体系。", "永宁县构建县委"),
+    ("新形势下国有企业宣传思想工作举旗帜、聚民心。\n习近平总书记强调,做好新形势下宣传思想工作。", "新形势下国有企业"),
+    ("我校通过橱窗展示学校风采,已成学校的一道风景。我校开展宣传活动12次。", "展示学校"),
+])
+def test_no_junk_unit_from_a_sentence(body, junk):
+    assert attribute(None, body, "").unit != junk
+
+
+def test_a_run_in_title_without_a_year_names_its_unit():
+    # j17: 1、霞光中心小学思想政治工作自查报告为了认真贯彻…
+    body = ("1、霞光中心小学思想政治工作自查报告为了认真贯彻落实中共高台县委关于加强和改进思想政治工作的实施意见精神,"
+            "进一步加强我校教职员工的思想政治工作,现总结汇报如下:")
+    assert attribute(None, body, "").unit == "霞光中心小学"
+
+
+def test_a_breadcrumb_glued_to_a_title_is_not_part_of_the_name():
+    # k20: 首页工作计划>正文党委宣传部2012年工作总结
+    from pipeline.extract.attribute import shown_name
+
+    assert shown_name("首页工作计划>正文党委宣传部") == "党委宣传部"

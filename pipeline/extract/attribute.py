@@ -454,8 +454,8 @@ _SUMMARY_HEADING = LazyRegex(lambda: rf"(?:^|[。！？\n])\s*[一二三四五�
 
 
 # the year the report announces it covers: 我对2011年度工作情况、…作如下报告 / 现将2019年…报告如下
-_ANNOUNCED_YEAR = LazyRegex(lambda: rf"(?:对|将|把|就)\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?[作做]如下(?:报告|汇报|述职)"
-                                     rf"|(?:现将|特将)\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?(?:报告|汇报|总结)如下")
+_ANNOUNCED_YEAR = LazyRegex(lambda: rf"(?:{_w('period.announce_verbs')})\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?[作做]如下(?:报告|汇报|述职)"
+                                     rf"|(?:{_w('named.announce')})\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?(?:报告|汇报|总结)如下")
 _OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
 _SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
@@ -685,7 +685,7 @@ def named_units(simple: str, suffix: str) -> Counter:
         u = re.split(r"[在对把将为与和及的是由于向从被了给让使]", m.group(1))[-1]
         core = u[: -len(suffix)]
         if (len(core) >= 2 and u not in _generic()[0] and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
-                and not _NAMED_NOT_START.match(u)):
+                and not _NAMED_NOT_START.match(u) and not _PROSE_IN_NAME.search(u)):
             out[u] += 1
     return out
 
@@ -753,6 +753,8 @@ def _splits_word(run: str, end: int) -> bool:
     return False
 
 
+# a national body's name opens with these, not with a place (中国人民银行枣庄市分行)
+_NATIONAL = LazyRegex(lambda: rf"^(?:{alternation(unit_config().get('names', {}).get('national', ())) or '(?!)'})")
 # a name with no place in it is short (临商银行朱保支行, 中国银行总行机关); a longer run
 # ending in 法庭/银行 is prose (纷纷表示更加尽职尽责地做好法庭)
 _UNPLACED_MAX = 10
@@ -775,7 +777,9 @@ def _clause_initial_unit(opening: str) -> str | None:
                 cand = run[:end]
                 u = _named_unit(cand)
                 if (u and cand == u and (end == len(run) or run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
-                        and (_has_place(u) or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX))):
+                        and (_starts_with_place(u) or _NATIONAL.match(u)
+                             or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX))
+                        and not _PROSE_IN_NAME.search(u)):
                     if not _splits_word(run, end):     # not 集中学|习
                         best = u
             if best and not best.startswith(not_start) and not _NOT_A_NAME.search(best):
@@ -841,11 +845,19 @@ def _clause_subject_unit(opening: str) -> str | None:
 def _title_like_opening(simple: str) -> str | None:
     """A body that opens with its title run into the text (`市文旅广体局2021年度落实…总结
     报告市文旅广体局…`): the unit the title part names."""
+    simple = _PIECE_NUMBER.sub("", simple, count=1)     # 1、霞光中心小学思想政治工作自查报告为了…
     m = re.match(rf"^[^，。,\n]{{2,40}}?(?:{_YEAR}|{_BLANK_YEAR})\s*年", simple)
-    if not m:
-        return None
-    u, explicit = unit_from_title_any(simple[:80])
-    return u
+    if m:
+        return unit_from_title_any(simple[:80])[0]
+    # no year: a title that ends in the kind of report it is, run into the first sentence
+    m = _RUN_IN_KIND.match(simple)
+    work = _RUN_IN_WORK.search(m.group(1)) if m else None
+    return _named_unit(m.group(1)[:work.start()]) if work else None
+
+
+_RUN_IN_WORK = LazyRegex(lambda: _w("title.run_in_work"))
+_PIECE_NUMBER = re.compile(r"^\d{1,2}[、.．]\s*(?=\D)")
+_RUN_IN_KIND = LazyRegex(lambda: rf"^([^，。,\n]{{4,40}}?(?:{_w('title.run_in_kinds')}))(?=[\u4e00-\u9fff])")
 
 
 _MASKED_LOCAL = LazyRegex(lambda: _w("named.masked_local"))
@@ -871,8 +883,9 @@ def _abbreviated_unit(opening: str) -> str | None:
 
 # words of report prose that no unit's name holds (`[names] never_inside`): whatever path
 # found a candidate, one holding them is a piece of a sentence (纷纷表示更加尽职尽责地做好法庭)
-_NAME_FRONT = re.compile(r"^(?:[【\[][^】\]]{0,8}[】\]]|[:：、,，.\s])+")     # a collection's piece marker, stray punctuation
-_TOPIC_END = re.compile(r"(?:宣传思想文化|宣传思想|宣传|意识形态|思想政治|思想)工作$")
+_NAME_FRONT = re.compile(r"^(?:[【\[][^】\]]{0,8}[】\]]|[:：、,，.\s]|正文)+")     # a collection's piece marker, stray punctuation
+_BREADCRUMB = re.compile(r"[>＞»›|｜/]")         # 首页>工作计划>正文党委宣传部: the last step is the name
+_TOPIC_END = LazyRegex(lambda: rf"(?:{alternation(unit_config().get('names', {}).get('topic_end', ()))})工作$")
 _YEAR_IN_NAME = re.compile(r"\d{4}\s*年")                                     # a date, never part of a name
 _PROSE_IN_NAME = LazyRegex(lambda: alternation(unit_config().get("names", {}).get("never_inside", ())) or "(?!)")
 
@@ -880,16 +893,17 @@ _PROSE_IN_NAME = LazyRegex(lambda: alternation(unit_config().get("names", {}).ge
 def shown_name(unit: str) -> str | None:
     """A found unit name as a supervisor will see it: without a collection's piece marker or
     stray punctuation in front (【篇一】交通运输局), without the work it does at the end (X镇党委
-    宣传工作 -> X镇), and None when it holds report prose or a date: a piece of a sentence is
-    never shown as a unit (纷纷表示更加尽职尽责地做好法庭, 意识形态工作纳入学校, 2012年公司).
+    宣传工作 -> X镇; XX宣传思想文化工作 names no unit), after a breadcrumb's last step, and None when it
+    holds report prose or a date: a piece of a sentence is never shown as a unit
+    (纷纷表示更加尽职尽责地做好法庭, 意识形态工作纳入学校, 2012年公司).
 
     >>> shown_name("【篇一】交通运输局"), shown_name("X镇党委宣传工作"), shown_name("意识形态工作纳入学校")
     ('交通运输局', 'X镇', None)
     """
-    unit = _NAME_FRONT.sub("", unit)
+    unit = _NAME_FRONT.sub("", _BREADCRUMB.split(unit)[-1])
     topic = _TOPIC_END.search(unit)
-    if topic and unit_type_of(unit[:topic.start()]):
-        unit = _strip_party(unit[:topic.start()])
+    if topic:
+        unit = _strip_party(unit[:topic.start()]) if unit_type_of(unit[:topic.start()]) else ""
     if not unit or _PROSE_IN_NAME.search(unit) or _YEAR_IN_NAME.search(unit):
         return None
     return unit
