@@ -881,12 +881,12 @@ def _abbreviated_unit(opening: str) -> str | None:
     return None
 
 
-# words of report prose that no unit's name holds (`[names] never_inside`): whatever path
-# found a candidate, one holding them is a piece of a sentence (纷纷表示更加尽职尽责地做好法庭)
 _NAME_FRONT = re.compile(r"^(?:[【\[][^】\]]{0,8}[】\]]|[:：、,，.\s]|正文)+")     # a collection's piece marker, stray punctuation
 _BREADCRUMB = re.compile(r"[>＞»›|｜/]")         # 首页>工作计划>正文党委宣传部: the last step is the name
 _TOPIC_END = LazyRegex(lambda: rf"(?:{alternation(unit_config().get('names', {}).get('topic_end', ()))})工作$")
 _YEAR_IN_NAME = re.compile(r"\d{4}\s*年")                                     # a date, never part of a name
+# words of report prose that no unit's name holds (`[names] never_inside`): whatever path
+# found a candidate, one holding them is a piece of a sentence (纷纷表示更加尽职尽责地做好法庭)
 _PROSE_IN_NAME = LazyRegex(lambda: alternation(unit_config().get("names", {}).get("never_inside", ())) or "(?!)")
 
 
