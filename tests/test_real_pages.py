@@ -861,3 +861,21 @@ def test_a_breadcrumb_glued_to_a_title_is_not_part_of_the_name():
     from pipeline.extract.attribute import shown_name
 
     assert shown_name("首页工作计划>正文党委宣传部") == "党委宣传部"
+
+
+def test_a_propaganda_department_opening_a_clause_is_the_unit():
+    # i14 and g22: 县委宣传部 is a generic name allowed as a subject, and 宣传 in 宣传部 is no topic word
+    assert attribute(None, "2019年,县委宣传部恪尽职守、主动作为,全面贯彻落实党的十九大精神。", "").unit == "县委宣传部"
+    body = "根据考核办法文件要求,9月22—23日,县委宣传部牵头组织县文体广新局组成3个督查组,对全县15个乡镇开展专项督查。"
+    assert attribute(None, body, "").unit == "县委宣传部"
+
+
+def test_an_organ_of_an_unnamed_level_opening_a_clause():
+    # j11: 县委外宣办 (short, the level opens it); 县局 alone is any county's bureau
+    body = "外宣工作总结。\n今年以来,县委外宣办紧紧围绕县委中心工作,开展对外宣传。局里组织宣传活动3次。"
+    assert attribute(None, body, "").unit == "县委外宣办"
+    from pipeline.extract.attribute import _LEVEL_ORGAN
+
+    assert _LEVEL_ORGAN.match("县局")            # the shape matches, but two characters name no organ:
+    a = attribute(None, "今年以来,县局组织开展集中宣传活动,张贴宣传标语40多条。", "")
+    assert not (a.unit == "县局" and a.unit_explicit)

@@ -755,6 +755,10 @@ def _splits_word(run: str, end: int) -> bool:
 
 # a national body's name opens with these, not with a place (中国人民银行枣庄市分行)
 _NATIONAL = LazyRegex(lambda: rf"^(?:{alternation(unit_config().get('names', {}).get('national', ())) or '(?!)'})")
+# an organ of an unnamed level (市文明办, 县委外宣办, 区交通局): short, the level opens it, and
+# it names more than the level and a suffix (县局 is any county's bureau)
+_LEVEL_ORGAN = LazyRegex(lambda: rf"^(?:{_w('places.bare_levels')})委?[\u4e00-\u9fff]")
+_LEVEL_ORGAN_MAX = 7
 # a name with no place in it is short (临商银行朱保支行, 中国银行总行机关); a longer run
 # ending in 法庭/银行 is prose (纷纷表示更加尽职尽责地做好法庭)
 _UNPLACED_MAX = 10
@@ -775,14 +779,17 @@ def _clause_initial_unit(opening: str) -> str | None:
             last = len(run) + 1 if clause.group(2) else len(run)
             for end in range(2, min(last, 29)):
                 cand = run[:end]
-                u = _named_unit(cand)
+                # a generic name allowed as a subject (县委宣传部牵头组织…) is one here too
+                u = _named_unit(cand) or (cand if cand in _generic()[1] else None)
                 if (u and cand == u and (end == len(run) or run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
                         and (_starts_with_place(u) or _NATIONAL.match(u)
-                             or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX))
+                             or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX)
+                             or (_LEVEL_ORGAN.match(u) and 4 <= len(u) <= _LEVEL_ORGAN_MAX))
                         and not _PROSE_IN_NAME.search(u)):
                     if not _splits_word(run, end):     # not 集中学|习
                         best = u
-            if best and not best.startswith(not_start) and not _NOT_A_NAME.search(best):
+            # prose words in the name, not in its suffix (县委宣传部 is a name; 宣传思想文化中心 a topic)
+            if best and not best.startswith(not_start) and not _NOT_A_NAME.search(best[:len(best) - _suffix_len(best)]):
                 return best
     return None
 
