@@ -870,6 +870,28 @@ _RUN_IN_KIND = LazyRegex(lambda: rf"^([^，。,\n]{{4,40}}?(?:{_w('title.run_in_
 _MASKED_LOCAL = LazyRegex(lambda: _w("named.masked_local"))
 
 
+# the unit a speech or an article names as its speaker: 我代表市政协向…, a by-line dated in
+# brackets after a run-in title (…志愿服务工作区委宣传部(2019年7月5日)X区被…)
+_SPEAKER = re.compile(r"我(?:谨)?代表([\u4e00-\u9fff]{2,16}?)(?=向|对|，|,|表示)"
+                      r"|([\u4e00-\u9fff]{2,16})[(（]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]")
+
+
+def _speaker_unit(opening: str) -> str | None:
+    """The first speaker the opening names that is a unit: the longest tail of the run that
+    opens with a place, a national prefix or a level (市政协, 区委宣传部), or is a generic name
+    allowed as a subject (县委宣传部); never prose (…志愿服务工作区委宣传部 gives 区委宣传部)."""
+    for m in _SPEAKER.finditer(opening):
+        run = m.group(1) or m.group(2)
+        for i in range(len(run) - 1):
+            cand = run[i:]
+            if cand in _generic()[1]:
+                return cand
+            if (_named_unit(cand) and not _PROSE_IN_NAME.search(cand) and "工作" not in cand
+                    and (_starts_with_place(cand) or _NATIONAL.match(cand) or _LEVEL_ORGAN.match(cand))):
+                return _strip_party(cand)
+    return None
+
+
 _ABBREVIATED = re.compile(r"([\u4e00-\u9fff]{2,30})[(（]\s*(?:以下)?简称\s*[“\"「]?([\u4e00-\u9fff]{2,16})[”\"」]?\s*[)）]")
 
 
@@ -944,7 +966,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
                     return _full_form(full, simple), not _anonymised(full), "body"
                 return core, False, "body"
     named = (_title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
-             or _abbreviated_unit(simple[:1500]))
+             or _abbreviated_unit(simple[:1500]) or _speaker_unit(simple[:1500]))
     if named:
         return named, not _anonymised(named), "body"
     suffix = _main_self(simple)
