@@ -879,3 +879,43 @@ def test_an_organ_of_an_unnamed_level_opening_a_clause():
     assert _LEVEL_ORGAN.match("县局")            # the shape matches, but two characters name no organ:
     a = attribute(None, "今年以来,县局组织开展集中宣传活动,张贴宣传标语40多条。", "")
     assert not (a.unit == "县局" and a.unit_explicit)
+
+
+# ---------------------------------------------------------------- sets l and m (session 10)
+
+@pytest.mark.parametrize("sentence", [
+    # m18: candidates for membership
+    "党员以及群团组织积极向中心党支部推荐入党积极分子4名。",
+    # m20: registrations, and the stock list they open (组织 as a noun continues it)
+    "全区在全国志愿服务信息系统共注册登记志愿者76929人、法人组织123个、公益类社会组织68个。",
+    # m11: a mechanism set up
+    "构成了1套行之有效的政协宣传工作机制。",
+    # l23: nothing was done
+    "轮台车间0篇。",
+    # l14 (shorter): a post to fill
+    "各支行要确定1名员工作为信息宣传报道员。",
+])
+def test_sets_l_m_figures_that_are_not_activity_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_admissions_and_sessions_in_brackets_still_count():
+    assert counts("全年发展党员3名。") == [(3, "名")]
+    assert counts("全州共开展基层理论宣讲活动2.3万场(次)。") == [(2.3, "万场次")]
+
+
+@pytest.mark.parametrize("body, unit", [
+    # m10: a speech names its unit after 我代表
+    ("同志们:这次全市政协信息工作会议,目的是总结交流经验。在此,我代表市政协向受到表扬的同志表示热烈的祝贺!", "市政协"),
+    # m20: a by-line dated in brackets after a run-in title
+    ("守正创新注重实效高质量推进新时代文明实践志愿服务工作区委宣传部(2019年7月5日)X区被自治区确定为试点县(区)之一,我们深感责任重大。",
+     "区委宣传部"),
+    # l01: 中院 is a court
+    ("金昌中院始终把加强党的创新理论武装放在首要位置,推动学习教育走心见效。", "金昌中院"),
+    # l17: a purpose clause after the subject
+    ("习近平总书记在全国宣传思想工作会议上指出,必须巩固壮大主流思想舆论。蒙西镇为进一步提高网络舆情管理工作能力,构建起了三级框架。", "蒙西镇"),
+    # l20: a name before its bracketed kind
+    ("1月21日下午,市妇幼保健院(集团)2015年度宣传工作总结表彰大会在儿童保健中心五楼会议室隆重举行。", "市妇幼保健院"),
+])
+def test_sets_l_m_units(body, unit):
+    assert attribute(None, body, "").unit == unit

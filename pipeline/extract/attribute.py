@@ -772,10 +772,11 @@ def _clause_initial_unit(opening: str) -> str | None:
     (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
     not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
-        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,32})([:：])?", sentence):
+        for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,32})([:：(（])?", sentence):
             run = _CLAUSE_OPENER.sub("", clause.group(1))
             best = None
-            # a news headline's speaker ends the run: 中国人民银行枣庄市分行：推动…
+            # a news headline's speaker ends the run (中国人民银行枣庄市分行：推动…), or a name before
+            # its bracketed kind (市妇幼保健院(集团)2015年度宣传工作总结表彰大会…)
             last = len(run) + 1 if clause.group(2) else len(run)
             for end in range(2, min(last, 29)):
                 cand = run[:end]

@@ -303,6 +303,8 @@ def exclusion(c: Count, before: str, after: str, r: Rules | None = None) -> str 
     ('routine', 'staffing', 'duration', 'ordinal', None)
     """
     r = r or rules()
+    if c.value == 0 and not c.placeholder:
+        return "zero"                       # 轮台车间0篇: nothing was done
     why = chinese_reason(c, before, after, r)
     if why:
         return why
