@@ -886,8 +886,8 @@ def test_an_organ_of_an_unnamed_level_opening_a_clause():
 @pytest.mark.parametrize("sentence", [
     # m18: candidates for membership
     "党员以及群团组织积极向中心党支部推荐入党积极分子4名。",
-    # m20: registrations, and the stock list they open (组织 as a noun continues it)
-    "全区在全国志愿服务信息系统共注册登记志愿者76929人、法人组织123个、公益类社会组织68个。",
+    # m20's list after a stock (组织 as a noun continues it)
+    "全区现有志愿者500名、法人组织123个、公益类社会组织68个。",
     # m11: a mechanism set up
     "构成了1套行之有效的政协宣传工作机制。",
     # l23: nothing was done
@@ -901,6 +901,8 @@ def test_sets_l_m_figures_that_are_not_activity_counts(sentence):
 
 def test_admissions_and_sessions_in_brackets_still_count():
     assert counts("全年发展党员3名。") == [(3, "名")]
+    # the seeds' labels count registered volunteers (注册志愿者843人), so m20's 注册登记志愿者 stays a count
+    assert counts("注册志愿者843人。") == [(843, "人")]
     assert counts("全州共开展基层理论宣讲活动2.3万场(次)。") == [(2.3, "万场次")]
 
 
