@@ -921,3 +921,16 @@ def test_admissions_and_sessions_in_brackets_still_count():
 ])
 def test_sets_l_m_units(body, unit):
     assert attribute(None, body, "").unit == unit
+
+
+def test_an_area_speaking_of_itself_is_named_by_the_area():
+    # j09: 我县 … 含山县 (the name of a 我县 report may be the county alone)
+    body = ("XX年对含山县来说是不平凡的一年,也是富有成效之年。面对新形势,县委、县政府科学决策,"
+            "全县上下团结一心。我县对外宣传工作取得新成效,全年在省级以上媒体发稿120篇。")
+    assert attribute("对外宣传工作总结", body, "").unit == "含山县"
+    # l16: a district as the subject of the opening
+    a = attribute(None, "近年来,双桥区积极加强网络文明建设工作,在加强网络内容建设上下功夫。", "")
+    assert (a.unit, a.unit_type) == ("双桥区", "党政机关")
+    # …but a community under 我区 is still no name of it (h18)
+    body = "我区完成凤鸣社区等×处农家书屋提质增效示范点建设。我区开展宣传活动12次。"
+    assert attribute(None, body, "").unit != "完成凤鸣社区"

@@ -939,16 +939,24 @@ def shown_name(unit: str) -> str | None:
     return unit
 
 
+def _is_area(name: str) -> bool:
+    """A county, district or city known by name (双桥区, 含山县) and nothing more."""
+    return name[-1:] in unit_config().get("self_forms", {}).get("area", ()) and name in _place_index()[0]
+
+
 def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
     m = None
     for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
         m = _SUBJECT.match(sentence)
-        if m and not _MASKED_DATE.match(m.group(1)) and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))):
+        if m and not _MASKED_DATE.match(m.group(1)) and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))
+                                                          or _is_area(m.group(1))):
             break
         m = None
     anon_level = None
+    if m and _is_area(m.group(1)):
+        return m.group(1), True, "body"      # 近年来,双桥区积极加强…: the area's own bodies report
     if m:
         cand = m.group(1)
         if re.search(_ANON, cand):
@@ -973,10 +981,13 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     suffix = _main_self(simple)
     if suffix:
         names = named_units(simple, suffix)
-        # of the self-reference's kind: 我区 is a district, so …社区 is no name of it
+        # of the self-reference's kind: 我区 is a district, so …社区 is no name of it; an area
+        # speaking of itself (我县) may be named by the area alone (含山县)
         kinds = set(unit_config()["self"].get("我" + suffix, [None])[1:])
+        area = suffix in unit_config().get("self_forms", {}).get("area", ())
         if kinds:
-            names = Counter({u: n for u, n in names.items() if unit_type_of(u) in kinds})
+            names = Counter({u: n for u, n in names.items()
+                             if unit_type_of(u) in kinds or (area and unit_type_of(u) is None)})
         if suffix not in words()["named"]["local_selves"]:
             # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
             names = Counter({u: n for u, n in names.items()
