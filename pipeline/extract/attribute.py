@@ -755,10 +755,17 @@ def _splits_word(run: str, end: int) -> bool:
 
 # a national body's name opens with these, not with a place (中国人民银行枣庄市分行)
 _NATIONAL = LazyRegex(lambda: rf"^(?:{alternation(unit_config().get('names', {}).get('national', ())) or '(?!)'})")
-# an organ of an unnamed level (市文明办, 县委外宣办, 区交通局): short, the level opens it, and
-# it names more than the level and a suffix (县局 is any county's bureau)
+# an organ of an unnamed level (市文明办, 县委外宣办, 区交通局): short, and the level opens it
 _LEVEL_ORGAN = LazyRegex(lambda: rf"^(?:{_w('places.bare_levels')})委?[\u4e00-\u9fff]")
 _LEVEL_ORGAN_MAX = 7
+def _anchored(name: str, level_min: int = 3) -> bool:
+    """A name a reader can place: it opens with a region (永宁县…), a national prefix
+    (中国人民银行…), or a level with an organ of at least `level_min` characters in all
+    (市政协, 县委外宣办; never 县局)."""
+    return bool(_starts_with_place(name) or _NATIONAL.match(name)
+                or (_LEVEL_ORGAN.match(name) and level_min <= len(name) <= _LEVEL_ORGAN_MAX))
+
+
 # a name with no place in it is short (临商银行朱保支行, 中国银行总行机关); a longer run
 # ending in 法庭/银行 is prose (纷纷表示更加尽职尽责地做好法庭)
 _UNPLACED_MAX = 10
@@ -783,9 +790,7 @@ def _clause_initial_unit(opening: str) -> str | None:
                 # a generic name allowed as a subject (县委宣传部牵头组织…) is one here too
                 u = _named_unit(cand) or (cand if cand in _generic()[1] else None)
                 if (u and cand == u and (end == len(run) or run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
-                        and (_starts_with_place(u) or _NATIONAL.match(u)
-                             or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX)
-                             or (_LEVEL_ORGAN.match(u) and 4 <= len(u) <= _LEVEL_ORGAN_MAX))
+                        and (_anchored(u, level_min=4) or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX))
                         and not _PROSE_IN_NAME.search(u)):
                     if not _splits_word(run, end):     # not 集中学|习
                         best = u
@@ -887,8 +892,7 @@ def _speaker_unit(opening: str) -> str | None:
             cand = run[i:]
             if cand in _generic()[1]:
                 return cand
-            if (_named_unit(cand) and not _PROSE_IN_NAME.search(cand) and "工作" not in cand
-                    and (_starts_with_place(cand) or _NATIONAL.match(cand) or _LEVEL_ORGAN.match(cand))):
+            if _named_unit(cand) and not _PROSE_IN_NAME.search(cand) and "工作" not in cand and _anchored(cand):
                 return _strip_party(cand)
     return None
 

@@ -218,26 +218,33 @@ def tokenize(simple: str) -> list[str]:
     return _tokenize(_seg or _segmenter(), simple)
 
 
+def _join_phrases(sg: _Segmenter, simple: str) -> str:
+    """User phrases written with separators (不忘初心、牢记使命) joined, so one word is cut."""
+    if sg.phrases is None:
+        return simple
+    return sg.phrases.sub(lambda m: re.sub(r"[^\u4e00-\u9fd5]", "", m.group()), simple)
+
+
+def _counted(sg: _Segmenter, w: str) -> str | None:
+    """The word as counted (a joined phrase in its dictionary spelling), or None when it is
+    not counted: one character, a stopword, a number, a numbered word (一是, 三个)."""
+    if len(w) < 2 or w in sg.stop:
+        return None
+    rest = w.strip(NUMERALS)
+    if not rest or (len(rest) == 1 and rest in sg.numbered):
+        return None
+    return sg.joined.get(w, w)
+
+
 def _tokenize(sg: _Segmenter, simple: str) -> list[str]:
-    if sg.phrases is not None:
-        simple = sg.phrases.sub(lambda m: re.sub(r"[^\u4e00-\u9fd5]", "", m.group()), simple)
-    logp, logtotal, hmm_cut, stop, joined, numbered = sg.logp, sg.logtotal, sg.hmm_cut, sg.stop, sg.joined, sg.numbered
+    simple = _join_phrases(sg, simple)
     if sg.rj is not None:
-        # one Han run at a time, as `_cut_run`: a whole-text cut joins digits and Latin
-        # letters into blocks and cut 2 of 19,333 words of the real pages differently
+        # one Han run at a time, as `_cut_run` (`term_counts` gets the same runs in one call)
         cut = sg.rj.cut
-        words = (w for run in HAN_RUN.findall(simple) for w in cut(run, True) if len(w) > 1)
+        words = (w for run in HAN_RUN.findall(simple) for w in cut(run, True))
     else:
-        words = (w for run in HAN_RUN.findall(simple) for w in _cut_run(run, logp, logtotal, hmm_cut))
-    out: list[str] = []
-    for w in words:
-        if w in stop:
-            continue
-        rest = w.strip(NUMERALS)
-        if not rest or (len(rest) == 1 and rest in numbered):
-            continue
-        out.append(joined.get(w, w))
-    return out
+        words = (w for run in HAN_RUN.findall(simple) for w in _cut_run(run, sg.logp, sg.logtotal, sg.hmm_cut))
+    return [c for c in map(functools.partial(_counted, sg), words) if c is not None]
 
 
 def term_counts(simple: str) -> Counter:
@@ -248,22 +255,16 @@ def term_counts(simple: str) -> Counter:
     Han range is wider, and it would join digits and Latin letters into a block). Words are
     counted first (`Counter` is C) and filtered per distinct word after: a report has about
     twice as many words as distinct ones. The same counts as `Counter(tokenize(simple))`
-    (tests/test_tokenize.py); 0.8 -> 0.4 ms per report (BENCHMARKS "Session 10")."""
+    (tests/test_tokenize.py); 12% less CPU on the fixtures' texts, 0.82 -> 0.74 ms per report
+    in `bench.stages` (BENCHMARKS "Session 10")."""
     sg = _seg or _segmenter()
     if sg.rj is None:
         return Counter(_tokenize(sg, simple))
-    if sg.phrases is not None:
-        simple = sg.phrases.sub(lambda m: re.sub(r"[^\u4e00-\u9fd5]", "", m.group()), simple)
-    counts = Counter(sg.rj.cut(_NOT_HAN.sub("\n", simple), True))
-    stop, joined, numbered = sg.stop, sg.joined, sg.numbered
     out: Counter = Counter()
-    for w, n in counts.items():
-        if len(w) < 2 or w in stop:
-            continue
-        rest = w.strip(NUMERALS)
-        if not rest or (len(rest) == 1 and rest in numbered):
-            continue
-        out[joined.get(w, w)] += n
+    for w, n in Counter(sg.rj.cut(_NOT_HAN.sub("\n", _join_phrases(sg, simple)), True)).items():
+        c = _counted(sg, w)
+        if c is not None:
+            out[c] += n
     return out
 
 
