@@ -605,7 +605,10 @@ def test_compiled_signing_gives_datasketchs_minhash_and_the_numpy_runs():
     if compiled.loops() is None:
         pytest.skip("numba is not installed (the `fast` extra)")
     c = shingles.compare_rules()
-    t = shingles._template(c["num_perm"])
+    t = MinHash(num_perm=c["num_perm"], seed=1, hashfunc=lambda x: x)      # datasketch's own draw
+    assert t.scheme == "affine32"
+    a, b = shingles.permutations(c["num_perm"])
+    assert np.array_equal(t.permutations, np.array([a, b])) and a.dtype == b.dtype == np.uint32
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(Path("data/sample").glob("*.txt"))]
     texts += ["", "意识形态", "学" * 50, "意识形态工作责任制" * 40]
     assert len(texts) >= 8
@@ -621,6 +624,24 @@ def test_compiled_signing_gives_datasketchs_minhash_and_the_numpy_runs():
             want = ((shingles.kgrams(seq.codes, 8) * shingles._MIX) >> np.uint64(32)).astype(np.uint32)
         got = shingles.runs(seq.codes, 8)
         assert got.dtype == np.uint32 and np.array_equal(got, want)
+
+
+def test_signing_does_not_import_datasketch():
+    """With numba a worker signs from `shingles.permutations` alone: `import datasketch`
+    (0.5 s: its LSH imports scipy.integrate) is paid neither per ingest worker nor per
+    one-file upload."""
+    import subprocess
+    import sys
+
+    from pipeline.text import compiled
+
+    if compiled.loops() is None:
+        pytest.skip("numba is not installed (the `fast` extra)")
+    code = ("import sys; from pipeline.text import shingles; "
+            "s = shingles.sign(open('data/sample/' + sorted(__import__('os').listdir('data/sample'))[0], encoding='utf-8', errors='replace').read() * 3); "
+            "print(s.minhash is not None, 'datasketch' in sys.modules, 'scipy.integrate' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False", "False"]
 
 
 def test_the_numpy_loops_give_the_compiled_loops_rows(built, tmp_path, monkeypatch):

@@ -90,29 +90,33 @@ def _identity(x):
     return x
 
 
-def _template(num_perm: int):
-    """An empty MinHash whose permutations are drawn once per process (drawing them per
-    report was half of the signing time); each report's MinHash reuses them."""
-    from datasketch import MinHash
+def permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) of datasketch 2.0's `affine32` MinHash with seed 1, drawn here as its
+    `MinHash._init_permutations` draws them, once per process.
 
-    if _CACHE.get("num_perm") != num_perm:
-        _CACHE.update(num_perm=num_perm, minhash=MinHash(num_perm=num_perm, seed=1, hashfunc=_identity))
-    return _CACHE["minhash"]
+    Why: `import datasketch` costs 0.5 s (it imports scipy), paid by every ingest worker at
+    its first signed report and by every one-file upload; the compiled signer needs only these
+    two arrays. tests/test_copies.py checks they equal datasketch's for the pinned version."""
+    if _CACHE.get("perm_n") != num_perm:
+        gen = np.random.RandomState(1)
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        _CACHE.update(perm_n=num_perm, perms=(a, b))
+    return _CACHE["perms"]
 
 
 def signature(seq: Seq, c: dict | None = None) -> np.ndarray:
     """datasketch MinHash of the report's character shingles (uint32[num_perm] as uint64).
     With numba installed, the compiled `minhash` computes the same values from datasketch's
     permutations, 12 times faster than `update_batch` (tests/test_copies.py checks they agree)."""
+    c = c or compare_rules()
+    a, b = permutations(c["num_perm"])
+    fast = compiled.loops()
+    if fast is not None:
+        return fast.minhash(np.asarray(seq.codes, dtype=np.uint64), c["shingle_chars"], c["sample"], a, b)
     from datasketch import MinHash
 
-    c = c or compare_rules()
-    t = _template(c["num_perm"])
-    fast = compiled.loops()
-    if fast is not None and t.scheme == "affine32":
-        a, b = t.permutations
-        return fast.minhash(np.asarray(seq.codes, dtype=np.uint64), c["shingle_chars"], c["sample"], a, b)
-    m = MinHash(num_perm=c["num_perm"], seed=1, hashfunc=_identity, permutations=t.permutations, scheme=t.scheme)
+    m = MinHash(num_perm=c["num_perm"], seed=1, hashfunc=_identity, permutations=np.array([a, b]), scheme="affine32")
     g = kgrams(seq.codes, c["shingle_chars"])
     # a fixed 1-in-`sample` subset of the shingles (chosen by their hash, so the same
     # shingle is kept in every report): the Jaccard estimate is unchanged in expectation,
