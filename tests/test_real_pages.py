@@ -228,6 +228,45 @@ def test_inline_problems_heading_after_lost_line_breaks():
     assert len(statements(text)) == 3
 
 
+def test_a_numbered_problems_heading_run_into_its_paragraph():
+    # k06: a doc page that lost its line breaks; the heading and its items run on in one line
+    text = ("五是及时准确处理网络舆情。截止8月份,共编写舆情简报6期,对出现的负面舆论及时进行了正确的引导。"
+            "二、存在问题1、认识不到位。不少干部对宣传思想文化建设意识淡薄。2、经费短缺。工作经费严重不足。3、活动较少。")
+    assert [s[:5] for s in statements(text)] == ["认识不到位", "经费短缺。", "活动较少"]
+    # a heading that merely mentions problems, or no item after it, starts nothing by itself
+    assert statements("一是加强学习。二、存在问题的整改情况良好,已全部整改到位。") == []
+
+
+def test_a_risk_assessment_lists_its_risks_under_a_heading_that_says_they_exist():
+    # g02: a 风险隐患研判报告 - "一、存在的风险及隐患" then 一是…二是…
+    text = ("县民政局针对本领域主要业务进行了全面地梳理,共研判风险隐患3条,现报告如下:\n一、存在的风险及隐患\n"
+            "一是干部职工思想认识不够的隐患。部分党员干部把意识形态工作作为一项纯粹务虚的软任务。\n"
+            "二是政务公开及审批存在的隐患。宣传工作中存在政务公开不及时的隐患风险。\n"
+            "三是网络宣传阵地管理不够存在风险。对互联网信息和舆情的管理不够。\n二、下一步工作措施\n一是加强学习。")
+    assert [s[:6] for s in statements(text)] == ["干部职工思想", "政务公开及审", "网络宣传阵地"]
+    # a heading about preventing risks is work, not a problems list
+    assert statements("一、防范化解意识形态风险\n一是加强研判,每季度开展分析1次。\n二是完善预案。") == []
+
+
+def test_problems_announced_as_the_main_aspects():
+    # k19: "…倾向性和苗头性问题,经分析调查,主要有以下几个方面:" then 1./2. lines
+    text = ("目前,我所民警暴露出的个别倾向性和苗头性问题,经分析调查,主要有以下几个方面:\n"
+            "1.有些民警不能正确对待执法监督,存在恐惧心理,不敢大胆地开展工作。\n"
+            "2.基层民警普遍反映,上级的专项行动多,疲于应付,精力不足。")
+    assert [s[:4] for s in statements(text)] == ["有些民警", "基层民警"]
+
+
+def test_a_long_heading_after_a_site_cut_gets_its_line_back():
+    # i04: a page on one line; the problems heading follows a site's cut (……) and runs
+    # 21 characters before the space that ended it
+    page = ("我局开展专题学习80余次。例如, ……(快文网省略830字,正式会员可完整阅读)…… "
+            "二、当前意识形态领域存在的主要薄弱环节和风险点 在看到成绩的同时,我们必须清醒地认识到斗争依然复杂。"
+            "一是错误思潮隐蔽。个别消极文化通过短视频悄然传播。二是阵地管理不够严格。个别微信群管理松散。")
+    body = clean_text(page)
+    assert "\n二、当前意识形态领域存在的主要薄弱环节和风险点\n在看到成绩" in body
+    assert [s[:6] for s in statements(page)] == ["错误思潮隐蔽", "阵地管理不够"]
+
+
 def test_risks_owned_as_a_lack_are_shortcomings():
     # b24: "风险主要有以下几点:一是…;\n二是…"
     text = ("经过认真分析研判,目前我区xx系统在意识形态领域的风险主要有以下几点:一是对于新媒体运营力度不够,应用和引导管理需要进一步探索;\n"

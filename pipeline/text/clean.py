@@ -93,12 +93,12 @@ join_count_breaks = Step(
 # Pages copied without their line breaks keep a space where a break was. Before the spaces
 # next to Han characters are dropped, such a space becomes a line break again (one
 # character for one, so offsets hold) where what follows is plainly a new line:
-# - a heading (`一、`, `(二)`) after a sentence end: `…汇报如下: 一、总体情况 (一)加强…`;
+# - a heading (`一、`, `(二)`) after a sentence end or a site's cut (`……`): `…汇报如下: 一、总体情况 (一)加强…`;
 # - a numbered item `(二)` after any text: `…较少。 (二)…不严 (三)…`;
 # - the body after a title that opens the line: `学校 2020 年意识形态工作总结 以深入学习…`.
 restore_heading_breaks = Step(
     "restore_heading_breaks",
-    re.compile(r"(?<=[。：:；;！？!?”）)]) (?=[一二三四五六七八九十]{1,3}、)"
+    re.compile(r"(?<=[。：:；;！？!?”）)…]) (?=[一二三四五六七八九十]{1,3}、)"
                r"|(?<=[^\s，,、]) (?=[(（][一二三四五六七八九十]{1,3}[)）])"),
     "\n", needs=(" ",),
 )
@@ -147,10 +147,11 @@ restore_title_break = SpanStep("restore_title_break", _run_in_title_spans, repla
 
 # ... and the space that ended such a heading: `一、基本情况 晒经学区党支部,现有…` lost it when
 # the spaces next to Han characters were dropped, and the body's first words ran into the
-# heading (基本情况晒经学区: no unit name to be found). A short heading (2-12 characters, no
-# punctuation) opening a line, then a space, then a Han character: the space is a line break.
+# heading (基本情况晒经学区: no unit name to be found). A heading (2-24 characters, no
+# punctuation: `二、当前意识形态领域存在的主要薄弱环节和风险点 在看到…`) opening a line, then a
+# space, then a Han character: the space is a line break.
 _HEADING_END = re.compile(r"(?m)^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])"
-                          r"[^\s。，,、；;：:！？!?]{2,12}( )(?=[\u4e00-\u9fff])")
+                          r"[^\s。，,、；;：:！？!?]{2,24}( )(?=[\u4e00-\u9fff])")
 
 
 def _heading_end_spans(text: str) -> list[tuple[int, int]]:
