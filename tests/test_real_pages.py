@@ -172,6 +172,28 @@ def test_unit_named_in_the_opening(title, body, unit):
     assert attribute(title, to_simplified(body), "x.txt").unit == unit
 
 
+def test_a_unit_named_only_as_the_subject_deep_in_the_body():
+    # l02: a power utility's piece names itself only mid-body, in the third person, twice
+    body = ("理想信念是共产党人的灵魂,也是几代供电员工战胜艰难险阻、创造奇迹的精神支柱和力量源泉。"
+            "镇平县电业局面对着底子薄、基础弱的现实情况,比以往任何时候都更需要坚定理想信念。"
+            "坚定理想信念,关键是党员干部。镇平县电业局以党员干部为主体,强化思想作风建设,开展专题学习12次。")
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == ("镇平县电业局", "企业")
+    # j12: a yearbook's entries, `2020年,X组织…` in two of them (the office's own name holds
+    # topic words, so the county committee it belongs to is what a reader is shown)
+    body = ("【概况】2020年,全县网络信息工作格局基本形成,全年召开委员会会议2次。\n"
+            "【信息发布】2020年,永宁县委网络安全和信息化委员会办公室组织开展全县学习活动,发布信息300余条。\n"
+            "【舆论引导】2020年,永宁县委网络安全和信息化委员会办公室开展舆情监测,处置舆情12起。")
+    assert attribute(None, to_simplified(body), "x.txt").unit == "永宁县委"
+    # an essay that cites a unit as an example, once or twice mid-text, is not that unit's report
+    essay = ("做好新形势下宣传思想工作,必须自觉承担起举旗帜、聚民心、育新人、兴文化、展形象的使命任务。" * 10
+             + "近年来,一些地方探索了很多好的做法。比如,镇平县电业局以党员干部为主体,强化思想作风建设。"
+             + "宣传思想工作是我们党的优良传统和优势,必须一以贯之地坚持下去。")
+    assert attribute(None, to_simplified(essay), "x.txt").unit != "镇平县电业局"
+    twice = essay + "近年来,镇平县电业局建立了24小时舆情报送值班制度,设立专门队伍。"
+    assert attribute(None, to_simplified(twice), "x.txt").unit != "镇平县电业局"
+
+
 def test_the_space_ending_an_inline_heading_is_a_line_break():
     # e05: a page on one line; `一、基本情况 晒经学区党支部,…` ran together into 基本情况晒经学区
     # once the spaces next to Han characters went, and the unit fell back to 学区

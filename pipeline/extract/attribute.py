@@ -812,6 +812,30 @@ def _timed_clause_unit(simple: str) -> str | None:
     return _clause_initial_unit(runs + "。") if runs else None
 
 
+_SENTENCE_OR_LINE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def _repeated_subject_unit(simple: str) -> str | None:
+    """A named unit opening a clause in two or more sentences anywhere in the body
+    (`镇平县电业局面对着…` … `镇平县电业局以党员干部为主体…`; `2020年,永宁县委网络安全和信息化
+    委员会办公室组织开展…` twice): a third-person piece about one unit names it where it
+    acts, deep in the body. The name must be placed (`_anchored`), recur, and be named in the
+    piece's first lines too (a keyword line, an opening entry): an essay cites other units as
+    examples mid-text (近年来，北京大学建立了…, twice in the sample's 004). The last resort,
+    tried only when no other path found a name."""
+    found: Counter = Counter()
+    for m in _SENTENCE_OR_LINE.finditer(simple[:6000]):
+        if len(m.group()) >= 16:
+            u = _clause_initial_unit(m.group())
+            if u and _anchored(u):
+                found[u] += 1
+    best = max(found.items(), key=lambda kv: kv[1], default=(None, 0))   # the first of equals
+    return best[0] if best[1] >= 2 and 0 <= simple.find(best[0]) < _NAMED_EARLY else None
+
+
+_NAMED_EARLY = 400      # characters: where the piece introduces what it is about
+
+
 @functools.lru_cache(maxsize=1)
 def _full_form_extra() -> frozenset[str]:
     """What a full name may add to its short form: a level left out, 公安 for 公安局."""
@@ -1016,7 +1040,7 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
     named = _clause_initial_unit(first)
     if named:
         return _full_form(named, simple), not _anonymised(named), "body"
-    named = _timed_clause_unit(simple)
+    named = _timed_clause_unit(simple) or _repeated_subject_unit(simple)
     if named:
         return named, not _anonymised(named), "body"
     return None, False, None
