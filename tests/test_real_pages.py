@@ -194,6 +194,33 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     assert attribute(None, to_simplified(twice), "x.txt").unit != "镇平县电业局"
 
 
+@pytest.mark.parametrize("junk", [
+    "该镇",                                       # o01: a reference, 该镇 for the town named before
+    "玉溪全市法院",                                # n20: the courts of a whole city
+    "福建日报报业集团主管《福建法治报》官方网站",     # n06: a site's banner taken for a signature
+    "院党委书记褚茂平等医院",                        # n18: a person and a post before the kind
+    "激发医院",                                    # n18: a verb before the kind
+])
+def test_pieces_of_sentences_are_never_shown_as_units(junk):
+    from pipeline.extract.attribute import shown_name
+
+    assert shown_name(junk) is None
+
+
+def test_a_dropped_name_gives_way_to_the_next_path():
+    # n06: the banner was taken as a by-line signature; once the last guard drops it, the
+    # headline's unit is found instead of none at all
+    from pathlib import Path
+
+    page = (Path(__file__).parent / "fixtures/real_n/n06.txt").read_bytes()
+    assert [r.unit for r in process_bytes(page, "n06.txt").reports] == ["龙海市检察院"]
+
+
+def test_a_towns_youth_league_committee_is_a_mass_organisation():
+    # o10, o11 (and an earlier set's 镇团委): 共青团 bodies are 其他, as 团县委 always was
+    assert [unit_type_of(u) for u in ("*镇团委", "镇团委", "团县委", "团结村")] == ["其他", "其他", "其他", "社区村"]
+
+
 def test_the_space_ending_an_inline_heading_is_a_line_break():
     # e05: a page on one line; `一、基本情况 晒经学区党支部,…` ran together into 基本情况晒经学区
     # once the spaces next to Han characters went, and the unit fell back to 学区

@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from collections import Counter
+from typing import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
@@ -972,8 +973,10 @@ def _is_area(name: str) -> bool:
     return name[-1:] in unit_config().get("self_forms", {}).get("area", ()) and name in _place_index()[0]
 
 
-def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
-    """(unit, explicit, how) from the opening sentence, self-references and signatures."""
+def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
+    """(unit, explicit, how) from the opening sentence, self-references and signatures, best
+    first: the caller takes the first that `shown_name` lets through, so a path that found a
+    piece of a sentence (院党委书记褚茂平等医院) gives way to the next instead of to nothing."""
     first = _ADDRESSEE.sub("", simple[:600])[:500]
     m = None
     for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
@@ -984,28 +987,28 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         m = None
     anon_level = None
     if m and _is_area(m.group(1)):
-        return m.group(1), True, "body"      # 近年来,双桥区积极加强…: the area's own bodies report
+        yield m.group(1), True, "body"      # 近年来,双桥区积极加强…: the area's own bodies report
     if m:
         cand = m.group(1)
         if re.search(_ANON, cand):
             level = re.match(r"^(?:中共)?([省市县区镇乡])", cand)
             anon_level = level.group(1) if level else None
             if unit_type_of(cand) or _MASKED_LOCAL.search(cand):
-                return _strip_party(cand), False, "body"
+                yield _strip_party(cand), False, "body"
         elif unit_type_of(cand) and not _false_name(cand) and not re.search(r"[我本]", cand):
             core = _strip_party(cand)
             if not _is_generic(core) or core in _generic()[1]:
-                return _full_form(core, simple), True, "body"
+                yield _full_form(core, simple), True, "body"
             if not _has_self(simple):   # `公司党委认真…` and no 我X: the generic word is all there is
                 # … unless the text names it in full elsewhere (临商银行朱保支行 … 支行历来高度重视)
                 full = _clause_initial_unit(first)
                 if full and full.endswith(core):
-                    return _full_form(full, simple), not _anonymised(full), "body"
-                return core, False, "body"
+                    yield _full_form(full, simple), not _anonymised(full), "body"
+                yield core, False, "body"
     named = (_title_like_opening(first) or _own_document_unit(simple[:3000]) or _clause_subject_unit(first)
              or _abbreviated_unit(simple[:1500]) or _speaker_unit(simple[:1500]))
     if named:
-        return named, not _anonymised(named), "body"
+        yield named, not _anonymised(named), "body"
     suffix = _main_self(simple)
     if suffix:
         names = named_units(simple, suffix)
@@ -1025,25 +1028,25 @@ def unit_from_body(simple: str) -> tuple[str | None, bool, str | None]:
         shared = [t for t, n in tails.items() if n >= 2 and len(names) >= 2]
         if shared and suffix in words()["named"]["shared_name_selves"]:
             # 美丽侯村、幸福侯村、百年侯村: the words before the name vary, the name is what they share
-            return shared[0], True, "body"
+            yield shared[0], True, "body"
         if names:
             def score(kv):
                 name, n = kv
                 placed = bool(re.match(r"[省市县区镇乡]", name) or _starts_with_place(name))
                 return n + 2 * placed - 0.5 * (len(name) > 6)
             best = max(names.items(), key=score)[0]
-            return best, True, "body"
+            yield best, True, "body"
         generic = unit_config()["self"].get("我" + suffix, [suffix])[0]
-        return (anon_level or "") + generic, False, "body"
+        yield (anon_level or "") + generic, False, "body"
     if m and re.search(_ANON, m.group(1)):
-        return _strip_party(m.group(1)), False, "body"
+        yield _strip_party(m.group(1)), False, "body"
     named = _clause_initial_unit(first)
     if named:
-        return _full_form(named, simple), not _anonymised(named), "body"
+        yield _full_form(named, simple), not _anonymised(named), "body"
     named = _timed_clause_unit(simple) or _repeated_subject_unit(simple)
     if named:
-        return named, not _anonymised(named), "body"
-    return None, False, None
+        yield named, not _anonymised(named), "body"
+    return
 
 
 _AFFILIATION = re.compile(r"^([^,，;；]{3,30})[,，]\s*[^()（）]{0,30}?\d{6}$")    # ends in a postcode
@@ -1278,12 +1281,16 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
     else:
         t_unit, t_explicit = unit_from_title_any(stitle)
         s_unit, s_explicit = unit_from_signature(simple)
+        # a name the last guard would drop (a site's banner as a signature) is no name found:
+        # the next path is tried
+        t_unit = t_unit if t_unit and shown_name(t_unit) else None
+        s_unit = s_unit if s_unit and shown_name(s_unit) else None
         if t_unit and t_explicit:
             a.unit, a.unit_explicit, a.sources["unit"] = _expand(t_unit, simple, named=1), True, "title"
         elif s_unit and s_explicit:
             a.unit, a.unit_explicit, a.sources["unit"] = s_unit, True, "signature"
         else:
-            u, explicit, how = unit_from_body(simple)
+            u, explicit, how = next(((u, e, h) for u, e, h in body_units(simple) if shown_name(u)), (None, False, None))
             if u and explicit:
                 a.unit, a.unit_explicit, a.sources["unit"] = _expand(u, simple), True, how
             elif t_unit or s_unit:
