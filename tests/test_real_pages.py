@@ -612,6 +612,21 @@ def test_a_work_meeting_report_is_the_year_it_reviews(opening, year):
     assert a.year == year and a.sources["year"] == ("body" if year == 2018 else "title")
 
 
+@pytest.mark.parametrize("title, body, year", [
+    # n11: no title; a meeting of 2022 that reviews the sector's 2021 work (scope before the year)
+    (None, "近日,汉中市银行业协会召开全市银行业2022年信息宣传工作(通讯)会议,表彰了上年度先进单位;"
+           "吴芳娟会长作了讲话,总结回顾全市2021年、安排部署2022年全市银行业信息宣传工作。", 2021),
+    # n18: the meeting itself dates the review (召开2022年度…工作会 … 回顾总结了2021年全院宣传思想工作)
+    (None, "6月30日,我院召开2022年度医院宣传思想工作会,院党委书记等班子成员出席。会上,副书记首先回顾总结了"
+           "2021年全院宣传思想工作的开展情况。", 2021),
+    # f23: a half-year summary that mentions the year's opening meeting keeps its own year
+    ("县妇联2022年上半年工作总结及下半年工作计划", "1月14日,召开2022年全县妇女工作会,回顾总结2021年全县妇联工作,"
+     "安排部署2022年工作。上半年,我会开展宣讲活动12场。", 2022),
+])
+def test_a_meeting_report_without_a_title_year_is_the_year_it_reviews(title, body, year):
+    assert attribute(title, to_simplified(body), "x.txt").year == year
+
+
 def test_a_bare_wan_with_yu_is_ten_thousand():
     # r37 (real opening): 万余册 is 10,000 册 at least; 千家万户 stays a figure of speech
     assert counts("深入开展“扫黄打非”专项行动,收缴非法出版物万余册,取缔违规经营娱乐场所3家。") == [

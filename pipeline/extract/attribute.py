@@ -429,20 +429,30 @@ def body_year(simple: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_REVIEWED = LazyRegex(lambda: rf"(?:{_w('period.review')})了?\s*({_YEAR})\s*年度?的?(?:各项)?工作"
+# the scope a review may name before its year (回顾总结了全院2021年…) and the work it names after
+# it (2021年全院宣传思想工作); a reviewed year may be followed straight by the year deployed
+# (总结回顾全市2021年、安排部署2022年全市银行业信息宣传工作)
+_SCOPE = r"(?:全[省市州县区旗镇乡院局行校])?"
+_WORK_AFTER = r"的?(?:各项)?[^，。,；;、！？\n]{0,12}?工作"
+_REVIEWED = LazyRegex(lambda: rf"(?:{_w('period.review')})了?\s*{_SCOPE}\s*({_YEAR})\s*年度?"
+                               rf"(?:{_WORK_AFTER}|(?=[、，,和及与]\s*(?:{_w('period.deploy')})))"
                                rf"|({_YEAR})\s*年度?的?(?:各项)?工作的?(?:{_w('period.review')})")
-_DEPLOYED = LazyRegex(lambda: rf"(?:{_w('period.deploy')})\s*({_YEAR})\s*年度?的?(?:各项)?工作")
+_DEPLOYED = LazyRegex(lambda: rf"(?:{_w('period.deploy')})了?\s*{_SCOPE}\s*({_YEAR})\s*年度?{_WORK_AFTER}")
+# the meeting the report is of (召开2022年度医院宣传思想工作会): held in the year after the one it reviews
+_MEETING = LazyRegex(lambda: rf"召开(?:了)?\s*{_SCOPE}[^，。,；;\n]{{0,8}}?({_YEAR})\s*年度?[^，。,；;\n]{{0,20}}?会")
 
 
 def reviewed_year(simple: str, title_year: int | None) -> bool:
-    """Whether a text titled with `title_year` is a work meeting's report on the year before:
-    its opening reviews that year's work and plans the titled year's (`总结2018年工作,明确努力方向,
-    安排部署2019年工作`). Such a report's activities are the year reviewed."""
+    """Whether a text titled (or opening) with `title_year` is a work meeting's report on the
+    year before: its opening reviews that year's work and plans the titled year's or is that
+    year's meeting (`总结2018年工作,明确努力方向,安排部署2019年工作`; `召开2022年度…工作会…回顾总结
+    了2021年全院宣传思想工作`). Such a report's activities are the year reviewed."""
     if not title_year:
         return False
     opening = arabic_years(simple[:1200])
     reviewed = {int(m.group(1) or m.group(2)) for m in _REVIEWED.finditer(opening)}
     deployed = {int(m.group(1)) for m in _DEPLOYED.finditer(opening)}
+    deployed |= {int(m.group(1)) for m in _MEETING.finditer(opening)}
     if title_year - 1 in reviewed and title_year in deployed:
         return True
     # a 总结与计划 titled with the new year whose own summary part is headed with the year
@@ -1251,7 +1261,10 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         if value:
             a.year, a.sources["year"] = int(value), source
             break
-    if a.sources.get("year") == "title" and reviewed_year(simple, a.year):
+    if a.sources.get("year") in ("title", "body") and reviewed_year(simple, a.year) \
+            and period_of(stitle or announced, simple) not in ("half_year", "quarter"):
+        # also a body's year: 召开2022年度…工作会…回顾总结了2021年全院宣传思想工作 (a meeting's
+        # report); not a half-year's summary that mentions the year's opening meeting (f23)
         a.year, a.sources["year"] = a.year - 1, "body"
     if a.year is None and _RELATIVE_YEAR.search(simple[:600]) and not multi_year(simple):
         ref, source = reference_date(simple, header)
