@@ -129,6 +129,10 @@ def test_a_page_header_before_the_first_report_is_not_a_report():
     "产生各类“先进单位”66个。",                                      # c17
     "公司注册资本金1亿元。",                                         # c13
     "在全省40个行业记者站中发稿数量保持排名第一。",                  # c23
+    "全年给机关干部讲1至2次专题课。",                                 # o08: a range is a quota
+    "每月刊发3-5篇稿件。",
+    "成为全省获“优秀”等级的8所高校之一。",                          # n19: one of a field
+    "带动和激励了一批人大同志投入到人大宣传工作上来。",              # o12: 一批, "a number of"
 ])
 def test_not_an_activity_count(sentence):
     assert counts(sentence) == [] or counts(sentence) == [(40.0, "篇")], counts(sentence)
