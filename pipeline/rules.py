@@ -303,7 +303,7 @@ SCHEMAS: dict[str, Any] = {
 # Text files: `lines` one entry a line, `words` several a line, `userdict` jieba's format,
 # `boilerplate` regexes under [any]/[line]/[tail].
 TEXT_FILES = {
-    "region_exclude.txt": "lines", "regions_extra.txt": "lines", "unit_false_names.txt": "lines",
+    "region_exclude.txt": "lines", "regions_extra.txt": "lines", "regions_gbt2260.txt": "lines", "unit_false_names.txt": "lines",
     "stopwords.txt": "words", "userdict.txt": "userdict", "boilerplate.txt": "boilerplate",
     "standard_phrases.txt": "phrases",
 }

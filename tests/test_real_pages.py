@@ -227,6 +227,16 @@ def test_a_towns_youth_league_committee_is_a_mass_organisation():
     assert [unit_type_of(u) for u in ("*镇团委", "镇团委", "团县委", "团结村")] == ["其他", "其他", "其他", "社区村"]
 
 
+def test_county_level_names_jieba_lacks_are_places():
+    # o03 安阳市文峰区, o17 尚义县, and cities as large as 南宁市, 东莞市 were no places
+    from pipeline.extract.attribute import find_places, region_of
+
+    assert find_places("安阳市文峰区、尚义县、南宁市青秀区、东莞市") == ["安阳市", "文峰区", "尚义县", "南宁市", "青秀区", "东莞市"]
+    assert region_of("尚义县融媒体中心", None, "") == "尚义县"
+    # two-character names stay out: 和县 is a county, but 区委和县委 speaks of no place
+    assert find_places("市委和县委、新县城、城区") == []
+
+
 def test_the_space_ending_an_inline_heading_is_a_line_break():
     # e05: a page on one line; `一、基本情况 晒经学区党支部,…` ran together into 基本情况晒经学区
     # once the spaces next to Han characters went, and the unit fell back to 学区

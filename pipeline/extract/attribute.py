@@ -210,8 +210,10 @@ def _parse_jieba_places(dict_path: str) -> tuple[frozenset[str], frozenset[str]]
 
 @functools.lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
-    """Region names: jieba's own `ns` words with an administrative suffix + regions_extra.txt."""
-    return frozenset((set(_jieba_places()[0]) | set(_lines("regions_extra.txt"))) - set(_lines("region_exclude.txt")))
+    """Region names: jieba's own `ns` words with an administrative suffix, the GB/T 2260 names
+    it lacks (regions_gbt2260.txt) and regions_extra.txt, less region_exclude.txt."""
+    return frozenset((set(_jieba_places()[0]) | set(_lines("regions_gbt2260.txt")) | set(_lines("regions_extra.txt")))
+                     - set(_lines("region_exclude.txt")))
 
 
 @functools.lru_cache(maxsize=1)
