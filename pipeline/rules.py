@@ -201,7 +201,7 @@ SCHEMAS: dict[str, Any] = {
     }, required=("category",)),
     "sections.toml": Table({
         "patterns": Table({}, required=("problems", "problems_not", "next", "next_strong", "marker",
-                                        "problems_opening", "problems_cue", "problems_cue_not", "runin_heading", "list_intro",
+                                        "problems_opening", "problems_cue", "problems_cue_not", "problems_head", "runin_items", "list_intro",
                                         "next_opening", "next_after_problems"), rest=_REGEXES),
         "titles": Table({"genre": Regex(), "report_title": Regex(), "topic": Regex(), "not_a_title": Regex()},
                         required=("genre", "report_title", "topic", "not_a_title")),

@@ -302,6 +302,18 @@ def test_a_numbered_problems_heading_run_into_its_paragraph():
     assert statements("一是加强学习。二、存在问题的整改情况良好,已全部整改到位。") == []
 
 
+def test_a_problems_heading_running_on_into_its_text_ends_with_its_words():
+    # o02: "二、存在问题针对…仍存在以下问题:一是…。" - no full stop after the heading words, so the
+    # heading took the first item with it
+    text = ("一、工作开展情况\n今年上半年,街道共处置舆情12件。\n"
+            "二、存在问题针对反馈的涉商舆情,街道虽然能够深入调查,但在应对处置过程中仍存在以下问题:一是工作合力仍需提升。\n"
+            "部分舆情涉及多个部门,急需相关部门全力支持配合。\n二是专业素质人才紧缺。\n尤其缺乏专职网评员,工作较为被动。\n"
+            "三、工作打算\n加强学习。")
+    assert [s[:8] for s in statements(text)] == ["工作合力仍需提升", "专业素质人才紧缺"]
+    body = clean_text(text)
+    assert [sec.heading for sec in segment(body, to_simplified(body)) if sec.kind == "存在问题"] == ["二、存在问题"]
+
+
 def test_a_risk_assessment_lists_its_risks_under_a_heading_that_says_they_exist():
     # g02: a 风险隐患研判报告 - "一、存在的风险及隐患" then 一是…二是…
     text = ("县民政局针对本领域主要业务进行了全面地梳理,共研判风险隐患3条,现报告如下:\n一、存在的风险及隐患\n"

@@ -78,7 +78,10 @@ _PER_SENTENCE = frozenset({"problems_cue"})
 @functools.lru_cache(maxsize=1)
 def _rules() -> dict[str, re.Pattern | AnyOf]:
     rules = load_rules("sections.toml")
-    return {k: AnyOf(v) if k in _PER_SENTENCE else re.compile("|".join(v)) for k, v in rules["patterns"].items()}
+    out = {k: AnyOf(v) if k in _PER_SENTENCE else re.compile("|".join(v)) for k, v in rules["patterns"].items()}
+    # a problems heading run into its paragraph, its first item straight after it
+    out["runin_heading"] = re.compile(f"(?:{out['problems_head'].pattern})(?=(?:{out['runin_items'].pattern}))")
+    return out
 
 
 # all styles in one pattern: an alternation tries its branches in order, so the first style
@@ -208,7 +211,7 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
                 list_expect, list_style = 0, None
         short = _short_heading(s) if st is None else None
         if st is not None and st == top:
-            head = _headline(s)
+            head = _problems_headline(r, _headline(s))
             parent = classify(head)
             starts.append((off + lead, head, st, parent))
             if parent == "存在问题" and r["list_intro"].search(s):
@@ -229,7 +232,7 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
                 # "…还存在以下问题。", or under a problems heading "医院现状是…具体如下："
                 list_expect, list_style = 1, None
         else:                                        # a sub-heading
-            head = _headline(s)
+            head = _problems_headline(r, _headline(s))
             kind = classify(head)
             plan_after_problems = current == "下一步" and len(starts) > 1 and starts[-2][3] == "存在问题"
             if kind == "存在问题" and current != "存在问题":
@@ -258,6 +261,19 @@ def segment(text: str, simple: str | None = None) -> list[Section]:
     if not sections and simple.strip():
         sections.append(Section(0, "其他", None, 0, len(simple), None))
     return sections
+
+
+_RUNNING_TEXT = re.compile(r"[，,：:；;]")
+
+
+def _problems_headline(r: dict, head: str) -> str:
+    """A problems heading that runs on into its text without a full stop ("二、存在问题针对反馈的
+    涉商舆情,…仍存在以下问题:一是工作合力仍需提升"): the heading is its words ("二、存在问题"), so
+    the items after it are read as statements, not as part of the heading."""
+    m = r["problems_head"].match(head)
+    if m and _RUNNING_TEXT.search(head, m.end()):
+        return head[:m.end()].strip()
+    return head
 
 
 def _short_heading(line: str) -> str | None:
