@@ -237,6 +237,26 @@ def test_county_level_names_jieba_lacks_are_places():
     assert find_places("市委和县委、新县城、城区") == []
 
 
+def test_a_named_subject_after_an_essay_like_opening_beats_the_generic_form():
+    # k11: the piece talks about publicity for four sentences, then turns to its own year
+    body = ("宣传,《现代汉语词典》这样解释:宣传,对群众说明讲解,使群众相信并跟着行动。\n"
+            "学校宣传是展示学校办学与管理水平的一扇窗口,是树立和赢得社会良好评价的重要媒介。\n"
+            "在竞争日益激烈的教育环境中,加强学校宣传工作,已成我校聚力、外显的共识。\n"
+            "20xx—20xx学年度,滨河小学对外宣传工作在张娟校长亲自指导下,一年来在各级媒体发表稿件60余篇。")
+    assert attribute(None, to_simplified(body), "x.txt").unit == "滨河小学"
+    # with no dated sentence naming it, the generic form stays
+    assert attribute(None, to_simplified(body.rsplit("\n", 1)[0]), "x.txt").unit == "学校"
+
+
+@pytest.mark.parametrize("post", ["区委常委", "党委书记", "镇党委副书记", "宣传部部长"])
+def test_a_post_is_no_unit(post):
+    # o19: `区委常委` (a member of the district's standing committee) was shown as the unit
+    from pipeline.extract.attribute import shown_name
+
+    assert shown_name(post) is None
+    assert shown_name("县人大常委会") == "县人大常委会" and shown_name("政协**县委员会") == "政协**县委员会"
+
+
 def test_the_space_ending_an_inline_heading_is_a_line_break():
     # e05: a page on one line; `一、基本情况 晒经学区党支部,…` ran together into 基本情况晒经学区
     # once the spaces next to Han characters went, and the unit fell back to 学区

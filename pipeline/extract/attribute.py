@@ -825,6 +825,27 @@ def _timed_clause_unit(simple: str) -> str | None:
     return _clause_initial_unit(runs + "。") if runs else None
 
 
+_DATED_OPENING = re.compile(r"\s*(?:\d{4}|20[xX×*＊_]{1,2}|[二〇○零一二三四五六七八九]{4})[^，,。\n]{0,14}?年度?[，,]")
+
+
+def _dated_subject_unit(simple: str) -> str | None:
+    """A named unit as the subject of a sentence that opens with its year, past an essay-like
+    opening (`20xx—20xx学年度,滨河小学对外宣传工作在张娟校长亲自指导下…`): where a piece that
+    first talks about its topic turns to its own year's work."""
+    for m in _SENTENCE_OR_LINE.finditer(simple[:_DATED_SUBJECT_WITHIN]):
+        sentence = m.group().strip()
+        if not _DATED_OPENING.match(sentence):
+            continue
+        sm = _SUBJECT.match(sentence)
+        cand = sm.group(1) if sm else None
+        if cand and _named_unit(cand) == cand and not _is_generic(cand) and not _anonymised(cand):
+            return cand
+    return None
+
+
+_DATED_SUBJECT_WITHIN = 1500    # characters: the opening and the first turn to the work
+
+
 _SENTENCE_OR_LINE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
@@ -959,6 +980,9 @@ _YEAR_IN_NAME = re.compile(r"\d{4}\s*年")                                     #
 # words of report prose that no unit's name holds (`[names] never_inside`): whatever path
 # found a candidate, one holding them is a piece of a sentence (纷纷表示更加尽职尽责地做好法庭)
 _PROSE_IN_NAME = LazyRegex(lambda: alternation(unit_config().get("names", {}).get("never_inside", ())) or "(?!)")
+# a post a name never ends in (`[names] posts`): 区委常委 is a person's seat, 县人大常委会 a unit
+_POST_AT_END = LazyRegex(lambda: rf"(?:{alternation(unit_config().get('names', {}).get('posts', ()))})$" if
+                         unit_config().get("names", {}).get("posts") else "(?!)")
 
 
 def shown_name(unit: str) -> str | None:
@@ -975,7 +999,7 @@ def shown_name(unit: str) -> str | None:
     topic = _TOPIC_END.search(unit)
     if topic:
         unit = _strip_party(unit[:topic.start()]) if unit_type_of(unit[:topic.start()]) else ""
-    if not unit or _PROSE_IN_NAME.search(unit) or _YEAR_IN_NAME.search(unit):
+    if not unit or _PROSE_IN_NAME.search(unit) or _YEAR_IN_NAME.search(unit) or _POST_AT_END.search(unit):
         return None
     return unit
 
@@ -983,6 +1007,25 @@ def shown_name(unit: str) -> str | None:
 def _is_area(name: str) -> bool:
     """A county, district or city known by name (双桥区, 含山县) and nothing more."""
     return name[-1:] in unit_config().get("self_forms", {}).get("area", ()) and name in _place_index()[0]
+
+
+def _first_body_unit(simple: str) -> tuple[str | None, bool, str | None]:
+    """The first of `body_units` the last guard lets through; but a generic form (学校, from
+    我校) gives way to a name of the same kind found further on (20xx学年度,滨河小学对外宣传工作在…,
+    past an essay-like opening): a name the text states beats the generic form of a self-reference."""
+    first = None
+    for u, explicit, how in body_units(simple):
+        if not shown_name(u):
+            continue
+        if explicit:
+            if first is None or unit_type_of(u) == unit_type_of(first[0]):
+                return u, explicit, how
+            continue
+        if first is None:
+            if not _is_generic(u):
+                return u, explicit, how
+            first = (u, explicit, how)
+    return first or (None, False, None)
 
 
 def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
@@ -1055,7 +1098,7 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     named = _clause_initial_unit(first)
     if named:
         yield _full_form(named, simple), not _anonymised(named), "body"
-    named = _timed_clause_unit(simple) or _repeated_subject_unit(simple)
+    named = _timed_clause_unit(simple) or _dated_subject_unit(simple) or _repeated_subject_unit(simple)
     if named:
         yield named, not _anonymised(named), "body"
     return
@@ -1305,7 +1348,7 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         elif s_unit and s_explicit:
             a.unit, a.unit_explicit, a.sources["unit"] = s_unit, True, "signature"
         else:
-            u, explicit, how = next(((u, e, h) for u, e, h in body_units(simple) if shown_name(u)), (None, False, None))
+            u, explicit, how = _first_body_unit(simple)
             if u and explicit:
                 a.unit, a.unit_explicit, a.sources["unit"] = _expand(u, simple), True, how
             elif t_unit or s_unit:
