@@ -209,7 +209,9 @@ def test_tail_dropped_only_near_the_end():
     body = "\n".join(["今年以来，我局认真落实意识形态工作责任制，取得了良好成效。"] * 6)
     assert clean_text(body + "\n热点文章阅读\n某某工作总结\n某某心得体会") == body
     early = "相关推荐\n" + body
-    assert clean_text(early) == early     # near the top it is no footer: nothing after it goes
+    # near the top it is no footer: nothing after it goes, only the bare label line itself (p08)
+    assert clean_text(early) == body
+    assert clean_text("相关推荐:意识形态工作总结范文\n" + body).startswith("相关推荐")
 
 
 def test_strip_boilerplate_is_pure_and_reads_traditional():

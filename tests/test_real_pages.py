@@ -133,6 +133,7 @@ def test_a_page_header_before_the_first_report_is_not_a_report():
     "每月刊发3-5篇稿件。",
     "成为全省获“优秀”等级的8所高校之一。",                          # n19: one of a field
     "带动和激励了一批人大同志投入到人大宣传工作上来。",              # o12: 一批, "a number of"
+    "2011年完成生产总值1.15亿元,农民人均增收408元。",                # p08: an economy's results
 ])
 def test_not_an_activity_count(sentence):
     assert counts(sentence) == [] or counts(sentence) == [(40.0, "篇")], counts(sentence)
@@ -206,6 +207,7 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     "福建日报报业集团主管《福建法治报》官方网站",     # n06: a site's banner taken for a signature
     "院党委书记褚茂平等医院",                        # n18: a person and a post before the kind
     "激发医院",                                    # n18: a verb before the kind
+    "解掌握各乡",                                  # p06: 了解掌握各乡…, cut mid-word
 ])
 def test_pieces_of_sentences_are_never_shown_as_units(junk):
     from pipeline.extract.attribute import shown_name
@@ -255,6 +257,27 @@ def test_a_post_is_no_unit(post):
 
     assert shown_name(post) is None
     assert shown_name("县人大常委会") == "县人大常委会" and shown_name("政协**县委员会") == "政协**县委员会"
+
+
+@pytest.mark.parametrize("title, body, unit", [
+    # q11: a 综述 under a slogan headline names its area after the dash
+    ("奋楫笃行展宏图 区域发展谱新篇(十一)——2023年秦州区宣传思想文化工作综述",
+     "2023年,秦州区宣传思想文化战线自觉践行新的文化使命,在理论武装中明方向。", "秦州区"),
+    # q09: an autonomous county by the short name it goes by (天祝藏族自治县)
+    (None, "2023年,天祝县宣传思想文化工作坚持以习近平新时代中国特色社会主义思想为指导,深入贯彻习近平文化思想。", "天祝县"),
+    # q06: a district the gazetteer lacks, as the subject of its own publicity work
+    (None, "本报讯(张洁茹)2025年,松岭区宣传思想文化工作以习近平新时代中国特色社会主义思想为指导,围绕区委中心工作。", "松岭区"),
+])
+def test_an_area_reporting_on_its_own_work(title, body, unit):
+    a = attribute(title, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == (unit, "党政机关")
+
+
+def test_an_area_like_subject_needs_its_work_after_it():
+    # not a county-like word that merely opens a sentence (全县, or no 宣传…工作 after it)
+    for body in ("2023年,全县宣传思想文化工作坚持以习近平新时代中国特色社会主义思想为指导。",
+                 "2025年,松岭区坚持以习近平新时代中国特色社会主义思想为指导,围绕区委中心工作开展活动。"):
+        assert attribute(None, to_simplified(body), "x.txt").unit not in ("全县", "松岭区")
 
 
 def test_the_space_ending_an_inline_heading_is_a_line_break():

@@ -603,8 +603,9 @@ _TITLE_KIND = LazyRegex(lambda: rf"^(.{{1,8}}?)(?:{_YEAR}|{_BLANK_YEAR}|{_w('tit
 
 def _title_core(title: str) -> str:
     """Where a title's unit may open: no spaces, no lead words or year, and after a main
-    title's slogan (`凝心聚力担使命 奋楫扬帆新征程——北海艺术设计学院2022年宣传思想工作综述`)."""
-    t = re.sub(r"^.{2,40}?(?:——|--|－－)(?=[\u4e00-\u9fff]{4})", "", re.sub(r"\s+", "", title.strip()))
+    title's slogan (`凝心聚力担使命 奋楫扬帆新征程——北海艺术设计学院2022年宣传思想工作综述`,
+    `…(十一)——2023年秦州区宣传思想文化工作综述`)."""
+    t = re.sub(r"^.{2,40}?(?:——|--|－－)(?=[\u4e00-\u9fff\d]{4})", "", re.sub(r"\s+", "", title.strip()))
     t = _TITLE_LEAD.sub("", arabic_years(t))
     t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
     return re.sub(r"^\d{4}(?![\d年])", "", t)      # 2023社区党建工作总结: a bare year opens no name
@@ -629,6 +630,8 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
     if post and unit_type_of(cand[:post.start()]):
         cand = _strip_party(cand[:post.start()])
     masked_kind = bool(re.fullmatch(rf"{_ANON}[\u4e00-\u9fff]{{1,4}}", cand))     # XX部门, **村: a masked name
+    if _is_area(cand):
+        return cand, True               # `…——2023年秦州区宣传思想文化工作综述`: an area's own report
     if (not unit_type_of(cand) or (_is_generic(cand) and cand not in _generic()[1])
             or (_false_name(cand) and not masked_kind) or re.search(r"[我本]", cand)):
         return None, False
@@ -1009,6 +1012,19 @@ def _is_area(name: str) -> bool:
     return name[-1:] in unit_config().get("self_forms", {}).get("area", ()) and name in _place_index()[0]
 
 
+_COUNTY_LIKE = re.compile(r"[\u4e00-\u9fff]{2,4}[县区旗]")
+_AT_WORK = LazyRegex(lambda: rf"(?:{_w('subject.topics')})工作")
+
+
+def _area_at_work(m: re.Match, sentence: str) -> bool:
+    """A county-like name the gazetteer lacks (松岭区, a district of a 地区) as the subject of its
+    own ideology or publicity work (`2025年,松岭区宣传思想文化工作以…`): the area's report."""
+    name = m.group(1)
+    return bool(_COUNTY_LIKE.fullmatch(name) and not _is_generic(name) and not _false_name(name)
+                and not name.startswith(tuple(words()["named"]["not_start"]))
+                and _AT_WORK.match(sentence, m.end(1)))
+
+
 def _first_body_unit(simple: str) -> tuple[str | None, bool, str | None]:
     """The first of `body_units` the last guard lets through; but a generic form (学校, from
     我校) gives way to a name of the same kind found further on (20xx学年度,滨河小学对外宣传工作在…,
@@ -1037,11 +1053,11 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
         m = _SUBJECT.match(sentence)
         if m and not _MASKED_DATE.match(m.group(1)) and (re.search(_ANON, m.group(1)) or unit_type_of(m.group(1))
-                                                          or _is_area(m.group(1))):
+                                                          or _is_area(m.group(1)) or _area_at_work(m, sentence)):
             break
         m = None
     anon_level = None
-    if m and _is_area(m.group(1)):
+    if m and (_is_area(m.group(1)) or _area_at_work(m, sentence)):
         yield m.group(1), True, "body"      # 近年来,双桥区积极加强…: the area's own bodies report
     if m:
         cand = m.group(1)
