@@ -231,8 +231,17 @@ def _sidebar_ok(page) -> None:
     side = page.locator('[data-testid="stSidebar"]')
     labels = [a.inner_text().strip() for a in side.locator("a").all()]
     assert [l.split("\n")[-1] for l in labels] == NAV, labels
+    wanted = ("筛选", "年度范围", "单位", "单位类型", "地区", "当前筛选")
+    # the filters render after the page links (a busy machine showed the links and the year
+    # slider before the 单位 box): wait for them, then say which one is missing
+    try:
+        page.wait_for_function(
+            "(ws) => { const s = document.querySelector('[data-testid=\"stSidebar\"]');"
+            " return s && ws.every(w => s.innerText.includes(w)); }", arg=list(wanted), timeout=30000)
+    except Exception:
+        pass
     text = side.inner_text()
-    for label in ("筛选", "年度范围", "单位", "单位类型", "地区", "当前筛选"):
+    for label in wanted:
         assert label in text, label
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     assert "Deploy" not in page.inner_text("body")
