@@ -134,6 +134,7 @@ def test_a_page_header_before_the_first_report_is_not_a_report():
     "成为全省获“优秀”等级的8所高校之一。",                          # n19: one of a field
     "带动和激励了一批人大同志投入到人大宣传工作上来。",              # o12: 一批, "a number of"
     "2011年完成生产总值1.15亿元,农民人均增收408元。",                # p08: an economy's results
+    "该局公众号推文阅读39377人次,转发1425次,获赞1282次。",           # r08: readers' engagement
 ])
 def test_not_an_activity_count(sentence):
     assert counts(sentence) == [] or counts(sentence) == [(40.0, "篇")], counts(sentence)
@@ -208,6 +209,10 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     "院党委书记褚茂平等医院",                        # n18: a person and a post before the kind
     "激发医院",                                    # n18: a verb before the kind
     "解掌握各乡",                                  # p06: 了解掌握各乡…, cut mid-word
+    "在民政局",                                    # r12: a speech's title 在…会上的讲话 (the title now drops 在)
+    "让政府",                                      # s17
+    "有个别党委宣传部",                             # r16
+    "国家体育总局副局",                             # r13: 副局长 cut short
 ])
 def test_pieces_of_sentences_are_never_shown_as_units(junk):
     from pipeline.extract.attribute import shown_name
@@ -278,6 +283,17 @@ def test_an_area_like_subject_needs_its_work_after_it():
     for body in ("2023年,全县宣传思想文化工作坚持以习近平新时代中国特色社会主义思想为指导。",
                  "2025年,松岭区坚持以习近平新时代中国特色社会主义思想为指导,围绕区委中心工作开展活动。"):
         assert attribute(None, to_simplified(body), "x.txt").unit not in ("全县", "松岭区")
+
+
+@pytest.mark.parametrize("title, unit", [
+    ("在民政局2025年度意识形态工作总结会上的讲话", "民政局"),         # r12: a speech's title
+    ("20xx年市场监督管理局宣传工作经验材料", "市场监督管理局"),       # r09: 宣传工作 ends the name
+    ("县委宣传部2021年宣传工作总结", "县委宣传部"),                   # not cut at 宣传 inside the name
+])
+def test_the_unit_a_title_names(title, unit):
+    from pipeline.extract.attribute import unit_from_title_any
+
+    assert unit_from_title_any(title)[0] == unit
 
 
 def test_the_space_ending_an_inline_heading_is_a_line_break():

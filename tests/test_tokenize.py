@@ -173,7 +173,8 @@ def test_rjieba_is_the_default_and_cuts_runs_as_jieba(sample_db):
                                     "tests/fixtures/real_f", "tests/fixtures/real_g", "tests/fixtures/real_h",
                                     "tests/fixtures/real_i", "tests/fixtures/real_j", "tests/fixtures/real_k",
                                     "tests/fixtures/real_l", "tests/fixtures/real_m", "tests/fixtures/real_n",
-                                    "tests/fixtures/real_o", "tests/fixtures/real_p", "tests/fixtures/real_q"])
+                                    "tests/fixtures/real_o", "tests/fixtures/real_p", "tests/fixtures/real_q",
+                                    "tests/fixtures/real_r", "tests/fixtures/real_s"])
 def test_both_backends_count_the_same_words(folder):
     """The keyword counts do not depend on the backend: seeds and every real set. `term_counts`
     (one rjieba call per report, counted then filtered) counts what `_tokenize` lists."""

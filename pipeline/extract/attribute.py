@@ -1002,7 +1002,8 @@ def shown_name(unit: str) -> str | None:
     topic = _TOPIC_END.search(unit)
     if topic:
         unit = _strip_party(unit[:topic.start()]) if unit_type_of(unit[:topic.start()]) else ""
-    if not unit or _PROSE_IN_NAME.search(unit) or _YEAR_IN_NAME.search(unit) or _POST_AT_END.search(unit):
+    if (not unit or _PROSE_IN_NAME.search(unit) or _YEAR_IN_NAME.search(unit) or _POST_AT_END.search(unit)
+            or unit.startswith(tuple(unit_config().get("names", {}).get("never_start", ())))):
         return None
     return unit
 
