@@ -234,7 +234,7 @@ SCHEMAS: dict[str, Any] = {
         # words a unit's name never opens with, never cuts in two, never holds; the work a name
         # may end in (X镇党委宣传工作); the prefixes a national body's name opens with
         "names": Table({"not_start": _WORDS, "never_split": _WORDS, "never_inside": _WORDS, "posts": _WORDS, "never_start": _WORDS, "topic_end": _WORDS,
-                        "national": _WORDS}),
+                        "national": _WORDS, "provinces": _WORDS}),
         "fallback": Table({"party_body": Str(), "type": Str()}),  # the type of a report that gives no clue
     }, required=("types", "self", "keywords", "generic")),
     "manifest_values.toml": Table({

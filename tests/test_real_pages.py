@@ -296,6 +296,26 @@ def test_the_unit_a_title_names(title, unit):
     assert unit_from_title_any(title)[0] == unit
 
 
+def test_a_province_by_its_short_name_places_a_name():
+    # r08: 近日,宁夏银川市市场监管局完成… (宁夏 is no region word of its own)
+    body = "本报讯(岳爱民 杨秉卓)近日,宁夏银川市市场监管局完成官方微信公众号改版,推行“四微”模块宣传,收到了较好效果。"
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == ("宁夏银川市市场监管局", "党政机关")
+
+
+def test_a_town_named_by_itself_as_the_subject_again_and_again():
+    # s14: a portal page whose header (发布机构) was furniture; the town names itself as the subject
+    body = ("为不断提高全乡贫困群众对脱贫攻坚政策的知晓率,五合乡不断创新宣传形式、丰富宣传内容、拓宽宣传阵地。\n"
+            "一、强化宣传阵地\n为了将精准扶贫宣传到位,五合乡以“挂钩领导+挂村干部”的模式组成多个宣讲组,开展宣讲36场。\n"
+            "二、强化宣传方式\n五合乡为了让群众听得懂,用方言开展宣传。")
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == ("五合乡", "乡镇街道")
+    # a village word cut mid-word is none: 组织村|民
+    body = ("尊敬的各位领导:\n我们用文化聚心汇力,组织村民开展活动,村干部带头,村民积极参与,全村面貌一新。"
+            "今年以来,组织村民开展文艺演出12场,组织村民学习30次。")
+    assert attribute(None, to_simplified(body), "x.txt").unit != "组织村"
+
+
 def test_the_space_ending_an_inline_heading_is_a_line_break():
     # e05: a page on one line; `一、基本情况 晒经学区党支部,…` ran together into 基本情况晒经学区
     # once the spaces next to Han characters went, and the unit fell back to 学区

@@ -771,14 +771,28 @@ def _splits_word(run: str, end: int) -> bool:
 
 # a national body's name opens with these, not with a place (中国人民银行枣庄市分行)
 _NATIONAL = LazyRegex(lambda: rf"^(?:{alternation(unit_config().get('names', {}).get('national', ())) or '(?!)'})")
+_PROVINCE = LazyRegex(lambda: rf"^(?:{alternation(unit_config().get('names', {}).get('provinces', ())) or '(?!)'})")
 # an organ of an unnamed level (市文明办, 县委外宣办, 区交通局): short, and the level opens it
 _LEVEL_ORGAN = LazyRegex(lambda: rf"^(?:{_w('places.bare_levels')})委?[\u4e00-\u9fff]")
 _LEVEL_ORGAN_MAX = 7
+
+
+_LOCAL_KINDS = ("乡镇街道", "社区村")
+# what continues a local suffix into a word: 组织村|民 is no village named 组织村
+_LOCAL_WORD_AFTER = {"村": "民级庄组务干", "镇": "区村级", "乡": "村镇级亲", "区": "居"}
+_LOCAL_NAME = range(3, 7)     # characters: 洗马镇, 五合乡, 新六十栋社区
+
+
+def _local_name(name: str) -> bool:
+    """A town's or a village's own name (洗马镇, 五合乡): placed by its level, as reports name them."""
+    return len(name) in _LOCAL_NAME and unit_type_of(name) in _LOCAL_KINDS and not _is_generic(name)
+
+
 def _anchored(name: str, level_min: int = 3) -> bool:
     """A name a reader can place: it opens with a region (永宁县…), a national prefix
-    (中国人民银行…), or a level with an organ of at least `level_min` characters in all
-    (市政协, 县委外宣办; never 县局)."""
-    return bool(_starts_with_place(name) or _NATIONAL.match(name)
+    (中国人民银行…), a province's short name (宁夏银川市…), or a level with an organ of at
+    least `level_min` characters in all (市政协, 县委外宣办; never 县局)."""
+    return bool(_starts_with_place(name) or _NATIONAL.match(name) or _PROVINCE.match(name)
                 or (_LEVEL_ORGAN.match(name) and level_min <= len(name) <= _LEVEL_ORGAN_MAX))
 
 
@@ -787,7 +801,7 @@ def _anchored(name: str, level_min: int = 3) -> bool:
 _UNPLACED_MAX = 10
 
 
-def _clause_initial_unit(opening: str) -> str | None:
+def _clause_initial_unit(opening: str, local: bool = False) -> str | None:
     """A named unit opening a clause of the first sentences, as a news-style piece speaks of
     itself (`近日，根据总行工作要求，临商银行朱保支行把握…`): the last resort when the text
     has no subject, no self-reference and no signature. At each clause start the longest
@@ -806,7 +820,9 @@ def _clause_initial_unit(opening: str) -> str | None:
                 # a generic name allowed as a subject (县委宣传部牵头组织…) is one here too
                 u = _named_unit(cand) or (cand if cand in _generic()[1] else None)
                 if (u and cand == u and (end == len(run) or run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
-                        and (_anchored(u, level_min=4) or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX))
+                        and (_anchored(u, level_min=4) or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX)
+                             or (local and _local_name(u)
+                                 and (end == len(run) or run[end] not in _LOCAL_WORD_AFTER.get(u[-1], ""))))
                         and not _PROSE_IN_NAME.search(u)):
                     if not _splits_word(run, end):     # not 集中学|习
                         best = u
@@ -863,8 +879,8 @@ def _repeated_subject_unit(simple: str) -> str | None:
     found: Counter = Counter()
     for m in _SENTENCE_OR_LINE.finditer(simple[:6000]):
         if len(m.group()) >= 16:
-            u = _clause_initial_unit(m.group())
-            if u and _anchored(u):
+            u = _clause_initial_unit(m.group(), local=True)
+            if u and (_anchored(u) or _local_name(u)):
                 found[u] += 1
     best = max(found.items(), key=lambda kv: kv[1], default=(None, 0))   # the first of equals
     return best[0] if best[1] >= 2 and 0 <= simple.find(best[0]) < _NAMED_EARLY else None
