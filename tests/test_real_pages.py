@@ -724,6 +724,12 @@ def test_a_work_meeting_report_is_the_year_it_reviews(opening, year):
     # n18: the meeting itself dates the review (召开2022年度…工作会 … 回顾总结了2021年全院宣传思想工作)
     (None, "6月30日,我院召开2022年度医院宣传思想工作会,院党委书记等班子成员出席。会上,副书记首先回顾总结了"
            "2021年全院宣传思想工作的开展情况。", 2021),
+    # p13: the meeting said before 召开, the plan after its year (对2008年宣传任务进行了部署)
+    (None, "4月11日上午,黄河设计公司2008年宣传工作会议在郑州召开。会议总结了2007年公司宣传工作,对2008年宣传任务进行了部署。"
+           "2007年,黄河设计公司宣传工作紧紧围绕中心,刊发稿件120篇。", 2007),
+    # s06: 总结回顾去年…研究部署今年 at the year's meeting
+    (None, "近日,玉塘街道召开2021年宣传思想文化工作会议,总结回顾去年宣传思想文化工作,研究部署今年工作目标任务。"
+           "据悉,玉塘街道2020年开展各类学习宣传贯彻活动125场。", 2020),
     # f23: a half-year summary that mentions the year's opening meeting keeps its own year
     ("县妇联2022年上半年工作总结及下半年工作计划", "1月14日,召开2022年全县妇女工作会,回顾总结2021年全县妇联工作,"
      "安排部署2022年工作。上半年,我会开展宣讲活动12场。", 2022),

@@ -440,8 +440,16 @@ _REVIEWED = LazyRegex(lambda: rf"(?:{_w('period.review')})了?\s*{_SCOPE}\s*({_Y
                                rf"(?:{_WORK_AFTER}|(?=[、，,和及与]\s*(?:{_w('period.deploy')})))"
                                rf"|({_YEAR})\s*年度?的?(?:各项)?工作的?(?:{_w('period.review')})")
 _DEPLOYED = LazyRegex(lambda: rf"(?:{_w('period.deploy')})了?\s*{_SCOPE}\s*({_YEAR})\s*年度?{_WORK_AFTER}")
-# the meeting the report is of (召开2022年度医院宣传思想工作会): held in the year after the one it reviews
-_MEETING = LazyRegex(lambda: rf"召开(?:了)?\s*{_SCOPE}[^，。,；;\n]{{0,8}}?({_YEAR})\s*年度?[^，。,；;\n]{{0,20}}?会")
+# what a plan deploys, said after it (对2008年宣传任务进行了部署)
+_DEPLOYED_AFTER = LazyRegex(lambda: rf"对\s*({_YEAR})\s*年度?[^，。,；;\n]{{0,12}}?(?:工作|任务)[^，。,；;\n]{{0,6}}?"
+                                     rf"(?:{_w('period.deploy')})")
+# the meeting the report is of (召开2022年度医院宣传思想工作会, 2008年宣传工作会议在郑州召开): held in
+# the year after the one it reviews
+_MEETING = LazyRegex(lambda: rf"召开(?:了)?\s*{_SCOPE}[^，。,；;\n]{{0,8}}?({_YEAR})\s*年度?[^，。,；;\n]{{0,20}}?会"
+                              rf"|({_YEAR})\s*年度?[^，。,；;\n]{{0,20}}?会议?[^，。,；;\n]{{0,12}}?召开")
+# a review of "last year" and a plan for "this year" (总结回顾去年宣传思想文化工作,研究部署今年工作)
+_REVIEWED_LAST = LazyRegex(lambda: rf"(?:{_w('period.review')})了?\s*(?:去年|上年|上一年)度?")
+_DEPLOYED_THIS = LazyRegex(lambda: rf"(?:{_w('period.deploy')})了?\s*(?:今年|本年)度?")
 
 
 def reviewed_year(simple: str, title_year: int | None) -> bool:
@@ -454,7 +462,11 @@ def reviewed_year(simple: str, title_year: int | None) -> bool:
     opening = arabic_years(simple[:1200])
     reviewed = {int(m.group(1) or m.group(2)) for m in _REVIEWED.finditer(opening)}
     deployed = {int(m.group(1)) for m in _DEPLOYED.finditer(opening)}
-    deployed |= {int(m.group(1)) for m in _MEETING.finditer(opening)}
+    deployed |= {int(m.group(1)) for m in _DEPLOYED_AFTER.finditer(opening)}
+    meetings = {int(m.group(1) or m.group(2)) for m in _MEETING.finditer(opening)}
+    deployed |= meetings
+    if title_year in meetings and _REVIEWED_LAST.search(opening) and _DEPLOYED_THIS.search(opening):
+        reviewed.add(title_year - 1)       # the meeting of the year reviews "last year"
     if title_year - 1 in reviewed and title_year in deployed:
         return True
     # a 总结与计划 titled with the new year whose own summary part is headed with the year
