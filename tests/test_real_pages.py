@@ -394,6 +394,14 @@ def test_a_problems_heading_running_on_into_its_text_ends_with_its_words():
     assert [sec.heading for sec in segment(body, to_simplified(body)) if sec.kind == "存在问题"] == ["二、存在问题"]
 
 
+def test_the_problems_marker_opening_a_sentence_mid_paragraph():
+    # r10: a meeting's news item: "…好的方面:一是…;二是…。存在的问题:一是…;二是…"
+    text = ("首先,办公室主任通报了一至三季度政务信息及宣传报道情况,好的方面:一是各单位比较重视政务信息工作,能积极投递信息;"
+            "二是稿件质量在不断提高。存在的问题:一是各单位投递、发表稿件数量不平衡,有些则未完成目标任务;"
+            "二是对外宣传报道少,国家级、省级报刊上发表的稿件数量少。")
+    assert [s[:6] for s in statements(text)] == ["各单位投递、", "对外宣传报道"]
+
+
 def test_a_risk_assessment_lists_its_risks_under_a_heading_that_says_they_exist():
     # g02: a 风险隐患研判报告 - "一、存在的风险及隐患" then 一是…二是…
     text = ("县民政局针对本领域主要业务进行了全面地梳理,共研判风险隐患3条,现报告如下:\n一、存在的风险及隐患\n"
