@@ -201,7 +201,8 @@ SCHEMAS: dict[str, Any] = {
     }, required=("category",)),
     "sections.toml": Table({
         "patterns": Table({}, required=("problems", "problems_not", "next", "next_strong", "marker",
-                                        "problems_opening", "problems_cue", "problems_cue_not", "problems_head", "runin_items", "list_intro",
+                                        "problems_opening", "problems_cue", "problems_cue_not", "problems_head", "runin_items",
+                                        "list_intro",
                                         "next_opening", "next_after_problems"), rest=_REGEXES),
         "titles": Table({"genre": Regex(), "report_title": Regex(), "topic": Regex(), "not_a_title": Regex()},
                         required=("genre", "report_title", "topic", "not_a_title")),
@@ -233,7 +234,8 @@ SCHEMAS: dict[str, Any] = {
         "sub_units": Table({"suffixes": _WORDS, "levels": MapOf(_WORDS)}),
         # words a unit's name never opens with, never cuts in two, never holds; the work a name
         # may end in (X镇党委宣传工作); the prefixes a national body's name opens with
-        "names": Table({"not_start": _WORDS, "never_split": _WORDS, "never_inside": _WORDS, "posts": _WORDS, "never_start": _WORDS, "topic_end": _WORDS,
+        "names": Table({"not_start": _WORDS, "never_split": _WORDS, "never_inside": _WORDS, "posts": _WORDS,
+                        "never_start": _WORDS, "local_runs_on": MapOf(Str()), "topic_end": _WORDS,
                         "national": _WORDS, "provinces": _WORDS}),
         "fallback": Table({"party_body": Str(), "type": Str()}),  # the type of a report that gives no clue
     }, required=("types", "self", "keywords", "generic")),

@@ -790,9 +790,13 @@ _LEVEL_ORGAN_MAX = 7
 
 
 _LOCAL_KINDS = ("乡镇街道", "社区村")
-# what continues a local suffix into a word: 组织村|民 is no village named 组织村
-_LOCAL_WORD_AFTER = {"村": "民级庄组务干", "镇": "区村级", "乡": "村镇级亲", "区": "居"}
 _LOCAL_NAME = range(3, 7)     # characters: 洗马镇, 五合乡, 新六十栋社区
+
+
+def _runs_on(name: str, after: str) -> bool:
+    """Whether the character after a local name continues its suffix into a word (组织村|民:
+    no village named 组织村; `[names] local_runs_on`)."""
+    return bool(after) and after in unit_config().get("names", {}).get("local_runs_on", {}).get(name[-1], "")
 
 
 def _local_name(name: str) -> bool:
@@ -833,8 +837,7 @@ def _clause_initial_unit(opening: str, local: bool = False) -> str | None:
                 u = _named_unit(cand) or (cand if cand in _generic()[1] else None)
                 if (u and cand == u and (end == len(run) or run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
                         and (_anchored(u, level_min=4) or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX)
-                             or (local and _local_name(u)
-                                 and (end == len(run) or run[end] not in _LOCAL_WORD_AFTER.get(u[-1], ""))))
+                             or (local and _local_name(u) and not _runs_on(u, run[end:end + 1])))
                         and not _PROSE_IN_NAME.search(u)):
                     if not _splits_word(run, end):     # not 集中学|习
                         best = u
@@ -1012,8 +1015,7 @@ _YEAR_IN_NAME = re.compile(r"\d{4}\s*年")                                     #
 # found a candidate, one holding them is a piece of a sentence (纷纷表示更加尽职尽责地做好法庭)
 _PROSE_IN_NAME = LazyRegex(lambda: alternation(unit_config().get("names", {}).get("never_inside", ())) or "(?!)")
 # a post a name never ends in (`[names] posts`): 区委常委 is a person's seat, 县人大常委会 a unit
-_POST_AT_END = LazyRegex(lambda: rf"(?:{alternation(unit_config().get('names', {}).get('posts', ()))})$" if
-                         unit_config().get("names", {}).get("posts") else "(?!)")
+_POST_AT_END = LazyRegex(lambda: rf"(?:{alternation(unit_config().get('names', {}).get('posts', ())) or '(?!)'})$")
 
 
 def shown_name(unit: str) -> str | None:

@@ -318,8 +318,7 @@ def _scan_paragraph(r: dict, off: int, para: str, starts: list, long_enough: boo
         if current != "存在问题":
             runin = r["runin_heading"].match(sent)
             if runin:             # "…的引导。二、存在问题1、认识不到位。": a heading, its items after it
-                starts.append((at + runin.start() + len(runin.group()) - len(runin.group().lstrip()),
-                               runin.group().strip(), "marker", "存在问题"))
+                starts.append((at + len(sent) - len(sent.lstrip()), runin.group().strip(), "marker", "存在问题"))
                 state["before"], current = current, "存在问题"
                 continue
             if (not first or long_enough) and problem_cue(sent, first=first):
