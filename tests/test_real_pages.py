@@ -316,6 +316,32 @@ def test_a_town_named_by_itself_as_the_subject_again_and_again():
     assert attribute(None, to_simplified(body), "x.txt").unit != "组织村"
 
 
+@pytest.mark.parametrize("body,unit", [
+    # o17: a county's 宣讲 news; the organ of an unnamed level (县宣传部牵头) gives way to the area
+    ("尚义县迅速制定宣传方案,在新闻、理论、文艺和社会等各个层面采取多形式、全方位宣讲措施,在全县掀起党的二十大精神宣讲热潮。\n"
+     "“十月底,在北京,党的二十大来举行……”为积极送党的二十大精神下基层,尚义县在组织县级宣讲团成员开展“六进”专题宣讲的同时,"
+     "打通理论宣讲“最后一公里”,县宣传部牵头,组织县文联创作了节目。", "尚义县"),
+    # s04: an area's 综述 past an essay-like opening; the area opens two clauses
+    ("星霜荏苒,岁月不居。时光是忠实的见证者,也是伟大的书写者。2021年是开启新征程的关键节点,回眸2021年,楚雄市宣传思想战线"
+     "礼赞百年风华、凝聚奋进力量。\n高举思想旗帜 筑牢理论根基\n一年来,楚雄市宣传思想战线始终坚持把学习宣传贯彻放在首位。", "楚雄市"),
+    # s16: a news headline `洗马镇:…` and the town acting in the text
+    ("洗马镇:让疫情防控宣传持续升温\n为进一步落实疫情防控工作要求,引导辖区群众积极配合疫情防控工作,号召辖区居民群众少出门。\n"
+     "8月5日,洗马镇集中制作疫情防控宣传横幅205条在镇区主干道进行悬挂。", "洗马镇"),
+    # n20: a court by its short name, after a quotation and after 近年来
+    ("“今年1至10月,全市法院在各级媒体报道910余篇(含网络),营造了良好的舆论氛围。”玉溪中院党组书记、院长陈昌介绍,今年以来,"
+     "该院的司法宣传工作按照年初计划有序推进。\n近年来,玉溪中院坚持正确的政治方向、舆论导向,深化宣传阐释。", "玉溪中院"),
+])
+def test_a_unit_or_an_area_opening_clause_after_clause(body, unit):
+    assert attribute(None, to_simplified(body), "x.txt").unit == unit
+
+
+def test_a_kind_of_firm_is_no_firm():
+    # j18: 国有企业宣传思想工作… opens clauses again and again; it names no firm
+    body = ("新时代对国有企业宣传思想工作提出了新要求。国有企业宣传思想工作必须立足新定位。\n"
+            "国有企业宣传思想工作要找准新坐标,努力开创新局面。")
+    assert attribute(None, to_simplified(body), "x.txt").unit is None
+
+
 def test_the_space_ending_an_inline_heading_is_a_line_break():
     # e05: a page on one line; `一、基本情况 晒经学区党支部,…` ran together into 基本情况晒经学区
     # once the spaces next to Han characters went, and the unit fell back to 学区

@@ -884,21 +884,64 @@ _SENTENCE_OR_LINE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 def _repeated_subject_unit(simple: str) -> str | None:
-    """A named unit opening a clause in two or more sentences anywhere in the body
-    (`镇平县电业局面对着…` … `镇平县电业局以党员干部为主体…`; `2020年,永宁县委网络安全和信息化
-    委员会办公室组织开展…` twice): a third-person piece about one unit names it where it
-    acts, deep in the body. The name must be placed (`_anchored`), recur, and be named in the
-    piece's first lines too (a keyword line, an opening entry): an essay cites other units as
-    examples mid-text (近年来，北京大学建立了…, twice in the sample's 004). The last resort,
-    tried only when no other path found a name."""
+    """A named unit or an area opening clauses again and again (`镇平县电业局面对着…` …
+    `镇平县电业局以党员干部为主体…`; `尚义县迅速制定宣传方案` … `为积极送…下基层,尚义县在…`;
+    a headline `洗马镇:让疫情防控宣传持续升温` and `8月5日,洗马镇集中制作…`): a third-person
+    piece about one unit or one area names it where it acts. Every clause start in the body
+    counts (`_clause_subject`); the name must recur more than any other and be named in the
+    piece's first lines (an essay cites other units as examples mid-text: 近年来，北京大学
+    建立了…, twice in the sample's 004). The last resort, tried only when no other path found a
+    name."""
     found: Counter = Counter()
-    for m in _SENTENCE_OR_LINE.finditer(simple[:6000]):
-        if len(m.group()) >= 16:
-            u = _clause_initial_unit(m.group(), local=True)
-            if u and (_anchored(u) or _local_name(u)):
-                found[u] += 1
-    best = max(found.items(), key=lambda kv: kv[1], default=(None, 0))   # the first of equals
-    return best[0] if best[1] >= 2 and 0 <= simple.find(best[0]) < _NAMED_EARLY else None
+    for m in _CLAUSE_START.finditer(simple[:6000]):
+        u = _clause_subject(m.group(1))
+        if u:
+            found[u] += 1
+    for long in [u for u in found if any(u != v and u.endswith(v) for v in found)]:
+        # 安阳市文峰区 … 文峰区 …: one area, named in full once
+        short = max((v for v in found if long != v and long.endswith(v)), key=len)
+        found[short] += found.pop(long)
+    top = found.most_common(2)      # the first of equals
+    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0] if 0 <= simple.find(top[0][0]) < _NAMED_EARLY else None
+
+
+# a clause's first characters: at a line's or a sentence's start, after a comma or a colon
+# (a quotation's close, a space between a run-in heading and its text: 夯实宣传工作基础 文峰区将…)
+_CLAUSE_START = re.compile(r"(?:^|(?<=[。！？；，,;：:”」 \t　]))[ \t　]*([\u4e00-\u9fff]{2,24})", re.M)
+
+
+def _area_prefix(run: str) -> int:
+    """Length of the chain of region names `run` opens with (安阳市文峰区 -> 6), 0 if none."""
+    names, _, longest = _place_index()
+    pos = 0
+    while True:
+        k = next((k for k in range(min(longest, len(run) - pos), 1, -1) if run[pos:pos + k] in names), 0)
+        if not k:
+            return pos
+        pos += k
+
+
+def _clause_subject(run: str) -> str | None:
+    """The unit or the area a clause opening with `run` is about: the longest named unit
+    opening it that a reader can place (`_anchored`, a town's own name, or a short name with a
+    two-character suffix: 玉溪中院), else a county- or city-level area alone (楚雄市宣传思想战线…,
+    安阳市文峰区多层次…)."""
+    for end in range(len(run), 1, -1):
+        cand = run[:end]
+        u = _named_unit(cand)
+        if (u == cand and (_anchored(u, level_min=4) or _local_name(u)
+                           or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX))
+                and not (end < len(run) and (run[end] in "的和与及等" or _runs_on(u, run[end])))
+                and not _splits_word(run, end) and not _PROSE_IN_NAME.search(u) and shown_name(u)
+                and not _NOT_A_NAME.search(u[:len(u) - _suffix_len(u)])
+                and not u.startswith(tuple(unit_config().get("names", {}).get("not_start", ())))):
+            return u
+    k = _area_prefix(run)
+    if k and _level(run[:k]) in (1, 2) and k < len(run) and run[k] not in "的和与及等、":
+        return run[:k]
+    return None
 
 
 _NAMED_EARLY = 400      # characters: where the piece introduces what it is about
@@ -1066,6 +1109,12 @@ def _first_body_unit(simple: str) -> tuple[str | None, bool, str | None]:
             continue
         if explicit:
             if first is None or unit_type_of(u) == unit_type_of(first[0]):
+                if u in _generic()[1] or (_LEVEL_ORGAN.match(u) and not _starts_with_place(u)):
+                    # an organ of an unnamed level (县宣传部牵头…) in a piece about one area of
+                    # that level, named again and again (尚义县迅速制定… 尚义县在…): the area's report
+                    area = _repeated_subject_unit(simple)
+                    if area and _is_area(area) and u.startswith(area[-1]):
+                        return area, True, how
                 return u, explicit, how
             continue
         if first is None:
