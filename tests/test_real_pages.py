@@ -577,6 +577,25 @@ def test_the_report_a_preamble_names(page, year, period):
     assert (r.attrs["year"], r.attrs["period"]) == (year, period)
 
 
+@pytest.mark.parametrize("page,year", [
+    # p12: the site's heading gives the year the document's own title masks
+    ("2022年镇宣传思想工作总结\n更新时间:\nXX年年xx镇宣传思想工作总结\n"
+     "XX年年,我镇的宣传思想工作在县委宣传部和镇党委的领导下,坚持以科学发展观统领全镇宣传思想工作全局。\n"
+     "一、理论学习\n全年组织中心组学习12次。", 2022),
+    # q05: 20_年 in the document's title
+    ("宣传部2024年前三季度工作总结\n宣传部20_年前三季度工作总结\n一、 理论学习方面\n"
+     "始终将理论学习放在首位,全方位、立体式学习宣传习近平新时代中国特色社会主义思想。\n"
+     "(一)突出中心组学习。今年以来,区委理论学习中心组开展专题学习8次。", 2024),
+    # o04: a first sentence's 2020年以来 is the report's year when it names no later one
+    ("2020年以来,我镇宣传思想文化工作在市委、市政府的正确领导下,紧紧围绕中心、服务大局。全年已按计划开展了6次中心组学习。", 2020),
+    # … and a starting point when it does (2018年以来 in a review of the years to 2020)
+    ("2018年以来,我镇宣传思想文化工作在市委、市政府的正确领导下,紧紧围绕中心、服务大局。\n" + "坚持把理论武装放在首位。" * 40
+     + "\n三年来组织中心组学习36次,其中2020年开展了12次。", None),
+])
+def test_the_year_a_page_gives_its_report(page, year):
+    assert reports(page)[-1].attrs["year"] == year
+
+
 @pytest.mark.parametrize("sentence", [
     "镇关于宣传思想文化2022年工作总结及2023年工作计划(4050字)",   # d22: a word count after a title
     "行业内共获得奖项40余个。",                                   # d29: prizes

@@ -374,6 +374,23 @@ def year_from_title(title: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_YEAR_OR_MASK = LazyRegex(lambda: rf"{_YEAR}\s*年度?|{_BLANK_YEAR}年度?|[Xx×*＊_]{{1,4}}年度?|[Xx×*＊_]+|\s+")
+
+
+def unmasked_title_year(title: str | None, header: str) -> int | None:
+    """The year a page's own heading gives a title whose year the document masks (the site's
+    `2022年镇宣传思想工作总结` above the document's `XX年年xx镇宣传思想工作总结`): a line of the
+    header that is the title once years, masks and spaces are taken out of both."""
+    if not title or not header or year_from_title(title) or not _YEAR_OR_MASK.search(title):
+        return None
+    bare = _YEAR_OR_MASK.sub("", title).replace("年", "")
+    for line in header.splitlines()[-12:]:
+        year = year_from_title(line)
+        if year and len(line) <= 2 * len(title) + 8 and _YEAR_OR_MASK.sub("", line).replace("年", "") == bare:
+            return year
+    return None
+
+
 # a site's preamble names the report it introduces: 下面是小编为大家整理的2023年度局党组上半年意识
 # 形态工作总结…，供大家参考 / 今天为大家精心准备了学校党支部关于2020年第一季度…研判报告
 _PREAMBLE_TITLE = LazyRegex(lambda: rf"(?:{_w('preamble.verbs')})(?:了|的)(?:关于)?([^，,。！!？?]{{4,60}}?(?:{_w('preamble.genres')}))")
@@ -421,6 +438,12 @@ def body_year(simple: str) -> int | None:
     if m:
         return int(m.group(1) or m.group(2))
     for m in _OPENING_YEAR.finditer(opening):
+        return int(m.group(1))
+    m = _SINCE_YEAR.match(opening)
+    if m and max(map(int, re.findall(_YEAR, simple[:6000])), default=0) <= int(m.group(1)):
+        # `2020年以来,我镇宣传思想文化工作…` opening a report that names no later year: the
+        # year's summary (CONVENTIONS: a first sentence's 2021年以来 is its year); with a later
+        # year in it, a review of several years
         return int(m.group(1))
     m = _PLAN_YEAR.search(simple)
     if m:
@@ -482,6 +505,7 @@ _SUMMARY_HEADING = LazyRegex(lambda: rf"(?:^|[。！？\n])\s*[一二三四五�
 _ANNOUNCED_YEAR = LazyRegex(lambda: rf"(?:{_w('period.announce_verbs')})\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?[作做]如下(?:报告|汇报|述职)"
                                      rf"|(?:{_w('named.announce')})\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?(?:报告|汇报|总结)如下")
 _OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
+_SINCE_YEAR = re.compile(rf"\s*(?:自|从)?\s*({_YEAR})\s*年(?:度)?以来[，,]")
 _SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
 
@@ -1397,6 +1421,7 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
     path_unit, path_year = unit_from_path(path)
     announced = preamble_title(header) if not stitle else None
     for value, source in ((manifest.get("year"), "manifest"), (path_year, "path"), (year_from_title(stitle), "title"),
+                          (unmasked_title_year(stitle, header), "title"),
                           (year_from_title(PurePath(path).stem), "path"), (body_year(simple), "body"),
                           (year_from_title(collection_title), "title"), (year_from_title(announced), "title")):
         if value:
