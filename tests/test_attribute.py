@@ -281,7 +281,10 @@ def test_year_from_title(title, year):
 def test_body_year():
     assert body_year("2018年,严格按照《阿里地区2018年地直部门党委(党组)意识形态工作目标管理责任书》要求") == 2018
     assert body_year("今年以来,县政府办公室党组认真落实……制定了《2021年党建和意识形态工作要点》") == 2021
-    assert body_year("2015年以来,我局始终坚持……") is None
+    # a first sentence's 2015年以来 is the year (CONVENTIONS) unless a later year follows,
+    # which makes it a review of several years
+    assert body_year("2015年以来,我局始终坚持……") == 2015
+    assert body_year("2015年以来,我局始终坚持……" + "坚持理论武装。" * 60 + "2017年共学习20次。") is None
     assert body_year("20__年,我局在县委的正确领导下") is None
 
 
