@@ -213,6 +213,7 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     "让政府",                                      # s17
     "有个别党委宣传部",                             # r16
     "国家体育总局副局",                             # r13: 副局长 cut short
+    "茶山成功通过全国文明镇",                        # o07: an award's story
 ])
 def test_pieces_of_sentences_are_never_shown_as_units(junk):
     from pipeline.extract.attribute import shown_name
@@ -289,6 +290,13 @@ def test_an_area_like_subject_needs_its_work_after_it():
     ("在民政局2025年度意识形态工作总结会上的讲话", "民政局"),         # r12: a speech's title
     ("20xx年市场监督管理局宣传工作经验材料", "市场监督管理局"),       # r09: 宣传工作 ends the name
     ("县委宣传部2021年宣传工作总结", "县委宣传部"),                   # not cut at 宣传 inside the name
+    # no topic word ends the name: the longest unit the title opens with, in a title of a report
+    ("县交运局宣贯省农村公路条例工作总结", "县交运局"),                 # r18
+    ("沁裕煤矿职工思想调研报告", "沁裕煤矿"),                         # m21
+    ("文化馆文化下乡活动总结", None),                                # j19: 下乡 is a campaign
+    ("城市社区思想政治调研报告", None),                               # c29: a kind of community
+    ("沁裕煤矿职工思想调研", None),                                   # no kind of report: no title
+    ("湾区宜居小镇建设工作总结", None),                               # o07: 小镇 is a slogan's word
 ])
 def test_the_unit_a_title_names(title, unit):
     from pipeline.extract.attribute import unit_from_title_any

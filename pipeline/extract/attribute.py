@@ -660,7 +660,7 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
         return None, False
     m = _TITLE_NAME.match(_title_core(title))
     if not m:
-        return None, False
+        return _title_head_unit(_title_core(title)), True
     cand = _strip_party(re.sub(r"(?<=.)在$", "", m.group(1).strip(" 、,，")))
     post = _POST_TITLE.search(cand)       # 县委宣传部部长…述职报告: the unit is the 宣传部
     if post and unit_type_of(cand[:post.start()]):
@@ -672,6 +672,25 @@ def unit_from_title_any(title: str | None) -> tuple[str | None, bool]:
             or (_false_name(cand) and not masked_kind) or re.search(r"[我本]", cand)):
         return None, False
     return cand, not _anonymised(cand)
+
+
+_TITLE_GENRE = LazyRegex(lambda: rf"(?:{_w('preamble.genres')}|综述)$")
+
+
+def _title_head_unit(core: str) -> str | None:
+    """The named unit a report's title opens with when no topic word ends the name
+    (`县交运局宣贯省农村公路条例工作总结`, `沁裕煤矿职工思想调研报告`): the longest run of four
+    characters or more that is a named unit (a placed one, or a level's organ), in a title
+    that ends in the kind of report it is."""
+    if not _TITLE_GENRE.search(core):
+        return None
+    for end in range(min(len(core) - 2, 16), 3, -1):
+        u = core[:end]
+        if (_named_unit(u) == u and shown_name(u) and not _splits_word(core, end)
+                and not _NOT_A_NAME.search(u[:len(u) - _suffix_len(u)])
+                and not u.startswith(tuple(unit_config().get("names", {}).get("not_start", ())))):
+            return u
+    return None
 
 
 def generic_unit_from_title(title: str | None) -> str | None:
