@@ -343,6 +343,18 @@ def test_a_unit_or_an_area_opening_clause_after_clause(body, unit):
     assert attribute(None, to_simplified(body), "x.txt").unit == unit
 
 
+def test_a_name_in_full_and_its_short_form_count_as_one():
+    # u13: 清溪镇文明办 twice, 镇文明办 once: the full name, not the bare level's office
+    body = ("清溪镇:强阵地,新时代文明实践站再提升\n近日,清溪镇文明办对辖区内15个村级新时代文明实践站进行自查,强化村级实践站阵地建设。\n"
+            "自查中发现部分村无志愿服务展示图片等问题。镇文明办汇总各村新时代文明实践站问题,根据问题提出相应的提升建议。\n"
+            "下一步,清溪镇文明办将定期对村级实践站进行自查,强化村级新时代文明实践站阵地作用。")
+    assert attribute(None, to_simplified(body), "x.txt").unit == "清溪镇文明办"
+    # r16: a run whose front is no place (只有分公司) is the short name's, never shown
+    body = ("宣传文化统战战线工作质量出现下滑。只有分公司党委工作部宣传办发稿一篇;仅有4个农场有限公司发稿。\n"
+            "综上所述,分公司党委工作部宣传办全体人员进行了深刻反思,分公司党委工作部宣传办也是有责任的。")
+    assert attribute(None, to_simplified(body), "x.txt").unit != "只有分公司"
+
+
 def test_a_kind_of_firm_is_no_firm():
     # j18: 国有企业宣传思想工作… opens clauses again and again; it names no firm
     body = ("新时代对国有企业宣传思想工作提出了新要求。国有企业宣传思想工作必须立足新定位。\n"

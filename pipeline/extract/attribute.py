@@ -940,10 +940,17 @@ def _repeated_subject_unit(simple: str) -> str | None:
         u = _clause_subject(m.group(1))
         if u:
             found[u] += 1
-    for long in [u for u in found if any(u != v and u.endswith(v) for v in found)]:
-        # 安阳市文峰区 … 文峰区 …: one area, named in full once
-        short = max((v for v in found if long != v and long.endswith(v)), key=len)
-        found[short] += found.pop(long)
+    for short in sorted(found, key=len):
+        # 安阳市文峰区 … 文峰区 …, 清溪镇文明办 … 镇文明办 …: one body, named in full once and
+        # counted under the full name; a longer run whose front is no place (只有分公司) is the
+        # short name's
+        longer = [v for v in found if v != short and v.endswith(short)]
+        placed = [v for v in longer if _starts_with_place(v) or _local_name(v[:len(v) - len(short) + 1])]
+        for v in longer:
+            if v not in placed:
+                found[short] += found.pop(v)
+        if placed:
+            found[max(placed, key=lambda v: (found[v], len(v)))] += found.pop(short)
     top = found.most_common(2)      # the first of equals
     if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
@@ -1155,8 +1162,9 @@ def _first_body_unit(simple: str) -> tuple[str | None, bool, str | None]:
                 if u in _generic()[1] or (_LEVEL_ORGAN.match(u) and not _starts_with_place(u)):
                     # an organ of an unnamed level (县宣传部牵头…) in a piece about one area of
                     # that level, named again and again (尚义县迅速制定… 尚义县在…): the area's report
+                    # … or to the same organ named in full (清溪镇文明办 … 镇文明办 … 清溪镇文明办)
                     area = _repeated_subject_unit(simple)
-                    if area and _is_area(area) and u.startswith(area[-1]):
+                    if area and ((_is_area(area) and u.startswith(area[-1])) or area.endswith(u)):
                         return area, True, how
                 return u, explicit, how
             continue
