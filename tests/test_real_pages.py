@@ -467,6 +467,20 @@ def test_problems_announced_as_the_main_aspects():
     assert [s[:4] for s in statements(text)] == ["有些民警", "基层民警"]
 
 
+@pytest.mark.parametrize("text,items", [
+    # u13: an inspection's findings in a news piece, ended by 等问题
+    ("近日,清溪镇文明办对辖区内15个村级新时代文明实践站进行自查。\n自查中发现部分村无志愿服务展示图片、无市民教育活动室和开放时间、"
+     "公益宣传和卫生防疫知识宣传海报陈旧、志愿服务站和便民服务台无明显标识牌等问题。镇文明办汇总各村问题,提出提升建议。",
+     ["部分村无志愿服务展示图片", "无市民教育活动室和开放时间", "公益宣传和卫生防疫知识宣传海报陈旧", "志愿服务站和便民服务台无明显标识牌"]),
+    # u14: the shortcomings a meeting pointed out
+    ("会上,该院宣传工作负责人介绍了2022年度该院检察宣传和意识形态工作的总体情况,展示取得的阶段性成效,也指出新媒体作品偏少、"
+     "新媒体运营数据不理想、经验总结类稿件不多、沟通联系机制不健全等问题和短板,明确2023年度的工作思路。",
+     ["新媒体作品偏少", "新媒体运营数据不理想", "经验总结类稿件不多", "沟通联系机制不健全"]),
+])
+def test_a_list_found_or_pointed_out_ended_by_deng_wenti(text, items):
+    assert statements(text) == items
+
+
 def test_a_long_heading_after_a_site_cut_gets_its_line_back():
     # i04: a page on one line; the problems heading follows a site's cut (……) and runs
     # 21 characters before the space that ended it
