@@ -213,6 +213,7 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     "让政府",                                      # s17
     "有个别党委宣传部",                             # r16
     "国家体育总局副局",                             # r13: 副局长 cut short
+    "提升医院",                                      # u04: 是提升医院影响力…
     "茶山成功通过全国文明镇",                        # o07: an award's story
 ])
 def test_pieces_of_sentences_are_never_shown_as_units(junk):
@@ -297,6 +298,7 @@ def test_an_area_like_subject_needs_its_work_after_it():
     ("城市社区思想政治调研报告", None),                               # c29: a kind of community
     ("沁裕煤矿职工思想调研", None),                                   # no kind of report: no title
     ("湾区宜居小镇建设工作总结", None),                               # o07: 小镇 is a slogan's word
+    ("——2024年濮阳市宣传思想文化工作综述", "濮阳市"),                 # t07: a subtitle kept alone
 ])
 def test_the_unit_a_title_names(title, unit):
     from pipeline.extract.attribute import unit_from_title_any
@@ -386,7 +388,8 @@ def test_a_signer_never_opens_with_a_verb():
     assert a.unit != "根据区委区政府" and a.unit_type == "乡镇街道"
 
 
-@pytest.mark.parametrize("unit,typ", [("**监区党支部", "政法"), ("XX部门", "党政机关"), ("工业园区", "党政机关")])
+@pytest.mark.parametrize("unit,typ", [("**监区党支部", "政法"), ("XX部门", "党政机关"), ("工业园区", "党政机关"),
+                                      ("唐山汉沽警方", "政法")])      # u05
 def test_new_suffixes(unit, typ):
     assert unit_type_of(unit) == typ
 
@@ -620,6 +623,10 @@ def test_the_report_a_preamble_names(page, year, period):
     ("宣传部2024年前三季度工作总结\n宣传部20_年前三季度工作总结\n一、 理论学习方面\n"
      "始终将理论学习放在首位,全方位、立体式学习宣传习近平新时代中国特色社会主义思想。\n"
      "(一)突出中心组学习。今年以来,区委理论学习中心组开展专题学习8次。", 2024),
+    # u18, t14: the day of a meeting on the year before
+    ("2018年1月12日上午,公司在316会议室召开了2017年企业文化建设暨宣传工作会议,公司相关领导等90余人参加了会议。\n"
+     "会上,党群工作部汇报了2017年企业文化建设工作开展情况。", 2017),
+    ("2025年1月22日,郑州市南水北调工程运行保障中心召开第四季度意识形态分析研判暨2024年意识形态工作总结会。会议由党总支书记主持。", 2024),
     # o04: a first sentence's 2020年以来 is the report's year when it names no later one
     ("2020年以来,我镇宣传思想文化工作在市委、市政府的正确领导下,紧紧围绕中心、服务大局。全年已按计划开展了6次中心组学习。", 2020),
     # … and a starting point when it does (2018年以来 in a review of the years to 2020)
@@ -633,6 +640,8 @@ def test_the_year_a_page_gives_its_report(page, year):
 @pytest.mark.parametrize("sentence", [
     "镇关于宣传思想文化2022年工作总结及2023年工作计划(4050字)",   # d22: a word count after a title
     "行业内共获得奖项40余个。",                                   # d29: prizes
+    "《党史微讲堂》栏目线上直播,累计观看人数110余万人。",            # t08: an audience figure
+    "中央、省、市等60余家媒体报道、转载有关安顺学院的新闻。",          # n01: outlets that covered it
 ])
 def test_still_more_things_that_are_not_activity_counts(sentence):
     assert counts(sentence) == []

@@ -434,6 +434,11 @@ def body_year(simple: str) -> int | None:
     simple = arabic_years(simple)
     front = _ADDRESSEE.match(simple)        # a date line under the title dates the text, not its year
     opening = simple[front.end() if front else 0: min(400, sig_start)]
+    m = _DATED_MEETING.match(opening)
+    if m and int(m.group(2)) == int(m.group(1)) - 1:
+        # 2018年1月12日上午,公司…召开了2017年企业文化建设暨宣传工作会议: the day of a meeting on
+        # the year before, which the report is of
+        return int(m.group(2))
     m = _ANNOUNCED_YEAR.search(opening)     # 我对2011年度工作情况…作如下报告, after `我自2008年分管…`
     if m:
         return int(m.group(1) or m.group(2))
@@ -505,6 +510,8 @@ _SUMMARY_HEADING = LazyRegex(lambda: rf"(?:^|[。！？\n])\s*[一二三四五�
 _ANNOUNCED_YEAR = LazyRegex(lambda: rf"(?:{_w('period.announce_verbs')})\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?[作做]如下(?:报告|汇报|述职)"
                                      rf"|(?:{_w('named.announce')})\s*({_YEAR})\s*年度?[^。；;！？\n]{{0,40}}?(?:报告|汇报|总结)如下")
 _OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
+_DATED_MEETING = LazyRegex(lambda: rf"\s*({_YEAR})\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日[^。]{{0,40}}?召开(?:了)?"
+                                    rf"[^。]{{0,30}}?({_YEAR})\s*年度?[^。，,]{{0,30}}?会")
 _SINCE_YEAR = re.compile(rf"\s*(?:自|从)?\s*({_YEAR})\s*年(?:度)?以来[，,]")
 _SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
@@ -641,7 +648,9 @@ def _title_core(title: str) -> str:
     """Where a title's unit may open: no spaces, no lead words or year, and after a main
     title's slogan (`凝心聚力担使命 奋楫扬帆新征程——北海艺术设计学院2022年宣传思想工作综述`,
     `…(十一)——2023年秦州区宣传思想文化工作综述`)."""
-    t = re.sub(r"^.{2,40}?(?:——|--|－－)(?=[\u4e00-\u9fff\d]{4})", "", re.sub(r"\s+", "", title.strip()))
+    # (a subtitle alone keeps its dash: ——2024年濮阳市…综述; but ——镇2022年… is a masked name)
+    t = re.sub(r"^(?:.{2,40}?(?:——|--|－－)(?=[\u4e00-\u9fff\d]{4})|(?:——|--|－－)(?=\d{4}))", "",
+               re.sub(r"\s+", "", title.strip()))
     t = _TITLE_LEAD.sub("", arabic_years(t))
     t = re.sub(r"^(.{2,4}?)\1", r"\1", t)          # a site's doubled word: 街道街道
     return re.sub(r"^\d{4}(?![\d年])", "", t)      # 2023社区党建工作总结: a bare year opens no name
