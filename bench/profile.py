@@ -25,7 +25,8 @@ from pathlib import Path
 
 from bench.common import OUT, ROOT, corpus
 
-STAGE_MODULES = ("load/read", "load/decode", "text/clean", "extract/split", "extract/attribute", "extract/segment",
+STAGE_MODULES = ("load/read", "load/decode", "text/clean", "extract/split", "extract/attribute",
+                 "extract/attribution_base", "extract/places", "extract/units", "extract/years", "extract/segment",
                  "extract/metrics", "text/numerals", "extract/shortcomings", "extract/tokenize", "text/textmap",
                  "text/shingles")
 IDLE = ("select", "wait", "Condition.wait", "_PollLikeSelector.select", "Queue._feed")

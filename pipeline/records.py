@@ -144,7 +144,7 @@ class ReportResult:
     # 100,000) and a full scan costs 130 ms instead of 205; the file grows by ~5 KB a report
     text_simplified: str = stored("VARCHAR", label="简体文本", compression="uncompressed")
     title: str | None = stored("VARCHAR", label="标题")
-    # attribution (pipeline/extract/attribute.py)
+    # attribution (pipeline/extract/attribute.py and the modules it decides between)
     unit: str | None = stored("VARCHAR", label="单位")
     unit_explicit: bool = stored("BOOLEAN", label="单位明确署名")
     unit_type: str = stored("VARCHAR", label="单位类型")

@@ -247,7 +247,8 @@ SCHEMAS: dict[str, Any] = {
         "columns": Table({c: _WORDS for c in _MANIFEST_COLUMNS},
                          required=_MANIFEST_COLUMNS),
     }, required=("periods", "unit_types", "columns")),
-    # the words the attribute stage reads units, years and periods with (pipeline/extract/attribute.py)
+    # the words the attribute stage reads units, years and periods with (pipeline/extract/
+    # attribution_base.py, places.py, units.py, years.py)
     "attribution.toml": Table({
         "party": _words_table("tails", "committee_of", "strip", "bodies", "bodies_named"),
         "signature": _words_table("not_a_signer", "publish"),

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.attribute import _strip_party, attribute, body_year, manifest_values, period_of, publish_date, signature_block, unit_from_path, unit_type_of, year_from_title
+from pipeline.extract.units import _strip_party, signature_block, unit_from_path, unit_type_of
+from pipeline.extract.years import body_year, period_of, publish_date, year_from_title
+from pipeline.extract.attribute import attribute, manifest_values
 from pipeline.text.clean import clean
 from pipeline.text.script import to_simplified
 from pipeline.load.decode import decode
@@ -427,12 +429,12 @@ def test_one_character_county_trusted_only_opening_a_unit_or_title():
 @pytest.fixture
 def places_in(tmp_path, monkeypatch):
     """_jieba_places() with its cache in an empty private folder; the in-process memo cleared."""
-    from pipeline.extract import attribute as attribute_mod
+    from pipeline.extract import places
 
     monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(tmp_path))
-    attribute_mod._jieba_places.cache_clear()
-    yield attribute_mod
-    attribute_mod._jieba_places.cache_clear()
+    places._jieba_places.cache_clear()
+    yield places
+    places._jieba_places.cache_clear()
 
 
 def test_place_names_cached_and_same_as_parsing_the_dictionary(places_in, tmp_path):
@@ -499,7 +501,7 @@ def _findall_reference():
     """What find_places replaces: every name in one alternation, longest first, re.findall."""
     import re
 
-    from pipeline.extract.attribute import place_names
+    from pipeline.extract.places import place_names
 
     alt = "|".join(sorted(map(re.escape, place_names()), key=len, reverse=True))
     return re.compile(f"(?:{alt})")
@@ -508,7 +510,7 @@ def _findall_reference():
 def test_find_places_lists_what_the_alternation_found(samples):
     import random
 
-    from pipeline.extract.attribute import _starts_with_place, find_places, place_names
+    from pipeline.extract.places import _starts_with_place, find_places, place_names
 
     ref = _findall_reference()
     texts = [to_simplified(clean(decode(read_bytes(p.read_bytes(), p.name))[0]).text) for p in sorted(SAMPLE.glob("*.txt"))]
@@ -530,7 +532,7 @@ def test_unit_type_of_is_the_longest_listed_suffix():
     bank or an insurer being 金融)."""
     import random
 
-    from pipeline.extract.attribute import _PARTY_TAIL, _inside_type, _suffix_types
+    from pipeline.extract.units import _PARTY_TAIL, _inside_type, _suffix_types
 
     def reference(unit):
         # the suffix part by brute force; the `inside` / sub-unit overrides are the module's own
@@ -563,6 +565,6 @@ def test_unit_type_of_is_the_longest_listed_suffix():
     ("局党委党支部", "党政机关"),
 ])
 def test_inside_words_and_sub_units(unit, typ):
-    from pipeline.extract.attribute import unit_type_of
+    from pipeline.extract.units import unit_type_of
 
     assert unit_type_of(unit) == typ

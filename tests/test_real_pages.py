@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.attribute import attribute, unit_type_of
+from pipeline.extract.units import unit_type_of
+from pipeline.extract.attribute import attribute
 from pipeline.text.clean import clean_text
 from pipeline.extract.metrics import extract_metrics
 from pipeline.extract.process import process_bytes
@@ -217,7 +218,7 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     "茶山成功通过全国文明镇",                        # o07: an award's story
 ])
 def test_pieces_of_sentences_are_never_shown_as_units(junk):
-    from pipeline.extract.attribute import shown_name
+    from pipeline.extract.units import shown_name
 
     assert shown_name(junk) is None
 
@@ -238,7 +239,8 @@ def test_a_towns_youth_league_committee_is_a_mass_organisation():
 
 def test_county_level_names_jieba_lacks_are_places():
     # o03 安阳市文峰区, o17 尚义县, and cities as large as 南宁市, 东莞市 were no places
-    from pipeline.extract.attribute import find_places, region_of
+    from pipeline.extract.places import find_places
+    from pipeline.extract.attribute import region_of
 
     assert find_places("安阳市文峰区、尚义县、南宁市青秀区、东莞市") == ["安阳市", "文峰区", "尚义县", "南宁市", "青秀区", "东莞市"]
     assert region_of("尚义县融媒体中心", None, "") == "尚义县"
@@ -260,7 +262,7 @@ def test_a_named_subject_after_an_essay_like_opening_beats_the_generic_form():
 @pytest.mark.parametrize("post", ["区委常委", "党委书记", "镇党委副书记", "宣传部部长"])
 def test_a_post_is_no_unit(post):
     # o19: `区委常委` (a member of the district's standing committee) was shown as the unit
-    from pipeline.extract.attribute import shown_name
+    from pipeline.extract.units import shown_name
 
     assert shown_name(post) is None
     assert shown_name("县人大常委会") == "县人大常委会" and shown_name("政协**县委员会") == "政协**县委员会"
@@ -301,7 +303,7 @@ def test_an_area_like_subject_needs_its_work_after_it():
     ("——2024年濮阳市宣传思想文化工作综述", "濮阳市"),                 # t07: a subtitle kept alone
 ])
 def test_the_unit_a_title_names(title, unit):
-    from pipeline.extract.attribute import unit_from_title_any
+    from pipeline.extract.units import unit_from_title_any
 
     assert unit_from_title_any(title)[0] == unit
 
@@ -938,7 +940,7 @@ def test_a_summary_and_plan_is_the_year_its_summary_part_names():
     ("——镇2022年意识形态工作总结", "——镇"),
 ])
 def test_the_unit_after_a_main_titles_slogan(title, unit):
-    from pipeline.extract.attribute import unit_from_title_any
+    from pipeline.extract.units import unit_from_title_any
 
     assert unit_from_title_any(title)[0] == unit
 
@@ -1101,13 +1103,13 @@ def test_prose_is_never_shown_as_a_unit_whatever_path_found_it():
     ("县委宣传部", "县委宣传部"),
 ])
 def test_a_units_name_is_cleaned_before_it_is_shown(raw, shown):
-    from pipeline.extract.attribute import shown_name
+    from pipeline.extract.units import shown_name
 
     assert shown_name(raw) == shown
 
 
 def test_a_date_or_a_sentence_is_never_a_unit():
-    from pipeline.extract import attribute as A
+    from pipeline.extract import units as A
 
     assert A._YEAR_IN_NAME.search("2012年公司") and A._PROSE_IN_NAME.search("意识形态工作纳入学校")
     assert not A._PROSE_IN_NAME.search("濉溪县城市建设投资有限公司") and not A._PROSE_IN_NAME.search("市委宣传部")
@@ -1171,7 +1173,7 @@ def test_a_run_in_title_without_a_year_names_its_unit():
 
 def test_a_breadcrumb_glued_to_a_title_is_not_part_of_the_name():
     # k20: 首页工作计划>正文党委宣传部2012年工作总结
-    from pipeline.extract.attribute import shown_name
+    from pipeline.extract.units import shown_name
 
     assert shown_name("首页工作计划>正文党委宣传部") == "党委宣传部"
 
@@ -1187,7 +1189,7 @@ def test_an_organ_of_an_unnamed_level_opening_a_clause():
     # j11: 县委外宣办 (short, the level opens it); 县局 alone is any county's bureau
     body = "外宣工作总结。\n今年以来,县委外宣办紧紧围绕县委中心工作,开展对外宣传。局里组织宣传活动3次。"
     assert attribute(None, body, "").unit == "县委外宣办"
-    from pipeline.extract.attribute import _LEVEL_ORGAN
+    from pipeline.extract.units import _LEVEL_ORGAN
 
     assert _LEVEL_ORGAN.match("县局")            # the shape matches, but two characters name no organ:
     a = attribute(None, "今年以来,县局组织开展集中宣传活动,张贴宣传标语40多条。", "")

@@ -139,10 +139,10 @@ def test_error_names_line_of_a_nested_key():
 @pytest.fixture()
 def fresh_attribute_rules():
     """Attribute's compiled rules re-read from the rules folder now, and again afterwards."""
-    from pipeline.extract import attribute
+    from pipeline.extract import attribute, attribution_base, units
 
-    caches = (attribute.unit_config, attribute.words, attribute._self_regex, attribute._suffix_types,
-              attribute._suffix_index, attribute._generic)
+    caches = (attribution_base.unit_config, attribution_base.words, units._self_regex, units._suffix_types,
+              units._suffix_index, units._generic)
     for c in caches:
         c.cache_clear()
     rules.reset_regexes()
@@ -155,13 +155,15 @@ def fresh_attribute_rules():
 def test_self_references_come_from_unit_types(rules_copy, fresh_attribute_rules):
     """An entry added to [self] in unit_types.toml is a self-reference (it once had no effect:
     attribute.py hard-coded the same words in a regex)."""
+    from pipeline.extract import units
+
     attribute = fresh_attribute_rules
     body = "今年以来，我馆认真落实意识形态工作责任制，组织学习12次。"
     assert attribute._type_for_generic(body) is None and not attribute.attribute(None, body, "x.txt").is_report
     _sub(rules_copy / "unit_types.toml", r'^"我局" = ', '"我馆" = ["馆", "医院"]\n"我局" = ')
     attribute.unit_config.cache_clear()
-    attribute._self_regex.cache_clear()
-    assert attribute._self_refs(body) == ["馆"]
+    units._self_regex.cache_clear()
+    assert units._self_refs(body) == ["馆"]
     assert attribute._type_for_generic(body) == "医院"
     a = attribute.attribute(None, body, "x.txt")
     assert a.is_report and a.unit_type == "医院"
@@ -170,13 +172,15 @@ def test_self_references_come_from_unit_types(rules_copy, fresh_attribute_rules)
 def test_attribution_words_come_from_the_rules_file(rules_copy, fresh_attribute_rules):
     """A post added to [title] posts in attribution.toml is cut from a 述职 title's unit (the
     words once sat in a regex in attribute.py)."""
+    from pipeline.extract import units
+
     attribute = fresh_attribute_rules
     title = "攸县县委宣传部干事2022年度意识形态工作述职报告"
-    assert attribute.unit_from_title(title) is None
+    assert units.unit_from_title(title) is None
     _sub(rules_copy / "attribution.toml", r'^posts = \["', 'posts = ["干事", "')
     attribute.words.cache_clear()
     rules.reset_regexes()
-    assert attribute.unit_from_title(title) == "攸县县委宣传部"
+    assert units.unit_from_title(title) == "攸县县委宣传部"
 
 
 def test_every_rules_file_has_a_schema():

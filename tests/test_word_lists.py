@@ -25,7 +25,7 @@ ALLOWED = {
     # the export contract's enum values (../shared/gold/FORMAT.md: unit_type is one of these
     # nine); the scorer and the database's CHECKs read the same words, a rules edit must not
     # change them
-    ("extract/attribute.py", "UNIT_TYPES"): "export contract enum",
+    ("extract/attribution_base.py", "UNIT_TYPES"): "export contract enum",
     # the four section kinds are the contract's section.kind values and the store's keys
     ("extract/segment.py", "SECTION_KINDS"): "export contract enum",
 }
@@ -121,17 +121,17 @@ def test_words_keep_their_order_and_are_escaped():
 
 def test_built_regexes_match_as_before():
     """A few of the regexes now built from the words, against what the old literals matched."""
-    from pipeline.extract import attribute, segment, shortcomings, split
+    from pipeline.extract import places, segment, shortcomings, split, units, years
     from pipeline.text import clean
 
-    assert attribute._PARTY_TAIL.sub("", "县审计局机关党委") == "县审计局"
-    assert attribute._PARTY_TAIL.sub("", "中学党支部委员会") == "中学"
-    assert attribute._POST_TITLE.search("县委宣传部常务副部长").start() == 5
-    assert attribute._HALF.search("2021年中，") and not attribute._HALF.search("今年中央")
-    assert attribute._THIS_YEAR.search("本年度") and attribute._QUARTER.search("前三季度")
-    assert attribute._level("宁夏回族自治区") == 0 and attribute._level("阿里地区") == 1 and attribute._level("盐池县") == 2
-    assert attribute._full_form("温泉公安", "温泉公安认真落实…温泉县公安局") == "温泉县公安局"
-    assert attribute._SUBJECT.match("今年以来，县审计局党组认真落实").group(1) == "县审计局"
+    assert units._PARTY_TAIL.sub("", "县审计局机关党委") == "县审计局"
+    assert units._PARTY_TAIL.sub("", "中学党支部委员会") == "中学"
+    assert units._POST_TITLE.search("县委宣传部常务副部长").start() == 5
+    assert years._HALF.search("2021年中，") and not years._HALF.search("今年中央")
+    assert years._THIS_YEAR.search("本年度") and years._QUARTER.search("前三季度")
+    assert places._level("宁夏回族自治区") == 0 and places._level("阿里地区") == 1 and places._level("盐池县") == 2
+    assert units._full_form("温泉公安", "温泉公安认真落实…温泉县公安局") == "温泉县公安局"
+    assert units._SUBJECT.match("今年以来，县审计局党组认真落实").group(1) == "县审计局"
     assert segment.heading_style("此外，还要") == "ordinal_word" and segment.heading_style("首先，") == "ordinal_word"
     assert shortcomings._inline_pattern("ordinal", 3).pattern == "(?:再次|第三)[，,、：:]"
     assert shortcomings._inline_pattern("ordinal", 5) is None

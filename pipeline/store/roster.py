@@ -89,7 +89,7 @@ def _rows_from_bytes(data: bytes, filename: str) -> list[list[str]]:
 
 
 def valid_types() -> list[str]:
-    from pipeline.extract.attribute import unit_config
+    from pipeline.extract.attribution_base import unit_config
 
     return [*unit_config()["types"], "其他"]
 
@@ -139,7 +139,7 @@ def parse_rows(rows: list[list[str]]) -> list[Entry]:
         raise RosterError(["名单中没有任何单位。"])
     for e in entries:
         if not e.unit_type:
-            from pipeline.extract.attribute import unit_type_of
+            from pipeline.extract.units import unit_type_of
 
             e.unit_type = unit_type_of(e.name)
     return entries
