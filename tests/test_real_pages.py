@@ -215,6 +215,8 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     "有个别党委宣传部",                             # r16
     "国家体育总局副局",                             # r13: 副局长 cut short
     "提升医院",                                      # u04: 是提升医院影响力…
+    "每个街道",                                      # d23: a quantifier
+    "一是将中心",                                    # j05: a list's enumerator
     "茶山成功通过全国文明镇",                        # o07: an award's story
 ])
 def test_pieces_of_sentences_are_never_shown_as_units(junk):
