@@ -217,6 +217,8 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     "提升医院",                                      # u04: 是提升医院影响力…
     "每个街道",                                      # d23: a quantifier
     "一是将中心",                                    # j05: a list's enumerator
+    "各学校",                                        # v09: a distributive
+    "成立由县委宣传部",                              # v13: a team set up
     "茶山成功通过全国文明镇",                        # o07: an award's story
 ])
 def test_pieces_of_sentences_are_never_shown_as_units(junk):
@@ -359,6 +361,13 @@ def test_a_name_in_full_and_its_short_form_count_as_one():
     body = ("宣传文化统战战线工作质量出现下滑。只有分公司党委工作部宣传办发稿一篇;仅有4个农场有限公司发稿。\n"
             "综上所述,分公司党委工作部宣传办全体人员进行了深刻反思,分公司党委工作部宣传办也是有责任的。")
     assert attribute(None, to_simplified(body), "x.txt").unit != "只有分公司"
+
+
+def test_an_area_after_a_dated_opening_word_reports_on_itself():
+    # v06: 近日,<area>充分结合实际… (a time word and its comma before the subject)
+    body = ("陇川“五个一”学习宣传十八大精神\n近日,陇川县充分结合实际,运用“民族五用”优势,采取“五个一”措施,迅速在各族干部群众中"
+            "掀起了十八大精神的学习宣传热潮。\n组织一次集中收看和体会交流。11月8日上午,组织全县3600余名各族干部、群众收听收看了开幕式盛况。")
+    assert attribute(None, to_simplified(body), "x.txt").unit == "陇川县"
 
 
 def test_a_kind_of_firm_is_no_firm():
