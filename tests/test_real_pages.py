@@ -655,6 +655,10 @@ def test_the_year_a_page_gives_its_report(page, year):
     "行业内共获得奖项40余个。",                                   # d29: prizes
     "《党史微讲堂》栏目线上直播,累计观看人数110余万人。",            # t08: an audience figure
     "中央、省、市等60余家媒体报道、转载有关安顺学院的新闻。",          # n01: outlets that covered it
+    "学校官微27次进入全省高校微信周榜前10名,2次跻身全国百强高校月榜。",  # w14: times ranked
+    "全年推文获得8.1万个转评赞。",                                   # w14: readers' engagement
+    "作品从千余部作品中脱颖而出。",                                   # w16: the field competed in
+    "来自全国300余所高校的代表参加了本次会议。",                       # w14: where others came from
 ])
 def test_still_more_things_that_are_not_activity_counts(sentence):
     assert counts(sentence) == []
