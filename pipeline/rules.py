@@ -251,7 +251,7 @@ SCHEMAS: dict[str, Any] = {
     # attribution_base.py, places.py, units.py, years.py)
     "attribution.toml": Table({
         "party": _words_table("tails", "committee_of", "strip", "bodies", "bodies_named"),
-        "signature": _words_table("not_a_signer", "publish"),
+        "signature": _words_table("not_a_signer", "publish", "site_greeting", "site_kind"),
         "preamble": _words_table("verbs", "genres", "collection"),
         "period": _words_table("multi_year", "half", "half_more", "second_half", "second_half_not_before",
                                "summary_not_before", "mid_year_before", "quarter", "this_year",

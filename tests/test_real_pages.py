@@ -1264,3 +1264,31 @@ def test_an_area_speaking_of_itself_is_named_by_the_area():
     # …but a community under 我区 is still no name of it (h18)
     body = "我区完成凤鸣社区等×处农家书屋提质增效示范点建设。我区开展宣传活动12次。"
     assert attribute(None, body, "").unit != "完成凤鸣社区"
+
+
+def test_a_units_own_site_names_a_report_that_calls_itself_by_its_kind():
+    # w12: 欢迎访问文山州中医医院官方网站 … 我院组织开展…: the hospital's own site
+    page = ("欢迎访问文山州中医医院官方网站\n您的位置: 首页 > 新闻动态 > 工作动态\n\n我院组织开展2021年“宪法宣传周”宣传活动\n\n"
+            "时间:2021-12-07 发布人:马荣梅\n在第八个国家宪法日来临之际,我院紧紧围绕主题,组织开展宣传活动。一是悬挂横幅5条。")
+    r = reports(page)[-1]
+    assert (r.attrs["unit"], r.attrs["unit_explicit"]) == ("文山州中医医院", True)
+    # a document site's greeting names no unit
+    page = "欢迎来到天天文库\n\n我院2021年宣传工作总结\n今年以来,我院紧紧围绕中心工作,组织开展宣传活动。悬挂横幅5条。"
+    assert reports(page)[-1].attrs["unit"] != "天天文库"
+
+
+def test_every_source_of_a_value_has_a_chinese_name():
+    """The 元数据来源 table shows where each value came from in Chinese: every source the
+    attribute stage gives on the real pages has a name in queries.labels."""
+    import glob
+    from pathlib import Path
+
+    from pipeline.extract.process import process_path
+    from pipeline.queries.labels import FIELD_NAMES, SOURCE_NAMES
+
+    seen = set()
+    for path in sorted(glob.glob(str(Path(__file__).parent / "fixtures" / "real_*" / "*.txt")))[::3]:
+        for r in process_path(path).reports:
+            seen |= {(k, v) for k, v in r.sources.items()}
+    assert {k for k, _ in seen} <= set(FIELD_NAMES), seen
+    assert {v for _, v in seen} <= set(SOURCE_NAMES), {v for _, v in seen} - set(SOURCE_NAMES)

@@ -28,7 +28,7 @@ from pipeline.rules import load as load_rules
 from pipeline.extract.attribution_base import unit_config, UNIT_TYPES, words, _ANON, _lines, _w, _YEAR
 from pipeline.extract.places import find_places, _jieba_places, _level, _starts_with_place
 from pipeline.extract.units import (
-    generic_unit_from_title, shown_name, unit_from_path, unit_from_signature, unit_from_title_any,
+    generic_unit_from_title, shown_name, site_owner, unit_from_path, unit_from_signature, unit_from_title_any,
     unit_type_of, _anonymised, _expand, _first_body_unit, _has_self, _is_generic, _main_self, _strip_party)
 from pipeline.extract.years import (
     body_year, multi_year, period_of, preamble_title, publish_date, reference_date, reviewed_year,
@@ -257,6 +257,9 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
             elif t_unit or s_unit:
                 a.unit, a.unit_explicit = t_unit or s_unit, False
                 a.sources["unit"] = "title" if t_unit else "signature"
+            elif u and site_owner(header, u):
+                # 我院 on the hospital's own site: the site's greeting names it
+                a.unit, a.unit_explicit, a.sources["unit"] = site_owner(header, u), True, "header"
             elif u:
                 a.unit, a.unit_explicit, a.sources["unit"] = u, False, how
             elif generic_unit_from_title(stitle):

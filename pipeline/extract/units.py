@@ -746,7 +746,9 @@ def _area_at_work(m: re.Match, sentence: str) -> bool:
 def _first_body_unit(simple: str) -> tuple[str | None, bool, str | None]:
     """The first of `body_units` the last guard lets through; but a generic form (学校, from
     我校) gives way to a name of the same kind found further on (20xx学年度,滨河小学对外宣传工作在…,
-    past an essay-like opening): a name the text states beats the generic form of a self-reference."""
+    past an essay-like opening): a name the text states beats the generic form of a self-reference
+    (of another kind only when the self-reference is an area's and the name is the subject
+    named again and again)."""
     first = None
     for u, explicit, how in body_units(simple):
         if not shown_name(u):
@@ -760,6 +762,12 @@ def _first_body_unit(simple: str) -> tuple[str | None, bool, str | None]:
                     area = _repeated_subject_unit(simple)
                     if area and ((_is_area(area) and u.startswith(area[-1])) or area.endswith(u)):
                         return area, True, how
+                return u, explicit, how
+            if (_main_self(simple) in unit_config().get("self_forms", {}).get("area", ())
+                    and u == _repeated_subject_unit(simple)):
+                # the generic of an area's self-reference (我市: 市委) gives way to a unit of
+                # another kind acting again and again (交通集团开展… 交通集团在全市…): a city's
+                # firm or school says 我市 too
                 return u, explicit, how
             continue
         if first is None:
@@ -870,6 +878,20 @@ def unit_from_signature(simple: str) -> tuple[str | None, bool]:
 
 
 _NOT_A_UNIT_FILE = LazyRegex(lambda: rf"{_w('title.not_a_unit_file')}|\d{{3}}")
+
+
+_SITE_OWNER = LazyRegex(lambda: rf"(?:{_w('signature.site_greeting')})\s*([\u4e00-\u9fff]{{3,24}}?)\s*(?:{_w('signature.site_kind')})")
+
+
+def site_owner(header: str, generic: str) -> str | None:
+    """The unit whose own site the page is, as its greeting names it (`欢迎访问文山州中医医院
+    官方网站`), when it is of the kind the report's self-reference says (我院 -> …院): a document
+    site's greeting (欢迎来到天天文库) names no unit."""
+    m = _SITE_OWNER.search(header)
+    name = m.group(1) if m else None
+    if name and generic and name.endswith(generic) and unit_type_of(name) and not _is_generic(name) and shown_name(name):
+        return name
+    return None
 
 
 def unit_from_path(path: str) -> tuple[str | None, int | None]:

@@ -40,7 +40,8 @@ SCRIPTS = {"simplified": "简体", "traditional": "繁体", "mixed": "繁简混�
 # Where a report's metadata value was found (reports.sources, JSON field -> how).
 SOURCE_NAMES = {"title": "标题", "body": "正文", "text": "正文", "path": "文件路径", "manifest": "导入清单",
                 "unit": "由单位名推断", "keywords": "正文关键词", "none": "未找到", "title/body": "标题/正文",
-                "publish_date": "发布日期", "header": "页眉信息"}
+                "publish_date": "发布日期", "header": "页眉信息", "signature": "落款或署名行",
+                "context": "正文语境", "default": "默认"}
 FIELD_NAMES = {"title": "标题", "unit": "单位", "unit_type": "单位类型", "region": "地区", "year": "年度",
                "period": "期间", "publish_date": "发布日期"}
 # How a report's unit was matched to the roster (reports_eff.match_kind).
