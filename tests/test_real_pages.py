@@ -1292,3 +1292,11 @@ def test_every_source_of_a_value_has_a_chinese_name():
             seen |= {(k, v) for k, v in r.sources.items()}
     assert {k for k, _ in seen} <= set(FIELD_NAMES), seen
     assert {v for _, v in seen} <= set(SOURCE_NAMES), {v for _, v in seen} - set(SOURCE_NAMES)
+
+
+def test_the_unit_of_its_own_plan_document_is_the_longest_name_before_the_year():
+    from pipeline.extract.units import _own_document_unit
+
+    # w07: the branch, not the bank
+    assert _own_document_unit("制订下发《中国邮政储蓄银行金华市分行2020年安全宣传月活动方案》,明确了宣传活动主题。") == "中国邮政储蓄银行金华市分行"
+    assert _own_document_unit("制定印发《*市中医医院2025年意识形态工作要点》。") == "*市中医医院"

@@ -620,8 +620,18 @@ def _full_form(unit: str, simple: str) -> str:
 
 
 def _own_document_unit(simple: str) -> str | None:
+    """The unit whose own plan document the text names (制定印发《*市中医医院2025年…要点》): the
+    longest name before the year (《中国邮政储蓄银行金华市分行2020年安全宣传月活动方案》 gives the
+    branch, not the bank)."""
     m = _body_name_patterns()[0].search(simple)
-    return _named_unit(m.group(1)) if m else None
+    if not m:
+        return None
+    rest = re.match(r"[\u4e00-\u9fff]{0,14}", simple[m.end(1):]).group()
+    for end in range(len(rest), 0, -1):
+        longer = m.group(1) + rest[:end]
+        if _named_unit(longer) == longer and not _PROSE_IN_NAME.search(longer):
+            return longer
+    return _named_unit(m.group(1))
 
 
 def _clause_subject_unit(opening: str) -> str | None:
