@@ -1300,3 +1300,12 @@ def test_the_unit_of_its_own_plan_document_is_the_longest_name_before_the_year()
     # w07: the branch, not the bank
     assert _own_document_unit("制订下发《中国邮政储蓄银行金华市分行2020年安全宣传月活动方案》,明确了宣传活动主题。") == "中国邮政储蓄银行金华市分行"
     assert _own_document_unit("制定印发《*市中医医院2025年意识形态工作要点》。") == "*市中医医院"
+    # the sample's 004: 中心 is the 理论学习中心组's, not a name's suffix
+    assert _own_document_unit("制定了《敖泉镇中心组学习计划》,全年学习12次。") == "敖泉镇"
+
+
+def test_a_title_opening_with_a_bare_party_body_is_a_party_organ():
+    # k14: no unit named, the title's kind says it (a 理论学习中心组's report)
+    a = attribute("2020年党委理论学习中心组上半年总结及下半年学习计划",
+                  "上半年,中心组坚持不断提高中心组学习质量,紧紧围绕学习重点开展学习。", "x.txt")
+    assert (a.unit, a.unit_type) == (None, "党政机关")

@@ -28,8 +28,9 @@ from pipeline.rules import load as load_rules
 from pipeline.extract.attribution_base import unit_config, UNIT_TYPES, words, _ANON, _lines, _w, _YEAR
 from pipeline.extract.places import find_places, _jieba_places, _level, _starts_with_place
 from pipeline.extract.units import (
-    generic_unit_from_title, shown_name, site_owner, unit_from_path, unit_from_signature, unit_from_title_any,
-    unit_type_of, _anonymised, _expand, _first_body_unit, _has_self, _is_generic, _main_self, _strip_party)
+    generic_unit_from_title, shown_name, site_owner, unit_from_path, unit_from_signature,
+    unit_from_title_any, unit_type_of, _anonymised, _expand, _first_body_unit, _has_self, _is_generic,
+    _main_self, _strip_party, _title_core)
 from pipeline.extract.years import (
     body_year, multi_year, period_of, preamble_title, publish_date, reference_date, reviewed_year,
     unmasked_title_year, year_from_title, _INTRO_CUE, _opening, _RELATIVE_YEAR, _THIS_YEAR, _YEARLY)
@@ -299,6 +300,10 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
                 a.unit_type, a.sources["unit_type"] = best[0], "keywords"
             elif a.unit and _BARE_PARTY_BODY.fullmatch(bare) and fallback.get("party_body"):
                 a.unit_type, a.sources["unit_type"] = fallback["party_body"], "unit"      # XX党委, ***党组
+            elif (stitle and not a.unit and fallback.get("party_body")
+                  and _BARE_PARTY_BODY.match(_title_core(stitle)).end()):
+                # 2020年党委理论学习中心组上半年总结…: a title that opens with a bare party body
+                a.unit_type, a.sources["unit_type"] = fallback["party_body"], "title"
             elif fallback.get("type") and _reads_as_report(a.unit, simple, work_done):      # not for an essay
                 a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
             elif sum(simple.count(w) for w in unit_config().get("context", {}).get("area", ())) >= 2:

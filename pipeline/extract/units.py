@@ -629,7 +629,8 @@ def _own_document_unit(simple: str) -> str | None:
     rest = re.match(r"[\u4e00-\u9fff]{0,14}", simple[m.end(1):]).group()
     for end in range(len(rest), 0, -1):
         longer = m.group(1) + rest[:end]
-        if _named_unit(longer) == longer and not _PROSE_IN_NAME.search(longer):
+        if (_named_unit(longer) == longer and not _PROSE_IN_NAME.search(longer)
+                and not _splits_word(m.group(1) + rest, len(longer))):
             return longer
     return _named_unit(m.group(1))
 
