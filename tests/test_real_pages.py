@@ -1309,3 +1309,13 @@ def test_a_title_opening_with_a_bare_party_body_is_a_party_organ():
     a = attribute("2020年党委理论学习中心组上半年总结及下半年学习计划",
                   "上半年,中心组坚持不断提高中心组学习质量,紧紧围绕学习重点开展学习。", "x.txt")
     assert (a.unit, a.unit_type) == (None, "党政机关")
+
+
+def test_a_town_named_once_opening_a_clause_of_the_first_sentence():
+    # y07: a news item's town, named once after 近日, (no other name in the text)
+    body = ("云阳网讯(实习生 洪琳 通讯员 李健)为进一步推进扫黑除恶专项斗争活动的开展,近日,双龙镇举行了扫黑除恶专项斗争宣传活动。\n"
+            "活动中,工作人员向广大群众进行了深入浅出的宣传,发放宣传资料500余份。")
+    assert attribute(None, to_simplified(body), "x.txt").unit == "双龙镇"
+    # prose before a village's suffix is no name (v10: 努力形成村…)
+    body = "为进一步提高认识,努力形成村村有阵地、户户受教育的良好局面,发放宣传资料500余份。"
+    assert attribute(None, to_simplified(body), "x.txt").unit != "努力形成村"

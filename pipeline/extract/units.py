@@ -861,6 +861,11 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     named = _timed_clause_unit(simple) or _dated_subject_unit(simple) or _repeated_subject_unit(simple)
     if named:
         yield named, not _anonymised(named), "body"
+    # last, a town's or village's own name opening a clause of the first sentences, named once
+    # (近期,易家渡镇多措并举…; …开展,近日,双龙镇举行了…)
+    named = _clause_initial_unit(first, local=True)
+    if named:
+        yield named, not _anonymised(named), "body"
     return
 
 
