@@ -1319,3 +1319,13 @@ def test_a_town_named_once_opening_a_clause_of_the_first_sentence():
     # prose before a village's suffix is no name (v10: 努力形成村…)
     body = "为进一步提高认识,努力形成村村有阵地、户户受教育的良好局面,发放宣传资料500余份。"
     assert attribute(None, to_simplified(body), "x.txt").unit != "努力形成村"
+
+
+def test_the_honours_a_unit_gives_at_its_own_commendation_meeting_are_counts():
+    # x04: 学校召开…表彰会 … 12家单位荣获宣传工作先进单位 (the seeds count 对各类先进共计33人进行了表彰)
+    page = ("学校召开2018年度宣传工作总结表彰会\n1月23日,学校在阜成路校区召开宣传工作总结表彰会,总结2018年宣传工作。"
+            "会上,12家单位荣获宣传工作先进单位,22人荣获新闻宣传工作先进个人。")
+    assert [m.value for m in reports(page)[-1].metrics] == [12, 22]
+    # the same words in a report without its own commendation meeting are honours received
+    page = "我校2018年宣传工作总结\n今年,我校组织集中学习12次,3人荣获市优秀通讯员称号。"
+    assert [m.value for m in reports(page)[-1].metrics] == [12]

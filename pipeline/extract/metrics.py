@@ -60,6 +60,7 @@ class Rule:
     word: re.Pattern | None = None
     measures: frozenset = frozenset()
     numeral: str | None = None
+    unless_report: re.Pattern | None = None     # the rule does not hold in a report this finds
 
 
 _BRACKETED = re.compile(r"[(（][^()（）]{0,40}[)）]")
@@ -145,7 +146,8 @@ def compile_rules(rules: dict, taxonomy: dict) -> Rules:
                  before=re.compile(r["before"]) if r.get("before") else None,
                  after=re.compile(r["after"]) if r.get("after") else None,
                  word=re.compile(r["word"]) if r.get("word") else None,
-                 measures=frozenset(r.get("measures", ())), numeral=r.get("numeral"))
+                 measures=frozenset(r.get("measures", ())), numeral=r.get("numeral"),
+                 unless_report=re.compile(r["unless_report"]) if r.get("unless_report") else None)
             for r in rules.get("exclude", [])]
     ch = rules["chinese"]
     ph = rules["phrase"]
@@ -295,8 +297,9 @@ def _number_first(after: str) -> bool:
     return bool(after) and after[0] not in "、和及与（(" and not after[0].isdigit()
 
 
-def exclusion(c: Count, before: str, after: str, r: Rules | None = None) -> str | None:
-    """The kind of the first exclusion rule that matches, else None.
+def exclusion(c: Count, before: str, after: str, r: Rules | None = None, off: frozenset = frozenset()) -> str | None:
+    """The kind of the first exclusion rule that matches, else None; the rules at the indices
+    in `off` do not hold in this report (their `unless_report` found it: `_rules_off`).
 
     >>> f = lambda s: exclusion(find_counts(s)[-1], s[:find_counts(s)[-1].num_start], s[find_counts(s)[-1].end:])
     >>> f("每半年召开1次"), f("抽调6名干部"), f("公示期满1个月"), f("获得第2名"), f("集体学习33次")
@@ -308,7 +311,9 @@ def exclusion(c: Count, before: str, after: str, r: Rules | None = None) -> str 
     why = chinese_reason(c, before, after, r)
     if why:
         return why
-    for rule in r.exclude:
+    for i, rule in enumerate(r.exclude):
+        if i in off:
+            continue
         if rule.measures and not c.measure_in(rule.measures):
             continue
         if rule.numeral and rule.numeral != ("chinese" if c.chinese else "arabic"):
@@ -506,12 +511,21 @@ def place_names(simple: str, counts: list[Count], r: Rules) -> frozenset[str]:
                      and r.place_name_before.match(simple, c.end))
 
 
+def _rules_off(simple: str, r: Rules) -> frozenset:
+    """The exclusion rules that do not hold in this report: an `unless_report` pattern found it
+    (the honours a unit gave at its own commendation meeting are counts, as the seeds count
+    `对各类先进共计33人进行了表彰`; the same words in another report are honours received)."""
+    return frozenset(i for i, rule in enumerate(r.exclude) if rule.unless_report is not None
+                     and rule.unless_report.search(simple))
+
+
 def extract_metrics(text: str, simple: str, sections) -> list[Metric]:
     """Activity counts of one report. Match on `simple`; `text` (same offsets) for output."""
     r = rules()
     counts = find_counts(simple, r)
     if not counts:
         return []
+    off = _rules_off(simple, r)
     sections = _Sections(sections)
     quoted = _merge(quoted_spans(simple, r.quote_pairs)) if r.skip_quotes else []
     q_starts = [a for a, _ in quoted]
@@ -535,7 +549,7 @@ def extract_metrics(text: str, simple: str, sections) -> list[Metric]:
             continue
         ss = sentences.at(c.num_start)[0]
         before = simple[cs:c.num_start]
-        why = exclusion(c, before, simple[c.end:ce], r)
+        why = exclusion(c, before, simple[c.end:ce], r, off)
         # the next figure of a stock list (现有居民3260户9800余人, 下设党支部5个，党员216名)
         if not why and r.stock is not None and last_stock is not None and last_stock[0] == ss \
                 and r.stock.continues(c, simple[last_stock[1]:c.num_start]):
