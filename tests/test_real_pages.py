@@ -659,6 +659,7 @@ def test_the_year_a_page_gives_its_report(page, year):
     "全年推文获得8.1万个转评赞。",                                   # w14: readers' engagement
     "作品从千余部作品中脱颖而出。",                                   # w16: the field competed in
     "来自全国300余所高校的代表参加了本次会议。",                       # w14: where others came from
+    "在2022年党委理论学习中心组第13次、14次、15次、16次学习中专题学习。",  # x07: 第 holds for the list
 ])
 def test_still_more_things_that_are_not_activity_counts(sentence):
     assert counts(sentence) == []
