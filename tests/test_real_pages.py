@@ -1330,3 +1330,14 @@ def test_the_honours_a_unit_gives_at_its_own_commendation_meeting_are_counts():
     # the same words in a report without its own commendation meeting are honours received
     page = "我校2018年宣传工作总结\n今年,我校组织集中学习12次,3人荣获市优秀通讯员称号。"
     assert [m.value for m in reports(page)[-1].metrics] == [12]
+
+
+def test_a_photo_caption_at_a_pages_end_starts_no_report():
+    # x09: the captions under a meeting's news (会议现场, …, 杨建平做宣传工作报告, then `Baidu map`):
+    # the last reads like a report's title but has no body
+    from pathlib import Path
+
+    from pipeline.extract.process import process_path
+
+    page = Path(__file__).parent / "fixtures" / "real_x" / "x09.txt"
+    assert [r.title for r in process_path(page).reports] == [None]

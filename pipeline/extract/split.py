@@ -32,6 +32,10 @@ _SENTENCE_END = re.compile(r"[。；;：:，,!！?？]$")
 # a line that closes what came before: a sentence end, a heading, a signature date
 _CLOSED = re.compile(r"[。；;！!？?：:”\"）)]$|^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）、.．])|\d{1,2}\s*日$")
 _MIN_REPORT = 150   # characters a report body needs before another title may start a new one
+# …and the Han characters the new one's body needs in its first lines: a photo caption at a
+# page's end (杨建平做宣传工作报告, then `Baidu map`) starts no report
+_MIN_BODY, _MIN_BODY_WINDOW = 30, 300
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -183,7 +187,7 @@ def split_reports(text: str) -> list[Part]:
                 and not not_a_title.match(s) and (_closed_before(lines, i) or _opens_report(simple, i))
                 and lines[i][0] - lines[starts[-1][0]][0] > _MIN_REPORT and _norm(s) != last_title):
             nb, ts = _body_start(lines, i, len(lines))
-            if nb < len(lines) and nb > i:
+            if nb < len(lines) and nb > i and _HAN.findall(text, lines[nb][0], lines[nb][0] + _MIN_BODY_WINDOW)[_MIN_BODY - 1:]:
                 starts.append((nb, _pick_title(ts), ts))
                 last_title = _norm(starts[-1][1] or "")
                 i = nb + 1
