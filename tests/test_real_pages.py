@@ -219,6 +219,9 @@ def test_a_unit_named_only_as_the_subject_deep_in_the_body():
     "一是将中心",                                    # j05: a list's enumerator
     "各学校",                                        # v09: a distributive
     "成立由县委宣传部",                              # v13: a team set up
+    "体现学校",                                      # x08
+    "上学年学校",                                    # x12
+    "只要学校",                                      # x12: a conjunction
     "茶山成功通过全国文明镇",                        # o07: an award's story
 ])
 def test_pieces_of_sentences_are_never_shown_as_units(junk):
@@ -402,7 +405,8 @@ def test_a_signer_never_opens_with_a_verb():
 
 
 @pytest.mark.parametrize("unit,typ", [("**监区党支部", "政法"), ("XX部门", "党政机关"), ("工业园区", "党政机关"),
-                                      ("唐山汉沽警方", "政法")])      # u05
+                                      ("唐山汉沽警方", "政法"),
+                                      ("汉师附小", "学校")])          # x18
 def test_new_suffixes(unit, typ):
     assert unit_type_of(unit) == typ
 
