@@ -1345,3 +1345,9 @@ def test_a_photo_caption_at_a_pages_end_starts_no_report():
 
     page = Path(__file__).parent / "fixtures" / "real_x" / "x09.txt"
     assert [r.title for r in process_path(page).reports] == [None]
+
+
+def test_a_year_masked_by_two_marks_is_a_blank_year():
+    # y01: 镇xx年上半年… is a township's template (xx年 a masked year, not a name)
+    a = attribute("镇xx年上半年宣传思想工作总结和下半年工作思路", "今年上半年,宣传思想工作紧紧围绕中心工作,组织中心组学习12次。", "x.txt")
+    assert (a.unit, a.unit_type, a.year) == ("镇", "乡镇街道", None)

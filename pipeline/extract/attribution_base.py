@@ -23,7 +23,7 @@ _ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区
 # a masked date is no masked unit: XX年以来, 20XX年, X月X日
 _MASKED_DATE = re.compile(r"^(?:19|20|二〇|二○|二零)?[*＊×Xx_\-—－]{1,4}[年月日]")
 # a year left blank in a template: 20__年, 20XX年, 20**年, 二〇XX年
-_BLANK_YEAR = r"(?:20|二〇|二○|二零)\d?[_＿xX*＊×某\-—－\s]{1,4}(?=年)"
+_BLANK_YEAR = r"(?:(?:20|二〇|二○|二零)\d?[_＿xX*＊×某\-—－\s]{1,4}|[xX×*＊]{2,4})(?=年)"
 UNIT_TYPES = ("党政机关", "乡镇街道", "社区村", "学校", "医院", "企业", "政法", "金融", "其他")
 PERIODS = ("full_year", "half_year", "quarter")
 
