@@ -535,6 +535,8 @@ def _repeated_subject_unit(simple: str) -> str | None:
         if u:
             found[u] += 1
     for short in sorted(found, key=len):
+        if short not in found:          # merged into a name before it
+            continue
         # 安阳市文峰区 … 文峰区 …, 清溪镇文明办 … 镇文明办 …: one body, named in full once and
         # counted under the full name; a longer run whose front is no place (只有分公司) is the
         # short name's
