@@ -142,7 +142,7 @@ def fresh_attribute_rules():
     from pipeline.extract import attribute, attribution_base, units
 
     caches = (attribution_base.unit_config, attribution_base.words, units._self_regex, units._suffix_types,
-              units._suffix_index, units._generic)
+              units._suffix_index, units._generic, units._name_ends)
     for c in caches:
         c.cache_clear()
     rules.reset_regexes()

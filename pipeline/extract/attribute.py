@@ -258,9 +258,9 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
             elif t_unit or s_unit:
                 a.unit, a.unit_explicit = t_unit or s_unit, False
                 a.sources["unit"] = "title" if t_unit else "signature"
-            elif u and site_owner(header, u):
+            elif u and (site := site_owner(header, u)):
                 # 我院 on the hospital's own site: the site's greeting names it
-                a.unit, a.unit_explicit, a.sources["unit"] = site_owner(header, u), True, "header"
+                a.unit, a.unit_explicit, a.sources["unit"] = site, True, "header"
             elif u:
                 a.unit, a.unit_explicit, a.sources["unit"] = u, False, how
             elif generic_unit_from_title(stitle):

@@ -43,6 +43,13 @@ def _suffix_index() -> tuple[dict[str, str], tuple[int, ...], frozenset[str]]:
 _PARTY_TAIL = LazyRegex(lambda: rf"({_w('party.tails')}|(?:{_w('party.committee_of')})委员会)$")
 
 
+@functools.lru_cache(maxsize=1)
+def _name_ends() -> frozenset[str]:
+    """The characters a name `unit_type_of` types can end with: a suffix's last or a party
+    tail's (委员会 too). The scans that try every prefix of a run skip the others."""
+    return frozenset({s[-1] for s in _suffix_index()[2] if s} | {t[-1] for t in words()["party"]["tails"]} | {"会"})
+
+
 def unit_type_of(unit: str | None) -> str | None:
     """Type from the unit's suffix; the longest suffix wins (one dictionary look-up per
     suffix length, not an endswith per suffix).
@@ -469,6 +476,8 @@ def _clause_initial_unit(opening: str, local: bool = False) -> str | None:
             # its bracketed kind (市妇幼保健院(集团)2015年度宣传工作总结表彰大会…)
             last = len(run) + 1 if clause.group(2) else len(run)
             for end in range(2, min(last, 29)):
+                if run[end - 1] not in _name_ends():
+                    continue
                 cand = run[:end]
                 # a generic name allowed as a subject (县委宣传部牵头组织…) is one here too
                 u = _named_unit(cand) or (cand if cand in _generic()[1] else None)
@@ -520,6 +529,7 @@ _DATED_SUBJECT_WITHIN = 1500    # characters: the opening and the first turn to 
 _SENTENCE_OR_LINE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
+@functools.lru_cache(maxsize=8)     # asked by `body_units` and again by `_first_body_unit`'s guards
 def _repeated_subject_unit(simple: str) -> str | None:
     """A named unit or an area opening clauses again and again (`镇平县电业局面对着…` …
     `镇平县电业局以党员干部为主体…`; `尚义县迅速制定宣传方案` … `为积极送…下基层,尚义县在…`;
@@ -575,6 +585,8 @@ def _clause_subject(run: str) -> str | None:
     two-character suffix: 玉溪中院), else a county- or city-level area alone (楚雄市宣传思想战线…,
     安阳市文峰区多层次…)."""
     for end in range(len(run), 1, -1):
+        if run[end - 1] not in _name_ends():
+            continue
         cand = run[:end]
         u = _named_unit(cand)
         if (u == cand and (_anchored(u, level_min=4) or _local_name(u)
