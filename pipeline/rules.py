@@ -238,7 +238,7 @@ SCHEMAS: dict[str, Any] = {
         "names": Table({"not_start": _WORDS, "never_split": _WORDS, "never_inside": _WORDS, "posts": _WORDS,
                         "never_start": _WORDS, "local_runs_on": MapOf(Str()), "topic_end": _WORDS,
                         "national": _WORDS, "provinces": _WORDS}),
-        "fallback": Table({"party_body": Str(), "type": Str()}),  # the type of a report that gives no clue
+        "fallback": Table({"party_body": Str(), "type": Str(), "area": Str()}),  # the type of a report that gives no clue
     }, required=("types", "self", "keywords", "generic")),
     "manifest_values.toml": Table({
         "periods": Table({"full_year": _WORDS, "half_year": _WORDS, "quarter": _WORDS},

@@ -1347,3 +1347,32 @@ def test_a_year_masked_by_two_marks_is_a_blank_year():
     # y01: 镇xx年上半年… is a township's template (xx年 a masked year, not a name)
     a = attribute("镇xx年上半年宣传思想工作总结和下半年工作思路", "今年上半年,宣传思想工作紧紧围绕中心工作,组织中心组学习12次。", "x.txt")
     assert (a.unit, a.unit_type, a.year) == ("镇", "乡镇街道", None)
+
+
+def test_a_town_named_after_a_market_is_a_town():
+    # s17: 蒋集镇 (towns named after a family's market, X集镇); 农贸集镇 is still no name
+    body = ("自2019年以来,蒋集镇创新工作方式,通过“四讲一公开”将党的方针政策传递到千家万户。"
+            "当下,全国各地正在掀起学党史新高潮,蒋集镇党委利用“四讲一公开”方式,宣讲党史25场次。")
+    a = attribute("蒋集镇创新方式开展党史学习教育", to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == ("蒋集镇", "乡镇街道")
+    assert unit_type_of("蒋集镇") == "乡镇街道"
+    from pipeline.extract.units import _named_unit
+    assert _named_unit("农贸集镇") is None
+
+
+def test_an_area_after_a_time_opener_is_the_reporting_area_and_a_party_organ():
+    # o03: the district names itself once, after 今年以来, in a 政法综治 publicity report
+    body = ("按照“围绕中心、服务大局、树立典型、突出主题”的原则,今年以来,安阳市文峰区多层次、多角度、全方位展开了"
+            "政法综治宣传工作,为深入推进“平安文峰”建设活动营造了良好的舆论氛围。全区各政法单位发放宣传资料2万余份。")
+    a = attribute("多层次、多角度、全方位营造浓厚的政法宣传氛围", to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_explicit, a.unit_type, a.sources["unit_type"]) == ("安阳市文峰区", True, "党政机关", "unit")
+    # an area the clause qualifies is not its subject
+    body = "今年以来,安阳市的宣传工作者深入基层,发放宣传资料2万余份。"
+    assert attribute(None, to_simplified(body), "x.txt").unit != "安阳市"
+
+
+def test_a_town_followed_by_its_levels_is_the_town():
+    # o01: 繁阳镇镇、村(居) - the town, then its levels (town and village)
+    from pipeline.extract.units import shown_name
+    assert shown_name("芜湖市繁昌县繁阳镇镇") == "芜湖市繁昌县繁阳镇"
+    assert shown_name("镇团委委") == "镇团委"

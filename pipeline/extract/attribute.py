@@ -30,7 +30,7 @@ from pipeline.extract.places import find_places, _jieba_places, _level, _starts_
 from pipeline.extract.units import (
     generic_unit_from_title, shown_name, site_owner, unit_from_path, unit_from_signature,
     unit_from_title_any, unit_type_of, _anonymised, _expand, _first_body_unit, _has_self, _is_generic,
-    _main_self, _strip_party, _title_core)
+    _main_self, _strip_party, _title_core, _area_prefix)
 from pipeline.extract.years import (
     body_year, multi_year, period_of, preamble_title, publish_date, reference_date, reviewed_year,
     unmasked_title_year, year_from_title, _INTRO_CUE, _opening, _RELATIVE_YEAR, _THIS_YEAR, _YEARLY)
@@ -276,6 +276,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.unit_type, a.sources["unit_type"] = manifest["unit_type"], "manifest"
     else:
         typ = unit_type_of(a.unit)
+        if typ is None and a.unit_explicit and _area_prefix(a.unit) == len(a.unit):
+            typ = unit_config().get("fallback", {}).get("area")      # 尚义县, 安阳市文峰区: the area's own bodies
         generic = _type_for_generic(simple) if not a.unit_explicit else None
         title_kind = unit_type_of(generic_unit_from_title(stitle)) if not a.unit_explicit else None
         if typ and not (generic and _is_generic(a.unit)):

@@ -596,6 +596,12 @@ def _clause_subject(run: str) -> str | None:
                 and not _NOT_A_NAME.search(u[:len(u) - _suffix_len(u)])
                 and not u.startswith(tuple(unit_config().get("names", {}).get("not_start", ())))):
             return u
+    return _area_subject(run)
+
+
+def _area_subject(run: str) -> str | None:
+    """The county- or city-level area a clause opening with `run` is about (楚雄市宣传思想战线…,
+    安阳市文峰区多层次…), not one it qualifies (文峰区的…)."""
     k = _area_prefix(run)
     if k and _level(run[:k]) in (1, 2) and k < len(run) and run[k] not in "的和与及等、":
         return run[:k]
@@ -741,6 +747,8 @@ def shown_name(unit: str) -> str | None:
     ('交通运输局', 'X镇', None)
     """
     unit = _NAME_FRONT.sub("", _BREADCRUMB.split(unit)[-1])
+    if len(unit) >= 4 and unit[-1] == unit[-2] and unit_type_of(unit[:-1]):
+        unit = unit[:-1]        # 繁阳镇镇、村(居)开展…: the town, then its levels (镇、村); no name doubles its suffix
     topic = _TOPIC_END.search(unit)
     if topic:
         unit = _strip_party(unit[:topic.start()]) if unit_type_of(unit[:topic.start()]) else ""
@@ -877,10 +885,25 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
         yield named, not _anonymised(named), "body"
     # last, a town's or village's own name opening a clause of the first sentences, named once
     # (近期,易家渡镇多措并举…; …开展,近日,双龙镇举行了…)
-    named = _clause_initial_unit(first, local=True)
+    named = _clause_initial_unit(first, local=True) or _opened_area(first)
     if named:
         yield named, not _anonymised(named), "body"
     return
+
+
+_OPENED_CLAUSE = LazyRegex(lambda: rf"(?:^|(?<=[，,。；;]))\s*(?:{_w('clause.openers')})[，,]\s*([\u4e00-\u9fff]{{2,24}})")
+
+
+def _opened_area(opening: str) -> str | None:
+    """A county- or city-level area opening the clause after a time opener in the first
+    sentences (`按照…的原则,今年以来,安阳市文峰区多层次…展开了政法综治宣传工作`): the area's
+    own report, though it names itself once. Last resort, as a town's own name is."""
+    for sentence in _first_sentences(opening):
+        for m in _OPENED_CLAUSE.finditer(sentence):
+            area = _area_subject(m.group(1))
+            if area:
+                return area
+    return None
 
 
 _AFFILIATION = re.compile(r"^([^,，;；]{3,30})[,，]\s*[^()（）]{0,30}?\d{6}$")    # ends in a postcode
