@@ -1303,6 +1303,20 @@ def test_the_unit_of_its_own_plan_document_is_the_longest_name_before_the_year()
     assert _own_document_unit("制定印发《*市中医医院2025年意识形态工作要点》。") == "*市中医医院"
     # the sample's 004: 中心 is the 理论学习中心组's, not a name's suffix
     assert _own_document_unit("制定了《敖泉镇中心组学习计划》,全年学习12次。") == "敖泉镇"
+    # the year first, a masked year (v20, q16); words between the verb and the title, a status
+    # after the kind (x08)
+    assert _own_document_unit("完善了对外宣传机制,制定了《xx年孟塬乡对外宣传工作要点》和《关于加强我乡外宣工作的意见》") == "孟塬乡"
+    assert _own_document_unit("制定下发了《20xx年上甘山林机关新闻宣传工作要点》、《上甘山林机关20xx年新闻宣传工作考核办法》") == "上甘山林机关"
+    assert _own_document_unit("修订实施了包括《南京中华中等专业学校宣传工作实施方案(试行)》在内的三项制度") == "南京中华中等专业学校"
+    # a document the unit only studied is not its own
+    assert _own_document_unit("认真学习《2021年全国宣传部长会议精神》。") is None
+
+
+def test_a_copula_is_never_inside_a_name():
+    # aa08: 一人是文联秘书长 (staffing of a propaganda department) names no 文联 of 一人是
+    a = attribute("宣传思想工作半年汇报", to_simplified("下面我分三个方面把宣传部有关情况做以汇报。宣传部现有编制××个,"
+                                                     "部长*人,一人是文明办副主任,一人是文联秘书长。"), "x.txt")
+    assert a.unit != "一人是文联"
 
 
 def test_a_title_opening_with_a_bare_party_body_is_a_party_organ():

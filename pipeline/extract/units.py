@@ -384,8 +384,12 @@ def _body_name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     思想文化工作将以…). The name must end in a listed unit suffix."""
     name = _unit_regex().pattern
     w = _w
-    doc = re.compile(rf"(?:{w('named.doc_verbs')})了?《{name}(?:{_YEAR}\s*年度?)?[^》]{{0,24}}"
-                     rf"(?:{w('named.doc_kinds')})》")
+    # the year may come first (制定了《xx年孟塬乡对外宣传工作要点》), a few words may come between
+    # the verb and the title (修订实施了包括《南京中华中等专业学校宣传工作实施方案(试行)》在内的…),
+    # a bracketed status after the kind
+    doc = re.compile(rf"(?:{w('named.doc_verbs')})[\u4e00-\u9fff]{{0,4}}?了?(?:包括)?《(?:(?:{_YEAR}|{_BLANK_YEAR})\s*年度?)?"
+                     rf"{name}(?:{_YEAR}\s*年度?)?[^》]{{0,24}}"
+                     rf"(?:{w('named.doc_kinds')})(?:[(（][\u4e00-\u9fff]{{1,4}}[)）])?》")
     clause = re.compile(rf"(?:^|(?<=[，,。；;\n]))\s*{name}(?:{w('party.bodies_named')})?"
                         rf"(?:{w('named.clause_topics')})工作"
                         rf"(?:{w('named.clause_verbs')})")
