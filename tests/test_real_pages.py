@@ -1344,6 +1344,10 @@ def test_the_honours_a_unit_gives_at_its_own_commendation_meeting_are_counts():
     # the same words in a report without its own commendation meeting are honours received
     page = "我校2018年宣传工作总结\n今年,我校组织集中学习12次,3人荣获市优秀通讯员称号。"
     assert [m.value for m in reports(page)[-1].metrics] == [12]
+    # aa03: the meeting as the sentence's subject (…总结表彰会在信息楼天使演播厅召开)
+    page = ("华西医院召开2019年宣传工作总结表彰会\n2020年1月16日,华西医院2019年宣传工作总结表彰会在信息楼天使演播厅召开。"
+            "会议对2019年度优秀宣传工作集体和个人进行了表彰。华西医院10个科室分获宣传组织奖、新媒体运营奖。")
+    assert [m.value for m in reports(page)[-1].metrics] == [10]
 
 
 def test_a_photo_caption_at_a_pages_end_starts_no_report():
