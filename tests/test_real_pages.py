@@ -1394,3 +1394,18 @@ def test_a_town_followed_by_its_levels_is_the_town():
     from pipeline.extract.units import shown_name
     assert shown_name("芜湖市繁昌县繁阳镇镇") == "芜湖市繁昌县繁阳镇"
     assert shown_name("镇团委委") == "镇团委"
+
+
+@pytest.mark.parametrize("body,unit,typ", [
+    # z04: an adverb of degree before 重视
+    ("锦州黑山县农机局非常重视信息宣传工作,特别是进入第二季度,县局通过开会认真研究部署,稿件被市网采用77条。",
+     "锦州黑山县农机局", "党政机关"),
+    # y11 / s21: a town's party committee and government together
+    ("夹山镇党委政府十分重视宣传文化工作,用文化振兴推进乡村振兴,全年开展宣讲20场。", "夹山镇", "乡镇街道"),
+    # z09: a time clause ending in 之际, a township's justice office (政法)
+    ("在2022年“12.4”国家宪法日暨宪法宣传周活动之际,西营司法所统筹谋划,精心部署,开展宪法法律知识宣讲5场次。",
+     "西营司法所", "政法"),
+])
+def test_the_opening_sentences_subject_after_more_openings(body, unit, typ):
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == (unit, typ)
