@@ -1409,3 +1409,29 @@ def test_a_town_followed_by_its_levels_is_the_town():
 def test_the_opening_sentences_subject_after_more_openings(body, unit, typ):
     a = attribute(None, to_simplified(body), "x.txt")
     assert (a.unit, a.unit_type) == (unit, typ)
+
+
+def test_a_sites_clock_and_a_newspapers_edition_line_are_furniture():
+    # z12: a portal's greeting and clock; z19, s17: an e-paper's edition lines
+    page = ("欢迎您,\n\n2023年03月14日 09:36:21 星期二\n岚皋县人大:全面安排部署2021年人大宣传工作\n"
+            "山西青年报/2023 年/2 月/15 日/第 005 版共青团\n第A05版:定远新闻\n"
+            "2022 年,共青团娄烦县委共组织较大型活动 17 次。" + "团县委深入开展思想引领工作,组织青年学习。" * 10)
+    body = clean_text(page)     # [head] lines: a page's top furniture
+    for gone in ("欢迎您", "星期二", "第 005 版", "第A05版"):
+        assert gone not in body
+    assert "共组织较大型活动17次" in body and "岚皋县人大" in body
+    # a sentence that mentions an edition is report text
+    kept = "我局信息在《中国气象报》第3版刊发2篇,在省级媒体刊发宣传稿件12篇。"
+    assert kept in clean_text(kept)
+
+
+def test_a_meeting_that_commends_the_year_before_reports_on_it():
+    # z12: 召开2021年…宣传工作会议 … 表彰2020年度…先进单位 … 安排部署了2021年…工作: the results are 2020's
+    body = ("4月10日,岚皋县人大召开2021年人大宣传工作会议。会上,宣读了《岚皋县人大常委会办公室关于表彰2020年度全县人大"
+            "宣传工作先进单位和优秀通讯员的决定》,为受表彰的2个先进单位和3名优秀通讯员颁发了奖牌,县人大常委会领导安排部署了"
+            "2021年全县人大宣传工作。")
+    a = attribute("岚皋县人大:全面安排部署2021年人大宣传工作", to_simplified(body), "x.txt")
+    assert a.year == 2020
+    # a meeting of the year that commends nobody keeps its year
+    body = "4月10日,岚皋县人大召开2021年人大宣传工作会议,安排部署了2021年全县人大宣传工作。"
+    assert attribute("岚皋县人大:全面安排部署2021年人大宣传工作", to_simplified(body), "x.txt").year == 2021
