@@ -176,7 +176,8 @@ def test_rjieba_is_the_default_and_cuts_runs_as_jieba(sample_db):
                                     "tests/fixtures/real_o", "tests/fixtures/real_p", "tests/fixtures/real_q",
                                     "tests/fixtures/real_r", "tests/fixtures/real_s", "tests/fixtures/real_t",
                                     "tests/fixtures/real_u", "tests/fixtures/real_v", "tests/fixtures/real_w",
-                                    "tests/fixtures/real_x", "tests/fixtures/real_y"])
+                                    "tests/fixtures/real_x", "tests/fixtures/real_y", "tests/fixtures/real_z",
+                                    "tests/fixtures/real_aa"])
 def test_both_backends_count_the_same_words(folder):
     """The keyword counts do not depend on the backend: seeds and every real set. `term_counts`
     (one rjieba call per report, counted then filtered) counts what `_tokenize` lists."""
@@ -197,4 +198,4 @@ def test_both_backends_count_the_same_words(folder):
         assert a == _tokenize(py, t)
         assert term_counts(t) == Counter(a)
         words += len(a)
-    assert words > 2000          # a set of twenty page openings holds ~3,000
+    assert words > 100 * len(texts) > 0     # a page opening holds ~150 words: the set was read
