@@ -1435,3 +1435,14 @@ def test_a_meeting_that_commends_the_year_before_reports_on_it():
     # a meeting of the year that commends nobody keeps its year
     body = "4月10日,岚皋县人大召开2021年人大宣传工作会议,安排部署了2021年全县人大宣传工作。"
     assert attribute("岚皋县人大:全面安排部署2021年人大宣传工作", to_simplified(body), "x.txt").year == 2021
+
+
+def test_this_year_is_read_against_a_first_line_opening_with_a_date():
+    # o03: an e-paper page, its edition line first (2012-07-27 第A06版), then 今年以来
+    body = ("2012-07-27 第A06版:政法宣传\n多层次、多角度、全方位营造浓厚的政法宣传氛围\n"
+            "按照“围绕中心、服务大局”的原则,今年以来,安阳市文峰区多层次、多角度、全方位展开了政法综治宣传工作,"
+            "发放宣传资料2万余份。")
+    assert attribute(None, to_simplified(body), "x.txt").year == 2012
+    # a date inside the first line is no dateline
+    body = "按照部署,今年以来,安阳市文峰区于2012-07-27召开会议,发放宣传资料2万余份。"
+    assert attribute(None, to_simplified(body), "x.txt").year is None

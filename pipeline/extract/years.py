@@ -39,6 +39,10 @@ def reference_date(simple: str, header: str) -> tuple[date | None, str]:
     m = _DATE.search(front.group()) if front else None
     if m and _parse_date(m):
         return _parse_date(m), "body"
+    # a first line opening with a date, an e-paper's edition line (2012-07-27 第A06版:政法宣传)
+    m = _DATE.match(simple.lstrip())
+    if m and _parse_date(m):
+        return _parse_date(m), "body"
     published = publish_date(header)
     return (published, "publish_date") if published else (None, "none")
 
