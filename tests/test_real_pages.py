@@ -1446,3 +1446,14 @@ def test_this_year_is_read_against_a_first_line_opening_with_a_date():
     # a date inside the first line is no dateline
     body = "按照部署,今年以来,安阳市文峰区于2012-07-27召开会议,发放宣传资料2万余份。"
     assert attribute(None, to_simplified(body), "x.txt").year is None
+
+
+def test_a_province_speaking_of_itself_is_a_party_organ():
+    # q08: a province's review (全省 …, 我省摘得 x 项大奖) names no unit: its party committee's
+    body = ("2024 年,有众多故事,记录着奋斗的足迹——全国性文艺评奖 xx 个艺术门类,我省摘得 x 项大奖,全省宣传思想文化战线"
+            "坚持守正创新,全省开展宣讲5000余场。")
+    a = attribute("2024 年宣传思想文化工作总结材料", to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_explicit, a.unit_type) == ("省委", False, "党政机关")
+    # a bureau that says 我局 and 我省 is the bureau
+    a = attribute(None, to_simplified("今年以来,我局认真落实我省部署,我局开展宣讲12场。"), "x.txt")
+    assert a.unit == "局"
