@@ -1457,3 +1457,17 @@ def test_a_province_speaking_of_itself_is_a_party_organ():
     # a bureau that says 我局 and 我省 is the bureau
     a = attribute(None, to_simplified("今年以来,我局认真落实我省部署,我局开展宣讲12场。"), "x.txt")
     assert a.unit == "局"
+
+
+def test_a_forums_anti_copy_jammer_is_dropped():
+    # z01: a Discuz mirror's random strings between and after a post's lines
+    page = ("隨州日報全媒記者 包東流\n! F$ z G) e$ m! w7 M 一座城市的奮進,關鍵在精神。: t# Y& e: Q; ]* X( R& ^\n"
+            "2019湖北·隨州國際香菇產業博覽會,隨縣聲音再次“唱響”世界。4 I7 H4 b$ v\" b$ v4 N2 q\n"
+            "0 D1 q+ c8 v1 p2 t' W/ j 2019年,隨縣黨員群眾全面掀起學習熱潮。")
+    body = clean_text(page)
+    for junk in ("F$", "G)", "I7", "b$", "D1", "q+", "t#"):
+        assert junk not in body
+    assert "一座城市的奮進" in body and "“唱響”世界。" in body and "2019年,隨縣黨員群眾" in body
+    # ASCII words, numbers and letters in a row are not a jammer
+    for kept in ("PPT QQ APP 等 新媒体", "A B C D E 五个等级", "1 2 3 4 5 6 号文件"):
+        assert clean_text(kept).replace(" ", "") == kept.replace(" ", "")

@@ -219,6 +219,26 @@ def _toc_spans(text: str) -> list[tuple[int, int]]:
 
 drop_table_of_contents = SpanStep("drop_table_of_contents", _toc_spans)
 
+# A forum's anti-copy "jammer" (Discuz inserts random strings between a post's lines, so a
+# copy carries them: `! F$ z G) e$ m! w7 M 一座城市的奋进…`, `…“唱响”世界。4 I7 H4 b$ v" b$ v4 N2 q`):
+# five or more space-separated tokens of 1-3 ASCII symbols, at least two mixing a letter with a
+# digit or a sign. Plain ASCII words, numbers, dates and table bars never mix so.
+_JAMMER = re.compile(r"(?<![!-~])(?:[!-~]{1,3} ){4,}[!-~]{1,3}(?![!-~])")
+_MIXED = re.compile(r"(?=[!-~]*[A-Za-z])(?=[!-~]*[^A-Za-z])[!-~]{2,3}")
+
+
+def _jammer_spans(text: str) -> list[tuple[int, int]]:
+    if " " not in text:
+        return []
+    out = []
+    for m in _JAMMER.finditer(text):
+        if sum(1 for t in m.group().split(" ") if _MIXED.fullmatch(t)) >= 2:
+            out.append(m.span())
+    return out
+
+
+strip_jammer = SpanStep("strip_jammer", _jammer_spans)
+
 
 def _edge_space_spans(text: str) -> list[tuple[int, int]]:
     r"""Leading and trailing whitespace: what `re.sub(r"^\s+|\s+$", "", text)` deletes
@@ -375,7 +395,7 @@ def strip_boilerplate(text: str) -> str:
 
 
 STEPS: list[Step | SpanStep | Callable] = [
-    normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_line_edges,
+    normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_jammer, strip_line_edges,
     restore_heading_breaks, restore_heading_end, restore_title_break, restore_title_break, strip_boilerplate,
     drop_table_of_contents,
     join_count_breaks, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
