@@ -1471,3 +1471,19 @@ def test_a_forums_anti_copy_jammer_is_dropped():
     # ASCII words, numbers and letters in a row are not a jammer
     for kept in ("PPT QQ APP 等 新媒体", "A B C D E 五个等级", "1 2 3 4 5 6 号文件"):
         assert clean_text(kept).replace(" ", "") == kept.replace(" ", "")
+
+
+@pytest.mark.parametrize("text,found", [
+    # x09: the problems a speaker names at a work meeting
+    ("会上,徐远火对今后宣传工作进行了全面部署。第二,要准确把握学院宣传工作所存在的问题,对工作定位不够准确、工作机制不够健全、"
+     "工作思路不够清晰、工作队伍有待加强等问题要有十分清醒的认识。第三,要提升宣传工作水平。",
+     ["工作定位不够准确", "工作机制不够健全", "工作思路不够清晰", "工作队伍有待加强"]),
+    # f15: what needs improving, listed after 如; 针对性 is a quality, not 针对 (fixing)
+    ("2025年,社区思想政治工作发挥了重要作用。然而,在全面总结过去一年工作的基础上,仍然存在一些需要改进和提升的方面,"
+     "如思想政治工作的参与度不均、部分活动的针对性和实效性不足等。",
+     ["思想政治工作的参与度不均", "部分活动的针对性和实效性不足"]),
+    # fixing problems is still no admission of them
+    ("今年开展宣讲12场。针对存在的问题,我们制定了整改方案,如加强队伍建设、完善工作机制等。", []),
+])
+def test_problems_named_in_a_list_after_a_cue(text, found):
+    assert statements(text) == found
