@@ -1487,3 +1487,20 @@ def test_a_forums_anti_copy_jammer_is_dropped():
 ])
 def test_problems_named_in_a_list_after_a_cue(text, found):
     assert statements(text) == found
+
+
+def test_a_unit_as_a_verbs_object_is_no_name():
+    # ab20, a24, x20, ab14: 不断培育和弘扬幼儿园文化, 弘扬社区…, 不断净化学校…, 扩大医院对外影响力
+    from pipeline.extract.units import named_units
+    assert "不断培育和弘扬幼儿园" not in named_units("推动文明和谐校园建设,不断培育和弘扬幼儿园文化,我园开展活动12次。", "幼儿园")
+    assert named_units("为了推动医院宣传工作,扩大医院对外影响力,我院召开会议。", "院") == {}
+    # a school's own name still is one
+    assert "实验幼儿园" in named_units("根据要求,实验幼儿园对宣传用语进行了清理,我园共清理标语3条。", "幼儿园")
+
+
+def test_a_photos_caption_is_no_title():
+    # ab14: captions under a meeting's news name the genre (…作年度宣传工作总结) but title nothing
+    from pipeline.extract.split import is_title_line
+    assert not is_title_line("图为宣传科陈郁科长作年度宣传工作总结")
+    assert not is_title_line("(图)县委宣传部召开工作总结会")
+    assert is_title_line("宣传科2013年度宣传工作总结")

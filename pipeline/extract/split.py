@@ -62,11 +62,15 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# a photo's caption under a meeting's news (图为宣传科陈郁科长作年度宣传工作总结: ab14) is no title
+_CAPTION = re.compile(r"^(?:图为|图片为|图\s*[:：]|[(（]\s*图\s*[)）]|[(（]\s*图片\s*[)）])")
+
+
 def is_title_line(line: str) -> bool:
-    """Short, unpunctuated, names the genre, and is not a numbered heading."""
+    """Short, unpunctuated, names the genre, is not a numbered heading nor a photo's caption."""
     s = to_simplified(line.strip())
     return (2 <= len(s) <= 60 and not _SENTENCE_END.search(s) and not _ENUM_HEAD.match(s)
-            and bool(_titles()[0].search(s)) and s.count("，") + s.count(",") == 0)
+            and bool(_titles()[0].search(s)) and s.count("，") + s.count(",") == 0 and not _CAPTION.match(s))
 
 
 def _norm(s: str) -> str:
