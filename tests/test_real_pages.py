@@ -1504,3 +1504,14 @@ def test_a_photos_caption_is_no_title():
     assert not is_title_line("图为宣传科陈郁科长作年度宣传工作总结")
     assert not is_title_line("(图)县委宣传部召开工作总结会")
     assert is_title_line("宣传科2013年度宣传工作总结")
+
+
+def test_a_negated_list_of_problems_admits_none():
+    # ab02: 目前…无存在翻卷变形、破损残缺…等现象 (a self-check that found none); ab19: 没有发现…不符的现象,
+    # 但存在A、B等问题 (the problems are the ones after 但存在)
+    found = statements("(二)检查情况及存在问题\n检查中对宣传展板10块进行认真检查。目前公共宣传载体无存在翻卷变形、破损残缺、"
+                       "字迹模糊、污渍浸染的宣传品,内容无问题,无破损残缺等现象。")
+    assert not any(s in ("翻卷变形", "破损残缺", "内容无问题", "无破损残缺") for s in found), found
+    found = statements("二、存在问题\n通过认真排查,办事处没有发现一处宣传内容与县要求的宣传标语、展板、墙报的内容不符的现象,"
+                       "但存在展板风吹雨淋、内容不醒目,横幅风吹断裂、语句不畅等问题。")
+    assert "展板风吹雨淋" in " ".join(found) and not any(s.startswith("发现一处") for s in found), found
