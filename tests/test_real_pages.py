@@ -1515,3 +1515,20 @@ def test_a_negated_list_of_problems_admits_none():
     found = statements("二、存在问题\n通过认真排查,办事处没有发现一处宣传内容与县要求的宣传标语、展板、墙报的内容不符的现象,"
                        "但存在展板风吹雨淋、内容不醒目,横幅风吹断裂、语句不畅等问题。")
     assert "展板风吹雨淋" in " ".join(found) and not any(s.startswith("发现一处") for s in found), found
+
+
+def test_a_sharing_sites_numbered_notices_are_furniture():
+    # ab09 (汇文网): the notices under a document's file name started a report of their own
+    page = ("2023年团区委思想宣传工作总结.docx\n下载文档\n温馨提示:\n"
+            "1. 部分包含数学公式或PPT动画的文件,查看预览时可能会显示错乱或异常,文件下载后无此问题,请放心下载。\n"
+            "2. 本文档由用户上传,版权归属用户,汇文网负责整理代发布。如果您对本文档版权有争议请及时联系客服。\n"
+            "3. 下载前请仔细阅读文档内容,确认文档内容符合您的需求后进行下载,若出现内容与标题不符可向本站投诉处理。\n"
+            "4. 下载文档时可能由于网络波动等原因无法下载或下载错误,付费完成后未能成功下载的用户请联系客服处理。\n"
+            "团区委思想宣传工作总结\n一、围绕团的基层建设,扎实做好思想宣传工作。全年开展主题团日活动12次。")
+    body = clean_text(page)
+    for gone in ("查看预览", "本文档由用户上传", "下载前请", "付费完成后"):
+        assert gone not in body
+    assert len(reports(page)) == 1
+    # a report's own numbered item about its platform stays
+    kept = "1. 加强宣传平台建设,全年在平台发布信息120条,浏览量达5万次。"
+    assert kept.replace(" ", "") in clean_text(kept).replace(" ", "")
