@@ -1484,6 +1484,11 @@ def test_a_forums_anti_copy_jammer_is_dropped():
      ["思想政治工作的参与度不均", "部分活动的针对性和实效性不足"]),
     # fixing problems is still no admission of them
     ("今年开展宣讲12场。针对存在的问题,我们制定了整改方案,如加强队伍建设、完善工作机制等。", []),
+    # ab03: the cue's own sentence lists them, by commas; the numbered remedies after it are not problems
+    ("会上,王元正指出,第三季度意识形态工作成效突出,但也存在一些问题,比如对意识形态工作的敏锐性不够,对意识形态理论研究有待提升,"
+     "对意识形态领域斗争的复杂性重视不够等。王元正同志强调,下阶段要着重从四个方面加以强化:一是提升认识,强化以案警示;"
+     "二是持续抓好课堂和教研两个阵地。",
+     ["对意识形态工作的敏锐性不够", "对意识形态理论研究有待提升", "对意识形态领域斗争的复杂性重视不够"]),
 ])
 def test_problems_named_in_a_list_after_a_cue(text, found):
     assert statements(text) == found

@@ -417,6 +417,12 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
         return []
     cue = _cue_start(s, a, b)
     frm = cue[0] if cue else a
+    if cue:
+        # the cue's own sentence lists the problems (…但也存在一些问题,比如A,B,C等。): they are the
+        # statements, not a numbered series further on (王元正强调…一是…四是…: the remedies, ab03)
+        inline = _inline_list(s, frm, _sentence_end(s, cue[1], b) + 1)
+        if inline:
+            return inline
     kind, series = _series(s[a:b], frm - a)
     if series:
         series = [(a + x, a + y) for x, y in series]
@@ -433,14 +439,9 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
             return [sp for sp, plan in zip(items, plans) if not plan and c["negative"].search(s[sp[0]:sp[1]])]
         return [sp for sp, plan in zip(items, plans) if not plan]
     seg = s[frm:b]
-    for pat in c["inline_list"]:
-        m = pat.search(seg)
-        if m:
-            x, y = frm + m.start("items"), frm + m.end("items")
-            lead = _LIST_LEAD.match(s[x:y])
-            if lead:
-                x += lead.end()
-            return [p for p in (_trim(s, i, j) for i, j in _clause_split_inline(s, x, y)) if p[1] > p[0]]
+    inline = _inline_list(s, frm, b)
+    if inline:
+        return inline
     m = c["colon_list"].search(seg)
     if m and s[frm + m.end():b].split("\n", 1)[0].strip():
         x = frm + m.end()
@@ -524,6 +525,20 @@ _ENDS_WITH_COLON = re.compile(r"[：:]\s*$")
 # a cue that names only risks (风险, 隐患) and no lack (问题, 不足) opens no problem list
 _RISK_ONLY = LazyRegex(lambda: alternation(load_rules("shortcoming_cues.toml")["words"]["risk"]))
 _LACK_WORDS = LazyRegex(lambda: alternation(load_rules("shortcoming_cues.toml")["words"]["lack"]))
+
+
+def _inline_list(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The statements of the first `inline_list` pattern found in s[a:b] (…存在A、B等问题), else []."""
+    seg = s[a:b]
+    for pat in _cues()["inline_list"]:
+        m = pat.search(seg)
+        if m:
+            x, y = a + m.start("items"), a + m.end("items")
+            lead = _LIST_LEAD.match(s[x:y])
+            if lead:
+                x += lead.end()
+            return [p for p in (_trim(s, i, j) for i, j in _clause_split_inline(s, x, y)) if p[1] > p[0]]
+    return []
 
 
 def _sentence_end(s: str, a: int, b: int) -> int:
