@@ -1489,6 +1489,10 @@ def test_a_forums_anti_copy_jammer_is_dropped():
      "对意识形态领域斗争的复杂性重视不够等。王元正同志强调,下阶段要着重从四个方面加以强化:一是提升认识,强化以案警示;"
      "二是持续抓好课堂和教研两个阵地。",
      ["对意识形态工作的敏锐性不够", "对意识形态理论研究有待提升", "对意识形态领域斗争的复杂性重视不够"]),
+    # ab13: 存在的问题和不足,如…; two qualities sharing one lack are one statement
+    ("他充分肯定了学院近年来取得的成绩,也指出了存在的问题和不足,如对新闻宣传和信息工作的重要性、全员性认识不足、"
+     "对新闻宣传工作的时效性、系统性策划把握不够等。为此,陈少平书记提出几点意见。",
+     ["对新闻宣传和信息工作的重要性、全员性认识不足", "对新闻宣传工作的时效性、系统性策划把握不够"]),
 ])
 def test_problems_named_in_a_list_after_a_cue(text, found):
     assert statements(text) == found
@@ -1537,3 +1541,9 @@ def test_a_sharing_sites_numbered_notices_are_furniture():
     # a report's own numbered item about its platform stays
     kept = "1. 加强宣传平台建设,全年在平台发布信息120条,浏览量达5万次。"
     assert kept.replace(" ", "") in clean_text(kept).replace(" ", "")
+
+
+def test_where_a_meeting_was_held_is_no_count():
+    # ab12: 会议在9栋教学楼101召开 (a building's number); buildings put up are counts
+    assert counts("船山学院宣传工作会议在9栋教学楼101召开,全年发布稿件120篇。") == [(120, "篇")]
+    assert (3, "栋") in counts("今年新建3栋文化活动楼。")

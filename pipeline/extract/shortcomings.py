@@ -517,6 +517,16 @@ def _clause_split_inline(s: str, a: int, b: int) -> list[tuple[int, int]]:
     "A；B弱化，C不够；D"), else at 、 and commas."""
     seps = "；;" if any(c in "；;" for c in s[a:b]) else "、；;，,"
     pieces = _cut(s, a, b, seps)
+    if "、" in seps:
+        # two qualities sharing one lack (…工作的重要性、全员性认识不足) are one statement: a piece that
+        # ends in 性 before a 、 joins the next (ab13)
+        out: list[tuple[int, int]] = []
+        for x, y in pieces:
+            if out and s[out[-1][1] - 1] == "性" and s[out[-1][1]] == "、":
+                out[-1] = (out[-1][0], y)
+            else:
+                out.append((x, y))
+        pieces = out
     return pieces
 
 
