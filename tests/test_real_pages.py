@@ -1547,3 +1547,10 @@ def test_where_a_meeting_was_held_is_no_count():
     # ab12: 会议在9栋教学楼101召开 (a building's number); buildings put up are counts
     assert counts("船山学院宣传工作会议在9栋教学楼101召开,全年发布稿件120篇。") == [(120, "篇")]
     assert (3, "栋") in counts("今年新建3栋文化活动楼。")
+
+
+def test_a_name_after_yu_and_a_goal_that_is_no_name():
+    # ab13: 我院 … 立足于阳光学院的发展 (named once, after 于); f05: 建设省内经济强乡 is a goal
+    from pipeline.extract.units import named_units
+    assert "阳光学院" in named_units("第二,宣传工作要立足于阳光学院的发展,紧紧围绕学院中心工作。我院召开会议。", "院")
+    assert not named_units("为推进全乡经济发展,建设省内经济强乡提供思想保证。我乡开展宣讲12场。", "乡")

@@ -157,7 +157,7 @@ _SUBJECT = LazyRegex(lambda: (
     r"将(?=[^，。]{0,30}作为)|"
     rf"(?:{_w('subject.topics')})工作(?:{_w('subject.topic_verbs')}))"
 ))
-_BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在])|(?<=由于)|(?<=作为)|(?<=现将))"
+_BOUNDARY = r"(?:^|(?<=[，。、；：,;:\s“”\"《（(是的和与及为将把向由对在于])|(?<=作为)|(?<=现将))"   # 于: 立足于阳光学院 (ab13)
 
 
 @functools.lru_cache(maxsize=1)
