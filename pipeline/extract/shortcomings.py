@@ -420,7 +420,7 @@ def _statements(s: str, sec) -> list[tuple[int, int]]:
     if cue:
         # the cue's own sentence lists the problems (…但也存在一些问题,比如A,B,C等。): they are the
         # statements, not a numbered series further on (王元正强调…一是…四是…: the remedies, ab03)
-        inline = _inline_list(s, frm, _sentence_end(s, cue[1], b) + 1)
+        inline = _inline_list(s, frm, min(_sentence_end(s, cue[1], b) + 1, b))
         if inline:
             return inline
     kind, series = _series(s[a:b], frm - a)

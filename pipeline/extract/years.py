@@ -29,6 +29,9 @@ def publish_date(header: str) -> date | None:
         return None
 
 
+_LEADING_SPACE = re.compile(r"\s*")
+
+
 def reference_date(simple: str, header: str) -> tuple[date | None, str]:
     """The date `今年`/`上半年` are read against: the report's own date (signature, or a date
     line under the title), else the page's publish date. Returns (date, source)."""
@@ -40,7 +43,7 @@ def reference_date(simple: str, header: str) -> tuple[date | None, str]:
     if m and _parse_date(m):
         return _parse_date(m), "body"
     # a first line opening with a date, an e-paper's edition line (2012-07-27 第A06版:政法宣传)
-    m = _DATE.match(simple.lstrip())
+    m = _DATE.match(simple, _LEADING_SPACE.match(simple).end())
     if m and _parse_date(m):
         return _parse_date(m), "body"
     published = publish_date(header)
