@@ -235,7 +235,8 @@ SCHEMAS: dict[str, Any] = {
         "sub_units": Table({"suffixes": _WORDS, "levels": MapOf(_WORDS)}),
         # words a unit's name never opens with, never cuts in two, never holds; the work a name
         # may end in (X镇党委宣传工作); the prefixes a national body's name opens with
-        "names": Table({"not_start": _WORDS, "never_split": _WORDS, "never_inside": _WORDS, "posts": _WORDS,
+        "names": Table({"not_start": _WORDS, "never_split": _WORDS, "never_inside": _WORDS, "inside_words": _WORDS,
+                        "posts": _WORDS,
                         "never_start": _WORDS, "local_runs_on": MapOf(Str()), "topic_end": _WORDS,
                         "national": _WORDS, "provinces": _WORDS}),
         "fallback": Table({"party_body": Str(), "type": Str(), "area": Str()}),  # the type of a report that gives no clue
@@ -252,7 +253,7 @@ SCHEMAS: dict[str, Any] = {
     # attribution_base.py, places.py, units.py, years.py)
     "attribution.toml": Table({
         "party": _words_table("tails", "committee_of", "strip", "bodies", "bodies_named"),
-        "signature": _words_table("not_a_signer", "publish", "site_greeting", "site_kind"),
+        "signature": _words_table("not_a_signer", "publish", "site_greeting", "site_kind", "byline_labels"),
         "preamble": _words_table("verbs", "genres", "collection"),
         "period": _words_table("multi_year", "half", "half_more", "second_half", "second_half_not_before",
                                "summary_not_before", "mid_year_before", "quarter", "this_year",

@@ -1550,3 +1550,27 @@ def test_a_name_after_yu_and_a_goal_that_is_no_name():
     from pipeline.extract.units import named_units
     assert "阳光学院" in named_units("第二,宣传工作要立足于阳光学院的发展,紧紧围绕学院中心工作。我院召开会议。", "院")
     assert not named_units("为推进全乡经济发展,建设省内经济强乡提供思想保证。我乡开展宣讲12场。", "乡")
+
+
+def test_a_name_holding_a_word_of_prose_inside_a_longer_word():
+    # x08: 南京中华中等专业学校 holds 等 (a list's "and so on", never inside a name) inside 中等
+    body = ("日前,市教研室发布了表彰通知,南京中华中等专业学校再次荣获“宣传工作先进集体”荣誉称号。"
+            "近年来,学校多措并举优化组织架构,修订实施了《南京中华中等专业学校宣传工作实施方案》。"
+            "我校全年发布新闻186篇。")
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_explicit, a.unit_type) == ("南京中华中等专业学校", True, "学校")
+    # 等 after a person's name still marks a piece of a sentence
+    from pipeline.extract.units import shown_name
+    assert shown_name("院党委书记褚茂平等医院") is None
+
+
+def test_a_news_items_byline_names_a_report_that_calls_itself_by_its_kind():
+    # ab14: the headline, then the byline `date time publisher` (a date line the cleaner drops);
+    # the item says only 我院
+    page = ("我院召开2013年度宣传工作会议\n2013-12-30 15:04南宁市第二人民医院\n图为宣传工作会议现场\n"
+            "为了推动医院宣传工作,12月26日下午,我院在综合楼三楼会议室召开了2013年度宣传工作会议。"
+            "会议表彰了2013年度优秀通讯员15名,全年在各级媒体发表稿件120篇。\n")
+    assert [(r.unit, r.unit_type) for r in reports(page)] == [("南宁市第二人民医院", "医院")]
+    # a news site's byline names the site, no unit of the report's kind: the report keeps 院
+    page = page.replace("15:04南宁市第二人民医院", "15:04 来源:大众网")
+    assert [(r.unit, r.unit_explicit) for r in reports(page)] == [("院", False)]

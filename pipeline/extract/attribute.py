@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import PurePath
 
 from pipeline.rules import LazyRegex
+from pipeline.text.script import to_simplified
 from pipeline.rules import load as load_rules
 from pipeline.extract.attribution_base import unit_config, UNIT_TYPES, words, _ANON, _lines, _w, _YEAR
 from pipeline.extract.places import find_places, _jieba_places, _level, _starts_with_place
@@ -187,9 +188,10 @@ _BARE_PARTY_BODY = LazyRegex(lambda: rf"(?:机关)?(?:{_w('party.bodies')})?")
 
 def attribute(title: str | None, simple: str, path: str, header: str = "",
               manifest: dict | None = None, collection_title: str | None = None,
-              work_done: bool = False) -> Attribution:
+              work_done: bool = False, opening: str = "") -> Attribution:
     """Attribute one report. `simple` is the report body in simplified characters,
-    `header` the file's text before the body (publish dates live there),
+    `header` the file's text before the body (publish dates live there), `opening` the
+    report's own start before cleaning (a news item's byline lives there; simplified here, when read),
     `collection_title` the heading of the collection page the report is part of, if any
     (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none),
     `work_done` whether activity counts were found in it (a report, not an essay)."""
@@ -258,8 +260,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
             elif t_unit or s_unit:
                 a.unit, a.unit_explicit = t_unit or s_unit, False
                 a.sources["unit"] = "title" if t_unit else "signature"
-            elif u and (site := site_owner(header, u)):
-                # 我院 on the hospital's own site: the site's greeting names it
+            elif u and (site := site_owner(header, u, to_simplified(opening))):
+                # 我院 on the hospital's own site: the site's greeting or the item's byline names it
                 a.unit, a.unit_explicit, a.sources["unit"] = site, True, "header"
             elif u:
                 a.unit, a.unit_explicit, a.sources["unit"] = u, False, how

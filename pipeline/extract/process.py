@@ -70,7 +70,8 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
         shortcomings = extract_shortcomings(body, simple, sections)
         a = attribute(to_simplified(title) if title else None, simple, path, header=header, manifest=manifest,
                       collection_title=to_simplified(coll) if coll else None,
-                      work_done=any(not x.placeholder for x in metrics))
+                      work_done=any(not x.placeholder for x in metrics),
+                      opening=text[start:start + 600])
         reports.append(ReportResult(
             report_index=k, text=body, text_simplified=simple,
             # a web page's offsets go on through its markup to the decoded file

@@ -363,7 +363,7 @@ def named_units(simple: str, suffix: str) -> Counter:
         u = re.split(r"[在对把将为与和及的是由于向从被了给让使]", m.group(1))[-1]
         core = u[: -len(suffix)]
         if (len(core) >= 2 and u not in _generic()[0] and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
-                and not _NAMED_NOT_START.match(u) and not _PROSE_IN_NAME.search(u)):
+                and not _NAMED_NOT_START.match(u) and not _prose_in_name(u)):
             out[u] += 1
     return out
 
@@ -488,7 +488,7 @@ def _clause_initial_unit(opening: str, local: bool = False) -> str | None:
                 if (u and cand == u and (end == len(run) or run[end] not in "的和与及等" or _OF_YEAR.match(run[end:]))
                         and (_anchored(u, level_min=4) or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX)
                              or (local and _local_name(u) and not _runs_on(u, run[end:end + 1])))
-                        and not _PROSE_IN_NAME.search(u)):
+                        and not _prose_in_name(u)):
                     if not _splits_word(run, end):     # not 集中学|习
                         best = u
             # prose words in the name, not in its suffix (县委宣传部 is a name; 宣传思想文化中心 a topic)
@@ -596,7 +596,7 @@ def _clause_subject(run: str) -> str | None:
         if (u == cand and (_anchored(u, level_min=4) or _local_name(u)
                            or (_suffix_len(u) >= 2 and len(u) <= _UNPLACED_MAX))
                 and not (end < len(run) and (run[end] in "的和与及等" or _runs_on(u, run[end])))
-                and not _splits_word(run, end) and not _PROSE_IN_NAME.search(u) and shown_name(u)
+                and not _splits_word(run, end) and not _prose_in_name(u) and shown_name(u)
                 and not _NOT_A_NAME.search(u[:len(u) - _suffix_len(u)])
                 and not u.startswith(tuple(unit_config().get("names", {}).get("not_start", ())))):
             return u
@@ -653,7 +653,7 @@ def _own_document_unit(simple: str) -> str | None:
     rest = re.match(r"[\u4e00-\u9fff]{0,14}", simple[m.end(1):]).group()
     for end in range(len(rest), 0, -1):
         longer = m.group(1) + rest[:end]
-        if (_named_unit(longer) == longer and not _PROSE_IN_NAME.search(longer)
+        if (_named_unit(longer) == longer and not _prose_in_name(longer)
                 and not _splits_word(m.group(1) + rest, len(longer))):
             return longer
     return _named_unit(m.group(1))
@@ -706,7 +706,7 @@ def _speaker_unit(opening: str) -> str | None:
             cand = run[i:]
             if cand in _generic()[1]:
                 return cand
-            if _named_unit(cand) and not _PROSE_IN_NAME.search(cand) and "工作" not in cand and _anchored(cand):
+            if _named_unit(cand) and not _prose_in_name(cand) and "工作" not in cand and _anchored(cand):
                 return _strip_party(cand)
     return None
 
@@ -734,8 +734,16 @@ _BREADCRUMB = re.compile(r"[>＞»›|｜/]")         # 首页>工作计划>正�
 _TOPIC_END = LazyRegex(lambda: rf"(?:{alternation(unit_config().get('names', {}).get('topic_end', ()))})工作$")
 _YEAR_IN_NAME = re.compile(r"\d{4}\s*年")                                     # a date, never part of a name
 # words of report prose that no unit's name holds (`[names] never_inside`): whatever path
-# found a candidate, one holding them is a piece of a sentence (纷纷表示更加尽职尽责地做好法庭)
-_PROSE_IN_NAME = LazyRegex(lambda: alternation(unit_config().get("names", {}).get("never_inside", ())) or "(?!)")
+# found a candidate, one holding them is a piece of a sentence (纷纷表示更加尽职尽责地做好法庭);
+# the words of names that hold one (`[names] inside_words`: 中等专业学校) are read past first
+_PROSE_IN_NAME = LazyRegex(lambda: (
+    rf"(?:{alternation(unit_config().get('names', {}).get('inside_words', ())) or '(?!)'})"
+    rf"|({alternation(unit_config().get('names', {}).get('never_inside', ())) or '(?!)'})"))
+
+
+def _prose_in_name(unit: str) -> bool:
+    """Whether `unit` holds a word of report prose (`[names] never_inside`)."""
+    return any(m.group(1) for m in _PROSE_IN_NAME.finditer(unit))
 # a post a name never ends in (`[names] posts`): 区委常委 is a person's seat, 县人大常委会 a unit
 _POST_AT_END = LazyRegex(lambda: rf"(?:{alternation(unit_config().get('names', {}).get('posts', ())) or '(?!)'})$")
 
@@ -756,7 +764,7 @@ def shown_name(unit: str) -> str | None:
     topic = _TOPIC_END.search(unit)
     if topic:
         unit = _strip_party(unit[:topic.start()]) if unit_type_of(unit[:topic.start()]) else ""
-    if (not unit or _PROSE_IN_NAME.search(unit) or _YEAR_IN_NAME.search(unit) or _POST_AT_END.search(unit)
+    if (not unit or _prose_in_name(unit) or _YEAR_IN_NAME.search(unit) or _POST_AT_END.search(unit)
             or unit.startswith(tuple(unit_config().get("names", {}).get("never_start", ())))):
         return None
     return unit
@@ -940,14 +948,23 @@ _NOT_A_UNIT_FILE = LazyRegex(lambda: rf"{_w('title.not_a_unit_file')}|\d{{3}}")
 _SITE_OWNER = LazyRegex(lambda: rf"(?:{_w('signature.site_greeting')})\s*([\u4e00-\u9fff]{{3,24}}?)\s*(?:{_w('signature.site_kind')})")
 
 
-def site_owner(header: str, generic: str) -> str | None:
+_BYLINE = LazyRegex(lambda: (
+    r"(?m)^[ \t\u3000]*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)[ \t\u3000]*(?:\d{1,2}:\d{2}(?::\d{2})?)?"
+    rf"[ \t\u3000]*(?:(?:{_w('signature.byline_labels')})[:：][ \t\u3000]*)?([\u4e00-\u9fff]{{3,24}})[ \t\u3000]*$"))
+
+
+def site_owner(header: str, generic: str, opening: str = "") -> str | None:
     """The unit whose own site the page is, as its greeting names it (`欢迎访问文山州中医医院
-    官方网站`), when it is of the kind the report's self-reference says (我院 -> …院): a document
-    site's greeting (欢迎来到天天文库) names no unit."""
+    官方网站`) or a news item's byline under its headline (`2013-12-30 15:04南宁市第二人民医院`, a line
+    the cleaner drops as a date line; `opening` is the report's text before cleaning), when it is
+    of the kind the report's self-reference says (我院 -> …院): a document site's greeting
+    (欢迎来到天天文库) or a news site's byline (来源:大众网) names no unit of that kind."""
     m = _SITE_OWNER.search(header)
-    name = m.group(1) if m else None
-    if name and generic and name.endswith(generic) and unit_type_of(name) and not _is_generic(name) and shown_name(name):
-        return name
+    names = [m.group(1)] if m else []
+    names += [b.group(1) for b in _BYLINE.finditer(header[-600:] + "\n" + opening[:600])]
+    for name in names:
+        if generic and name.endswith(generic) and unit_type_of(name) and not _is_generic(name) and shown_name(name):
+            return name
     return None
 
 
