@@ -1574,3 +1574,11 @@ def test_a_news_items_byline_names_a_report_that_calls_itself_by_its_kind():
     # a news site's byline names the site, no unit of the report's kind: the report keeps 院
     page = page.replace("15:04南宁市第二人民医院", "15:04 来源:大众网")
     assert [(r.unit, r.unit_explicit) for r in reports(page)] == [("院", False)]
+
+
+def test_a_department_of_a_school_is_the_schools():
+    # v18, k: a college's publicity department reports for the college (blind labels: 学校)
+    assert unit_type_of("梧州学院宣传部") == "学校"
+    assert unit_type_of("湖北经济学院党委宣传部") == "学校"
+    assert unit_type_of("县委宣传部") == "党政机关"
+    assert unit_type_of("区委统战部") == "党政机关"
