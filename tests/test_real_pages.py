@@ -1582,3 +1582,12 @@ def test_a_department_of_a_school_is_the_schools():
     assert unit_type_of("湖北经济学院党委宣传部") == "学校"
     assert unit_type_of("县委宣传部") == "党政机关"
     assert unit_type_of("区委统战部") == "党政机关"
+
+
+def test_an_office_that_calls_itself_wo_suo_is_typed_by_its_work():
+    # k19: a police station's report says only 我所; a township finance office's stays an organ
+    police = "今年以来,我所坚持以党建为引领,组织民警开展集中学习12次,深入辖区开展警务宣传,办理案件宣传3次。"
+    a = attribute(None, to_simplified(police), "x.txt")
+    assert (a.unit, a.unit_type) == ("所", "政法")
+    office = "今年以来,我所坚持以党建为引领,组织干部开展集中学习12次,做好财政资金监管宣传。"
+    assert attribute(None, to_simplified(office), "x.txt").unit_type == "党政机关"
