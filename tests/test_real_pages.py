@@ -1574,6 +1574,11 @@ def test_a_news_items_byline_names_a_report_that_calls_itself_by_its_kind():
     # a news site's byline names the site, no unit of the report's kind: the report keeps 院
     page = page.replace("15:04南宁市第二人民医院", "15:04 来源:大众网")
     assert [(r.unit, r.unit_explicit) for r in reports(page)] == [("院", False)]
+    # ac09: the site's section heading first (新闻中心, no unit), the label before the date
+    page = ("新闻中心\n我院作品荣获2020年山东省卫生健康新闻宣传奖三等奖\n来源:威海市立医院 发布时间: 2020年12月30日 07:25:17\n"
+            "日前,省卫生健康委员会发布通报,我院选送的作品获得三等奖。近年来,宣传科以医院微信公众号为主阵地,"
+            "全年发布原创稿件260篇。\n")
+    assert [(r.unit, r.unit_type) for r in reports(page)] == [("威海市立医院", "医院")]
 
 
 def test_a_department_of_a_school_is_the_schools():
@@ -1591,3 +1596,17 @@ def test_an_office_that_calls_itself_wo_suo_is_typed_by_its_work():
     assert (a.unit, a.unit_type) == ("所", "政法")
     office = "今年以来,我所坚持以党建为引领,组织干部开展集中学习12次,做好财政资金监管宣传。"
     assert attribute(None, to_simplified(office), "x.txt").unit_type == "党政机关"
+
+
+@pytest.mark.parametrize("body, unit", [
+    # ac13: 向广大师生推送学校…, 维护学校… (the self-reference's name path and the clause path)
+    ("疫情发生以来,学校更加注重宣传舆论工作。第一时间通过官网向广大师生推送学校疫情防控公告12次,"
+     "维护学校安全稳定,展现我校教职员工的精神风貌。", "学校"),
+    # ac10: 集中反映企业… opens a clause of the first sentence
+    ("编印了公司安全图片专辑,集中反映企业科学发展过程中涌现出的好做法,全年刊发稿件300篇。", None),
+    # a13: 召开全体镇干部…大会 (a meeting, not a town)
+    ("目前,全镇开展理论中心组集中学习11次,召开全体镇干部、村书记大会3次,我镇宣讲20场。", "镇"),
+])
+def test_a_name_opening_with_a_verb_is_no_name_whatever_path_found_it(body, unit):
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert a.unit == unit and not a.unit_explicit

@@ -295,7 +295,7 @@ def _title_head_unit(core: str) -> str | None:
         u = core[:end]
         if (_named_unit(u) == u and shown_name(u) and not _splits_word(core, end)
                 and not _NOT_A_NAME.search(u[:len(u) - _suffix_len(u)])
-                and not u.startswith(tuple(unit_config().get("names", {}).get("not_start", ())))):
+                and not _opens_with_action(u)):
             return u
     return None
 
@@ -356,6 +356,13 @@ def _expand(unit: str, simple: str, named: int = 0) -> str:
 _NAMED_NOT_START = LazyRegex(lambda: rf"^({_w('named.not_start')})")
 
 
+def _opens_with_action(name: str) -> bool:
+    """Whether a found name opens with the words a clause about an action opens with, or a
+    verb whose object the unit is (`[names] not_start`: 围绕, 按照, 提升, 维护…): a piece of a
+    sentence, whichever path found it."""
+    return name.startswith(tuple(unit_config().get("names", {}).get("not_start", ())))
+
+
 def named_units(simple: str, suffix: str) -> Counter:
     """Named units ending in `suffix` (from a self-reference 我局 -> …局), counted."""
     out: Counter = Counter()
@@ -363,7 +370,7 @@ def named_units(simple: str, suffix: str) -> Counter:
         u = re.split(r"[在对把将为与和及的是由于向从被了给让使]", m.group(1))[-1]
         core = u[: -len(suffix)]
         if (len(core) >= 2 and u not in _generic()[0] and not _false_name(u) and not re.search(r"[我本]|全" + suffix + "$", u)
-                and not _NAMED_NOT_START.match(u) and not _prose_in_name(u)):
+                and not _NAMED_NOT_START.match(u) and not _opens_with_action(u) and not _prose_in_name(u)):
             out[u] += 1
     return out
 
@@ -471,7 +478,6 @@ def _clause_initial_unit(opening: str, local: bool = False) -> str | None:
     has no subject, no self-reference and no signature. At each clause start the longest
     run of Han characters (up to 28) that is a named unit and is followed by more text
     (not 的/和/与…) wins: 中国银行总行机关各级党组织… gives 中国银行总行机关."""
-    not_start = tuple(unit_config().get("names", {}).get("not_start", ()))
     for sentence in _first_sentences(opening):
         for clause in re.finditer(r"(?:^|(?<=[，,。；;]))\s*([\u4e00-\u9fff]{2,32})([:：(（])?", sentence):
             run = _CLAUSE_OPENER.sub("", clause.group(1))
@@ -492,7 +498,7 @@ def _clause_initial_unit(opening: str, local: bool = False) -> str | None:
                     if not _splits_word(run, end):     # not 集中学|习
                         best = u
             # prose words in the name, not in its suffix (县委宣传部 is a name; 宣传思想文化中心 a topic)
-            if best and not best.startswith(not_start) and not _NOT_A_NAME.search(best[:len(best) - _suffix_len(best)]):
+            if best and not _opens_with_action(best) and not _NOT_A_NAME.search(best[:len(best) - _suffix_len(best)]):
                 return best
     return None
 
@@ -598,7 +604,7 @@ def _clause_subject(run: str) -> str | None:
                 and not (end < len(run) and (run[end] in "的和与及等" or _runs_on(u, run[end])))
                 and not _splits_word(run, end) and not _prose_in_name(u) and shown_name(u)
                 and not _NOT_A_NAME.search(u[:len(u) - _suffix_len(u)])
-                and not u.startswith(tuple(unit_config().get("names", {}).get("not_start", ())))):
+                and not _opens_with_action(u)):
             return u
     return _area_subject(run)
 
@@ -950,18 +956,21 @@ _SITE_OWNER = LazyRegex(lambda: rf"(?:{_w('signature.site_greeting')})\s*([\u4e0
 
 _BYLINE = LazyRegex(lambda: (
     r"(?m)^[ \t\u3000]*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)[ \t\u3000]*(?:\d{1,2}:\d{2}(?::\d{2})?)?"
-    rf"[ \t\u3000]*(?:(?:{_w('signature.byline_labels')})[:：][ \t\u3000]*)?([\u4e00-\u9fff]{{3,24}})[ \t\u3000]*$"))
+    rf"[ \t\u3000]*(?:(?:{_w('signature.byline_labels')})[:：][ \t\u3000]*)?([\u4e00-\u9fff]{{3,24}})[ \t\u3000]*$"
+    # or the label first, anywhere on a line (来源:威海市立医院 发布时间: 2020年12月30日)
+    rf"|(?:{_w('signature.byline_labels')})[:：][ \t\u3000]*([\u4e00-\u9fff]{{3,24}})(?=[ \t\u3000]|$)"))
 
 
 def site_owner(header: str, generic: str, opening: str = "") -> str | None:
     """The unit whose own site the page is, as its greeting names it (`欢迎访问文山州中医医院
     官方网站`) or a news item's byline under its headline (`2013-12-30 15:04南宁市第二人民医院`, a line
-    the cleaner drops as a date line; `opening` is the report's text before cleaning), when it is
-    of the kind the report's self-reference says (我院 -> …院): a document site's greeting
-    (欢迎来到天天文库) or a news site's byline (来源:大众网) names no unit of that kind."""
+    the cleaner drops as a date line; `来源:威海市立医院 发布时间:…`; `opening` is the report's text
+    before cleaning), when it is of the kind the report's self-reference says (我院 -> …院): a
+    document site's greeting (欢迎来到天天文库) or a news site's byline (来源:大众网) names no unit
+    of that kind."""
     m = _SITE_OWNER.search(header)
     names = [m.group(1)] if m else []
-    names += [b.group(1) for b in _BYLINE.finditer(header[-600:] + "\n" + opening[:600])]
+    names += [b.group(1) or b.group(2) for b in _BYLINE.finditer(header[-600:] + "\n" + opening[:600])]
     for name in names:
         if generic and name.endswith(generic) and unit_type_of(name) and not _is_generic(name) and shown_name(name):
             return name
