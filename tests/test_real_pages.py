@@ -1610,3 +1610,12 @@ def test_an_office_that_calls_itself_wo_suo_is_typed_by_its_work():
 def test_a_name_opening_with_a_verb_is_no_name_whatever_path_found_it(body, unit):
     a = attribute(None, to_simplified(body), "x.txt")
     assert a.unit == unit and not a.unit_explicit
+
+
+def test_a_numbered_middle_school_by_its_short_name():
+    # ac14: 罗田一中 (罗田县第一中学) opens the first sentence after its date
+    body = ("11月22日上午,罗田一中全体行政成员及宣传通讯员在行政楼会议室召开了意识形态及宣传工作专题会议。"
+            "学校党总支副书记作主题发言,要求严格落实《罗田一中意识形态工作实施细则(试行)》。")
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_explicit, a.unit_type) == ("罗田一中", True, "学校")
+    assert unit_type_of("统一") is None
