@@ -1619,3 +1619,17 @@ def test_a_numbered_middle_school_by_its_short_name():
     a = attribute(None, to_simplified(body), "x.txt")
     assert (a.unit, a.unit_explicit, a.unit_type) == ("罗田一中", True, "学校")
     assert unit_type_of("统一") is None
+
+
+def test_a_news_headline_opening_with_a_unit_the_body_names_again():
+    # ac04: the first sentence's subject is the court that commended; the headline names the item's unit
+    body = ("中国报道网——中国外文局亚太传播中心唯一官方中文网\n西安市碑林法院宣传信息工作受上级法院表彰\n"
+            "近日,西安市中级人民法院发文表彰了全市法院2020年度宣传信息工作先进单位,碑林区法院荣获全市法院宣传工作先进单位。"
+            "碑林法院干警被评为信息工作先进个人。\n今年以来,碑林法院党组高度重视信息宣传工作,全年编发信息320条。\n")
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == ("西安市碑林法院", "政法")
+    # a caption after the body has begun is no headline (o17: 尚义县下马圈乡组织宣传委员深入…宣讲, the
+    # third line): the county stays the unit
+    from pathlib import Path
+    page = (Path(__file__).parent / "fixtures" / "real_o" / "o17.txt").read_bytes()
+    assert [r.unit for r in process_bytes(page, "o17.txt").reports] == ["尚义县"]

@@ -828,10 +828,39 @@ def _first_body_unit(simple: str) -> tuple[str | None, bool, str | None]:
     return first or (None, False, None)
 
 
+_HEADLINE_MARKS = re.compile(r"[，。；,;：:！!？?、]")
+
+
+def _headline_unit(simple: str) -> str | None:
+    """A news item's headline, a short line before the body opening with a placed unit
+    (`西安市碑林法院宣传信息工作受上级法院表彰`) that the body names again, in full or without its
+    place (碑林法院党组高度重视…): the item's unit, though its first sentence's subject is whoever
+    commended it (西安市中级人民法院发文表彰…)."""
+    lines = [t for t in (x.strip() for x in simple[:400].split("\n")) if t]
+    for line in lines[:3]:
+        if len(line) > 40 or _HEADLINE_MARKS.search(line):
+            break           # the body has begun: a short line after it is a caption
+        if len(line) < 8:
+            continue
+        rest = simple[simple.find(line) + len(line):]
+        for end in range(min(len(line) - 2, 20), 3, -1):       # the longest name the body repeats
+            u = line[:end]
+            if (line[end - 1] not in _name_ends() or _named_unit(u) != u or not _anchored(u)
+                    or _splits_word(line, end) or _prose_in_name(u) or _opens_with_action(u) or not shown_name(u)):
+                continue
+            short = u[_area_prefix(u):]
+            if rest.count(u) + (rest.count(short) if len(short) >= 3 and unit_type_of(short) else 0) >= 2:
+                return u
+    return None
+
+
 def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures, best
     first: the caller takes the first that `shown_name` lets through, so a path that found a
     piece of a sentence (院党委书记褚茂平等医院) gives way to the next instead of to nothing."""
+    head = _headline_unit(simple)
+    if head:
+        yield head, not _anonymised(head), "body"
     first = _ADDRESSEE.sub("", simple[:600])[:500]
     m = None
     for sentence in _first_sentences(first):     # an essay-like opening, a caption may come first
