@@ -1633,3 +1633,10 @@ def test_a_news_headline_opening_with_a_unit_the_body_names_again():
     from pathlib import Path
     page = (Path(__file__).parent / "fixtures" / "real_o" / "o17.txt").read_bytes()
     assert [r.unit for r in process_bytes(page, "o17.txt").reports] == ["尚义县"]
+
+
+def test_works_or_units_commended_by_others_are_no_counts():
+    # ac03, u10: honours received (受到…表彰), as 获得/荣获 are; the unit's own work still counts
+    assert counts("安康中院有6项新闻宣传成果受到省法院通报表彰,全年在省级以上媒体发稿230篇。") == [(230, "篇")]
+    assert counts("湖南省共18家人民法院受到表彰。") == []
+    assert counts("对各类先进共计33人进行了表彰。") == [(33, "人")]
