@@ -1640,3 +1640,11 @@ def test_works_or_units_commended_by_others_are_no_counts():
     assert counts("安康中院有6项新闻宣传成果受到省法院通报表彰,全年在省级以上媒体发稿230篇。") == [(230, "篇")]
     assert counts("湖南省共18家人民法院受到表彰。") == []
     assert counts("对各类先进共计33人进行了表彰。") == [(33, "人")]
+
+
+def test_honours_handed_to_the_commended_at_the_units_meeting_are_counts():
+    # z12: 为受表彰的2个先进单位和3名优秀通讯员颁发了奖牌 (the unit commends; 通讯员 is no staffing here)
+    assert counts("会上,为受表彰的2个先进单位和3名优秀通讯员颁发了奖牌和荣誉证书。") == [(2, "个"), (3, "名")]
+    # a team of correspondents is still staffing, honours listed still no count
+    assert counts("确定3名优秀通讯员负责信息报送。") == []
+    assert counts("产生各类“先进单位”66个。") == []
