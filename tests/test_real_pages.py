@@ -1648,3 +1648,11 @@ def test_honours_handed_to_the_commended_at_the_units_meeting_are_counts():
     # a team of correspondents is still staffing, honours listed still no count
     assert counts("确定3名优秀通讯员负责信息报送。") == []
     assert counts("产生各类“先进单位”66个。") == []
+
+
+def test_people_designated_to_a_role_are_staffing():
+    # l14, s15, p10: 确定1名…员工作为报道员, 安排1名镇领导…担任“轮值讲师”, 13位党员…担任社区主任助理
+    assert counts("各部门要确定1名政治素质高、写作能力强的员工作为信息宣传报道员。") == []
+    assert counts("安排1名镇领导班子成员担任“轮值讲师”。") == []
+    # people who take part or are reached still count
+    assert counts("组织党员干部120名参加宣讲,其中5名青年党员作了交流发言。") == [(120, "名"), (5, "名")]
