@@ -1656,3 +1656,21 @@ def test_people_designated_to_a_role_are_staffing():
     assert counts("安排1名镇领导班子成员担任“轮值讲师”。") == []
     # people who take part or are reached still count
     assert counts("组织党员干部120名参加宣讲,其中5名青年党员作了交流发言。") == [(120, "名"), (5, "名")]
+
+
+def test_a_list_markup_numbering_a_sharing_sites_notices_again_and_a_title_on_popular_science():
+    # ad02: "  1. 1、下载文档前请自行甄别…" hid the dated title line; 气象局科|普 is no 科
+    page = ("气象局科普工作总结\n\n  1. 1、下载文档前请自行甄别文档内容的完整性,平台不提供额外的编辑、内容补充等附加服务。\n"
+            "  2. 2、\"仅部分预览\"的文档,不可在线预览部分如存在完整性等问题,可反馈申请退款。\n"
+            "  3. 3、如文档侵犯您的权益,请联系客服反馈,我们会尽快为您处理。\n\n"
+            "2013年县气象局科普工作总结\n2013年县气象局在上级局的指导下,开展科普宣传活动12次,发放宣传资料3000份。我局将继续努力。\n")
+    body = clean_text(page)
+    assert "甄别" not in body and "侵犯您的权益" not in body
+    assert [(r.unit, r.unit_type) for r in reports(page)] == [("县气象局", "党政机关")]
+
+
+def test_a_township_health_centre_speaking_of_itself():
+    # ad05: 我卫生院 (a health centre, never named)
+    body = "根据上级文件精神要求,我卫生院于4月15日—21日期间组织肿瘤防治宣传周活动,发放宣传单800份。"
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_explicit, a.unit_type) == ("卫生院", False, "医院")
