@@ -1674,3 +1674,11 @@ def test_a_township_health_centre_speaking_of_itself():
     body = "根据上级文件精神要求,我卫生院于4月15日—21日期间组织肿瘤防治宣传周活动,发放宣传单800份。"
     a = attribute(None, to_simplified(body), "x.txt")
     assert (a.unit, a.unit_explicit, a.unit_type) == ("卫生院", False, "医院")
+
+
+def test_a_combined_title_above_its_first_parts_heading_names_the_unit():
+    # ad08: the title names the bureau; the heading chosen as the report's title does not
+    page = ("区文化和旅游局2021年工作总结及2022年工作计划\n2021年工作总结\n"
+            "一、以建党百年为主题,全区文化活动和文艺创作取得新成效\n"
+            "开展了文艺演出宣传系列活动、读书朗诵大赛等文化活动30余场次,营造了浓厚氛围。\n")
+    assert [(r.title, r.unit, r.unit_type) for r in reports(page)] == [("2021年工作总结", "区文化和旅游局", "党政机关")]

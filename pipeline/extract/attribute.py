@@ -188,10 +188,12 @@ _BARE_PARTY_BODY = LazyRegex(lambda: rf"(?:机关)?(?:{_w('party.bodies')})?")
 
 def attribute(title: str | None, simple: str, path: str, header: str = "",
               manifest: dict | None = None, collection_title: str | None = None,
-              work_done: bool = False, opening: str = "") -> Attribution:
+              work_done: bool = False, opening: str = "", title_lines: tuple[str, ...] = ()) -> Attribution:
     """Attribute one report. `simple` is the report body in simplified characters,
     `header` the file's text before the body (publish dates live there), `opening` the
     report's own start before cleaning (a news item's byline lives there; simplified here, when read),
+    `title_lines` the title-like lines above the body, simplified (a combined title holding the
+    chosen one: `区文化和旅游局2021年工作总结及2022年工作计划` over `2021年工作总结`),
     `collection_title` the heading of the collection page the report is part of, if any
     (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none),
     `work_done` whether activity counts were found in it (a report, not an essay)."""
@@ -244,6 +246,13 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         a.unit, a.unit_explicit, a.sources["unit"] = path_unit, True, "path"
     else:
         t_unit, t_explicit = unit_from_title_any(stitle)
+        if not t_unit and stitle:
+            # the chosen title is the first part's heading of a longer title above it that names the unit
+            for line in title_lines:
+                if stitle in line and len(line) > len(stitle):
+                    t_unit, t_explicit = unit_from_title_any(line)
+                    if t_unit:
+                        break
         s_unit, s_explicit = unit_from_signature(simple)
         # a name the last guard would drop (a site's banner as a signature) is no name found:
         # the next path is tried
