@@ -1682,3 +1682,14 @@ def test_a_combined_title_above_its_first_parts_heading_names_the_unit():
             "一、以建党百年为主题,全区文化活动和文艺创作取得新成效\n"
             "开展了文艺演出宣传系列活动、读书朗诵大赛等文化活动30余场次,营造了浓厚氛围。\n")
     assert [(r.title, r.unit, r.unit_type) for r in reports(page)] == [("2021年工作总结", "区文化和旅游局", "党政机关")]
+
+
+def test_a_speechs_by_line_names_the_speakers_unit():
+    # ad09: 黄梅镇中心学校 刘国栋老师 under the speech's title (the cleaner joins the two)
+    page = ("组织营造良好环境强力推动教育宣传\n在全县教育系统信息宣传工作暨骨干通讯员培训会上的交流发言\n"
+            "黄梅镇中心学校 刘国栋老师\n(2023年10月14日)\n各位领导、各位同仁:\n"
+            "在过去的一年里,黄梅镇的教育宣传工作取得了较好的成绩。2022年我镇各教育单位发表镇校级报道1665篇。\n")
+    assert [(r.unit, r.unit_type) for r in reports(page)] == [("黄梅镇中心学校", "学校")]
+    # a two-character name and a post
+    from pipeline.extract.units import unit_from_signature
+    assert unit_from_signature("关于宣传工作的汇报\n永宁县委宣传部 王强部长\n今年以来,我部开展宣讲20场。") == ("永宁县委宣传部", True)

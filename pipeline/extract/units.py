@@ -972,9 +972,22 @@ def unit_from_signature(simple: str) -> tuple[str | None, bool]:
                 signer = t
                 break
     if signer is None:
+        # a speech's by-line under its title: the speaker's unit, then the speaker (黄梅镇中心学校 刘国栋老师)
+        # (the cleaner joins the two: 黄梅镇中心学校刘国栋老师), the speaker named with a post or 同志/老师
+        for line in simple[:600].split("\n")[:8]:
+            m = _SPEAKER_LINE.match(line.strip())
+            head = m.group(1) if m else ""
+            unit = next((u for u in (head[:-n].rstrip(" \t\u3000") for n in (3, 2)) if _signer(u)), None)
+            if unit:
+                signer = unit
+                break
+    if signer is None:
         return None, False
     unit = _strip_party(signer)
     return unit, not _anonymised(unit)
+
+
+_SPEAKER_LINE = LazyRegex(lambda: rf"^([\u4e00-\u9fff]{{3,24}}[ \t\u3000]*[\u4e00-\u9fff]{{2,3}})(?:{_w('title.posts')}|同志|老师)$")
 
 
 _NOT_A_UNIT_FILE = LazyRegex(lambda: rf"{_w('title.not_a_unit_file')}|\d{{3}}")
