@@ -1693,3 +1693,12 @@ def test_a_speechs_by_line_names_the_speakers_unit():
     # a two-character name and a post
     from pipeline.extract.units import unit_from_signature
     assert unit_from_signature("关于宣传工作的汇报\n永宁县委宣传部 王强部长\n今年以来,我部开展宣讲20场。") == ("永宁县委宣传部", True)
+
+
+def test_others_reposting_and_a_projects_phase_are_no_counts():
+    # ad04: reposts by other sites are an audience figure; ad01: 数字环卫一期 is phase one of a project
+    assert counts("全年在各级媒体上发表新闻稿件59篇,被新华网、中国网等各大互联网媒体转载1100余次。") == [(59, "篇")]
+    assert counts("围绕生活垃圾分类处置、数字环卫一期等重点工作,发布信息120条。") == [(120, "条")]
+    # the unit's own pieces adopted by platforms, and a training class's sessions, still count
+    assert counts("其中123篇被市级平台转发。") == [(123, "篇")]
+    assert counts("举办通讯员培训班一期。") == [(1, "期")]
