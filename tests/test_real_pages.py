@@ -1552,16 +1552,30 @@ def test_a_name_after_yu_and_a_goal_that_is_no_name():
     assert not named_units("为推进全乡经济发展,建设省内经济强乡提供思想保证。我乡开展宣讲12场。", "乡")
 
 
-def test_a_name_holding_a_word_of_prose_inside_a_longer_word():
+
+@pytest.mark.parametrize("body, unit, explicit, typ", [
     # x08: 南京中华中等专业学校 holds 等 (a list's "and so on", never inside a name) inside 中等
-    body = ("日前,市教研室发布了表彰通知,南京中华中等专业学校再次荣获“宣传工作先进集体”荣誉称号。"
-            "近年来,学校多措并举优化组织架构,修订实施了《南京中华中等专业学校宣传工作实施方案》。"
-            "我校全年发布新闻186篇。")
+    ("日前,市教研室发布了表彰通知,南京中华中等专业学校再次荣获“宣传工作先进集体”荣誉称号。"
+     "近年来,学校多措并举优化组织架构,修订实施了《南京中华中等专业学校宣传工作实施方案》。我校全年发布新闻186篇。",
+     "南京中华中等专业学校", True, "学校"),
+    # ac14: 罗田一中 (罗田县第一中学, a county's numbered middle school) opens the sentence after its date
+    ("11月22日上午,罗田一中全体行政成员及宣传通讯员在行政楼会议室召开了意识形态及宣传工作专题会议。"
+     "学校党总支副书记作主题发言,要求严格落实《罗田一中意识形态工作实施细则(试行)》。", "罗田一中", True, "学校"),
+    # k19: a police station's report says only 我所 (政法 by its words); a finance office's stays an organ
+    ("今年以来,我所坚持以党建为引领,组织民警开展集中学习12次,深入辖区开展警务宣传,办理案件宣传3次。", "所", False, "政法"),
+    ("今年以来,我所坚持以党建为引领,组织干部开展集中学习12次,做好财政资金监管宣传。", "所", False, "党政机关"),
+    # ad05: 我卫生院 (a township health centre, never named)
+    ("根据上级文件精神要求,我卫生院于4月15日—21日期间组织肿瘤防治宣传周活动,发放宣传单800份。", "卫生院", False, "医院"),
+], ids=["x08-zhongdeng", "ac14-yizhong", "k19-police", "k19-office", "ad05-weishengyuan"])
+def test_who_reports_named_or_self_referred_in_the_body(body, unit, explicit, typ):
     a = attribute(None, to_simplified(body), "x.txt")
-    assert (a.unit, a.unit_explicit, a.unit_type) == ("南京中华中等专业学校", True, "学校")
-    # 等 after a person's name still marks a piece of a sentence
+    assert (a.unit, a.unit_explicit, a.unit_type) == (unit, explicit, typ)
+
+
+def test_words_a_name_never_holds_or_is():
     from pipeline.extract.units import shown_name
-    assert shown_name("院党委书记褚茂平等医院") is None
+    assert shown_name("院党委书记褚茂平等医院") is None      # 等 after a person's name: a piece of a sentence
+    assert unit_type_of("统一") is None                      # 一中 is a suffix, 统一 no name
 
 
 def test_a_news_items_byline_names_a_report_that_calls_itself_by_its_kind():
@@ -1589,14 +1603,6 @@ def test_a_department_of_a_school_is_the_schools():
     assert unit_type_of("区委统战部") == "党政机关"
 
 
-def test_an_office_that_calls_itself_wo_suo_is_typed_by_its_work():
-    # k19: a police station's report says only 我所; a township finance office's stays an organ
-    police = "今年以来,我所坚持以党建为引领,组织民警开展集中学习12次,深入辖区开展警务宣传,办理案件宣传3次。"
-    a = attribute(None, to_simplified(police), "x.txt")
-    assert (a.unit, a.unit_type) == ("所", "政法")
-    office = "今年以来,我所坚持以党建为引领,组织干部开展集中学习12次,做好财政资金监管宣传。"
-    assert attribute(None, to_simplified(office), "x.txt").unit_type == "党政机关"
-
 
 @pytest.mark.parametrize("body, unit", [
     # ac13: 向广大师生推送学校…, 维护学校… (the self-reference's name path and the clause path)
@@ -1611,14 +1617,6 @@ def test_a_name_opening_with_a_verb_is_no_name_whatever_path_found_it(body, unit
     a = attribute(None, to_simplified(body), "x.txt")
     assert a.unit == unit and not a.unit_explicit
 
-
-def test_a_numbered_middle_school_by_its_short_name():
-    # ac14: 罗田一中 (罗田县第一中学) opens the first sentence after its date
-    body = ("11月22日上午,罗田一中全体行政成员及宣传通讯员在行政楼会议室召开了意识形态及宣传工作专题会议。"
-            "学校党总支副书记作主题发言,要求严格落实《罗田一中意识形态工作实施细则(试行)》。")
-    a = attribute(None, to_simplified(body), "x.txt")
-    assert (a.unit, a.unit_explicit, a.unit_type) == ("罗田一中", True, "学校")
-    assert unit_type_of("统一") is None
 
 
 def test_a_news_headline_opening_with_a_unit_the_body_names_again():
@@ -1668,12 +1666,6 @@ def test_a_list_markup_numbering_a_sharing_sites_notices_again_and_a_title_on_po
     assert "甄别" not in body and "侵犯您的权益" not in body
     assert [(r.unit, r.unit_type) for r in reports(page)] == [("县气象局", "党政机关")]
 
-
-def test_a_township_health_centre_speaking_of_itself():
-    # ad05: 我卫生院 (a health centre, never named)
-    body = "根据上级文件精神要求,我卫生院于4月15日—21日期间组织肿瘤防治宣传周活动,发放宣传单800份。"
-    a = attribute(None, to_simplified(body), "x.txt")
-    assert (a.unit, a.unit_explicit, a.unit_type) == ("卫生院", False, "医院")
 
 
 def test_a_combined_title_above_its_first_parts_heading_names_the_unit():
