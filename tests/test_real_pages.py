@@ -1694,3 +1694,19 @@ def test_others_reposting_and_a_projects_phase_are_no_counts():
     # the unit's own pieces adopted by platforms, and a training class's sessions, still count
     assert counts("其中123篇被市级平台转发。") == [(123, "篇")]
     assert counts("举办通讯员培训班一期。") == [(1, "期")]
+
+
+def test_problems_announced_then_run_in_headings_and_a_core_problems_heading():
+    # k09: 还有一些亟待解决的问题 (亟待解决 admits problems, 解决 alone fixes them), then 一、…二、… run in
+    text = ("为实现我镇在和谐稳定的环境中发展,宣传工作中还有一些亟待解决的问题。一、农村宣传工作较为薄弱相对而言,"
+            "我镇对上宣传抓得不错,但面向基层的宣传较弱。二、农村宣传工作方式单一在工作方法上,沿用过去的办法。")
+    assert statements(text) == ["农村宣传工作较为薄弱相对而言,我镇对上宣传抓得不错,但面向基层的宣传较弱",
+                                "农村宣传工作方式单一在工作方法上,沿用过去的办法"]
+    # a19: 一、…存在的核心问题 heads the problems; its (一)(二) are the items
+    text = ("学校意识形态领域存在的问题及整改措施\n当前,学校意识形态工作直接关系到办学方向。\n"
+            "一、学校意识形态领域存在的核心问题\n(一)意识形态工作责任落实存在“温差”“落差”\n"
+            "部分学校意识形态工作存在“上热中温下冷”的传导梗阻。\n(二)课堂教学中的意识形态风险管控存在漏洞\n"
+            "个别教师在课堂上发表不当言论。\n二、整改措施\n(一)压实责任\n层层传导压力。\n")
+    assert statements(text) == ["意识形态工作责任落实存在“温差”“落差”", "课堂教学中的意识形态风险管控存在漏洞"]
+    # a sentence about solving problems is still no cue
+    assert statements("我镇着力解决群众反映的问题。全年开展宣讲20场。") == []

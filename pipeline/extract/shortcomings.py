@@ -162,7 +162,7 @@ def _numbered_line(passage: str, at: int, style: str | None, n: int) -> tuple[in
 # where an inline enumerator may stand: after one of these characters, whitespace or at a line
 # start (2.5万 is no enumerator)
 _INLINE_AFTER = {"ordinal": "。；;，,：:", "di": "。；;，,：:", "qi": "。；;，,：:", "wenti": "。；;，,：:",
-                 "arabic": "。；;：:"}
+                 "arabic": "。；;：:", "cn_dun": "。；;：:"}
 
 
 @functools.lru_cache(maxsize=512)
@@ -190,6 +190,8 @@ def _inline_pattern(kind: str, n: int) -> re.Pattern | None:
         pat = rf"[(（]{enum_chinese(n)}[)）]"
     elif kind == "arabic":     # "：1.…；2.…" (after punctuation only: 2.5万 is no enumerator)
         pat = rf"{n}[.．、](?!\d)"
+    elif kind == "cn_dun":     # "…的问题。一、…。二、…" (headings run into one paragraph: k09)
+        pat = rf"{enum_chinese(n)}、"
     else:
         return None
     return re.compile(pat)
@@ -216,7 +218,7 @@ def _inline(passage: str, frm: int, kind: str, n: int) -> tuple[int, int] | None
 def _series(passage: str, frm: int) -> tuple[str | None, list[tuple[int, int]]]:
     """Spans of the enumerators of the first numbered series that starts at or after `frm`:
     一是/二是…, numbered lines (1. / (1) / （一） / 第一，), inline (1)(2) / 第一，第二， /
-    问题一：问题二： / ①② / 首先…其次…. The earliest series with two or more items wins. (kind, spans);
+    问题一：问题二： / ①② / 首先…其次… / 一、…二、…. The earliest series with two or more items wins. (kind, spans);
     (None, []) if none."""
     found = []
     first_line = None
@@ -224,7 +226,7 @@ def _series(passage: str, frm: int) -> tuple[str | None, list[tuple[int, int]]]:
         if at >= frm and _numbered_line(passage, at, None, 1):
             first_line = at
             break
-    for kind in ("shi", "line", "circled", "ordinal", "di", "qi", "wenti", "paren_ar", "paren_cn", "arabic"):
+    for kind in ("shi", "line", "circled", "ordinal", "di", "qi", "wenti", "paren_ar", "paren_cn", "arabic", "cn_dun"):
         if kind == "shi":
             hit = _shi(passage, 1, frm, strict=True)
         elif kind == "line":
