@@ -1626,6 +1626,10 @@ def test_a_news_headline_opening_with_a_unit_the_body_names_again():
             "碑林法院干警被评为信息工作先进个人。\n今年以来,碑林法院党组高度重视信息宣传工作,全年编发信息320条。\n")
     a = attribute(None, to_simplified(body), "x.txt")
     assert (a.unit, a.unit_type) == ("西安市碑林法院", "政法")
+    # ad04: the body calls the bureau by its level and kind only (辽源市局, 市局)
+    body = ("辽源市地税局构建大宣传格局成效显著\n18.01.2017 22:03\n2016年,辽源市局结合工作实际,加大宣传工作力度,"
+            "全年在各级媒体上发表新闻稿件59篇。\n基层单位根据市局建议进行资料收集,并反馈市局进行编辑整理。\n")
+    assert attribute(None, to_simplified(body), "x.txt").unit == "辽源市地税局"
     # a caption after the body has begun is no headline (o17: 尚义县下马圈乡组织宣传委员深入…宣讲, the
     # third line): the county stays the unit
     from pathlib import Path

@@ -833,8 +833,8 @@ _HEADLINE_MARKS = re.compile(r"[，。；,;：:！!？?、]")
 
 def _headline_unit(simple: str) -> str | None:
     """A news item's headline, a short line before the body opening with a placed unit
-    (`西安市碑林法院宣传信息工作受上级法院表彰`) that the body names again, in full or without its
-    place (碑林法院党组高度重视…): the item's unit, though its first sentence's subject is whoever
+    (`西安市碑林法院宣传信息工作受上级法院表彰`) that the body names again, in full, without its
+    place (碑林法院党组高度重视…) or by its level and kind (辽源市地税局 … 市局): the item's unit, though its first sentence's subject is whoever
     commended it (西安市中级人民法院发文表彰…)."""
     lines = [t for t in (x.strip() for x in simple[:400].split("\n")) if t]
     for line in lines[:3]:
@@ -848,8 +848,12 @@ def _headline_unit(simple: str) -> str | None:
             if (line[end - 1] not in _name_ends() or _named_unit(u) != u or not _anchored(u)
                     or _splits_word(line, end) or _prose_in_name(u) or _opens_with_action(u) or not shown_name(u)):
                 continue
-            short = u[_area_prefix(u):]
-            if rest.count(u) + (rest.count(short) if len(short) >= 3 and unit_type_of(short) else 0) >= 2:
+            place = _area_prefix(u)
+            short = u[place:]
+            # …or by its level and its kind's last character (辽源市地税局 … 辽源市局结合…, 根据市局建议: ad04)
+            level = u[place - 1] + u[-1] if 2 <= place < len(u) - 2 and u[place - 1] in "省市县区州旗" else ""
+            if (rest.count(u) + (rest.count(short) if len(short) >= 3 and unit_type_of(short) else 0)
+                    + (rest.count(level) if level else 0)) >= 2:
                 return u
     return None
 
