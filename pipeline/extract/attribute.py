@@ -192,8 +192,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
     """Attribute one report. `simple` is the report body in simplified characters,
     `header` the file's text before the body (publish dates live there), `opening` the
     report's own start before cleaning (a news item's byline lives there; simplified here, when read),
-    `title_lines` the title-like lines above the body, simplified (a combined title holding the
-    chosen one: `区文化和旅游局2021年工作总结及2022年工作计划` over `2021年工作总结`),
+    `title_lines` the title-like lines above the body, as written (a combined title holding the
+    chosen one: `区文化和旅游局2021年工作总结及2022年工作计划` over `2021年工作总结`; simplified here, when read),
     `collection_title` the heading of the collection page the report is part of, if any
     (`2021年意识形态工作总结8篇`: its year holds for parts whose own title has none),
     `work_done` whether activity counts were found in it (a report, not an essay)."""
@@ -248,7 +248,7 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
         t_unit, t_explicit = unit_from_title_any(stitle)
         if not t_unit and stitle:
             # the chosen title is the first part's heading of a longer title above it that names the unit
-            for line in title_lines:
+            for line in map(to_simplified, title_lines):
                 if stitle in line and len(line) > len(stitle):
                     t_unit, t_explicit = unit_from_title_any(line)
                     if t_unit:

@@ -72,7 +72,7 @@ def process_document(doc: RawDocument, manifest: dict | None = None, display_pat
                       collection_title=to_simplified(coll) if coll else None,
                       work_done=any(not x.placeholder for x in metrics),
                       opening=text[start:start + 600],
-                      title_lines=tuple(to_simplified(t.strip()) for t in part.title_lines if t))
+                      title_lines=tuple(t.strip() for t in part.title_lines if t))
         reports.append(ReportResult(
             report_index=k, text=body, text_simplified=simple,
             # a web page's offsets go on through its markup to the decoded file

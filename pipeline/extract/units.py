@@ -842,7 +842,7 @@ def _headline_unit(simple: str) -> str | None:
             break           # the body has begun: a short line after it is a caption
         if len(line) < 8:
             continue
-        rest = simple[simple.find(line) + len(line):]
+        after = simple.find(line) + len(line)       # the body after the headline (counted in place, not copied)
         for end in range(min(len(line) - 2, 20), 3, -1):       # the longest name the body repeats
             u = line[:end]
             if (line[end - 1] not in _name_ends() or _named_unit(u) != u or not _anchored(u)
@@ -852,8 +852,8 @@ def _headline_unit(simple: str) -> str | None:
             short = u[place:]
             # …or by its level and its kind's last character (辽源市地税局 … 辽源市局结合…, 根据市局建议: ad04)
             level = u[place - 1] + u[-1] if 2 <= place < len(u) - 2 and u[place - 1] in "省市县区州旗" else ""
-            if (rest.count(u) + (rest.count(short) if len(short) >= 3 and unit_type_of(short) else 0)
-                    + (rest.count(level) if level else 0)) >= 2:
+            if (simple.count(u, after) + (simple.count(short, after) if len(short) >= 3 and unit_type_of(short) else 0)
+                    + (simple.count(level, after) if level else 0)) >= 2:
                 return u
     return None
 
