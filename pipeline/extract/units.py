@@ -750,6 +750,8 @@ _PROSE_IN_NAME = LazyRegex(lambda: (
 def _prose_in_name(unit: str) -> bool:
     """Whether `unit` holds a word of report prose (`[names] never_inside`)."""
     return any(m.group(1) for m in _PROSE_IN_NAME.finditer(unit))
+
+
 # a post a name never ends in (`[names] posts`): 区委常委 is a person's seat, 县人大常委会 a unit
 _POST_AT_END = LazyRegex(lambda: rf"(?:{alternation(unit_config().get('names', {}).get('posts', ())) or '(?!)'})$")
 
@@ -834,8 +836,8 @@ _HEADLINE_MARKS = re.compile(r"[，。；,;：:！!？?、]")
 def _headline_unit(simple: str) -> str | None:
     """A news item's headline, a short line before the body opening with a placed unit
     (`西安市碑林法院宣传信息工作受上级法院表彰`) that the body names again, in full, without its
-    place (碑林法院党组高度重视…) or by its level and kind (辽源市地税局 … 市局): the item's unit, though its first sentence's subject is whoever
-    commended it (西安市中级人民法院发文表彰…)."""
+    place (碑林法院党组高度重视…) or by its level and kind (辽源市地税局 … 市局): the item's unit,
+    though its first sentence's subject is whoever commended it (西安市中级人民法院发文表彰…)."""
     lines = [t for t in (x.strip() for x in simple[:400].split("\n")) if t]
     for line in lines[:3]:
         if len(line) > 40 or _HEADLINE_MARKS.search(line):

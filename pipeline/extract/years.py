@@ -40,12 +40,12 @@ def reference_date(simple: str, header: str) -> tuple[date | None, str]:
         return signed, "body"
     front = _ADDRESSEE.match(simple)
     m = _DATE.search(front.group()) if front else None
-    if m and _parse_date(m):
-        return _parse_date(m), "body"
+    if m and (d := _parse_date(m)):
+        return d, "body"
     # a first line opening with a date, an e-paper's edition line (2012-07-27 第A06版:政法宣传)
     m = _DATE.match(simple, _LEADING_SPACE.match(simple).end())
-    if m and _parse_date(m):
-        return _parse_date(m), "body"
+    if m and (d := _parse_date(m)):
+        return d, "body"
     published = publish_date(header)
     return (published, "publish_date") if published else (None, "none")
 
