@@ -1714,3 +1714,32 @@ def test_problems_announced_then_run_in_headings_and_a_core_problems_heading():
     assert statements(text) == ["意识形态工作责任落实存在“温差”“落差”", "课堂教学中的意识形态风险管控存在漏洞"]
     # a sentence about solving problems is still no cue
     assert statements("我镇着力解决群众反映的问题。全年开展宣讲20场。") == []
+
+
+# ---------------------------------------------------------------- session 15
+@pytest.mark.parametrize("title,body,year", [
+    # u14: a meeting of 2023 that reviews 2022, the review said after the year (对…进行深入总结)
+    (None, "为进一步做好检察宣传工作,2月10日,公安县检察院召开2023年度宣传工作推进会,对2022年度宣传工作进行深入总结,"
+           "明确2023年度工作重点。", 2022),
+    # u19 (traditional on the page): 召开了2020年度…专题会议 … 对2019年度意识形态工作进行了总结
+    (None, "3月13日下午,公司党总支召开了2020年度意识形态工作专题会议。\n刘永吉代表领导班子对2019年度意识形态工作进行了总结,"
+           "对2020年意识形态工作进行分析研判。", 2019),
+    # z02: the headline's meeting of 2022 praises (肯定) 2021's work and arranges 2022's
+    ("岐山县召开2022年卫生健康宣传工作会议", "2月8日,岐山县召开系统卫生健康宣传工作会议,对2022年卫生健康宣传工作进行了安排培训。\n"
+     "会议充分肯定了2021年卫生健康宣传工作取得的成绩。全系统省级以上刊发稿件102篇。", 2021),
+    # a meeting of the year that only plans it keeps its year
+    (None, "2月10日,公安县检察院召开2023年度宣传工作推进会,对2023年度宣传工作进行安排部署。", 2023),
+])
+def test_a_meeting_reviewing_the_year_before_said_after_the_year(title, body, year):
+    assert attribute(title, to_simplified(body), "x.txt").year == year
+
+
+def test_a_line_that_is_only_a_date_is_not_the_covered_year():
+    # ad09: a speech dated 2023年10月 and (2023年10月14日) on lines of their own, on 2022's results
+    body = ("2023年10月\n组织营造良好环境强力推动教育宣传\n在全县教育系统信息宣传工作暨骨干通讯员培训会上的交流发言\n"
+            "黄梅镇中心学校 刘国栋老师\n(2023年10月14日)\n各位领导、各位同仁:\n在过去的一年里,黄梅镇的教育宣传工作"
+            "取得了较好的成绩。2022年我镇各教育单位发表镇校级报道1665篇。")
+    assert attribute(None, to_simplified(body), "x.txt").year == 2022
+    # a date opening a sentence still dates the work it tells of
+    body = "2023年10月14日,我镇召开宣传工作会议,全年发表报道180篇。"
+    assert attribute(None, to_simplified(body), "x.txt").year == 2023

@@ -127,7 +127,7 @@ def body_year(simple: str) -> int | None:
     m = _ANNOUNCED_YEAR.search(opening)     # 我对2011年度工作情况…作如下报告, after `我自2008年分管…`
     if m:
         return int(m.group(1) or m.group(2))
-    for m in _OPENING_YEAR.finditer(opening):
+    for m in _OPENING_YEAR.finditer(_DATE_LINE.sub("", opening)):
         return int(m.group(1))
     m = _SINCE_YEAR.match(opening)
     if m and max(map(int, re.findall(_YEAR, simple[:6000])), default=0) <= int(m.group(1)):
@@ -153,9 +153,16 @@ _REVIEWED = LazyRegex(lambda: rf"(?:{_w('period.review')})了?\s*{_SCOPE}\s*({_Y
                                rf"(?:{_WORK_AFTER}|(?=[、，,和及与]\s*(?:{_w('period.deploy')})))"
                                rf"|({_YEAR})\s*年度?的?(?:各项)?工作的?(?:{_w('period.review')})")
 _DEPLOYED = LazyRegex(lambda: rf"(?:{_w('period.deploy')})了?\s*{_SCOPE}\s*({_YEAR})\s*年度?{_WORK_AFTER}")
-# what a plan deploys, said after it (对2008年宣传任务进行了部署)
-_DEPLOYED_AFTER = LazyRegex(lambda: rf"对\s*({_YEAR})\s*年度?[^，。,；;\n]{{0,12}}?(?:工作|任务)[^，。,；;\n]{{0,6}}?"
-                                     rf"(?:{_w('period.deploy')})")
+
+
+def _said_after(verbs: str) -> str:
+    """What a plan deploys or a meeting reviews, said after it (对2008年宣传任务进行了部署;
+    对2022年度宣传工作进行深入总结)."""
+    return rf"对\s*({_YEAR})\s*年度?[^，。,；;\n]{{0,12}}?(?:工作|任务)[^，。,；;\n]{{0,6}}?(?:{_w(verbs)})"
+
+
+_DEPLOYED_AFTER = LazyRegex(lambda: _said_after("period.deploy"))
+_REVIEWED_AFTER = LazyRegex(lambda: _said_after("period.review"))
 # the meeting the report is of (召开2022年度医院宣传思想工作会, 2008年宣传工作会议在郑州召开): held in
 # the year after the one it reviews
 _MEETING = LazyRegex(lambda: rf"召开(?:了)?\s*{_SCOPE}[^，。,；;\n]{{0,8}}?({_YEAR})\s*年度?[^，。,；;\n]{{0,20}}?会"
@@ -174,6 +181,7 @@ def reviewed_year(simple: str, title_year: int | None) -> bool:
         return False
     opening = arabic_years(simple[:1200])
     reviewed = {int(m.group(1) or m.group(2)) for m in _REVIEWED.finditer(opening)}
+    reviewed |= {int(m.group(1)) for m in _REVIEWED_AFTER.finditer(opening)}
     deployed = {int(m.group(1)) for m in _DEPLOYED.finditer(opening)}
     deployed |= {int(m.group(1)) for m in _DEPLOYED_AFTER.finditer(opening)}
     meetings = {int(m.group(1) or m.group(2)) for m in _MEETING.finditer(opening)}
@@ -197,6 +205,10 @@ _ANNOUNCED_YEAR = LazyRegex(lambda: rf"(?:{_w('period.announce_verbs')})\s*({_YE
 _OPENING_YEAR = LazyRegex(lambda: rf"({_YEAR})\s*年(度)?(?!{_w('period.year_not_before')}|-)")
 _DATED_MEETING = LazyRegex(lambda: rf"\s*({_YEAR})\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日[^。]{{0,40}}?召开(?:了)?"
                                     rf"[^。]{{0,30}}?({_YEAR})\s*年度?[^。，,]{{0,30}}?会")
+# a line that is only a date (a speech's `(2023年10月14日)` under its by-line): when it was
+# said or filed, not the year the text covers
+_DATE_LINE = re.compile(rf"^[ \t(（]*{_YEAR}\s*年\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
+                        rf"\s*(?:(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日)?[ \t)）]*$", re.M)
 _SINCE_YEAR = re.compile(rf"\s*(?:自|从)?\s*({_YEAR})\s*年(?:度)?以来[，,]")
 _SELF_YEAR = re.compile(rf"(?:^|[。！？；\n])\s*({_YEAR})\s*年度?[，,]\s*(?:我|本)(?:们)?[\u4e00-\u9fff]")
 
