@@ -1743,3 +1743,58 @@ def test_a_line_that_is_only_a_date_is_not_the_covered_year():
     # a date opening a sentence still dates the work it tells of
     body = "2023年10月14日,我镇召开宣传工作会议,全年发表报道180篇。"
     assert attribute(None, to_simplified(body), "x.txt").year == 2023
+
+
+def test_a_hijacked_sites_gambling_injection_is_dropped():
+    # ae04: the site put gambling keywords in place of the city's name
+    page = ("2021年以来,365bet赌城投注_365手机app_365bet365娱乐江宁区供销合作总社紧紧围绕中心工作,大力宣传供销合作社。"
+            "江宁区政府门户网站采用53条,365bet赌城投注_365手机app_365bet365娱乐供销供销合作总社网站采用23条。")
+    text = clean_text(page)
+    assert "365" not in text and "2021年以来,江宁区供销合作总社紧紧围绕" in text
+    # masks and placeholders joined by underscores are report text
+    for kept in ("组织__镇_村干部学习3次。", "下载_app_学习强国,全年学习20次。"):
+        assert clean_text(kept) == kept
+
+
+def test_the_year_and_unit_of_a_report_whose_second_sentence_opens_with_them():
+    # ae04: a sentence on the work in general, then 2021年以来,<the unit>…
+    body = ("信息宣传工作是推动三农服务工作的重要途径,也是加快供销合作社高质量发展的重要支撑力量。2021年以来,"
+            "江宁区供销合作总社紧紧围绕全区供销合作社系统综合改革等中心工作,大力宣传供销合作社贯彻落实党中央决策部署。\n"
+            "拓宽发布渠道,宣传氛围浓厚。上半年以来,我社向上级社报送信息60余条。")
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.year, a.unit, a.unit_type) == (2021, "江宁区供销合作总社", "其他")
+    # a later line opening with a since-year is no year of the report
+    body = "信息宣传工作是重要途径。\n2021年以来,江宁区供销合作总社紧紧围绕中心工作。"
+    assert attribute(None, to_simplified(body), "x.txt").year is None
+
+
+def test_a_collection_cut_after_its_first_part_gives_it_the_headings_year():
+    # ae08: 2022年金融知识普及总结(通用19篇) over 金融知识普及总结1, the page cut inside part 1
+    page = ("2022年金融知识普及总结(通用19篇)\n金融知识普及总结1\n"
+            "(一)此次活动作为落实学习教育活动要求和服务民生、联络群众的重要体现,坚持宣传活动公益性,充分展示交行保护消费者权益的承诺和决心。"
+            "在活动期间,各支行透过讲座宣讲、设点路演、专场活动等多样的宣传方式向社会公众普及金融知识,确保覆盖面和受众量。")
+    got = reports(page)
+    assert len(got) == 1 and got[0].attrs["year"] == 2022
+
+
+def test_a_periodic_analysis_report_naming_nobody_is_a_units_report():
+    # ae07: 本地区 only, no 我X, no count; the title says it is a unit's quarterly 研判报告
+    body = ("一、意识形态领域总体态势\n第二季度以来,在复杂多变的国内外环境下,本地区意识形态领域总体保持稳定向好态势。"
+            "党对意识形态工作的全面领导持续加强。")
+    assert attribute("第二季度意识形态领域分析研判报告", to_simplified(body), "x.txt").unit_type == "党政机关"
+    # an essay-like research report keeps 其他 (seeds 004#10, collected a31)
+    body = "当前,我国农村意识形态领域总体向好,但一些农村地区仍存在薄弱环节。"
+    assert attribute("关于农村意识形态工作调研报告", to_simplified(body), "x.txt").unit_type == "其他"
+
+
+@pytest.mark.parametrize("sentence,kept", [
+    # ae12: a county's religious population and clergy are statistics, not work
+    ("有佛教和天主教信教群众3万余人,其中佛教信众约2.5万人,天主教信众0.3万人。有佛教教职人员2名。", []),
+    # ae11: a library's holdings
+    ("农家书屋室内藏书6812册,全镇共藏书30000余册。", []),
+    # … but checking them is work done (heldout ho01)
+    ("清查校园图书室藏书1.2万余册。", [(1.2, "万册")]),
+    ("组织信教群众开展政策宣讲3场。", [(3, "场")]),
+])
+def test_a_religions_population_and_a_librarys_holdings_are_no_counts(sentence, kept):
+    assert counts(sentence) == kept

@@ -181,6 +181,11 @@ def _reads_as_report(unit: str | None, simple: str, work_done: bool = False) -> 
     return bool(unit) or work_done or _has_self(simple) or bool(_INTRO_CUE.search(simple[:3000]))
 
 
+# a title that ends in a report's kind (第二季度意识形态领域分析研判报告): a unit's report, though
+# its text names nobody
+_REPORT_TITLE = LazyRegex(lambda: rf"(?:{_w('title.unit_report_kinds')})$")
+
+
 # ---------------------------------------------------------------- all together
 # a unit that is only a party body (XX党委 once the name is masked, ***党组)
 _BARE_PARTY_BODY = LazyRegex(lambda: rf"(?:机关)?(?:{_w('party.bodies')})?")
@@ -317,7 +322,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
                   and _BARE_PARTY_BODY.match(_title_core(stitle)).end()):
                 # 2020年党委理论学习中心组上半年总结…: a title that opens with a bare party body
                 a.unit_type, a.sources["unit_type"] = fallback["party_body"], "title"
-            elif fallback.get("type") and _reads_as_report(a.unit, simple, work_done):      # not for an essay
+            elif fallback.get("type") and (_reads_as_report(a.unit, simple, work_done)      # not for an essay
+                                           or _REPORT_TITLE.search(stitle or "")):    # …分析研判报告: a report by its title
                 a.unit_type, a.sources["unit_type"] = fallback["type"], "default"
             elif sum(simple.count(w) for w in unit_config().get("context", {}).get("area", ())) >= 2:
                 # 今年以来，全区宣传思想战线按照区委的部署…: an area's own body speaks

@@ -23,6 +23,8 @@ _PART = re.compile(
     rf"|【\s*第?{_NUM}篇\s*】.{{0,60}}|第{_NUM}篇(?:[:：、\s].{{0,60}})?"
     rf"|.{{0,60}}(?:范文|例文)\s*[(（【]?{_NUM}[)）】]?|【?(?:范文|例文)\s*{_NUM}\s*】?(?:[:：、.．\s].{{0,60}})?)$"
 )
+# a collection page's heading: it ends in the number of pieces it holds (…总结(通用19篇), …范文8篇)
+_COLLECTION_HEAD = re.compile(rf"{_NUM}\s*篇\s*[)）】]?$")
 # a numbered heading in any style: 一、 (一) 1. 1、 1) ① Ⅰ. 第一部分 一是
 _ENUM_HEAD = re.compile(
     rf"^\s*(?:[(（]?{_NUM}\s*[)）、.．]|第{_NUM}[、,，部章节]|[一二三四五六七八九十]+是|[①-⑳⑴-⒇⒈-⒛]"
@@ -201,5 +203,8 @@ def split_reports(text: str) -> list[Part]:
         end_line = (starts[k + 1][0] - len(starts[k + 1][2]) - 1) if k + 1 < len(starts) else len(lines) - 1
         if bi > end_line:
             continue
-        parts.append(Part(lines[bi][0], lines[end_line][1], title, ts))
+        # a collection page cut after its first part (`2022年金融知识普及总结(通用19篇)` over
+        # `金融知识普及总结1`): its heading still gives the part a year
+        heading = next((t for t in ts if t != title and _COLLECTION_HEAD.search(simplify(t.strip()))), None) if k == 0 else None
+        parts.append(Part(lines[bi][0], lines[end_line][1], title, ts, heading))
     return parts

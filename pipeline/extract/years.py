@@ -129,7 +129,12 @@ def body_year(simple: str) -> int | None:
         return int(m.group(1) or m.group(2))
     for m in _OPENING_YEAR.finditer(_DATE_LINE.sub("", opening)):
         return int(m.group(1))
+    # … or the first paragraph's second sentence, after one on the work in general
+    second = opening.find("。") + 1
     m = _SINCE_YEAR.match(opening)
+    if not m and second:
+        m = _SINCE_YEAR.match(opening, second)
+        m = m if m and "\n" not in opening[:m.start(1)] else None
     if m and max(map(int, re.findall(_YEAR, simple[:6000])), default=0) <= int(m.group(1)):
         # `2020年以来,我镇宣传思想文化工作…` opening a report that names no later year: the
         # year's summary (CONVENTIONS: a first sentence's 2021年以来 is its year); with a later

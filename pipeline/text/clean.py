@@ -240,6 +240,26 @@ def _jammer_spans(text: str) -> list[tuple[int, int]]:
 strip_jammer = SpanStep("strip_jammer", _jammer_spans)
 
 
+# A hijacked site's gambling keywords in place of a name, parts joined by `_` (clean_words
+# [spam]): `365bet赌城投注_365手机app_365bet365娱乐`. Each part: ASCII, then up to four Chinese
+# characters before a listed word, repeated; two or more parts, a letter and a gambling word among them.
+_SPAM = rules.LazyRegex(lambda: (
+    rf"(?:[0-9A-Za-z]{{0,12}}(?:[\u4e00-\u9fff]{{0,4}}?(?:{_words('spam', 'words')}))+_)+"
+    rf"[0-9A-Za-z]{{0,12}}(?:[\u4e00-\u9fff]{{0,4}}?(?:{_words('spam', 'words')}))+"))
+
+_GAMBLING = rules.LazyRegex(lambda: _words("spam", "gambling"))
+
+
+def _spam_spans(text: str) -> list[tuple[int, int]]:
+    if "_" not in text:
+        return []
+    return [m.span() for m in _SPAM.finditer(text)
+            if re.search(r"[A-Za-z]", m.group()) and _GAMBLING.search(m.group())]
+
+
+strip_spam = SpanStep("strip_spam", _spam_spans)
+
+
 def _edge_space_spans(text: str) -> list[tuple[int, int]]:
     r"""Leading and trailing whitespace: what `re.sub(r"^\s+|\s+$", "", text)` deletes
     (re's `\s` is str.isspace), found by str.strip instead of a regex `\s+$` tried at
@@ -395,7 +415,7 @@ def strip_boilerplate(text: str) -> str:
 
 
 STEPS: list[Step | SpanStep | Callable] = [
-    normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_jammer, strip_line_edges,
+    normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_jammer, strip_spam, strip_line_edges,
     restore_heading_breaks, restore_heading_end, restore_title_break, restore_title_break, strip_boilerplate,
     drop_table_of_contents,
     join_count_breaks, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
