@@ -1798,3 +1798,25 @@ def test_a_periodic_analysis_report_naming_nobody_is_a_units_report():
 ])
 def test_a_religions_population_and_a_librarys_holdings_are_no_counts(sentence, kept):
     assert counts(sentence) == kept
+
+
+@pytest.mark.parametrize("sentence,kept", [
+    # x17, x13, x15: what each class or grade did once is a rate, not a total
+    ("每班開展了一次“憲法在我心中”的主題班會。", []),
+    ("各班级以民族团结为主题出好一期黑板报。", []),
+    ("各班级共出黑板报30期。", [(30, "期")]),
+    # x13: the nation's 56 peoples
+    ("了解我国是一个由56个民族组成的统一的多民族社会主义国家。", []),
+    ("创建3个民族团结进步示范单位。", [(3, "个")]),
+    # y20: what an area holds
+    ("辖区内有企业167家,区域内有小区2个。", []),
+    # ad06, w14: the places a campaign spans
+    ("各村开展讲座,涵盖全部41个行政村。", []),
+    ("工作覆盖全国2600余所高校。", []),
+    ("覆盖党员干部群众1万余人次。", [(1, "万人次")]),
+    # z14, q09: daily averages; a yearly average still counts (ad03)
+    ("网站日均2万人次访问。", []),
+    ("年均开展宣讲活动30场。", [(30, "场")]),
+])
+def test_rates_peoples_holdings_spans_and_daily_averages_are_no_counts(sentence, kept):
+    assert counts(sentence) == kept
