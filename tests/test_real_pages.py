@@ -1820,3 +1820,15 @@ def test_a_religions_population_and_a_librarys_holdings_are_no_counts(sentence, 
 ])
 def test_rates_peoples_holdings_spans_and_daily_averages_are_no_counts(sentence, kept):
     assert counts(sentence) == kept
+
+
+@pytest.mark.parametrize("sentence,kept", [
+    # v06, aa01, heldout3: the people of a whole county or hospital taking part are a turnout
+    ("组织全县3600余名各族干部、群众开展学习。", [(3600, "名")]),
+    ("组织全院400多名党员干部参加。", [(400, "名")]),
+    # … while its townships, boards and buildings are what it holds
+    ("全县18个乡镇全部成立宣讲队。", []),
+    ("对全县127块户外广告牌开展清理。", []),
+])
+def test_a_whole_areas_people_taking_part_count_its_places_do_not(sentence, kept):
+    assert counts(sentence) == kept
