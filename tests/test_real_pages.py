@@ -1832,3 +1832,19 @@ def test_rates_peoples_holdings_spans_and_daily_averages_are_no_counts(sentence,
 ])
 def test_a_whole_areas_people_taking_part_count_its_places_do_not(sentence, kept):
     assert counts(sentence) == kept
+
+
+@pytest.mark.parametrize("sentence,kept", [
+    # o04: done as planned is done (计划开展 alone is a plan)
+    ("全年已按计划开展了6次中心组学习。", [(6, "次")]),
+    ("计划开展中心组学习6次。", []),
+    # every department of the district is the scope of an inspection, not a count of work (test_metrics'
+    # 带队对全县15个乡镇开展专项检查; sets g22 and ab18 label such objects, our heldout labels do not)
+    ("对全区32个部门进行了督查。", []),
+    # u05, s16, s06: measures of banners, armbands and cases
+    ("播出、悬挂标语条幅30余副。", [(30, "副")]),
+    ("发放疫情防控红袖章208枚。", [(208, "枚")]),
+    ("整治城市乱象6.4万余宗。", [(6.4, "万宗")]),
+])
+def test_done_as_planned_objects_inspected_and_more_measures(sentence, kept):
+    assert counts(sentence) == kept
