@@ -1848,3 +1848,17 @@ def test_a_whole_areas_people_taking_part_count_its_places_do_not(sentence, kept
 ])
 def test_done_as_planned_objects_inspected_and_more_measures(sentence, kept):
     assert counts(sentence) == kept
+
+
+def test_a_report_masking_its_own_name_is_named_by_its_masked_body():
+    # h08: `x严格落实…` opens, the text says x党工委 twice; a masked 党工委 is a street's (c18, h08)
+    body = ("x严格落实《中国共产党宣传工作条例》有关要求,紧紧围绕x党工委工作大局和中心任务,压实意识形态工作责任制。\n"
+            "(一)提高政治站位,强化主体责任落实。x党工委自觉把意识形态工作摆在重要位置,组织专题学习4次。")
+    a = attribute("x2023年第x季度意识形态领域分析研判报告", to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type, a.unit_explicit) == ("x党工委", "乡镇街道", False)
+    # a mask that also stands for counts and a village, each once, stays the mask (s05)
+    body = "×紧紧围绕疫情防控开展宣传,在×村、社区设立宣传点,外宣稿件达×篇,组织宣讲12场。"
+    assert attribute(None, to_simplified(body), "x.txt").unit == "×"
+    # a masked name never loses its body to the party-body strip (b03: XX党委, not XX)
+    from pipeline.extract.units import unit_type_of
+    assert unit_type_of("工业园区党工委") == "党政机关"

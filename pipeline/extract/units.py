@@ -50,6 +50,9 @@ def _name_ends() -> frozenset[str]:
     return frozenset({s[-1] for s in _suffix_index()[2] if s} | {t[-1] for t in words()["party"]["tails"]} | {"会"})
 
 
+_MASKED_BODY = LazyRegex(lambda: rf"{_ANON}\s*({alternation(unit_config().get('masked_bodies', {})) or '(?!)'})")
+
+
 def unit_type_of(unit: str | None) -> str | None:
     """Type from the unit's suffix; the longest suffix wins (one dictionary look-up per
     suffix length, not an endswith per suffix).
@@ -59,6 +62,9 @@ def unit_type_of(unit: str | None) -> str | None:
     """
     if not unit:
         return None
+    masked = _MASKED_BODY.fullmatch(unit)
+    if masked:
+        return unit_config()["masked_bodies"][masked.group(1)]
     u = _PARTY_TAIL.sub("", unit) or unit
     types, lengths, _ = _suffix_index()
     for n in lengths:
@@ -210,7 +216,9 @@ def _strip_party(unit: str) -> str:
     committee of a place (中共XX县委员会, the county committee itself) stays as written."""
     u = unit
     for _ in range(2):                  # 局党委党支部 -> 局
-        u = _PARTY_STRIP.sub("", u) or u
+        stripped = _PARTY_STRIP.sub("", u)
+        # a masked name keeps its body: *党工委, x党工委 (c18, h08) name a unit, `*` alone does not
+        u = stripped if stripped and not re.fullmatch(_ANON, stripped) else u
     m = _PARTY_COMMITTEE_OF.match(u)     # 中学党支部委员会 -> 中学
     if m and not u.startswith("中共") and unit_type_of(m.group(1)):
         u = m.group(1)
@@ -929,7 +937,7 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
         generic = unit_config()["self"].get("我" + suffix, [suffix])[0]
         yield (anon_level or "") + generic, False, "body"
     if m and re.search(_ANON, m.group(1)):
-        yield _strip_party(m.group(1)), False, "body"
+        yield _masked_full_form(_strip_party(m.group(1)), simple), False, "body"
     named = _clause_initial_unit(first)
     if named:
         yield _full_form(named, simple), not _anonymised(named), "body"
@@ -942,6 +950,27 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     if named:
         yield named, not _anonymised(named), "body"
     return
+
+
+def _masked_full_form(unit: str, simple: str) -> str:
+    """A subject that is a mask alone (`x严格落实…`, `*始终坚持…`) by the masked name the text
+    gives it elsewhere, with its kind (`紧紧围绕x党工委工作大局`, `x党工委自觉把…`: x党工委), the most
+    frequent such form if the text gives it twice (a mask also stands for numbers and other
+    places: ×篇, ×村); else the mask as written."""
+    if not re.fullmatch(_ANON, unit):
+        return unit
+    forms = Counter(f for f in re.findall(re.escape(unit) + r"([\u4e00-\u9fff]{1,6})", simple[:6000])
+                    for f in [_unit_prefix(f)] if f)
+    best = forms.most_common(1)
+    return unit + best[0][0] if best and best[0][1] >= 2 else unit
+
+
+def _unit_prefix(run: str) -> str | None:
+    """The shortest start of `run` that ends in a listed unit suffix (党工委工作大局 -> 党工委)."""
+    for end in range(1, len(run) + 1):
+        if unit_type_of(run[:end]) and _suffix_len(run[:end]) == end:
+            return run[:end]
+    return None
 
 
 _OPENED_CLAUSE = LazyRegex(lambda: rf"(?:^|(?<=[，,。；;]))\s*(?:{_w('clause.openers')})[，,]\s*([\u4e00-\u9fff]{{2,24}})")
