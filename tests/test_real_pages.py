@@ -1862,3 +1862,16 @@ def test_a_report_masking_its_own_name_is_named_by_its_masked_body():
     # a masked name never loses its body to the party-body strip (b03: XX党委, not XX)
     from pipeline.extract.units import unit_type_of
     assert unit_type_of("工业园区党工委") == "党政机关"
+
+
+def test_where_a_unit_lies_and_whom_it_leads_end_no_name():
+    # y19: 彭山区观音街道相关领导带领…观音铺社区 is a sentence, its subject the street
+    body = ("6月26日,彭山区观音街道相关领导带领禁毒社工和观音铺社区相关人员及网格员走大街小巷,"
+            "开展全民禁毒宣传教育活动,发放宣传手册300份。")
+    assert attribute(None, to_simplified(body), "x.txt").unit == "彭山区观音街道"
+    # y17: xxx社区地处城乡结合部 ends in 乡 but names no township
+    body = "xxx社区地处城乡结合部位置,办公条件简陋,党员活动室年久失修。"
+    assert attribute(None, to_simplified(body), "x.txt").unit != "xxx社区地处城乡"
+    # z: the office against organised crime is under the 政法委
+    from pipeline.extract.units import unit_type_of
+    assert unit_type_of("山亭区扫黑办") == "政法"
