@@ -1875,3 +1875,25 @@ def test_where_a_unit_lies_and_whom_it_leads_end_no_name():
     # z: the office against organised crime is under the 政法委
     from pipeline.extract.units import unit_type_of
     assert unit_type_of("山亭区扫黑办") == "政法"
+
+
+def test_a_short_form_is_shown_spelled_out_when_the_text_spells_it_out():
+    # af04: the headline says 临渭区疾控中心, the body 临渭区疾病预防控制中心
+    page = ("临渭区疾控中心表扬先进聚人心开新篇\n2月2日下午,临渭区疾病预防控制中心举行2023年度总结会,总结成绩、表扬先进。"
+            "2023年,区疾控中心全年累计发放手足口病宣传彩页11万份,完成出血热疫苗接种23011剂次。")
+    got = reports(page)[-1]
+    assert (got.attrs["unit"], got.attrs["unit_type"]) == ("临渭区疾病预防控制中心", "医院")
+    assert (23011, "剂次") in counts(page)
+    # … not when the text goes by the short form (ac06: 郧阳区检察院 nine times, the full name once)
+    from pipeline.extract.units import spelled_out
+    text = "郧阳区检察院荣获称号\n" * 4 + "近日,十堰市郧阳区人民检察院被授予称号。"
+    assert spelled_out("郧阳区检察院", text) == "郧阳区检察院"
+    assert spelled_out("郧阳区检察院", "郧阳区检察院荣获称号。近日,郧阳区人民检察院被授予称号。") == "郧阳区人民检察院"
+
+
+def test_a_credit_union_an_oilfields_unit_and_a_villages_hamlets():
+    from pipeline.extract.units import unit_type_of
+    assert unit_type_of("衡阳蒸湘区联社") == "金融"          # af14
+    assert unit_type_of("白于山作业区") == "企业"            # af01
+    assert unit_type_of("江宁区供销合作联社") == "其他"
+    assert counts("全村12个自然村的水泥路浇注完成率达百分之百。") == []     # af11: what a village holds

@@ -30,7 +30,7 @@ from pipeline.extract.attribution_base import unit_config, UNIT_TYPES, words, _A
 from pipeline.extract.places import find_places, _jieba_places, _level, _starts_with_place
 from pipeline.extract.units import (
     generic_unit_from_title, shown_name, site_owner, unit_from_path, unit_from_signature,
-    unit_from_title_any, unit_type_of, _anonymised, _expand, _first_body_unit, _has_self, _is_generic,
+    unit_from_title_any, unit_type_of, spelled_out, _anonymised, _expand, _first_body_unit, _has_self, _is_generic,
     _main_self, _strip_party, _title_core, _area_prefix)
 from pipeline.extract.years import (
     body_year, multi_year, period_of, preamble_title, publish_date, reference_date, reviewed_year,
@@ -284,6 +284,8 @@ def attribute(title: str | None, simple: str, path: str, header: str = "",
     if a.unit and a.sources.get("unit") not in ("manifest", "path"):
         a.unit = shown_name(a.unit)          # the last guard, whatever path found the name
         a.unit_explicit = a.unit_explicit and a.unit is not None
+        if a.unit_explicit:
+            a.unit = spelled_out(a.unit, simple)
     if a.unit is None:
         a.sources["unit"] = "none"
 

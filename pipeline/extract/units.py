@@ -657,6 +657,20 @@ def _full_form(unit: str, simple: str) -> str:
     return best
 
 
+def spelled_out(unit: str, simple: str) -> str:
+    """`unit` named by a standard short form of its kind (`[places] abbreviations`: 临渭区疾控中心)
+    as the text also spells it out with the same words before it (临渭区疾病预防控制中心); else
+    `unit`. Never a form the text does not hold."""
+    for short, _, full in (pair.partition(":") for pair in words()["places"].get("abbreviations", ())):
+        if unit.endswith(short) and len(unit) > len(short):
+            longer = unit[:-len(short)] + full
+            # … unless the short form is what the text goes by (郧阳区检察院 nine times, the
+            # full name once: ac06)
+            if longer != unit and longer in simple and 3 * simple.count(longer) >= simple.count(unit):
+                return longer
+    return unit
+
+
 def _own_document_unit(simple: str) -> str | None:
     """The unit whose own plan document the text names (制定印发《*市中医医院2025年…要点》): the
     longest name before the year (《中国邮政储蓄银行金华市分行2020年安全宣传月活动方案》 gives the
