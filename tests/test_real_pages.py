@@ -1897,3 +1897,12 @@ def test_a_credit_union_an_oilfields_unit_and_a_villages_hamlets():
     assert unit_type_of("白于山作业区") == "企业"            # af01
     assert unit_type_of("江宁区供销合作联社") == "其他"
     assert counts("全村12个自然村的水泥路浇注完成率达百分之百。") == []     # af11: what a village holds
+
+
+def test_a_citys_procuratorates_as_one_system_and_a_demonstrative_before_a_kind():
+    from pipeline.extract.units import unit_type_of
+    assert unit_type_of("咸阳市检察机关") == "政法"          # ag03, ag04
+    # ag11: 这个厂 is "this plant", never a name
+    body = ("3月22日,在华北油田采四廊东采油作业区微党课上,党总支书记带领17名党员学习了形势任务。\n"
+            "这个厂积极开展主题教育,组织召开了形势任务报告会,以视频连线方式使11个会场的200多人学习会议精神。")
+    assert attribute(None, to_simplified(body), "x.txt").unit != "这个厂"

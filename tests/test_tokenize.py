@@ -179,7 +179,7 @@ def test_rjieba_is_the_default_and_cuts_runs_as_jieba(sample_db):
                                     "tests/fixtures/real_x", "tests/fixtures/real_y", "tests/fixtures/real_z",
                                     "tests/fixtures/real_aa", "tests/fixtures/real_ab",
                                     "tests/fixtures/real_ac", "tests/fixtures/real_ad", "tests/fixtures/real_ae",
-                                    "tests/fixtures/real_af"])
+                                    "tests/fixtures/real_af", "tests/fixtures/real_ag"])
 def test_both_backends_count_the_same_words(folder):
     """The keyword counts do not depend on the backend: seeds and every real set. `term_counts`
     (one rjieba call per report, counted then filtered) counts what `_tokenize` lists."""
