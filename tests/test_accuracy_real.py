@@ -252,8 +252,9 @@ FLOORS = {
     # set ag (session 15, last): 13 pages, blind: courts' and procuratorates' publicity news, banks,
     # a college, railway groups, a power supplier, an oil plant, a postal bureau. First score (at
     # b9f82ad): year 1.0 unit_loose 0.545 type 0.692 period 1.0 metrics 0.909/0.962 shortcomings
-    # -/0.0. After general rules (检察机关 and 审判机关 are 政法; 这个 opens no name): type 0.846.
-    "real_ag": _floors(year=0.95, unit=0.5, type=0.8, metrics=(0.85, 0.9)),
+    # -/0.0. After general rules (检察机关 and 审判机关 are 政法; 这个 opens no name; an area's
+    # self-reference said once gives way to a named clause subject): unit_loose 0.636 type 0.923.
+    "real_ag": _floors(year=0.95, unit=0.6, type=0.85, metrics=(0.85, 0.9)),
 }
 EXTRA_REPORTS_AT_MOST = 0      # on every set: no site preamble or essay exported as a report
 # the targets are asserted on the sets they were set on; set f has floors only (its

@@ -1891,3 +1891,14 @@ def test_session_15_counts(sentence, kept):
     holdings, rates, spans and averages are none; a whole area's people taking part, work done
     as planned and a few more measures are."""
     assert counts(sentence) == kept
+
+
+def test_an_area_said_once_gives_way_to_the_named_subject_of_a_clause():
+    # ag01: 表彰我省…先进个人 is the awarding body's phrase; the item's subject is the court
+    body = ("信阳消息(记者 张继疆)昨日,信阳市中级人民法院传来喜讯,信阳中院被人民法院报社表彰为全国网络宣传工作先进单位,"
+            "表彰我省网络宣传工作先进个人12名。\n2013年,全市法院共在《人民法院报》发布新闻宣传稿45篇。")
+    a = attribute(None, to_simplified(body), "x.txt")
+    assert (a.unit, a.unit_type) == ("信阳市中级人民法院", "政法")
+    # an area that speaks of itself twice is still the reporter (我县…我县)
+    body = "今年以来,我县坚持理论武装,组织中心组学习12次。我县宣传思想工作取得新成效。"
+    assert attribute(None, to_simplified(body), "x.txt").unit == "县委"

@@ -882,6 +882,37 @@ def _headline_unit(simple: str) -> str | None:
     return None
 
 
+def _self_units(simple: str, suffix: str, anon_level: str | None) -> Iterator[tuple[str, bool, str]]:
+    """The names a self-reference (我局, 我镇 …) points at, best first, then its generic form."""
+    names = named_units(simple, suffix)
+    # of the self-reference's kind: 我区 is a district, so …社区 is no name of it; an area
+    # speaking of itself (我县) may be named by the area alone (含山县)
+    kinds = set(unit_config()["self"].get("我" + suffix, [None])[1:])
+    area = suffix in unit_config().get("self_forms", {}).get("area", ())
+    if kinds:
+        names = Counter({u: n for u, n in names.items()
+                         if unit_type_of(u) in kinds or (area and unit_type_of(u) is None)})
+    if suffix not in words()["named"]["local_selves"]:
+        # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
+        names = Counter({u: n for u, n in names.items()
+                         if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)
+                         or (len(u) >= 4 and _suffix_len(u) >= 2)})      # 我行 … 滨海支行
+    tails = Counter(u[-len(suffix) - 1:] for u in names)
+    shared = [t for t, n in tails.items() if n >= 2 and len(names) >= 2]
+    if shared and suffix in words()["named"]["shared_name_selves"]:
+        # 美丽侯村、幸福侯村、百年侯村: the words before the name vary, the name is what they share
+        yield shared[0], True, "body"
+    if names:
+        def score(kv):
+            name, n = kv
+            placed = bool(re.match(r"[省市县区镇乡]", name) or _starts_with_place(name))
+            return n + 2 * placed - 0.5 * (len(name) > 6)
+        best = max(names.items(), key=score)[0]
+        yield best, True, "body"
+    generic = unit_config()["self"].get("我" + suffix, [suffix])[0]
+    yield (anon_level or "") + generic, False, "body"
+
+
 def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     """(unit, explicit, how) from the opening sentence, self-references and signatures, best
     first: the caller takes the first that `shown_name` lets through, so a path that found a
@@ -922,39 +953,19 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     if named:
         yield named, not _anonymised(named), "body"
     suffix = _main_self(simple)
-    if suffix:
-        names = named_units(simple, suffix)
-        # of the self-reference's kind: 我区 is a district, so …社区 is no name of it; an area
-        # speaking of itself (我县) may be named by the area alone (含山县)
-        kinds = set(unit_config()["self"].get("我" + suffix, [None])[1:])
-        area = suffix in unit_config().get("self_forms", {}).get("area", ())
-        if kinds:
-            names = Counter({u: n for u, n in names.items()
-                             if unit_type_of(u) in kinds or (area and unit_type_of(u) is None)})
-        if suffix not in words()["named"]["local_selves"]:
-            # `…局` after a verb (`统筹推进局系统`) is no name: want a place prefix or repetition
-            names = Counter({u: n for u, n in names.items()
-                             if n >= 2 or re.match(r"[省市县区州旗]", u) or _starts_with_place(u)
-                             or (len(u) >= 4 and _suffix_len(u) >= 2)})      # 我行 … 滨海支行
-        tails = Counter(u[-len(suffix) - 1:] for u in names)
-        shared = [t for t, n in tails.items() if n >= 2 and len(names) >= 2]
-        if shared and suffix in words()["named"]["shared_name_selves"]:
-            # 美丽侯村、幸福侯村、百年侯村: the words before the name vary, the name is what they share
-            yield shared[0], True, "body"
-        if names:
-            def score(kv):
-                name, n = kv
-                placed = bool(re.match(r"[省市县区镇乡]", name) or _starts_with_place(name))
-                return n + 2 * placed - 0.5 * (len(name) > 6)
-            best = max(names.items(), key=score)[0]
-            yield best, True, "body"
-        generic = unit_config()["self"].get("我" + suffix, [suffix])[0]
-        yield (anon_level or "") + generic, False, "body"
+    # an area's self-reference said once (加大我县平安创建工作力度, 表彰我省…先进个人) in a piece whose
+    # subject is a named body: a name opening a clause comes first (ag01)
+    weak = bool(suffix) and suffix in unit_config().get("self_forms", {}).get("area", ()) \
+        and Counter(_self_refs(simple))[suffix] == 1
+    if suffix and not weak:
+        yield from _self_units(simple, suffix, anon_level)
     if m and re.search(_ANON, m.group(1)):
         yield _masked_full_form(_strip_party(m.group(1)), simple), False, "body"
     named = _clause_initial_unit(first)
     if named:
         yield _full_form(named, simple), not _anonymised(named), "body"
+    if weak:
+        yield from _self_units(simple, suffix, anon_level)
     named = _timed_clause_unit(simple) or _dated_subject_unit(simple) or _repeated_subject_unit(simple)
     if named:
         yield named, not _anonymised(named), "body"
@@ -963,7 +974,6 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     named = _clause_initial_unit(first, local=True) or _opened_area(first)
     if named:
         yield named, not _anonymised(named), "body"
-    return
 
 
 def _masked_full_form(unit: str, simple: str) -> str:
