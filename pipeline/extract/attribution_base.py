@@ -19,7 +19,8 @@ from pipeline.text.numerals import YEAR_DIGITS, date_number
 
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
-_ANON = r"[*＊×Xx某_\-—－]{1,6}"   # removed names: 市***党组, --社区, XX县, 某局
+ANON_CHARS = "*＊×Xx某_-—－"    # what stands for a removed name: 市***党组, --社区, XX县, 某局
+_ANON = rf"[{re.escape(ANON_CHARS)}]{{1,6}}"
 # a masked date is no masked unit: XX年以来, 20XX年, X月X日
 _MASKED_DATE = re.compile(r"^(?:19|20|二〇|二○|二零)?[*＊×Xx_\-—－]{1,4}[年月日]")
 # a year left blank in a template: 20__年, 20XX年, 20**年, 二〇XX年

@@ -205,6 +205,6 @@ def split_reports(text: str) -> list[Part]:
             continue
         # a collection page cut after its first part (`2022年金融知识普及总结(通用19篇)` over
         # `金融知识普及总结1`): its heading still gives the part a year
-        heading = next((t for t in ts if t != title and _COLLECTION_HEAD.search(simplify(t.strip()))), None) if k == 0 else None
+        heading = None if k else next((t for t in ts if t != title and _COLLECTION_HEAD.search(simplify(t.strip()))), None)
         parts.append(Part(lines[bi][0], lines[end_line][1], title, ts, heading))
     return parts

@@ -19,7 +19,7 @@ from pathlib import PurePath
 
 from pipeline.rules import LazyRegex, alternation
 from pipeline.extract.attribution_base import (
-    arabic_years, unit_config, words, _ADDRESSEE, _ANON, _BLANK_YEAR, _DATE, _lines, _MASKED_DATE,
+    ANON_CHARS, arabic_years, unit_config, words, _ADDRESSEE, _ANON, _BLANK_YEAR, _DATE, _lines, _MASKED_DATE,
     _parse_date, _w, _YEAR)
 from pipeline.extract.places import place_names, _has_place, _level, _place_index, _starts_with_place
 
@@ -50,6 +50,7 @@ def _name_ends() -> frozenset[str]:
     return frozenset({s[-1] for s in _suffix_index()[2] if s} | {t[-1] for t in words()["party"]["tails"]} | {"会"})
 
 
+_MASK_CHARS = frozenset(ANON_CHARS)      # what a masked name opens with: the cheap test first
 _MASKED_BODY = LazyRegex(lambda: rf"{_ANON}\s*({alternation(unit_config().get('masked_bodies', {})) or '(?!)'})")
 
 
@@ -62,8 +63,7 @@ def unit_type_of(unit: str | None) -> str | None:
     """
     if not unit:
         return None
-    masked = _MASKED_BODY.fullmatch(unit)
-    if masked:
+    if unit[0] in _MASK_CHARS and (masked := _MASKED_BODY.fullmatch(unit)):      # x党工委: [masked_bodies]
         return unit_config()["masked_bodies"][masked.group(1)]
     u = _PARTY_TAIL.sub("", unit) or unit
     types, lengths, _ = _suffix_index()
@@ -882,6 +882,27 @@ def _headline_unit(simple: str) -> str | None:
     return None
 
 
+def _masked_full_form(unit: str, simple: str) -> str:
+    """A subject that is a mask alone (`x严格落实…`, `*始终坚持…`) by the masked name the text
+    gives it elsewhere, with its kind (`紧紧围绕x党工委工作大局`, `x党工委自觉把…`: x党工委), the most
+    frequent such form if the text gives it twice (a mask also stands for numbers and other
+    places: ×篇, ×村); else the mask as written."""
+    if not re.fullmatch(_ANON, unit):
+        return unit
+    forms = Counter(f for f in re.findall(re.escape(unit) + r"([\u4e00-\u9fff]{1,6})", simple[:6000])
+                    for f in [_unit_prefix(f)] if f)
+    best = forms.most_common(1)
+    return unit + best[0][0] if best and best[0][1] >= 2 else unit
+
+
+def _unit_prefix(run: str) -> str | None:
+    """The shortest start of `run` that ends in a listed unit suffix (党工委工作大局 -> 党工委)."""
+    for end in range(1, len(run) + 1):
+        if unit_type_of(run[:end]) and _suffix_len(run[:end]) == end:
+            return run[:end]
+    return None
+
+
 def _self_units(simple: str, suffix: str, anon_level: str | None) -> Iterator[tuple[str, bool, str]]:
     """The names a self-reference (我局, 我镇 …) points at, best first, then its generic form."""
     names = named_units(simple, suffix)
@@ -974,27 +995,6 @@ def body_units(simple: str) -> Iterator[tuple[str, bool, str]]:
     named = _clause_initial_unit(first, local=True) or _opened_area(first)
     if named:
         yield named, not _anonymised(named), "body"
-
-
-def _masked_full_form(unit: str, simple: str) -> str:
-    """A subject that is a mask alone (`x严格落实…`, `*始终坚持…`) by the masked name the text
-    gives it elsewhere, with its kind (`紧紧围绕x党工委工作大局`, `x党工委自觉把…`: x党工委), the most
-    frequent such form if the text gives it twice (a mask also stands for numbers and other
-    places: ×篇, ×村); else the mask as written."""
-    if not re.fullmatch(_ANON, unit):
-        return unit
-    forms = Counter(f for f in re.findall(re.escape(unit) + r"([\u4e00-\u9fff]{1,6})", simple[:6000])
-                    for f in [_unit_prefix(f)] if f)
-    best = forms.most_common(1)
-    return unit + best[0][0] if best and best[0][1] >= 2 else unit
-
-
-def _unit_prefix(run: str) -> str | None:
-    """The shortest start of `run` that ends in a listed unit suffix (党工委工作大局 -> 党工委)."""
-    for end in range(1, len(run) + 1):
-        if unit_type_of(run[:end]) and _suffix_len(run[:end]) == end:
-            return run[:end]
-    return None
 
 
 _OPENED_CLAUSE = LazyRegex(lambda: rf"(?:^|(?<=[，,。；;]))\s*(?:{_w('clause.openers')})[，,]\s*([\u4e00-\u9fff]{{2,24}})")

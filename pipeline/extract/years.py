@@ -129,10 +129,10 @@ def body_year(simple: str) -> int | None:
         return int(m.group(1) or m.group(2))
     for m in _OPENING_YEAR.finditer(_DATE_LINE.sub("", opening)):
         return int(m.group(1))
-    # … or the first paragraph's second sentence, after one on the work in general
-    second = opening.find("。") + 1
     m = _SINCE_YEAR.match(opening)
+    second = opening.find("。") + 1
     if not m and second:
+        # … or opening the first paragraph's second sentence, after one on the work in general (ae04)
         m = _SINCE_YEAR.match(opening, second)
         m = m if m and "\n" not in opening[:m.start(1)] else None
     if m and max(map(int, re.findall(_YEAR, simple[:6000])), default=0) <= int(m.group(1)):

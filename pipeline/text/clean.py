@@ -417,8 +417,8 @@ def strip_boilerplate(text: str) -> str:
 
 
 STEPS: list[Step | SpanStep | Callable] = [
-    normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_jammer, strip_spam, strip_line_edges,
-    restore_heading_breaks, restore_heading_end, restore_title_break, restore_title_break, strip_boilerplate,
+    normalize_newlines, strip_pinyin, fold_width, join_spaced_out, normalize_spaces, strip_jammer, strip_spam,
+    strip_line_edges, restore_heading_breaks, restore_heading_end, restore_title_break, restore_title_break, strip_boilerplate,
     drop_table_of_contents,
     join_count_breaks, drop_cjk_spaces, strip_line_edges, collapse_blank_lines, trim,
 ]
