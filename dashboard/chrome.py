@@ -104,7 +104,7 @@ CSS = """<style>
   [data-testid="stPageLink"],[data-testid="stPopover"],.modebar-container,.zj-noprint,
   [class*="st-key-zjdl-"],[class*="st-key-zjtbl-"] [data-testid="stDataFrame"]
     {display:none !important}
-  .zj-print{display:block}
+  .zj-print{display:block !important}
   .zj-print table{width:100%;border-collapse:collapse;font-size:9pt}
   .zj-print th,.zj-print td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}
   .zj-print thead{display:table-header-group}

@@ -118,4 +118,6 @@ def print_table(df: pd.DataFrame, hidden: Iterable[str] = ()) -> str:
                    for row in part[cols].itertuples(index=False, name=None))
     note = (f'<p>共 {len(df):,} 条,打印前 {PRINT_ROWS} 条;全部数据见 CSV/Excel 下载。</p>'
             if len(df) > PRINT_ROWS else "")
-    return f'<div class="zj-print"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</div>'
+    # hidden inline as well as by the page's CSS: a table that arrives before the CSS on a rerun
+    # showed for a moment, wider than a phone (test_phone_layout, once in ~25 runs)
+    return f'<div class="zj-print" style="display:none"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</div>'
